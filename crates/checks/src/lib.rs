@@ -1,0 +1,1 @@
+//! Checks: the graph, exposure paths and the check catalogue (issue 3).

@@ -1,0 +1,184 @@
+//! The `rampart` binary: argument parsing, wiring of collector, checks and
+//! reporter, and the documented exit codes. All terminal output goes through
+//! the `output` module.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use rampart_collector::progress::Progress;
+use rampart_collector::{RegionSelection, ScanOptions};
+use rampart_model::Snapshot;
+
+/// Exit codes, stable and documented in docs/cli.md.
+mod exit {
+    /// Scan complete (or, for offline commands, success).
+    pub const OK: u8 = 0;
+    /// Usage or input error: bad flag, bad file, no credentials, unreachable endpoint.
+    pub const USAGE: u8 = 2;
+    /// The scan finished but some calls failed: the snapshot is incomplete.
+    pub const INCOMPLETE: u8 = 3;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "rampart",
+    version,
+    about = "Audit the defense-in-depth of API backends on EC2",
+    long_about = "rampart inventories an AWS account read-only (scan), then evaluates the \
+                  snapshot offline. Exit codes: 0 ok, 1 findings at or above --fail-on, \
+                  2 usage or input error, 3 collection incomplete."
+)]
+struct Cli {
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inventory an AWS account (read-only) into a snapshot file.
+    Scan(ScanArgs),
+    /// Summarise a snapshot: resources per region, API calls, collection errors.
+    Summary {
+        /// The snapshot file written by `rampart scan`.
+        snapshot: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// AWS profile from the shared config/credentials files.
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Region to scan (repeatable). Default: the profile's or AWS_REGION.
+    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    regions: Vec<String>,
+    /// Scan every region enabled for the account.
+    #[arg(long)]
+    all_regions: bool,
+    /// Assume this role before scanning (e.g. a read-only audit role).
+    #[arg(long, value_name = "ARN")]
+    role_arn: Option<String>,
+    /// External id for --role-arn.
+    #[arg(long, requires = "role_arn", value_name = "ID")]
+    external_id: Option<String>,
+    /// Snapshot file to write. Default: rampart-<account>-<UTC time>.json.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Concurrent per-resource calls per service and region.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// Attempts per API call (adaptive retry with backoff) before it is
+    /// recorded as a collection error.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+    /// No progress display, even on a terminal.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::init_logging(cli.verbose);
+    let code = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Summary { snapshot } => summary(&snapshot),
+    };
+    ExitCode::from(code)
+}
+
+fn summary(path: &Path) -> u8 {
+    match Snapshot::load(path) {
+        Ok(snapshot) => {
+            output::summary(&snapshot, Some(path));
+            exit::OK
+        }
+        Err(e) => {
+            output::error(&e);
+            exit::USAGE
+        }
+    }
+}
+
+fn scan(args: ScanArgs) -> u8 {
+    // Fail before a long scan if the result could not be saved.
+    if let Some(out) = &args.out
+        && let Err(e) = rampart_model::io::check_writable(out)
+    {
+        output::error(&format!("{e} (--out)"));
+        return exit::USAGE;
+    }
+    let regions = if args.all_regions {
+        RegionSelection::AllEnabled
+    } else if args.regions.is_empty() {
+        RegionSelection::Configured
+    } else {
+        RegionSelection::Explicit(args.regions.clone())
+    };
+    let opts = ScanOptions {
+        profile: args.profile.clone(),
+        regions,
+        role_arn: args.role_arn.clone(),
+        external_id: args.external_id.clone(),
+        fanout: usize::from(args.concurrency),
+        max_attempts: args.max_attempts,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::error(&format!("cannot start the async runtime: {e}"));
+            return exit::USAGE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let session = rampart_collector::connect(&opts).await?;
+        let out = match &args.out {
+            Some(p) => p.clone(),
+            None => default_out(session.account_id()),
+        };
+        if args.out.is_none() {
+            rampart_model::io::check_writable(&out).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let progress: Arc<dyn Progress> =
+            output::progress(session.task_count(), args.quiet, session.regions());
+        let snapshot = session.collect(progress.clone()).await;
+        drop(progress);
+        Ok::<_, anyhow::Error>((snapshot, out))
+    });
+    let (snapshot, out) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = snapshot.save(&out) {
+        output::error(&format!("{e} (--out)"));
+        return exit::USAGE;
+    }
+    output::summary(&snapshot, Some(&out));
+    if snapshot.is_complete() {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    }
+}
+
+fn default_out(account: &str) -> PathBuf {
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| now.unix_timestamp().to_string());
+    PathBuf::from(format!("rampart-{account}-{stamp}.json"))
+}

@@ -1,0 +1,201 @@
+//! Everything rampart writes to the terminal: errors (one line, prefixed),
+//! the scan progress display (stderr, only on a terminal), and the snapshot
+//! summary. The only module allowed to print (see clippy.toml).
+#![allow(clippy::disallowed_macros)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rampart_collector::progress::{Progress, Silent, Task};
+use rampart_model::Snapshot;
+
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "error",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+/// One line on stderr, `rampart: error: ...`, with control characters
+/// removed so a hostile value cannot drive the terminal.
+pub fn error(e: &dyn Display) {
+    eprintln!("rampart: error: {}", clean(&e.to_string()));
+}
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A progress display for `tasks` (service, region) units: a bar with the
+/// tasks still running, on stderr, only when stderr is a terminal.
+pub fn progress(tasks: usize, quiet: bool, regions: &[String]) -> Arc<dyn Progress> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Arc::new(Silent);
+    }
+    let bar = ProgressBar::with_draw_target(Some(tasks as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} scanning [{elapsed_precise}] {bar:24} {pos}/{len} {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{} region(s)", regions.len()));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Arc::new(Bar {
+        bar,
+        running: Mutex::new(BTreeSet::new()),
+    })
+}
+
+struct Bar {
+    bar: ProgressBar,
+    running: Mutex<BTreeSet<String>>,
+}
+
+impl Bar {
+    fn refresh(&self, running: &BTreeSet<String>) {
+        let list: Vec<&str> = running.iter().map(String::as_str).take(4).collect();
+        let more = running.len().saturating_sub(list.len());
+        let msg = if more > 0 {
+            format!("{} +{more}", list.join(", "))
+        } else {
+            list.join(", ")
+        };
+        self.bar.set_message(msg);
+    }
+}
+
+impl Progress for Bar {
+    fn started(&self, task: &Task) {
+        let mut running = self.running.lock().expect("progress state poisoned");
+        running.insert(task.to_string());
+        self.refresh(&running);
+    }
+
+    fn finished(&self, task: &Task, _resources: usize) {
+        let mut running = self.running.lock().expect("progress state poisoned");
+        running.remove(&task.to_string());
+        self.bar.inc(1);
+        self.refresh(&running);
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// The closing summary of a scan (or of a snapshot file), on stdout.
+pub fn summary(s: &Snapshot, path: Option<&Path>) {
+    print!("{}", render_summary(s, path));
+}
+
+fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let secs = s.scan_duration_ms as f64 / 1000.0;
+    let _ = writeln!(
+        out,
+        "account {} ({}), {} region(s), scanned {} in {secs:.1} s by {}",
+        s.account_id,
+        s.partition,
+        s.regions.len(),
+        s.collected_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        clean(&s.caller_arn),
+    );
+    let cols: [(&str, fn(&rampart_model::RegionInventory) -> usize); 13] = [
+        ("vpcs", |r| r.ec2.vpcs.len()),
+        ("subnets", |r| r.ec2.subnets.len()),
+        ("routes", |r| r.ec2.route_tables.len()),
+        ("sgs", |r| r.ec2.security_groups.len()),
+        ("nacls", |r| r.ec2.network_acls.len()),
+        ("enis", |r| r.ec2.network_interfaces.len()),
+        ("instances", |r| r.ec2.instances.len()),
+        ("volumes", |r| r.ec2.volumes.len()),
+        ("lbs", |r| r.elbv2.load_balancers.len()),
+        ("tgs", |r| r.elbv2.target_groups.len()),
+        ("rest-apis", |r| r.apigateway.rest_apis.len()),
+        ("http-apis", |r| r.apigatewayv2.apis.len()),
+        ("web-acls", |r| r.wafv2.web_acls.len()),
+    ];
+    let width = s.regions.keys().map(String::len).max().unwrap_or(6).max(6);
+    let _ = write!(out, "\n  {:width$}", "region");
+    for (name, _) in &cols {
+        let _ = write!(out, " {name:>w$}", w = name.len().max(4));
+    }
+    out.push('\n');
+    for (name, inv) in &s.regions {
+        let _ = write!(out, "  {name:width$}");
+        for (col, f) in &cols {
+            let _ = write!(out, " {:>w$}", f(inv), w = col.len().max(4));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "  {:width$} {} instance profile(s), {} role(s), {} managed polic(ies)",
+        "iam",
+        s.iam.instance_profiles.len(),
+        s.iam.roles.len(),
+        s.iam.policies.len()
+    );
+
+    let mut per_service: BTreeMap<&str, u64> = BTreeMap::new();
+    for (op, n) in &s.api_calls {
+        let service = op.split(':').next().unwrap_or(op);
+        *per_service.entry(service).or_default() += n;
+    }
+    let total: u64 = per_service.values().sum();
+    let by_service: Vec<String> = per_service
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    let _ = writeln!(out, "\napi calls: {total} ({})", by_service.join(", "));
+
+    if s.collection_errors.is_empty() {
+        let _ = writeln!(out, "collection errors: none");
+    } else {
+        let _ = writeln!(out, "collection errors: {}", s.collection_errors.len());
+        for e in &s.collection_errors {
+            let _ = writeln!(
+                out,
+                "  {} {}{} {}: {}",
+                e.region.as_deref().unwrap_or("global"),
+                e.operation,
+                e.resource
+                    .as_deref()
+                    .map(|r| format!(" [{}]", clean(r)))
+                    .unwrap_or_default(),
+                e.kind.as_str(),
+                clean(&e.message),
+            );
+        }
+    }
+    if let Some(p) = path {
+        let state = if s.is_complete() {
+            "complete"
+        } else {
+            "INCOMPLETE: checks that need the missing data will be not evaluated"
+        };
+        let _ = writeln!(out, "snapshot: {} ({state})", p.display());
+    }
+    out
+}

@@ -1,0 +1,243 @@
+//! API Gateway v2 (HTTP and WebSocket APIs) inventory of one region: APIs
+//! with routes, integrations, stages and (when a route names one)
+//! authorizers; VPC links. The v2 API pages by `NextToken` without SDK
+//! paginators, so every list goes through [`Ctx::token_pages`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_apigatewayv2::Client;
+use aws_sdk_apigatewayv2::types as t;
+use futures::StreamExt;
+use rampart_model::*;
+
+use crate::ctx::{Ctx, Site, strings};
+
+fn o(v: Option<&str>) -> Option<String> {
+    v.map(str::to_string)
+}
+
+fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
+    v.map(|x| x.as_ref().to_string())
+}
+
+fn map(m: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
+    m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
+    let client = Client::from_conf(
+        aws_sdk_apigatewayv2::config::Builder::from(&ctx.sdk)
+            .region(aws_types::region::Region::new(region.to_string()))
+            .interceptor(ctx.counter("apigateway"))
+            .build(),
+    );
+    // API Gateway v1 and v2 share the IAM prefix `apigateway`; the
+    // operation names (GetApis vs GetRestApis) keep them apart.
+    let site = Site {
+        service: "apigateway",
+        region: Some(region),
+    };
+    let c = &client;
+
+    let (apis, links) = tokio::join!(
+        ctx.token_pages(
+            site,
+            "GetApis",
+            None,
+            |tok| c.get_apis().set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+        ctx.token_pages(
+            site,
+            "GetVpcLinks",
+            None,
+            |tok| c.get_vpc_links().set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+    );
+    let apis = apis.unwrap_or_default();
+    let mut out_apis: Vec<HttpApi> = futures::stream::iter(apis.iter())
+        .map(|api| http_api(ctx, site, c, api))
+        .buffer_unordered(ctx.fanout)
+        .collect()
+        .await;
+    out_apis.sort_by(|a, b| a.api_id.cmp(&b.api_id));
+
+    let mut vpc_links: Vec<HttpVpcLink> = links
+        .unwrap_or_default()
+        .iter()
+        .map(|l: &t::VpcLink| {
+            let mut subnet_ids = strings(l.subnet_ids());
+            subnet_ids.sort();
+            let mut security_group_ids = strings(l.security_group_ids());
+            security_group_ids.sort();
+            HttpVpcLink {
+                vpc_link_id: l.vpc_link_id().unwrap_or_default().to_string(),
+                name: o(l.name()),
+                subnet_ids,
+                security_group_ids,
+                status: e(l.vpc_link_status()),
+                tags: map(l.tags()),
+            }
+        })
+        .collect();
+    vpc_links.sort_by(|a, b| a.vpc_link_id.cmp(&b.vpc_link_id));
+
+    ApiGatewayV2Inventory {
+        apis: out_apis,
+        vpc_links,
+    }
+}
+
+fn route_settings(r: &t::RouteSettings) -> HttpRouteSettings {
+    HttpRouteSettings {
+        throttling_burst_limit: r.throttling_burst_limit(),
+        throttling_rate_limit: r.throttling_rate_limit(),
+        detailed_metrics_enabled: r.detailed_metrics_enabled().unwrap_or(false),
+        logging_level: e(r.logging_level()),
+    }
+}
+
+async fn http_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::Api) -> HttpApi {
+    let id = api.api_id().unwrap_or_default().to_string();
+    let rid = Some(id.as_str());
+    let (routes, integrations, stages) = tokio::join!(
+        ctx.token_pages(
+            site,
+            "GetRoutes",
+            rid,
+            |tok| c.get_routes().api_id(&id).set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+        ctx.token_pages(
+            site,
+            "GetIntegrations",
+            rid,
+            |tok| c.get_integrations().api_id(&id).set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+        ctx.token_pages(
+            site,
+            "GetStages",
+            rid,
+            |tok| c.get_stages().api_id(&id).set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+    );
+
+    // Authorizers only matter if a route uses one; skipping the call
+    // otherwise saves one request per API.
+    let needs_authorizers = match &routes {
+        Some(r) => r.iter().any(|r| r.authorizer_id().is_some()),
+        None => true,
+    };
+    let authorizers = if needs_authorizers {
+        ctx.token_pages(
+            site,
+            "GetAuthorizers",
+            rid,
+            |tok| c.get_authorizers().api_id(&id).set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token(),
+        )
+        .await
+        .map(|list| {
+            let mut v: Vec<HttpAuthorizer> = list
+                .iter()
+                .map(|a| HttpAuthorizer {
+                    authorizer_id: a.authorizer_id().unwrap_or_default().to_string(),
+                    name: o(a.name()),
+                    authorizer_type: e(a.authorizer_type()),
+                    identity_source: strings(a.identity_source()),
+                    jwt_issuer: a.jwt_configuration().and_then(|j| o(j.issuer())),
+                    jwt_audience: a
+                        .jwt_configuration()
+                        .map(|j| strings(j.audience()))
+                        .unwrap_or_default(),
+                    authorizer_uri: o(a.authorizer_uri()),
+                })
+                .collect();
+            v.sort_by(|a, b| a.authorizer_id.cmp(&b.authorizer_id));
+            v
+        })
+    } else {
+        Some(Vec::new())
+    };
+
+    HttpApi {
+        name: o(api.name()),
+        protocol_type: e(api.protocol_type()),
+        api_endpoint: o(api.api_endpoint()),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint().unwrap_or(false),
+        routes: routes.map(|list| {
+            let mut v: Vec<HttpRoute> = list
+                .iter()
+                .map(|r| HttpRoute {
+                    route_id: o(r.route_id()),
+                    route_key: r.route_key().unwrap_or_default().to_string(),
+                    authorization_type: e(r.authorization_type()),
+                    authorizer_id: o(r.authorizer_id()),
+                    api_key_required: r.api_key_required().unwrap_or(false),
+                    target: o(r.target()),
+                })
+                .collect();
+            v.sort_by(|a, b| (&a.route_key, &a.route_id).cmp(&(&b.route_key, &b.route_id)));
+            v
+        }),
+        integrations: integrations.map(|list| {
+            let mut v: Vec<HttpIntegration> = list
+                .iter()
+                .map(|i| HttpIntegration {
+                    integration_id: i.integration_id().unwrap_or_default().to_string(),
+                    integration_type: e(i.integration_type()),
+                    integration_method: o(i.integration_method()),
+                    integration_uri: o(i.integration_uri()),
+                    connection_type: e(i.connection_type()),
+                    connection_id: o(i.connection_id()),
+                    tls_server_name_to_verify: i
+                        .tls_config()
+                        .and_then(|t| o(t.server_name_to_verify())),
+                    payload_format_version: o(i.payload_format_version()),
+                })
+                .collect();
+            v.sort_by(|a, b| a.integration_id.cmp(&b.integration_id));
+            v
+        }),
+        stages: stages.map(|list| {
+            let mut v: Vec<HttpStage> = list
+                .iter()
+                .map(|s| HttpStage {
+                    stage_name: s.stage_name().unwrap_or_default().to_string(),
+                    auto_deploy: s.auto_deploy().unwrap_or(false),
+                    access_log_settings: s.access_log_settings().map(|a| AccessLogSettings {
+                        destination_arn: o(a.destination_arn()),
+                        format: o(a.format()),
+                    }),
+                    default_route_settings: s.default_route_settings().map(route_settings),
+                    route_settings: s
+                        .route_settings()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), route_settings(v)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    stage_variables: map(s.stage_variables()),
+                    client_certificate_id: o(s.client_certificate_id()),
+                    tags: map(s.tags()),
+                })
+                .collect();
+            v.sort_by(|a, b| a.stage_name.cmp(&b.stage_name));
+            v
+        }),
+        authorizers,
+        tags: map(api.tags()),
+        api_id: id,
+    }
+}

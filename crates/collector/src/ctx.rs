@@ -1,0 +1,373 @@
+//! The shared state of one scan: the SDK configuration every client is built
+//! from, the recorder that keeps call counts and collection errors, and the
+//! fan-out bound. Every SDK error passes through [`Ctx::record`], so a failed
+//! call always lands in the snapshot (never only in a log) and is classified
+//! the same way everywhere.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_types::SdkConfig;
+use rampart_model::{CollectionError, ErrorKind};
+
+use crate::progress::Progress;
+
+/// Call counts and errors, shared by every client of the scan.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    errors: Mutex<Vec<CollectionError>>,
+    calls: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Recorder {
+    pub(crate) fn count(&self, key: String) {
+        *self
+            .calls
+            .lock()
+            .expect("call counter poisoned")
+            .entry(key)
+            .or_default() += 1;
+    }
+
+    pub(crate) fn push(&self, error: CollectionError) {
+        tracing::warn!(
+            operation = %error.operation,
+            region = error.region.as_deref().unwrap_or("global"),
+            resource = error.resource.as_deref().unwrap_or("-"),
+            kind = error.kind.as_str(),
+            "{}",
+            error.message
+        );
+        self.errors.lock().expect("error list poisoned").push(error);
+    }
+
+    pub(crate) fn take(&self) -> (BTreeMap<String, u64>, Vec<CollectionError>) {
+        let calls = std::mem::take(&mut *self.calls.lock().expect("call counter poisoned"));
+        let mut errors = std::mem::take(&mut *self.errors.lock().expect("error list poisoned"));
+        errors.sort();
+        errors.dedup();
+        (calls, errors)
+    }
+}
+
+/// Counts every operation a client executes, keyed `iam-prefix:Operation`.
+/// Runs once per operation (not per retry attempt).
+#[derive(Debug)]
+pub(crate) struct CallCounter {
+    pub(crate) prefix: &'static str,
+    pub(crate) recorder: Arc<Recorder>,
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "rampart-call-counter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg
+            .load::<Metadata>()
+            .map(Metadata::name)
+            .unwrap_or("Unknown");
+        self.recorder.count(format!("{}:{op}", self.prefix));
+        Ok(())
+    }
+}
+
+/// What every collector module gets.
+pub(crate) struct Ctx {
+    pub(crate) sdk: SdkConfig,
+    pub(crate) recorder: Arc<Recorder>,
+    /// Bound on concurrent per-resource calls within one service and region.
+    pub(crate) fanout: usize,
+    pub(crate) progress: Arc<dyn Progress>,
+}
+
+/// Where a call was made, for error records.
+#[derive(Clone, Copy)]
+pub(crate) struct Site<'a> {
+    pub(crate) service: &'static str,
+    pub(crate) region: Option<&'a str>,
+}
+
+impl Ctx {
+    pub(crate) fn counter(&self, prefix: &'static str) -> CallCounter {
+        CallCounter {
+            prefix,
+            recorder: self.recorder.clone(),
+        }
+    }
+
+    /// Records a failed call. `operation` is the bare operation name.
+    pub(crate) fn record<E>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        err: &SdkError<E, HttpResponse>,
+    ) where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let (kind, code, message) = classify(err);
+        self.recorder.push(CollectionError {
+            service: site.service.to_string(),
+            region: site.region.map(str::to_string),
+            operation: format!("{}:{operation}", site.service),
+            resource: resource.map(str::to_string),
+            kind,
+            code,
+            message,
+        });
+    }
+
+    /// Turns a call result into an `Option`, recording the error.
+    pub(crate) fn ok<T, E>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        result: Result<T, SdkError<E, HttpResponse>>,
+    ) -> Option<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match result {
+            Ok(v) => Some(v),
+            Err(err) => {
+                self.record(site, operation, resource, &err);
+                None
+            }
+        }
+    }
+}
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedAccess",
+    "UnauthorizedException",
+    "AuthorizationError",
+    "AuthFailure",
+    "Forbidden",
+    "ForbiddenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+];
+
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "BandwidthLimitExceeded",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+const UNAVAILABLE: &[&str] = &[
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalFailure",
+    "InternalError",
+    "InternalServerError",
+    "InternalServiceError",
+    "Unavailable",
+    "OptInRequired",
+    "UnknownOperationException",
+    "InvalidAction",
+    "NotImplemented",
+    "WAFInternalErrorException",
+];
+
+/// Classifies an SDK error into the snapshot's error kinds, with the
+/// service's code and a one-line message.
+pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>) -> (ErrorKind, Option<String>, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    match err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().map(str::to_string);
+            let message = e
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| DisplayErrorContext(err).to_string());
+            let kind = match (code.as_deref(), status) {
+                (Some(c), _) if ACCESS_DENIED.contains(&c) => ErrorKind::AccessDenied,
+                (Some(c), _) if THROTTLED.contains(&c) => ErrorKind::Throttled,
+                (Some(c), _) if UNAVAILABLE.contains(&c) => ErrorKind::Unavailable,
+                (_, Some(403)) => ErrorKind::AccessDenied,
+                (_, Some(429)) => ErrorKind::Throttled,
+                (_, Some(s)) if s >= 500 => ErrorKind::Unavailable,
+                _ => ErrorKind::Other,
+            };
+            (kind, code, one_line(&message))
+        }
+        SdkError::TimeoutError(_) => (
+            ErrorKind::Unavailable,
+            None,
+            "timed out after every retry".to_string(),
+        ),
+        SdkError::DispatchFailure(_) => (
+            ErrorKind::Unavailable,
+            None,
+            one_line(&DisplayErrorContext(err).to_string()),
+        ),
+        // An answer the SDK could not parse: emulators answer 5xx HTML for
+        // operations they do not implement.
+        SdkError::ResponseError(_) => {
+            let kind = match status {
+                Some(s) if s >= 500 => ErrorKind::Unavailable,
+                Some(403) => ErrorKind::AccessDenied,
+                Some(429) => ErrorKind::Throttled,
+                _ => ErrorKind::Other,
+            };
+            let msg = match status {
+                Some(s) => format!(
+                    "HTTP {s}: unreadable response ({})",
+                    DisplayErrorContext(err)
+                ),
+                None => DisplayErrorContext(err).to_string(),
+            };
+            (kind, None, one_line(&msg))
+        }
+        _ => (
+            ErrorKind::Other,
+            None,
+            one_line(&DisplayErrorContext(err).to_string()),
+        ),
+    }
+}
+
+impl Ctx {
+    /// Follows `NextToken`/`NextMarker` paging for operations the SDK has no
+    /// paginator for. A failed page records the error and yields `None`:
+    /// a partial list is never passed off as the whole.
+    pub(crate) async fn token_pages<T, O, E, F, Fut>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        mut call: F,
+        items: fn(&O) -> &[T],
+        next: fn(&O) -> Option<&str>,
+    ) -> Option<Vec<T>>
+    where
+        T: Clone,
+        F: FnMut(Option<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.ok(site, operation, resource, call(token.clone()).await)?;
+            out.extend_from_slice(items(&page));
+            match next(&page) {
+                // A repeated token would loop forever; stop instead.
+                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
+                    token = Some(t.to_string())
+                }
+                _ => return Some(out),
+            }
+        }
+    }
+}
+
+/// Error text goes into a snapshot and a terminal: one line, no control
+/// characters, bounded length.
+pub(crate) fn one_line(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if out.chars().count() > 600 {
+        out = out.chars().take(600).collect::<String>() + "...";
+    }
+    out
+}
+
+/// Parses a policy document (IAM returns them URL-encoded, EC2 and API
+/// Gateway as plain or escaped JSON); a document that does not parse is
+/// kept verbatim as a JSON string so nothing is silently lost.
+pub(crate) fn parse_policy(raw: &str) -> serde_json::Value {
+    if let Ok(v) = serde_json::from_str(raw) {
+        return v;
+    }
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    if let Ok(v) = serde_json::from_str(&decoded) {
+        return v;
+    }
+    // API Gateway returns the resource policy with escaped quotes.
+    let unescaped = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+    serde_json::from_str(&unescaped).unwrap_or_else(|_| serde_json::Value::String(raw.to_string()))
+}
+
+/// Converts AWS tag lists into the snapshot's ordered map.
+pub(crate) fn tags<'a, I>(pairs: I) -> rampart_model::Tags
+where
+    I: IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+{
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}
+
+pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(|s| s.as_ref().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_documents_parse_in_every_encoding() {
+        let plain = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        let want: serde_json::Value = serde_json::from_str(plain).unwrap();
+        assert_eq!(parse_policy(plain), want);
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(parse_policy(encoded), want);
+        let escaped = r#"{\"Version\":\"2012-10-17\",\"Statement\":[]}"#;
+        assert_eq!(parse_policy(escaped), want);
+        assert_eq!(
+            parse_policy("not json"),
+            serde_json::Value::String("not json".into())
+        );
+    }
+
+    #[test]
+    fn messages_are_one_bounded_line() {
+        assert_eq!(one_line("a\nb\x1b[31mc"), "a b [31mc");
+        assert!(one_line(&"x".repeat(5000)).len() < 700);
+    }
+
+    #[test]
+    fn tag_pairs_without_key_are_dropped() {
+        let t = tags([(Some("b"), Some("2")), (None, Some("x")), (Some("a"), None)]);
+        assert_eq!(
+            t.into_iter().collect::<Vec<_>>(),
+            vec![("a".into(), "".into()), ("b".into(), "2".into())]
+        );
+    }
+}

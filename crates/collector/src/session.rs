@@ -1,0 +1,578 @@
+//! Scan set-up and orchestration: configuration loading (profile,
+//! assume-role, endpoint variables, retry and timeout policy), the pre-flight
+//! checks that turn environment problems into one clear [`ScanError`], and
+//! the concurrent fan-out over regions and services.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+use rampart_model::{RegionInventory, SCHEMA_VERSION, Snapshot, TOOL_VERSION, ToolInfo};
+use time::OffsetDateTime;
+
+use crate::ctx::{CallCounter, Ctx, Recorder, one_line};
+use crate::progress::{Progress, Task};
+
+/// Which regions to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSelection {
+    /// The region of the profile or environment (`AWS_REGION`).
+    Configured,
+    Explicit(Vec<String>),
+    /// Every region enabled for the account (`ec2:DescribeRegions`).
+    AllEnabled,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub profile: Option<String>,
+    pub regions: RegionSelection,
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// Concurrent per-resource calls per service and region.
+    pub fanout: usize,
+    /// Attempts per call (adaptive retry mode) before it is recorded as failed.
+    pub max_attempts: u32,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            profile: None,
+            regions: RegionSelection::Configured,
+            role_arn: None,
+            external_id: None,
+            fanout: 8,
+            max_attempts: 8,
+        }
+    }
+}
+
+/// A problem that stops the scan before it starts: wrong flags, no
+/// credentials, an unreachable endpoint. One line each, for exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(
+        "no region to scan: pass --region REGION (repeatable) or --all-regions, or set AWS_REGION"
+    )]
+    NoRegion,
+    #[error("unknown region {region:?} (--region); known regions: {known}")]
+    UnknownRegion { region: String, known: String },
+    #[error(
+        "region {region} (--region) is not enabled for account {account} (opt-in status: {status})"
+    )]
+    RegionNotEnabled {
+        region: String,
+        account: String,
+        status: String,
+    },
+    #[error("--role-arn {0:?} is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)")]
+    BadRoleArn(String),
+    #[error(
+        "no AWS credentials found{profile}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` ({detail})"
+    )]
+    NoCredentials { profile: String, detail: String },
+    #[error("cannot load AWS credentials{profile}: {detail}")]
+    Credentials { profile: String, detail: String },
+    #[error("cannot reach the AWS {service} endpoint{endpoint}: {detail}")]
+    Unreachable {
+        service: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+    #[error("the credentials were rejected by sts:GetCallerIdentity: {0}")]
+    Rejected(String),
+    #[error("sts:GetCallerIdentity failed: {0}")]
+    Identity(String),
+}
+
+/// A connected, validated scan: identity known, regions resolved.
+pub struct Session {
+    sdk: SdkConfig,
+    recorder: Arc<Recorder>,
+    fanout: usize,
+    account_id: String,
+    partition: String,
+    caller_arn: String,
+    regions: Vec<String>,
+    started: Instant,
+    started_at: OffsetDateTime,
+}
+
+/// Services collected per region; with IAM (global) this sizes progress.
+pub const REGIONAL_SERVICES: [&str; 5] = [
+    "ec2",
+    "elasticloadbalancing",
+    "apigateway",
+    "apigatewayv2",
+    "wafv2",
+];
+
+/// Loads configuration, checks credentials and identity, resolves regions.
+pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
+    let started = Instant::now();
+    let started_at = OffsetDateTime::now_utc();
+    let recorder = Arc::new(Recorder::default());
+    let profile_note = opts
+        .profile
+        .as_ref()
+        .map(|p| format!(" for profile {p:?} (--profile)"))
+        .unwrap_or_default();
+
+    // Adaptive mode adds client-side rate limiting on top of exponential
+    // backoff, so a throttled account slows us down instead of failing calls.
+    let retry = RetryConfig::adaptive()
+        .with_max_attempts(opts.max_attempts.max(1))
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(20));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(30))
+        .operation_attempt_timeout(Duration::from_secs(60))
+        .operation_timeout(Duration::from_secs(300))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    let base = loader.load().await;
+
+    let explicit_first = match &opts.regions {
+        RegionSelection::Explicit(r) => r.first().cloned(),
+        _ => None,
+    };
+    let configured_region = base.region().map(|r| r.to_string());
+    // Global calls (STS, DescribeRegions) need some region.
+    let home = configured_region
+        .clone()
+        .or(explicit_first)
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut sdk = base.into_builder().region(Region::new(home)).build();
+
+    if let Some(role) = &opts.role_arn {
+        if !is_role_arn(role) {
+            return Err(ScanError::BadRoleArn(role.clone()));
+        }
+        let mut builder = AssumeRoleProvider::builder(role.clone())
+            .session_name("rampart-scan")
+            .configure(&sdk);
+        if let Some(id) = &opts.external_id {
+            builder = builder.external_id(id.clone());
+        }
+        let provider = builder.build().await;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+    }
+
+    // Resolve credentials once: a missing chain is a clear message here
+    // rather than the same failure on every call of the scan.
+    let Some(provider) = sdk.credentials_provider() else {
+        return Err(ScanError::NoCredentials {
+            profile: profile_note,
+            detail: "no credentials provider configured".into(),
+        });
+    };
+    if let Err(e) = provider.provide_credentials().await {
+        use aws_credential_types::provider::error::CredentialsError;
+        let detail = one_line(&DisplayErrorContext(&e).to_string());
+        return Err(match e {
+            CredentialsError::CredentialsNotLoaded(_) => ScanError::NoCredentials {
+                profile: profile_note,
+                detail,
+            },
+            _ => ScanError::Credentials {
+                profile: profile_note,
+                detail,
+            },
+        });
+    }
+
+    // Pre-flight calls fail fast: an unreachable endpoint should be an
+    // immediate error, not minutes of backoff.
+    let quick = sdk
+        .to_builder()
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .build();
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&quick)
+            .interceptor(CallCounter {
+                prefix: "sts",
+                recorder: recorder.clone(),
+            })
+            .build(),
+    );
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| preflight_error("sts", &e))?;
+    let account_id = identity.account().unwrap_or_default().to_string();
+    let caller_arn = identity.arn().unwrap_or_default().to_string();
+    let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
+
+    let regions = resolve_regions(
+        &opts.regions,
+        configured_region,
+        &quick,
+        &recorder,
+        &account_id,
+    )
+    .await?;
+
+    Ok(Session {
+        sdk,
+        recorder,
+        fanout: opts.fanout.max(1),
+        account_id,
+        partition,
+        caller_arn,
+        regions,
+        started,
+        started_at,
+    })
+}
+
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[4].len() == 12
+        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && parts[5]
+            .strip_prefix("role/")
+            .is_some_and(|n| !n.is_empty())
+}
+
+fn preflight_error<E>(
+    service: &'static str,
+    err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> ScanError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let detail = one_line(&DisplayErrorContext(err).to_string());
+    match err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => ScanError::Unreachable {
+            service,
+            endpoint: endpoint_hint(service),
+            detail,
+        },
+        SdkError::ServiceError(se) => {
+            let msg = se.err().message().unwrap_or(&detail).to_string();
+            match se.err().code() {
+                Some(
+                    "InvalidClientTokenId"
+                    | "SignatureDoesNotMatch"
+                    | "ExpiredToken"
+                    | "UnrecognizedClientException"
+                    | "AccessDenied",
+                ) => ScanError::Rejected(one_line(&msg)),
+                _ => ScanError::Identity(one_line(&msg)),
+            }
+        }
+        _ => ScanError::Identity(detail),
+    }
+}
+
+/// Names the endpoint override in force, since that is usually the cause.
+fn endpoint_hint(service: &str) -> String {
+    let specific = format!("AWS_ENDPOINT_URL_{}", service.to_ascii_uppercase());
+    for var in [specific.as_str(), "AWS_ENDPOINT_URL"] {
+        if let Ok(url) = std::env::var(var) {
+            return format!(" {url} (from {var})");
+        }
+    }
+    String::new()
+}
+
+async fn resolve_regions(
+    selection: &RegionSelection,
+    configured: Option<String>,
+    quick: &SdkConfig,
+    recorder: &Arc<Recorder>,
+    account: &str,
+) -> Result<Vec<String>, ScanError> {
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(quick)
+            .interceptor(CallCounter {
+                prefix: "ec2",
+                recorder: recorder.clone(),
+            })
+            .build(),
+    );
+    // Known regions with their opt-in status. Filters are applied here, not
+    // server-side (some endpoints ignore them).
+    let known: Option<Vec<(String, String)>> =
+        match ec2.describe_regions().all_regions(true).send().await {
+            Ok(out) => Some(
+                out.regions()
+                    .iter()
+                    .filter_map(|r| {
+                        Some((
+                            r.region_name()?.to_string(),
+                            r.opt_in_status()
+                                .unwrap_or("opt-in-not-required")
+                                .to_string(),
+                        ))
+                    })
+                    .collect(),
+            ),
+            Err(SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) => {
+                return Err(ScanError::Unreachable {
+                    service: "ec2",
+                    endpoint: endpoint_hint("ec2"),
+                    detail: "ec2:DescribeRegions got no answer".into(),
+                });
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "ec2:DescribeRegions failed ({}); region names are checked by syntax only",
+                    one_line(&DisplayErrorContext(&e).to_string())
+                );
+                None
+            }
+        };
+    let enabled = |status: &str| status == "opt-in-not-required" || status == "opted-in";
+
+    let wanted: Vec<String> = match selection {
+        RegionSelection::Configured => vec![configured.ok_or(ScanError::NoRegion)?],
+        RegionSelection::Explicit(list) if list.is_empty() => return Err(ScanError::NoRegion),
+        RegionSelection::Explicit(list) => list.clone(),
+        RegionSelection::AllEnabled => {
+            let Some(known) = &known else {
+                return Err(ScanError::Identity(
+                    "--all-regions needs ec2:DescribeRegions, which failed; pass --region instead"
+                        .into(),
+                ));
+            };
+            known
+                .iter()
+                .filter(|(_, s)| enabled(s))
+                .map(|(n, _)| n.clone())
+                .collect()
+        }
+    };
+
+    let mut out = Vec::new();
+    for region in wanted {
+        match &known {
+            Some(known) => match known.iter().find(|(n, _)| *n == region) {
+                Some((_, status)) if enabled(status) => {}
+                Some((_, status)) => {
+                    return Err(ScanError::RegionNotEnabled {
+                        region,
+                        account: account.to_string(),
+                        status: status.clone(),
+                    });
+                }
+                None => {
+                    let mut names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                    names.sort_unstable();
+                    return Err(ScanError::UnknownRegion {
+                        region,
+                        known: names.join(", "),
+                    });
+                }
+            },
+            None if !looks_like_region(&region) => {
+                return Err(ScanError::UnknownRegion {
+                    region,
+                    known: "(ec2:DescribeRegions failed; names look like us-east-1)".into(),
+                });
+            }
+            None => {}
+        }
+        if !out.contains(&region) {
+            out.push(region);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn looks_like_region(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl Session {
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    pub fn caller_arn(&self) -> &str {
+        &self.caller_arn
+    }
+
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+
+    /// The number of progress tasks [`Session::collect`] will report.
+    pub fn task_count(&self) -> usize {
+        self.regions.len() * REGIONAL_SERVICES.len() + 1
+    }
+
+    /// Collects every service in every region concurrently.
+    pub async fn collect(self, progress: Arc<dyn Progress>) -> Snapshot {
+        let ctx = Arc::new(Ctx {
+            sdk: self.sdk,
+            recorder: self.recorder,
+            fanout: self.fanout,
+            progress,
+        });
+
+        // Every region and IAM run concurrently on this task; the SDK's
+        // connections are driven by the runtime's worker threads.
+        let regional = futures::future::join_all(self.regions.iter().map(|region| {
+            let ctx = &ctx;
+            async move { (region.clone(), collect_region(ctx, region).await) }
+        }));
+        let (iam, regional) = tokio::join!(crate::iam::collect(&ctx), regional);
+        let regions: std::collections::BTreeMap<_, _> = regional.into_iter().collect();
+        let (api_calls, collection_errors) = ctx.recorder.take();
+
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "rampart".into(),
+                version: TOOL_VERSION.into(),
+            },
+            collected_at: self.started_at,
+            scan_duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            account_id: self.account_id,
+            partition: self.partition,
+            caller_arn: self.caller_arn,
+            api_calls,
+            collection_errors,
+            iam,
+            regions,
+        }
+    }
+}
+
+/// Runs one progress task around a future.
+pub(crate) async fn task<T>(
+    ctx: &Ctx,
+    service: &'static str,
+    region: Option<&str>,
+    count: impl FnOnce(&T) -> usize,
+    fut: impl std::future::Future<Output = T>,
+) -> T {
+    let task = Task {
+        service,
+        region: region.map(str::to_string),
+    };
+    ctx.progress.started(&task);
+    let out = fut.await;
+    ctx.progress.finished(&task, count(&out));
+    out
+}
+
+async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
+    let (ec2, elbv2, apigateway, apigatewayv2, acls) = tokio::join!(
+        task(
+            ctx,
+            "ec2",
+            Some(region),
+            crate::ec2::count,
+            crate::ec2::collect(ctx, region)
+        ),
+        task(
+            ctx,
+            "elasticloadbalancing",
+            Some(region),
+            |i: &rampart_model::Elbv2Inventory| i.load_balancers.len() + i.target_groups.len(),
+            crate::elbv2::collect(ctx, region)
+        ),
+        task(
+            ctx,
+            "apigateway",
+            Some(region),
+            |i: &rampart_model::ApiGatewayInventory| i.rest_apis.len() + i.vpc_links.len(),
+            crate::apigateway::collect(ctx, region)
+        ),
+        task(
+            ctx,
+            "apigatewayv2",
+            Some(region),
+            |i: &rampart_model::ApiGatewayV2Inventory| i.apis.len() + i.vpc_links.len(),
+            crate::apigatewayv2::collect(ctx, region)
+        ),
+        async {
+            let task = Task {
+                service: "wafv2",
+                region: Some(region.to_string()),
+            };
+            ctx.progress.started(&task);
+            crate::wafv2::collect_acls(ctx, region).await
+        },
+    );
+    // WAF associations may need the stages and load balancers (fallback when
+    // the per-ACL listing is unavailable), so they come last.
+    let wafv2 = crate::wafv2::associate(ctx, region, acls, &apigateway, &elbv2).await;
+    ctx.progress.finished(
+        &Task {
+            service: "wafv2",
+            region: Some(region.to_string()),
+        },
+        wafv2.web_acls.len(),
+    );
+    RegionInventory {
+        ec2,
+        elbv2,
+        apigateway,
+        apigatewayv2,
+        wafv2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_are_validated_in_every_partition() {
+        assert!(is_role_arn("arn:aws:iam::123456789012:role/Audit"));
+        assert!(is_role_arn(
+            "arn:aws-us-gov:iam::123456789012:role/path/Audit"
+        ));
+        assert!(!is_role_arn("arn:aws:iam::123456789012:user/Audit"));
+        assert!(!is_role_arn("arn:aws:iam::12345:role/Audit"));
+        assert!(!is_role_arn("Audit"));
+        assert!(!is_role_arn("arn:aws:iam::123456789012:role/"));
+    }
+
+    #[test]
+    fn region_syntax_fallback() {
+        assert!(looks_like_region("us-east-1"));
+        assert!(looks_like_region("us-gov-west-1"));
+        assert!(looks_like_region("ap-southeast-5"));
+        assert!(!looks_like_region("us-east"));
+        assert!(!looks_like_region("US-EAST-1"));
+        assert!(!looks_like_region("us east 1"));
+    }
+}

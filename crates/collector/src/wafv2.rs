@@ -1,0 +1,459 @@
+//! WAFv2 (REGIONAL scope) inventory of one region: every web ACL in full
+//! (rules, statements, managed-group overrides, default action), its
+//! logging destinations, and the resources it protects.
+//!
+//! Associations come from `ListResourcesForWebACL`. Where that operation is
+//! unavailable (some emulators do not implement it) the same facts are
+//! rebuilt from the other side: each REST stage reports its `webAclArn`, and
+//! `GetWebACLForResource` is asked for every ALB. The original failure is
+//! recorded only if the fallback cannot stand in for it. Logging works the
+//! same way: `ListLoggingConfigurations` (one call), else
+//! `GetLoggingConfiguration` per ACL.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_wafv2::Client;
+use aws_sdk_wafv2::types as t;
+use futures::StreamExt;
+use rampart_model::*;
+
+use crate::ctx::{Ctx, Site};
+
+fn client(ctx: &Ctx, region: &str) -> Client {
+    Client::from_conf(
+        aws_sdk_wafv2::config::Builder::from(&ctx.sdk)
+            .region(aws_types::region::Region::new(region.to_string()))
+            .interceptor(ctx.counter("wafv2"))
+            .build(),
+    )
+}
+
+fn site(region: &str) -> Site<'_> {
+    Site {
+        service: "wafv2",
+        region: Some(region),
+    }
+}
+
+/// Lists and fetches every REGIONAL web ACL with its logging configuration.
+/// Associations are filled in by [`associate`].
+pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
+    let c = &client(ctx, region);
+    let site = site(region);
+    let Some(summaries) = ctx
+        .token_pages(
+            site,
+            "ListWebACLs",
+            None,
+            |marker| {
+                c.list_web_acls()
+                    .scope(t::Scope::Regional)
+                    .set_next_marker(marker)
+                    .limit(100)
+                    .send()
+            },
+            |o| o.web_acls(),
+            |o| o.next_marker(),
+        )
+        .await
+    else {
+        return Vec::new();
+    };
+
+    let mut acls: Vec<WebAcl> = futures::stream::iter(summaries.iter())
+        .map(|s| async move {
+            let (name, id, arn) = (
+                s.name().unwrap_or_default(),
+                s.id().unwrap_or_default(),
+                s.arn().unwrap_or_default(),
+            );
+            let res = c
+                .get_web_acl()
+                .name(name)
+                .id(id)
+                .scope(t::Scope::Regional)
+                .send()
+                .await;
+            let full = ctx.ok(site, "GetWebACL", Some(arn), res);
+            let body = full.as_ref().and_then(|o| o.web_acl());
+            WebAcl {
+                arn: arn.to_string(),
+                id: id.to_string(),
+                name: name.to_string(),
+                default_action: body.and_then(|b| b.default_action()).map(|d| {
+                    if d.block().is_some() {
+                        "block"
+                    } else {
+                        "allow"
+                    }
+                    .to_string()
+                }),
+                rules: body.map(|b| {
+                    let mut rules: Vec<WafRule> = b.rules().iter().map(rule).collect();
+                    rules.sort_by_key(|r| r.priority);
+                    rules
+                }),
+                capacity: body.map(|b| b.capacity()),
+                associated_resources: None,
+                logging_destinations: None,
+            }
+        })
+        .buffer_unordered(ctx.fanout)
+        .collect()
+        .await;
+    acls.sort_by(|a, b| a.arn.cmp(&b.arn));
+    logging(ctx, region, c, &mut acls).await;
+    acls
+}
+
+async fn logging(ctx: &Ctx, region: &str, c: &Client, acls: &mut [WebAcl]) {
+    if acls.is_empty() {
+        return;
+    }
+    let site = site(region);
+    let listed = c
+        .list_logging_configurations()
+        .scope(t::Scope::Regional)
+        .limit(100)
+        .send()
+        .await;
+    // Page by hand here so a failure can fall back instead of being recorded.
+    let mut by_acl: Option<BTreeMap<String, Vec<String>>> = None;
+    let mut first_err = None;
+    match listed {
+        Ok(mut page) => {
+            let mut map = BTreeMap::new();
+            loop {
+                for l in page.logging_configurations() {
+                    map.insert(
+                        l.resource_arn().to_string(),
+                        l.log_destination_configs().to_vec(),
+                    );
+                }
+                let Some(marker) = page
+                    .next_marker()
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_string)
+                else {
+                    break;
+                };
+                match c
+                    .list_logging_configurations()
+                    .scope(t::Scope::Regional)
+                    .limit(100)
+                    .next_marker(marker)
+                    .send()
+                    .await
+                {
+                    Ok(next) => page = next,
+                    Err(err) => {
+                        first_err = Some(err);
+                        map.clear();
+                        break;
+                    }
+                }
+            }
+            if first_err.is_none() {
+                by_acl = Some(map);
+            }
+        }
+        Err(err) => first_err = Some(err),
+    }
+    if let Some(map) = by_acl {
+        for acl in acls.iter_mut() {
+            acl.logging_destinations = Some(map.get(&acl.arn).cloned().unwrap_or_default());
+        }
+        return;
+    }
+    // Fallback: one GetLoggingConfiguration per ACL.
+    let results: Vec<(String, Option<Vec<String>>)> =
+        futures::stream::iter(acls.iter().map(|a| a.arn.clone()))
+            .map(|arn| async move {
+                let res = c
+                    .get_logging_configuration()
+                    .resource_arn(&arn)
+                    .send()
+                    .await;
+                let dest = match res {
+                    Ok(out) => Some(
+                        out.logging_configuration()
+                            .map(|l| l.log_destination_configs().to_vec())
+                            .unwrap_or_default(),
+                    ),
+                    // "No logging configuration" is an answer, not a failure.
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_waf_nonexistent_item_exception()) =>
+                    {
+                        Some(Vec::new())
+                    }
+                    Err(err) => {
+                        ctx.record(site, "GetLoggingConfiguration", Some(&arn), &err);
+                        None
+                    }
+                };
+                (arn, dest)
+            })
+            .buffer_unordered(ctx.fanout)
+            .collect()
+            .await;
+    let all_ok = results.iter().all(|(_, d)| d.is_some());
+    let map: BTreeMap<_, _> = results.into_iter().collect();
+    for acl in acls.iter_mut() {
+        acl.logging_destinations = map.get(&acl.arn).cloned().flatten();
+    }
+    if !all_ok && let Some(err) = first_err {
+        ctx.record(site, "ListLoggingConfigurations", None, &err);
+    }
+}
+
+/// Fills in each ACL's protected resources.
+pub(crate) async fn associate(
+    ctx: &Ctx,
+    region: &str,
+    mut acls: Vec<WebAcl>,
+    apigateway: &ApiGatewayInventory,
+    elbv2: &Elbv2Inventory,
+) -> Wafv2Inventory {
+    if acls.is_empty() {
+        return Wafv2Inventory { web_acls: acls };
+    }
+    let c = &client(ctx, region);
+    let site = site(region);
+    const TYPES: [t::ResourceType; 2] = [
+        t::ResourceType::ApiGateway,
+        t::ResourceType::ApplicationLoadBalancer,
+    ];
+
+    let listed: Vec<(String, Result<Vec<String>, _>)> = futures::stream::iter(
+        acls.iter()
+            .flat_map(|a| TYPES.iter().map(move |ty| (a.arn.clone(), ty.clone()))),
+    )
+    .map(|(arn, ty)| async move {
+        let res = c
+            .list_resources_for_web_acl()
+            .web_acl_arn(&arn)
+            .resource_type(ty)
+            .send()
+            .await
+            .map(|o| o.resource_arns().to_vec());
+        (arn, res)
+    })
+    .buffer_unordered(ctx.fanout)
+    .collect()
+    .await;
+
+    let mut by_acl: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut failed = Vec::new();
+    for (arn, res) in listed {
+        match res {
+            Ok(list) => by_acl.entry(arn).or_default().extend(list),
+            Err(err) => failed.push((arn, err)),
+        }
+    }
+    if failed.is_empty() {
+        for acl in &mut acls {
+            let mut list = by_acl.remove(&acl.arn).unwrap_or_default();
+            list.sort();
+            list.dedup();
+            acl.associated_resources = Some(list);
+        }
+        return Wafv2Inventory { web_acls: acls };
+    }
+
+    // Fallback: ask from the resources' side.
+    match associations_from_resources(ctx, region, c, apigateway, elbv2).await {
+        Some(from_resources) => {
+            for acl in &mut acls {
+                acl.associated_resources =
+                    Some(from_resources.get(&acl.arn).cloned().unwrap_or_default());
+            }
+            tracing::info!(
+                region,
+                "wafv2:ListResourcesForWebACL unavailable; associations rebuilt from the stages and load balancers"
+            );
+        }
+        None => {
+            for (arn, err) in &failed {
+                ctx.record(site, "ListResourcesForWebACL", Some(arn), err);
+            }
+        }
+    }
+    Wafv2Inventory { web_acls: acls }
+}
+
+/// ACL ARN -> protected resource ARNs, from the stages' `webAclArn` and
+/// `GetWebACLForResource` per ALB. `None` when an input is missing (the
+/// stages or ALBs were not collected, or a lookup failed).
+async fn associations_from_resources(
+    ctx: &Ctx,
+    region: &str,
+    c: &Client,
+    apigateway: &ApiGatewayInventory,
+    elbv2: &Elbv2Inventory,
+) -> Option<BTreeMap<String, Vec<String>>> {
+    let site = site(region);
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for api in &apigateway.rest_apis {
+        for stage in api.stages.as_ref()? {
+            if let Some(acl) = &stage.web_acl_arn {
+                out.entry(acl.clone()).or_default().push(format!(
+                    "arn:aws:apigateway:{region}::/restapis/{}/stages/{}",
+                    api.id, stage.stage_name
+                ));
+            }
+        }
+    }
+    let albs = elbv2
+        .load_balancers
+        .iter()
+        .filter(|lb| lb.lb_type.as_deref() == Some("application"))
+        .map(|lb| lb.load_balancer_arn.clone());
+    let results: Vec<Option<(String, Option<String>)>> = futures::stream::iter(albs)
+        .map(|arn| async move {
+            let res = c.get_web_acl_for_resource().resource_arn(&arn).send().await;
+            let acl = ctx.ok(site, "GetWebACLForResource", Some(&arn), res)?;
+            Some((arn, acl.web_acl().map(|w| w.arn().to_string())))
+        })
+        .buffer_unordered(ctx.fanout)
+        .collect()
+        .await;
+    for r in results {
+        if let (lb, Some(acl)) = r? {
+            out.entry(acl).or_default().push(lb);
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+    }
+    Some(out)
+}
+
+fn action(a: &t::RuleAction) -> Option<String> {
+    let name = if a.block().is_some() {
+        "block"
+    } else if a.allow().is_some() {
+        "allow"
+    } else if a.count().is_some() {
+        "count"
+    } else if a.captcha().is_some() {
+        "captcha"
+    } else if a.challenge().is_some() {
+        "challenge"
+    } else {
+        return None;
+    };
+    Some(name.to_string())
+}
+
+fn overrides(list: &[t::RuleActionOverride]) -> Vec<RuleActionOverride> {
+    list.iter()
+        .map(|o| RuleActionOverride {
+            name: o.name().to_string(),
+            action: o.action_to_use().and_then(action),
+        })
+        .collect()
+}
+
+fn rule(r: &t::Rule) -> WafRule {
+    WafRule {
+        name: r.name().to_string(),
+        priority: r.priority(),
+        action: r.action().and_then(action),
+        override_action: r
+            .override_action()
+            .map(|o| if o.count().is_some() { "count" } else { "none" }.to_string()),
+        statement: r.statement().map(statement).unwrap_or(WafStatement::Other {
+            statement_type: "None".into(),
+        }),
+    }
+}
+
+fn statement(s: &t::Statement) -> WafStatement {
+    if let Some(m) = s.managed_rule_group_statement() {
+        return WafStatement::ManagedRuleGroup {
+            vendor_name: m.vendor_name().to_string(),
+            name: m.name().to_string(),
+            version: m.version().map(str::to_string),
+            rule_action_overrides: overrides(m.rule_action_overrides()),
+            excluded_rules: m
+                .excluded_rules()
+                .iter()
+                .map(|x| x.name().to_string())
+                .collect(),
+            scope_down: m.scope_down_statement().map(|s| Box::new(statement(s))),
+        };
+    }
+    if let Some(g) = s.rule_group_reference_statement() {
+        return WafStatement::RuleGroupReference {
+            arn: g.arn().to_string(),
+            rule_action_overrides: overrides(g.rule_action_overrides()),
+            excluded_rules: g
+                .excluded_rules()
+                .iter()
+                .map(|x| x.name().to_string())
+                .collect(),
+        };
+    }
+    if let Some(r) = s.rate_based_statement() {
+        return WafStatement::RateBased {
+            limit: r.limit(),
+            aggregate_key_type: Some(r.aggregate_key_type().as_str().to_string()),
+            evaluation_window_sec: Some(r.evaluation_window_sec()).filter(|w| *w > 0),
+            scope_down: r.scope_down_statement().map(|s| Box::new(statement(s))),
+        };
+    }
+    if let Some(a) = s.and_statement() {
+        return WafStatement::And {
+            statements: a.statements().iter().map(statement).collect(),
+        };
+    }
+    if let Some(o) = s.or_statement() {
+        return WafStatement::Or {
+            statements: o.statements().iter().map(statement).collect(),
+        };
+    }
+    if let Some(n) = s.not_statement()
+        && let Some(inner) = n.statement()
+    {
+        return WafStatement::Not {
+            statement: Box::new(statement(inner)),
+        };
+    }
+    if let Some(i) = s.ip_set_reference_statement() {
+        return WafStatement::IpSetReference {
+            arn: i.arn().to_string(),
+        };
+    }
+    if let Some(g) = s.geo_match_statement() {
+        return WafStatement::GeoMatch {
+            country_codes: g
+                .country_codes()
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+        };
+    }
+    let statement_type = [
+        (s.byte_match_statement().is_some(), "ByteMatchStatement"),
+        (s.sqli_match_statement().is_some(), "SqliMatchStatement"),
+        (s.xss_match_statement().is_some(), "XssMatchStatement"),
+        (
+            s.size_constraint_statement().is_some(),
+            "SizeConstraintStatement",
+        ),
+        (
+            s.regex_pattern_set_reference_statement().is_some(),
+            "RegexPatternSetReferenceStatement",
+        ),
+        (s.label_match_statement().is_some(), "LabelMatchStatement"),
+        (s.regex_match_statement().is_some(), "RegexMatchStatement"),
+        (s.asn_match_statement().is_some(), "AsnMatchStatement"),
+    ]
+    .into_iter()
+    .find(|(present, _)| *present)
+    .map_or("Unknown", |(_, name)| name);
+    WafStatement::Other {
+        statement_type: statement_type.to_string(),
+    }
+}

@@ -1,0 +1,205 @@
+//! Loading and saving snapshots. A bad file (missing, empty, truncated, not
+//! JSON, another schema version, wrong shape) is one clear error that names
+//! the file; a save never leaves a half-written file behind (temp file in the
+//! same directory, fsync, rename) and never follows a symlink.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{SCHEMA_VERSION, Snapshot};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read snapshot {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("snapshot {path} is empty")]
+    Empty { path: PathBuf },
+    #[error("snapshot {path} is truncated (the JSON ends early at line {line}, column {column})")]
+    Truncated {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    #[error("snapshot {path} is not JSON: {message}")]
+    NotJson { path: PathBuf, message: String },
+    #[error(
+        "snapshot {path} has schema version {found}; this rampart ({tool}) reads version {supported}{hint}"
+    )]
+    UnsupportedVersion {
+        path: PathBuf,
+        found: u64,
+        supported: u32,
+        tool: &'static str,
+        hint: &'static str,
+    },
+    #[error("snapshot {path} is not a rampart snapshot (no schema_version field)")]
+    NotASnapshot { path: PathBuf },
+    #[error("snapshot {path} does not match schema version {version}: {message}")]
+    Invalid {
+        path: PathBuf,
+        version: u32,
+        message: String,
+    },
+    #[error("cannot write snapshot {path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+/// Just enough of a snapshot to tell which format it claims to be.
+#[derive(Deserialize)]
+struct Header {
+    schema_version: Option<serde_json::Value>,
+}
+
+impl Snapshot {
+    /// Reads and validates a snapshot file.
+    pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+        let read_err = |source| SnapshotError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
+            .map_err(read_err)?;
+        Self::from_slice(path, &bytes)
+    }
+
+    /// Parses snapshot bytes; `path` is only used in error messages.
+    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+        let path = path.to_path_buf();
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(SnapshotError::Empty { path });
+        }
+        match serde_json::from_slice::<Snapshot>(bytes) {
+            Ok(snapshot) if snapshot.schema_version == SCHEMA_VERSION => Ok(snapshot),
+            Ok(snapshot) => Err(version_error(path, u64::from(snapshot.schema_version))),
+            // The full parse failed: look only at the header to say *why*
+            // (another version's shape is not a corrupt file).
+            Err(full) => Err(diagnose(path, bytes, full)),
+        }
+    }
+
+    /// Writes the snapshot atomically to `path` (mode 0600 on Unix).
+    pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
+        write_atomic(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        })
+    }
+}
+
+fn version_error(path: PathBuf, found: u64) -> SnapshotError {
+    let hint = if found > u64::from(SCHEMA_VERSION) {
+        " (it was written by a newer rampart: upgrade to read it)"
+    } else {
+        " (it was written by an older rampart: re-run the scan)"
+    };
+    SnapshotError::UnsupportedVersion {
+        path,
+        found,
+        supported: SCHEMA_VERSION,
+        tool: crate::TOOL_VERSION,
+        hint,
+    }
+}
+
+fn diagnose(path: PathBuf, bytes: &[u8], full: serde_json::Error) -> SnapshotError {
+    use serde_json::error::Category;
+    match full.classify() {
+        Category::Eof => {
+            return SnapshotError::Truncated {
+                path,
+                line: full.line(),
+                column: full.column(),
+            };
+        }
+        Category::Syntax => {
+            return SnapshotError::NotJson {
+                path,
+                message: full.to_string(),
+            };
+        }
+        Category::Io | Category::Data => {}
+    }
+    match serde_json::from_slice::<Header>(bytes) {
+        Ok(Header {
+            schema_version: Some(v),
+        }) => match v.as_u64() {
+            Some(found) if found != u64::from(SCHEMA_VERSION) => version_error(path, found),
+            Some(_) => SnapshotError::Invalid {
+                path,
+                version: SCHEMA_VERSION,
+                message: full.to_string(),
+            },
+            None => SnapshotError::Invalid {
+                path,
+                version: SCHEMA_VERSION,
+                message: format!("schema_version is {v}, not a number"),
+            },
+        },
+        Ok(Header {
+            schema_version: None,
+        }) => SnapshotError::NotASnapshot { path },
+        // Valid JSON but not an object (an array, a number, ...).
+        Err(_) => SnapshotError::NotASnapshot { path },
+    }
+}
+
+/// Writes a file atomically: a temp file next to `path`, fsync, rename over.
+/// Refuses to replace a symlink (a planted link must not redirect the write).
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&mut File>) -> std::io::Result<()>,
+) -> Result<(), SnapshotError> {
+    let fail = |message: String| SnapshotError::Write {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut tmp = temp_file_beside(path)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file_mut());
+        write(&mut w).map_err(|e| fail(e.to_string()))?;
+        w.flush().map_err(|e| fail(e.to_string()))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
+    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Checks, before a long scan, that `path` could be written: its directory
+/// exists and accepts a new file, and it is not a symlink or directory.
+pub fn check_writable(path: &Path) -> Result<(), SnapshotError> {
+    temp_file_beside(path).map(drop)
+}
+
+/// A new temp file (mode 0600, O_EXCL) in the directory of `path`, after
+/// refusing symlinks and directories at `path` itself.
+fn temp_file_beside(path: &Path) -> Result<tempfile::NamedTempFile, SnapshotError> {
+    let fail = |message: String| SnapshotError::Write {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if meta.file_type().is_symlink() {
+            return Err(fail("it is a symbolic link; refusing to follow it".into()));
+        }
+        if meta.is_dir() {
+            return Err(fail("it is a directory".into()));
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".rampart-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))
+}

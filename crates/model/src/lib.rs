@@ -1,0 +1,18 @@
+//! The shared vocabulary of rampart: the snapshot an inventory produces, and
+//! (as the evaluation grows) the severities, check metadata and findings that
+//! the checks and reporter crates exchange. No network, no AWS SDK: rule and
+//! report code compiles without the SDK, and analysts read snapshots offline.
+
+pub mod io;
+pub mod snapshot;
+
+pub use io::SnapshotError;
+pub use snapshot::*;
+
+/// Version of the snapshot format this build reads and writes. Bumped on
+/// any change that an older reader would misread; documented in
+/// `docs/snapshot.md`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The version of rampart that wrote a snapshot (the workspace version).
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

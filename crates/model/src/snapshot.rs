@@ -1,0 +1,1032 @@
+//! The snapshot: one self-contained, versioned record of what the collector
+//! saw in an account. It is the only contract between the online collector and
+//! the offline evaluation, so every field is documented here and in
+//! `docs/snapshot.md`.
+//!
+//! Conventions: serde field names are snake_case; AWS values (ids, ARNs,
+//! protocol strings, enum values) keep AWS's own spelling. Every list is
+//! sorted by its natural id so two scans of the same state serialise to the
+//! same bytes (apart from timestamps). Policy documents are parsed JSON.
+//! Nothing here holds credentials or EC2 user data, by construction: the
+//! collector never calls an operation that returns them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// Tags as AWS returns them, ordered by key.
+pub type Tags = BTreeMap<String, String>;
+
+/// A whole scan of one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Format version; see [`crate::SCHEMA_VERSION`].
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    /// When the scan started (UTC, RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub collected_at: OffsetDateTime,
+    /// Wall time of the scan in milliseconds.
+    pub scan_duration_ms: u64,
+    /// From `sts:GetCallerIdentity`.
+    pub account_id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`, ... from the caller ARN.
+    pub partition: String,
+    /// The principal that ran the scan (an ARN, never a credential).
+    pub caller_arn: String,
+    /// Number of logical API calls per operation, keyed `iam-prefix:Operation`
+    /// (e.g. `ec2:DescribeInstances`); retries are not counted twice.
+    pub api_calls: BTreeMap<String, u64>,
+    /// Every call that failed after retries. A non-empty list means the scan is
+    /// incomplete and the checks that needed the missing input are not
+    /// evaluated.
+    pub collection_errors: Vec<CollectionError>,
+    /// Account-wide (global) IAM inventory, collected once.
+    pub iam: IamInventory,
+    /// Per-region inventory; the keys are exactly the regions scanned.
+    pub regions: BTreeMap<String, RegionInventory>,
+}
+
+impl Snapshot {
+    /// The regions scanned, in order.
+    pub fn region_names(&self) -> impl Iterator<Item = &str> {
+        self.regions.keys().map(String::as_str)
+    }
+
+    /// True when no collection error was recorded.
+    pub fn is_complete(&self) -> bool {
+        self.collection_errors.is_empty()
+    }
+
+    /// Errors recorded for one operation (e.g. `ec2:DescribeInstances`) in
+    /// one region (`None` for global services).
+    pub fn errors_for<'a>(
+        &'a self,
+        operation: &'a str,
+        region: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a CollectionError> + 'a {
+        self.collection_errors
+            .iter()
+            .filter(move |e| e.operation == operation && e.region.as_deref() == region)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+/// One call that failed after retries.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CollectionError {
+    /// IAM service prefix: `ec2`, `elasticloadbalancing`, `apigateway`, `wafv2`, `iam`, `sts`.
+    pub service: String,
+    /// `None` for global services (IAM).
+    pub region: Option<String>,
+    /// `service:Operation`, the same key as in [`Snapshot::api_calls`].
+    pub operation: String,
+    /// The resource the call was about, for per-resource calls.
+    pub resource: Option<String>,
+    pub kind: ErrorKind,
+    /// The service's error code, if it sent one.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The principal may not call this operation (or an SCP denies it).
+    AccessDenied,
+    /// Still throttled after every retry.
+    Throttled,
+    /// The service is not reachable, not enabled in the region, not
+    /// implemented (emulators), or timed out.
+    Unavailable,
+    Other,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::AccessDenied => "access-denied",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Other => "other",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- region
+
+/// Everything collected in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegionInventory {
+    pub ec2: Ec2Inventory,
+    pub elbv2: Elbv2Inventory,
+    pub apigateway: ApiGatewayInventory,
+    pub apigatewayv2: ApiGatewayV2Inventory,
+    pub wafv2: Wafv2Inventory,
+}
+
+// ---------------------------------------------------------------- EC2 / VPC
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ec2Inventory {
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_internet_gateways: Vec<EgressOnlyInternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub managed_prefix_lists: Vec<ManagedPrefixList>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub elastic_ips: Vec<ElasticIp>,
+    pub instances: Vec<Instance>,
+    pub volumes: Vec<Volume>,
+    /// `ec2:GetEbsEncryptionByDefault`; `None` when it was not collected.
+    pub ebs_encryption_by_default: Option<bool>,
+    pub flow_logs: Vec<FlowLog>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub owner_id: Option<String>,
+    pub state: Option<String>,
+    pub is_default: bool,
+    /// Associated IPv4 CIDR blocks (primary first).
+    pub cidr_blocks: Vec<String>,
+    pub ipv6_cidr_blocks: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: Option<String>,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_blocks: Vec<String>,
+    pub map_public_ip_on_launch: bool,
+    pub assign_ipv6_address_on_creation: bool,
+    pub default_for_az: bool,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: String,
+    pub routes: Vec<Route>,
+    pub associations: Vec<RouteTableAssociation>,
+    pub tags: Tags,
+}
+
+impl RouteTable {
+    /// True when this is the VPC's main route table (used by subnets without
+    /// an explicit association).
+    pub fn is_main(&self) -> bool {
+        self.associations.iter().any(|a| a.main)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Route {
+    /// Exactly one of the three destinations is set.
+    pub destination_cidr_block: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+    pub destination_prefix_list_id: Option<String>,
+    pub target: RouteTarget,
+    /// `active` or `blackhole`.
+    pub state: Option<String>,
+    /// `CreateRouteTable`, `CreateRoute`, `EnableVgwRoutePropagation`.
+    pub origin: Option<String>,
+}
+
+/// Where a route sends traffic. AWS spreads this over a dozen optional
+/// fields; exactly one applies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+pub enum RouteTarget {
+    /// Traffic stays within the VPC.
+    Local,
+    InternetGateway(String),
+    VirtualPrivateGateway(String),
+    /// A gateway VPC endpoint (S3, DynamoDB).
+    VpcEndpoint(String),
+    NatGateway(String),
+    EgressOnlyInternetGateway(String),
+    TransitGateway(String),
+    VpcPeeringConnection(String),
+    NetworkInterface(String),
+    Instance(String),
+    CarrierGateway(String),
+    LocalGateway(String),
+    CoreNetwork(String),
+    /// A target kind this version does not know; the raw id is kept.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RouteTableAssociation {
+    pub association_id: Option<String>,
+    pub main: bool,
+    pub subnet_id: Option<String>,
+    /// Edge association (an IGW or VGW).
+    pub gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InternetGateway {
+    pub internet_gateway_id: String,
+    /// VPCs it is attached to.
+    pub attached_vpc_ids: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EgressOnlyInternetGateway {
+    pub egress_only_internet_gateway_id: String,
+    pub attached_vpc_ids: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NatGateway {
+    pub nat_gateway_id: String,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub state: Option<String>,
+    /// `public` or `private`.
+    pub connectivity_type: Option<String>,
+    pub public_ips: Vec<String>,
+    pub private_ips: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: String,
+    pub vpc_id: Option<String>,
+    /// e.g. `com.amazonaws.us-east-1.execute-api`.
+    pub service_name: Option<String>,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`, ...
+    pub vpc_endpoint_type: Option<String>,
+    pub state: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub route_table_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub private_dns_enabled: bool,
+    /// The endpoint policy, parsed (a JSON string if it did not parse).
+    pub policy: Option<Value>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPrefixList {
+    pub prefix_list_id: String,
+    pub prefix_list_name: Option<String>,
+    /// `IPv4` or `IPv6`.
+    pub address_family: Option<String>,
+    /// `AWS` for AWS-managed lists, else the account id.
+    pub owner_id: Option<String>,
+    pub max_entries: Option<i32>,
+    /// `None` when the entries could not be collected (see the errors).
+    pub entries: Option<Vec<PrefixListEntry>>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PrefixListEntry {
+    pub cidr: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+    pub vpc_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub description: Option<String>,
+    /// One entry per (protocol, ports, source) triple: AWS's grouped
+    /// `IpPermissions` flattened so each rule names exactly one peer.
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SgRule {
+    /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6`, or an IP protocol number.
+    pub protocol: String,
+    /// For tcp/udp the port range; for icmp the type (from) and code (to);
+    /// `None` (or -1) when the protocol has no ports.
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// The source (ingress) or destination (egress).
+    pub peer: SgPeer,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SgPeer {
+    Ipv4 {
+        cidr: String,
+    },
+    Ipv6 {
+        cidr: String,
+    },
+    PrefixList {
+        prefix_list_id: String,
+    },
+    /// Members of another security group (e.g. a load balancer's).
+    SecurityGroup {
+        group_id: String,
+        user_id: Option<String>,
+        vpc_id: Option<String>,
+        peering_status: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub vpc_id: String,
+    pub is_default: bool,
+    /// Sorted by direction, then rule number (evaluation order).
+    pub entries: Vec<NaclEntry>,
+    pub associations: Vec<NaclAssociation>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NaclEntry {
+    /// `true` for outbound rules.
+    pub egress: bool,
+    /// Lowest first; 32767 is the catch-all `*` deny.
+    pub rule_number: i32,
+    /// `-1` (all) or an IP protocol number as a string (`6` tcp, `17` udp).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub rule_action: String,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub port_range: Option<PortRange>,
+    pub icmp_type_code: Option<IcmpTypeCode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PortRange {
+    pub from: i32,
+    pub to: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IcmpTypeCode {
+    pub icmp_type: Option<i32>,
+    pub code: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NaclAssociation {
+    pub association_id: Option<String>,
+    pub subnet_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub availability_zone: Option<String>,
+    /// `interface`, `network_load_balancer`, `vpc_endpoint`, `nat_gateway`, ...
+    pub interface_type: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<String>,
+    pub requester_managed: bool,
+    pub private_ip_addresses: Vec<EniPrivateIp>,
+    pub ipv6_addresses: Vec<String>,
+    /// Security group ids (authoritative for reachability, see the emulator notes).
+    pub security_group_ids: Vec<String>,
+    pub attachment: Option<EniAttachment>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EniPrivateIp {
+    pub private_ip: String,
+    pub primary: bool,
+    /// Public IPv4 associated with this private address (auto-assigned or EIP).
+    pub public_ip: Option<String>,
+    /// `amazon` for an auto-assigned address, else the EIP owner's account.
+    pub public_ip_owner: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EniAttachment {
+    pub attachment_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub device_index: Option<i32>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElasticIp {
+    pub allocation_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub association_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub private_ip: Option<String>,
+    pub domain: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    pub instance_id: String,
+    /// `pending`, `running`, `stopped`, ...
+    pub state: Option<String>,
+    pub instance_type: Option<String>,
+    pub image_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    /// All IPv6 addresses over all ENIs.
+    pub ipv6_addresses: Vec<String>,
+    /// ENI ids, primary (device index 0) first.
+    pub network_interface_ids: Vec<String>,
+    /// Groups as DescribeInstances reports them; the ENIs' groups are the
+    /// authoritative view.
+    pub security_group_ids: Vec<String>,
+    pub metadata_options: Option<MetadataOptions>,
+    pub iam_instance_profile_arn: Option<String>,
+    pub key_name: Option<String>,
+    pub root_device_name: Option<String>,
+    pub block_device_mappings: Vec<BlockDeviceMapping>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub launch_time: Option<OffsetDateTime>,
+    pub platform: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataOptions {
+    /// `required` (IMDSv2 only) or `optional` (IMDSv1 allowed).
+    pub http_tokens: Option<String>,
+    /// `enabled` or `disabled`.
+    pub http_endpoint: Option<String>,
+    pub http_put_response_hop_limit: Option<i32>,
+    pub http_protocol_ipv6: Option<String>,
+    pub instance_metadata_tags: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BlockDeviceMapping {
+    pub device_name: String,
+    pub volume_id: Option<String>,
+    pub delete_on_termination: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub volume_id: String,
+    pub size_gib: Option<i32>,
+    pub volume_type: Option<String>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub state: Option<String>,
+    pub availability_zone: Option<String>,
+    pub attachments: Vec<VolumeAttachment>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct VolumeAttachment {
+    pub instance_id: Option<String>,
+    pub device: Option<String>,
+    pub state: Option<String>,
+    pub delete_on_termination: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub flow_log_id: String,
+    /// The VPC, subnet or ENI the log covers.
+    pub resource_id: Option<String>,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    pub traffic_type: Option<String>,
+    /// `cloud-watch-logs`, `s3`, `kinesis-data-firehose`.
+    pub log_destination_type: Option<String>,
+    pub log_destination: Option<String>,
+    pub log_group_name: Option<String>,
+    pub flow_log_status: Option<String>,
+    pub deliver_logs_status: Option<String>,
+    pub tags: Tags,
+}
+
+// ---------------------------------------------------------------- ELBv2
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Elbv2Inventory {
+    pub load_balancers: Vec<LoadBalancer>,
+    pub target_groups: Vec<TargetGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    pub load_balancer_arn: String,
+    pub name: String,
+    /// `application`, `network` or `gateway`.
+    #[serde(rename = "type")]
+    pub lb_type: Option<String>,
+    /// `internet-facing` or `internal`.
+    pub scheme: Option<String>,
+    pub vpc_id: Option<String>,
+    pub dns_name: Option<String>,
+    pub state: Option<String>,
+    /// `ipv4`, `dualstack`, ...
+    pub ip_address_type: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    /// `DescribeLoadBalancerAttributes` (access logs, deletion protection,
+    /// ...); `None` when not collected.
+    pub attributes: Option<BTreeMap<String, String>>,
+    /// `None` when the listeners could not be collected.
+    pub listeners: Option<Vec<Listener>>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listener {
+    pub listener_arn: String,
+    pub port: Option<i32>,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
+    pub protocol: Option<String>,
+    pub ssl_policy: Option<String>,
+    pub certificate_arns: Vec<String>,
+    pub alpn_policy: Vec<String>,
+    pub default_actions: Vec<LbAction>,
+    /// Non-default listener rules (ALB). `None` when not collected or not
+    /// applicable (NLB listeners have no rules).
+    pub rules: Option<Vec<ListenerRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LbAction {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, `authenticate-cognito`.
+    #[serde(rename = "type")]
+    pub action_type: String,
+    pub order: Option<i32>,
+    /// Every target group the action forwards to (single or weighted).
+    pub target_group_arns: Vec<String>,
+    pub redirect_protocol: Option<String>,
+    pub redirect_port: Option<String>,
+    pub fixed_response_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ListenerRule {
+    pub rule_arn: String,
+    pub priority: Option<String>,
+    pub is_default: bool,
+    /// Condition fields (`path-pattern`, `host-header`, ...) with their values.
+    pub conditions: Vec<RuleCondition>,
+    pub actions: Vec<LbAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RuleCondition {
+    pub field: Option<String>,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroup {
+    pub target_group_arn: String,
+    pub name: Option<String>,
+    pub protocol: Option<String>,
+    pub port: Option<i32>,
+    /// `instance`, `ip`, `lambda`, `alb`.
+    pub target_type: Option<String>,
+    pub vpc_id: Option<String>,
+    pub load_balancer_arns: Vec<String>,
+    pub health_check_protocol: Option<String>,
+    pub health_check_port: Option<String>,
+    pub health_check_path: Option<String>,
+    /// Registered targets with health; `None` when not collected.
+    pub targets: Option<Vec<Target>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Target {
+    /// Instance id, IP address, Lambda ARN or ALB ARN, per the target type.
+    pub id: String,
+    pub port: Option<i32>,
+    pub availability_zone: Option<String>,
+    /// `healthy`, `unhealthy`, `unused`, `initial`, `draining`, `unavailable`.
+    pub health_state: Option<String>,
+    pub health_reason: Option<String>,
+}
+
+// ---------------------------------------------------------------- API Gateway (REST, v1)
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiGatewayInventory {
+    pub rest_apis: Vec<RestApi>,
+    pub vpc_links: Vec<RestVpcLink>,
+    pub usage_plans: Vec<UsagePlan>,
+    pub domain_names: Vec<DomainName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestApi {
+    pub id: String,
+    pub name: Option<String>,
+    /// `EDGE`, `REGIONAL` or `PRIVATE`.
+    pub endpoint_types: Vec<String>,
+    pub vpc_endpoint_ids: Vec<String>,
+    /// The resource policy, parsed.
+    pub policy: Option<Value>,
+    pub disable_execute_api_endpoint: bool,
+    pub api_key_source: Option<String>,
+    /// `None` when the resources could not be collected.
+    pub resources: Option<Vec<ApiResource>>,
+    pub authorizers: Option<Vec<RestAuthorizer>>,
+    pub stages: Option<Vec<RestStage>>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiResource {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub path: Option<String>,
+    pub methods: Vec<RestMethod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestMethod {
+    pub http_method: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`.
+    pub authorization_type: Option<String>,
+    pub authorizer_id: Option<String>,
+    pub api_key_required: bool,
+    pub authorization_scopes: Vec<String>,
+    pub integration: Option<RestIntegration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestIntegration {
+    /// `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY`, `MOCK`.
+    #[serde(rename = "type")]
+    pub integration_type: Option<String>,
+    pub http_method: Option<String>,
+    pub uri: Option<String>,
+    /// `INTERNET` or `VPC_LINK`.
+    pub connection_type: Option<String>,
+    /// The VPC link id, or a `${stageVariables.x}` reference.
+    pub connection_id: Option<String>,
+    pub tls_insecure_skip_verification: Option<bool>,
+    pub timeout_in_millis: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestAuthorizer {
+    pub id: String,
+    pub name: Option<String>,
+    /// `TOKEN`, `REQUEST`, `COGNITO_USER_POOLS`.
+    #[serde(rename = "type")]
+    pub authorizer_type: Option<String>,
+    pub provider_arns: Vec<String>,
+    pub authorizer_uri: Option<String>,
+    pub identity_source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestStage {
+    pub stage_name: String,
+    pub deployment_id: Option<String>,
+    /// The client certificate presented to the backend (mTLS to the integration).
+    pub client_certificate_id: Option<String>,
+    pub tracing_enabled: bool,
+    /// The WAFv2 web ACL the stage reports.
+    pub web_acl_arn: Option<String>,
+    pub cache_cluster_enabled: bool,
+    /// `*/*` for the stage default, else `resource-path/METHOD`.
+    pub method_settings: BTreeMap<String, MethodSetting>,
+    pub access_log_settings: Option<AccessLogSettings>,
+    pub variables: BTreeMap<String, String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodSetting {
+    pub throttling_burst_limit: Option<i32>,
+    pub throttling_rate_limit: Option<f64>,
+    /// `OFF`, `ERROR`, `INFO`.
+    pub logging_level: Option<String>,
+    pub data_trace_enabled: bool,
+    pub metrics_enabled: bool,
+    pub caching_enabled: bool,
+    pub cache_data_encrypted: bool,
+    pub require_authorization_for_cache_control: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLogSettings {
+    pub destination_arn: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestVpcLink {
+    pub id: String,
+    pub name: Option<String>,
+    /// NLB ARNs.
+    pub target_arns: Vec<String>,
+    pub status: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsagePlan {
+    pub id: String,
+    pub name: Option<String>,
+    pub api_stages: Vec<UsagePlanStage>,
+    pub throttle: Option<Throttle>,
+    pub quota_limit: Option<i32>,
+    pub quota_period: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsagePlanStage {
+    pub api_id: Option<String>,
+    pub stage: Option<String>,
+    /// Per-method throttles keyed `resource-path/METHOD`.
+    pub throttle: BTreeMap<String, Throttle>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Throttle {
+    pub burst_limit: Option<i32>,
+    pub rate_limit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainName {
+    pub domain_name: String,
+    pub endpoint_types: Vec<String>,
+    /// `TLS_1_0` or `TLS_1_2` (or a newer enhanced policy name).
+    pub security_policy: Option<String>,
+    pub certificate_arn: Option<String>,
+    pub regional_certificate_arn: Option<String>,
+    /// Mutual TLS truststore, when client certificates are required.
+    pub mutual_tls_truststore_uri: Option<String>,
+    pub tags: Tags,
+}
+
+// ---------------------------------------------------------------- API Gateway (HTTP, v2)
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiGatewayV2Inventory {
+    pub apis: Vec<HttpApi>,
+    pub vpc_links: Vec<HttpVpcLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpApi {
+    pub api_id: String,
+    pub name: Option<String>,
+    /// `HTTP` or `WEBSOCKET`.
+    pub protocol_type: Option<String>,
+    pub api_endpoint: Option<String>,
+    pub disable_execute_api_endpoint: bool,
+    pub routes: Option<Vec<HttpRoute>>,
+    pub integrations: Option<Vec<HttpIntegration>>,
+    pub stages: Option<Vec<HttpStage>>,
+    /// `None` when not collected. Only fetched when a route names an
+    /// authorizer: without one the list would be irrelevant to the model.
+    pub authorizers: Option<Vec<HttpAuthorizer>>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpRoute {
+    pub route_id: Option<String>,
+    /// e.g. `GET /orders`, `$default`.
+    pub route_key: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `JWT`.
+    pub authorization_type: Option<String>,
+    pub authorizer_id: Option<String>,
+    pub api_key_required: bool,
+    /// `integrations/<id>`.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpIntegration {
+    pub integration_id: String,
+    #[serde(rename = "type")]
+    pub integration_type: Option<String>,
+    pub integration_method: Option<String>,
+    /// For VPC_LINK integrations, the ALB/NLB listener ARN (or Cloud Map service).
+    pub integration_uri: Option<String>,
+    pub connection_type: Option<String>,
+    pub connection_id: Option<String>,
+    pub tls_server_name_to_verify: Option<String>,
+    pub payload_format_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpStage {
+    pub stage_name: String,
+    pub auto_deploy: bool,
+    pub access_log_settings: Option<AccessLogSettings>,
+    pub default_route_settings: Option<HttpRouteSettings>,
+    pub route_settings: BTreeMap<String, HttpRouteSettings>,
+    pub stage_variables: BTreeMap<String, String>,
+    pub client_certificate_id: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpRouteSettings {
+    pub throttling_burst_limit: Option<i32>,
+    pub throttling_rate_limit: Option<f64>,
+    pub detailed_metrics_enabled: bool,
+    pub logging_level: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpAuthorizer {
+    pub authorizer_id: String,
+    pub name: Option<String>,
+    /// `JWT` or `REQUEST`.
+    pub authorizer_type: Option<String>,
+    pub identity_source: Vec<String>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Vec<String>,
+    pub authorizer_uri: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpVpcLink {
+    pub vpc_link_id: String,
+    pub name: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub status: Option<String>,
+    pub tags: Tags,
+}
+
+// ---------------------------------------------------------------- WAFv2
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Wafv2Inventory {
+    /// REGIONAL web ACLs, in full.
+    pub web_acls: Vec<WebAcl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebAcl {
+    pub arn: String,
+    pub id: String,
+    pub name: String,
+    /// `allow` or `block`; `None` when the ACL body was not collected.
+    pub default_action: Option<String>,
+    /// `None` when `GetWebACL` failed.
+    pub rules: Option<Vec<WafRule>>,
+    pub capacity: Option<i64>,
+    /// ARNs of the resources (API stages, ALBs) the ACL protects; `None`
+    /// when they could not be determined.
+    pub associated_resources: Option<Vec<String>>,
+    /// Logging destinations; empty when logging is off, `None` when not collected.
+    pub logging_destinations: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WafRule {
+    pub name: String,
+    pub priority: i32,
+    /// For rules with their own action: `allow`, `block`, `count`, `captcha`, `challenge`.
+    pub action: Option<String>,
+    /// For rule-group references: `none` (the group's actions apply) or `count`.
+    pub override_action: Option<String>,
+    pub statement: WafStatement,
+}
+
+/// The statements rampart reasons about are typed; the rest keep only their
+/// kind (they match on request content and do not change the model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WafStatement {
+    ManagedRuleGroup {
+        vendor_name: String,
+        name: String,
+        version: Option<String>,
+        /// Rules inside the group whose action is overridden (e.g. to count).
+        rule_action_overrides: Vec<RuleActionOverride>,
+        /// Legacy `ExcludedRules` (equivalent to count overrides).
+        excluded_rules: Vec<String>,
+        scope_down: Option<Box<WafStatement>>,
+    },
+    RuleGroupReference {
+        arn: String,
+        rule_action_overrides: Vec<RuleActionOverride>,
+        excluded_rules: Vec<String>,
+    },
+    RateBased {
+        limit: i64,
+        aggregate_key_type: Option<String>,
+        evaluation_window_sec: Option<i64>,
+        scope_down: Option<Box<WafStatement>>,
+    },
+    And {
+        statements: Vec<WafStatement>,
+    },
+    Or {
+        statements: Vec<WafStatement>,
+    },
+    Not {
+        statement: Box<WafStatement>,
+    },
+    IpSetReference {
+        arn: String,
+    },
+    GeoMatch {
+        country_codes: Vec<String>,
+    },
+    /// Any other statement type, by its AWS name (`ByteMatchStatement`, ...).
+    Other {
+        statement_type: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleActionOverride {
+    pub name: String,
+    /// `allow`, `block`, `count`, `captcha`, `challenge`.
+    pub action: Option<String>,
+}
+
+// ---------------------------------------------------------------- IAM (global)
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamInventory {
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// Roles referenced by the instance profiles.
+    pub roles: Vec<Role>,
+    /// Managed policies attached to those roles, each fetched once.
+    pub policies: Vec<ManagedPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceProfile {
+    pub arn: String,
+    pub instance_profile_name: String,
+    pub instance_profile_id: Option<String>,
+    pub path: Option<String>,
+    pub role_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub arn: String,
+    pub role_name: String,
+    pub role_id: Option<String>,
+    pub path: Option<String>,
+    pub assume_role_policy: Option<Value>,
+    pub permissions_boundary_arn: Option<String>,
+    /// ARNs of attached managed policies; `None` when not collected.
+    pub attached_policy_arns: Option<Vec<String>>,
+    /// Inline policies with their documents; `None` when not collected.
+    pub inline_policies: Option<Vec<InlinePolicy>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    /// `None` when `GetRolePolicy` failed.
+    pub document: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub policy_name: Option<String>,
+    pub default_version_id: Option<String>,
+    /// The default version's document; `None` when not collected.
+    pub document: Option<Value>,
+}

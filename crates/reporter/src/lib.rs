@@ -1,0 +1,1 @@
+//! Reporter: renders findings (issue 4).
