@@ -1,0 +1,1276 @@
+#!/usr/bin/env python3
+"""Seed a moto server with one of rampart's test scenarios.
+
+    seed.py --endpoint http://127.0.0.1:PORT --scenario demo|partial --manifest FILE
+
+Scenarios (see localstack/README.md for what each resource is for):
+  demo     hardened backend + legacy backend + HTTP API + eu-west-1 extras
+  partial  demo + a JWT authorizer and a route using it on the HTTP API; moto
+           answers 500 to apigatewayv2 GetAuthorizers, which is the partial
+           collection failure the tests want to provoke.
+
+The manifest is a JSON file with every id and ARN created, keyed by logical
+name; the Rust end-to-end tests compare rampart's snapshot against it.
+
+`POST /moto-api/seed?a=42` is called first, so on a fresh (or freshly reset)
+moto server the same scenario always yields the same ids.
+
+Run by the harness with the .venv-emu python (boto3 pinned by the lock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+EU_REGION = "eu-west-1"
+
+# The AMI listed first in localstack/amis.json (Amazon Linux 2023, x86_64).
+# The harness starts moto with MOTO_AMIS_PATH pointing at that file, so this id
+# exists in every region.
+AMI_AL2023 = "ami-0123456789abc2023"
+
+# Must never show up in anything rampart collects: the tests grep for it.
+USERDATA_SECRET = "RAMPART-FAKE-SECRET-USERDATA"
+
+# Fake ARNs for services rampart does not read (and moto does not validate
+# where they are used).
+LAMBDA_AUTHORIZER_URI = (
+    f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/"
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-authorizer/invocations"
+)
+COGNITO_POOL_ID = f"{REGION}_FAKEPOOL1"
+COGNITO_POOL_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{COGNITO_POOL_ID}"
+REST_ACCESS_LOG_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders-api-access"
+HTTP_ACCESS_LOG_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders-http-access"
+WAF_LOG_FIREHOSE_ARN = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/aws-waf-logs-orders"
+SQS_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events"
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "routeKey": "$context.routeKey",
+        "status": "$context.status",
+        "responseLength": "$context.responseLength",
+    },
+    separators=(",", ":"),
+)
+
+EC2_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def tag_list(name: str, **extra: str) -> list[dict[str, str]]:
+    tags = [{"Key": "Name", "Value": name}]
+    tags += [{"Key": k, "Value": v} for k, v in extra.items()]
+    return tags
+
+
+def tag_spec(resource_type: str, name: str, **extra: str) -> list[dict]:
+    return [{"ResourceType": resource_type, "Tags": tag_list(name, **extra)}]
+
+
+def post(url: str) -> None:
+    # An empty ProxyHandler: a proxy from the environment must never see this.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(urllib.request.Request(url, data=b"", method="POST"), timeout=30) as resp:
+        resp.read()
+
+
+class SeedError(Exception):
+    pass
+
+
+class Seeder:
+    def __init__(self, endpoint: str, scenario: str):
+        import boto3  # imported late so --help works without the venv
+        from botocore.config import Config
+
+        self.endpoint = endpoint
+        self.scenario = scenario
+        # No retries: moto either answers or has a bug; retrying a 500 only
+        # hides which call failed and slows the seed down.
+        cfg = Config(retries={"max_attempts": 1, "mode": "standard"})
+        session = boto3.session.Session(
+            aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION
+        )
+        self._clients: dict[tuple[str, str], object] = {}
+
+        def client(service: str, region: str = REGION):
+            key = (service, region)
+            if key not in self._clients:
+                self._clients[key] = session.client(
+                    service, endpoint_url=endpoint, region_name=region, config=cfg
+                )
+            return self._clients[key]
+
+        self.client = client
+        self.ec2 = client("ec2")
+        self.elbv2 = client("elbv2")
+        self.apigw = client("apigateway")
+        self.apigw2 = client("apigatewayv2")
+        self.wafv2 = client("wafv2")
+        self.iam = client("iam")
+        self.s3 = client("s3")
+        self.acm = client("acm")
+        self.kms = client("kms")
+        self.timings: dict[str, float] = {}
+        self.manifest: dict = {
+            "account": ACCOUNT,
+            "regions": [REGION, EU_REGION],
+            "scenario": scenario,
+            "ami_id": AMI_AL2023,
+            "userdata_secret": USERDATA_SECRET,
+            "hardened": {},
+            "legacy": {},
+            "http_api": {},
+            "iam": {"roles": {}, "policies": {}, "instance_profiles": {}},
+            "eu": {},
+            "s3_buckets": [],
+            "ebs_encryption_by_default": {},
+            # Places where the seed had to do something other than the
+            # scenario describes because of moto; also listed in README.md.
+            "moto_adaptations": [],
+        }
+
+    # ------------------------------------------------------------------ helpers
+
+    def adapt(self, note: str) -> None:
+        self.manifest["moto_adaptations"].append(note)
+
+    def bucket(self, name: str) -> str:
+        # us-east-1 buckets take no LocationConstraint.
+        self.s3.create_bucket(Bucket=name)
+        self.s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(name)})
+        self.manifest["s3_buckets"].append(name)
+        return name
+
+    def instance_volumes(self, ec2, instance_id: str) -> list[str]:
+        res = ec2.describe_instances(InstanceIds=[instance_id])
+        inst = res["Reservations"][0]["Instances"][0]
+        return [m["Ebs"]["VolumeId"] for m in inst.get("BlockDeviceMappings", [])]
+
+    def role_with_profile(self, role: str, profile: str, tag_name: str) -> tuple[str, str]:
+        r = self.iam.create_role(
+            RoleName=role,
+            AssumeRolePolicyDocument=json.dumps(EC2_TRUST_POLICY),
+            Tags=tag_list(tag_name),
+        )["Role"]
+        p = self.iam.create_instance_profile(InstanceProfileName=profile, Tags=tag_list(tag_name))[
+            "InstanceProfile"
+        ]
+        self.iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
+        self.manifest["iam"]["roles"][role] = r["Arn"]
+        self.manifest["iam"]["instance_profiles"][profile] = p["Arn"]
+        return r["Arn"], p["Arn"]
+
+    # ------------------------------------------------------------------ IAM
+
+    def seed_iam(self) -> None:
+        """Roles/profiles both backends use (IAM is global, so done once)."""
+        pol = self.iam.create_policy(
+            PolicyName="api-backend-read",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "s3:GetObject",
+                            "Resource": "arn:aws:s3:::orders-data/*",
+                        }
+                    ],
+                }
+            ),
+            Description="Read the orders data bucket",
+            Tags=tag_list("hardened-api-backend-read"),
+        )["Policy"]
+        self.manifest["iam"]["policies"]["api-backend-read"] = pol["Arn"]
+
+        self.role_with_profile("api-backend-role", "api-backend", "hardened-api-backend")
+        self.iam.attach_role_policy(RoleName="api-backend-role", PolicyArn=pol["Arn"])
+        self.iam.put_role_policy(
+            RoleName="api-backend-role",
+            PolicyName="api-backend-inline",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": SQS_QUEUE_ARN}
+                    ],
+                }
+            ),
+        )
+        self.manifest["iam"]["inline_policies"] = {"api-backend-role": ["api-backend-inline"]}
+
+        # Over-privileged on purpose: the eu-west-1 worker runs with it.
+        admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+        self.role_with_profile("legacy-admin-role", "legacy-admin", "legacy-admin")
+        self.iam.attach_role_policy(RoleName="legacy-admin-role", PolicyArn=admin_arn)
+        self.manifest["iam"]["policies"]["AdministratorAccess"] = admin_arn
+        self.manifest["iam"]["attached"] = {
+            "api-backend-role": [pol["Arn"]],
+            "legacy-admin-role": [admin_arn],
+        }
+
+    # ------------------------------------------------------------------ hardened
+
+    def seed_hardened_network(self) -> None:
+        ec2, h = self.ec2, self.manifest["hardened"]
+        vpc = ec2.create_vpc(
+            CidrBlock="10.10.0.0/16",
+            AmazonProvidedIpv6CidrBlock=True,
+            TagSpecifications=tag_spec("vpc", "hardened-vpc"),
+        )["Vpc"]
+        vpc_id = vpc["VpcId"]
+        ipv6_assoc = vpc.get("Ipv6CidrBlockAssociationSet") or []
+        vpc_v6 = ipv6_assoc[0]["Ipv6CidrBlock"] if ipv6_assoc else None
+        # Interface endpoints with private DNS need both attributes on.
+        ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
+        ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+        h["vpc_id"] = vpc_id
+        h["vpc_cidr"] = "10.10.0.0/16"
+        h["vpc_ipv6_cidr"] = vpc_v6
+
+        igw = ec2.create_internet_gateway(
+            TagSpecifications=tag_spec("internet-gateway", "hardened-igw")
+        )["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+        h["igw_id"] = igw
+
+        # /64s carved out of the VPC's /56, one per subnet, so the ::/0 routes
+        # below have IPv6 traffic to route.
+        v6_subnets = (
+            list(ipaddress.ip_network(vpc_v6).subnets(new_prefix=64))[:4] if vpc_v6 else [None] * 4
+        )
+        layout = [
+            ("hardened-public-a", "10.10.0.0/24", "us-east-1a"),
+            ("hardened-public-b", "10.10.1.0/24", "us-east-1b"),
+            ("hardened-private-a", "10.10.10.0/24", "us-east-1a"),
+            ("hardened-private-b", "10.10.11.0/24", "us-east-1b"),
+        ]
+        subnet_ids = []
+        for (name, cidr, az), v6 in zip(layout, v6_subnets):
+            kw = {"Ipv6CidrBlock": str(v6)} if v6 else {}
+            sn = ec2.create_subnet(
+                VpcId=vpc_id,
+                CidrBlock=cidr,
+                AvailabilityZone=az,
+                TagSpecifications=tag_spec("subnet", name),
+                **kw,
+            )["Subnet"]
+            subnet_ids.append(sn["SubnetId"])
+        public, private = subnet_ids[:2], subnet_ids[2:]
+        h["public_subnet_ids"] = public
+        h["private_subnet_ids"] = private
+
+        # Public route table: both families out through the IGW.
+        pub_rt = ec2.create_route_table(
+            VpcId=vpc_id, TagSpecifications=tag_spec("route-table", "hardened-public-rt")
+        )["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=pub_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        ec2.create_route(RouteTableId=pub_rt, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+        for sn in public:
+            ec2.associate_route_table(RouteTableId=pub_rt, SubnetId=sn)
+        h["public_route_table_id"] = pub_rt
+
+        # NAT gateway in public-a, with its own EIP.
+        eip = ec2.allocate_address(
+            Domain="vpc", TagSpecifications=tag_spec("elastic-ip", "hardened-nat-eip")
+        )
+        nat = ec2.create_nat_gateway(
+            SubnetId=public[0],
+            AllocationId=eip["AllocationId"],
+            ConnectivityType="public",
+            TagSpecifications=tag_spec("natgateway", "hardened-nat"),
+        )["NatGateway"]["NatGatewayId"]
+        h["nat_gateway_id"] = nat
+        h["nat_eip_allocation_id"] = eip["AllocationId"]
+        h["nat_public_ip"] = eip["PublicIp"]
+
+        eigw = ec2.create_egress_only_internet_gateway(
+            VpcId=vpc_id, TagSpecifications=tag_spec("egress-only-internet-gateway", "hardened-eigw")
+        )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+        h["eigw_id"] = eigw
+
+        # Private route table: IPv4 via NAT, IPv6 egress-only, S3 via gateway endpoint.
+        priv_rt = ec2.create_route_table(
+            VpcId=vpc_id, TagSpecifications=tag_spec("route-table", "hardened-private-rt")
+        )["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=priv_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+        ec2.create_route(
+            RouteTableId=priv_rt, DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw
+        )
+        for sn in private:
+            ec2.associate_route_table(RouteTableId=priv_rt, SubnetId=sn)
+        h["private_route_table_id"] = priv_rt
+
+        s3_ep = ec2.create_vpc_endpoint(
+            VpcId=vpc_id,
+            VpcEndpointType="Gateway",
+            ServiceName=f"com.amazonaws.{REGION}.s3",
+            RouteTableIds=[priv_rt],
+            TagSpecifications=tag_spec("vpc-endpoint", "hardened-s3-endpoint"),
+        )["VpcEndpoint"]["VpcEndpointId"]
+        h["s3_endpoint_id"] = s3_ep
+        # The AWS-managed S3 prefix list the endpoint's route points at.
+        h["s3_prefix_list_id"] = ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{REGION}.s3"]}]
+        )["PrefixLists"][0]["PrefixListId"]
+
+        # Customer managed prefix list used by the app SG's egress rule.
+        pl = ec2.create_managed_prefix_list(
+            PrefixListName="hardened-corp",
+            AddressFamily="IPv4",
+            MaxEntries=5,
+            Entries=[
+                {"Cidr": "203.0.113.0/24", "Description": "corp office"},
+                {"Cidr": "198.51.100.0/24", "Description": "corp vpn"},
+            ],
+            TagSpecifications=tag_spec("prefix-list", "hardened-corp"),
+        )["PrefixList"]["PrefixListId"]
+        h["prefix_list_id"] = pl
+
+        # NLB SG: only TLS from inside the VPC (default allow-all egress kept:
+        # an NLB must reach its targets).
+        nlb_sg = ec2.create_security_group(
+            GroupName="hardened-nlb",
+            Description="hardened internal NLB",
+            VpcId=vpc_id,
+            TagSpecifications=tag_spec("security-group", "hardened-nlb"),
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=nlb_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "IpRanges": [{"CidrIp": "10.10.0.0/16", "Description": "vpc"}],
+                }
+            ],
+        )
+        h["nlb_sg_id"] = nlb_sg
+
+        # App SG: only the NLB may reach 8080; egress narrowed to HTTPS to the
+        # corp prefix list and Postgres inside the VPC.
+        app_sg = ec2.create_security_group(
+            GroupName="hardened-app",
+            Description="hardened app instances",
+            VpcId=vpc_id,
+            TagSpecifications=tag_spec("security-group", "hardened-app"),
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=app_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8080,
+                    "ToPort": 8080,
+                    "UserIdGroupPairs": [{"GroupId": nlb_sg, "Description": "from nlb"}],
+                }
+            ],
+        )
+        # Revoke whatever default egress moto created (IPv4, and IPv6 if any).
+        sg = ec2.describe_security_groups(GroupIds=[app_sg])["SecurityGroups"][0]
+        default_egress = []
+        for perm in sg.get("IpPermissionsEgress", []):
+            p = {"IpProtocol": perm["IpProtocol"]}
+            if perm.get("IpRanges"):
+                p["IpRanges"] = [{"CidrIp": r["CidrIp"]} for r in perm["IpRanges"]]
+            if perm.get("Ipv6Ranges"):
+                p["Ipv6Ranges"] = [{"CidrIpv6": r["CidrIpv6"]} for r in perm["Ipv6Ranges"]]
+            default_egress.append(p)
+        if default_egress:
+            ec2.revoke_security_group_egress(GroupId=app_sg, IpPermissions=default_egress)
+        ec2.authorize_security_group_egress(
+            GroupId=app_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "PrefixListIds": [{"PrefixListId": pl, "Description": "corp https"}],
+                },
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 5432,
+                    "ToPort": 5432,
+                    "IpRanges": [{"CidrIp": "10.10.0.0/16", "Description": "postgres"}],
+                },
+            ],
+        )
+        h["app_sg_id"] = app_sg
+
+        # Interface endpoint for execute-api (private API access from the VPC).
+        # It gets the NLB SG because that one admits 443 from the VPC.
+        ep = ec2.create_vpc_endpoint(
+            VpcId=vpc_id,
+            VpcEndpointType="Interface",
+            ServiceName=f"com.amazonaws.{REGION}.execute-api",
+            SubnetIds=private,
+            SecurityGroupIds=[nlb_sg],
+            PrivateDnsEnabled=True,
+            TagSpecifications=tag_spec("vpc-endpoint", "hardened-execute-api-endpoint"),
+        )["VpcEndpoint"]["VpcEndpointId"]
+        h["execute_api_endpoint_id"] = ep
+
+        # Custom NACL on the private subnets.
+        nacl = ec2.create_network_acl(
+            VpcId=vpc_id, TagSpecifications=tag_spec("network-acl", "hardened-private-nacl")
+        )["NetworkAcl"]["NetworkAclId"]
+        entries = [
+            # (rule, egress, action, protocol, cidr, ports)
+            (100, False, "allow", "6", "10.10.0.0/16", (8080, 8080)),
+            (110, False, "allow", "6", "0.0.0.0/0", (1024, 65535)),
+            (200, False, "deny", "-1", "0.0.0.0/0", None),
+            (100, True, "allow", "6", "10.10.0.0/16", (1024, 65535)),
+            (110, True, "allow", "6", "0.0.0.0/0", (443, 443)),
+        ]
+        for rule, egress, action, proto, cidr, ports in entries:
+            kw = {"PortRange": {"From": ports[0], "To": ports[1]}} if ports else {}
+            ec2.create_network_acl_entry(
+                NetworkAclId=nacl,
+                RuleNumber=rule,
+                Egress=egress,
+                RuleAction=action,
+                Protocol=proto,
+                CidrBlock=cidr,
+                **kw,
+            )
+        # Moving a subnet to another NACL means replacing its current
+        # association (with the VPC's default NACL).
+        acls = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
+            "NetworkAcls"
+        ]
+        for sn in private:
+            assoc = next(
+                a["NetworkAclAssociationId"]
+                for acl in acls
+                for a in acl.get("Associations", [])
+                if a["SubnetId"] == sn
+            )
+            ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=nacl)
+        h["nacl_id"] = nacl
+        default_nacl = next(a["NetworkAclId"] for a in acls if a.get("IsDefault"))
+        h["default_nacl_id"] = default_nacl
+        h["default_sg_id"] = ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc_id]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
+        )["SecurityGroups"][0]["GroupId"]
+
+        h["flow_log_bucket"] = self.bucket("hardened-flow-logs")
+        fl = ec2.create_flow_logs(
+            ResourceIds=[vpc_id],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="s3",
+            LogDestination="arn:aws:s3:::hardened-flow-logs",
+            TagSpecifications=tag_spec("vpc-flow-log", "hardened-flow-log"),
+        )
+        if fl.get("Unsuccessful"):
+            raise RuntimeError(f"create_flow_logs failed: {fl['Unsuccessful']}")
+        h["flow_log_id"] = fl["FlowLogIds"][0]
+
+    def seed_hardened_compute(self) -> None:
+        ec2, h = self.ec2, self.manifest["hardened"]
+        # A customer managed key for the root volumes.
+        key = self.kms.create_key(
+            Description="hardened EBS key", Tags=[{"TagKey": "Name", "TagValue": "hardened-ebs"}]
+        )["KeyMetadata"]
+        self.kms.create_alias(AliasName="alias/hardened-ebs", TargetKeyId=key["KeyId"])
+        h["kms_key_arn"] = key["Arn"]
+
+        user_data = (
+            "#!/bin/bash\n"
+            "# bootstrap for the orders API\n"
+            f"export DB_PASSWORD={USERDATA_SECRET}\n"
+            "systemctl enable --now orders-api\n"
+        )
+        ids, vols = [], []
+        for i, sn in enumerate(h["private_subnet_ids"], start=1):
+            name = f"hardened-api-{i}"
+            inst = ec2.run_instances(
+                ImageId=AMI_AL2023,
+                InstanceType="t3.micro",
+                MinCount=1,
+                MaxCount=1,
+                SubnetId=sn,
+                SecurityGroupIds=[h["app_sg_id"]],
+                IamInstanceProfile={"Name": "api-backend"},
+                MetadataOptions={
+                    "HttpTokens": "required",
+                    "HttpPutResponseHopLimit": 1,
+                    "HttpEndpoint": "enabled",
+                },
+                BlockDeviceMappings=[
+                    {
+                        "DeviceName": "/dev/xvda",
+                        "Ebs": {
+                            "VolumeSize": 8,
+                            "VolumeType": "gp3",
+                            "Encrypted": True,
+                            "KmsKeyId": key["Arn"],
+                            "DeleteOnTermination": True,
+                        },
+                    }
+                ],
+                UserData=user_data,
+                TagSpecifications=[
+                    {"ResourceType": "instance", "Tags": tag_list(name, app="orders")},
+                    {"ResourceType": "volume", "Tags": tag_list(f"{name}-root", app="orders")},
+                ],
+            )["Instances"][0]
+            ids.append(inst["InstanceId"])
+            vols += self.instance_volumes(ec2, inst["InstanceId"])
+        h["instance_ids"] = ids
+        h["volume_ids"] = vols
+
+    def seed_hardened_lb(self) -> None:
+        elbv2, h = self.elbv2, self.manifest["hardened"]
+        h["lb_log_bucket"] = self.bucket("hardened-lb-logs")
+        lb = elbv2.create_load_balancer(
+            Name="hardened-int-nlb",
+            Type="network",
+            Scheme="internal",
+            Subnets=h["private_subnet_ids"],
+            SecurityGroups=[h["nlb_sg_id"]],
+            Tags=tag_list("hardened-int-nlb"),
+        )["LoadBalancers"][0]
+        h["nlb_arn"] = lb["LoadBalancerArn"]
+        h["nlb_dns"] = lb["DNSName"]
+        elbv2.modify_load_balancer_attributes(
+            LoadBalancerArn=lb["LoadBalancerArn"],
+            Attributes=[
+                {"Key": "access_logs.s3.enabled", "Value": "true"},
+                {"Key": "access_logs.s3.bucket", "Value": "hardened-lb-logs"},
+                {"Key": "access_logs.s3.prefix", "Value": "hardened-int-nlb"},
+            ],
+        )
+        tg = elbv2.create_target_group(
+            Name="hardened-app",
+            Protocol="TCP",
+            Port=8080,
+            VpcId=h["vpc_id"],
+            TargetType="instance",
+            HealthCheckEnabled=True,
+            HealthCheckProtocol="TCP",
+            HealthCheckPort="traffic-port",
+            HealthCheckIntervalSeconds=10,
+            HealthyThresholdCount=3,
+            UnhealthyThresholdCount=3,
+            Tags=tag_list("hardened-app"),
+        )["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.register_targets(
+            TargetGroupArn=tg, Targets=[{"Id": i, "Port": 8080} for i in h["instance_ids"]]
+        )
+        h["tg_arn"] = tg
+
+        # TLS needs a certificate that exists (moto checks ACM/IAM like AWS
+        # does), so request one from moto's ACM rather than invent an ARN.
+        cert = self.acm.request_certificate(
+            DomainName="orders.internal.example.com",
+            ValidationMethod="DNS",
+            Tags=[{"Key": "Name", "Value": "hardened-orders-cert"}],
+        )["CertificateArn"]
+        h["acm_certificate_arn"] = cert
+        forward = [{"Type": "forward", "TargetGroupArn": tg}]
+        try:
+            listener = elbv2.create_listener(
+                LoadBalancerArn=lb["LoadBalancerArn"],
+                Protocol="TLS",
+                Port=443,
+                SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+                Certificates=[{"CertificateArn": cert}],
+                DefaultActions=forward,
+                Tags=tag_list("hardened-int-nlb-tls"),
+            )["Listeners"][0]
+        except Exception as e:  # moto version without TLS listener support
+            self.adapt(f"hardened NLB listener is TCP: moto rejected TLS ({e})")
+            listener = elbv2.create_listener(
+                LoadBalancerArn=lb["LoadBalancerArn"],
+                Protocol="TCP",
+                Port=443,
+                DefaultActions=forward,
+                Tags=tag_list("hardened-int-nlb-tcp"),
+            )["Listeners"][0]
+        h["listener_arn"] = listener["ListenerArn"]
+        h["listener_protocol"] = listener["Protocol"]
+
+    def seed_hardened_rest_api(self) -> None:
+        apigw, h = self.apigw, self.manifest["hardened"]
+        # Only callers from the corp ranges or the VPC may invoke.
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                },
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                    "Condition": {
+                        "NotIpAddress": {
+                            "aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24", "10.10.0.0/16"]
+                        }
+                    },
+                },
+            ],
+        }
+        api = apigw.create_rest_api(
+            name="orders-api",
+            description="hardened orders API",
+            endpointConfiguration={"types": ["REGIONAL"]},
+            policy=json.dumps(policy),
+            tags={"Name": "hardened-orders-api"},
+        )
+        api_id = api["id"]
+        h["rest_api_id"] = api_id
+
+        link = apigw.create_vpc_link(
+            name="orders-link",
+            description="orders-api to the internal NLB",
+            targetArns=[h["nlb_arn"]],
+            tags={"Name": "hardened-orders-link"},
+        )["id"]
+        h["vpc_link_id"] = link
+
+        token_auth = apigw.create_authorizer(
+            restApiId=api_id,
+            name="orders-auth",
+            type="TOKEN",
+            authorizerUri=LAMBDA_AUTHORIZER_URI,
+            identitySource="method.request.header.Authorization",
+            authorizerResultTtlInSeconds=300,
+        )["id"]
+        cognito_auth = apigw.create_authorizer(
+            restApiId=api_id,
+            name="orders-cognito",
+            type="COGNITO_USER_POOLS",
+            providerARNs=[COGNITO_POOL_ARN],
+            identitySource="method.request.header.Authorization",
+        )["id"]
+        h["authorizer_ids"] = [token_auth, cognito_auth]
+        h["authorizers"] = {"orders-auth": token_auth, "orders-cognito": cognito_auth}
+
+        root = next(r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/")
+        res = apigw.create_resource(restApiId=api_id, parentId=root, pathPart="orders")["id"]
+        h["rest_root_resource_id"] = root
+        h["rest_resource_ids"] = {"/": root, "/orders": res}
+
+        # moto drops connectionId (see README), so the uri host is what ties
+        # the integration to the NLB behind the VPC link.
+        backend_uri = f"http://{h['nlb_dns']}:443/orders"
+        for verb, auth_type, auth_id in (
+            ("GET", "CUSTOM", token_auth),
+            ("POST", "COGNITO_USER_POOLS", cognito_auth),
+        ):
+            apigw.put_method(
+                restApiId=api_id,
+                resourceId=res,
+                httpMethod=verb,
+                authorizationType=auth_type,
+                authorizerId=auth_id,
+            )
+            apigw.put_integration(
+                restApiId=api_id,
+                resourceId=res,
+                httpMethod=verb,
+                type="HTTP_PROXY",
+                integrationHttpMethod=verb,
+                uri=backend_uri,
+                connectionType="VPC_LINK",
+                connectionId=link,
+            )
+        h["integration_uri"] = backend_uri
+
+        # CORS preflight: no auth, answered by API Gateway itself.
+        apigw.put_method(
+            restApiId=api_id, resourceId=res, httpMethod="OPTIONS", authorizationType="NONE"
+        )
+        apigw.put_method_response(
+            restApiId=api_id, resourceId=res, httpMethod="OPTIONS", statusCode="200"
+        )
+        apigw.put_integration(
+            restApiId=api_id,
+            resourceId=res,
+            httpMethod="OPTIONS",
+            type="MOCK",
+            requestTemplates={"application/json": '{"statusCode": 200}'},
+        )
+        apigw.put_integration_response(
+            restApiId=api_id, resourceId=res, httpMethod="OPTIONS", statusCode="200"
+        )
+
+        dep = apigw.create_deployment(restApiId=api_id, description="initial")["id"]
+        apigw.create_stage(
+            restApiId=api_id,
+            stageName="prod",
+            deploymentId=dep,
+            tracingEnabled=True,
+            variables={"backend": "hardened"},
+            tags={"Name": "hardened-orders-prod"},
+        )
+        apigw.update_stage(
+            restApiId=api_id,
+            stageName="prod",
+            patchOperations=[
+                {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": REST_ACCESS_LOG_ARN},
+                {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_LOG_FORMAT},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "100"},
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "50"},
+                {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"},
+            ],
+        )
+        h["deployment_id"] = dep
+        h["stage_name"] = "prod"
+        h["stage_arn"] = f"arn:aws:apigateway:{REGION}::/restapis/{api_id}/stages/prod"
+        h["access_log_destination_arn"] = REST_ACCESS_LOG_ARN
+
+        plan = apigw.create_usage_plan(
+            name="orders-plan",
+            description="orders partners",
+            apiStages=[{"apiId": api_id, "stage": "prod"}],
+            throttle={"burstLimit": 200, "rateLimit": 100.0},
+            quota={"limit": 100000, "period": "MONTH"},
+            tags={"Name": "hardened-orders-plan"},
+        )["id"]
+        key = apigw.create_api_key(name="orders-partner", enabled=True, tags={"Name": "hardened-orders-key"})
+        apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
+        h["usage_plan_id"] = plan
+        h["api_key_id"] = key["id"]
+
+        try:
+            dom = apigw.create_domain_name(
+                domainName="api.orders.example.com",
+                regionalCertificateArn=h["acm_certificate_arn"],
+                endpointConfiguration={"types": ["REGIONAL"]},
+                securityPolicy="TLS_1_2",
+                tags={"Name": "hardened-orders-domain"},
+            )
+            apigw.create_base_path_mapping(
+                domainName="api.orders.example.com", restApiId=api_id, stage="prod", basePath="v1"
+            )
+            h["domain_name"] = dom["domainName"]
+            h["domain_regional_name"] = dom.get("regionalDomainName")
+        except Exception as e:
+            self.adapt(f"custom domain name not created ({e})")
+            h["domain_name"] = None
+
+    def seed_hardened_waf(self) -> None:
+        waf, h = self.wafv2, self.manifest["hardened"]
+
+        def vis(name: str) -> dict:
+            return {
+                "SampledRequestsEnabled": True,
+                "CloudWatchMetricsEnabled": True,
+                "MetricName": name,
+            }
+
+        def managed(name: str, priority: int, overrides: list | None = None) -> dict:
+            stmt = {"VendorName": "AWS", "Name": name}
+            if overrides:
+                stmt["RuleActionOverrides"] = overrides
+            return {
+                "Name": f"AWS-{name}",
+                "Priority": priority,
+                "Statement": {"ManagedRuleGroupStatement": stmt},
+                "OverrideAction": {"None": {}},
+                "VisibilityConfig": vis(f"AWS-{name}"),
+            }
+
+        rules = [
+            managed(
+                "AWSManagedRulesCommonRuleSet",
+                0,
+                [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}],
+            ),
+            managed("AWSManagedRulesKnownBadInputsRuleSet", 1),
+            managed("AWSManagedRulesSQLiRuleSet", 2),
+            {
+                "Name": "rate-limit",
+                "Priority": 3,
+                "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}},
+                "Action": {"Block": {}},
+                "VisibilityConfig": vis("rate-limit"),
+            },
+        ]
+        acl = waf.create_web_acl(
+            Name="orders-waf",
+            Scope="REGIONAL",
+            DefaultAction={"Allow": {}},
+            Description="orders-api prod",
+            Rules=rules,
+            VisibilityConfig=vis("orders-waf"),
+            Tags=[{"Key": "Name", "Value": "hardened-orders-waf"}],
+        )["Summary"]
+        h["web_acl_arn"] = acl["ARN"]
+        h["web_acl_id"] = acl["Id"]
+        h["web_acl_name"] = "orders-waf"
+        # Exactly one association: moto keeps stale ones on re-association.
+        waf.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=h["stage_arn"])
+        waf.put_logging_configuration(
+            LoggingConfiguration={
+                "ResourceArn": acl["ARN"],
+                "LogDestinationConfigs": [WAF_LOG_FIREHOSE_ARN],
+            }
+        )
+        h["waf_log_destination_arn"] = WAF_LOG_FIREHOSE_ARN
+
+    # ------------------------------------------------------------------ legacy
+
+    def seed_legacy(self) -> None:
+        ec2, elbv2, apigw, l = self.ec2, self.elbv2, self.apigw, self.manifest["legacy"]
+        vpc_id = ec2.create_vpc(
+            CidrBlock="10.20.0.0/16", TagSpecifications=tag_spec("vpc", "legacy-vpc")
+        )["Vpc"]["VpcId"]
+        l["vpc_id"] = vpc_id
+        l["vpc_cidr"] = "10.20.0.0/16"
+        igw = ec2.create_internet_gateway(TagSpecifications=tag_spec("internet-gateway", "legacy-igw"))[
+            "InternetGateway"
+        ]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+        l["igw_id"] = igw
+        sn = ec2.create_subnet(
+            VpcId=vpc_id,
+            CidrBlock="10.20.0.0/24",
+            AvailabilityZone="us-east-1a",
+            TagSpecifications=tag_spec("subnet", "legacy-public"),
+        )["Subnet"]["SubnetId"]
+        ec2.modify_subnet_attribute(SubnetId=sn, MapPublicIpOnLaunch={"Value": True})
+        l["public_subnet_id"] = sn
+        l["public_subnet_ids"] = [sn]
+        rt = ec2.create_route_table(
+            VpcId=vpc_id, TagSpecifications=tag_spec("route-table", "legacy-public-rt")
+        )["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        ec2.associate_route_table(RouteTableId=rt, SubnetId=sn)
+        l["public_route_table_id"] = rt
+
+        ec2.create_key_pair(KeyName="legacy-key", TagSpecifications=tag_spec("key-pair", "legacy-key"))
+        l["key_name"] = "legacy-key"
+        l["key_pair_id"] = ec2.describe_key_pairs(KeyNames=["legacy-key"])["KeyPairs"][0].get("KeyPairId")
+
+        web_sg = ec2.create_security_group(
+            GroupName="legacy-web",
+            Description="legacy web box",
+            VpcId=vpc_id,
+            TagSpecifications=tag_spec("security-group", "legacy-web"),
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=web_sg,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8080,
+                    "ToPort": 8080,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                    "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+                },
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 3389,
+                    "ToPort": 3389,
+                    "IpRanges": [{"CidrIp": "198.51.100.7/32", "Description": "admin desk"}],
+                },
+            ],
+        )
+        l["web_sg_id"] = web_sg
+
+        # Give the VPC's default SG a rule so "default SG has rules" fires.
+        default_sg = ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc_id]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
+        )["SecurityGroups"][0]["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=default_sg,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            ],
+        )
+        l["default_sg_id"] = default_sg
+
+        # Hostile tag value: HTML and a newline, for report escaping tests.
+        note = "legacy box <script>alert(1)</script>\nowner: nobody"
+        inst = ec2.run_instances(
+            ImageId=AMI_AL2023,
+            InstanceType="t3.micro",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=sn,
+            KeyName="legacy-key",
+            SecurityGroupIds=[web_sg],
+            MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            BlockDeviceMappings=[
+                {
+                    "DeviceName": "/dev/xvda",
+                    "Ebs": {
+                        "VolumeSize": 8,
+                        "VolumeType": "gp2",
+                        "Encrypted": False,
+                        "DeleteOnTermination": True,
+                    },
+                }
+            ],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": tag_list("legacy-api-1", app="legacy", note=note)},
+                {"ResourceType": "volume", "Tags": tag_list("legacy-api-1-root", app="legacy")},
+            ],
+        )["Instances"][0]
+        iid = inst["InstanceId"]
+        l["instance_ids"] = [iid]
+        l["instance_id"] = iid
+        l["note_tag"] = note
+        l["launch_public_ip"] = inst.get("PublicIpAddress")
+
+        data = ec2.create_volume(
+            AvailabilityZone="us-east-1a",
+            Size=8,
+            VolumeType="gp2",
+            Encrypted=False,
+            TagSpecifications=tag_spec("volume", "legacy-data", app="legacy"),
+        )["VolumeId"]
+        ec2.attach_volume(VolumeId=data, InstanceId=iid, Device="/dev/sdf")
+        l["data_volume_id"] = data
+        l["volume_ids"] = self.instance_volumes(ec2, iid)
+
+        eip = ec2.allocate_address(Domain="vpc", TagSpecifications=tag_spec("elastic-ip", "legacy-eip"))
+        assoc = ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=iid)
+        l["eip_allocation_id"] = eip["AllocationId"]
+        l["eip_association_id"] = assoc.get("AssociationId")
+        # After association the instance's public IP is the EIP (as in AWS).
+        l["public_ip"] = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0].get(
+            "PublicIpAddress"
+        )
+        l["eip_public_ip"] = eip["PublicIp"]
+
+        lb = elbv2.create_load_balancer(
+            Name="legacy-pub-nlb",
+            Type="network",
+            Scheme="internet-facing",
+            Subnets=[sn],
+            Tags=tag_list("legacy-pub-nlb"),
+        )["LoadBalancers"][0]
+        l["nlb_arn"] = lb["LoadBalancerArn"]
+        l["nlb_dns"] = lb["DNSName"]
+        tg = elbv2.create_target_group(
+            Name="legacy-app",
+            Protocol="TCP",
+            Port=8080,
+            VpcId=vpc_id,
+            TargetType="instance",
+            Tags=tag_list("legacy-app"),
+        )["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": iid, "Port": 8080}])
+        l["tg_arn"] = tg
+        l["listener_arn"] = elbv2.create_listener(
+            LoadBalancerArn=lb["LoadBalancerArn"],
+            Protocol="TCP",
+            Port=80,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+            Tags=tag_list("legacy-pub-nlb-tcp"),
+        )["Listeners"][0]["ListenerArn"]
+
+        # Public EDGE API straight to the internet-facing NLB, no auth.
+        api_id = apigw.create_rest_api(
+            name="legacy-api",
+            description="legacy items API",
+            endpointConfiguration={"types": ["EDGE"]},
+            tags={"Name": "legacy-api"},
+        )["id"]
+        root = next(r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/")
+        res = apigw.create_resource(restApiId=api_id, parentId=root, pathPart="items")["id"]
+        apigw.put_method(restApiId=api_id, resourceId=res, httpMethod="GET", authorizationType="NONE")
+        uri = f"http://{lb['DNSName']}/items"
+        apigw.put_integration(
+            restApiId=api_id,
+            resourceId=res,
+            httpMethod="GET",
+            type="HTTP_PROXY",
+            integrationHttpMethod="GET",
+            uri=uri,
+            connectionType="INTERNET",
+        )
+        dep = apigw.create_deployment(restApiId=api_id, stageName="v1", description="v1")["id"]
+        l["rest_api_id"] = api_id
+        l["rest_resource_ids"] = {"/": root, "/items": res}
+        l["integration_uri"] = uri
+        l["deployment_id"] = dep
+        l["stage_name"] = "v1"
+        l["stage_arn"] = f"arn:aws:apigateway:{REGION}::/restapis/{api_id}/stages/v1"
+
+        # PRIVATE API with no resource policy (AWS would refuse the deployment).
+        pid = apigw.create_rest_api(
+            name="internal-api",
+            description="private API without a resource policy",
+            endpointConfiguration={"types": ["PRIVATE"]},
+            tags={"Name": "legacy-internal-api"},
+        )["id"]
+        proot = next(r["id"] for r in apigw.get_resources(restApiId=pid)["items"] if r["path"] == "/")
+        apigw.put_method(restApiId=pid, resourceId=proot, httpMethod="GET", authorizationType="NONE")
+        apigw.put_method_response(restApiId=pid, resourceId=proot, httpMethod="GET", statusCode="200")
+        apigw.put_integration(
+            restApiId=pid,
+            resourceId=proot,
+            httpMethod="GET",
+            type="MOCK",
+            requestTemplates={"application/json": '{"statusCode": 200}'},
+        )
+        apigw.put_integration_response(
+            restApiId=pid, resourceId=proot, httpMethod="GET", statusCode="200"
+        )
+        pdep = apigw.create_deployment(restApiId=pid, stageName="live")["id"]
+        l["private_api_id"] = pid
+        l["private_api_deployment_id"] = pdep
+        l["private_api_stage_name"] = "live"
+        l["private_api_stage_arn"] = f"arn:aws:apigateway:{REGION}::/restapis/{pid}/stages/live"
+
+    # ------------------------------------------------------------------ HTTP API
+
+    def seed_http_api(self) -> None:
+        v2, h, x = self.apigw2, self.manifest["hardened"], self.manifest["http_api"]
+        api_id = v2.create_api(
+            Name="orders-http", ProtocolType="HTTP", Tags={"Name": "hardened-orders-http"}
+        )["ApiId"]
+        x["api_id"] = api_id
+        link = v2.create_vpc_link(
+            Name="orders-http-link",
+            SubnetIds=h["private_subnet_ids"],
+            SecurityGroupIds=[h["nlb_sg_id"]],
+            Tags={"Name": "hardened-orders-http-link"},
+        )["VpcLinkId"]
+        x["vpc_link_id"] = link
+        integ = v2.create_integration(
+            ApiId=api_id,
+            IntegrationType="HTTP_PROXY",
+            IntegrationMethod="ANY",
+            ConnectionType="VPC_LINK",
+            ConnectionId=link,
+            IntegrationUri=h["listener_arn"],
+            PayloadFormatVersion="1.0",
+        )["IntegrationId"]
+        x["integration_id"] = integ
+        x["integration_uri"] = h["listener_arn"]
+        target = f"integrations/{integ}"
+        routes = {
+            "GET /health": v2.create_route(
+                ApiId=api_id, RouteKey="GET /health", AuthorizationType="NONE", Target=target
+            )["RouteId"],
+            "POST /orders": v2.create_route(
+                ApiId=api_id, RouteKey="POST /orders", AuthorizationType="AWS_IAM", Target=target
+            )["RouteId"],
+        }
+        x["authorizer_id"] = None
+        x["route_ids"] = routes
+        v2.create_stage(
+            ApiId=api_id,
+            StageName="$default",
+            AutoDeploy=True,
+            AccessLogSettings={"DestinationArn": HTTP_ACCESS_LOG_ARN, "Format": ACCESS_LOG_FORMAT},
+            DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
+            Tags={"Name": "hardened-orders-http-default"},
+        )
+        x["stage_name"] = "$default"
+        x["access_log_destination_arn"] = HTTP_ACCESS_LOG_ARN
+
+    def seed_partial_extras(self) -> None:
+        """`partial` only: a JWT authorizer and a route using it.
+
+        moto stores the authorizer but answers 500 to GetAuthorizers: that
+        collection failure is the point of this scenario. Done after
+        everything else so every id shared with `demo` is identical.
+        """
+        v2, x = self.apigw2, self.manifest["http_api"]
+        api_id = x["api_id"]
+        target = f"integrations/{x['integration_id']}"
+        auth = v2.create_authorizer(
+            ApiId=api_id,
+            Name="orders-jwt",
+            AuthorizerType="JWT",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={
+                "Audience": ["orders-web"],
+                "Issuer": f"https://cognito-idp.{REGION}.amazonaws.com/{COGNITO_POOL_ID}",
+            },
+        )["AuthorizerId"]
+        x["authorizer_id"] = auth
+        x["route_ids"]["GET /me"] = v2.create_route(
+            ApiId=api_id,
+            RouteKey="GET /me",
+            AuthorizationType="JWT",
+            AuthorizerId=auth,
+            Target=target,
+        )["RouteId"]
+
+    # ------------------------------------------------------------------ eu-west-1
+
+    def seed_eu(self) -> None:
+        ec2 = self.client("ec2", EU_REGION)
+        e = self.manifest["eu"]
+        e["region"] = EU_REGION
+        vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+        e["vpc_id"] = vpc["VpcId"]
+        subnet = ec2.describe_subnets(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+                {"Name": "availability-zone", "Values": [f"{EU_REGION}a"]},
+            ]
+        )["Subnets"][0]["SubnetId"]
+        e["subnet_id"] = subnet
+        # Named explicitly: without SecurityGroupIds moto leaves the
+        # instance's SecurityGroups empty (AWS would show the default SG).
+        default_sg = ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
+        )["SecurityGroups"][0]["GroupId"]
+        e["default_sg_id"] = default_sg
+        inst = ec2.run_instances(
+            ImageId=AMI_AL2023,
+            InstanceType="t3.micro",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet,
+            SecurityGroupIds=[default_sg],
+            IamInstanceProfile={"Name": "legacy-admin"},
+            MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            # Explicit root device: moto's default mapping is /dev/sda1 whatever
+            # the AMI says; the AL2023 AMI's root is /dev/xvda.
+            BlockDeviceMappings=[
+                {
+                    "DeviceName": "/dev/xvda",
+                    "Ebs": {"VolumeSize": 8, "VolumeType": "gp3", "Encrypted": False, "DeleteOnTermination": True},
+                }
+            ],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": tag_list("eu-worker")},
+                {"ResourceType": "volume", "Tags": tag_list("eu-worker-root")},
+            ],
+        )["Instances"][0]
+        e["instance_id"] = inst["InstanceId"]
+        e["instance_ids"] = [inst["InstanceId"]]
+        e["volume_ids"] = self.instance_volumes(ec2, inst["InstanceId"])
+        e["security_group_ids"] = [g["GroupId"] for g in inst.get("SecurityGroups", [])]
+        e["public_ip"] = inst.get("PublicIpAddress")
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> dict:
+        # Ids are only repeatable on an empty server, and names would clash
+        # anyway: refuse to seed twice rather than fail halfway through.
+        if self.iam.list_roles()["Roles"]:
+            raise SeedError("the emulator already holds IAM roles: run `emu reset` (or use a fresh emulator) first")
+        post(f"{self.endpoint}/moto-api/seed?a=42")
+        # Order matters: ids come from moto's seeded random generator, so the
+        # same sequence of calls gives the same ids. The partial-only extras
+        # come last so `partial` shares every id with `demo`.
+        phases = [
+            ("iam", self.seed_iam),
+            ("legacy", self.seed_legacy),
+            ("network", self.seed_hardened_network),
+            ("compute", self.seed_hardened_compute),
+            ("lb", self.seed_hardened_lb),
+            ("rest", self.seed_hardened_rest_api),
+            ("waf", self.seed_hardened_waf),
+            ("http", self.seed_http_api),
+            ("eu", self.seed_eu),
+            # Last in us-east-1 terms: the legacy volumes above predate the
+            # account-wide default (in AWS they could not be created
+            # unencrypted afterwards).
+            ("ebs-default", self.seed_ebs_default),
+        ]
+        if self.scenario == "partial":
+            phases.append(("partial", self.seed_partial_extras))
+        for name, fn in phases:
+            t0 = time.monotonic()
+            try:
+                fn()
+            except Exception as e:
+                raise SeedError(f"phase '{name}' failed: {e}") from e
+            self.timings[name] = time.monotonic() - t0
+        return self.manifest
+
+    def seed_ebs_default(self) -> None:
+        self.ec2.enable_ebs_encryption_by_default()
+        self.manifest["ebs_encryption_by_default"] = {REGION: True, EU_REGION: False}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--endpoint", required=True, help="moto server URL, http://127.0.0.1:PORT")
+    ap.add_argument("--scenario", required=True, choices=["demo", "partial"])
+    ap.add_argument("--manifest", required=True, help="where to write the JSON manifest")
+    args = ap.parse_args()
+
+    # Loopback only: seeding must never reach a real account or another host.
+    u = urlparse(args.endpoint)
+    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
+        print(f"seed.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+        return 2
+    endpoint = f"http://127.0.0.1:{u.port}"
+
+    # Belt and braces on top of the explicit credentials: nothing from the
+    # caller's environment (profiles, proxies) may leak into the session.
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(var, None)
+    os.environ["AWS_ACCESS_KEY_ID"] = "test"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "test"
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+    t0 = time.monotonic()
+    seeder = Seeder(endpoint, args.scenario)
+    try:
+        manifest = seeder.run()
+    except SeedError as e:
+        # One line is enough for the harness log; the boto3 error text in it
+        # names the failing call.
+        print(f"seed.py: scenario {args.scenario}: {e}", file=sys.stderr)
+        return 1
+    manifest_path = os.path.abspath(args.manifest)
+    os.makedirs(os.path.dirname(manifest_path), exist_ok=True)
+    tmp = manifest_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, manifest_path)  # never leave a half-written manifest
+    phases = " ".join(f"{k}={v:.1f}" for k, v in seeder.timings.items())
+    print(
+        f"seed.py: scenario {args.scenario} seeded in {time.monotonic() - t0:.1f}s ({phases}) -> {manifest_path}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
