@@ -1,1 +1,8 @@
+//! End-to-end tests: the real `rampart` binary against a seeded moto server.
+//! This is the one test binary that needs the emulator; it links only
+//! `rampart-model`, never the AWS SDK (the binary under test does).
 
+mod harness;
+mod input_errors;
+mod read_only;
+mod scan;

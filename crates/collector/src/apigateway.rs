@@ -247,7 +247,8 @@ fn rest_method(
             connection_type: e(i.connection_type()),
             connection_id: o(i.connection_id()),
             tls_insecure_skip_verification: i.tls_config().map(|t| t.insecure_skip_verification()),
-            timeout_in_millis: Some(i.timeout_in_millis()),
+            // 0 means the field was absent (the SDK defaults it).
+            timeout_in_millis: Some(i.timeout_in_millis()).filter(|t| *t > 0),
         }),
     }
 }

@@ -29,13 +29,13 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
     let client = Client::from_conf(
         aws_sdk_apigatewayv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
-            .interceptor(ctx.counter("apigateway"))
+            .interceptor(ctx.counter("apigatewayv2"))
             .build(),
     );
-    // API Gateway v1 and v2 share the IAM prefix `apigateway`; the
-    // operation names (GetApis vs GetRestApis) keep them apart.
+    // v1 and v2 share the IAM prefix `apigateway` and some operation names
+    // (GetVpcLinks, GetStages); the snapshot keys v2 calls `apigatewayv2:`.
     let site = Site {
-        service: "apigateway",
+        service: "apigatewayv2",
         region: Some(region),
     };
     let c = &client;

@@ -14,7 +14,6 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::config_bag::ConfigBag;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::SdkConfig;
 use rampart_model::{CollectionError, ErrorKind};
@@ -72,9 +71,12 @@ impl Intercept for CallCounter {
         "rampart-call-counter"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: for client-level interceptors that runs
+    // before the operation's config layer (which holds `Metadata`) exists.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let op = cfg
@@ -153,6 +155,41 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Follows `NextToken`/`NextMarker` paging for operations the SDK has no
+    /// paginator for. A failed page records the error and yields `None`:
+    /// a partial list is never passed off as the whole.
+    pub(crate) async fn token_pages<T, O, E, F, Fut>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        mut call: F,
+        items: fn(&O) -> &[T],
+        next: fn(&O) -> Option<&str>,
+    ) -> Option<Vec<T>>
+    where
+        T: Clone,
+        F: FnMut(Option<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.ok(site, operation, resource, call(token.clone()).await)?;
+            out.extend_from_slice(items(&page));
+            match next(&page) {
+                // A repeated token would loop forever; stop instead.
+                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
+                    token = Some(t.to_string())
+                }
+                _ => return Some(out),
+            }
+        }
+    }
+}
+
 const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
     "AccessDeniedException",
@@ -203,22 +240,28 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let status = err.raw_response().map(|r| r.status().as_u16());
+    let by_status = |status: Option<u16>| match status {
+        Some(403) => ErrorKind::AccessDenied,
+        Some(429) => ErrorKind::Throttled,
+        Some(s) if s >= 500 => ErrorKind::Unavailable,
+        _ => ErrorKind::Other,
+    };
     match err {
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().map(str::to_string);
-            let message = e
-                .message()
-                .map(str::to_string)
-                .unwrap_or_else(|| DisplayErrorContext(err).to_string());
-            let kind = match (code.as_deref(), status) {
-                (Some(c), _) if ACCESS_DENIED.contains(&c) => ErrorKind::AccessDenied,
-                (Some(c), _) if THROTTLED.contains(&c) => ErrorKind::Throttled,
-                (Some(c), _) if UNAVAILABLE.contains(&c) => ErrorKind::Unavailable,
-                (_, Some(403)) => ErrorKind::AccessDenied,
-                (_, Some(429)) => ErrorKind::Throttled,
-                (_, Some(s)) if s >= 500 => ErrorKind::Unavailable,
-                _ => ErrorKind::Other,
+            let kind = match code.as_deref() {
+                Some(c) if ACCESS_DENIED.contains(&c) => ErrorKind::AccessDenied,
+                Some(c) if THROTTLED.contains(&c) => ErrorKind::Throttled,
+                Some(c) if UNAVAILABLE.contains(&c) => ErrorKind::Unavailable,
+                _ => by_status(status),
+            };
+            let message = match (e.message(), &code) {
+                (Some(m), _) => m.to_string(),
+                (None, Some(c)) => format!("{c} (HTTP {})", status.unwrap_or(0)),
+                // No code, no message: the body is not an AWS error (an
+                // emulator's HTML page for an unimplemented operation).
+                (None, None) => unparsed(service.raw()),
             };
             (kind, code, one_line(&message))
         }
@@ -227,70 +270,51 @@ where
             None,
             "timed out after every retry".to_string(),
         ),
-        SdkError::DispatchFailure(_) => (
-            ErrorKind::Unavailable,
-            None,
-            one_line(&DisplayErrorContext(err).to_string()),
-        ),
-        // An answer the SDK could not parse: emulators answer 5xx HTML for
-        // operations they do not implement.
-        SdkError::ResponseError(_) => {
-            let kind = match status {
-                Some(s) if s >= 500 => ErrorKind::Unavailable,
-                Some(403) => ErrorKind::AccessDenied,
-                Some(429) => ErrorKind::Throttled,
-                _ => ErrorKind::Other,
-            };
-            let msg = match status {
-                Some(s) => format!(
-                    "HTTP {s}: unreadable response ({})",
-                    DisplayErrorContext(err)
-                ),
-                None => DisplayErrorContext(err).to_string(),
-            };
-            (kind, None, one_line(&msg))
-        }
-        _ => (
-            ErrorKind::Other,
-            None,
-            one_line(&DisplayErrorContext(err).to_string()),
-        ),
+        SdkError::DispatchFailure(_) => (ErrorKind::Unavailable, None, one_line(&chain(err))),
+        SdkError::ResponseError(r) => (by_status(status), None, one_line(&unparsed(r.raw()))),
+        _ => (ErrorKind::Other, None, one_line(&chain(err))),
     }
 }
 
-impl Ctx {
-    /// Follows `NextToken`/`NextMarker` paging for operations the SDK has no
-    /// paginator for. A failed page records the error and yields `None`:
-    /// a partial list is never passed off as the whole.
-    pub(crate) async fn token_pages<T, O, E, F, Fut>(
-        &self,
-        site: Site<'_>,
-        operation: &str,
-        resource: Option<&str>,
-        mut call: F,
-        items: fn(&O) -> &[T],
-        next: fn(&O) -> Option<&str>,
-    ) -> Option<Vec<T>>
-    where
-        T: Clone,
-        F: FnMut(Option<String>) -> Fut,
-        Fut: std::future::Future<Output = Result<O, SdkError<E, HttpResponse>>>,
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self.ok(site, operation, resource, call(token.clone()).await)?;
-            out.extend_from_slice(items(&page));
-            match next(&page) {
-                // A repeated token would loop forever; stop instead.
-                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
-                    token = Some(t.to_string())
-                }
-                _ => return Some(out),
-            }
+/// A short description of a response that carried no AWS error.
+fn unparsed(raw: &HttpResponse) -> String {
+    let body = raw
+        .body()
+        .bytes()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let text: String = body
+        .split(['<', '>'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let snippet: String = words.join(" ").chars().take(160).collect();
+    format!(
+        "HTTP {} without an AWS error in the body{}",
+        raw.status().as_u16(),
+        if snippet.is_empty() {
+            String::new()
+        } else {
+            format!(": {snippet}")
         }
+    )
+}
+
+/// An error and its sources, Display only (no Debug dumps), joined by ": ".
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
     }
+    parts.join(": ")
 }
 
 /// Error text goes into a snapshot and a terminal: one line, no control

@@ -542,9 +542,18 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         private_ip_addresses.push(EniPrivateIp {
             private_ip: ip.to_string(),
             primary: true,
-            public_ip: n.association().and_then(|a| o(a.public_ip())),
-            public_ip_owner: n.association().and_then(|a| o(a.ip_owner_id())),
+            public_ip: None,
+            public_ip_owner: None,
         });
+    }
+    // The ENI-level association is the primary address's public IP; some
+    // answers carry it only there.
+    if let Some(assoc) = n.association()
+        && let Some(primary) = private_ip_addresses.iter_mut().find(|p| p.primary)
+        && primary.public_ip.is_none()
+    {
+        primary.public_ip = o(assoc.public_ip());
+        primary.public_ip_owner = o(assoc.ip_owner_id());
     }
     private_ip_addresses.sort();
     let mut ipv6: Vec<String> = n

@@ -19,7 +19,7 @@ use aws_types::region::Region;
 use rampart_model::{RegionInventory, SCHEMA_VERSION, Snapshot, TOOL_VERSION, ToolInfo};
 use time::OffsetDateTime;
 
-use crate::ctx::{CallCounter, Ctx, Recorder, one_line};
+use crate::ctx::{CallCounter, Ctx, Recorder, chain, one_line};
 use crate::progress::{Progress, Task};
 
 /// Which regions to scan.
@@ -153,11 +153,16 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         _ => None,
     };
     let configured_region = base.region().map(|r| r.to_string());
-    // Global calls (STS, DescribeRegions) need some region.
-    let home = configured_region
-        .clone()
-        .or(explicit_first)
-        .unwrap_or_else(|| "us-east-1".to_string());
+    // Global calls (STS, DescribeRegions) need a region. A requested region
+    // is used only to pick the partition: it is not validated yet.
+    let home = configured_region.clone().unwrap_or_else(|| {
+        match explicit_first.as_deref() {
+            Some(r) if r.starts_with("cn-") => "cn-north-1",
+            Some(r) if r.starts_with("us-gov-") => "us-gov-west-1",
+            _ => "us-east-1",
+        }
+        .to_string()
+    });
     let mut sdk = base.into_builder().region(Region::new(home)).build();
 
     if let Some(role) = &opts.role_arn {
@@ -187,11 +192,13 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     };
     if let Err(e) = provider.provide_credentials().await {
         use aws_credential_types::provider::error::CredentialsError;
-        let detail = one_line(&DisplayErrorContext(&e).to_string());
+        let detail = one_line(&chain(&e));
         return Err(match e {
             CredentialsError::CredentialsNotLoaded(_) => ScanError::NoCredentials {
                 profile: profile_note,
-                detail,
+                detail: "checked the environment, the shared config and credentials files, SSO, \
+                         web identity, container and instance metadata"
+                    .into(),
             },
             _ => ScanError::Credentials {
                 profile: profile_note,
@@ -265,7 +272,7 @@ fn preflight_error<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let detail = one_line(&DisplayErrorContext(err).to_string());
+    let detail = one_line(&chain(err));
     match err {
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => ScanError::Unreachable {
             service,

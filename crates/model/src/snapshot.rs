@@ -36,8 +36,10 @@ pub struct Snapshot {
     pub partition: String,
     /// The principal that ran the scan (an ARN, never a credential).
     pub caller_arn: String,
-    /// Number of logical API calls per operation, keyed `iam-prefix:Operation`
-    /// (e.g. `ec2:DescribeInstances`); retries are not counted twice.
+    /// Number of logical API calls per operation, keyed `service:Operation`
+    /// (e.g. `ec2:DescribeInstances`); retries are not counted twice. The
+    /// service is the IAM prefix, except `apigatewayv2` for API Gateway v2
+    /// (IAM authorises both versions as `apigateway:GET`).
     pub api_calls: BTreeMap<String, u64>,
     /// Every call that failed after retries. A non-empty list means the scan is
     /// incomplete and the checks that needed the missing input are not
@@ -82,7 +84,7 @@ pub struct ToolInfo {
 /// One call that failed after retries.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CollectionError {
-    /// IAM service prefix: `ec2`, `elasticloadbalancing`, `apigateway`, `wafv2`, `iam`, `sts`.
+    /// `ec2`, `elasticloadbalancing`, `apigateway`, `apigatewayv2`, `wafv2`, `iam`, `sts`.
     pub service: String,
     /// `None` for global services (IAM).
     pub region: Option<String>,

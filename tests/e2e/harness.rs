@@ -1,0 +1,181 @@
+//! Test harness: a private moto server per test (started and stopped through
+//! `localstack/emu`, on a free loopback port), scenario seeding with its
+//! manifest, and a runner for the real `rampart` binary with a clean,
+//! emulator-only environment (no profile files, no instance metadata, no
+//! endpoint but the emulator's).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rampart_model::Snapshot;
+use serde_json::Value;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+fn emu_script() -> PathBuf {
+    repo_root().join("localstack/emu")
+}
+
+/// One running moto server, stopped on drop.
+pub struct Emulator {
+    pub url: String,
+    state: tempfile::TempDir,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let venv = repo_root().join(".venv-emu/bin/moto_server");
+        assert!(
+            venv.exists(),
+            "the emulator is not installed: run `make emu-install` (or `localstack/emu install`) first"
+        );
+        let state = tempfile::Builder::new()
+            .prefix("rampart-e2e-")
+            .tempdir()
+            .expect("temp dir");
+        let out = Command::new(emu_script())
+            .args(["start", "--state-dir"])
+            .arg(state.path())
+            .output()
+            .expect("run localstack/emu start");
+        assert!(
+            out.status.success(),
+            "emu start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "unexpected emulator URL {url:?}"
+        );
+        Emulator { url, state }
+    }
+
+    /// Seeds a scenario and returns its manifest.
+    pub fn seed(&self, scenario: &str) -> Value {
+        let manifest = self.state.path().join(format!("{scenario}.manifest.json"));
+        let out = Command::new(emu_script())
+            .args(["seed", scenario, "--endpoint", &self.url, "--manifest"])
+            .arg(&manifest)
+            .output()
+            .expect("run localstack/emu seed");
+        assert!(
+            out.status.success(),
+            "seeding {scenario} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&std::fs::read(&manifest).expect("manifest")).expect("manifest JSON")
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.state.path()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = Command::new(emu_script())
+            .args(["stop", "--state-dir"])
+            .arg(self.state.path())
+            .output();
+    }
+}
+
+/// The result of one `rampart` run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `rampart` with only the given environment on top of a scrubbed one.
+pub fn rampart(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") || k == "RUST_LOG" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test-credentials",
+        )
+        // Never let the credential chain try the instance metadata address.
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run rampart"))
+}
+
+/// The environment that points rampart at an emulator with fake credentials.
+pub fn emulator_env(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", url.to_string()),
+        ("AWS_ACCESS_KEY_ID", "test".into()),
+        ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ("AWS_REGION", "us-east-1".into()),
+    ]
+}
+
+/// Scans the emulator's two seeded regions into `out` and loads the result.
+pub fn scan(emu: &Emulator, out: &Path, extra_env: &[(&str, &str)]) -> (Run, Option<Snapshot>) {
+    let env = emulator_env(&emu.url);
+    let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    all.extend_from_slice(extra_env);
+    let out_s = out.to_str().expect("utf-8 path");
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+            "--out",
+            out_s,
+        ],
+        &all,
+    );
+    let snapshot = out
+        .exists()
+        .then(|| Snapshot::load(out).expect("snapshot loads"));
+    (run, snapshot)
+}
+
+/// A string field of the manifest, by JSON pointer.
+pub fn m<'a>(manifest: &'a Value, pointer: &str) -> &'a str {
+    manifest
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("manifest has no string at {pointer}"))
+}
+
+/// A list of strings in the manifest, by JSON pointer.
+pub fn ms(manifest: &Value, pointer: &str) -> Vec<String> {
+    manifest
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("manifest has no list at {pointer}"))
+        .iter()
+        .map(|v| v.as_str().expect("string").to_string())
+        .collect()
+}

@@ -1,0 +1,219 @@
+//! Bad input gets one clear line on stderr naming the culprit, exit code 2,
+//! and no snapshot: unknown region, missing credentials, unreachable
+//! endpoint, unwritable --out, a bad snapshot file for `summary`.
+
+use crate::harness::{Emulator, emulator_env, rampart};
+
+fn one_error_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line on stderr, got:\n{stderr}"
+    );
+    assert!(lines[0].starts_with("rampart: error: "), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    lines[0]
+}
+
+#[test]
+fn unknown_region_is_a_usage_error() {
+    let emu = Emulator::start();
+    let env = emulator_env(&emu.url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = emu.dir().join("x.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-9",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains("unknown region \"us-east-9\" (--region)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("us-east-1"),
+        "lists the known regions: {line}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn missing_credentials_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("AWS_ENDPOINT_URL", "http://127.0.0.1:1")],
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(line.contains("no AWS credentials found"), "{line}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn unknown_profile_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--profile",
+            "nope",
+            "--region",
+            "us-east-1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(line.contains("profile \"nope\" (--profile)"), "{line}");
+}
+
+#[test]
+fn unreachable_endpoint_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains(
+            "cannot reach the AWS sts endpoint http://127.0.0.1:1 (from AWS_ENDPOINT_URL)"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("Connection refused"), "{line}");
+}
+
+#[test]
+fn unwritable_out_is_a_usage_error_before_any_call() {
+    // No endpoint at all: the --out check must come before the network.
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--out",
+            "/nonexistent-dir/snap.json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains("/nonexistent-dir/snap.json") && line.contains("(--out)"),
+        "{line}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--out",
+            link.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        one_error_line(&run.stderr).contains("symbolic link"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_role_arn_is_a_usage_error() {
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--role-arn",
+            "arn:aws:iam::123:user/x",
+            "--out",
+            "/tmp/never.json",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        one_error_line(&run.stderr).contains("--role-arn"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_snapshot_files_get_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 5] = [
+        ("empty.json", "", "is empty"),
+        (
+            "truncated.json",
+            "{\"schema_version\": 1, \"tool\": {",
+            "is truncated",
+        ),
+        ("text.json", "hello", "is not JSON"),
+        (
+            "future.json",
+            "{\"schema_version\": 99, \"new_field\": []}",
+            "schema version 99",
+        ),
+        ("other.json", "{\"foo\": 1}", "is not a rampart snapshot"),
+    ];
+    for (name, body, want) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let run = rampart(&["summary", p.to_str().unwrap()], &[]);
+        assert_eq!(run.code, 2, "{name}");
+        let line = one_error_line(&run.stderr);
+        assert!(
+            line.contains(p.to_str().unwrap()) && line.contains(want),
+            "{name}: {line}"
+        );
+    }
+    let run = rampart(&["summary", "/nonexistent/snap.json"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(one_error_line(&run.stderr).contains("cannot read snapshot /nonexistent/snap.json"));
+}
