@@ -117,11 +117,14 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
         s.partition,
         s.regions.len(),
         s.collected_at
-            .format(&time::format_description::well_known::Rfc3339)
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
             .unwrap_or_default(),
         clean(&s.caller_arn),
     );
-    let cols: [(&str, fn(&rampart_model::RegionInventory) -> usize); 13] = [
+    type Count = fn(&rampart_model::RegionInventory) -> usize;
+    let cols: [(&str, Count); 13] = [
         ("vpcs", |r| r.ec2.vpcs.len()),
         ("subnets", |r| r.ec2.subnets.len()),
         ("routes", |r| r.ec2.route_tables.len()),

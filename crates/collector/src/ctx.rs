@@ -364,6 +364,106 @@ pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn service(
+        code: Option<&str>,
+        message: Option<&str>,
+        status: u16,
+        body: &str,
+    ) -> SdkError<DescribeVpcsError, HttpResponse> {
+        let mut meta = ErrorMetadata::builder();
+        if let Some(c) = code {
+            meta = meta.code(c);
+        }
+        if let Some(m) = message {
+            meta = meta.message(m);
+        }
+        SdkError::service_error(
+            DescribeVpcsError::generic(meta.build()),
+            HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body)),
+        )
+    }
+
+    #[test]
+    fn service_errors_are_classified_by_code_then_status() {
+        let cases = [
+            (Some("UnauthorizedOperation"), 403, ErrorKind::AccessDenied),
+            (Some("AccessDeniedException"), 400, ErrorKind::AccessDenied),
+            (Some("AuthFailure"), 401, ErrorKind::AccessDenied),
+            (Some("RequestLimitExceeded"), 503, ErrorKind::Throttled),
+            (Some("Throttling"), 400, ErrorKind::Throttled),
+            (Some("TooManyRequestsException"), 429, ErrorKind::Throttled),
+            (Some("OptInRequired"), 401, ErrorKind::Unavailable),
+            (Some("InternalFailure"), 500, ErrorKind::Unavailable),
+            (Some("InvalidParameterValue"), 400, ErrorKind::Other),
+            (None, 403, ErrorKind::AccessDenied),
+            (None, 429, ErrorKind::Throttled),
+            (None, 503, ErrorKind::Unavailable),
+            (None, 400, ErrorKind::Other),
+        ];
+        for (code, status, want) in cases {
+            let (kind, got_code, _) = classify(&service(code, Some("m"), status, ""));
+            assert_eq!(kind, want, "{code:?} / {status}");
+            assert_eq!(got_code.as_deref(), code);
+        }
+    }
+
+    #[test]
+    fn an_html_error_page_becomes_a_short_message() {
+        let body = "<!doctype html>\n<html><title>500 Internal Server Error</title><h1>Internal Server Error</h1></html>";
+        let (kind, code, msg) = classify(&service(None, None, 500, body));
+        assert_eq!((kind, code), (ErrorKind::Unavailable, None));
+        assert!(
+            msg.starts_with("HTTP 500 without an AWS error in the body: "),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("Internal Server Error") && !msg.contains('<'),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable() {
+        let refused =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let err: SdkError<DescribeVpcsError, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
+        let (kind, _, msg) = classify(&err);
+        assert_eq!(kind, ErrorKind::Unavailable);
+        assert!(msg.contains("connection refused"), "{msg}");
+        let err: SdkError<DescribeVpcsError, HttpResponse> =
+            SdkError::timeout_error(Box::new(std::io::Error::other("slow")));
+        assert_eq!(classify(&err).0, ErrorKind::Unavailable);
+    }
+
+    #[test]
+    fn recorder_sorts_and_dedups_errors_and_counts_calls() {
+        let r = Recorder::default();
+        r.count("ec2:DescribeVpcs".into());
+        r.count("ec2:DescribeVpcs".into());
+        let e = |op: &str| CollectionError {
+            service: "ec2".into(),
+            region: Some("us-east-1".into()),
+            operation: op.into(),
+            resource: None,
+            kind: ErrorKind::Other,
+            code: None,
+            message: "x".into(),
+        };
+        r.push(e("ec2:DescribeVpcs"));
+        r.push(e("ec2:DescribeAddresses"));
+        r.push(e("ec2:DescribeVpcs"));
+        let (calls, errors) = r.take();
+        assert_eq!(calls.get("ec2:DescribeVpcs"), Some(&2));
+        let ops: Vec<_> = errors.iter().map(|e| e.operation.as_str()).collect();
+        assert_eq!(ops, vec!["ec2:DescribeAddresses", "ec2:DescribeVpcs"]);
+    }
 
     #[test]
     fn policy_documents_parse_in_every_encoding() {

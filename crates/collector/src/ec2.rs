@@ -705,3 +705,97 @@ fn flow_log(f: &t::FlowLog) -> FlowLog {
         tags: tg(f.tags()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_target_kind_is_recognised() {
+        let r = |b: t::builders::RouteBuilder| route_target(&b.build());
+        assert_eq!(
+            r(t::Route::builder().gateway_id("local")),
+            RouteTarget::Local
+        );
+        assert_eq!(
+            r(t::Route::builder().gateway_id("igw-1")),
+            RouteTarget::InternetGateway("igw-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().gateway_id("vgw-1")),
+            RouteTarget::VirtualPrivateGateway("vgw-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().gateway_id("vpce-1")),
+            RouteTarget::VpcEndpoint("vpce-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().nat_gateway_id("nat-1")),
+            RouteTarget::NatGateway("nat-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().egress_only_internet_gateway_id("eigw-1")),
+            RouteTarget::EgressOnlyInternetGateway("eigw-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().transit_gateway_id("tgw-1")),
+            RouteTarget::TransitGateway("tgw-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().vpc_peering_connection_id("pcx-1")),
+            RouteTarget::VpcPeeringConnection("pcx-1".into())
+        );
+        // An instance route also names the ENI; the instance wins.
+        assert_eq!(
+            r(t::Route::builder()
+                .instance_id("i-1")
+                .network_interface_id("eni-1")),
+            RouteTarget::Instance("i-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().network_interface_id("eni-1")),
+            RouteTarget::NetworkInterface("eni-1".into())
+        );
+        assert_eq!(
+            r(t::Route::builder().gateway_id("xgw-9")),
+            RouteTarget::Unknown("xgw-9".into())
+        );
+    }
+
+    #[test]
+    fn grouped_permissions_flatten_to_one_rule_per_peer() {
+        let perm = t::IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(22)
+            .to_port(22)
+            .ip_ranges(t::IpRange::builder().cidr_ip("0.0.0.0/0").build())
+            .ipv6_ranges(t::Ipv6Range::builder().cidr_ipv6("::/0").build())
+            .prefix_list_ids(t::PrefixListId::builder().prefix_list_id("pl-1").build())
+            .user_id_group_pairs(t::UserIdGroupPair::builder().group_id("sg-9").build())
+            .build();
+        let all = t::IpPermission::builder()
+            .ip_protocol("-1")
+            .ip_ranges(t::IpRange::builder().cidr_ip("10.0.0.0/8").build())
+            .build();
+        let rules = sg_rules(&[perm, all]);
+        assert_eq!(rules.len(), 5);
+        assert!(
+            rules
+                .iter()
+                .any(|r| r.protocol == "-1" && r.from_port.is_none())
+        );
+        let ssh: Vec<_> = rules
+            .iter()
+            .filter(|r| r.from_port == Some(22))
+            .map(|r| &r.peer)
+            .collect();
+        assert_eq!(ssh.len(), 4);
+        assert!(
+            ssh.iter()
+                .any(|p| matches!(p, SgPeer::SecurityGroup { group_id, .. } if group_id == "sg-9"))
+        );
+        assert!(ssh.iter().any(
+            |p| matches!(p, SgPeer::PrefixList { prefix_list_id } if prefix_list_id == "pl-1")
+        ));
+    }
+}

@@ -457,3 +457,111 @@ fn statement(s: &t::Statement) -> WafStatement {
         statement_type: statement_type.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_statements_keep_their_structure() {
+        let managed = t::ManagedRuleGroupStatement::builder()
+            .vendor_name("AWS")
+            .name("AWSManagedRulesSQLiRuleSet")
+            .excluded_rules(
+                t::ExcludedRule::builder()
+                    .name("SQLi_BODY")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let geo = t::Statement::builder()
+            .geo_match_statement(
+                t::GeoMatchStatement::builder()
+                    .country_codes(t::CountryCode::De)
+                    .build(),
+            )
+            .build();
+        let not = t::Statement::builder()
+            .not_statement(t::NotStatement::builder().statement(geo).build())
+            .build();
+        let and = t::Statement::builder()
+            .and_statement(
+                t::AndStatement::builder()
+                    .statements(
+                        t::Statement::builder()
+                            .managed_rule_group_statement(managed)
+                            .build(),
+                    )
+                    .statements(not)
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        match statement(&and) {
+            WafStatement::And { statements } => {
+                assert!(
+                    matches!(&statements[0], WafStatement::ManagedRuleGroup { excluded_rules, .. } if excluded_rules == &["SQLi_BODY"])
+                );
+                match &statements[1] {
+                    WafStatement::Not { statement } => {
+                        assert_eq!(
+                            **statement,
+                            WafStatement::GeoMatch {
+                                country_codes: vec!["DE".into()]
+                            }
+                        )
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        let other = t::Statement::builder()
+            .label_match_statement(
+                t::LabelMatchStatement::builder()
+                    .scope(t::LabelMatchScope::Label)
+                    .key("k")
+                    .build()
+                    .unwrap(),
+            )
+            .build();
+        assert_eq!(
+            statement(&other),
+            WafStatement::Other {
+                statement_type: "LabelMatchStatement".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rule_actions_and_overrides_map_to_names() {
+        let count = t::RuleAction::builder()
+            .count(t::CountAction::builder().build())
+            .build();
+        assert_eq!(action(&count).as_deref(), Some("count"));
+        let block = t::RuleAction::builder()
+            .block(t::BlockAction::builder().build())
+            .build();
+        assert_eq!(action(&block).as_deref(), Some("block"));
+        let r = t::Rule::builder()
+            .name("g")
+            .priority(1)
+            .override_action(
+                t::OverrideAction::builder()
+                    .count(t::CountAction::builder().build())
+                    .build(),
+            )
+            .visibility_config(
+                t::VisibilityConfig::builder()
+                    .sampled_requests_enabled(false)
+                    .cloud_watch_metrics_enabled(false)
+                    .metric_name("m")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        assert_eq!(rule(&r).override_action.as_deref(), Some("count"));
+    }
+}

@@ -203,3 +203,169 @@ fn temp_file_beside(path: &Path) -> Result<tempfile::NamedTempFile, SnapshotErro
         .tempfile_in(dir)
         .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::*;
+
+    fn sample() -> Snapshot {
+        let mut regions = BTreeMap::new();
+        let mut inv = RegionInventory::default();
+        inv.ec2.ebs_encryption_by_default = Some(true);
+        inv.ec2.security_groups.push(SecurityGroup {
+            group_id: "sg-1".into(),
+            group_name: "app".into(),
+            vpc_id: Some("vpc-1".into()),
+            owner_id: None,
+            description: None,
+            ingress: vec![SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(8080),
+                to_port: Some(8080),
+                peer: SgPeer::SecurityGroup {
+                    group_id: "sg-2".into(),
+                    user_id: None,
+                    vpc_id: None,
+                    peering_status: None,
+                },
+                description: None,
+            }],
+            egress: vec![],
+            tags: Tags::new(),
+        });
+        regions.insert("us-east-1".to_string(), inv);
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "rampart".into(),
+                version: TOOL_VERSION.into(),
+            },
+            collected_at: time::macros::datetime!(2026-11-21 12:00:00 UTC),
+            scan_duration_ms: 1234,
+            account_id: "123456789012".into(),
+            partition: "aws".into(),
+            caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+            api_calls: BTreeMap::from([("ec2:DescribeVpcs".to_string(), 1)]),
+            collection_errors: vec![CollectionError {
+                service: "wafv2".into(),
+                region: Some("us-east-1".into()),
+                operation: "wafv2:ListWebACLs".into(),
+                resource: None,
+                kind: ErrorKind::AccessDenied,
+                code: Some("AccessDeniedException".into()),
+                message: "denied".into(),
+            }],
+            iam: IamInventory::default(),
+            regions,
+        }
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let s = sample();
+        s.save(&path).unwrap();
+        assert_eq!(Snapshot::load(&path).unwrap(), s);
+        // Saving again replaces the file atomically (no temp files left).
+        s.save(&path).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("s.json")]);
+    }
+
+    #[test]
+    fn saved_snapshot_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        sample().save(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn save_refuses_to_follow_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep me").unwrap();
+        let link = dir.path().join("s.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = sample().save(&link).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+        assert!(check_writable(&link).is_err());
+    }
+
+    #[test]
+    fn save_into_a_missing_directory_names_the_file() {
+        let err = sample()
+            .save(Path::new("/nonexistent-dir/s.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/nonexistent-dir/s.json"), "{err}");
+    }
+
+    fn load_err(bytes: &[u8]) -> SnapshotError {
+        Snapshot::from_slice(Path::new("snap.json"), bytes).unwrap_err()
+    }
+
+    #[test]
+    fn bad_files_get_a_specific_error() {
+        let good = serde_json::to_vec(&sample()).unwrap();
+        assert!(matches!(load_err(b""), SnapshotError::Empty { .. }));
+        assert!(matches!(load_err(b" \n"), SnapshotError::Empty { .. }));
+        assert!(matches!(
+            load_err(&good[..good.len() / 2]),
+            SnapshotError::Truncated { .. }
+        ));
+        assert!(matches!(load_err(b"hello"), SnapshotError::NotJson { .. }));
+        assert!(matches!(
+            load_err(b"[1,2]"),
+            SnapshotError::NotASnapshot { .. }
+        ));
+        assert!(matches!(
+            load_err(b"{\"a\":1}"),
+            SnapshotError::NotASnapshot { .. }
+        ));
+        assert!(matches!(
+            load_err(b"{\"schema_version\":\"one\"}"),
+            SnapshotError::Invalid { .. }
+        ));
+        match load_err(b"{\"schema_version\":2,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 2, .. } => {}
+            e => panic!("{e}"),
+        }
+        // Right version, wrong shape: says what is wrong.
+        let e = load_err(b"{\"schema_version\":1,\"tool\":3}");
+        assert!(matches!(e, SnapshotError::Invalid { .. }), "{e}");
+        for e in [
+            load_err(b""),
+            load_err(b"x"),
+            load_err(b"{\"schema_version\":7}"),
+        ] {
+            assert!(e.to_string().contains("snap.json"), "{e}");
+        }
+        assert!(
+            load_err(b"{\"schema_version\":7}")
+                .to_string()
+                .contains("newer rampart")
+        );
+    }
+
+    #[test]
+    fn a_parsed_newer_version_is_refused() {
+        let mut s = sample();
+        s.schema_version = SCHEMA_VERSION + 1;
+        let bytes = serde_json::to_vec(&s).unwrap();
+        assert!(matches!(
+            load_err(&bytes),
+            SnapshotError::UnsupportedVersion { .. }
+        ));
+    }
+}

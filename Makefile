@@ -1,0 +1,51 @@
+# rampart: the two set-up commands are `make demo` and `make test`.
+# Everything they need is installed by the targets themselves: the Rust
+# toolchain must be present; the emulator (moto, pinned) goes into .venv-emu.
+
+CARGO ?= cargo
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
+
+.PHONY: all build demo test test-unit test-e2e lint fmt emu-install emu-stop localstack-install clean
+
+all: build
+
+build:
+	$(CARGO) build --workspace
+
+emu-install:
+	@localstack/emu install
+
+localstack-install:
+	@localstack/localstack-host install
+
+## demo: start the emulator, seed the sample account, scan it, print the summary, stop.
+demo: emu-install build
+	@RAMPART_BIN=$(RAMPART) localstack/demo
+
+## test: everything (unit + end-to-end against a private emulator per test).
+test: emu-install
+	$(CARGO) fmt --all -- --check
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+test-unit:
+	$(CARGO) test --workspace --lib
+
+test-e2e: emu-install
+	$(CARGO) test -p rampart-cli --test e2e
+
+## lint: formatting and clippy with warnings as errors.
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+emu-stop:
+	@localstack/emu stop --state-dir .emu/demo
+
+clean:
+	$(CARGO) clean
+	rm -rf .emu
