@@ -1128,3 +1128,24 @@ fn unreachable_service_is_recorded_and_the_rest_is_complete() {
     check_hardened_network(us, &man);
     check_rest_apis(us, &man);
 }
+
+#[test]
+fn role_arn_is_assumed_before_scanning() {
+    let emu = Emulator::start();
+    let role = "arn:aws:iam::123456789012:role/rampart-audit";
+    let out = emu.dir().join("assumed.json");
+    let env = crate::harness::emulator_env(&emu.url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = crate::harness::rampart(
+        &["scan", "--role-arn", role, "--external-id", "ext-42", "--out", out.to_str().unwrap()],
+        &env,
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let s = Snapshot::load(&out).unwrap();
+    // The scan ran as the assumed role's session, in the configured region.
+    assert_eq!(
+        s.caller_arn,
+        "arn:aws:sts::123456789012:assumed-role/rampart-audit/rampart-scan"
+    );
+    assert_eq!(s.region_names().collect::<Vec<_>>(), vec!["us-east-1"]);
+}
