@@ -1137,7 +1137,15 @@ fn role_arn_is_assumed_before_scanning() {
     let env = crate::harness::emulator_env(&emu.url);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let run = crate::harness::rampart(
-        &["scan", "--role-arn", role, "--external-id", "ext-42", "--out", out.to_str().unwrap()],
+        &[
+            "scan",
+            "--role-arn",
+            role,
+            "--external-id",
+            "ext-42",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &env,
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);

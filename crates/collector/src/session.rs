@@ -12,7 +12,6 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
@@ -349,19 +348,30 @@ async fn resolve_regions(
             Err(e) => {
                 tracing::warn!(
                     "ec2:DescribeRegions failed ({}); region names are checked by syntax only",
-                    one_line(&DisplayErrorContext(&e).to_string())
+                    one_line(&chain(&e))
                 );
                 None
             }
         };
-    let enabled = |status: &str| status == "opt-in-not-required" || status == "opted-in";
+    select_regions(selection, configured, known.as_deref(), account)
+}
 
+/// Resolves the selection against the known regions (`(name, opt-in
+/// status)`; `None` when `DescribeRegions` failed, then names are checked
+/// by syntax only). Sorted, deduplicated.
+fn select_regions(
+    selection: &RegionSelection,
+    configured: Option<String>,
+    known: Option<&[(String, String)]>,
+    account: &str,
+) -> Result<Vec<String>, ScanError> {
+    let enabled = |status: &str| status == "opt-in-not-required" || status == "opted-in";
     let wanted: Vec<String> = match selection {
         RegionSelection::Configured => vec![configured.ok_or(ScanError::NoRegion)?],
         RegionSelection::Explicit(list) if list.is_empty() => return Err(ScanError::NoRegion),
         RegionSelection::Explicit(list) => list.clone(),
         RegionSelection::AllEnabled => {
-            let Some(known) = &known else {
+            let Some(known) = known else {
                 return Err(ScanError::Identity(
                     "--all-regions needs ec2:DescribeRegions, which failed; pass --region instead"
                         .into(),
@@ -377,7 +387,7 @@ async fn resolve_regions(
 
     let mut out = Vec::new();
     for region in wanted {
-        match &known {
+        match known {
             Some(known) => match known.iter().find(|(n, _)| *n == region) {
                 Some((_, status)) if enabled(status) => {}
                 Some((_, status)) => {
@@ -571,6 +581,75 @@ mod tests {
         assert!(!is_role_arn("arn:aws:iam::12345:role/Audit"));
         assert!(!is_role_arn("Audit"));
         assert!(!is_role_arn("arn:aws:iam::123456789012:role/"));
+    }
+
+    fn known() -> Vec<(String, String)> {
+        [
+            ("us-east-1", "opt-in-not-required"),
+            ("eu-west-1", "opt-in-not-required"),
+            ("af-south-1", "not-opted-in"),
+            ("me-south-1", "opted-in"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn all_regions_means_the_enabled_ones() {
+        let k = known();
+        let got = select_regions(&RegionSelection::AllEnabled, None, Some(&k), "1").unwrap();
+        assert_eq!(got, vec!["eu-west-1", "me-south-1", "us-east-1"]);
+        assert!(select_regions(&RegionSelection::AllEnabled, None, None, "1").is_err());
+    }
+
+    #[test]
+    fn explicit_regions_are_validated_deduplicated_and_sorted() {
+        let k = known();
+        let pick = |r: &[&str]| {
+            select_regions(
+                &RegionSelection::Explicit(r.iter().map(|s| s.to_string()).collect()),
+                None,
+                Some(&k),
+                "123",
+            )
+        };
+        assert_eq!(
+            pick(&["us-east-1", "eu-west-1", "us-east-1"]).unwrap(),
+            vec!["eu-west-1", "us-east-1"]
+        );
+        assert!(matches!(
+            pick(&["us-east-9"]),
+            Err(ScanError::UnknownRegion { .. })
+        ));
+        let e = pick(&["af-south-1"]).unwrap_err();
+        assert!(matches!(e, ScanError::RegionNotEnabled { .. }), "{e}");
+        assert!(e.to_string().contains("not-opted-in"));
+        assert!(matches!(pick(&[]), Err(ScanError::NoRegion)));
+        // Without DescribeRegions, only the syntax is checked.
+        let blind =
+            |r: &str| select_regions(&RegionSelection::Explicit(vec![r.into()]), None, None, "1");
+        assert_eq!(blind("ap-south-2").unwrap(), vec!["ap-south-2"]);
+        assert!(blind("nowhere").is_err());
+    }
+
+    #[test]
+    fn configured_region_is_the_default() {
+        let k = known();
+        assert_eq!(
+            select_regions(
+                &RegionSelection::Configured,
+                Some("eu-west-1".into()),
+                Some(&k),
+                "1"
+            )
+            .unwrap(),
+            vec!["eu-west-1"]
+        );
+        assert!(matches!(
+            select_regions(&RegionSelection::Configured, None, Some(&k), "1"),
+            Err(ScanError::NoRegion)
+        ));
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! the checks and reporter crates exchange. No network, no AWS SDK: rule and
 //! report code compiles without the SDK, and analysts read snapshots offline.
 
+pub mod finding;
 pub mod io;
 pub mod snapshot;
 
+pub use finding::*;
 pub use io::SnapshotError;
 pub use snapshot::*;
 

@@ -1,0 +1,316 @@
+//! The evaluation vocabulary shared by the checks and the reporter: layers,
+//! severities, check metadata, the three-valued status, exposure paths and
+//! findings with their stable fingerprints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The four layers of defense in depth (DESIGN.md, "The layered model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Edge,
+    Network,
+    Instance,
+    Data,
+}
+
+impl Layer {
+    pub const ALL: [Layer; 4] = [Layer::Edge, Layer::Network, Layer::Instance, Layer::Data];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Edge => "edge",
+            Layer::Network => "network",
+            Layer::Instance => "instance",
+            Layer::Data => "data",
+        }
+    }
+
+    /// The id prefix of the layer's checks (`EDGE-001`, `NET-004`, ...).
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Layer::Edge => "EDGE",
+            Layer::Network => "NET",
+            Layer::Instance => "INST",
+            Layer::Data => "DATA",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered from least to most severe, so `>=` means "at least as severe".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown severity {s:?} (expected info, low, medium, high or critical)")
+            })
+    }
+}
+
+/// The outcome of one check on one resource. Missing input is never a pass
+/// and never a fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The input the check needs was not collected (the reason says which
+    /// operation failed or what is missing).
+    NotEvaluated(String),
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotEvaluated(_) => "not-evaluated",
+        }
+    }
+}
+
+/// Console, CLI and Terraform steps to fix a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remediation {
+    pub console: String,
+    pub cli: String,
+    pub terraform: String,
+}
+
+/// Everything about a check except its logic: loaded from `checks/<layer>/<ID>.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckMeta {
+    /// `LAYER-NNN`, stable forever.
+    pub id: String,
+    /// kebab-case, stable forever.
+    pub slug: String,
+    pub layer: Layer,
+    pub severity: Severity,
+    /// States the secure state ("API stages sit behind a WAF"), never "Ensure ...".
+    pub title: String,
+    pub rationale: String,
+    pub remediation: Remediation,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// AWS Security Hub Foundational Security Best Practices control ids.
+    #[serde(default)]
+    pub fsbp: Vec<String>,
+    /// CIS AWS Foundations Benchmark items.
+    #[serde(default)]
+    pub cis: Vec<String>,
+}
+
+/// How the internet reaches a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathKind {
+    /// A public address on the instance itself.
+    Direct,
+    /// An internet-facing NLB/ALB targeting the instance.
+    LoadBalancer,
+    /// An API Gateway stage -> VPC link -> load balancer -> instance.
+    Gateway,
+}
+
+/// One hop of an exposure path: what it is, its id/ARN, and the defense it
+/// lacks, if any (e.g. "no WAF").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Hop {
+    /// `internet`, `api-stage`, `vpc-link`, `load-balancer`, `listener`,
+    /// `target-group`, `instance`, ...
+    pub kind: String,
+    pub id: String,
+    /// A short human label (`api a1b2/prod`, `nlb/int-api`, `tg/app:8080`).
+    pub label: String,
+    /// Missing defenses at this hop, for the path picture.
+    pub gaps: Vec<String>,
+}
+
+/// Every hop from the internet to `instance:port`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ExposurePath {
+    pub kind: PathKind,
+    pub hops: Vec<Hop>,
+    /// Ports on the instance that the path delivers traffic to.
+    pub ports: Vec<u16>,
+}
+
+impl fmt::Display for ExposurePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, hop) in self.hops.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" -> ")?;
+            }
+            f.write_str(&hop.label)?;
+            if !hop.gaps.is_empty() {
+                write!(f, " ({})", hop.gaps.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One check's verdict on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check_id: String,
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub status: Status,
+    pub resource_arn: String,
+    pub account_id: String,
+    /// `None` for global resources (IAM).
+    pub region: Option<String>,
+    pub message: String,
+    pub path: Option<ExposurePath>,
+    /// Stable across re-scans: see [`fingerprint`].
+    pub fingerprint: String,
+}
+
+/// Hash of check id, resource ARN and the path's hop ids: the same problem
+/// on the same resource by the same route keeps its fingerprint across
+/// scans, whatever the message wording or the order of discovery.
+pub fn fingerprint(check_id: &str, resource_arn: &str, path: Option<&ExposurePath>) -> String {
+    let mut h = Sha256::new();
+    h.update(check_id.as_bytes());
+    h.update([0]);
+    h.update(resource_arn.as_bytes());
+    if let Some(p) = path {
+        for hop in &p.hops {
+            h.update([0]);
+            h.update(hop.kind.as_bytes());
+            h.update([1]);
+            h.update(hop.id.as_bytes());
+        }
+    }
+    let digest = h.finalize();
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hop(kind: &str, id: &str) -> Hop {
+        Hop {
+            kind: kind.into(),
+            id: id.into(),
+            label: format!("{kind}/{id}"),
+            gaps: vec![],
+        }
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("urgent".parse::<Severity>().unwrap_err().contains("urgent"));
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_discriminating() {
+        let p = ExposurePath {
+            kind: PathKind::Direct,
+            hops: vec![hop("internet", "0.0.0.0/0"), hop("instance", "i-1")],
+            ports: vec![22],
+        };
+        let a = fingerprint("NET-005", "arn:x", Some(&p));
+        assert_eq!(a, fingerprint("NET-005", "arn:x", Some(&p)));
+        assert_eq!(a.len(), 32);
+        // Labels and gaps are presentation: they do not change identity.
+        let mut relabelled = p.clone();
+        relabelled.hops[1].label = "web-1".into();
+        relabelled.hops[1].gaps = vec!["IMDSv1".into()];
+        assert_eq!(a, fingerprint("NET-005", "arn:x", Some(&relabelled)));
+        assert_ne!(a, fingerprint("NET-004", "arn:x", Some(&p)));
+        assert_ne!(a, fingerprint("NET-005", "arn:y", Some(&p)));
+        assert_ne!(a, fingerprint("NET-005", "arn:x", None));
+        // No ambiguity from concatenation.
+        assert_ne!(fingerprint("A", "BC", None), fingerprint("AB", "C", None));
+    }
+
+    #[test]
+    fn paths_render_hop_by_hop_with_gaps() {
+        let mut p = ExposurePath {
+            kind: PathKind::Gateway,
+            hops: vec![
+                hop("internet", "*"),
+                hop("api-stage", "a1b2/prod"),
+                hop("instance", "i-0abc"),
+            ],
+            ports: vec![8080],
+        };
+        p.hops[0].label = "internet".into();
+        p.hops[1].label = "api a1b2/prod".into();
+        p.hops[1].gaps = vec!["no WAF".into()];
+        p.hops[2].label = "i-0abc".into();
+        assert_eq!(
+            p.to_string(),
+            "internet -> api a1b2/prod (no WAF) -> i-0abc"
+        );
+    }
+
+    #[test]
+    fn status_serialises_with_its_reason() {
+        let s = serde_json::to_value(Status::NotEvaluated("ec2:DescribeInstances denied".into()))
+            .unwrap();
+        assert_eq!(
+            s,
+            serde_json::json!({"status": "not-evaluated", "reason": "ec2:DescribeInstances denied"})
+        );
+        assert_eq!(
+            serde_json::to_value(Status::Pass).unwrap(),
+            serde_json::json!({"status": "pass"})
+        );
+    }
+}
