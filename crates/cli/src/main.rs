@@ -49,6 +49,23 @@ enum Command {
         /// The snapshot file written by `rampart scan`.
         snapshot: PathBuf,
     },
+    /// Every path by which the internet reaches each instance, hop by hop (offline).
+    Paths {
+        /// The snapshot file written by `rampart scan`.
+        snapshot: PathBuf,
+        /// Only this instance.
+        #[arg(long, value_name = "ID")]
+        instance: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PathsFormat::Table)]
+        format: PathsFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PathsFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args)]
@@ -89,6 +106,11 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => scan(args),
         Command::Summary { snapshot } => summary(&snapshot),
+        Command::Paths {
+            snapshot,
+            instance,
+            format,
+        } => paths(&snapshot, instance.as_deref(), format),
     };
     ExitCode::from(code)
 }
@@ -104,6 +126,43 @@ fn summary(path: &Path) -> u8 {
             exit::USAGE
         }
     }
+}
+
+fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
+    let snapshot = match Snapshot::load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let index = rampart_checks::index::Index::new(&snapshot);
+    let exposures = rampart_checks::paths::Exposures::compute(&index);
+    if let Some(id) = instance
+        && !index.regions.values().any(|r| r.instances.contains_key(id))
+    {
+        output::error(&format!(
+            "instance {id} (--instance) is not in snapshot {}",
+            path.display()
+        ));
+        return exit::USAGE;
+    }
+    let selected: Vec<&rampart_checks::paths::Exposure> = exposures
+        .by_instance
+        .values()
+        .flatten()
+        .filter(|e| instance.is_none_or(|id| e.instance_id == id))
+        .collect();
+    match format {
+        PathsFormat::Table => output::paths_table(&selected),
+        PathsFormat::Json => output::json(
+            &selected
+                .iter()
+                .map(|e| output::PathJson::from(*e))
+                .collect::<Vec<_>>(),
+        ),
+    }
+    exit::OK
 }
 
 fn scan(args: ScanArgs) -> u8 {

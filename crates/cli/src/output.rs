@@ -202,3 +202,84 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
     }
     out
 }
+
+/// `rampart paths` as text: one block per instance, one line per path.
+pub fn paths_table(exposures: &[&rampart_checks::paths::Exposure]) {
+    if exposures.is_empty() {
+        println!("no exposure paths: no instance is reachable from the internet");
+        return;
+    }
+    let mut last: Option<(&str, &str)> = None;
+    for e in exposures {
+        let key = (e.region.as_str(), e.instance_id.as_str());
+        if last != Some(key) {
+            println!("{} ({})", clean(&e.instance_id), clean(&e.region));
+            last = Some(key);
+        }
+        let ports: Vec<String> = e
+            .path
+            .ports
+            .iter()
+            .map(|p| {
+                if p.from == p.to {
+                    p.from.to_string()
+                } else {
+                    format!("{}-{}", p.from, p.to)
+                }
+            })
+            .collect();
+        println!(
+            "  [{}] {}  ports {}{}",
+            kind(e.path.kind),
+            clean(&e.path.to_string()),
+            if ports.is_empty() {
+                "?".to_string()
+            } else {
+                ports.join(",")
+            },
+            e.uncertain
+                .as_deref()
+                .map(|u| format!("  (uncertain: {})", clean(u)))
+                .unwrap_or_default()
+        );
+    }
+}
+
+fn kind(k: rampart_model::PathKind) -> &'static str {
+    match k {
+        rampart_model::PathKind::Direct => "direct",
+        rampart_model::PathKind::LoadBalancer => "load-balancer",
+        rampart_model::PathKind::Gateway => "gateway",
+    }
+}
+
+/// One exposure as JSON.
+#[derive(serde::Serialize)]
+pub struct PathJson<'a> {
+    pub region: &'a str,
+    pub instance_id: &'a str,
+    #[serde(flatten)]
+    pub path: &'a rampart_model::ExposurePath,
+    pub rendered: String,
+    pub uncertain: Option<&'a str>,
+}
+
+impl<'a> From<&'a rampart_checks::paths::Exposure> for PathJson<'a> {
+    fn from(e: &'a rampart_checks::paths::Exposure) -> Self {
+        PathJson {
+            region: &e.region,
+            instance_id: &e.instance_id,
+            path: &e.path,
+            rendered: e.path.to_string(),
+            uncertain: e.uncertain.as_deref(),
+        }
+    }
+}
+
+/// Pretty JSON on stdout.
+pub fn json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => error(&e),
+    }
+}

@@ -150,6 +150,62 @@ pub struct CheckMeta {
     pub cis: Vec<String>,
 }
 
+impl CheckMeta {
+    /// Parses and validates one `checks/<layer>/<ID>.toml` file: known keys
+    /// only, the id it claims is the id the code registers, the id's prefix
+    /// matches the layer, a kebab-case slug, a title that states the secure
+    /// state (never "Ensure ..."), and no empty rationale or remediation.
+    pub fn from_toml(expected_id: &str, text: &str) -> Result<CheckMeta, String> {
+        let meta: CheckMeta =
+            toml::from_str(text).map_err(|e| format!("checks metadata for {expected_id}: {e}"))?;
+        let fail = |why: String| Err(format!("checks metadata for {expected_id}: {why}"));
+        if meta.id != expected_id {
+            return fail(format!("the file says id {:?}", meta.id));
+        }
+        let Some((prefix, number)) = meta.id.split_once('-') else {
+            return fail("id is not LAYER-NNN".into());
+        };
+        if prefix != meta.layer.id_prefix()
+            || number.len() != 3
+            || !number.bytes().all(|b| b.is_ascii_digit())
+        {
+            return fail(format!(
+                "id does not match layer {} (want {}-NNN)",
+                meta.layer,
+                meta.layer.id_prefix()
+            ));
+        }
+        let kebab = |s: &str| {
+            !s.is_empty()
+                && !s.starts_with('-')
+                && !s.ends_with('-')
+                && !s.contains("--")
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        if !kebab(&meta.slug) {
+            return fail(format!("slug {:?} is not kebab-case", meta.slug));
+        }
+        if meta.title.trim().is_empty() || meta.title.to_ascii_lowercase().starts_with("ensure") {
+            return fail(format!(
+                "title {:?} must state the secure state, not start with \"Ensure\"",
+                meta.title
+            ));
+        }
+        for (field, value) in [
+            ("rationale", &meta.rationale),
+            ("remediation.console", &meta.remediation.console),
+            ("remediation.cli", &meta.remediation.cli),
+            ("remediation.terraform", &meta.remediation.terraform),
+        ] {
+            if value.trim().is_empty() {
+                return fail(format!("{field} is empty"));
+            }
+        }
+        Ok(meta)
+    }
+}
+
 /// How the internet reaches a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -181,8 +237,8 @@ pub struct Hop {
 pub struct ExposurePath {
     pub kind: PathKind,
     pub hops: Vec<Hop>,
-    /// Ports on the instance that the path delivers traffic to.
-    pub ports: Vec<u16>,
+    /// TCP port ranges on the instance that the path delivers traffic to.
+    pub ports: Vec<crate::PortRange>,
 }
 
 impl fmt::Display for ExposurePath {
@@ -250,6 +306,41 @@ mod tests {
         }
     }
 
+    const META: &str = r#"
+id = "INST-001"
+slug = "imdsv1-allowed"
+layer = "instance"
+severity = "high"
+title = "Instances require IMDSv2"
+rationale = "IMDSv1 answers any SSRF."
+references = ["https://docs.aws.amazon.com/"]
+fsbp = ["EC2.8"]
+[remediation]
+console = "EC2 > Instance > Modify instance metadata options > IMDSv2 Required."
+cli = "aws ec2 modify-instance-metadata-options --http-tokens required"
+terraform = "metadata_options { http_tokens = \"required\" }"
+"#;
+
+    #[test]
+    fn check_metadata_is_validated() {
+        let m = CheckMeta::from_toml("INST-001", META).unwrap();
+        assert_eq!((m.layer, m.severity), (Layer::Instance, Severity::High));
+        assert!(
+            CheckMeta::from_toml("INST-002", META)
+                .unwrap_err()
+                .contains("says id")
+        );
+        let bad = |from: &str, to: &str| {
+            CheckMeta::from_toml("INST-001", &META.replace(from, to)).unwrap_err()
+        };
+        assert!(bad("layer = \"instance\"", "layer = \"edge\"").contains("does not match layer"));
+        assert!(bad("imdsv1-allowed", "IMDSv1_allowed").contains("kebab-case"));
+        assert!(bad("Instances require IMDSv2", "Ensure IMDSv2").contains("Ensure"));
+        assert!(bad("IMDSv1 answers any SSRF.", " ").contains("rationale is empty"));
+        assert!(bad("fsbp =", "unknown_key =").contains("unknown field"));
+        assert!(bad("severity = \"high\"", "severity = \"urgent\"").contains("urgent"));
+    }
+
     #[test]
     fn severities_order_and_parse() {
         assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
@@ -262,7 +353,7 @@ mod tests {
         let p = ExposurePath {
             kind: PathKind::Direct,
             hops: vec![hop("internet", "0.0.0.0/0"), hop("instance", "i-1")],
-            ports: vec![22],
+            ports: vec![crate::PortRange { from: 22, to: 22 }],
         };
         let a = fingerprint("NET-005", "arn:x", Some(&p));
         assert_eq!(a, fingerprint("NET-005", "arn:x", Some(&p)));
@@ -288,7 +379,10 @@ mod tests {
                 hop("api-stage", "a1b2/prod"),
                 hop("instance", "i-0abc"),
             ],
-            ports: vec![8080],
+            ports: vec![crate::PortRange {
+                from: 8080,
+                to: 8080,
+            }],
         };
         p.hops[0].label = "internet".into();
         p.hops[1].label = "api a1b2/prod".into();

@@ -10,6 +10,8 @@ pub mod snapshot;
 pub use finding::*;
 pub use io::SnapshotError;
 pub use snapshot::*;
+/// Re-exported so snapshot consumers name timestamps without their own dependency.
+pub use time;
 
 /// Version of the snapshot format this build reads and writes. Bumped on
 /// any change that an older reader would misread; documented in

@@ -386,7 +386,8 @@ pub struct NaclEntry {
     pub icmp_type_code: Option<IcmpTypeCode>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// An inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PortRange {
     pub from: i32,
     pub to: i32,

@@ -1,0 +1,88 @@
+//! DATA-001: an attached EBS volume that is not encrypted exposes its data
+//! through snapshots, shared copies and the physical media.
+
+use rampart_model::Status;
+
+use crate::registry::{Check, Context, Outcome};
+
+pub struct EbsVolumeUnencrypted;
+
+impl Check for EbsVolumeUnencrypted {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("data", "DATA-001")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        for (region, inv) in &cx.snapshot.regions {
+            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeVolumes"]) {
+                out.push(Outcome::new(
+                    cx.ec2_arn(region, "volume", "*"),
+                    region,
+                    Status::NotEvaluated(reason),
+                    format!("volumes in {region} were not collected"),
+                ));
+                continue;
+            }
+            for v in inv.ec2.volumes.iter().filter(|v| !v.attachments.is_empty()) {
+                let attached: Vec<&str> = v
+                    .attachments
+                    .iter()
+                    .filter_map(|a| a.instance_id.as_deref())
+                    .collect();
+                let (status, msg) = if v.encrypted {
+                    (Status::Pass, format!("{} is encrypted", v.volume_id))
+                } else {
+                    (
+                        Status::Fail,
+                        format!(
+                            "{} (attached to {}) is not encrypted",
+                            v.volume_id,
+                            attached.join(", ")
+                        ),
+                    )
+                };
+                out.push(Outcome::new(
+                    cx.ec2_arn(region, "volume", &v.volume_id),
+                    region,
+                    status,
+                    msg,
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn attached_volumes_are_judged_detached_ones_ignored() {
+        let mut s = snapshot();
+        region(&mut s).ec2.volumes = vec![
+            volume("vol-enc", true, Some("i-1")),
+            volume("vol-plain", false, Some("i-1")),
+            volume("vol-loose", false, None),
+        ];
+        let got = run(&EbsVolumeUnencrypted, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![("vol-enc".into(), "pass"), ("vol-plain".into(), "fail")]
+        );
+        assert!(got.iter().any(|o| o.message.contains("attached to i-1")));
+    }
+
+    #[test]
+    fn uncollected_volumes_are_not_evaluated() {
+        let mut s = snapshot();
+        region(&mut s).ec2.volumes = vec![volume("vol-plain", false, Some("i-1"))];
+        fail(&mut s, "ec2:DescribeVolumes");
+        assert_eq!(
+            statuses(&run(&EbsVolumeUnencrypted, &s)),
+            vec![("*".into(), "not-evaluated")]
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! INST-001: an instance whose metadata service answers without a session
+//! token (IMDSv1) hands its role credentials to any SSRF in the app.
+
+use rampart_model::Status;
+
+use crate::registry::{Check, Context, Outcome};
+
+pub struct Imdsv1Allowed;
+
+impl Check for Imdsv1Allowed {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("instance", "INST-001")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = region_gaps(cx, "instance");
+        for (region, i) in cx.live_instances() {
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            let (status, msg) = match &i.metadata_options {
+                None => (
+                    Status::NotEvaluated("the instance reported no metadata options".into()),
+                    "metadata options unknown".to_string(),
+                ),
+                Some(m) if m.http_endpoint.as_deref() == Some("disabled") => {
+                    (Status::Pass, "the metadata service is disabled".into())
+                }
+                Some(m) if m.http_tokens.as_deref() == Some("required") => {
+                    (Status::Pass, "IMDSv2 (session tokens) is required".into())
+                }
+                Some(m) => (
+                    Status::Fail,
+                    format!(
+                        "{} allows IMDSv1 (http_tokens {})",
+                        i.instance_id,
+                        m.http_tokens.as_deref().unwrap_or("unset")
+                    ),
+                ),
+            };
+            out.push(Outcome::new(arn, region, status, msg));
+        }
+        out
+    }
+}
+
+/// A not-evaluated outcome for each region whose instance list is missing:
+/// without it there is no instance to pass or fail.
+pub(crate) fn region_gaps(cx: &Context<'_>, kind: &str) -> Vec<Outcome> {
+    cx.snapshot
+        .region_names()
+        .filter_map(|r| {
+            let reason = cx.not_collected(Some(r), &["ec2:DescribeInstances"])?;
+            Some(Outcome::new(
+                cx.ec2_arn(r, kind, "*"),
+                r,
+                Status::NotEvaluated(reason),
+                format!("instances in {r} were not collected"),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn imdsv2_required_or_disabled_passes_optional_fails() {
+        let mut s = snapshot();
+        let mut v1 = instance("i-v1");
+        v1.metadata_options.as_mut().unwrap().http_tokens = Some("optional".into());
+        let mut off = instance("i-off");
+        let m = off.metadata_options.as_mut().unwrap();
+        m.http_tokens = Some("optional".into());
+        m.http_endpoint = Some("disabled".into());
+        let mut gone = instance("i-gone");
+        gone.state = Some("terminated".into());
+        gone.metadata_options.as_mut().unwrap().http_tokens = Some("optional".into());
+        region(&mut s).ec2.instances = vec![instance("i-v2"), v1, off, gone];
+        let got = run(&Imdsv1Allowed, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("i-off".into(), "pass"),
+                ("i-v1".into(), "fail"),
+                ("i-v2".into(), "pass")
+            ]
+        );
+        assert!(got.iter().any(|o| o.message.contains("i-v1 allows IMDSv1")));
+    }
+
+    #[test]
+    fn missing_inputs_are_not_evaluated() {
+        let mut s = snapshot();
+        let mut unknown = instance("i-unknown");
+        unknown.metadata_options = None;
+        region(&mut s).ec2.instances = vec![unknown];
+        fail(&mut s, "ec2:DescribeInstances");
+        let got = run(&Imdsv1Allowed, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("*".into(), "not-evaluated"),
+                ("i-unknown".into(), "not-evaluated")
+            ]
+        );
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("ec2:DescribeInstances"))
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! INST-002: an instance without an instance profile gets its AWS
+//! credentials some other way (keys on disk, in user data, in the image),
+//! which cannot be rotated or scoped the way a role can.
+
+use rampart_model::Status;
+
+use super::imdsv1_allowed::region_gaps;
+use crate::registry::{Check, Context, Outcome};
+
+pub struct InstanceWithoutRole;
+
+impl Check for InstanceWithoutRole {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("instance", "INST-002")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = region_gaps(cx, "instance");
+        for (region, i) in cx.live_instances() {
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            out.push(match &i.iam_instance_profile_arn {
+                Some(p) => Outcome::new(arn, region, Status::Pass, format!("instance profile {p}")),
+                None => Outcome::new(
+                    arn,
+                    region,
+                    Status::Fail,
+                    format!("{} has no instance profile (IAM role)", i.instance_id),
+                ),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn instances_with_a_profile_pass_without_fail() {
+        let mut s = snapshot();
+        let mut bare = instance("i-bare");
+        bare.iam_instance_profile_arn = None;
+        region(&mut s).ec2.instances = vec![instance("i-role"), bare];
+        assert_eq!(
+            statuses(&run(&InstanceWithoutRole, &s)),
+            vec![("i-bare".into(), "fail"), ("i-role".into(), "pass")]
+        );
+    }
+
+    #[test]
+    fn uncollected_instances_are_not_evaluated() {
+        let mut s = snapshot();
+        fail(&mut s, "ec2:DescribeInstances");
+        assert_eq!(
+            statuses(&run(&InstanceWithoutRole, &s)),
+            vec![("*".into(), "not-evaluated")]
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! The check catalogue, one module per layer, one file per check.
+
+pub mod data;
+pub mod instance;

@@ -1,0 +1,236 @@
+//! The check framework: the [`Check`] trait, the evaluation [`Context`],
+//! the single sorted registry [`CHECKS`], and [`run`], which turns every
+//! check's outcomes into findings. Adding a check is one file under
+//! `checks/<layer>/` plus one line in [`CHECKS`] plus its metadata file.
+
+use std::collections::BTreeSet;
+
+use rampart_model::*;
+
+use crate::index::Index;
+
+/// What a check sees: the snapshot and its index.
+pub struct Context<'s> {
+    pub snapshot: &'s Snapshot,
+    pub index: &'s Index<'s>,
+}
+
+/// One verdict of one check on one resource, before it becomes a [`Finding`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub resource_arn: String,
+    pub region: Option<String>,
+    pub status: Status,
+    pub message: String,
+    pub path: Option<ExposurePath>,
+}
+
+pub trait Check: Sync {
+    /// The metadata from `checks/<layer>/<ID>.toml`.
+    fn meta(&self) -> &'static CheckMeta;
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome>;
+}
+
+/// Compiles a check's metadata file in, from the same literal as its id, so
+/// a missing file fails the build; parsed and validated once.
+#[macro_export]
+macro_rules! check_meta {
+    ($layer:literal, $id:literal) => {{
+        static META: std::sync::OnceLock<rampart_model::CheckMeta> = std::sync::OnceLock::new();
+        META.get_or_init(|| {
+            rampart_model::CheckMeta::from_toml(
+                $id,
+                include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../checks/",
+                    $layer,
+                    "/",
+                    $id,
+                    ".toml"
+                )),
+            )
+            // The catalogue test parses every file, so this cannot fire in a
+            // tested build.
+            .unwrap_or_else(|e| panic!("{e}"))
+        })
+    }};
+}
+
+use crate::checks::{data, instance};
+
+/// Every check, sorted by id (the catalogue test enforces the order).
+pub static CHECKS: &[&dyn Check] = &[
+    &data::ebs_volume_unencrypted::EbsVolumeUnencrypted,
+    &data::ebs_encryption_by_default_off::EbsEncryptionByDefaultOff,
+    &instance::imdsv1_allowed::Imdsv1Allowed,
+    &instance::instance_without_role::InstanceWithoutRole,
+];
+
+/// Runs the selected checks (all when `only` is empty) and returns findings
+/// sorted by check id, then resource.
+pub fn run(snapshot: &Snapshot, index: &Index<'_>, only: &BTreeSet<String>) -> Vec<Finding> {
+    let cx = Context { snapshot, index };
+    let mut out = Vec::new();
+    for check in CHECKS {
+        let meta = check.meta();
+        if !only.is_empty() && !only.contains(&meta.id) {
+            continue;
+        }
+        for o in check.evaluate(&cx) {
+            out.push(Finding {
+                fingerprint: fingerprint(&meta.id, &o.resource_arn, o.path.as_ref()),
+                check_id: meta.id.clone(),
+                severity: meta.severity,
+                status: o.status,
+                resource_arn: o.resource_arn,
+                account_id: snapshot.account_id.clone(),
+                region: o.region,
+                message: o.message,
+                path: o.path,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.check_id, &a.resource_arn, &a.fingerprint).cmp(&(
+            &b.check_id,
+            &b.resource_arn,
+            &b.fingerprint,
+        ))
+    });
+    out
+}
+
+impl Context<'_> {
+    /// Why a check cannot be evaluated in `region`: the first of `operations`
+    /// (keys like `ec2:DescribeInstances`) that has a collection error there.
+    pub fn not_collected(&self, region: Option<&str>, operations: &[&str]) -> Option<String> {
+        operations.iter().find_map(|op| {
+            self.snapshot.errors_for(op, region).next().map(|e| {
+                format!(
+                    "{op} was not collected ({}: {})",
+                    e.kind.as_str(),
+                    e.message
+                )
+            })
+        })
+    }
+
+    /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
+    pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> String {
+        format!(
+            "arn:{}:ec2:{region}:{}:{kind}/{id}",
+            self.snapshot.partition, self.snapshot.account_id
+        )
+    }
+
+    /// Instances that exist (not terminated or shutting down), per region.
+    pub fn live_instances(&self) -> impl Iterator<Item = (&str, &Instance)> {
+        self.snapshot.regions.iter().flat_map(|(r, inv)| {
+            inv.ec2
+                .instances
+                .iter()
+                .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+                .map(move |i| (r.as_str(), i))
+        })
+    }
+}
+
+impl Outcome {
+    pub fn new(
+        resource_arn: String,
+        region: &str,
+        status: Status,
+        message: impl Into<String>,
+    ) -> Outcome {
+        Outcome {
+            resource_arn,
+            region: Some(region.to_string()),
+            status,
+            message: message.into(),
+            path: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Code and `checks/` agree: every metadata file belongs to a registered
+    /// check and vice versa, ids sorted and unique, every file valid.
+    #[test]
+    fn catalogue_and_metadata_files_are_identical() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../checks");
+        let mut files = BTreeSet::new();
+        for layer in Layer::ALL {
+            let dir = root.join(layer.as_str());
+            for entry in
+                std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let id = name
+                    .strip_suffix(".toml")
+                    .unwrap_or_else(|| panic!("stray file {}", path.display()));
+                let text = std::fs::read_to_string(&path).unwrap();
+                let meta = CheckMeta::from_toml(id, &text).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(meta.layer, layer, "{id} sits in checks/{}", layer.as_str());
+                files.insert(id.to_string());
+            }
+        }
+        let ids: Vec<String> = CHECKS.iter().map(|c| c.meta().id.clone()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            ids, sorted,
+            "CHECKS must be sorted by id, without duplicates"
+        );
+        assert_eq!(
+            ids.into_iter().collect::<BTreeSet<_>>(),
+            files,
+            "registered checks vs checks/*.toml"
+        );
+        let slugs: BTreeSet<_> = CHECKS.iter().map(|c| c.meta().slug.as_str()).collect();
+        assert_eq!(slugs.len(), CHECKS.len(), "slugs are unique");
+    }
+
+    #[test]
+    fn run_turns_outcomes_into_fingerprinted_findings() {
+        let mut s = crate::testing::snapshot();
+        let mut v1 = crate::testing::instance("i-1");
+        v1.metadata_options.as_mut().unwrap().http_tokens = Some("optional".into());
+        crate::testing::region(&mut s).ec2.instances = vec![v1];
+        let index = Index::new(&s);
+        let only = BTreeSet::from(["INST-001".to_string()]);
+        let findings = run(&s, &index, &only);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(
+            (f.check_id.as_str(), f.status.as_str(), f.severity),
+            ("INST-001", "fail", Severity::High)
+        );
+        assert_eq!(
+            f.resource_arn,
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        );
+        assert_eq!(
+            f.fingerprint,
+            fingerprint("INST-001", &f.resource_arn, None)
+        );
+        // All checks: no volumes (DATA-001 says nothing), the region setting
+        // was never collected (DATA-002 not evaluated), the instance twice.
+        let all: Vec<_> = run(&s, &index, &BTreeSet::new())
+            .into_iter()
+            .map(|f| (f.check_id, f.status.as_str()))
+            .collect();
+        assert_eq!(
+            all,
+            vec![
+                ("DATA-002".to_string(), "not-evaluated"),
+                ("INST-001".to_string(), "fail"),
+                ("INST-002".to_string(), "pass"),
+            ]
+        );
+    }
+}
