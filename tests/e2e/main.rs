@@ -4,5 +4,6 @@
 
 mod harness;
 mod input_errors;
+mod paths;
 mod read_only;
 mod scan;

@@ -1,0 +1,155 @@
+//! `rampart paths` on a collected snapshot of the demo account: the hardened
+//! backend is reachable only through API Gateway; the legacy backend
+//! directly, through its internet-facing NLB, and through an API that calls
+//! that NLB over the internet.
+
+use serde_json::Value;
+
+use crate::harness::{Emulator, m, ms, rampart, scan};
+
+fn kinds_and_ports(paths: &[&Value]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let ports: Vec<String> = p["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| format!("{}-{}", r["from"], r["to"]))
+                .collect();
+            (p["kind"].as_str().unwrap().to_string(), ports.join(","))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn demo_paths_tell_the_seeded_stories() {
+    let emu = Emulator::start();
+    let man = emu.seed("demo");
+    let snap = emu.dir().join("paths.json");
+    let (run, _) = scan(&emu, &snap, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = rampart(&["paths", snap.to_str().unwrap(), "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all: Vec<Value> = serde_json::from_str(&out.stdout).expect("JSON paths");
+    let of = |id: &str| {
+        all.iter()
+            .filter(|p| p["instance_id"] == id)
+            .collect::<Vec<_>>()
+    };
+
+    for id in ms(&man, "/hardened/instance_ids") {
+        let paths = of(&id);
+        // Two REST methods and two HTTP API routes, all through the VPC links
+        // to the internal NLB; never directly, never via a public LB.
+        assert_eq!(paths.len(), 4, "{id}: {paths:#?}");
+        assert!(
+            paths
+                .iter()
+                .all(|p| p["kind"] == "gateway" && p["uncertain"].is_null())
+        );
+        for p in &paths {
+            let hops: Vec<&str> = p["hops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["kind"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                hops,
+                [
+                    "internet",
+                    "api-stage",
+                    "vpc-link",
+                    "load-balancer",
+                    "listener",
+                    "target-group",
+                    "instance"
+                ]
+            );
+            assert_eq!(p["hops"][3]["id"], m(&man, "/hardened/nlb_arn"));
+            assert_eq!(
+                kinds_and_ports(&[p]),
+                vec![("gateway".into(), "8080-8080".into())]
+            );
+        }
+        let rest: Vec<_> = paths
+            .iter()
+            .filter(|p| p["hops"][1]["label"].as_str().unwrap().starts_with("api "))
+            .collect();
+        assert_eq!(rest.len(), 2);
+        assert!(
+            rest.iter()
+                .all(|p| p["hops"][1]["gaps"].as_array().unwrap().is_empty()),
+            "WAF and auth on the REST stage"
+        );
+        let health = paths
+            .iter()
+            .find(|p| p["rendered"].as_str().unwrap().contains("GET /health"))
+            .unwrap();
+        assert_eq!(
+            health["hops"][1]["gaps"],
+            serde_json::json!(["no WAF (HTTP API)", "no auth"])
+        );
+    }
+
+    let legacy = of(m(&man, "/legacy/instance_id"));
+    assert_eq!(
+        kinds_and_ports(&legacy),
+        vec![
+            ("direct".into(), "22-22,3389-3389,8080-8080".into()),
+            ("gateway".into(), "8080-8080".into()),
+            ("load-balancer".into(), "8080-8080".into()),
+        ],
+        "{legacy:#?}"
+    );
+    let gw = legacy.iter().find(|p| p["kind"] == "gateway").unwrap();
+    assert_eq!(
+        gw["hops"][1]["gaps"],
+        serde_json::json!(["no WAF", "no auth"])
+    );
+    assert_eq!(gw["hops"][2]["kind"], "public-url");
+    let direct = legacy.iter().find(|p| p["kind"] == "direct").unwrap();
+    assert!(
+        direct["rendered"]
+            .as_str()
+            .unwrap()
+            .contains(m(&man, "/legacy/public_ip"))
+    );
+
+    // The eu-west-1 instance has a public IP but its SG admits nothing from the internet.
+    assert!(of(m(&man, "/eu/instance_id")).is_empty());
+
+    let table = rampart(
+        &[
+            "paths",
+            snap.to_str().unwrap(),
+            "--instance",
+            m(&man, "/legacy/instance_id"),
+        ],
+        &[],
+    );
+    assert_eq!(table.code, 0);
+    assert!(
+        table.stdout.contains("[direct] internet -> igw-"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("(no WAF, no auth)"),
+        "{}",
+        table.stdout
+    );
+    let missing = rampart(
+        &["paths", snap.to_str().unwrap(), "--instance", "i-nope"],
+        &[],
+    );
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("instance i-nope (--instance)"),
+        "{}",
+        missing.stderr
+    );
+}
