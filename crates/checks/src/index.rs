@@ -4,7 +4,7 @@
 //! resource). Built in one pass per region; everything borrows from the
 //! snapshot.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rampart_model::*;
 
@@ -52,6 +52,8 @@ pub struct RegionIndex<'s> {
     pub web_acls: HashMap<&'s str, &'s WebAcl>,
     /// Protected resource ARN (stage, ALB) -> web ACL.
     pub web_acl_for: HashMap<String, &'s WebAcl>,
+    /// Instances registered in some target group.
+    pub lb_target_instances: HashSet<&'s str>,
 }
 
 impl<'s> Index<'s> {
@@ -216,6 +218,15 @@ impl<'s> RegionIndex<'s> {
             .map(|t| (t.target_group_arn.as_str(), t))
             .collect();
 
+        let mut targets = HashSet::new();
+        for tg in &inv.elbv2.target_groups {
+            for t in tg.targets.iter().flatten() {
+                if let Some(i) = ix.target_instance(tg, t) {
+                    targets.insert(i.instance_id.as_str());
+                }
+            }
+        }
+        ix.lb_target_instances = targets;
         ix.rest_apis = inv
             .apigateway
             .rest_apis
@@ -270,6 +281,12 @@ impl<'s> RegionIndex<'s> {
             Some("instance") | None => self.instances.get(target.id.as_str()).copied(),
             _ => None,
         }
+    }
+
+    /// Is the instance registered in some target group (by id, or by one of
+    /// its addresses for `ip` target groups)?
+    pub fn is_lb_target(&self, instance_id: &str) -> bool {
+        self.lb_target_instances.contains(instance_id)
     }
 
     /// Target groups a listener can forward to (default actions and rules).

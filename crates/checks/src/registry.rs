@@ -8,11 +8,13 @@ use std::collections::BTreeSet;
 use rampart_model::*;
 
 use crate::index::Index;
+use crate::paths::Exposures;
 
-/// What a check sees: the snapshot and its index.
+/// What a check sees: the snapshot, its index and the exposure paths.
 pub struct Context<'s> {
     pub snapshot: &'s Snapshot,
     pub index: &'s Index<'s>,
+    pub exposures: &'s Exposures,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -56,20 +58,29 @@ macro_rules! check_meta {
     }};
 }
 
-use crate::checks::{data, instance};
+use crate::checks::{data, edge, instance, network};
 
 /// Every check, sorted by id (the catalogue test enforces the order).
 pub static CHECKS: &[&dyn Check] = &[
     &data::ebs_volume_unencrypted::EbsVolumeUnencrypted,
     &data::ebs_encryption_by_default_off::EbsEncryptionByDefaultOff,
+    &edge::backend_bypasses_gateway::BackendBypassesGateway,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
+    &network::admin_port_open_to_internet::AdminPortOpenToInternet,
+    &network::default_sg_allows_traffic::DefaultSgAllowsTraffic,
+    &network::subnet_auto_assigns_public_ip::SubnetAutoAssignsPublicIp,
 ];
 
 /// Runs the selected checks (all when `only` is empty) and returns findings
 /// sorted by check id, then resource.
 pub fn run(snapshot: &Snapshot, index: &Index<'_>, only: &BTreeSet<String>) -> Vec<Finding> {
-    let cx = Context { snapshot, index };
+    let exposures = Exposures::compute(index);
+    let cx = Context {
+        snapshot,
+        index,
+        exposures: &exposures,
+    };
     let mut out = Vec::new();
     for check in CHECKS {
         let meta = check.meta();
@@ -121,6 +132,24 @@ impl Context<'_> {
             "arn:{}:ec2:{region}:{}:{kind}/{id}",
             self.snapshot.partition, self.snapshot.account_id
         )
+    }
+
+    /// Backends (DESIGN.md): instances that are a load balancer target or
+    /// that the internet reaches by some path, as (region, instance).
+    pub fn backends(&self) -> Vec<(&str, &Instance)> {
+        self.live_instances()
+            .filter(|(region, i)| {
+                !self
+                    .exposures
+                    .for_instance(region, &i.instance_id)
+                    .is_empty()
+                    || self
+                        .index
+                        .regions
+                        .get(region)
+                        .is_some_and(|r| r.is_lb_target(&i.instance_id))
+            })
+            .collect()
     }
 
     /// Instances that exist (not terminated or shutting down), per region.

@@ -1,4 +1,6 @@
 //! The check catalogue, one module per layer, one file per check.
 
 pub mod data;
+pub mod edge;
 pub mod instance;
+pub mod network;

@@ -1,0 +1,298 @@
+//! EDGE-001: a backend the internet reaches by a path that does not pass
+//! through API Gateway (directly, or through an internet-facing load
+//! balancer) skips the edge layer: WAF, authorization and throttling apply
+//! to the front door only.
+
+use rampart_model::{PathKind, Status};
+
+use crate::registry::{Check, Context, Outcome};
+
+pub struct BackendBypassesGateway;
+
+/// Everything a complete set of exposure paths in a region depends on.
+pub(crate) const PATH_INPUTS: &[&str] = &[
+    "ec2:DescribeInstances",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeNetworkAcls",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+];
+
+impl Check for BackendBypassesGateway {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("edge", "EDGE-001")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        for region in cx.snapshot.region_names() {
+            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeInstances"]) {
+                out.push(Outcome::new(
+                    cx.ec2_arn(region, "instance", "*"),
+                    region,
+                    Status::NotEvaluated(reason),
+                    format!("instances in {region} were not collected"),
+                ));
+            }
+        }
+        for (region, i) in cx.backends() {
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            let paths = cx.exposures.for_instance(region, &i.instance_id);
+            let bypass: Vec<_> = paths
+                .iter()
+                .filter(|e| e.path.kind != PathKind::Gateway)
+                .collect();
+            let missing = cx.not_collected(Some(region), PATH_INPUTS);
+            let outcome = if let Some(sure) = bypass.iter().find(|e| e.uncertain.is_none()) {
+                let mut o = Outcome::new(
+                    arn,
+                    region,
+                    Status::Fail,
+                    format!(
+                        "{} is reachable from the internet without API Gateway by {} path(s): {}",
+                        i.instance_id,
+                        bypass.len(),
+                        sure.path
+                    ),
+                );
+                o.path = Some(sure.path.clone());
+                o
+            } else if let Some(maybe) = bypass.first() {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::NotEvaluated(maybe.uncertain.clone().unwrap_or_default()),
+                    format!(
+                        "{} may be reachable without API Gateway: {}",
+                        i.instance_id, maybe.path
+                    ),
+                )
+            } else if let Some(reason) = missing {
+                // Missing inputs could hide a bypass: never a pass.
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::NotEvaluated(reason),
+                    "exposure paths are incomplete",
+                )
+            } else {
+                let gateways = paths.len();
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::Pass,
+                    format!(
+                        "{} is reachable only through API Gateway ({gateways} path(s))",
+                        i.instance_id
+                    ),
+                )
+            };
+            out.push(outcome);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use rampart_model::*;
+
+    /// A VPC with one subnet routed to an IGW, an open NACL, and one instance
+    /// whose SG admits `ingress` and whose ENI has `public_ip`.
+    fn exposed(public_ip: Option<&str>, ingress: Vec<SgRule>) -> Snapshot {
+        let mut s = snapshot();
+        let r = region(&mut s);
+        r.ec2.subnets.push(Subnet {
+            subnet_id: "subnet-1".into(),
+            vpc_id: "vpc-1".into(),
+            availability_zone: None,
+            cidr_block: Some("10.0.0.0/24".into()),
+            ipv6_cidr_blocks: vec![],
+            map_public_ip_on_launch: false,
+            assign_ipv6_address_on_creation: false,
+            default_for_az: false,
+            tags: Tags::new(),
+        });
+        r.ec2.route_tables.push(RouteTable {
+            route_table_id: "rtb-1".into(),
+            vpc_id: "vpc-1".into(),
+            routes: vec![Route {
+                destination_cidr_block: Some("0.0.0.0/0".into()),
+                destination_ipv6_cidr_block: None,
+                destination_prefix_list_id: None,
+                target: RouteTarget::InternetGateway("igw-1".into()),
+                state: Some("active".into()),
+                origin: None,
+            }],
+            associations: vec![RouteTableAssociation {
+                association_id: None,
+                main: true,
+                subnet_id: None,
+                gateway_id: None,
+            }],
+            tags: Tags::new(),
+        });
+        let all = |egress| NaclEntry {
+            egress,
+            rule_number: 100,
+            protocol: "-1".into(),
+            rule_action: "allow".into(),
+            cidr_block: Some("0.0.0.0/0".into()),
+            ipv6_cidr_block: None,
+            port_range: None,
+            icmp_type_code: None,
+        };
+        r.ec2.network_acls.push(NetworkAcl {
+            network_acl_id: "acl-1".into(),
+            vpc_id: "vpc-1".into(),
+            is_default: true,
+            entries: vec![all(false), all(true)],
+            associations: vec![NaclAssociation {
+                association_id: None,
+                subnet_id: "subnet-1".into(),
+            }],
+            tags: Tags::new(),
+        });
+        r.ec2.security_groups.push(SecurityGroup {
+            group_id: "sg-1".into(),
+            group_name: "web".into(),
+            vpc_id: Some("vpc-1".into()),
+            owner_id: None,
+            description: None,
+            ingress,
+            egress: vec![],
+            tags: Tags::new(),
+        });
+        r.ec2.network_interfaces.push(NetworkInterface {
+            network_interface_id: "eni-1".into(),
+            subnet_id: Some("subnet-1".into()),
+            vpc_id: Some("vpc-1".into()),
+            availability_zone: None,
+            interface_type: Some("interface".into()),
+            description: None,
+            status: None,
+            requester_managed: false,
+            private_ip_addresses: vec![EniPrivateIp {
+                private_ip: "10.0.0.10".into(),
+                primary: true,
+                public_ip: public_ip.map(str::to_string),
+                public_ip_owner: None,
+            }],
+            ipv6_addresses: vec![],
+            security_group_ids: vec!["sg-1".into()],
+            attachment: Some(EniAttachment {
+                attachment_id: None,
+                instance_id: Some("i-1".into()),
+                device_index: Some(0),
+                status: None,
+            }),
+            tags: Tags::new(),
+        });
+        let mut i = instance("i-1");
+        i.network_interface_ids = vec!["eni-1".into()];
+        i.public_ip = public_ip.map(str::to_string);
+        r.ec2.instances.push(i);
+        s
+    }
+
+    fn tcp(port: i32, cidr: &str) -> SgRule {
+        SgRule {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            peer: SgPeer::Ipv4 { cidr: cidr.into() },
+            description: None,
+        }
+    }
+
+    #[test]
+    fn a_public_instance_with_an_open_port_bypasses_the_gateway() {
+        let s = exposed(Some("54.1.2.3"), vec![tcp(8080, "0.0.0.0/0")]);
+        let got = run(&BackendBypassesGateway, &s);
+        assert_eq!(statuses(&got), vec![("i-1".into(), "fail")]);
+        let path = got[0].path.as_ref().expect("the bypass path");
+        assert_eq!(path.kind, PathKind::Direct);
+        assert_eq!(
+            path.ports,
+            vec![PortRange {
+                from: 8080,
+                to: 8080
+            }]
+        );
+        assert!(
+            got[0]
+                .message
+                .contains("internet -> igw-1 -> eni-1 (54.1.2.3) -> i-1"),
+            "{}",
+            got[0].message
+        );
+    }
+
+    #[test]
+    fn a_private_or_closed_instance_is_no_backend_and_an_lb_only_one_passes() {
+        // No public IP: not internet-reachable, not a target: no outcome.
+        assert!(
+            statuses(&run(
+                &BackendBypassesGateway,
+                &exposed(None, vec![tcp(8080, "0.0.0.0/0")])
+            ))
+            .is_empty()
+        );
+        // Public IP but the SG admits only the VPC: not reachable.
+        let closed = exposed(Some("54.1.2.3"), vec![tcp(8080, "10.0.0.0/16")]);
+        assert!(run(&BackendBypassesGateway, &closed).is_empty());
+        // A private instance registered behind an internal LB is a backend
+        // with no internet path: pass.
+        let mut s = exposed(None, vec![tcp(8080, "10.0.0.0/16")]);
+        region(&mut s).elbv2.target_groups.push(TargetGroup {
+            target_group_arn: "arn:tg".into(),
+            name: Some("app".into()),
+            protocol: Some("TCP".into()),
+            port: Some(8080),
+            target_type: Some("instance".into()),
+            vpc_id: None,
+            load_balancer_arns: vec![],
+            health_check_protocol: None,
+            health_check_port: None,
+            health_check_path: None,
+            targets: Some(vec![Target {
+                id: "i-1".into(),
+                port: Some(8080),
+                availability_zone: None,
+                health_state: None,
+                health_reason: None,
+            }]),
+        });
+        assert_eq!(
+            statuses(&run(&BackendBypassesGateway, &s)),
+            vec![("i-1".into(), "pass")]
+        );
+        // ... unless the load balancers were not collected: then not evaluated.
+        fail(&mut s, "elasticloadbalancing:DescribeLoadBalancers");
+        assert_eq!(
+            statuses(&run(&BackendBypassesGateway, &s)),
+            vec![("i-1".into(), "not-evaluated")]
+        );
+    }
+
+    #[test]
+    fn an_unknown_security_group_makes_the_path_uncertain_not_absent() {
+        let mut s = exposed(Some("54.1.2.3"), vec![tcp(8080, "0.0.0.0/0")]);
+        region(&mut s).ec2.security_groups.clear();
+        fail(&mut s, "ec2:DescribeSecurityGroups");
+        let got = run(&BackendBypassesGateway, &s);
+        assert_eq!(statuses(&got), vec![("i-1".into(), "not-evaluated")]);
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("sg-1")),
+            "{:?}",
+            got[0].status
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Layer 1, the edge: API Gateway, WAF, authorization, throttling.
+
+pub mod backend_bypasses_gateway;
