@@ -126,6 +126,27 @@ impl Context<'_> {
         })
     }
 
+    /// A not-evaluated outcome for a whole region when one of `operations`
+    /// failed there: without the list there is no resource to pass or fail.
+    /// The resource is `KIND/*` in that region.
+    pub fn region_gap(&self, region: &str, operations: &[&str], kind: &str) -> Option<Outcome> {
+        let reason = self.not_collected(Some(region), operations)?;
+        Some(Outcome::new(
+            self.ec2_arn(region, kind, "*"),
+            region,
+            Status::NotEvaluated(reason),
+            format!("{kind} data in {region} was not collected"),
+        ))
+    }
+
+    /// [`Context::region_gap`] for every region whose instance list is missing.
+    pub fn instance_gaps(&self) -> Vec<Outcome> {
+        self.snapshot
+            .region_names()
+            .filter_map(|r| self.region_gap(r, &["ec2:DescribeInstances"], "instance"))
+            .collect()
+    }
+
     /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
     pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> String {
         format!(

@@ -4,27 +4,12 @@
 //! `GetMethod` is called only for a method the embedded listing did not
 //! describe, so the common case costs three calls per API.
 
-use std::collections::{BTreeMap, HashMap};
-
 use aws_sdk_apigateway::Client;
 use aws_sdk_apigateway::types as t;
 use futures::StreamExt;
 use rampart_model::*;
 
-use crate::ctx::{Ctx, Site, parse_policy, strings};
-
-fn o(v: Option<&str>) -> Option<String> {
-    v.map(str::to_string)
-}
-
-fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
-    v.map(|x| x.as_ref().to_string())
-}
-
-fn map(m: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
-    m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
+use crate::ctx::{Ctx, Site, e, map, o, parse_policy, strings};
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
     let client = Client::from_conf(

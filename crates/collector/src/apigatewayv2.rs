@@ -3,27 +3,12 @@
 //! authorizers; VPC links. The v2 API pages by `NextToken` without SDK
 //! paginators, so every list goes through [`Ctx::token_pages`].
 
-use std::collections::{BTreeMap, HashMap};
-
 use aws_sdk_apigatewayv2::Client;
 use aws_sdk_apigatewayv2::types as t;
 use futures::StreamExt;
 use rampart_model::*;
 
-use crate::ctx::{Ctx, Site, strings};
-
-fn o(v: Option<&str>) -> Option<String> {
-    v.map(str::to_string)
-}
-
-fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
-    v.map(|x| x.as_ref().to_string())
-}
-
-fn map(m: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
-    m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
+use crate::ctx::{Ctx, Site, e, map, o, strings};
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
     let client = Client::from_conf(

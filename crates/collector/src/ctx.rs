@@ -357,6 +357,24 @@ where
         .collect()
 }
 
+/// `Option<&str>` -> owned.
+pub(crate) fn o(v: Option<&str>) -> Option<String> {
+    v.map(str::to_string)
+}
+
+/// An SDK enum (or any string-like) -> owned AWS spelling.
+pub(crate) fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
+    v.map(|x| x.as_ref().to_string())
+}
+
+/// An SDK string map (tags, stage variables) -> the snapshot's ordered map.
+pub(crate) fn map(
+    m: Option<&std::collections::HashMap<String, String>>,
+) -> std::collections::BTreeMap<String, String> {
+    m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
 pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
     items.into_iter().map(|s| s.as_ref().to_string()).collect()
 }

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use rampart_model::*;
 use time::OffsetDateTime;
 
-use crate::ctx::{Ctx, Site, parse_policy, strings, tags};
+use crate::ctx::{Ctx, Site, e, o, parse_policy, strings, tags};
 
 pub(crate) fn count(i: &Ec2Inventory) -> usize {
     i.vpcs.len()
@@ -30,14 +30,6 @@ pub(crate) fn count(i: &Ec2Inventory) -> usize {
         + i.instances.len()
         + i.volumes.len()
         + i.flow_logs.len()
-}
-
-fn o(v: Option<&str>) -> Option<String> {
-    v.map(str::to_string)
-}
-
-fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
-    v.map(|x| x.as_ref().to_string())
 }
 
 fn tg(t: &[t::Tag]) -> Tags {

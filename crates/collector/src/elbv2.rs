@@ -11,15 +11,7 @@ use aws_sdk_elasticloadbalancingv2::types as t;
 use futures::StreamExt;
 use rampart_model::*;
 
-use crate::ctx::{Ctx, Site, strings, tags};
-
-fn o(v: Option<&str>) -> Option<String> {
-    v.map(str::to_string)
-}
-
-fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
-    v.map(|x| x.as_ref().to_string())
-}
+use crate::ctx::{Ctx, Site, e, o, strings, tags};
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
     let client = Client::from_conf(

@@ -15,13 +15,8 @@ impl Check for EbsVolumeUnencrypted {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (region, inv) in &cx.snapshot.regions {
-            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeVolumes"]) {
-                out.push(Outcome::new(
-                    cx.ec2_arn(region, "volume", "*"),
-                    region,
-                    Status::NotEvaluated(reason),
-                    format!("volumes in {region} were not collected"),
-                ));
+            if let Some(gap) = cx.region_gap(region, &["ec2:DescribeVolumes"], "volume") {
+                out.push(gap);
                 continue;
             }
             for v in inv.ec2.volumes.iter().filter(|v| !v.attachments.is_empty()) {

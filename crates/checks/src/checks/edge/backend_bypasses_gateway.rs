@@ -29,17 +29,7 @@ impl Check for BackendBypassesGateway {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let mut out = Vec::new();
-        for region in cx.snapshot.region_names() {
-            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeInstances"]) {
-                out.push(Outcome::new(
-                    cx.ec2_arn(region, "instance", "*"),
-                    region,
-                    Status::NotEvaluated(reason),
-                    format!("instances in {region} were not collected"),
-                ));
-            }
-        }
+        let mut out = cx.instance_gaps();
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let paths = cx.exposures.for_instance(region, &i.instance_id);

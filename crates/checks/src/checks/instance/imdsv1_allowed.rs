@@ -13,7 +13,7 @@ impl Check for Imdsv1Allowed {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let mut out = region_gaps(cx, "instance");
+        let mut out = cx.instance_gaps();
         for (region, i) in cx.live_instances() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let (status, msg) = match &i.metadata_options {
@@ -40,23 +40,6 @@ impl Check for Imdsv1Allowed {
         }
         out
     }
-}
-
-/// A not-evaluated outcome for each region whose instance list is missing:
-/// without it there is no instance to pass or fail.
-pub(crate) fn region_gaps(cx: &Context<'_>, kind: &str) -> Vec<Outcome> {
-    cx.snapshot
-        .region_names()
-        .filter_map(|r| {
-            let reason = cx.not_collected(Some(r), &["ec2:DescribeInstances"])?;
-            Some(Outcome::new(
-                cx.ec2_arn(r, kind, "*"),
-                r,
-                Status::NotEvaluated(reason),
-                format!("instances in {r} were not collected"),
-            ))
-        })
-        .collect()
 }
 
 #[cfg(test)]

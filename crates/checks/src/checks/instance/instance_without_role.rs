@@ -4,7 +4,6 @@
 
 use rampart_model::Status;
 
-use super::imdsv1_allowed::region_gaps;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceWithoutRole;
@@ -15,7 +14,7 @@ impl Check for InstanceWithoutRole {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let mut out = region_gaps(cx, "instance");
+        let mut out = cx.instance_gaps();
         for (region, i) in cx.live_instances() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             out.push(match &i.iam_instance_profile_arn {

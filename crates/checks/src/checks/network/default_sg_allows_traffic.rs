@@ -16,13 +16,10 @@ impl Check for DefaultSgAllowsTraffic {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (region, inv) in &cx.snapshot.regions {
-            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeSecurityGroups"]) {
-                out.push(Outcome::new(
-                    cx.ec2_arn(region, "security-group", "*"),
-                    region,
-                    Status::NotEvaluated(reason),
-                    format!("security groups in {region} were not collected"),
-                ));
+            if let Some(gap) =
+                cx.region_gap(region, &["ec2:DescribeSecurityGroups"], "security-group")
+            {
+                out.push(gap);
                 continue;
             }
             for sg in inv

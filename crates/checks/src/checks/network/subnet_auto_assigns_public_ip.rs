@@ -16,13 +16,8 @@ impl Check for SubnetAutoAssignsPublicIp {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (region, inv) in &cx.snapshot.regions {
-            if let Some(reason) = cx.not_collected(Some(region), &["ec2:DescribeSubnets"]) {
-                out.push(Outcome::new(
-                    cx.ec2_arn(region, "subnet", "*"),
-                    region,
-                    Status::NotEvaluated(reason),
-                    format!("subnets in {region} were not collected"),
-                ));
+            if let Some(gap) = cx.region_gap(region, &["ec2:DescribeSubnets"], "subnet") {
+                out.push(gap);
                 continue;
             }
             for s in &inv.ec2.subnets {
