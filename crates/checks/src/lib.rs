@@ -8,5 +8,78 @@ pub mod index;
 pub mod paths;
 pub mod reach;
 pub mod registry;
+pub mod scorecard;
 #[cfg(test)]
 mod testing;
+
+use std::collections::BTreeSet;
+
+use rampart_model::{
+    CheckMeta, Layer, REPORT_SCHEMA_VERSION, Report, Severity, Snapshot, SnapshotInfo, Summary,
+};
+
+/// Which checks to run and which findings to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Run only these check ids (all when empty).
+    pub only: BTreeSet<String>,
+    pub skip: BTreeSet<String>,
+    /// Keep only findings at or above this severity (scorecards still use
+    /// every finding of the selected checks).
+    pub min_severity: Option<Severity>,
+}
+
+/// The metadata of every registered check, in id order.
+pub fn catalogue() -> impl Iterator<Item = &'static CheckMeta> {
+    registry::CHECKS.iter().map(|c| c.meta())
+}
+
+pub fn meta(id: &str) -> Option<&'static CheckMeta> {
+    catalogue().find(|m| m.id.eq_ignore_ascii_case(id))
+}
+
+/// Unknown ids in a selection, for a clear usage error.
+pub fn unknown_ids<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    ids.into_iter()
+        .filter(|id| meta(id).is_none())
+        .cloned()
+        .collect()
+}
+
+/// Evaluates a snapshot into the versioned report.
+pub fn evaluate(snapshot: &Snapshot, sel: &Selection) -> Report {
+    let index = index::Index::new(snapshot);
+    let exposures = paths::Exposures::compute(&index);
+    let mut only: BTreeSet<String> = catalogue().map(|m| m.id.clone()).collect();
+    if !sel.only.is_empty() {
+        only.retain(|id| sel.only.iter().any(|o| o.eq_ignore_ascii_case(id)));
+    }
+    only.retain(|id| !sel.skip.iter().any(|s| s.eq_ignore_ascii_case(id)));
+    let findings = registry::run_with(snapshot, &index, &exposures, &only);
+    let layer_of = |id: &str| meta(id).map(|m| m.layer);
+    let scorecards = scorecard::scorecards(&index, &exposures, &findings, &layer_of);
+    let findings: Vec<_> = findings
+        .into_iter()
+        .filter(|f| sel.min_severity.is_none_or(|m| f.severity >= m))
+        .collect();
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: snapshot.tool.clone(),
+        snapshot: SnapshotInfo {
+            account_id: snapshot.account_id.clone(),
+            partition: snapshot.partition.clone(),
+            collected_at: snapshot.collected_at,
+            regions: snapshot.regions.keys().cloned().collect(),
+            complete: snapshot.is_complete(),
+            collection_errors: snapshot.collection_errors.len(),
+        },
+        summary: Summary::of(&findings),
+        scorecards,
+        findings,
+    }
+}
+
+/// The layer of a check id, from its metadata.
+pub fn layer_of(id: &str) -> Option<Layer> {
+    meta(id).map(|m| m.layer)
+}

@@ -75,11 +75,20 @@ pub static CHECKS: &[&dyn Check] = &[
 /// Runs the selected checks (all when `only` is empty) and returns findings
 /// sorted by check id, then resource.
 pub fn run(snapshot: &Snapshot, index: &Index<'_>, only: &BTreeSet<String>) -> Vec<Finding> {
-    let exposures = Exposures::compute(index);
+    run_with(snapshot, index, &Exposures::compute(index), only)
+}
+
+/// [`run`] with exposure paths already computed.
+pub fn run_with(
+    snapshot: &Snapshot,
+    index: &Index<'_>,
+    exposures: &Exposures,
+    only: &BTreeSet<String>,
+) -> Vec<Finding> {
     let cx = Context {
         snapshot,
         index,
-        exposures: &exposures,
+        exposures,
     };
     let mut out = Vec::new();
     for check in CHECKS {

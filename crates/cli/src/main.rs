@@ -11,12 +11,14 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use rampart_collector::progress::Progress;
 use rampart_collector::{RegionSelection, ScanOptions};
-use rampart_model::Snapshot;
+use rampart_model::{Severity, Snapshot, Status};
 
 /// Exit codes, stable and documented in docs/cli.md.
 mod exit {
     /// Scan complete (or, for offline commands, success).
     pub const OK: u8 = 0;
+    /// `check`: a failing finding at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
     /// Usage or input error: bad flag, bad file, no credentials, unreachable endpoint.
     pub const USAGE: u8 = 2;
     /// The scan finished but some calls failed: the snapshot is incomplete.
@@ -49,6 +51,13 @@ enum Command {
         /// The snapshot file written by `rampart scan`.
         snapshot: PathBuf,
     },
+    /// Evaluate a snapshot offline: per-backend scorecard and findings.
+    Check(CheckArgs),
+    /// The check catalogue: `list` or `explain ID`.
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
     /// Every path by which the internet reaches each instance, hop by hop (offline).
     Paths {
         /// The snapshot file written by `rampart scan`.
@@ -60,6 +69,51 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PathsFormat::Table)]
         format: PathsFormat,
     },
+}
+
+#[derive(Subcommand)]
+enum ChecksCommand {
+    /// Every check: id, severity, layer, slug, title.
+    List,
+    /// One check in full: rationale, remediation, references, mappings.
+    Explain {
+        /// A check id such as NET-005.
+        id: String,
+    },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The snapshot file written by `rampart scan`.
+    snapshot: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Show only findings at or above this severity (info, low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// Run only these checks (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    checks: Vec<String>,
+    /// Skip these checks (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    skip_checks: Vec<String>,
+    /// Exit 1 when a failing finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -106,6 +160,25 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => scan(args),
         Command::Summary { snapshot } => summary(&snapshot),
+        Command::Check(args) => check(args),
+        Command::Checks { command } => match command {
+            ChecksCommand::List => {
+                output::checks_list(rampart_checks::catalogue());
+                exit::OK
+            }
+            ChecksCommand::Explain { id } => match rampart_checks::meta(&id) {
+                Some(m) => {
+                    output::checks_explain(m);
+                    exit::OK
+                }
+                None => {
+                    output::error(&format!(
+                        "unknown check id {id:?}; `rampart checks list` shows them all"
+                    ));
+                    exit::USAGE
+                }
+            },
+        },
         Command::Paths {
             snapshot,
             instance,
@@ -126,6 +199,57 @@ fn summary(path: &Path) -> u8 {
             exit::USAGE
         }
     }
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let unknown = rampart_checks::unknown_ids(args.checks.iter().chain(&args.skip_checks));
+    if !unknown.is_empty() {
+        output::error(&format!(
+            "unknown check id(s) {} (--checks/--skip-checks); `rampart checks list` shows them all",
+            unknown.join(", ")
+        ));
+        return exit::USAGE;
+    }
+    let snapshot = match Snapshot::load(&args.snapshot) {
+        Ok(s) => s,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let selection = rampart_checks::Selection {
+        only: args.checks.iter().cloned().collect(),
+        skip: args.skip_checks.iter().cloned().collect(),
+        min_severity: None,
+    };
+    let mut report = rampart_checks::evaluate(&snapshot, &selection);
+    // --fail-on judges every finding of the selected checks; --min-severity
+    // only trims what is shown.
+    let failed = args.fail_on.is_some_and(|threshold| {
+        report
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= threshold)
+    });
+    if let Some(min) = args.min_severity {
+        report.findings.retain(|f| f.severity >= min);
+        report.summary = rampart_model::Summary::of(&report.findings);
+    }
+    let emitter: &dyn rampart_reporter::Emit = match args.format {
+        ReportFormat::Table => &rampart_reporter::table::Table,
+        ReportFormat::Json => &rampart_reporter::json::Json,
+    };
+    let meta = |id: &str| rampart_checks::meta(id);
+    let written = match &args.output {
+        Some(path) => rampart_model::io::write_atomic(path, |w| emitter.emit(&report, &meta, w))
+            .map_err(|e| format!("{e} (--output)")),
+        None => output::emit_stdout(|w| emitter.emit(&report, &meta, w)).map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    if failed { exit::FINDINGS } else { exit::OK }
 }
 
 fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {

@@ -283,3 +283,56 @@ pub fn json<T: serde::Serialize>(value: &T) {
         Err(e) => error(&e),
     }
 }
+
+/// Runs a writer against stdout (locked, buffered); a closed pipe is not an error.
+pub fn emit_stdout(
+    f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    match f(&mut w).and_then(|()| w.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// `rampart checks list`.
+pub fn checks_list(metas: impl Iterator<Item = &'static rampart_model::CheckMeta>) {
+    println!(
+        "{:9} {:9} {:9} {:36} title",
+        "id", "severity", "layer", "slug"
+    );
+    for m in metas {
+        println!(
+            "{:9} {:9} {:9} {:36} {}",
+            m.id,
+            m.severity.as_str(),
+            m.layer.as_str(),
+            m.slug,
+            m.title
+        );
+    }
+}
+
+/// `rampart checks explain ID`.
+pub fn checks_explain(m: &rampart_model::CheckMeta) {
+    println!(
+        "{} {} ({} severity, {} layer)",
+        m.id, m.slug, m.severity, m.layer
+    );
+    println!("{}\n", m.title);
+    println!("Why:\n{}\n", m.rationale.trim());
+    println!("Fix (console):\n{}\n", m.remediation.console.trim());
+    println!("Fix (CLI):\n{}\n", m.remediation.cli.trim());
+    println!("Fix (Terraform):\n{}\n", m.remediation.terraform.trim());
+    if !m.fsbp.is_empty() {
+        println!("AWS Security Hub FSBP: {}", m.fsbp.join(", "));
+    }
+    if !m.cis.is_empty() {
+        println!("CIS AWS Foundations: {}", m.cis.join(", "));
+    }
+    for r in &m.references {
+        println!("see {r}");
+    }
+}

@@ -5,10 +5,12 @@
 
 pub mod finding;
 pub mod io;
+pub mod report;
 pub mod snapshot;
 
 pub use finding::*;
 pub use io::SnapshotError;
+pub use report::*;
 pub use snapshot::*;
 /// Re-exported so snapshot consumers name timestamps without their own dependency.
 pub use time;

@@ -1,0 +1,156 @@
+//! What the backend-scoped network checks share: which instances are
+//! backends, which *may* be (their region's exposure-path inputs were not
+//! all collected, so the backend set itself is uncertain), and an
+//! instance's ENIs, subnets and security groups as the index resolves them.
+//!
+//! The rules the checks follow with it (one place, so they agree):
+//! - an instance-level check never passes a backend in a region whose path
+//!   inputs are incomplete, and reports each *maybe*-backend not evaluated
+//!   (otherwise an LB target whose target group could not be read would
+//!   silently vanish from the report);
+//! - a resource-level check (a security group, NACL or VPC that a backend
+//!   uses) passes a compliant resource whatever the backend set, but a
+//!   violation on a resource tied only to maybe-backends is not evaluated:
+//!   it is a finding only if they are backends.
+
+use std::collections::BTreeMap;
+
+use rampart_model::{Instance, NetworkInterface, Status};
+
+pub(crate) use crate::checks::edge::backend_bypasses_gateway::PATH_INPUTS;
+use crate::index::RegionIndex;
+use crate::registry::{Context, Outcome};
+
+/// The instances a backend-scoped check looks at.
+pub(crate) struct Scope<'a> {
+    /// Known backends, as [`Context::backends`] finds them.
+    pub backends: Vec<(&'a str, &'a Instance)>,
+    /// Live instances that are not known backends in a region whose path
+    /// inputs are incomplete, with the reason.
+    pub maybe: Vec<(&'a str, &'a Instance, String)>,
+    /// Regions whose path inputs are incomplete, with the reason.
+    pub incomplete: BTreeMap<&'a str, String>,
+    /// Regions without an instance list (see [`Context::instance_gaps`]).
+    pub instance_gaps: Vec<Outcome>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn of(cx: &'a Context<'_>) -> Scope<'a> {
+        let incomplete: BTreeMap<&str, String> = cx
+            .snapshot
+            .region_names()
+            .filter_map(|r| Some((r, cx.not_collected(Some(r), PATH_INPUTS)?)))
+            .collect();
+        let backends = cx.backends();
+        let maybe = cx
+            .live_instances()
+            .filter_map(|(r, i)| {
+                let why = incomplete.get(r)?;
+                let known = backends
+                    .iter()
+                    .any(|(br, b)| *br == r && b.instance_id == i.instance_id);
+                (!known).then(|| (r, i, why.clone()))
+            })
+            .collect();
+        Scope {
+            backends,
+            maybe,
+            incomplete,
+            instance_gaps: cx.instance_gaps(),
+        }
+    }
+
+    /// Why a pass for a backend in `region` cannot be trusted, if it cannot.
+    pub fn pass_blocker(&self, region: &str) -> Option<&str> {
+        self.incomplete.get(region).map(String::as_str)
+    }
+
+    /// For instance-level checks: the region gaps plus one not-evaluated
+    /// outcome per maybe-backend.
+    pub fn instance_outcomes(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = self.instance_gaps.clone();
+        for (region, i, why) in &self.maybe {
+            out.push(Outcome::new(
+                cx.ec2_arn(region, "instance", &i.instance_id),
+                region,
+                Status::NotEvaluated(why.clone()),
+                format!(
+                    "cannot tell whether {} is a backend: its region's exposure paths are incomplete",
+                    i.instance_id
+                ),
+            ));
+        }
+        out
+    }
+}
+
+/// The instance's ENIs, primary first. `Err` when an ENI the instance names
+/// was not collected; empty when the instance names none (then its own
+/// `subnet_id` and `security_group_ids` are all there is).
+pub(crate) fn enis<'s>(
+    rix: &RegionIndex<'s>,
+    i: &Instance,
+) -> Result<Vec<&'s NetworkInterface>, String> {
+    let found = rix
+        .instance_enis
+        .get(i.instance_id.as_str())
+        .cloned()
+        .unwrap_or_default();
+    if let Some(missing) = i
+        .network_interface_ids
+        .iter()
+        .find(|id| !found.iter().any(|e| &e.network_interface_id == *id))
+    {
+        return Err(format!(
+            "network interface {missing} of {} was not collected",
+            i.instance_id
+        ));
+    }
+    Ok(found)
+}
+
+/// The subnets the instance has an interface in, sorted and unique.
+pub(crate) fn subnets<'s>(
+    rix: &RegionIndex<'s>,
+    i: &'s Instance,
+) -> Result<Vec<&'s str>, String> {
+    let enis = enis(rix, i)?;
+    let mut v: Vec<&str> = if enis.is_empty() {
+        i.subnet_id.as_deref().into_iter().collect()
+    } else {
+        enis.iter().filter_map(|e| e.subnet_id.as_deref()).collect()
+    };
+    v.sort_unstable();
+    v.dedup();
+    if v.is_empty() {
+        return Err(format!("no subnet known for {}", i.instance_id));
+    }
+    Ok(v)
+}
+
+/// The security group sets guarding the instance: one per ENI (groups are
+/// a union per interface), labelled with the ENI id; the instance's own
+/// list when it names no ENI.
+pub(crate) fn sg_sets<'s>(
+    rix: &RegionIndex<'s>,
+    i: &'s Instance,
+) -> Result<Vec<(&'s str, &'s [String])>, String> {
+    let enis = enis(rix, i)?;
+    if enis.is_empty() {
+        return Ok(vec![(i.instance_id.as_str(), &i.security_group_ids)]);
+    }
+    Ok(enis
+        .iter()
+        .map(|e| (e.network_interface_id.as_str(), e.security_group_ids.as_slice()))
+        .collect())
+}
+
+/// The VPC the instance lives in.
+pub(crate) fn vpc_of<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Option<&'s str> {
+    i.vpc_id.as_deref().or_else(|| {
+        rix.instance_enis
+            .get(i.instance_id.as_str())?
+            .iter()
+            .find_map(|e| e.vpc_id.as_deref())
+    })
+}

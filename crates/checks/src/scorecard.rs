@@ -1,0 +1,262 @@
+//! The per-backend layer scorecard: for each backend, edge / network /
+//! instance / data as pass, fail or not evaluated, with the checks behind
+//! each verdict. A finding counts for a backend when its resource is the
+//! backend itself or something the backend depends on: its volumes, its
+//! ENIs' security groups, its subnets and their NACLs, its VPC, a
+//! region-wide setting of its region, or any hop (API, stage, web ACL, VPC
+//! link, load balancer, listener, target group) of one of its exposure paths.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rampart_model::*;
+
+use crate::index::{Index, stage_arn};
+use crate::paths::Exposures;
+
+/// Scorecards for every backend, ordered by region then instance id.
+pub fn scorecards(
+    index: &Index<'_>,
+    exposures: &Exposures,
+    findings: &[Finding],
+    layer_of: &dyn Fn(&str) -> Option<Layer>,
+) -> Vec<Scorecard> {
+    let snap = index.snapshot;
+    let mut out = Vec::new();
+    for (region, rix) in &index.regions {
+        let mut ids: Vec<&str> = rix
+            .instances
+            .values()
+            .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+            .map(|i| i.instance_id.as_str())
+            .filter(|id| !exposures.for_instance(region, id).is_empty() || rix.is_lb_target(id))
+            .collect();
+        ids.sort_unstable();
+        for id in ids {
+            let i = rix.instances[id];
+            let keys = related(index, region, i, exposures);
+            let mine: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.region.as_deref() == Some(*region) || f.region.is_none())
+                .filter(|f| matches_any(&f.resource_arn, &keys))
+                .collect();
+            let verdict = |layer: Layer| {
+                verdict(
+                    mine.iter()
+                        .copied()
+                        .filter(|f| layer_of(&f.check_id) == Some(layer)),
+                )
+            };
+            out.push(Scorecard {
+                region: region.to_string(),
+                instance_id: id.to_string(),
+                name: i.tags.get("Name").cloned(),
+                instance_arn: format!(
+                    "arn:{}:ec2:{region}:{}:instance/{id}",
+                    snap.partition, snap.account_id
+                ),
+                paths: exposures
+                    .for_instance(region, id)
+                    .iter()
+                    .map(|e| e.path.to_string())
+                    .collect(),
+                edge: verdict(Layer::Edge),
+                network: verdict(Layer::Network),
+                instance: verdict(Layer::Instance),
+                data: verdict(Layer::Data),
+            });
+        }
+    }
+    out
+}
+
+fn verdict<'a>(findings: impl Iterator<Item = &'a Finding>) -> LayerVerdict {
+    let mut failing = BTreeSet::new();
+    let mut unknown = BTreeSet::new();
+    let mut reasons = BTreeSet::new();
+    let mut passing = BTreeSet::new();
+    for f in findings {
+        match &f.status {
+            Status::Fail => {
+                failing.insert(f.check_id.clone());
+            }
+            Status::NotEvaluated(r) => {
+                unknown.insert(f.check_id.clone());
+                reasons.insert(r.clone());
+            }
+            Status::Pass => {
+                passing.insert(f.check_id.clone());
+            }
+        }
+    }
+    if !failing.is_empty() {
+        LayerVerdict::Fail {
+            failing: failing.into_iter().collect(),
+        }
+    } else if !unknown.is_empty() {
+        LayerVerdict::NotEvaluated {
+            checks: unknown.into_iter().collect(),
+            reasons: reasons.into_iter().collect(),
+        }
+    } else if passing.is_empty() {
+        // No check judged anything on this layer: that is not a pass.
+        LayerVerdict::NotEvaluated {
+            checks: vec![],
+            reasons: vec!["no check applies to this backend on this layer".into()],
+        }
+    } else {
+        LayerVerdict::Pass {
+            checks: passing.into_iter().collect(),
+        }
+    }
+}
+
+/// The ids and ARNs a backend's findings may name.
+fn related(
+    index: &Index<'_>,
+    region: &str,
+    i: &Instance,
+    exposures: &Exposures,
+) -> BTreeSet<String> {
+    let rix = &index.regions[region];
+    let mut keys = BTreeSet::new();
+    keys.insert(i.instance_id.clone());
+    // Region-wide settings and "not collected in this region" outcomes.
+    keys.insert(format!(":ebs-encryption-by-default/{region}"));
+    keys.insert(format!(":{region}:{}:*", index.snapshot.account_id));
+    if let Some(v) = &i.vpc_id {
+        keys.insert(v.clone());
+    }
+    for v in rix
+        .instance_volumes
+        .get(i.instance_id.as_str())
+        .into_iter()
+        .flatten()
+    {
+        keys.insert(v.volume_id.clone());
+    }
+    for eni in rix
+        .instance_enis
+        .get(i.instance_id.as_str())
+        .into_iter()
+        .flatten()
+    {
+        keys.insert(eni.network_interface_id.clone());
+        keys.extend(eni.security_group_ids.iter().cloned());
+        if let Some(s) = &eni.subnet_id {
+            keys.insert(s.clone());
+            if let Some(acl) = rix.subnet_nacl.get(s.as_str()) {
+                keys.insert(acl.network_acl_id.clone());
+            }
+        }
+    }
+    // The default security group of the backend's VPC.
+    if let Some(vpc) = &i.vpc_id {
+        keys.extend(
+            rix.security_groups
+                .values()
+                .filter(|g| g.group_name == "default" && g.vpc_id.as_ref() == Some(vpc))
+                .map(|g| g.group_id.clone()),
+        );
+    }
+    for e in exposures.for_instance(region, &i.instance_id) {
+        for hop in &e.path.hops {
+            match hop.kind.as_str() {
+                "api-stage" => {
+                    let mut parts = hop.id.splitn(3, '/');
+                    let (Some(api), Some(stage)) = (parts.next(), parts.next()) else {
+                        continue;
+                    };
+                    if rix.rest_apis.contains_key(api) {
+                        keys.insert(format!("/restapis/{api}/"));
+                        let sarn = stage_arn(region, api, stage);
+                        if let Some(acl) = rix.web_acl_for.get(&sarn) {
+                            keys.insert(acl.arn.clone());
+                        }
+                        keys.insert(sarn);
+                    } else {
+                        keys.insert(format!("/apis/{api}/"));
+                    }
+                }
+                "internet" | "instance" => {}
+                _ => {
+                    keys.insert(hop.id.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Does a resource ARN name one of the keys? Ids match whole path segments
+/// (`i-1` does not match `i-12`); keys that carry their own delimiters
+/// (`/restapis/x/`, `:region:account:*`) match as substrings.
+fn matches_any(arn: &str, keys: &BTreeSet<String>) -> bool {
+    keys.iter().any(|k| {
+        if k.starts_with('/') || k.starts_with(':') {
+            arn.contains(k.as_str()) || arn.ends_with(k.trim_end_matches('/'))
+        } else {
+            arn == k || arn.ends_with(&format!("/{k}")) || arn.contains(&format!("/{k}/"))
+        }
+    })
+}
+
+/// Scorecard counts per layer verdict, for summaries.
+pub fn tally(cards: &[Scorecard]) -> BTreeMap<(Layer, &'static str), usize> {
+    let mut t = BTreeMap::new();
+    for c in cards {
+        for layer in Layer::ALL {
+            *t.entry((layer, c.layer(layer).as_str())).or_default() += 1;
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(id: &str, arn: &str, status: Status) -> Finding {
+        Finding {
+            check_id: id.into(),
+            severity: Severity::High,
+            status,
+            resource_arn: arn.into(),
+            account_id: "1".into(),
+            region: Some("us-east-1".into()),
+            message: String::new(),
+            path: None,
+            fingerprint: String::new(),
+        }
+    }
+
+    #[test]
+    fn fail_beats_not_evaluated_beats_pass_and_nothing_is_not_a_pass() {
+        let p = f("A", "x", Status::Pass);
+        let n = f("B", "x", Status::NotEvaluated("why".into()));
+        let x = f("C", "x", Status::Fail);
+        assert_eq!(verdict([&p, &n, &x].into_iter()).as_str(), "fail");
+        assert_eq!(verdict([&p, &n].into_iter()).as_str(), "not-evaluated");
+        assert_eq!(verdict([&p].into_iter()).as_str(), "pass");
+        assert_eq!(verdict(std::iter::empty()).as_str(), "not-evaluated");
+    }
+
+    #[test]
+    fn resource_matching_respects_id_boundaries() {
+        let keys: BTreeSet<String> = ["i-1", "/restapis/abc/", ":us-east-1:1:*"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(matches_any("arn:aws:ec2:us-east-1:1:instance/i-1", &keys));
+        assert!(!matches_any("arn:aws:ec2:us-east-1:1:instance/i-12", &keys));
+        assert!(matches_any(
+            "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod",
+            &keys
+        ));
+        assert!(!matches_any(
+            "arn:aws:apigateway:us-east-1::/restapis/abcd/stages/prod",
+            &keys
+        ));
+        assert!(matches_any("arn:aws:ec2:us-east-1:1:instance/*", &keys));
+        assert!(!matches_any("arn:aws:ec2:eu-west-1:1:instance/*", &keys));
+    }
+}

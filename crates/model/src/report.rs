@@ -1,0 +1,117 @@
+//! The versioned evaluation report: what `rampart check --format json`
+//! writes and what every other format renders. Documented in
+//! `docs/report.md`; `schema_version` changes when a reader would misread.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{Finding, Layer, Severity, ToolInfo};
+
+/// Version of the JSON report format.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// One layer's verdict for one backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum LayerVerdict {
+    Pass {
+        checks: Vec<String>,
+    },
+    Fail {
+        failing: Vec<String>,
+    },
+    NotEvaluated {
+        checks: Vec<String>,
+        reasons: Vec<String>,
+    },
+}
+
+impl LayerVerdict {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LayerVerdict::Pass { .. } => "pass",
+            LayerVerdict::Fail { .. } => "fail",
+            LayerVerdict::NotEvaluated { .. } => "not-evaluated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub region: String,
+    pub instance_id: String,
+    /// The instance's `Name` tag, if any.
+    pub name: Option<String>,
+    pub instance_arn: String,
+    /// Exposure paths, rendered hop by hop.
+    pub paths: Vec<String>,
+    pub edge: LayerVerdict,
+    pub network: LayerVerdict,
+    pub instance: LayerVerdict,
+    pub data: LayerVerdict,
+}
+
+impl Scorecard {
+    pub fn layer(&self, layer: Layer) -> &LayerVerdict {
+        match layer {
+            Layer::Edge => &self.edge,
+            Layer::Network => &self.network,
+            Layer::Instance => &self.instance,
+            Layer::Data => &self.data,
+        }
+    }
+}
+
+/// Where the report's data came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub account_id: String,
+    pub partition: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub collected_at: OffsetDateTime,
+    pub regions: Vec<String>,
+    /// False when the scan recorded collection errors: some checks are then
+    /// not evaluated.
+    pub complete: bool,
+    pub collection_errors: usize,
+}
+
+/// Counts of findings by status, and of failing findings by severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub not_evaluated: usize,
+    pub failing_by_severity: BTreeMap<Severity, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub snapshot: SnapshotInfo,
+    pub summary: Summary,
+    /// One per backend: the headline.
+    pub scorecards: Vec<Scorecard>,
+    /// Every finding (after --checks/--skip-checks and --min-severity).
+    pub findings: Vec<Finding>,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                crate::Status::Pass => s.pass += 1,
+                crate::Status::Fail => {
+                    s.fail += 1;
+                    *s.failing_by_severity.entry(f.severity).or_default() += 1;
+                }
+                crate::Status::NotEvaluated(_) => s.not_evaluated += 1,
+            }
+        }
+        s
+    }
+}
