@@ -440,7 +440,10 @@ class Seeder:
         entries = [
             # (rule, egress, action, protocol, cidr, ports)
             (100, False, "allow", "6", "10.10.0.0/16", (8080, 8080)),
-            (110, False, "allow", "6", "0.0.0.0/0", (1024, 65535)),
+            # Replies to the instances' own outbound calls, with RDP (3389)
+            # cut out: a NACL that admits 3389 from anywhere fails CIS 5.1.
+            (110, False, "allow", "6", "0.0.0.0/0", (1024, 3388)),
+            (120, False, "allow", "6", "0.0.0.0/0", (3390, 65535)),
             (200, False, "deny", "-1", "0.0.0.0/0", None),
             (100, True, "allow", "6", "10.10.0.0/16", (1024, 65535)),
             (110, True, "allow", "6", "0.0.0.0/0", (443, 443)),
@@ -472,12 +475,22 @@ class Seeder:
         h["nacl_id"] = nacl
         default_nacl = next(a["NetworkAclId"] for a in acls if a.get("IsDefault"))
         h["default_nacl_id"] = default_nacl
-        h["default_sg_id"] = ec2.describe_security_groups(
+        default_sg = ec2.describe_security_groups(
             Filters=[
                 {"Name": "vpc-id", "Values": [vpc_id]},
                 {"Name": "group-name", "Values": ["default"]},
             ]
-        )["SecurityGroups"][0]["GroupId"]
+        )["SecurityGroups"][0]
+        h["default_sg_id"] = default_sg["GroupId"]
+        # A hardened VPC's default security group allows nothing (CIS 5.4).
+        if default_sg.get("IpPermissions"):
+            ec2.revoke_security_group_ingress(
+                GroupId=default_sg["GroupId"], IpPermissions=default_sg["IpPermissions"]
+            )
+        if default_sg.get("IpPermissionsEgress"):
+            ec2.revoke_security_group_egress(
+                GroupId=default_sg["GroupId"], IpPermissions=default_sg["IpPermissionsEgress"]
+            )
 
         h["flow_log_bucket"] = self.bucket("hardened-flow-logs")
         fl = ec2.create_flow_logs(
@@ -569,7 +582,8 @@ class Seeder:
         )
         tg = elbv2.create_target_group(
             Name="hardened-app",
-            Protocol="TCP",
+            # TLS to the targets too: the NLB -> instance hop is encrypted.
+            Protocol="TLS",
             Port=8080,
             VpcId=h["vpc_id"],
             TargetType="instance",
@@ -685,7 +699,7 @@ class Seeder:
 
         # moto drops connectionId (see README), so the uri host is what ties
         # the integration to the NLB behind the VPC link.
-        backend_uri = f"http://{h['nlb_dns']}:443/orders"
+        backend_uri = f"https://{h['nlb_dns']}:443/orders"
         for verb, auth_type, auth_id in (
             ("GET", "CUSTOM", token_auth),
             ("POST", "COGNITO_USER_POOLS", cognito_auth),
@@ -1056,16 +1070,18 @@ class Seeder:
     # ------------------------------------------------------------------ HTTP API
 
     def seed_http_api(self) -> None:
-        v2, h, x = self.apigw2, self.manifest["hardened"], self.manifest["http_api"]
+        # Part of the legacy story: an HTTP API can never hold a WAF web ACL,
+        # and its health route has no authorization. It fronts the legacy NLB.
+        v2, h, x = self.apigw2, self.manifest["legacy"], self.manifest["http_api"]
         api_id = v2.create_api(
-            Name="orders-http", ProtocolType="HTTP", Tags={"Name": "hardened-orders-http"}
+            Name="orders-http", ProtocolType="HTTP", Tags={"Name": "legacy-orders-http"}
         )["ApiId"]
         x["api_id"] = api_id
         link = v2.create_vpc_link(
             Name="orders-http-link",
-            SubnetIds=h["private_subnet_ids"],
-            SecurityGroupIds=[h["nlb_sg_id"]],
-            Tags={"Name": "hardened-orders-http-link"},
+            SubnetIds=[h["public_subnet_id"]],
+            SecurityGroupIds=[h["web_sg_id"]],
+            Tags={"Name": "legacy-orders-http-link"},
         )["VpcLinkId"]
         x["vpc_link_id"] = link
         integ = v2.create_integration(
@@ -1096,7 +1112,7 @@ class Seeder:
             AutoDeploy=True,
             AccessLogSettings={"DestinationArn": HTTP_ACCESS_LOG_ARN, "Format": ACCESS_LOG_FORMAT},
             DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
-            Tags={"Name": "hardened-orders-http-default"},
+            Tags={"Name": "legacy-orders-http-default"},
         )
         x["stage_name"] = "$default"
         x["access_log_destination_arn"] = HTTP_ACCESS_LOG_ARN

@@ -42,15 +42,12 @@ fn demo_paths_tell_the_seeded_stories() {
 
     for id in ms(&man, "/hardened/instance_ids") {
         let paths = of(&id);
-        // Two REST methods and two HTTP API routes, all through the VPC links
-        // to the internal NLB; never directly, never via a public LB.
-        assert_eq!(paths.len(), 4, "{id}: {paths:#?}");
-        assert!(
-            paths
-                .iter()
-                .all(|p| p["kind"] == "gateway" && p["uncertain"].is_null())
-        );
+        // The two REST methods, through the VPC link to the internal NLB;
+        // never directly, never via a public LB, no gap on the way.
+        assert_eq!(paths.len(), 2, "{id}: {paths:#?}");
         for p in &paths {
+            assert_eq!(p["kind"], "gateway");
+            assert!(p["uncertain"].is_null(), "{p:#?}");
             let hops: Vec<&str> = p["hops"]
                 .as_array()
                 .unwrap()
@@ -69,30 +66,20 @@ fn demo_paths_tell_the_seeded_stories() {
                     "instance"
                 ]
             );
+            assert_eq!(p["hops"][2]["id"], m(&man, "/hardened/vpc_link_id"));
             assert_eq!(p["hops"][3]["id"], m(&man, "/hardened/nlb_arn"));
+            assert!(
+                p["hops"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|h| h["gaps"].as_array().unwrap().is_empty())
+            );
             assert_eq!(
                 kinds_and_ports(&[p]),
                 vec![("gateway".into(), "8080-8080".into())]
             );
         }
-        let rest: Vec<_> = paths
-            .iter()
-            .filter(|p| p["hops"][1]["label"].as_str().unwrap().starts_with("api "))
-            .collect();
-        assert_eq!(rest.len(), 2);
-        assert!(
-            rest.iter()
-                .all(|p| p["hops"][1]["gaps"].as_array().unwrap().is_empty()),
-            "WAF and auth on the REST stage"
-        );
-        let health = paths
-            .iter()
-            .find(|p| p["rendered"].as_str().unwrap().contains("GET /health"))
-            .unwrap();
-        assert_eq!(
-            health["hops"][1]["gaps"],
-            serde_json::json!(["no WAF (HTTP API)", "no auth"])
-        );
     }
 
     let legacy = of(m(&man, "/legacy/instance_id"));
@@ -101,16 +88,35 @@ fn demo_paths_tell_the_seeded_stories() {
         vec![
             ("direct".into(), "22-22,3389-3389,8080-8080".into()),
             ("gateway".into(), "8080-8080".into()),
+            ("gateway".into(), "8080-8080".into()),
+            ("gateway".into(), "8080-8080".into()),
             ("load-balancer".into(), "8080-8080".into()),
         ],
         "{legacy:#?}"
     );
-    let gw = legacy.iter().find(|p| p["kind"] == "gateway").unwrap();
+    let gaps = |needle: &str| {
+        let p = legacy
+            .iter()
+            .find(|p| p["rendered"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no legacy path through {needle}"));
+        p["hops"][1]["gaps"].clone()
+    };
+    // The REST API calls the public NLB over the internet; the HTTP API
+    // (which can never hold a WAF) reaches it through its VPC link.
+    assert_eq!(gaps("GET /items"), serde_json::json!(["no WAF", "no auth"]));
     assert_eq!(
-        gw["hops"][1]["gaps"],
-        serde_json::json!(["no WAF", "no auth"])
+        gaps("GET /health"),
+        serde_json::json!(["no WAF (HTTP API)", "no auth"])
     );
-    assert_eq!(gw["hops"][2]["kind"], "public-url");
+    assert_eq!(
+        gaps("POST /orders"),
+        serde_json::json!(["no WAF (HTTP API)"])
+    );
+    let rest = legacy
+        .iter()
+        .find(|p| p["rendered"].as_str().unwrap().contains("GET /items"))
+        .unwrap();
+    assert_eq!(rest["hops"][2]["kind"], "public-url");
     let direct = legacy.iter().find(|p| p["kind"] == "direct").unwrap();
     assert!(
         direct["rendered"]

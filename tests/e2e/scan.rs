@@ -343,6 +343,14 @@ fn check_hardened_network(us: &RegionInventory, man: &Value) {
                 "allow",
                 Some(PortRange {
                     from: 1024,
+                    to: 3388
+                })
+            ),
+            (
+                120,
+                "allow",
+                Some(PortRange {
+                    from: 3390,
                     to: 65535
                 })
             ),
@@ -485,7 +493,7 @@ fn check_load_balancers(us: &RegionInventory, man: &Value) {
         .expect("target group");
     assert_eq!(
         (tg.protocol.as_deref(), tg.port, tg.target_type.as_deref()),
-        (Some("TCP"), Some(8080), Some("instance"))
+        (Some("TLS"), Some(8080), Some("instance"))
     );
     assert_eq!(
         tg.load_balancer_arns,
@@ -767,7 +775,7 @@ fn check_http_api(us: &RegionInventory, man: &Value) {
     );
     assert_eq!(
         integ.integration_uri.as_deref(),
-        Some(m(man, "/hardened/listener_arn"))
+        Some(m(man, "/legacy/listener_arn"))
     );
     assert_eq!(
         routes[0].target.as_deref(),
@@ -794,9 +802,12 @@ fn check_http_api(us: &RegionInventory, man: &Value) {
         .expect("v2 link");
     assert_eq!(
         link.security_group_ids,
-        vec![m(man, "/hardened/nlb_sg_id").to_string()]
+        vec![m(man, "/legacy/web_sg_id").to_string()]
     );
-    assert_eq!(link.subnet_ids.len(), 2);
+    assert_eq!(
+        link.subnet_ids,
+        vec![m(man, "/legacy/public_subnet_id").to_string()]
+    );
 }
 
 fn check_waf(us: &RegionInventory, man: &Value) {
