@@ -6,7 +6,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
 
-.PHONY: all build demo test test-unit test-e2e lint fmt emu-install emu-stop localstack-install clean
+.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install clean
 
 all: build
 
@@ -36,6 +36,10 @@ test-unit:
 test-e2e: emu-install
 	$(CARGO) test -p rampart-cli --test e2e
 
+## bench: evaluation time on synthetic accounts (results in docs/performance.md).
+bench:
+	$(CARGO) bench -p rampart-checks --bench evaluate
+
 ## lint: formatting and clippy with warnings as errors.
 lint:
 	$(CARGO) fmt --all -- --check
@@ -43,6 +47,10 @@ lint:
 
 fmt:
 	$(CARGO) fmt --all
+
+## docs: regenerate docs/checks.md from checks/*.toml (a test checks it is current).
+docs:
+	RAMPART_BLESS=1 $(CARGO) test -p rampart-checks --lib reference
 
 emu-stop:
 	@localstack/emu stop --state-dir .emu/demo

@@ -819,11 +819,7 @@ class Seeder:
             }
 
         rules = [
-            managed(
-                "AWSManagedRulesCommonRuleSet",
-                0,
-                [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}],
-            ),
+            managed("AWSManagedRulesCommonRuleSet", 0),
             managed("AWSManagedRulesKnownBadInputsRuleSet", 1),
             managed("AWSManagedRulesSQLiRuleSet", 2),
             {
@@ -855,6 +851,25 @@ class Seeder:
             }
         )
         h["waf_log_destination_arn"] = WAF_LOG_FIREHOSE_ARN
+
+        # A second ACL, attached to nothing, where a rule is being tuned in
+        # COUNT: exercises rule-action overrides without weakening orders-waf.
+        staging = waf.create_web_acl(
+            Name="staging-waf",
+            Scope="REGIONAL",
+            DefaultAction={"Allow": {}},
+            Description="tuning; not attached",
+            Rules=[
+                managed(
+                    "AWSManagedRulesCommonRuleSet",
+                    0,
+                    [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}],
+                )
+            ],
+            VisibilityConfig=vis("staging-waf"),
+            Tags=[{"Key": "Name", "Value": "staging-waf"}],
+        )["Summary"]
+        self.manifest["staging_waf"] = {"web_acl_arn": staging["ARN"], "web_acl_id": staging["Id"]}
 
     # ------------------------------------------------------------------ legacy
 

@@ -2,6 +2,7 @@
 //! This is the one test binary that needs the emulator; it links only
 //! `rampart-model`, never the AWS SDK (the binary under test does).
 
+mod check;
 mod harness;
 mod input_errors;
 mod paths;

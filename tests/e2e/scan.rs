@@ -839,12 +839,9 @@ fn check_waf(us: &RegionInventory, man: &Value) {
     assert_eq!(groups.len(), 3);
     assert_eq!(groups[0].1, "AWSManagedRulesCommonRuleSet");
     assert_eq!(groups[0].2, Some("none"));
-    assert_eq!(
-        groups[0].3,
-        vec![RuleActionOverride {
-            name: "SizeRestrictions_BODY".into(),
-            action: Some("count".into())
-        }]
+    assert!(
+        groups.iter().all(|g| g.3.is_empty()),
+        "orders-waf overrides nothing"
     );
     assert_eq!(groups[1].1, "AWSManagedRulesKnownBadInputsRuleSet");
     assert_eq!(groups[2].1, "AWSManagedRulesSQLiRuleSet");
@@ -867,6 +864,29 @@ fn check_waf(us: &RegionInventory, man: &Value) {
             m(man, "/hardened/waf_log_destination_arn").to_string()
         ])
     );
+
+    // The unattached staging ACL tunes one rule in COUNT.
+    let staging = us
+        .wafv2
+        .web_acls
+        .iter()
+        .find(|a| a.arn == m(man, "/staging_waf/web_acl_arn"))
+        .expect("staging ACL");
+    assert_eq!(staging.associated_resources, Some(vec![]));
+    assert_eq!(staging.logging_destinations, Some(vec![]));
+    match &staging.rules.as_ref().expect("rules")[0].statement {
+        WafStatement::ManagedRuleGroup {
+            rule_action_overrides,
+            ..
+        } => assert_eq!(
+            rule_action_overrides,
+            &vec![RuleActionOverride {
+                name: "SizeRestrictions_BODY".into(),
+                action: Some("count".into())
+            }]
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 fn check_legacy(us: &RegionInventory, man: &Value) {

@@ -30,6 +30,8 @@ pub struct RegionIndex<'s> {
     pub internet_gateways: HashMap<&'s str, &'s InternetGateway>,
     pub prefix_lists: HashMap<&'s str, &'s ManagedPrefixList>,
     pub security_groups: HashMap<&'s str, &'s SecurityGroup>,
+    /// VPC -> its `default` security group.
+    pub default_sg: HashMap<&'s str, &'s SecurityGroup>,
     /// Security group -> the ENIs that carry it (who "members of sg-x" are).
     pub sg_members: HashMap<&'s str, Vec<&'s NetworkInterface>>,
     pub enis: HashMap<&'s str, &'s NetworkInterface>,
@@ -166,6 +168,12 @@ impl<'s> RegionIndex<'s> {
             .security_groups
             .iter()
             .map(|g| (g.group_id.as_str(), g))
+            .collect();
+        ix.default_sg = ec2
+            .security_groups
+            .iter()
+            .filter(|g| g.group_name == "default")
+            .filter_map(|g| Some((g.vpc_id.as_deref()?, g)))
             .collect();
         for eni in &ec2.network_interfaces {
             ix.enis.insert(eni.network_interface_id.as_str(), eni);

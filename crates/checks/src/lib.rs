@@ -7,6 +7,7 @@ pub mod checks;
 pub mod index;
 pub mod paths;
 pub mod reach;
+pub mod reference;
 pub mod registry;
 pub mod scorecard;
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! region-wide setting of its region, or any hop (API, stage, web ACL, VPC
 //! link, load balancer, listener, target group) of one of its exposure paths.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::*;
 
@@ -21,6 +21,14 @@ pub fn scorecards(
     layer_of: &dyn Fn(&str) -> Option<Layer>,
 ) -> Vec<Scorecard> {
     let snap = index.snapshot;
+    // Findings by the tokens their resource ARNs carry: each backend then
+    // looks up its own keys instead of scanning every finding.
+    let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, f) in findings.iter().enumerate() {
+        for t in tokens(&f.resource_arn) {
+            by_token.entry(t).or_default().push(n);
+        }
+    }
     let mut out = Vec::new();
     for (region, rix) in &index.regions {
         let mut ids: Vec<&str> = rix
@@ -33,11 +41,18 @@ pub fn scorecards(
         ids.sort_unstable();
         for id in ids {
             let i = rix.instances[id];
-            let keys = related(index, region, i, exposures);
-            let mine: Vec<&Finding> = findings
+            let mut hits: Vec<usize> = related(index, region, i, exposures)
                 .iter()
+                .filter_map(|k| by_token.get(k))
+                .flatten()
+                .copied()
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            let mine: Vec<&Finding> = hits
+                .into_iter()
+                .map(|n| &findings[n])
                 .filter(|f| f.region.as_deref() == Some(*region) || f.region.is_none())
-                .filter(|f| matches_any(&f.resource_arn, &keys))
                 .collect();
             let verdict = |layer: Layer| {
                 verdict(
@@ -67,6 +82,36 @@ pub fn scorecards(
         }
     }
     out
+}
+
+/// The lookup tokens of a resource ARN, in the same forms [`related`]
+/// produces: the whole ARN, its last path segment (an id), the API prefix
+/// (`/restapis/ID/`, `/apis/ID/`), the region-wide EBS setting, and for
+/// region-scope `.../*` resources `:REGION:ACCOUNT:*`.
+fn tokens(arn: &str) -> Vec<String> {
+    let mut t = vec![arn.to_string()];
+    if let Some(last) = arn.rsplit('/').next()
+        && last != arn
+    {
+        t.push(last.to_string());
+    }
+    for kind in ["/restapis/", "/apis/"] {
+        if let Some(rest) = arn.split_once(kind).map(|(_, r)| r)
+            && let Some(id) = rest.split('/').next()
+        {
+            t.push(format!("{kind}{id}/"));
+        }
+    }
+    if let Some((_, region)) = arn.split_once(":ebs-encryption-by-default/") {
+        t.push(format!(":ebs-encryption-by-default/{region}"));
+    }
+    if arn.ends_with("/*") {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if parts.len() == 6 {
+            t.push(format!(":{}:{}:*", parts[3], parts[4]));
+        }
+    }
+    t
 }
 
 fn verdict<'a>(findings: impl Iterator<Item = &'a Finding>) -> LayerVerdict {
@@ -123,6 +168,8 @@ fn related(
     // Region-wide settings and "not collected in this region" outcomes.
     keys.insert(format!(":ebs-encryption-by-default/{region}"));
     keys.insert(format!(":{region}:{}:*", index.snapshot.account_id));
+    // API Gateway ARNs carry no account.
+    keys.insert(format!(":{region}::*"));
     if let Some(v) = &i.vpc_id {
         keys.insert(v.clone());
     }
@@ -150,13 +197,8 @@ fn related(
         }
     }
     // The default security group of the backend's VPC.
-    if let Some(vpc) = &i.vpc_id {
-        keys.extend(
-            rix.security_groups
-                .values()
-                .filter(|g| g.group_name == "default" && g.vpc_id.as_ref() == Some(vpc))
-                .map(|g| g.group_id.clone()),
-        );
+    if let Some(g) = i.vpc_id.as_deref().and_then(|v| rix.default_sg.get(v)) {
+        keys.insert(g.group_id.clone());
     }
     for e in exposures.for_instance(region, &i.instance_id) {
         for hop in &e.path.hops {
@@ -185,19 +227,6 @@ fn related(
         }
     }
     keys
-}
-
-/// Does a resource ARN name one of the keys? Ids match whole path segments
-/// (`i-1` does not match `i-12`); keys that carry their own delimiters
-/// (`/restapis/x/`, `:region:account:*`) match as substrings.
-fn matches_any(arn: &str, keys: &BTreeSet<String>) -> bool {
-    keys.iter().any(|k| {
-        if k.starts_with('/') || k.starts_with(':') {
-            arn.contains(k.as_str()) || arn.ends_with(k.trim_end_matches('/'))
-        } else {
-            arn == k || arn.ends_with(&format!("/{k}")) || arn.contains(&format!("/{k}/"))
-        }
-    })
 }
 
 /// Scorecard counts per layer verdict, for summaries.
@@ -241,22 +270,29 @@ mod tests {
     }
 
     #[test]
-    fn resource_matching_respects_id_boundaries() {
-        let keys: BTreeSet<String> = ["i-1", "/restapis/abc/", ":us-east-1:1:*"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert!(matches_any("arn:aws:ec2:us-east-1:1:instance/i-1", &keys));
-        assert!(!matches_any("arn:aws:ec2:us-east-1:1:instance/i-12", &keys));
-        assert!(matches_any(
+    fn arn_tokens_match_the_related_keys_and_respect_id_boundaries() {
+        let has = |arn: &str, key: &str| tokens(arn).iter().any(|t| t == key);
+        assert!(has("arn:aws:ec2:us-east-1:1:instance/i-1", "i-1"));
+        assert!(!has("arn:aws:ec2:us-east-1:1:instance/i-12", "i-1"));
+        assert!(has(
             "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod",
-            &keys
+            "/restapis/abc/"
         ));
-        assert!(!matches_any(
+        assert!(!has(
             "arn:aws:apigateway:us-east-1::/restapis/abcd/stages/prod",
-            &keys
+            "/restapis/abc/"
         ));
-        assert!(matches_any("arn:aws:ec2:us-east-1:1:instance/*", &keys));
-        assert!(!matches_any("arn:aws:ec2:eu-west-1:1:instance/*", &keys));
+        assert!(has(
+            "arn:aws:apigateway:us-east-1::/apis/h1/routes/r1",
+            "/apis/h1/"
+        ));
+        assert!(has("arn:aws:ec2:us-east-1:1:instance/*", ":us-east-1:1:*"));
+        assert!(!has("arn:aws:ec2:eu-west-1:1:instance/*", ":us-east-1:1:*"));
+        assert!(has(
+            "arn:aws:ec2:us-east-1:1:ebs-encryption-by-default/us-east-1",
+            ":ebs-encryption-by-default/us-east-1"
+        ));
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/x/abc";
+        assert!(has(lb, lb));
     }
 }

@@ -1,4 +1,13 @@
 //! Layer 4, application and data: encryption, TLS, logging.
 
+pub mod api_cache_unencrypted;
+pub mod api_stage_without_access_logs;
+pub mod api_stage_without_tracing;
+pub(crate) mod api_stages;
+pub(crate) mod collected;
 pub mod ebs_encryption_by_default_off;
 pub mod ebs_volume_unencrypted;
+#[cfg(test)]
+mod fixtures;
+pub mod internal_hop_without_tls;
+pub mod lb_access_logs_disabled;

@@ -1,3 +1,15 @@
 //! Layer 1, the edge: API Gateway, WAF, authorization, throttling.
 
+pub mod api_backend_without_mtls;
+pub mod api_method_without_auth;
+pub mod api_stage_without_throttling;
+pub mod api_stage_without_waf;
 pub mod backend_bypasses_gateway;
+#[cfg(test)]
+mod fixtures;
+pub mod private_api_without_vpce_policy;
+mod support;
+pub mod waf_logging_disabled;
+pub mod waf_not_blocking;
+pub mod waf_without_managed_rules;
+pub mod waf_without_rate_rule;

@@ -1,4 +1,12 @@
 //! Layer 3, the instance: metadata service, credentials, admin access.
 
+#[cfg(test)]
+mod fixtures;
+pub mod imds_hop_limit_above_one;
 pub mod imdsv1_allowed;
+pub mod instance_role_admin;
+pub mod instance_role_wildcards;
 pub mod instance_without_role;
+pub(crate) mod policy;
+pub(crate) mod role_grants;
+pub mod ssh_key_with_open_admin_port;

@@ -13,11 +13,11 @@
 //!   violation on a resource tied only to maybe-backends is not evaluated:
 //!   it is a finding only if they are backends.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rampart_model::{Instance, NetworkInterface, Status};
 
-pub(crate) use crate::checks::edge::backend_bypasses_gateway::PATH_INPUTS;
+use crate::checks::edge::backend_bypasses_gateway::PATH_INPUTS;
 use crate::index::RegionIndex;
 use crate::registry::{Context, Outcome};
 
@@ -42,14 +42,15 @@ impl<'a> Scope<'a> {
             .filter_map(|r| Some((r, cx.not_collected(Some(r), PATH_INPUTS)?)))
             .collect();
         let backends = cx.backends();
+        let known: HashSet<(&str, &str)> = backends
+            .iter()
+            .map(|(r, i)| (*r, i.instance_id.as_str()))
+            .collect();
         let maybe = cx
             .live_instances()
             .filter_map(|(r, i)| {
                 let why = incomplete.get(r)?;
-                let known = backends
-                    .iter()
-                    .any(|(br, b)| *br == r && b.instance_id == i.instance_id);
-                (!known).then(|| (r, i, why.clone()))
+                (!known.contains(&(r, i.instance_id.as_str()))).then(|| (r, i, why.clone()))
             })
             .collect();
         Scope {
@@ -84,6 +85,83 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// Who uses a resource (a security group, subnet, VPC) that a
+/// resource-level check judges.
+#[derive(Debug, Default)]
+pub(crate) struct Users<'a> {
+    /// Known backends using it.
+    pub backends: Vec<&'a str>,
+    /// Maybe-backends using it, with why they may be ones.
+    pub maybe: Vec<(&'a str, String)>,
+}
+
+impl Users<'_> {
+    /// Why a violation on this resource is not a sure finding: it is used
+    /// only by instances that may not be backends.
+    pub fn doubt(&self) -> Option<String> {
+        if !self.backends.is_empty() {
+            return None;
+        }
+        let (first, why) = self.maybe.first()?;
+        Some(format!(
+            "used only by instances that may be backends ({first}, ...): {why}"
+        ))
+    }
+
+    /// The instances, for a message.
+    pub fn names(&self) -> String {
+        let mut v: Vec<&str> = self.backends.clone();
+        v.extend(self.maybe.iter().map(|(i, _)| *i));
+        v.join(", ")
+    }
+}
+
+impl<'a> Scope<'a> {
+    /// The resources backends (and maybe-backends) use, keyed by (region,
+    /// id), via `uses`; plus not-evaluated outcomes, by instance, for
+    /// instances whose resources are unknown, and the region gaps.
+    pub fn resources(
+        &self,
+        cx: &'a Context<'_>,
+        what: &str,
+        uses: impl Fn(&RegionIndex<'a>, &'a Instance) -> Result<Vec<&'a str>, String>,
+    ) -> (BTreeMap<(&'a str, &'a str), Users<'a>>, Vec<Outcome>) {
+        let mut map: BTreeMap<(&str, &str), Users<'a>> = BTreeMap::new();
+        let mut gaps = self.instance_gaps.clone();
+        let all = self.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
+            self.maybe
+                .iter()
+                .map(|(r, i, why)| (*r, *i, Some(why.clone()))),
+        );
+        for (region, i, maybe) in all {
+            let Some(rix) = cx.index.regions.get(region) else {
+                continue;
+            };
+            match uses(rix, i) {
+                Ok(mut ids) => {
+                    // Two interfaces in one group name the instance once.
+                    ids.sort_unstable();
+                    ids.dedup();
+                    for id in ids {
+                        let u = map.entry((region, id)).or_default();
+                        match &maybe {
+                            None => u.backends.push(i.instance_id.as_str()),
+                            Some(why) => u.maybe.push((i.instance_id.as_str(), why.clone())),
+                        }
+                    }
+                }
+                Err(why) => gaps.push(Outcome::new(
+                    cx.ec2_arn(region, "instance", &i.instance_id),
+                    region,
+                    Status::NotEvaluated(why),
+                    format!("the {what} of {} are unknown", i.instance_id),
+                )),
+            }
+        }
+        (map, gaps)
+    }
+}
+
 /// The instance's ENIs, primary first. `Err` when an ENI the instance names
 /// was not collected; empty when the instance names none (then its own
 /// `subnet_id` and `security_group_ids` are all there is).
@@ -110,10 +188,7 @@ pub(crate) fn enis<'s>(
 }
 
 /// The subnets the instance has an interface in, sorted and unique.
-pub(crate) fn subnets<'s>(
-    rix: &RegionIndex<'s>,
-    i: &'s Instance,
-) -> Result<Vec<&'s str>, String> {
+pub(crate) fn subnets<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Result<Vec<&'s str>, String> {
     let enis = enis(rix, i)?;
     let mut v: Vec<&str> = if enis.is_empty() {
         i.subnet_id.as_deref().into_iter().collect()
@@ -141,7 +216,12 @@ pub(crate) fn sg_sets<'s>(
     }
     Ok(enis
         .iter()
-        .map(|e| (e.network_interface_id.as_str(), e.security_group_ids.as_slice()))
+        .map(|e| {
+            (
+                e.network_interface_id.as_str(),
+                e.security_group_ids.as_slice(),
+            )
+        })
         .collect())
 }
 

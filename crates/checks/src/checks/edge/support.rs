@@ -1,0 +1,215 @@
+//! What the API Gateway and WAF checks of the edge layer share: the ARNs
+//! they report on (in the snapshot's partition), which APIs count as public,
+//! and the not-evaluated outcomes for inputs that were not collected, named
+//! after the exact operation (and, when the collector recorded it, the exact
+//! API or ACL) that failed.
+
+use rampart_model::{HttpApi, RestApi, Snapshot, Status, WafStatement, WebAcl};
+
+use crate::index::RegionIndex;
+use crate::registry::{Context, Outcome};
+
+/// The three AWS managed rule groups the edge layer expects on every web
+/// ACL (DESIGN.md, layer 1): common exploits, known bad inputs, SQL injection.
+pub(crate) const REQUIRED_GROUPS: [&str; 3] = [
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+];
+
+/// `arn:PARTITION:apigateway:REGION::/restapis/ID`.
+pub(crate) fn rest_api_arn(s: &Snapshot, region: &str, api_id: &str) -> String {
+    format!(
+        "arn:{}:apigateway:{region}::/restapis/{api_id}",
+        s.partition
+    )
+}
+
+/// The stage ARN API Gateway and WAF use, in the snapshot's partition (the
+/// index keys its ACL lookup by [`crate::index::stage_arn`]).
+pub(crate) fn rest_stage_arn(s: &Snapshot, region: &str, api_id: &str, stage: &str) -> String {
+    format!("{}/stages/{stage}", rest_api_arn(s, region, api_id))
+}
+
+/// `arn:PARTITION:apigateway:REGION::/apis/ID` (HTTP and WebSocket APIs).
+pub(crate) fn http_api_arn(s: &Snapshot, region: &str, api_id: &str) -> String {
+    format!("arn:{}:apigateway:{region}::/apis/{api_id}", s.partition)
+}
+
+pub(crate) fn http_stage_arn(s: &Snapshot, region: &str, api_id: &str, stage: &str) -> String {
+    format!("{}/stages/{stage}", http_api_arn(s, region, api_id))
+}
+
+/// Stands for every web ACL of a region when none could be listed.
+pub(crate) fn web_acls_arn(s: &Snapshot, region: &str) -> String {
+    format!(
+        "arn:{}:wafv2:{region}:{}:regional/webacl/*",
+        s.partition, s.account_id
+    )
+}
+
+/// A REST API reachable from the internet: an EDGE or REGIONAL endpoint.
+/// A disabled execute-api endpoint does not count as private: a custom
+/// domain still routes the internet to the stage.
+pub(crate) fn is_public(api: &RestApi) -> bool {
+    api.endpoint_types.iter().any(|t| t != "PRIVATE")
+}
+
+pub(crate) fn is_private(api: &RestApi) -> bool {
+    api.endpoint_types.iter().any(|t| t == "PRIVATE")
+}
+
+/// HTTP APIs (not WebSocket APIs, whose routes and limits work differently).
+pub(crate) fn is_http(api: &HttpApi) -> bool {
+    api.protocol_type.as_deref() == Some("HTTP")
+}
+
+/// `name (id)`, or the id alone.
+pub(crate) fn rest_label(api: &RestApi) -> String {
+    label(api.name.as_deref(), &api.id)
+}
+
+pub(crate) fn http_label(api: &HttpApi) -> String {
+    label(api.name.as_deref(), &api.api_id)
+}
+
+fn label(name: Option<&str>, id: &str) -> String {
+    match name {
+        Some(n) if n != id => format!("{n} ({id})"),
+        _ => id.to_string(),
+    }
+}
+
+/// Why a per-resource input is missing: the recorded error of `operation`
+/// for `resource` (else any error of it in the region), else `fallback`.
+pub(crate) fn missing(
+    cx: &Context<'_>,
+    region: &str,
+    operation: &str,
+    resource: &str,
+    fallback: impl FnOnce() -> String,
+) -> String {
+    let mut errors = cx.snapshot.errors_for(operation, Some(region)).peekable();
+    let first = errors.peek().copied();
+    let error = errors
+        .find(|e| e.resource.as_deref() == Some(resource))
+        .or(first);
+    match error {
+        Some(e) => format!(
+            "{operation} was not collected for {resource} ({}: {})",
+            e.kind.as_str(),
+            e.message
+        ),
+        None => fallback(),
+    }
+}
+
+/// A not-evaluated outcome standing for a whole region's `arn` (a `*`
+/// resource) when one of `operations` failed there.
+pub(crate) fn region_gap(
+    cx: &Context<'_>,
+    region: &str,
+    operations: &[&str],
+    arn: String,
+    what: &str,
+) -> Option<Outcome> {
+    let reason = cx.not_collected(Some(region), operations)?;
+    Some(Outcome::new(
+        arn,
+        region,
+        Status::NotEvaluated(reason),
+        format!("{what} in {region} were not collected"),
+    ))
+}
+
+/// Every scanned region with its index.
+pub(crate) fn regions<'a, 's>(
+    cx: &'a Context<'s>,
+) -> impl Iterator<
+    Item = (
+        &'s str,
+        &'s rampart_model::RegionInventory,
+        &'a RegionIndex<'s>,
+    ),
+> + 'a {
+    cx.snapshot.regions.iter().filter_map(move |(name, inv)| {
+        cx.index
+            .regions
+            .get(name.as_str())
+            .map(|rix| (name.as_str(), inv, rix))
+    })
+}
+
+/// The REGIONAL web ACLs of every region, plus a not-evaluated outcome per
+/// region whose ACL list is missing. `judge` gives the verdict of one ACL.
+pub(crate) fn each_web_acl(
+    cx: &Context<'_>,
+    mut judge: impl FnMut(&str, &WebAcl) -> (Status, String),
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for (region, inv, _) in regions(cx) {
+        out.extend(region_gap(
+            cx,
+            region,
+            &["wafv2:ListWebACLs"],
+            web_acls_arn(cx.snapshot, region),
+            "web ACLs",
+        ));
+        for acl in &inv.wafv2.web_acls {
+            let (status, message) = judge(region, acl);
+            out.push(Outcome::new(acl.arn.clone(), region, status, message));
+        }
+    }
+    out
+}
+
+/// The not-evaluated verdict for an ACL whose body (`GetWebACL`) is missing.
+pub(crate) fn acl_body_missing(cx: &Context<'_>, region: &str, acl: &WebAcl) -> (Status, String) {
+    let reason = missing(cx, region, "wafv2:GetWebACL", &acl.arn, || {
+        format!("the rules of web ACL {} were not collected", acl.name)
+    });
+    (
+        Status::NotEvaluated(reason),
+        format!("web ACL {}: rules unknown", acl.name),
+    )
+}
+
+/// Every statement of a tree, depth first (AWS nests rule groups only at the
+/// top, but scope-downs and logical statements can hold anything).
+pub(crate) fn statements(root: &WafStatement) -> Vec<&WafStatement> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(s) = stack.pop() {
+        out.push(s);
+        match s {
+            WafStatement::ManagedRuleGroup {
+                scope_down: Some(inner),
+                ..
+            }
+            | WafStatement::RateBased {
+                scope_down: Some(inner),
+                ..
+            } => stack.push(inner),
+            WafStatement::And { statements } | WafStatement::Or { statements } => {
+                stack.extend(statements.iter().rev());
+            }
+            WafStatement::Not { statement } => stack.push(statement),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A rule (or override) action that stops the request.
+pub(crate) fn stops(action: Option<&str>) -> bool {
+    matches!(action, Some("block" | "captcha" | "challenge"))
+}
+
+/// Joins names for a message: `a, b and c`.
+pub(crate) fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,199 @@
+//! INST-004: a role short of admin can still be far broader than the API
+//! needs: `s3:*` reads, rewrites and deletes every bucket it can name,
+//! `iam:PassRole` on every role lets the instance hand any role (an admin
+//! one included) to a new EC2 instance, Lambda function or ECS task and so
+//! escalate to it.
+//!
+//! Fails on `service:*` actions (whatever the resource), `iam:PassRole` or
+//! a pattern covering it on every role (`*` or `arn:...:role/*`), `*` on
+//! limited resources, and `NotAction` on limited resources. The full `*` on
+//! `*` grant is INST-003's finding and is ignored here, so a role whose only
+//! broad grant is admin passes this check (and fails INST-003). The same
+//! conservative policy reading as INST-003 (see [`super::policy`]).
+
+use rampart_model::Status;
+
+use super::role_grants::resolve;
+use crate::registry::{Check, Context, Outcome};
+
+pub struct InstanceRoleWildcards;
+
+impl Check for InstanceRoleWildcards {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("instance", "INST-004")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let mut out = cx.instance_gaps();
+        for (region, i) in cx.live_instances() {
+            let Some(profile) = &i.iam_instance_profile_arn else {
+                continue;
+            };
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            let grants = match resolve(cx, profile) {
+                Ok(g) => g,
+                Err(why) => {
+                    out.push(Outcome::new(
+                        arn,
+                        region,
+                        Status::NotEvaluated(why),
+                        format!("the role of {} is unknown", i.instance_id),
+                    ));
+                    continue;
+                }
+            };
+            let wild: Vec<String> = grants
+                .grants
+                .iter()
+                .flat_map(|g| {
+                    g.allows
+                        .iter()
+                        .flat_map(|a| a.wildcards())
+                        .map(move |w| format!("{}: {w}", g.source))
+                })
+                .collect();
+            let (status, msg) = if !wild.is_empty() {
+                (
+                    Status::Fail,
+                    format!(
+                        "{}'s role grants wildcard permissions: {}{}",
+                        i.instance_id,
+                        wild.join("; "),
+                        grants.boundary_note()
+                    ),
+                )
+            } else if let Some(why) = grants.missing.first() {
+                (
+                    Status::NotEvaluated(why.clone()),
+                    format!(
+                        "no wildcard grant seen, but {} part(s) of the role's permissions are unknown",
+                        grants.missing.len()
+                    ),
+                )
+            } else {
+                let admin = if grants.administrator_access.is_empty()
+                    && !grants
+                        .grants
+                        .iter()
+                        .any(|g| g.allows.iter().any(|a| a.is_admin()))
+                {
+                    ""
+                } else {
+                    " (beyond the * on * grant INST-003 reports)"
+                };
+                (
+                    Status::Pass,
+                    format!(
+                        "no service-wide wildcard or PassRole on every role{admin} in {}",
+                        if grants.roles.is_empty() {
+                            format!("instance profile {profile} (no role)")
+                        } else {
+                            grants.roles.join(", ")
+                        }
+                    ),
+                )
+            };
+            out.push(Outcome::new(arn, region, status, msg));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::instance::fixtures::*;
+    use crate::testing::*;
+    use serde_json::json;
+
+    fn verdict(s: &rampart_model::Snapshot) -> Outcome {
+        let got = run(&InstanceRoleWildcards, s);
+        assert_eq!(got.len(), 1, "{got:?}");
+        got.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_narrow_role_passes_and_admin_is_left_to_inst_003() {
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "send",
+            Some(allow(
+                json!("sqs:SendMessage"),
+                json!("arn:aws:sqs:us-east-1:123456789012:orders"),
+            )),
+        );
+        assert_eq!(verdict(&s).status, Status::Pass);
+        attach(&mut s, ADMIN, None);
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Pass);
+        assert!(o.message.contains("INST-003"), "{}", o.message);
+    }
+
+    #[test]
+    fn service_wildcards_and_pass_role_on_every_role_fail() {
+        let mut s = with_role();
+        attach(
+            &mut s,
+            "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+            Some(allow(json!(["s3:*", "s3-object-lambda:*"]), json!("*"))),
+        );
+        inline(
+            &mut s,
+            "deploy",
+            Some(allow(
+                json!("iam:PassRole"),
+                json!("arn:aws:iam::123456789012:role/*"),
+            )),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .contains("role app-role: managed policy AmazonS3FullAccess: s3:* on *"),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.message.contains("inline policy deploy: iam:PassRole on"),
+            "{}",
+            o.message
+        );
+        // PassRole on one named role is the narrow form: pass.
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "deploy",
+            Some(allow(
+                json!("iam:PassRole"),
+                json!("arn:aws:iam::123456789012:role/worker"),
+            )),
+        );
+        assert_eq!(verdict(&s).status, Status::Pass);
+    }
+
+    #[test]
+    fn missing_policies_are_not_evaluated_unless_a_wildcard_is_already_seen() {
+        let mut s = with_role();
+        role(&mut s).inline_policies = None;
+        iam_fail(&mut s, "iam:ListRolePolicies", Some(ROLE_ARN));
+        let o = verdict(&s);
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(r) if r.contains("iam:ListRolePolicies failed for arn:aws:iam::123456789012:role/app-role")),
+            "{:?}",
+            o.status
+        );
+        attach(
+            &mut s,
+            "arn:aws:iam::123456789012:policy/ec2",
+            Some(allow(json!("ec2:*"), json!("*"))),
+        );
+        assert_eq!(verdict(&s).status, Status::Fail);
+
+        let mut s = with_role();
+        s.iam.instance_profiles.clear();
+        assert!(
+            matches!(&verdict(&s).status, Status::NotEvaluated(r) if r.contains("not in the snapshot"))
+        );
+    }
+}

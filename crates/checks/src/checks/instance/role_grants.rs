@@ -1,0 +1,144 @@
+//! What an instance's credentials allow: instance profile -> roles -> the
+//! `Allow` statements of every attached managed policy (default version)
+//! and inline policy, each labelled with where it came from, plus the parts
+//! that could not be read. Shared by INST-003 (admin) and INST-004
+//! (wildcards), which judge the statements; this module only gathers them.
+//!
+//! Knowledge is partial, not all-or-nothing: a check fails on what it can
+//! see (an admin grant in one policy is a fact even if another policy was
+//! not collected) and reports *not evaluated* only when nothing it saw
+//! fails and something is missing.
+
+use crate::checks::data::collected::why_missing;
+use crate::registry::Context;
+
+use super::policy::{Allow, allows, is_aws_administrator_access};
+
+/// One policy's `Allow` statements and where they came from.
+#[derive(Debug)]
+pub(crate) struct Grant {
+    /// `role R: managed policy NAME` or `role R: inline policy NAME`.
+    pub source: String,
+    pub allows: Vec<Allow>,
+    /// The AWS managed `AdministratorAccess`, already counted in
+    /// [`RoleGrants::administrator_access`].
+    pub is_administrator_access: bool,
+}
+
+/// Everything known about the permissions an instance profile hands out.
+#[derive(Debug, Default)]
+pub(crate) struct RoleGrants {
+    /// The profile's role names.
+    pub roles: Vec<String>,
+    pub grants: Vec<Grant>,
+    /// AWS managed `AdministratorAccess` attachments (`role R`): admin by
+    /// name, whether or not its document was collected.
+    pub administrator_access: Vec<String>,
+    /// Roles with a permissions boundary, which rampart does not evaluate
+    /// (it can only narrow what the policies grant).
+    pub boundaries: Vec<String>,
+    /// Why part of the permissions is unknown, one entry per missing piece.
+    pub missing: Vec<String>,
+}
+
+/// Resolves an instance profile. `Err` when the profile itself is unknown.
+pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants, String> {
+    let Some(profile) = cx.index.instance_profiles.get(profile_arn) else {
+        return Err(cx
+            .not_collected(None, &["iam:ListInstanceProfiles"])
+            .unwrap_or_else(|| format!("instance profile {profile_arn} is not in the snapshot")));
+    };
+    let mut out = RoleGrants {
+        roles: profile.role_names.clone(),
+        ..RoleGrants::default()
+    };
+    for name in &profile.role_names {
+        let Some(role) = cx.index.roles.get(name.as_str()) else {
+            out.missing
+                .push(format!("role {name} is not in the snapshot"));
+            continue;
+        };
+        if let Some(b) = &role.permissions_boundary_arn {
+            out.boundaries.push(format!("role {name}: {b}"));
+        }
+        match &role.attached_policy_arns {
+            None => out.missing.push(why_missing(
+                cx,
+                None,
+                &["iam:ListAttachedRolePolicies"],
+                &role.arn,
+            )),
+            Some(arns) => {
+                for arn in arns {
+                    if is_aws_administrator_access(arn) {
+                        out.administrator_access.push(format!("role {name}"));
+                    }
+                    let policy = cx.index.policies.get(arn.as_str());
+                    let label = policy
+                        .and_then(|p| p.policy_name.as_deref())
+                        .unwrap_or(arn.as_str());
+                    let source = format!("role {name}: managed policy {label}");
+                    match policy.and_then(|p| p.document.as_ref()) {
+                        Some(doc) => {
+                            out.push(source, allows(doc), is_aws_administrator_access(arn))
+                        }
+                        // AdministratorAccess is `*` on `*` by definition;
+                        // its missing document hides nothing.
+                        None if is_aws_administrator_access(arn) => {}
+                        None => out.missing.push(why_missing(
+                            cx,
+                            None,
+                            &["iam:GetPolicy", "iam:GetPolicyVersion"],
+                            arn,
+                        )),
+                    }
+                }
+            }
+        }
+        match &role.inline_policies {
+            None => out
+                .missing
+                .push(why_missing(cx, None, &["iam:ListRolePolicies"], &role.arn)),
+            Some(inline) => {
+                for p in inline {
+                    let source = format!("role {name}: inline policy {}", p.policy_name);
+                    match &p.document {
+                        Some(doc) => out.push(source, allows(doc), false),
+                        None => out.missing.push(why_missing(
+                            cx,
+                            None,
+                            &["iam:GetRolePolicy"],
+                            &format!("{}/{}", role.arn, p.policy_name),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl RoleGrants {
+    fn push(&mut self, source: String, parsed: Result<Vec<Allow>, String>, aws_admin: bool) {
+        match parsed {
+            Ok(allows) => self.grants.push(Grant {
+                source,
+                allows,
+                is_administrator_access: aws_admin,
+            }),
+            Err(why) => self.missing.push(format!("{source}: {why}")),
+        }
+    }
+
+    /// `; role R has a permissions boundary B (not evaluated)`, or nothing.
+    pub fn boundary_note(&self) -> String {
+        if self.boundaries.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; permissions boundary not evaluated ({})",
+                self.boundaries.join(", ")
+            )
+        }
+    }
+}

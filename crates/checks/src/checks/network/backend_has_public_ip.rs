@@ -1,0 +1,183 @@
+//! NET-002: a backend with a public IPv4 address (auto-assigned or an
+//! Elastic IP) or a global IPv6 address is addressable from the internet;
+//! only its security group and NACL stand between it and every scanner.
+
+use rampart_model::Status;
+
+use super::scope::{Scope, enis};
+use crate::reach::ip::{contains_public, parse_cidr};
+use crate::registry::{Check, Context, Outcome};
+
+pub struct BackendHasPublicIp;
+
+/// What the verdict reads besides the exposure paths. Elastic IPs show up
+/// on the ENI (and the instance) they are associated with, so
+/// `DescribeAddresses` is not needed.
+const INPUTS: &[&str] = &["ec2:DescribeNetworkInterfaces"];
+
+impl Check for BackendHasPublicIp {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("network", "NET-002")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let scope = Scope::of(cx);
+        let mut out = scope.instance_outcomes(cx);
+        for (region, i) in &scope.backends {
+            let Some(rix) = cx.index.regions.get(region) else {
+                continue;
+            };
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            // Any associated public IPv4 counts, whatever its range: AWS
+            // decides what is public (and emulators hand out odd ranges).
+            let mut addrs: Vec<String> = i.public_ip.iter().cloned().collect();
+            let mut v6: Vec<&str> = i.ipv6_addresses.iter().map(String::as_str).collect();
+            let enis = enis(rix, i);
+            for e in enis.iter().flatten() {
+                addrs.extend(
+                    e.private_ip_addresses
+                        .iter()
+                        .filter_map(|p| p.public_ip.clone()),
+                );
+                v6.extend(e.ipv6_addresses.iter().map(String::as_str));
+            }
+            let eips = cx
+                .snapshot
+                .regions
+                .get(*region)
+                .map(|inv| inv.ec2.elastic_ips.as_slice())
+                .unwrap_or_default();
+            for eip in eips {
+                let mine = eip.instance_id.as_deref() == Some(i.instance_id.as_str())
+                    || enis.iter().flatten().any(|e| {
+                        eip.network_interface_id.as_deref() == Some(&e.network_interface_id)
+                    });
+                if mine && let Some(ip) = &eip.public_ip {
+                    addrs.push(ip.clone());
+                }
+            }
+            addrs.extend(
+                v6.into_iter()
+                    .filter(|a| parse_cidr(a).is_some_and(contains_public))
+                    .map(str::to_string),
+            );
+            addrs.sort();
+            addrs.dedup();
+            let blocker = enis
+                .err()
+                .or_else(|| cx.not_collected(Some(region), INPUTS))
+                .or_else(|| scope.pass_blocker(region).map(str::to_string));
+            out.push(if !addrs.is_empty() {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::Fail,
+                    format!(
+                        "backend {} has public address(es) {}",
+                        i.instance_id,
+                        addrs.join(", ")
+                    ),
+                )
+            } else if let Some(why) = blocker {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::NotEvaluated(why),
+                    format!("the addresses of {} are not all known", i.instance_id),
+                )
+            } else {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::Pass,
+                    format!("backend {} has only private addresses", i.instance_id),
+                )
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::network::fixtures::*;
+    use crate::testing::*;
+
+    #[test]
+    fn an_eip_fails_and_private_addresses_pass() {
+        let got = run(&BackendHasPublicIp, &demo());
+        assert_eq!(
+            statuses(&got),
+            vec![("i-h1".into(), "pass"), ("i-l1".into(), "fail")]
+        );
+        assert!(got[1].message.contains("127.0.0.5"), "{}", got[1].message);
+    }
+
+    #[test]
+    fn a_global_ipv6_address_fails_a_unique_local_one_does_not() {
+        let mut s = demo();
+        let eni = region(&mut s)
+            .ec2
+            .network_interfaces
+            .iter_mut()
+            .find(|e| e.network_interface_id == "eni-h1")
+            .unwrap();
+        eni.ipv6_addresses = vec!["fd00::10".into()];
+        assert_eq!(
+            statuses(&run(&BackendHasPublicIp, &s))[0],
+            ("i-h1".into(), "pass")
+        );
+        let eni = region(&mut s)
+            .ec2
+            .network_interfaces
+            .iter_mut()
+            .find(|e| e.network_interface_id == "eni-h1")
+            .unwrap();
+        eni.ipv6_addresses = vec!["2600:1f18::10".into()];
+        let got = run(&BackendHasPublicIp, &s);
+        assert_eq!(statuses(&got)[0], ("i-h1".into(), "fail"));
+        assert!(got[0].message.contains("2600:1f18::10"));
+    }
+
+    #[test]
+    fn a_secondary_eni_or_an_eip_record_counts() {
+        let mut s = demo();
+        region(&mut s)
+            .ec2
+            .elastic_ips
+            .push(rampart_model::ElasticIp {
+                allocation_id: Some("eipalloc-1".into()),
+                public_ip: Some("198.51.100.20".into()),
+                association_id: Some("eipassoc-1".into()),
+                instance_id: None,
+                network_interface_id: Some("eni-h1".into()),
+                private_ip: Some("10.10.10.10".into()),
+                domain: Some("vpc".into()),
+                tags: tags(),
+            });
+        assert_eq!(
+            statuses(&run(&BackendHasPublicIp, &s))[0],
+            ("i-h1".into(), "fail")
+        );
+    }
+
+    #[test]
+    fn uncollected_interfaces_are_not_evaluated() {
+        let mut s = demo();
+        region(&mut s).ec2.network_interfaces.clear();
+        fail(&mut s, "ec2:DescribeNetworkInterfaces");
+        // i-l1's instance record still shows its public IP: a sure fail.
+        // i-h1 is a backend as an LB target, but its ENIs are unknown.
+        assert_eq!(
+            statuses(&run(&BackendHasPublicIp, &s)),
+            vec![("i-h1".into(), "not-evaluated"), ("i-l1".into(), "fail")]
+        );
+        let mut s = snapshot();
+        fail(&mut s, "ec2:DescribeInstances");
+        assert_eq!(
+            statuses(&run(&BackendHasPublicIp, &s)),
+            vec![("*".into(), "not-evaluated")]
+        );
+    }
+}
