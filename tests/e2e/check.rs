@@ -164,7 +164,31 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
 /// role, a key pair, unencrypted volumes, an internet-facing NLB without
 /// security groups or logs, an unauthenticated REST API without WAF calling
 /// that NLB over the internet, an HTTP API (no WAF possible) in front of it.
-const LEGACY_FAILING: &[(Layer, &[&str])] = &[];
+const LEGACY_FAILING: &[(Layer, &[&str])] = &[
+    // bypass paths; stage v1 and the HTTP API without WAF; GET /items and
+    // GET /health open; v1 unthrottled; v1 reaches EC2 without a client cert.
+    (
+        Layer::Edge,
+        &["EDGE-001", "EDGE-002", "EDGE-006", "EDGE-007", "EDGE-010"],
+    ),
+    // public subnet, EIP, API over the internet, 8080 open wide, SSH/RDP open,
+    // default egress, default NACL (all inbound, admin ports), public NLB, TCP
+    // listener, default SG with rules, no flow log, MapPublicIpOnLaunch.
+    (
+        Layer::Network,
+        &[
+            "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-007", "NET-008", "NET-009",
+            "NET-010", "NET-011", "NET-012", "NET-013", "NET-014",
+        ],
+    ),
+    // IMDSv1, no role, key pair with SSH reachable.
+    (Layer::Instance, &["INST-001", "INST-002", "INST-005"]),
+    // unencrypted volumes, no stage or NLB logs, http:// integration, no tracing.
+    (
+        Layer::Data,
+        &["DATA-001", "DATA-003", "DATA-004", "DATA-005", "DATA-006"],
+    ),
+];
 
 #[test]
 fn missing_waf_data_never_passes_the_edge_layer() {
