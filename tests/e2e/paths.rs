@@ -148,6 +148,49 @@ fn demo_paths_tell_the_seeded_stories() {
         "{}",
         table.stdout
     );
+    // Graphviz: one digraph, nodes for every hop kind, gap hops in red.
+    let dot = rampart(&["paths", snap.to_str().unwrap(), "--format", "dot"], &[]);
+    assert_eq!(dot.code, 0, "{}", dot.stderr);
+    assert!(
+        dot.stdout.starts_with("digraph rampart_paths {") && dot.stdout.trim_end().ends_with('}')
+    );
+    assert_eq!(
+        dot.stdout.matches("\"internet:internet\" [").count(),
+        1,
+        "the internet is one node"
+    );
+    assert!(
+        dot.stdout.contains("no WAF, no auth") && dot.stdout.contains("color=red"),
+        "{}",
+        dot.stdout
+    );
+    let edges = dot.stdout.lines().filter(|l| l.contains(" -> ")).count();
+    assert!(edges >= 10, "{}", dot.stdout);
+    let rendered = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(dot.stdout.as_bytes())?;
+            child.wait_with_output()
+        });
+    if let Ok(out) = rendered {
+        // Graphviz is installed (apt-get install graphviz): it must render.
+        assert!(
+            out.status.success(),
+            "dot rejected the output: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+    }
+
     let missing = rampart(
         &["paths", snap.to_str().unwrap(), "--instance", "i-nope"],
         &[],

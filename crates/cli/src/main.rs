@@ -120,6 +120,8 @@ enum ReportFormat {
 enum PathsFormat {
     Table,
     Json,
+    /// Graphviz: `rampart paths S --format dot | dot -Tsvg > paths.svg`.
+    Dot,
 }
 
 #[derive(Args)]
@@ -285,6 +287,7 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
                 .map(|e| output::PathJson::from(*e))
                 .collect::<Vec<_>>(),
         ),
+        PathsFormat::Dot => output::paths_dot(&selected),
     }
     exit::OK
 }

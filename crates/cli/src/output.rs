@@ -336,3 +336,88 @@ pub fn checks_explain(m: &rampart_model::CheckMeta) {
         println!("see {r}");
     }
 }
+
+/// `rampart paths --format dot`: one Graphviz digraph, a node per hop (the
+/// internet once), an edge per step, hops with missing defenses in red and
+/// uncertain paths dashed.
+pub fn paths_dot(exposures: &[&rampart_checks::paths::Exposure]) {
+    print!("{}", render_dot(exposures));
+}
+
+fn render_dot(exposures: &[&rampart_checks::paths::Exposure]) -> String {
+    use std::fmt::Write;
+    // DOT string literals: escape quotes and backslashes, drop control characters.
+    let q = |s: &str| {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_control() => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let mut nodes: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    let mut edges: BTreeSet<(String, String, String, bool)> = BTreeSet::new();
+    for e in exposures {
+        let ports: Vec<String> = e
+            .path
+            .ports
+            .iter()
+            .map(|p| {
+                if p.from == p.to {
+                    p.from.to_string()
+                } else {
+                    format!("{}-{}", p.from, p.to)
+                }
+            })
+            .collect();
+        let ids: Vec<String> = e
+            .path
+            .hops
+            .iter()
+            .map(|h| format!("{}:{}", h.kind, h.id))
+            .collect();
+        for (h, id) in e.path.hops.iter().zip(&ids) {
+            let mut label = h.label.clone();
+            if !h.gaps.is_empty() {
+                label = format!("{label}\n({})", h.gaps.join(", "));
+            }
+            let entry = nodes.entry(id.clone()).or_insert((label, false));
+            entry.1 |= !h.gaps.is_empty();
+        }
+        for (i, pair) in ids.windows(2).enumerate() {
+            let last = i + 2 == ids.len();
+            let label = if last { ports.join(",") } else { String::new() };
+            edges.insert((
+                pair[0].clone(),
+                pair[1].clone(),
+                label,
+                e.uncertain.is_some(),
+            ));
+        }
+    }
+    let mut out = String::from(
+        "digraph rampart_paths {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+    );
+    for (id, (label, gap)) in &nodes {
+        let style = if *gap {
+            ", color=red, fontcolor=red"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {} [label={}{style}];", q(id), q(label));
+    }
+    for (a, b, label, uncertain) in &edges {
+        let style = if *uncertain { ", style=dashed" } else { "" };
+        let _ = writeln!(out, "  {} -> {} [label={}{style}];", q(a), q(b), q(label));
+    }
+    out.push_str("}\n");
+    out
+}
