@@ -21,6 +21,8 @@ pub struct Index<'s> {
 #[derive(Default)]
 pub struct RegionIndex<'s> {
     pub name: &'s str,
+    /// `aws`, `aws-cn`, ... (for ARNs built from ids).
+    pub partition: &'s str,
     pub vpcs: HashMap<&'s str, &'s Vpc>,
     pub subnets: HashMap<&'s str, &'s Subnet>,
     /// Subnet -> its route table: the explicit association, else the VPC's main table.
@@ -66,7 +68,12 @@ impl<'s> Index<'s> {
             regions: snapshot
                 .regions
                 .iter()
-                .map(|(name, inv)| (name.as_str(), RegionIndex::new(name, inv)))
+                .map(|(name, inv)| {
+                    (
+                        name.as_str(),
+                        RegionIndex::new(name, &snapshot.partition, inv),
+                    )
+                })
                 .collect(),
             instance_profiles: iam
                 .instance_profiles
@@ -118,10 +125,11 @@ pub enum IntegrationTarget<'s> {
 }
 
 impl<'s> RegionIndex<'s> {
-    pub fn new(name: &'s str, inv: &'s RegionInventory) -> RegionIndex<'s> {
+    pub fn new(name: &'s str, partition: &'s str, inv: &'s RegionInventory) -> RegionIndex<'s> {
         let ec2 = &inv.ec2;
         let mut ix = RegionIndex {
             name,
+            partition,
             ..Default::default()
         };
         ix.vpcs = ec2.vpcs.iter().map(|v| (v.vpc_id.as_str(), v)).collect();
@@ -269,7 +277,7 @@ impl<'s> RegionIndex<'s> {
                     .and_then(|a| ix.web_acls.get(a))
                 {
                     ix.web_acl_for
-                        .entry(stage_arn(name, &api.id, &stage.stage_name))
+                        .entry(stage_arn(partition, name, &api.id, &stage.stage_name))
                         .or_insert(acl);
                 }
             }
@@ -430,9 +438,19 @@ impl<'s> RegionIndex<'s> {
     }
 }
 
+/// `arn:PARTITION:apigateway:REGION::PATH` (`PATH` starts with `/`): the
+/// one place API Gateway ARNs are built.
+pub fn apigateway_arn(partition: &str, region: &str, path: &str) -> String {
+    format!("arn:{partition}:apigateway:{region}::{path}")
+}
+
 /// The ARN API Gateway and WAF use for a REST stage.
-pub fn stage_arn(region: &str, api_id: &str, stage: &str) -> String {
-    format!("arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{stage}")
+pub fn stage_arn(partition: &str, region: &str, api_id: &str, stage: &str) -> String {
+    apigateway_arn(
+        partition,
+        region,
+        &format!("/restapis/{api_id}/stages/{stage}"),
+    )
 }
 
 /// Replaces `${stageVariables.name}` with the stage's value.

@@ -543,7 +543,12 @@ impl<'s> RegionCx<'_, 's> {
         }
         let mut out = Vec::new();
         for stage in api.stages.iter().flatten() {
-            let sarn = stage_arn(self.rix.name, &api.id, &stage.stage_name);
+            let sarn = stage_arn(
+                self.rix.partition,
+                self.rix.name,
+                &api.id,
+                &stage.stage_name,
+            );
             let waf = self.rix.web_acl_for.get(&sarn);
             for res in api.resources.iter().flatten() {
                 for m in &res.methods {

@@ -223,6 +223,40 @@ impl Context<'_> {
     }
 }
 
+/// The reason a check gives for *not evaluated* on `resource`, the first of
+/// `operations` that failed for it. `resource` is matched exactly or as a
+/// prefix followed by `/` (`GetRolePolicy` records `ROLE_ARN/POLICY`,
+/// `GetMethod` records `API/RESOURCE/VERB`).
+/// Shared by every check whose inputs are per-resource `Option`s;
+/// [`Context::not_collected`] is the region-wide counterpart.
+pub(crate) fn why_missing(
+    cx: &Context<'_>,
+    region: Option<&str>,
+    operations: &[&str],
+    resource: &str,
+) -> String {
+    let names = |r: &str| {
+        r == resource
+            || r.strip_prefix(resource)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    for op in operations {
+        if let Some(e) = cx
+            .snapshot
+            .errors_for(op, region)
+            .find(|e| e.resource.as_deref().is_some_and(names))
+        {
+            return format!(
+                "{op} failed for {resource} ({}: {})",
+                e.kind.as_str(),
+                e.message
+            );
+        }
+    }
+    cx.not_collected(region, operations)
+        .unwrap_or_else(|| format!("the data for {resource} was not collected"))
+}
+
 impl Outcome {
     pub fn new(
         resource_arn: String,
@@ -325,5 +359,32 @@ mod tests {
                 ("INST-006".to_string(), "pass"),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod why_missing_tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn the_error_for_the_resource_wins_over_others() {
+        let mut s = snapshot();
+        fail(&mut s, "apigateway:GetStages");
+        let mut mine = s.collection_errors[0].clone();
+        mine.resource = Some("api-1".into());
+        mine.message = "mine".into();
+        s.collection_errors.push(mine);
+        let index = crate::index::Index::new(&s);
+        let exposures = crate::paths::Exposures::default();
+        let cx = Context {
+            snapshot: &s,
+            index: &index,
+            exposures: &exposures,
+        };
+        let ops = ["apigateway:GetStages"];
+        assert!(why_missing(&cx, Some(REGION), &ops, "api-1").contains("mine"));
+        assert!(why_missing(&cx, Some(REGION), &ops, "api-2").contains("denied"));
+        assert!(why_missing(&cx, None, &ops, "api-1").contains("api-1 was not collected"));
     }
 }

@@ -210,7 +210,7 @@ fn related(
                     };
                     if rix.rest_apis.contains_key(api) {
                         keys.insert(format!("/restapis/{api}/"));
-                        let sarn = stage_arn(region, api, stage);
+                        let sarn = stage_arn(&index.snapshot.partition, region, api, stage);
                         if let Some(acl) = rix.web_acl_for.get(&sarn) {
                             keys.insert(acl.arn.clone());
                         }

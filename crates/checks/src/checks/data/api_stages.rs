@@ -6,13 +6,13 @@
 
 use rampart_model::{HttpApi, HttpStage, RestApi, RestStage, Status};
 
-use super::collected::why_missing;
 use crate::index::stage_arn;
+use crate::registry::why_missing;
 use crate::registry::{Context, Outcome};
 
 /// `arn:PARTITION:apigateway:REGION::PATH` (`PATH` starts with `/`).
 pub(crate) fn apigateway_arn(cx: &Context<'_>, region: &str, path: &str) -> String {
-    format!("arn:{}:apigateway:{region}::{path}", cx.snapshot.partition)
+    crate::index::apigateway_arn(&cx.snapshot.partition, region, path)
 }
 
 /// The ARN of an HTTP/WebSocket API stage.
@@ -73,7 +73,7 @@ pub(crate) fn each_rest_stage(
             for stage in stages {
                 let (status, msg) = judge(region, api, stage);
                 out.push(Outcome::new(
-                    stage_arn(region, &api.id, &stage.stage_name),
+                    stage_arn(&cx.snapshot.partition, region, &api.id, &stage.stage_name),
                     region,
                     status,
                     msg,

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use rampart_model::*;
 
 use super::api_stages::{apigateway_arn, list_gap, v2_kind};
-use super::collected::why_missing;
+use crate::registry::why_missing;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InternalHopWithoutTls;

@@ -13,7 +13,7 @@
 
 use rampart_model::Status;
 
-use super::collected::why_missing;
+use crate::registry::why_missing;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct LbAccessLogsDisabled;

@@ -4,7 +4,6 @@ pub mod api_cache_unencrypted;
 pub mod api_stage_without_access_logs;
 pub mod api_stage_without_tracing;
 pub(crate) mod api_stages;
-pub(crate) mod collected;
 pub mod ebs_encryption_by_default_off;
 pub mod ebs_volume_unencrypted;
 #[cfg(test)]

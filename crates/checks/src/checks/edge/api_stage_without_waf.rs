@@ -75,9 +75,12 @@ impl Check for ApiStageWithoutWaf {
                 };
                 for stage in stages {
                     let name = format!("REST API {} stage {}", rest_label(api), stage.stage_name);
-                    let acl = rix
-                        .web_acl_for
-                        .get(&stage_arn(region, &api.id, &stage.stage_name));
+                    let acl = rix.web_acl_for.get(&stage_arn(
+                        &s.partition,
+                        region,
+                        &api.id,
+                        &stage.stage_name,
+                    ));
                     let reported = stage.web_acl_arn.as_deref();
                     let (status, message) = match (acl, reported) {
                         (Some(acl), _) => (
@@ -172,7 +175,7 @@ mod tests {
     fn a_stage_with_an_associated_acl_passes_and_http_apis_fail_with_the_fix() {
         let mut s = apis();
         let mut acl = web_acl("api-waf", "allow", baseline());
-        acl.associated_resources = Some(vec![stage_arn(REGION, "r1", "prod")]);
+        acl.associated_resources = Some(vec![stage_arn("aws", REGION, "r1", "prod")]);
         region(&mut s).wafv2.web_acls = vec![acl];
         let got = run(&ApiStageWithoutWaf, &s);
         // The PRIVATE API is not judged.

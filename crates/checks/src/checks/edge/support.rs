@@ -19,21 +19,18 @@ pub(crate) const REQUIRED_GROUPS: [&str; 3] = [
 
 /// `arn:PARTITION:apigateway:REGION::/restapis/ID`.
 pub(crate) fn rest_api_arn(s: &Snapshot, region: &str, api_id: &str) -> String {
-    format!(
-        "arn:{}:apigateway:{region}::/restapis/{api_id}",
-        s.partition
-    )
+    crate::index::apigateway_arn(&s.partition, region, &format!("/restapis/{api_id}"))
 }
 
-/// The stage ARN API Gateway and WAF use, in the snapshot's partition (the
-/// index keys its ACL lookup by [`crate::index::stage_arn`]).
+/// The stage ARN API Gateway and WAF use (the index keys its ACL lookup
+/// by the same [`crate::index::stage_arn`]).
 pub(crate) fn rest_stage_arn(s: &Snapshot, region: &str, api_id: &str, stage: &str) -> String {
-    format!("{}/stages/{stage}", rest_api_arn(s, region, api_id))
+    crate::index::stage_arn(&s.partition, region, api_id, stage)
 }
 
 /// `arn:PARTITION:apigateway:REGION::/apis/ID` (HTTP and WebSocket APIs).
 pub(crate) fn http_api_arn(s: &Snapshot, region: &str, api_id: &str) -> String {
-    format!("arn:{}:apigateway:{region}::/apis/{api_id}", s.partition)
+    crate::index::apigateway_arn(&s.partition, region, &format!("/apis/{api_id}"))
 }
 
 pub(crate) fn http_stage_arn(s: &Snapshot, region: &str, api_id: &str, stage: &str) -> String {

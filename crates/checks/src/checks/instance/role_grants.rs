@@ -9,8 +9,8 @@
 //! not collected) and reports *not evaluated* only when nothing it saw
 //! fails and something is missing.
 
-use crate::checks::data::collected::why_missing;
 use crate::registry::Context;
+use crate::registry::why_missing;
 
 use super::policy::{Allow, allows, is_aws_administrator_access};
 
