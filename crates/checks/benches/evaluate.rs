@@ -418,6 +418,27 @@ fn main() {
             counts = (findings.len(), cards.len());
         }
         let total: Duration = best.iter().sum();
+        if n == 10_000 {
+            // Where the check time goes, slowest first (one run each).
+            let index = Index::new(&snap);
+            let exposures = Exposures::compute(&index);
+            let mut per: Vec<(Duration, &str)> = registry::CHECKS
+                .iter()
+                .map(|c| {
+                    let only = BTreeSet::from([c.meta().id.clone()]);
+                    let t = Instant::now();
+                    registry::run_with(&snap, &index, &exposures, &only);
+                    (t.elapsed(), c.meta().id.as_str())
+                })
+                .collect();
+            per.sort_by_key(|p| std::cmp::Reverse(p.0));
+            let top: Vec<String> = per
+                .iter()
+                .take(8)
+                .map(|(d, id)| format!("{id} {}", ms(*d)))
+                .collect();
+            eprintln!("slowest checks at 10k (ms): {}", top.join(", "));
+        }
         println!(
             "| {n} | {g} | {resources} | {} | {} | {} | {} | {} | {} | {} |",
             ms(best[0]),

@@ -58,6 +58,12 @@ pub struct RegionIndex<'s> {
     pub web_acl_for: HashMap<String, &'s WebAcl>,
     /// Instances registered in some target group.
     pub lb_target_instances: HashSet<&'s str>,
+    /// Instance -> its registrations (target group, target).
+    pub instance_targets: HashMap<&'s str, Vec<(&'s TargetGroup, &'s Target)>>,
+    /// Target group -> the load balancers in front of it (named by the
+    /// group, or forwarding to it from a listener: emulators may fill only
+    /// one side).
+    pub tg_load_balancers: HashMap<&'s str, Vec<&'s LoadBalancer>>,
 }
 
 impl<'s> Index<'s> {
@@ -235,14 +241,48 @@ impl<'s> RegionIndex<'s> {
             .collect();
 
         let mut targets = HashSet::new();
+        let mut registrations: HashMap<&str, Vec<(&TargetGroup, &Target)>> = HashMap::new();
         for tg in &inv.elbv2.target_groups {
             for t in tg.targets.iter().flatten() {
                 if let Some(i) = ix.target_instance(tg, t) {
                     targets.insert(i.instance_id.as_str());
+                    registrations
+                        .entry(i.instance_id.as_str())
+                        .or_default()
+                        .push((tg, t));
                 }
             }
         }
         ix.lb_target_instances = targets;
+        ix.instance_targets = registrations;
+        let mut fronts: HashMap<&str, Vec<&LoadBalancer>> = HashMap::new();
+        for tg in &inv.elbv2.target_groups {
+            for lb in tg
+                .load_balancer_arns
+                .iter()
+                .filter_map(|a| ix.load_balancers.get(a.as_str()))
+            {
+                fronts
+                    .entry(tg.target_group_arn.as_str())
+                    .or_default()
+                    .push(lb);
+            }
+        }
+        for lb in &inv.elbv2.load_balancers {
+            for l in lb.listeners.iter().flatten() {
+                for tg in ix.listener_target_groups(l) {
+                    fronts
+                        .entry(tg.target_group_arn.as_str())
+                        .or_default()
+                        .push(lb);
+                }
+            }
+        }
+        for lbs in fronts.values_mut() {
+            lbs.sort_by(|a, b| a.load_balancer_arn.cmp(&b.load_balancer_arn));
+            lbs.dedup_by(|a, b| a.load_balancer_arn == b.load_balancer_arn);
+        }
+        ix.tg_load_balancers = fronts;
         ix.rest_apis = inv
             .apigateway
             .rest_apis

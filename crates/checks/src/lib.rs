@@ -35,8 +35,19 @@ pub fn catalogue() -> impl Iterator<Item = &'static CheckMeta> {
     registry::CHECKS.iter().map(|c| c.meta())
 }
 
+/// A check's metadata by id (case-insensitive), through a map built once:
+/// the scorecard asks for every finding.
 pub fn meta(id: &str) -> Option<&'static CheckMeta> {
-    catalogue().find(|m| m.id.eq_ignore_ascii_case(id))
+    static BY_ID: std::sync::OnceLock<std::collections::HashMap<String, &'static CheckMeta>> =
+        std::sync::OnceLock::new();
+    let map = BY_ID.get_or_init(|| {
+        catalogue()
+            .map(|m| (m.id.to_ascii_uppercase(), m))
+            .collect()
+    });
+    map.get(id)
+        .or_else(|| map.get(&id.to_ascii_uppercase()))
+        .copied()
 }
 
 /// Unknown ids in a selection, for a clear usage error.

@@ -114,19 +114,20 @@ pub fn run_with(
     exposures: &Exposures,
     only: &BTreeSet<String>,
 ) -> Vec<Finding> {
+    use rayon::prelude::*;
     let cx = Context {
         snapshot,
         index,
         exposures,
     };
-    let mut out = Vec::new();
-    for check in CHECKS {
-        let meta = check.meta();
-        if !only.is_empty() && !only.contains(&meta.id) {
-            continue;
-        }
-        for o in check.evaluate(&cx) {
-            out.push(Finding {
+    // Checks are independent pure functions of the context: run them on
+    // every core; the sort below makes the result order deterministic.
+    let mut out: Vec<Finding> = CHECKS
+        .par_iter()
+        .filter(|check| only.is_empty() || only.contains(&check.meta().id))
+        .flat_map_iter(|check| {
+            let meta = check.meta();
+            check.evaluate(&cx).into_iter().map(move |o| Finding {
                 fingerprint: fingerprint(&meta.id, &o.resource_arn, o.path.as_ref()),
                 check_id: meta.id.clone(),
                 severity: meta.severity,
@@ -136,10 +137,10 @@ pub fn run_with(
                 region: o.region,
                 message: o.message,
                 path: o.path,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
+            })
+        })
+        .collect();
+    out.par_sort_unstable_by(|a, b| {
         (&a.check_id, &a.resource_arn, &a.fingerprint).cmp(&(
             &b.check_id,
             &b.resource_arn,

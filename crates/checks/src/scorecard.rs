@@ -18,7 +18,7 @@ pub fn scorecards(
     index: &Index<'_>,
     exposures: &Exposures,
     findings: &[Finding],
-    layer_of: &dyn Fn(&str) -> Option<Layer>,
+    layer_of: &(dyn Fn(&str) -> Option<Layer> + Sync),
 ) -> Vec<Scorecard> {
     let snap = index.snapshot;
     // Findings by the tokens their resource ARNs carry: each backend then
@@ -39,47 +39,51 @@ pub fn scorecards(
             .filter(|id| !exposures.for_instance(region, id).is_empty() || rix.is_lb_target(id))
             .collect();
         ids.sort_unstable();
-        for id in ids {
-            let i = rix.instances[id];
-            let mut hits: Vec<usize> = related(index, region, i, exposures)
-                .iter()
-                .filter_map(|k| by_token.get(k))
-                .flatten()
-                .copied()
-                .collect();
-            hits.sort_unstable();
-            hits.dedup();
-            let mine: Vec<&Finding> = hits
-                .into_iter()
-                .map(|n| &findings[n])
-                .filter(|f| f.region.as_deref() == Some(*region) || f.region.is_none())
-                .collect();
-            let verdict = |layer: Layer| {
-                verdict(
-                    mine.iter()
-                        .copied()
-                        .filter(|f| layer_of(&f.check_id) == Some(layer)),
-                )
-            };
-            out.push(Scorecard {
-                region: region.to_string(),
-                instance_id: id.to_string(),
-                name: i.tags.get("Name").cloned(),
-                instance_arn: format!(
-                    "arn:{}:ec2:{region}:{}:instance/{id}",
-                    snap.partition, snap.account_id
-                ),
-                paths: exposures
-                    .for_instance(region, id)
+        // Each backend's card depends only on shared, read-only data.
+        use rayon::prelude::*;
+        let cards: Vec<Scorecard> = ids
+            .par_iter()
+            .map(|id| {
+                let id = *id;
+                let i = rix.instances[id];
+                let paths = exposures.for_instance(region, id);
+                let mut hits: Vec<usize> = related(index, region, i, paths)
                     .iter()
-                    .map(|e| e.path.to_string())
-                    .collect(),
-                edge: verdict(Layer::Edge),
-                network: verdict(Layer::Network),
-                instance: verdict(Layer::Instance),
-                data: verdict(Layer::Data),
-            });
-        }
+                    .filter_map(|k| by_token.get(k))
+                    .flatten()
+                    .copied()
+                    .collect();
+                hits.sort_unstable();
+                hits.dedup();
+                let mine: Vec<&Finding> = hits
+                    .into_iter()
+                    .map(|n| &findings[n])
+                    .filter(|f| f.region.as_deref() == Some(*region) || f.region.is_none())
+                    .collect();
+                let verdict = |layer: Layer| {
+                    verdict(
+                        mine.iter()
+                            .copied()
+                            .filter(|f| layer_of(&f.check_id) == Some(layer)),
+                    )
+                };
+                Scorecard {
+                    region: region.to_string(),
+                    instance_id: id.to_string(),
+                    name: i.tags.get("Name").cloned(),
+                    instance_arn: format!(
+                        "arn:{}:ec2:{region}:{}:instance/{id}",
+                        snap.partition, snap.account_id
+                    ),
+                    paths: paths.iter().map(|e| e.path.to_string()).collect(),
+                    edge: verdict(Layer::Edge),
+                    network: verdict(Layer::Network),
+                    instance: verdict(Layer::Instance),
+                    data: verdict(Layer::Data),
+                }
+            })
+            .collect();
+        out.extend(cards);
     }
     out
 }
@@ -160,7 +164,7 @@ fn related(
     index: &Index<'_>,
     region: &str,
     i: &Instance,
-    exposures: &Exposures,
+    paths: &[crate::paths::Exposure],
 ) -> BTreeSet<String> {
     let rix = &index.regions[region];
     let mut keys = BTreeSet::new();
@@ -200,7 +204,7 @@ fn related(
     if let Some(g) = i.vpc_id.as_deref().and_then(|v| rix.default_sg.get(v)) {
         keys.insert(g.group_id.clone());
     }
-    for e in exposures.for_instance(region, &i.instance_id) {
+    for e in paths {
         for hop in &e.path.hops {
             match hop.kind.as_str() {
                 "api-stage" => {

@@ -56,42 +56,28 @@ impl Check for BackendSgAppPortOpenWide {
             // The app ports, and the NLBs that force the instance open.
             let mut ports = BTreeSet::new();
             let mut preserving = BTreeSet::new();
-            for tg in &inv.elbv2.target_groups {
-                for t in tg.targets.iter().flatten() {
-                    if rix
-                        .target_instance(tg, t)
-                        .is_none_or(|x| x.instance_id != i.instance_id)
+            // Indexed once per region: no scan of every target group per backend.
+            for (tg, t) in rix
+                .instance_targets
+                .get(i.instance_id.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(p) = t.port.or(tg.port).and_then(|p| u16::try_from(p).ok()) {
+                    ports.insert(p);
+                }
+                for lb in rix
+                    .tg_load_balancers
+                    .get(tg.target_group_arn.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if lb.lb_type.as_deref() == Some("network")
+                        && lb.scheme.as_deref() == Some("internet-facing")
+                        && lb.security_group_ids.is_empty()
+                        && tg.target_type.as_deref() != Some("ip")
                     {
-                        continue;
-                    }
-                    if let Some(p) = t.port.or(tg.port).and_then(|p| u16::try_from(p).ok()) {
-                        ports.insert(p);
-                    }
-                    // The target group names its load balancers; the
-                    // listeners that forward to it say the same (emulators
-                    // may fill only one side).
-                    let by_listener = rix
-                        .listeners
-                        .values()
-                        .filter(|(_, l)| {
-                            rix.listener_target_groups(l)
-                                .iter()
-                                .any(|t| t.target_group_arn == tg.target_group_arn)
-                        })
-                        .map(|(lb, _)| *lb);
-                    for lb in tg
-                        .load_balancer_arns
-                        .iter()
-                        .filter_map(|a| rix.load_balancers.get(a.as_str()).copied())
-                        .chain(by_listener)
-                    {
-                        if lb.lb_type.as_deref() == Some("network")
-                            && lb.scheme.as_deref() == Some("internet-facing")
-                            && lb.security_group_ids.is_empty()
-                            && tg.target_type.as_deref() != Some("ip")
-                        {
-                            preserving.insert(lb.name.as_str());
-                        }
+                        preserving.insert(lb.name.as_str());
                     }
                 }
             }
