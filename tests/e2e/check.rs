@@ -129,6 +129,39 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
             .all(|f| f.severity == rampart_model::Severity::Critical)
     );
 
+    // --output writes the same report to a file (atomically, nothing on stdout).
+    let out = emu.dir().join("report.json");
+    let written = rampart(
+        &[
+            "check",
+            snap.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert!(written.stdout.is_empty());
+    let from_file: Report = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(from_file, r);
+    let unwritable = rampart(
+        &[
+            "check",
+            snap.to_str().unwrap(),
+            "--output",
+            "/nonexistent-dir/r.json",
+        ],
+        &[],
+    );
+    assert_eq!(unwritable.code, 2);
+    assert!(
+        unwritable.stderr.contains("(--output)"),
+        "{}",
+        unwritable.stderr
+    );
+
     let bad = rampart(
         &["check", snap.to_str().unwrap(), "--checks", "NET-999"],
         &[],

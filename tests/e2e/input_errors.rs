@@ -205,13 +205,16 @@ fn bad_snapshot_files_get_one_line_naming_the_file() {
     for (name, body, want) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, body).unwrap();
-        let run = rampart(&["summary", p.to_str().unwrap()], &[]);
-        assert_eq!(run.code, 2, "{name}");
-        let line = one_error_line(&run.stderr);
-        assert!(
-            line.contains(p.to_str().unwrap()) && line.contains(want),
-            "{name}: {line}"
-        );
+        // Every offline command loads snapshots the same way.
+        for cmd in ["summary", "check", "paths"] {
+            let run = rampart(&[cmd, p.to_str().unwrap()], &[]);
+            assert_eq!(run.code, 2, "{cmd} {name}");
+            let line = one_error_line(&run.stderr);
+            assert!(
+                line.contains(p.to_str().unwrap()) && line.contains(want),
+                "{cmd} {name}: {line}"
+            );
+        }
     }
     let run = rampart(&["summary", "/nonexistent/snap.json"], &[]);
     assert_eq!(run.code, 2);
