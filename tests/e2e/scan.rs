@@ -773,6 +773,8 @@ fn check_http_api(us: &RegionInventory, man: &Value) {
         integ.connection_id.as_deref(),
         Some(m(man, "/http_api/vpc_link_id"))
     );
+    // Seeded without a TlsConfig: plaintext to the private integration.
+    assert!(!integ.tls_configured && integ.tls_server_name_to_verify.is_none());
     assert_eq!(
         integ.integration_uri.as_deref(),
         Some(m(man, "/legacy/listener_arn"))

@@ -185,6 +185,7 @@ async fn http_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::Api) -> HttpAp
                     integration_uri: o(i.integration_uri()),
                     connection_type: e(i.connection_type()),
                     connection_id: o(i.connection_id()),
+                    tls_configured: i.tls_config().is_some(),
                     tls_server_name_to_verify: i
                         .tls_config()
                         .and_then(|t| o(t.server_name_to_verify())),

@@ -848,6 +848,9 @@ pub struct HttpIntegration {
     pub integration_uri: Option<String>,
     pub connection_type: Option<String>,
     pub connection_id: Option<String>,
+    /// A `TlsConfig` is set: API Gateway speaks HTTPS to a private
+    /// integration (the server name to verify is optional).
+    pub tls_configured: bool,
     pub tls_server_name_to_verify: Option<String>,
     pub payload_format_version: Option<String>,
 }

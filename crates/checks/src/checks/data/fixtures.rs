@@ -140,6 +140,7 @@ pub fn private_integration(
         integration_uri: Some(listener_arn.into()),
         connection_type: Some("VPC_LINK".into()),
         connection_id: Some("vl2-1".into()),
+        tls_configured: server_name.is_some(),
         tls_server_name_to_verify: server_name.map(str::to_string),
         payload_format_version: Some("1.0".into()),
     }

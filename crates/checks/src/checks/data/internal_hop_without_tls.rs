@@ -420,12 +420,16 @@ fn http_integrations(
             );
             let uri = i.integration_uri.as_deref().unwrap_or_default();
             let (status, msg) = if i.connection_type.as_deref() == Some("VPC_LINK") {
-                match &i.tls_server_name_to_verify {
-                    Some(n) => (
+                match (i.tls_configured, &i.tls_server_name_to_verify) {
+                    (_, Some(n)) => (
                         Status::Pass,
                         format!("{label} uses TLS through its VPC link (server name {n})"),
                     ),
-                    None => (
+                    (true, None) => (
+                        Status::Pass,
+                        format!("{label} uses TLS through its VPC link"),
+                    ),
+                    (false, None) => (
                         Status::Fail,
                         format!(
                             "{label} reaches {uri} through a VPC link without a TLS configuration: API Gateway sends plaintext HTTP"
@@ -556,6 +560,11 @@ mod tests {
             vec![
                 private_integration("i-plain", "arn:listener/1", None),
                 private_integration("i-tls", "arn:listener/2", Some("orders.internal")),
+                // A TLS config without a server name is still TLS.
+                HttpIntegration {
+                    tls_configured: true,
+                    ..private_integration("i-tls-noname", "arn:listener/3", None)
+                },
             ],
         )];
         let got = run(&InternalHopWithoutTls, &s);
@@ -564,6 +573,7 @@ mod tests {
             vec![
                 ("/apis/h1/integrations/i-plain".into(), "fail"),
                 ("/apis/h1/integrations/i-tls".into(), "pass"),
+                ("/apis/h1/integrations/i-tls-noname".into(), "pass"),
                 (
                     "/restapis/a1/resources/r1/methods/GET/integration".into(),
                     "fail"

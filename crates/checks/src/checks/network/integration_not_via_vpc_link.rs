@@ -462,6 +462,7 @@ mod tests {
             integration_uri: Some(uri.into()),
             connection_type: Some(connection.into()),
             connection_id: None,
+            tls_configured: false,
             tls_server_name_to_verify: None,
             payload_format_version: Some("1.0".into()),
         }
