@@ -4,6 +4,7 @@
 //! report code compiles without the SDK, and analysts read snapshots offline.
 
 pub mod baseline;
+pub mod config;
 pub mod finding;
 pub mod io;
 pub mod report;

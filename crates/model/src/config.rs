@@ -1,0 +1,261 @@
+//! The `rampart.toml` configuration: suppressions the team has accepted.
+//!
+//! ```toml
+//! [[suppress]]
+//! check = "NET-005"                      # optional: a check id
+//! resource = "arn:aws:ec2:*:*:security-group/sg-0bastion*"   # optional: ARN or glob
+//! tag = { key = "rampart", value = "accepted-risk" }        # optional
+//! account = "123456789012"               # optional
+//! region = "eu-west-1"                   # optional
+//! reason = "bastion, reviewed 2026-10 by secops"   # mandatory
+//! expires = 2027-01-31                   # optional: stops applying after this date
+//! ```
+//!
+//! Every given selector must match (AND); a suppression with no selector is
+//! refused (it would silence everything). An expired suppression no longer
+//! applies and is itself reported. Errors name the file and the line.
+
+use std::path::Path;
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use time::Date;
+
+use crate::{Finding, Tags};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config {path}, line {line}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    suppress: Vec<toml::Spanned<RawSuppression>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    check: Option<String>,
+    resource: Option<String>,
+    tag: Option<RawTag>,
+    account: Option<String>,
+    region: Option<String>,
+    reason: Option<String>,
+    expires: Option<toml::value::Datetime>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTag {
+    key: String,
+    value: Option<String>,
+}
+
+/// One accepted finding pattern.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// 1-based line of the `[[suppress]]` entry, for messages.
+    pub line: usize,
+    pub check: Option<String>,
+    pub resource: Option<GlobMatcher>,
+    pub resource_pattern: Option<String>,
+    pub tag: Option<(String, Option<String>)>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub reason: String,
+    pub expires: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses config text; `name` is used in error messages.
+    pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let invalid = |line: usize, message: String| ConfigError::Invalid {
+            path: name.to_string(),
+            line,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(s.start));
+            invalid(line, e.message().to_string())
+        })?;
+        let mut suppressions = Vec::new();
+        for spanned in raw.suppress {
+            let line = line_of(spanned.span().start);
+            let s = spanned.into_inner();
+            let reason = match s.reason.as_deref().map(str::trim) {
+                Some(r) if !r.is_empty() => r.to_string(),
+                _ => return Err(invalid(line, "every suppression needs a non-empty `reason`".into())),
+            };
+            if s.check.is_none()
+                && s.resource.is_none()
+                && s.tag.is_none()
+                && s.account.is_none()
+                && s.region.is_none()
+            {
+                return Err(invalid(
+                    line,
+                    "a suppression needs at least one of check, resource, tag, account, region".into(),
+                ));
+            }
+            let resource = match &s.resource {
+                Some(p) => Some(
+                    Glob::new(p)
+                        .map_err(|e| invalid(line, format!("resource pattern {p:?}: {e}")))?
+                        .compile_matcher(),
+                ),
+                None => None,
+            };
+            let expires = match s.expires {
+                Some(d) => {
+                    let date = d.date.filter(|_| d.time.is_none() && d.offset.is_none()).ok_or_else(|| {
+                        invalid(line, format!("expires = {d} must be a date like 2027-01-31"))
+                    })?;
+                    let month = time::Month::try_from(date.month)
+                        .map_err(|e| invalid(line, format!("expires = {d}: {e}")))?;
+                    Some(
+                        Date::from_calendar_date(i32::from(date.year), month, date.day)
+                            .map_err(|e| invalid(line, format!("expires = {d}: {e}")))?,
+                    )
+                }
+                None => None,
+            };
+            suppressions.push(Suppression {
+                line,
+                check: s.check.map(|c| c.to_ascii_uppercase()),
+                resource,
+                resource_pattern: s.resource,
+                tag: s.tag.map(|t| (t.key, t.value)),
+                account: s.account,
+                region: s.region,
+                reason,
+                expires,
+            });
+        }
+        Ok(Config { suppressions })
+    }
+}
+
+impl Suppression {
+    /// Is the suppression still in force on `today` (the snapshot's date)?
+    pub fn active(&self, today: Date) -> bool {
+        self.expires.is_none_or(|e| today <= e)
+    }
+
+    /// Does it cover this finding? `tags` are the resource's tags, when known.
+    pub fn matches(&self, f: &Finding, tags: Option<&Tags>) -> bool {
+        self.check.as_deref().is_none_or(|c| c == f.check_id)
+            && self.resource.as_ref().is_none_or(|g| g.is_match(&f.resource_arn))
+            && self.account.as_deref().is_none_or(|a| a == f.account_id)
+            && self.region.as_deref().is_none_or(|r| f.region.as_deref() == Some(r))
+            && self.tag.as_ref().is_none_or(|(k, v)| {
+                tags.and_then(|t| t.get(k))
+                    .is_some_and(|have| v.as_deref().is_none_or(|want| want == have))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Severity, Status};
+
+    fn f(check: &str, arn: &str) -> Finding {
+        Finding {
+            check_id: check.into(),
+            severity: Severity::High,
+            status: Status::Fail,
+            resource_arn: arn.into(),
+            account_id: "123456789012".into(),
+            region: Some("eu-west-1".into()),
+            message: String::new(),
+            path: None,
+            fingerprint: "fp".into(),
+        }
+    }
+
+    const GOOD: &str = r#"
+[[suppress]]
+check = "net-005"
+resource = "arn:aws:ec2:*:*:security-group/sg-0bastion*"
+reason = "bastion, reviewed by secops"
+expires = 2027-01-31
+
+[[suppress]]
+tag = { key = "rampart", value = "accepted-risk" }
+region = "eu-west-1"
+reason = "legacy estate, migration ticket SEC-42"
+"#;
+
+    #[test]
+    fn suppressions_match_on_every_given_selector() {
+        let c = Config::parse("rampart.toml", GOOD).unwrap();
+        assert_eq!(c.suppressions.len(), 2);
+        let (a, b) = (&c.suppressions[0], &c.suppressions[1]);
+        assert_eq!(a.line, 2);
+        assert_eq!(b.line, 8);
+        let bastion = f("NET-005", "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0bastion1");
+        assert!(a.matches(&bastion, None));
+        assert!(!a.matches(&f("NET-004", &bastion.resource_arn), None));
+        assert!(!a.matches(&f("NET-005", "arn:aws:ec2:eu-west-1:1:security-group/sg-0web"), None));
+        let tags: Tags = [("rampart".to_string(), "accepted-risk".to_string())].into();
+        assert!(b.matches(&f("INST-001", "arn:x"), Some(&tags)));
+        assert!(!b.matches(&f("INST-001", "arn:x"), None), "unknown tags never match");
+        let other: Tags = [("rampart".to_string(), "nope".to_string())].into();
+        assert!(!b.matches(&f("INST-001", "arn:x"), Some(&other)));
+    }
+
+    #[test]
+    fn expiry_is_inclusive_then_stops() {
+        let c = Config::parse("rampart.toml", GOOD).unwrap();
+        let a = &c.suppressions[0];
+        assert!(a.active(time::macros::date!(2027 - 01 - 31)));
+        assert!(!a.active(time::macros::date!(2027 - 02 - 01)));
+        assert!(c.suppressions[1].active(time::macros::date!(2099 - 01 - 01)));
+    }
+
+    #[test]
+    fn bad_configs_name_the_file_and_line() {
+        let err = |text: &str| Config::parse("rampart.toml", text).unwrap_err().to_string();
+        let e = err("[[suppress]]\ncheck = \"NET-005\"\n");
+        assert!(e.starts_with("config rampart.toml, line 1:") && e.contains("reason"), "{e}");
+        let e = err("\n\n[[suppress]]\nreason = \"x\"\n");
+        assert!(e.contains("line 3") && e.contains("at least one"), "{e}");
+        let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\nexpires = \"soon\"\n");
+        assert!(e.contains("line 4"), "{e}");
+        let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\ncolour = \"red\"\n");
+        assert!(e.contains("unknown field") && e.contains("line 4"), "{e}");
+        let e = err("[[suppress]]\nresource = \"arn:[\"\nreason = \"x\"\n");
+        assert!(e.contains("line 1") && e.contains("resource pattern"), "{e}");
+        let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\nexpires = 2027-02-30\n");
+        assert!(e.contains("line 4"), "{e}");
+        let e = err("this is = = not toml");
+        assert!(e.starts_with("config rampart.toml, line 1:"), "{e}");
+    }
+}
