@@ -192,6 +192,77 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     );
 }
 
+#[test]
+fn sarif_and_csv_of_a_real_scan() {
+    let emu = Emulator::start();
+    let man = emu.seed("demo");
+    let snap = emu.dir().join("formats.json");
+    let (run, _) = scan(&emu, &snap, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // SARIF: valid against the official 2.1.0 schema (read from ../shared).
+    let sarif = rampart(&["check", snap.to_str().unwrap(), "--format", "sarif"], &[]);
+    assert_eq!(sarif.code, 0, "{}", sarif.stderr);
+    let schema_path = crate::harness::repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_slice(&std::fs::read(&schema_path).unwrap_or_else(|e| {
+            panic!("the SARIF schema must be at {}: {e}", schema_path.display())
+        }))
+        .unwrap();
+    let log: Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF from a real scan violates the schema: {errors:#?}"
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let legacy_sg = m(&man, "/legacy/web_sg_id");
+    let ssh = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "NET-005"
+                && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(legacy_sg)
+        })
+        .expect("NET-005 on the legacy SG is a result");
+    assert_eq!(ssh["level"], "error");
+    assert!(
+        ssh["partialFingerprints"]["rampartFingerprint/v1"]
+            .as_str()
+            .is_some_and(|f| f.len() == 32)
+    );
+    assert_eq!(
+        ssh["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .map(|u| u.ends_with("formats.json")),
+        Some(true)
+    );
+
+    // CSV: one row per finding, read back as a spreadsheet would.
+    let csv_out = rampart(&["check", snap.to_str().unwrap(), "--format", "csv"], &[]);
+    assert_eq!(csv_out.code, 0, "{}", csv_out.stderr);
+    let json = rampart(&["check", snap.to_str().unwrap(), "--format", "json"], &[]);
+    let report: Report = serde_json::from_str(&json.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_out.stdout.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "check_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), report.findings.len());
+    assert!(
+        rows.iter()
+            .all(|r| !r.iter().any(|field| field.starts_with('=')))
+    );
+}
+
 /// The legacy backend's failing checks per layer, as its seeding implies
 /// (see localstack/README.md): public instance with SSH/RDP open, IMDSv1, no
 /// role, a key pair, unencrypted volumes, an internet-facing NLB without

@@ -3,6 +3,7 @@
 //! `rampart-model`, never the AWS SDK (the binary under test does).
 
 mod check;
+mod cli_misc;
 mod harness;
 mod input_errors;
 mod paths;

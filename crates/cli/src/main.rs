@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use rampart_collector::progress::Progress;
 use rampart_collector::{RegionSelection, ScanOptions};
 use rampart_model::{Severity, Snapshot, Status};
@@ -69,6 +69,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PathsFormat::Table)]
         format: PathsFormat,
     },
+    /// Shell completion script on stdout: `rampart completions bash > /etc/bash_completion.d/rampart`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The roff man page on stdout: `rampart man > rampart.1`.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +122,10 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 enum ReportFormat {
     Table,
     Json,
+    /// SARIF 2.1.0 for code scanning (GitHub code scanning, any SARIF viewer).
+    Sarif,
+    /// One row per finding for spreadsheets (formula-safe).
+    Csv,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -186,6 +198,8 @@ fn main() -> ExitCode {
             instance,
             format,
         } => paths(&snapshot, instance.as_deref(), format),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     ExitCode::from(code)
 }
@@ -237,9 +251,15 @@ fn check(args: CheckArgs) -> u8 {
         report.findings.retain(|f| f.severity >= min);
         report.summary = rampart_model::Summary::of(&report.findings);
     }
-    let emitter: &dyn rampart_reporter::Emit = match args.format {
-        ReportFormat::Table => &rampart_reporter::table::Table,
-        ReportFormat::Json => &rampart_reporter::json::Json,
+    let emitter: Box<dyn rampart_reporter::Emit> = match args.format {
+        ReportFormat::Table => Box::new(rampart_reporter::table::Table),
+        ReportFormat::Json => Box::new(rampart_reporter::json::Json),
+        // The snapshot is the file a SARIF result points at (GitHub code
+        // scanning wants a physical location), spelled as the user gave it.
+        ReportFormat::Sarif => Box::new(rampart_reporter::sarif::Sarif {
+            artifact_uri: Some(args.snapshot.to_string_lossy().into_owned()),
+        }),
+        ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
     };
     let meta = |id: &str| rampart_checks::meta(id);
     let written = match &args.output {
@@ -252,6 +272,29 @@ fn check(args: CheckArgs) -> u8 {
         return exit::USAGE;
     }
     if failed { exit::FINDINGS } else { exit::OK }
+}
+
+/// Both generated from the clap definition, so they cannot drift from the flags.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "rampart", &mut script);
+    written(output::raw(&script))
+}
+
+fn man() -> u8 {
+    let mut page = Vec::new();
+    let rendered = clap_mangen::Man::new(Cli::command()).render(&mut page);
+    written(rendered.and_then(|()| output::raw(&page)))
+}
+
+fn written(result: std::io::Result<()>) -> u8 {
+    match result {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            output::error(&format!("cannot write to stdout: {e}"));
+            exit::USAGE
+        }
+    }
 }
 
 fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {

@@ -292,9 +292,36 @@ pub fn emit_stdout(
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     match f(&mut w).and_then(|()| w.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if is_broken_pipe(&e) => Ok(()),
         other => other,
     }
+}
+
+/// Also when a serialiser wrapped the pipe's error: the JSON and SARIF
+/// emitters turn serde_json's error into `io::Error::other`, whose `source`
+/// chain skips the I/O error itself.
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    match e.get_ref() {
+        Some(inner) => {
+            if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+                is_broken_pipe(io)
+            } else if let Some(json) = inner.downcast_ref::<serde_json::Error>() {
+                json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+            } else {
+                false
+            }
+        }
+        None => false,
+    }
+}
+
+/// Bytes as they are on stdout (completion scripts, the man page); a closed
+/// pipe is not an error.
+pub fn raw(bytes: &[u8]) -> std::io::Result<()> {
+    emit_stdout(|w| w.write_all(bytes))
 }
 
 /// `rampart checks list`.

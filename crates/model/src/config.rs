@@ -111,7 +111,12 @@ impl Config {
             let s = spanned.into_inner();
             let reason = match s.reason.as_deref().map(str::trim) {
                 Some(r) if !r.is_empty() => r.to_string(),
-                _ => return Err(invalid(line, "every suppression needs a non-empty `reason`".into())),
+                _ => {
+                    return Err(invalid(
+                        line,
+                        "every suppression needs a non-empty `reason`".into(),
+                    ));
+                }
             };
             if s.check.is_none()
                 && s.resource.is_none()
@@ -121,7 +126,8 @@ impl Config {
             {
                 return Err(invalid(
                     line,
-                    "a suppression needs at least one of check, resource, tag, account, region".into(),
+                    "a suppression needs at least one of check, resource, tag, account, region"
+                        .into(),
                 ));
             }
             let resource = match &s.resource {
@@ -134,9 +140,15 @@ impl Config {
             };
             let expires = match s.expires {
                 Some(d) => {
-                    let date = d.date.filter(|_| d.time.is_none() && d.offset.is_none()).ok_or_else(|| {
-                        invalid(line, format!("expires = {d} must be a date like 2027-01-31"))
-                    })?;
+                    let date = d
+                        .date
+                        .filter(|_| d.time.is_none() && d.offset.is_none())
+                        .ok_or_else(|| {
+                            invalid(
+                                line,
+                                format!("expires = {d} must be a date like 2027-01-31"),
+                            )
+                        })?;
                     let month = time::Month::try_from(date.month)
                         .map_err(|e| invalid(line, format!("expires = {d}: {e}")))?;
                     Some(
@@ -171,9 +183,15 @@ impl Suppression {
     /// Does it cover this finding? `tags` are the resource's tags, when known.
     pub fn matches(&self, f: &Finding, tags: Option<&Tags>) -> bool {
         self.check.as_deref().is_none_or(|c| c == f.check_id)
-            && self.resource.as_ref().is_none_or(|g| g.is_match(&f.resource_arn))
+            && self
+                .resource
+                .as_ref()
+                .is_none_or(|g| g.is_match(&f.resource_arn))
             && self.account.as_deref().is_none_or(|a| a == f.account_id)
-            && self.region.as_deref().is_none_or(|r| f.region.as_deref() == Some(r))
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| f.region.as_deref() == Some(r))
             && self.tag.as_ref().is_none_or(|(k, v)| {
                 tags.and_then(|t| t.get(k))
                     .is_some_and(|have| v.as_deref().is_none_or(|want| want == have))
@@ -220,13 +238,22 @@ reason = "legacy estate, migration ticket SEC-42"
         let (a, b) = (&c.suppressions[0], &c.suppressions[1]);
         assert_eq!(a.line, 2);
         assert_eq!(b.line, 8);
-        let bastion = f("NET-005", "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0bastion1");
+        let bastion = f(
+            "NET-005",
+            "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0bastion1",
+        );
         assert!(a.matches(&bastion, None));
         assert!(!a.matches(&f("NET-004", &bastion.resource_arn), None));
-        assert!(!a.matches(&f("NET-005", "arn:aws:ec2:eu-west-1:1:security-group/sg-0web"), None));
+        assert!(!a.matches(
+            &f("NET-005", "arn:aws:ec2:eu-west-1:1:security-group/sg-0web"),
+            None
+        ));
         let tags: Tags = [("rampart".to_string(), "accepted-risk".to_string())].into();
         assert!(b.matches(&f("INST-001", "arn:x"), Some(&tags)));
-        assert!(!b.matches(&f("INST-001", "arn:x"), None), "unknown tags never match");
+        assert!(
+            !b.matches(&f("INST-001", "arn:x"), None),
+            "unknown tags never match"
+        );
         let other: Tags = [("rampart".to_string(), "nope".to_string())].into();
         assert!(!b.matches(&f("INST-001", "arn:x"), Some(&other)));
     }
@@ -244,7 +271,10 @@ reason = "legacy estate, migration ticket SEC-42"
     fn bad_configs_name_the_file_and_line() {
         let err = |text: &str| Config::parse("rampart.toml", text).unwrap_err().to_string();
         let e = err("[[suppress]]\ncheck = \"NET-005\"\n");
-        assert!(e.starts_with("config rampart.toml, line 1:") && e.contains("reason"), "{e}");
+        assert!(
+            e.starts_with("config rampart.toml, line 1:") && e.contains("reason"),
+            "{e}"
+        );
         let e = err("\n\n[[suppress]]\nreason = \"x\"\n");
         assert!(e.contains("line 3") && e.contains("at least one"), "{e}");
         let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\nexpires = \"soon\"\n");
@@ -252,7 +282,10 @@ reason = "legacy estate, migration ticket SEC-42"
         let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\ncolour = \"red\"\n");
         assert!(e.contains("unknown field") && e.contains("line 4"), "{e}");
         let e = err("[[suppress]]\nresource = \"arn:[\"\nreason = \"x\"\n");
-        assert!(e.contains("line 1") && e.contains("resource pattern"), "{e}");
+        assert!(
+            e.contains("line 1") && e.contains("resource pattern"),
+            "{e}"
+        );
         let e = err("[[suppress]]\ncheck = \"A\"\nreason = \"x\"\nexpires = 2027-02-30\n");
         assert!(e.contains("line 4"), "{e}");
         let e = err("this is = = not toml");

@@ -849,7 +849,9 @@ pub struct HttpIntegration {
     pub connection_type: Option<String>,
     pub connection_id: Option<String>,
     /// A `TlsConfig` is set: API Gateway speaks HTTPS to a private
-    /// integration (the server name to verify is optional).
+    /// integration (the server name to verify is optional). Defaults to
+    /// false for snapshots written before the field existed.
+    #[serde(default)]
     pub tls_configured: bool,
     pub tls_server_name_to_verify: Option<String>,
     pub payload_format_version: Option<String>,

@@ -6,7 +6,9 @@ use std::io::{self, Write};
 
 use rampart_model::{CheckMeta, Report};
 
+pub mod csv;
 pub mod json;
+pub mod sarif;
 pub mod table;
 
 /// Check metadata by id, supplied by the caller (the checks crate owns it).
