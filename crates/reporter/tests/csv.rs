@@ -3,13 +3,16 @@
 //! `tests/golden/report.csv`), and round trips through the csv reader for
 //! hostile values: formula triggers, quotes, commas, line breaks, escapes.
 
+mod common;
+use common::hop;
+
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use rampart_model::time::OffsetDateTime;
 use rampart_model::{
-    CheckMeta, ExposurePath, Finding, Hop, Layer, PathKind, PortRange, Remediation, Report,
-    Severity, SnapshotInfo, Status, Summary, ToolInfo, fingerprint,
+    CheckMeta, ExposurePath, Finding, Layer, PathKind, PortRange, Remediation, Report, Severity,
+    SnapshotInfo, Status, Summary, ToolInfo,
 };
 use rampart_reporter::Emit;
 use rampart_reporter::csv::{COLUMNS, Csv};
@@ -66,15 +69,6 @@ fn lookup(id: &str) -> Option<&'static CheckMeta> {
     METAS.iter().find(|m| m.id == id)
 }
 
-fn hop(kind: &str, id: &str, label: &str, gaps: &[&str]) -> Hop {
-    Hop {
-        kind: kind.into(),
-        id: id.into(),
-        label: label.into(),
-        gaps: gaps.iter().map(|g| g.to_string()).collect(),
-    }
-}
-
 fn finding(
     check_id: &str,
     severity: Severity,
@@ -84,17 +78,16 @@ fn finding(
     message: &str,
     path: Option<ExposurePath>,
 ) -> Finding {
-    Finding {
-        check_id: check_id.into(),
+    common::finding_in(
+        "123456789012",
+        check_id,
         severity,
         status,
-        resource_arn: arn.into(),
-        account_id: "123456789012".into(),
-        region: region.map(str::to_string),
-        message: message.into(),
-        fingerprint: fingerprint(check_id, arn, path.as_ref()),
+        arn,
+        region,
+        message,
         path,
-    }
+    )
 }
 
 fn report(findings: Vec<Finding>) -> Report {

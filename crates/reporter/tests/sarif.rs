@@ -5,14 +5,17 @@
 //! `tests/golden/report.sarif`); and the choices code scanning depends on
 //! (rules, indexes, fingerprints, kinds, levels) are asserted one by one.
 
+mod common;
+use common::hop;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use rampart_model::time::OffsetDateTime;
 use rampart_model::{
-    CheckMeta, ExposurePath, Finding, Hop, Layer, PathKind, PortRange, Remediation, Report,
-    Severity, SnapshotInfo, Status, Summary, ToolInfo, fingerprint,
+    CheckMeta, ExposurePath, Finding, Layer, PathKind, PortRange, Remediation, Report, Severity,
+    SnapshotInfo, Status, Summary, ToolInfo,
 };
 use rampart_reporter::Emit;
 use rampart_reporter::sarif::Sarif;
@@ -113,15 +116,6 @@ fn lookup(id: &str) -> Option<&'static CheckMeta> {
     METAS.iter().copied().find(|m| m.id == id)
 }
 
-fn hop(kind: &str, id: &str, label: &str, gaps: &[&str]) -> Hop {
-    Hop {
-        kind: kind.into(),
-        id: id.into(),
-        label: label.into(),
-        gaps: gaps.iter().map(|g| g.to_string()).collect(),
-    }
-}
-
 fn finding(
     check_id: &str,
     severity: Severity,
@@ -131,17 +125,16 @@ fn finding(
     message: &str,
     path: Option<ExposurePath>,
 ) -> Finding {
-    Finding {
-        check_id: check_id.into(),
+    common::finding_in(
+        "111122223333",
+        check_id,
         severity,
         status,
-        resource_arn: arn.into(),
-        account_id: "111122223333".into(),
-        region: region.map(Into::into),
-        message: message.into(),
-        fingerprint: fingerprint(check_id, arn, path.as_ref()),
+        arn,
+        region,
+        message,
         path,
-    }
+    )
 }
 
 const WEB_1: &str = "arn:aws:ec2:eu-west-1:111122223333:instance/i-0web1";

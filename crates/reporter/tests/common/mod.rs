@@ -1,0 +1,38 @@
+//! Builders shared by the format tests (each test file keeps its own
+//! account id and metadata, which its golden file pins).
+
+use rampart_model::{ExposurePath, Finding, Hop, Severity, Status, fingerprint};
+
+pub fn hop(kind: &str, id: &str, label: &str, gaps: &[&str]) -> Hop {
+    Hop {
+        kind: kind.into(),
+        id: id.into(),
+        label: label.into(),
+        gaps: gaps.iter().map(|g| g.to_string()).collect(),
+    }
+}
+
+/// A finding with a real fingerprint.
+#[allow(clippy::too_many_arguments)]
+pub fn finding_in(
+    account: &str,
+    check_id: &str,
+    severity: Severity,
+    status: Status,
+    arn: &str,
+    region: Option<&str>,
+    message: &str,
+    path: Option<ExposurePath>,
+) -> Finding {
+    Finding {
+        check_id: check_id.into(),
+        severity,
+        status,
+        resource_arn: arn.into(),
+        account_id: account.into(),
+        region: region.map(str::to_string),
+        message: message.into(),
+        fingerprint: fingerprint(check_id, arn, path.as_ref()),
+        path,
+    }
+}
