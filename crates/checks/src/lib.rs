@@ -88,6 +88,8 @@ pub fn evaluate(snapshot: &Snapshot, sel: &Selection) -> Report {
         summary: Summary::of(&findings),
         scorecards,
         findings,
+        expired_suppressions: Vec::new(),
+        baseline: None,
     }
 }
 

@@ -137,6 +137,8 @@ pub fn run_with(
                 region: o.region,
                 message: o.message,
                 path: o.path,
+                suppressed: None,
+                baseline: None,
             })
         })
         .collect();

@@ -75,7 +75,7 @@ pub fn scorecards(
                         "arn:{}:ec2:{region}:{}:instance/{id}",
                         snap.partition, snap.account_id
                     ),
-                    paths: paths.iter().map(|e| e.path.to_string()).collect(),
+                    paths: paths.iter().map(|e| e.path.clone()).collect(),
                     edge: verdict(Layer::Edge),
                     network: verdict(Layer::Network),
                     instance: verdict(Layer::Instance),
@@ -259,6 +259,8 @@ mod tests {
             message: String::new(),
             path: None,
             fingerprint: String::new(),
+            suppressed: None,
+            baseline: None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, Status};
+use crate::{BaselineInfo, Finding, Report, Status};
 
 /// How one fingerprint moved between two reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -67,6 +67,36 @@ impl Comparison {
         Comparison { changes }
     }
 
+    /// Marks each failing finding of `current` new or unchanged against
+    /// `previous`, and records the resolved and unknown ones (as they were
+    /// in `previous`). `source` names the previous file.
+    pub fn apply(source: &str, previous: &Report, current: &mut Report) {
+        let c = Comparison::of(&previous.findings, &current.findings);
+        for f in &mut current.findings {
+            f.baseline = c.get(&f.fingerprint);
+        }
+        let moved = |change: Change| -> Vec<Finding> {
+            previous
+                .findings
+                .iter()
+                .filter(|f| c.get(&f.fingerprint) == Some(change))
+                .cloned()
+                .map(|mut f| {
+                    f.baseline = Some(change);
+                    f
+                })
+                .collect()
+        };
+        current.baseline = Some(BaselineInfo {
+            source: source.to_string(),
+            previous_collected_at: previous.snapshot.collected_at,
+            new: c.count(Change::New),
+            unchanged: c.count(Change::Unchanged),
+            resolved: moved(Change::Resolved),
+            unknown: moved(Change::Unknown),
+        });
+    }
+
     pub fn get(&self, fingerprint: &str) -> Option<Change> {
         self.changes.get(fingerprint).copied()
     }
@@ -92,6 +122,8 @@ mod tests {
             message: String::new(),
             path: None,
             fingerprint: fp.into(),
+            suppressed: None,
+            baseline: None,
         }
     }
 

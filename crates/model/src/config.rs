@@ -21,7 +21,7 @@ use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use time::Date;
 
-use crate::{Finding, Tags};
+use crate::{ExpiredSuppression, Finding, Report, Status, Summary, Suppressed, Tags};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -174,6 +174,80 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Marks every failing or not-evaluated finding that an active
+    /// suppression accepts (the first matching entry wins), lists the
+    /// expired entries with the findings they would have accepted, and
+    /// recounts the summary. `source` names the config file in the report;
+    /// `today` is the snapshot's collection date (the checks read no clock);
+    /// `tags` looks up a resource's tags by ARN.
+    pub fn apply<'t>(
+        &self,
+        source: &str,
+        report: &mut Report,
+        today: Date,
+        tags: &dyn Fn(&str) -> Option<&'t Tags>,
+    ) {
+        let (active, expired): (Vec<&Suppression>, Vec<&Suppression>) =
+            self.suppressions.iter().partition(|s| s.active(today));
+        for f in &mut report.findings {
+            if f.status == Status::Pass || f.suppressed.is_some() {
+                continue;
+            }
+            let t = tags(&f.resource_arn);
+            if let Some(s) = active.iter().find(|s| s.matches(f, t)) {
+                f.suppressed = Some(Suppressed {
+                    reason: s.reason.clone(),
+                    source: format!("{source}:{}", s.line),
+                    expires: s.expires,
+                });
+            }
+        }
+        for s in expired {
+            let matching_findings = report
+                .findings
+                .iter()
+                .filter(|f| f.status != Status::Pass && s.matches(f, tags(&f.resource_arn)))
+                .count();
+            report.expired_suppressions.push(ExpiredSuppression {
+                source: format!("{source}:{}", s.line),
+                reason: s.reason.clone(),
+                // partitioned on `active`, so an expired entry has a date
+                expired: s.expires.unwrap_or(today),
+                selectors: s.selectors(),
+                matching_findings,
+            });
+        }
+        report.summary = Summary::of(&report.findings);
+    }
+}
+
+impl Suppression {
+    /// The entry's selectors as `key=value` words, for messages.
+    pub fn selectors(&self) -> String {
+        let mut words = Vec::new();
+        if let Some(c) = &self.check {
+            words.push(format!("check={c}"));
+        }
+        if let Some(r) = &self.resource_pattern {
+            words.push(format!("resource={r}"));
+        }
+        if let Some((k, v)) = &self.tag {
+            match v {
+                Some(v) => words.push(format!("tag={k}={v}")),
+                None => words.push(format!("tag={k}")),
+            }
+        }
+        if let Some(a) = &self.account {
+            words.push(format!("account={a}"));
+        }
+        if let Some(r) = &self.region {
+            words.push(format!("region={r}"));
+        }
+        words.join(" ")
+    }
+}
+
 impl Suppression {
     /// Is the suppression still in force on `today` (the snapshot's date)?
     pub fn active(&self, today: Date) -> bool {
@@ -215,6 +289,8 @@ mod tests {
             message: String::new(),
             path: None,
             fingerprint: "fp".into(),
+            suppressed: None,
+            baseline: None,
         }
     }
 

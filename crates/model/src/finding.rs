@@ -271,6 +271,34 @@ pub struct Finding {
     pub path: Option<ExposurePath>,
     /// Stable across re-scans: see [`fingerprint`].
     pub fingerprint: String,
+    /// Set when a `rampart.toml` suppression accepts this (failing or
+    /// not-evaluated) finding: it stays in the report, marked, and no longer
+    /// counts as failing or trips `--fail-on`.
+    #[serde(default)]
+    pub suppressed: Option<Suppressed>,
+    /// Set when the report was compared with a baseline (`--baseline`):
+    /// `new` or `unchanged` on a failing finding.
+    #[serde(default)]
+    pub baseline: Option<crate::baseline::Change>,
+}
+
+impl Finding {
+    /// Failing and not accepted by a suppression: what `--fail-on` and the
+    /// failing counts consider.
+    pub fn is_open_failure(&self) -> bool {
+        self.status == Status::Fail && self.suppressed.is_none()
+    }
+}
+
+/// The suppression that accepted a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    pub reason: String,
+    /// Where it is written: `FILE:LINE` of the `[[suppress]]` entry.
+    pub source: String,
+    /// The last day it applies, if it has one.
+    #[serde(default, with = "crate::date::option")]
+    pub expires: Option<time::Date>,
 }
 
 /// Hash of check id, resource ARN and the path's hop ids: the same problem

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod date;
 pub mod finding;
 pub mod io;
 pub mod report;

@@ -45,8 +45,9 @@ pub struct Scorecard {
     /// The instance's `Name` tag, if any.
     pub name: Option<String>,
     pub instance_arn: String,
-    /// Exposure paths, rendered hop by hop.
-    pub paths: Vec<String>,
+    /// Every exposure path from the internet to this backend, hop by hop
+    /// (its `Display` is the one-line `a -> b (gap) -> c` form).
+    pub paths: Vec<crate::ExposurePath>,
     pub edge: LayerVerdict,
     pub network: LayerVerdict,
     pub instance: LayerVerdict,
@@ -82,8 +83,14 @@ pub struct SnapshotInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub pass: usize,
+    /// Failing and not suppressed.
     pub fail: usize,
+    /// Not evaluated and not suppressed.
     pub not_evaluated: usize,
+    /// Failing or not-evaluated findings accepted by a suppression.
+    #[serde(default)]
+    pub suppressed: usize,
+    /// Failing, not suppressed, by severity.
     pub failing_by_severity: BTreeMap<Severity, usize>,
 }
 
@@ -97,12 +104,56 @@ pub struct Report {
     pub scorecards: Vec<Scorecard>,
     /// Every finding (after --checks/--skip-checks and --min-severity).
     pub findings: Vec<Finding>,
+    /// Suppressions in the config whose expiry date has passed: they no
+    /// longer apply, and say so here until someone renews or removes them.
+    #[serde(default)]
+    pub expired_suppressions: Vec<ExpiredSuppression>,
+    /// The comparison with a previous report, when `--baseline` was given.
+    #[serde(default)]
+    pub baseline: Option<BaselineInfo>,
+}
+
+/// A `[[suppress]]` entry past its `expires` date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiredSuppression {
+    /// `FILE:LINE` of the entry.
+    pub source: String,
+    pub reason: String,
+    #[serde(with = "crate::date::plain")]
+    pub expired: time::Date,
+    /// The entry's selectors, e.g. `check=NET-005 resource=arn:aws:ec2:*`.
+    pub selectors: String,
+    /// Findings it would accept if it were still in force (they count as
+    /// failing again).
+    pub matching_findings: usize,
+}
+
+/// What `--baseline` compared with, and what moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineInfo {
+    /// The previous report or snapshot, as given.
+    pub source: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub previous_collected_at: OffsetDateTime,
+    /// Failing now, not before.
+    pub new: usize,
+    /// Failing in both.
+    pub unchanged: usize,
+    /// Failing before; now passing or gone. The previous findings.
+    pub resolved: Vec<Finding>,
+    /// Failing before; now not evaluated (not collected today): never
+    /// counted as resolved. The previous findings.
+    pub unknown: Vec<Finding>,
 }
 
 impl Summary {
     pub fn of(findings: &[Finding]) -> Summary {
         let mut s = Summary::default();
         for f in findings {
+            if f.suppressed.is_some() {
+                s.suppressed += 1;
+                continue;
+            }
             match f.status {
                 crate::Status::Pass => s.pass += 1,
                 crate::Status::Fail => {

@@ -7,7 +7,9 @@ use std::io::{self, Write};
 use rampart_model::{CheckMeta, Report};
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 

@@ -108,6 +108,8 @@ fn report(findings: Vec<Finding>) -> Report {
         summary: Summary::of(&findings),
         scorecards: vec![],
         findings,
+        expired_suppressions: vec![],
+        baseline: None,
     }
 }
 

@@ -1,5 +1,6 @@
-//! Builders shared by the format tests (each test file keeps its own
-//! account id and metadata, which its golden file pins).
+//! Builders shared by the format tests (each older test file keeps its own
+//! account id and metadata, which its golden file pins), and `fixture`: the
+//! one rich report the newer formats render.
 
 use rampart_model::{ExposurePath, Finding, Hop, Severity, Status, fingerprint};
 
@@ -34,5 +35,10 @@ pub fn finding_in(
         message: message.into(),
         fingerprint: fingerprint(check_id, arn, path.as_ref()),
         path,
+        suppressed: None,
+        baseline: None,
     }
 }
+
+#[allow(dead_code)]
+pub mod fixture;

@@ -1,0 +1,387 @@
+//! One rich, fixed report for the format tests that render everything
+//! (table, HTML, OCSF, JSON schema): two backends with hop-by-hop paths,
+//! every status, a suppressed finding, a baseline comparison, an expired
+//! suppression, a global (IAM) resource, a check without metadata and
+//! hostile account text. Its golden files pin every format's rendering.
+#![allow(dead_code)]
+
+use std::sync::LazyLock;
+
+use rampart_model::baseline::Change;
+use rampart_model::time::{Date, Month, OffsetDateTime};
+use rampart_model::{
+    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Layer, LayerVerdict,
+    PathKind, PortRange, Remediation, Report, Scorecard, Severity, SnapshotInfo, Status, Summary,
+    Suppressed, ToolInfo,
+};
+
+use super::{finding_in, hop};
+
+pub const ACCOUNT: &str = "444455556666";
+/// An instance `Name` tag an attacker controls: markup, quotes, a newline
+/// and a terminal escape.
+pub const HOSTILE: &str = "api \"1\" <script>alert('x')</script>\n\u{1b}[31mred\u{1b}[0m";
+pub const API_1: &str = "arn:aws:ec2:eu-west-1:444455556666:instance/i-0api1";
+pub const WEB_2: &str = "arn:aws:ec2:us-east-1:444455556666:instance/i-0web2";
+pub const NLB: &str =
+    "arn:aws:elasticloadbalancing:eu-west-1:444455556666:loadbalancer/net/edge/50dc6c495c0c9188";
+pub const STAGE: &str = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod";
+pub const ROLE: &str = "arn:aws:iam::444455556666:role/api-role";
+
+fn meta(id: &str, slug: &str, layer: Layer, severity: Severity, title: &str) -> CheckMeta {
+    CheckMeta {
+        id: id.into(),
+        slug: slug.into(),
+        layer,
+        severity,
+        title: title.into(),
+        rationale: format!("Why {id} matters: <b>not markup</b>."),
+        remediation: Remediation {
+            console: format!("Console steps for {id}."),
+            cli: format!("aws example fix-{slug} --id ID"),
+            terraform: format!("resource \"x\" \"{slug}\" {{\n  fixed = true\n}}"),
+        },
+        references: vec![format!("https://docs.aws.amazon.com/{slug}")],
+        fsbp: vec![],
+        cis: vec![],
+    }
+}
+
+/// NET-099 is deliberately absent: every format must cope with a finding
+/// whose check the caller does not know.
+static METAS: LazyLock<Vec<CheckMeta>> = LazyLock::new(|| {
+    vec![
+        meta(
+            "EDGE-001",
+            "api-stage-without-waf",
+            Layer::Edge,
+            Severity::High,
+            "API stages sit behind a WAF",
+        ),
+        meta(
+            "EDGE-004",
+            "waf-without-rate-rule",
+            Layer::Edge,
+            Severity::Medium,
+            "Web ACLs rate-limit clients",
+        ),
+        meta(
+            "NET-005",
+            "admin-port-open-to-internet",
+            Layer::Network,
+            Severity::Critical,
+            "Admin ports are not open to the internet",
+        ),
+        meta(
+            "INST-001",
+            "imdsv1-enabled",
+            Layer::Instance,
+            Severity::High,
+            "Instances require IMDSv2",
+        ),
+        meta(
+            "INST-003",
+            "admin-role",
+            Layer::Instance,
+            Severity::Critical,
+            "Backend roles are not administrators",
+        ),
+        meta(
+            "DATA-002",
+            "ebs-encryption-by-default-off",
+            Layer::Data,
+            Severity::Low,
+            "Regions encrypt new EBS volumes by default",
+        ),
+        meta(
+            "DATA-004",
+            "listener-without-tls",
+            Layer::Data,
+            Severity::Info,
+            "Listeners use TLS",
+        ),
+    ]
+});
+
+/// Check metadata for the fixture's checks (the [`rampart_reporter::MetaLookup`]).
+pub fn lookup(id: &str) -> Option<&'static CheckMeta> {
+    METAS.iter().find(|m| m.id == id)
+}
+
+fn at(unix: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(unix).unwrap()
+}
+
+pub fn lb_path() -> ExposurePath {
+    ExposurePath {
+        kind: PathKind::LoadBalancer,
+        hops: vec![
+            hop("internet", "0.0.0.0/0", "internet", &[]),
+            hop("load-balancer", NLB, "nlb/edge", &["no WAF"]),
+            hop("listener", "listener/22", "TCP:22", &[]),
+            hop("target-group", "tg-admin", "tg/admin:22", &[]),
+            hop("instance", "i-0api1", "i-0api1", &["IMDSv1"]),
+        ],
+        ports: vec![PortRange { from: 22, to: 22 }],
+    }
+}
+
+pub fn gateway_path() -> ExposurePath {
+    ExposurePath {
+        kind: PathKind::Gateway,
+        hops: vec![
+            hop("internet", "*", "internet", &[]),
+            hop(
+                "api-stage",
+                "a1b2c3/prod",
+                "api a1b2c3/prod",
+                &["no WAF", "no auth"],
+            ),
+            hop("vpc-link", "vl-1", "vpc-link vl-1", &[]),
+            hop("load-balancer", NLB, "nlb/edge", &[]),
+            hop("instance", "i-0api1", "i-0api1", &["IMDSv1"]),
+        ],
+        ports: vec![PortRange {
+            from: 8080,
+            to: 8080,
+        }],
+    }
+}
+
+pub fn direct_path() -> ExposurePath {
+    ExposurePath {
+        kind: PathKind::Direct,
+        hops: vec![
+            hop("internet", "0.0.0.0/0", "internet", &[]),
+            hop("instance", "i-0web2", "i-0web2 (203.0.113.10)", &[]),
+        ],
+        ports: vec![PortRange { from: 443, to: 443 }],
+    }
+}
+
+fn f(
+    check_id: &str,
+    severity: Severity,
+    status: Status,
+    arn: &str,
+    region: Option<&str>,
+    message: &str,
+    path: Option<ExposurePath>,
+) -> Finding {
+    finding_in(
+        ACCOUNT, check_id, severity, status, arn, region, message, path,
+    )
+}
+
+/// The findings, before suppressions and baseline marks.
+pub fn findings() -> Vec<Finding> {
+    let eu = Some("eu-west-1");
+    let mut admin = f(
+        "INST-003",
+        Severity::Critical,
+        Status::Fail,
+        ROLE,
+        None,
+        "role api-role has AdministratorAccess attached",
+        None,
+    );
+    admin.suppressed = Some(Suppressed {
+        reason: "break-glass role, reviewed by secops <SEC-42>".into(),
+        source: "rampart.toml:3".into(),
+        expires: Some(Date::from_calendar_date(2027, Month::January, 31).unwrap()),
+    });
+    let mut ssh = f(
+        "NET-005",
+        Severity::Critical,
+        Status::Fail,
+        API_1,
+        eu,
+        "SSH (22) is open to 0.0.0.0/0 through nlb/edge",
+        Some(lb_path()),
+    );
+    ssh.baseline = Some(Change::New);
+    let mut imds = f(
+        "INST-001",
+        Severity::High,
+        Status::Fail,
+        API_1,
+        eu,
+        HOSTILE,
+        None,
+    );
+    imds.baseline = Some(Change::Unchanged);
+    let mut waf = f(
+        "EDGE-001",
+        Severity::High,
+        Status::Fail,
+        STAGE,
+        eu,
+        "stage a1b2c3/prod has no web ACL",
+        Some(gateway_path()),
+    );
+    waf.baseline = Some(Change::Unchanged);
+    let mut unknown_check = f(
+        "NET-099",
+        Severity::Low,
+        Status::Fail,
+        API_1,
+        eu,
+        "a check this reporter has no metadata for",
+        None,
+    );
+    unknown_check.baseline = Some(Change::New);
+    let mut plain_http = f(
+        "DATA-004",
+        Severity::Info,
+        Status::Fail,
+        NLB,
+        eu,
+        "listener TCP:22 does not use TLS",
+        None,
+    );
+    plain_http.baseline = Some(Change::Unchanged);
+    vec![
+        ssh,
+        imds,
+        waf,
+        admin,
+        unknown_check,
+        plain_http,
+        f(
+            "EDGE-004",
+            Severity::Medium,
+            Status::NotEvaluated(
+                "wafv2:GetWebACL failed (AccessDenied): the web ACL's rules are unknown".into(),
+            ),
+            "arn:aws:wafv2:eu-west-1:444455556666:regional/webacl/edge/abc",
+            eu,
+            "web ACL edge: rate rules unknown",
+            None,
+        ),
+        f(
+            "INST-001",
+            Severity::High,
+            Status::Pass,
+            WEB_2,
+            Some("us-east-1"),
+            "i-0web2 requires IMDSv2",
+            None,
+        ),
+        f(
+            "DATA-002",
+            Severity::Low,
+            Status::Pass,
+            "arn:aws:ec2:us-east-1:444455556666:ebs-encryption-by-default/us-east-1",
+            Some("us-east-1"),
+            "us-east-1 encrypts new volumes by default",
+            None,
+        ),
+    ]
+}
+
+pub fn scorecards() -> Vec<Scorecard> {
+    vec![
+        Scorecard {
+            region: "eu-west-1".into(),
+            instance_id: "i-0api1".into(),
+            name: Some(HOSTILE.into()),
+            instance_arn: API_1.into(),
+            paths: vec![lb_path(), gateway_path()],
+            edge: LayerVerdict::Fail {
+                failing: vec!["EDGE-001".into()],
+            },
+            network: LayerVerdict::Fail {
+                failing: vec!["NET-005".into(), "NET-099".into()],
+            },
+            instance: LayerVerdict::Fail {
+                failing: vec!["INST-001".into(), "INST-003".into()],
+            },
+            data: LayerVerdict::NotEvaluated {
+                checks: vec!["DATA-004".into()],
+                reasons: vec!["elbv2:DescribeListeners failed (Throttling)".into()],
+            },
+        },
+        Scorecard {
+            region: "us-east-1".into(),
+            instance_id: "i-0web2".into(),
+            name: None,
+            instance_arn: WEB_2.into(),
+            paths: vec![direct_path()],
+            edge: LayerVerdict::Pass { checks: vec![] },
+            network: LayerVerdict::Pass {
+                checks: vec!["NET-005".into()],
+            },
+            instance: LayerVerdict::Pass {
+                checks: vec!["INST-001".into()],
+            },
+            data: LayerVerdict::Pass {
+                checks: vec!["DATA-002".into()],
+            },
+        },
+    ]
+}
+
+/// The whole fixed report: incomplete snapshot, two regions, suppressions
+/// applied (one expired), compared with a baseline.
+pub fn fixed_report() -> Report {
+    let findings = findings();
+    let resolved = {
+        let mut r = f(
+            "EDGE-003",
+            Severity::High,
+            Status::Fail,
+            STAGE,
+            Some("eu-west-1"),
+            "stage a1b2c3/prod had no authorizer",
+            None,
+        );
+        r.baseline = Some(Change::Resolved);
+        r
+    };
+    Report {
+        schema_version: rampart_model::REPORT_SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "rampart".into(),
+            version: "0.1.0".into(),
+        },
+        snapshot: SnapshotInfo {
+            account_id: ACCOUNT.into(),
+            partition: "aws".into(),
+            collected_at: at(1_795_000_000),
+            regions: vec!["eu-west-1".into(), "us-east-1".into()],
+            complete: false,
+            collection_errors: 1,
+        },
+        summary: Summary::of(&findings),
+        scorecards: scorecards(),
+        findings,
+        expired_suppressions: vec![ExpiredSuppression {
+            source: "rampart.toml:9".into(),
+            reason: "temporary exception for the migration".into(),
+            expired: Date::from_calendar_date(2026, Month::October, 1).unwrap(),
+            selectors: "check=INST-001 region=eu-west-1".into(),
+            matching_findings: 1,
+        }],
+        baseline: Some(BaselineInfo {
+            source: "nightly/2026-11-19/report.json".into(),
+            previous_collected_at: at(1_794_913_600),
+            new: 2,
+            unchanged: 3,
+            resolved: vec![resolved],
+            unknown: vec![],
+        }),
+    }
+}
+
+/// A report with no backends and no findings (an empty account).
+pub fn empty_report() -> Report {
+    let mut r = fixed_report();
+    r.scorecards.clear();
+    r.findings.clear();
+    r.expired_suppressions.clear();
+    r.baseline = None;
+    r.snapshot.complete = true;
+    r.snapshot.collection_errors = 0;
+    r.summary = Summary::of(&r.findings);
+    r
+}
