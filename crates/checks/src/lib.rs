@@ -10,6 +10,7 @@ pub mod reach;
 pub mod reference;
 pub mod registry;
 pub mod scorecard;
+pub mod tags;
 #[cfg(test)]
 mod testing;
 

@@ -72,7 +72,7 @@ impl Comparison {
     /// in `previous`). `source` names the previous file.
     pub fn apply(source: &str, previous: &Report, current: &mut Report) {
         let c = Comparison::of(&previous.findings, &current.findings);
-        for f in &mut current.findings {
+        for f in current.findings.iter_mut().filter(|f| f.status == Status::Fail) {
             f.baseline = c.get(&f.fingerprint);
         }
         let moved = |change: Change| -> Vec<Finding> {
@@ -165,5 +165,47 @@ mod tests {
         assert_eq!(c.count(Change::Resolved), 0);
         assert_eq!(c.get("a"), Some(Change::Unchanged));
         assert_eq!(c.get("b"), None);
+    }
+
+    #[test]
+    fn apply_marks_the_current_report_and_keeps_what_left() {
+        let report = |findings: Vec<Finding>| Report {
+            schema_version: crate::REPORT_SCHEMA_VERSION,
+            tool: crate::ToolInfo {
+                name: "rampart".into(),
+                version: "0".into(),
+            },
+            snapshot: crate::SnapshotInfo {
+                account_id: "1".into(),
+                partition: "aws".into(),
+                collected_at: time::OffsetDateTime::UNIX_EPOCH,
+                regions: vec![],
+                complete: true,
+                collection_errors: 0,
+            },
+            summary: crate::Summary::of(&findings),
+            scorecards: vec![],
+            findings,
+            expired_suppressions: vec![],
+            baseline: None,
+        };
+        let previous = report(vec![f("kept", Status::Fail), f("fixed", Status::Fail)]);
+        let mut current = report(vec![
+            f("kept", Status::Fail),
+            f("fixed", Status::Pass),
+            f("fresh", Status::Fail),
+        ]);
+        Comparison::apply("yesterday.json", &previous, &mut current);
+        let marks: Vec<_> = current.findings.iter().map(|f| f.baseline).collect();
+        assert_eq!(marks, [Some(Change::Unchanged), None, Some(Change::New)]);
+        let b = current.baseline.unwrap();
+        assert_eq!(
+            (b.source.as_str(), b.new, b.unchanged),
+            ("yesterday.json", 1, 1)
+        );
+        assert_eq!(b.resolved.len(), 1);
+        assert_eq!(b.resolved[0].fingerprint, "fixed");
+        assert_eq!(b.resolved[0].status, Status::Fail, "as it was before");
+        assert!(b.unknown.is_empty());
     }
 }

@@ -367,4 +367,93 @@ reason = "legacy estate, migration ticket SEC-42"
         let e = err("this is = = not toml");
         assert!(e.starts_with("config rampart.toml, line 1:"), "{e}");
     }
+
+    fn report(findings: Vec<Finding>) -> Report {
+        Report {
+            schema_version: crate::REPORT_SCHEMA_VERSION,
+            tool: crate::ToolInfo {
+                name: "rampart".into(),
+                version: "0".into(),
+            },
+            snapshot: crate::SnapshotInfo {
+                account_id: "123456789012".into(),
+                partition: "aws".into(),
+                collected_at: time::OffsetDateTime::UNIX_EPOCH,
+                regions: vec![],
+                complete: true,
+                collection_errors: 0,
+            },
+            summary: Summary::of(&findings),
+            scorecards: vec![],
+            findings,
+            expired_suppressions: vec![],
+            baseline: None,
+        }
+    }
+
+    #[test]
+    fn apply_marks_accepted_findings_and_reports_expired_entries() {
+        let c = Config::parse("rampart.toml", GOOD).unwrap();
+        let bastion = "arn:aws:ec2:eu-west-1:1:security-group/sg-0bastion1";
+        let tagged = "arn:aws:ec2:eu-west-1:1:instance/i-legacy";
+        let mut passing = f(
+            "NET-005",
+            "arn:aws:ec2:eu-west-1:1:security-group/sg-0bastion2",
+        );
+        passing.status = Status::Pass;
+        let mut r = report(vec![
+            f("NET-005", bastion),
+            f("INST-001", tagged),
+            f("INST-001", "arn:aws:ec2:eu-west-1:1:instance/i-other"),
+            passing,
+        ]);
+        let tags: Tags = [("rampart".to_string(), "accepted-risk".to_string())].into();
+        let lookup = |arn: &str| (arn == tagged).then_some(&tags);
+        let day = |d: u8| Date::from_calendar_date(2027, time::Month::January, d).unwrap();
+
+        c.apply("rampart.toml", &mut r, day(31), &lookup);
+        let s = r.findings[0].suppressed.as_ref().expect("bastion accepted");
+        assert_eq!(s.source, "rampart.toml:2");
+        assert_eq!(s.expires, Some(day(31)));
+        assert_eq!(
+            r.findings[1].suppressed.as_ref().map(|s| s.source.as_str()),
+            Some("rampart.toml:8")
+        );
+        assert!(r.findings[2].suppressed.is_none());
+        assert!(
+            r.findings[3].suppressed.is_none(),
+            "passes are never marked"
+        );
+        assert_eq!(
+            (r.summary.fail, r.summary.suppressed, r.summary.pass),
+            (1, 2, 1)
+        );
+        assert!(r.expired_suppressions.is_empty());
+        assert!(!r.findings[0].is_open_failure() && r.findings[2].is_open_failure());
+
+        // The day after its expiry the first entry stops applying and is
+        // reported, with the finding it would have accepted.
+        let mut r2 = report(
+            r.findings
+                .iter()
+                .cloned()
+                .map(|mut f| {
+                    f.suppressed = None;
+                    f
+                })
+                .collect(),
+        );
+        let next = Date::from_calendar_date(2027, time::Month::February, 1).unwrap();
+        c.apply("rampart.toml", &mut r2, next, &lookup);
+        assert!(r2.findings[0].suppressed.is_none());
+        assert_eq!(r2.expired_suppressions.len(), 1);
+        let e = &r2.expired_suppressions[0];
+        assert_eq!(
+            (e.source.as_str(), e.matching_findings),
+            ("rampart.toml:2", 1)
+        );
+        assert_eq!(e.expired, day(31));
+        assert!(e.selectors.contains("check=NET-005"), "{}", e.selectors);
+        assert_eq!((r2.summary.fail, r2.summary.suppressed), (2, 1));
+    }
 }

@@ -48,6 +48,66 @@ pub enum SnapshotError {
     },
     #[error("cannot write snapshot {path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error("report {path} {message}")]
+    Report { path: PathBuf, message: String },
+}
+
+/// What `rampart diff` and `--baseline` accept: a snapshot (evaluated by
+/// the caller) or a JSON report written by `rampart check --format json`.
+#[derive(Debug)]
+pub enum Run {
+    Snapshot(Box<Snapshot>),
+    Report(Box<crate::Report>),
+}
+
+impl Run {
+    /// Reads a snapshot or a JSON report, telling them apart by shape (a
+    /// report has `findings` and `scorecards`); errors name the file.
+    pub fn load(path: &Path) -> Result<Run, SnapshotError> {
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
+            .map_err(|source| SnapshotError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        #[derive(Deserialize)]
+        struct Shape {
+            findings: Option<serde::de::IgnoredAny>,
+            scorecards: Option<serde::de::IgnoredAny>,
+            schema_version: Option<serde_json::Value>,
+        }
+        match serde_json::from_slice::<Shape>(&bytes) {
+            Ok(Shape {
+                findings: Some(_),
+                scorecards: Some(_),
+                schema_version,
+            }) => {
+                let report_err = |message: String| SnapshotError::Report {
+                    path: path.to_path_buf(),
+                    message,
+                };
+                let version = schema_version.as_ref().and_then(serde_json::Value::as_u64);
+                if version != Some(u64::from(crate::REPORT_SCHEMA_VERSION)) {
+                    return Err(report_err(format!(
+                        "has report schema version {}; this rampart ({}) reads version {}",
+                        schema_version.map_or("(none)".to_string(), |v| v.to_string()),
+                        crate::TOOL_VERSION,
+                        crate::REPORT_SCHEMA_VERSION
+                    )));
+                }
+                serde_json::from_slice(&bytes)
+                    .map(|r| Run::Report(Box::new(r)))
+                    .map_err(|e| {
+                        report_err(format!(
+                            "does not match report schema version {}: {e}",
+                            crate::REPORT_SCHEMA_VERSION
+                        ))
+                    })
+            }
+            _ => Snapshot::from_slice(path, &bytes).map(|s| Run::Snapshot(Box::new(s))),
+        }
+    }
 }
 
 /// Just enough of a snapshot to tell which format it claims to be.
@@ -367,5 +427,56 @@ mod tests {
             load_err(&bytes),
             SnapshotError::UnsupportedVersion { .. }
         ));
+    }
+
+    #[test]
+    fn run_load_tells_snapshots_from_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path().join("snap.json");
+        sample().save(&snap).unwrap();
+        assert!(matches!(Run::load(&snap), Ok(Run::Snapshot(_))));
+
+        let report = Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: sample().tool,
+            snapshot: SnapshotInfo {
+                account_id: "123456789012".into(),
+                partition: "aws".into(),
+                collected_at: sample().collected_at,
+                regions: vec!["us-east-1".into()],
+                complete: true,
+                collection_errors: 0,
+            },
+            summary: Summary::default(),
+            scorecards: vec![],
+            findings: vec![],
+            expired_suppressions: vec![],
+            baseline: None,
+        };
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
+        match Run::load(&path) {
+            Ok(Run::Report(r)) => assert_eq!(*r, report),
+            other => panic!("{other:?}"),
+        }
+
+        let mut v = serde_json::to_value(&report).unwrap();
+        v["schema_version"] = 9.into();
+        std::fs::write(&path, v.to_string()).unwrap();
+        let e = Run::load(&path).unwrap_err().to_string();
+        assert!(e.contains("report.json") && e.contains("version 9"), "{e}");
+
+        v["schema_version"] = 1.into();
+        v["summary"] = "nope".into();
+        std::fs::write(&path, v.to_string()).unwrap();
+        let e = Run::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("report.json") && e.contains("does not match"),
+            "{e}"
+        );
+
+        std::fs::write(&path, b"[1,2]").unwrap();
+        let e = Run::load(&path).unwrap_err().to_string();
+        assert!(e.contains("not a rampart snapshot"), "{e}");
     }
 }

@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod config;
 pub mod date;
+pub mod diff;
 pub mod finding;
 pub mod io;
 pub mod report;

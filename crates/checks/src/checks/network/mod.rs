@@ -19,5 +19,5 @@ pub mod subnet_auto_assigns_public_ip;
 pub mod vpc_flow_logs_disabled;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod scope;
