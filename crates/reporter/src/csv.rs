@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 
+use rampart_model::baseline::Change;
 use rampart_model::{Finding, Report, Status};
 
 use crate::{Emit, MetaLookup};
@@ -14,7 +15,7 @@ use crate::{Emit, MetaLookup};
 pub struct Csv;
 
 /// The column names, in order. Stable: scripts index by name or position.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 15] = [
     "check_id",
     "severity",
     "status",
@@ -27,6 +28,9 @@ pub const COLUMNS: [&str; 12] = [
     "message",
     "path",
     "fingerprint",
+    "suppressed",
+    "suppression_source",
+    "baseline",
 ];
 
 impl Emit for Csv {
@@ -53,7 +57,7 @@ fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
-fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 12] {
+fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
     let m = meta(&f.check_id);
     [
         f.check_id.clone(),
@@ -71,6 +75,21 @@ fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 12] {
         f.message.clone(),
         f.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
         f.fingerprint.clone(),
+        f.suppressed
+            .as_ref()
+            .map(|s| s.reason.clone())
+            .unwrap_or_default(),
+        f.suppressed
+            .as_ref()
+            .map(|s| s.source.clone())
+            .unwrap_or_default(),
+        match f.baseline {
+            Some(Change::New) => "new".to_string(),
+            Some(Change::Unchanged) => "unchanged".to_string(),
+            Some(Change::Resolved) => "resolved".to_string(),
+            Some(Change::Unknown) => "unknown".to_string(),
+            None => String::new(),
+        },
     ]
 }
 

@@ -34,12 +34,14 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use rampart_model::baseline::Change;
 use rampart_model::{CheckMeta, Finding, Layer, Report, Severity, Status};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultKind, ResultLevel, Run, Sarif as SarifLog, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultKind, ResultLevel, Run, Sarif as SarifLog,
+    Suppression, Tool, ToolComponent,
 };
 
 use crate::{Emit, MetaLookup, clean};
@@ -108,6 +110,21 @@ impl Sarif {
         // The scan's provenance, shaped as in the JSON report: a consumer
         // can tell an incomplete collection from a clean account.
         run_props.insert("snapshot".to_owned(), json!(report.snapshot));
+        if let Some(b) = &report.baseline {
+            // Resolved findings are not results (a consumer would open an
+            // alert for them); the comparison is summarised here instead.
+            run_props.insert(
+                "baseline".to_owned(),
+                json!({
+                    "source": b.source,
+                    "previous_collected_at": report_time(b.previous_collected_at),
+                    "new": b.new,
+                    "unchanged": b.unchanged,
+                    "resolved": b.resolved.iter().map(|f| &f.fingerprint).collect::<Vec<_>>(),
+                    "unknown": b.unknown.iter().map(|f| &f.fingerprint).collect::<Vec<_>>(),
+                }),
+            );
+        }
         let run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
             .results(results)
@@ -115,8 +132,12 @@ impl Sarif {
                 PropertyBag::builder()
                     .additional_properties(run_props)
                     .build(),
-            )
-            .build();
+            );
+        let run = if report.expired_suppressions.is_empty() {
+            run.build()
+        } else {
+            run.invocations(vec![invocation(report)]).build()
+        };
         SarifLog::builder()
             .schema(SCHEMA_URI)
             .version(json!("2.1.0"))
@@ -127,6 +148,41 @@ impl Sarif {
 
 /// The `security-severity` GitHub code scanning reads, as a number in a
 /// string (its documented shape).
+/// An expired suppression is a configuration problem the team must see:
+/// a `toolConfigurationNotification` at warning level, naming the entry.
+fn invocation(report: &Report) -> Invocation {
+    let notes: Vec<Notification> = report
+        .expired_suppressions
+        .iter()
+        .map(|e| {
+            Notification::builder()
+                .level(json!("warning"))
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "Suppression {} ({}) expired on {} and no longer applies; {} finding(s) it matched count again. Reason given: {}",
+                            clean(&e.source),
+                            clean(&e.selectors),
+                            rampart_model::date::format(e.expired),
+                            e.matching_findings,
+                            clean(&e.reason)
+                        ))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    Invocation::builder()
+        .execution_successful(true)
+        .tool_configuration_notifications(notes)
+        .build()
+}
+
+fn report_time(t: rampart_model::time::OffsetDateTime) -> String {
+    t.format(&rampart_model::time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
 pub fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
@@ -326,7 +382,7 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
         ])
         .build();
 
-    SarifResult::builder()
+    let mut r = SarifResult::builder()
         .rule_id(f.check_id.clone())
         .rule_index(i64::try_from(rule_index).unwrap_or(i64::MAX))
         .kind(kind)
@@ -338,7 +394,31 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
             f.fingerprint.clone(),
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
-        .build()
+        .build();
+    r.baseline_state = match f.baseline {
+        Some(Change::New) => Some(json!("new")),
+        Some(Change::Unchanged) => Some(json!("unchanged")),
+        _ => None,
+    };
+    // Accepted in rampart.toml: an external, accepted suppression. SARIF
+    // consumers (GitHub code scanning among them) show it as dismissed
+    // rather than dropping it, so the decision stays auditable.
+    if let Some(sup) = &f.suppressed {
+        let mut props = BTreeMap::new();
+        props.insert("source".to_owned(), json!(sup.source));
+        if let Some(d) = sup.expires {
+            props.insert("expires".to_owned(), json!(rampart_model::date::format(d)));
+        }
+        r.suppressions = Some(vec![
+            Suppression::builder()
+                .kind(json!("external"))
+                .status(json!("accepted"))
+                .justification(clean(&sup.reason))
+                .properties(PropertyBag::builder().additional_properties(props).build())
+                .build(),
+        ]);
+    }
+    r
 }
 
 /// Everything outside RFC 3986's unreserved characters and the path

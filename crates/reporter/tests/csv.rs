@@ -362,3 +362,26 @@ fn csv_write_errors_keep_their_io_kind() {
         .unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err:?}");
 }
+
+#[test]
+fn csv_marks_suppressed_and_baseline_findings() {
+    let r = common::fixture::fixed_report();
+    let mut out = Vec::new();
+    Csv.emit(&r, &common::fixture::lookup, &mut out).unwrap();
+    let rows = read_back(&String::from_utf8(out).unwrap());
+    assert_eq!(rows.len(), r.findings.len());
+    let admin = rows.iter().find(|r| r["check_id"] == "INST-003").unwrap();
+    assert_eq!(admin["status"], "fail");
+    assert_eq!(
+        admin["suppressed"],
+        "break-glass role, reviewed by secops <SEC-42>"
+    );
+    assert_eq!(admin["suppression_source"], "rampart.toml:3");
+    let ssh = rows.iter().find(|r| r["check_id"] == "NET-005").unwrap();
+    assert_eq!(
+        (ssh["baseline"].as_str(), ssh["suppressed"].as_str()),
+        ("new", "")
+    );
+    let pass = rows.iter().find(|r| r["status"] == "pass").unwrap();
+    assert_eq!(pass["baseline"], "");
+}

@@ -599,3 +599,85 @@ fn sarif_hostile_account_text_stays_inert() {
     let hop = &results(&log)[0]["properties"]["exposurePath"]["hops"][2];
     assert_eq!(hop["label"], HOSTILE);
 }
+
+/// The rich fixture: suppressions, a baseline and an expired suppression.
+fn triaged_log() -> (String, Value) {
+    let r = common::fixture::fixed_report();
+    let mut out = Vec::new();
+    default_sarif()
+        .emit(&r, &common::fixture::lookup, &mut out)
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let v = serde_json::from_str(&text).unwrap();
+    (text, v)
+}
+
+#[test]
+fn sarif_suppressed_findings_stay_visible_as_accepted_suppressions() {
+    let (text, log) = triaged_log();
+    assert_valid(&text);
+    let suppressed: Vec<&Value> = results(&log)
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{text}");
+    let r = suppressed[0];
+    assert_eq!(r["ruleId"], "INST-003");
+    assert_eq!(r["kind"], "fail", "still a failure, only accepted");
+    let s = &r["suppressions"][0];
+    assert_eq!(s["kind"], "external");
+    assert_eq!(s["status"], "accepted");
+    assert_eq!(
+        s["justification"],
+        "break-glass role, reviewed by secops <SEC-42>"
+    );
+    assert_eq!(s["properties"]["source"], "rampart.toml:3");
+    assert_eq!(s["properties"]["expires"], "2027-01-31");
+}
+
+#[test]
+fn sarif_results_carry_their_baseline_state() {
+    let (_, log) = triaged_log();
+    let state = |check: &str| -> Vec<Value> {
+        results(&log)
+            .iter()
+            .filter(|r| r["ruleId"] == check)
+            .map(|r| r.get("baselineState").cloned().unwrap_or(Value::Null))
+            .collect()
+    };
+    assert_eq!(state("NET-005"), [Value::from("new")]);
+    assert_eq!(state("EDGE-001"), [Value::from("unchanged")]);
+    // Not evaluated findings are never compared.
+    assert_eq!(state("EDGE-004"), [Value::Null]);
+    let b = &log["runs"][0]["properties"]["baseline"];
+    assert_eq!(b["new"], 2);
+    assert_eq!(b["resolved"].as_array().unwrap().len(), 1);
+    assert_eq!(b["source"], "nightly/2026-11-19/report.json");
+    // A resolved finding is not a result: it would open an alert.
+    assert!(!results(&log).iter().any(|r| r["ruleId"] == "EDGE-003"));
+}
+
+#[test]
+fn sarif_expired_suppressions_are_configuration_warnings() {
+    let (text, log) = triaged_log();
+    let notes = log["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no notifications:\n{text}"));
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "warning");
+    let m = notes[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        m.contains("rampart.toml:9") && m.contains("2026-10-01") && m.contains("1 finding"),
+        "{m}"
+    );
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    // Without expired entries there is no invocation block at all.
+    assert!(log_of_plain()["runs"][0].get("invocations").is_none());
+}
+
+fn log_of_plain() -> Value {
+    log(&fixed_report())
+}
