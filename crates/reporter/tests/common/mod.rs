@@ -40,5 +40,4 @@ pub fn finding_in(
     }
 }
 
-#[allow(dead_code)]
 pub mod fixture;
