@@ -77,7 +77,11 @@ pub fn evaluate(snapshot: &Snapshot, sel: &Selection) -> Report {
         .collect();
     Report {
         schema_version: REPORT_SCHEMA_VERSION,
-        tool: snapshot.tool.clone(),
+        // The rampart that evaluated (the snapshot keeps the one that scanned).
+        tool: rampart_model::ToolInfo {
+            name: "rampart".into(),
+            version: rampart_model::TOOL_VERSION.into(),
+        },
         snapshot: SnapshotInfo {
             account_id: snapshot.account_id.clone(),
             partition: snapshot.partition.clone(),

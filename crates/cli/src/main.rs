@@ -2,6 +2,8 @@
 //! reporter, and the documented exit codes. All terminal output goes through
 //! the `output` module.
 
+mod audit;
+mod eval;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -9,9 +11,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use eval::{EvalArgs, parse_severity};
 use rampart_collector::progress::Progress;
 use rampart_collector::{RegionSelection, ScanOptions};
-use rampart_model::{Severity, Snapshot, Status};
+use rampart_model::{Severity, Snapshot};
 
 /// Exit codes, stable and documented in docs/cli.md.
 mod exit {
@@ -31,8 +34,9 @@ mod exit {
     version,
     about = "Audit the defense-in-depth of API backends on EC2",
     long_about = "rampart inventories an AWS account read-only (scan), then evaluates the \
-                  snapshot offline. Exit codes: 0 ok, 1 findings at or above --fail-on, \
-                  2 usage or input error, 3 collection incomplete."
+                  snapshot offline (check), or both in one run for schedulers (audit). \
+                  Exit codes: 0 ok, 1 failing findings at or above --fail-on, \
+                  2 usage or input error, 3 collection incomplete (and no --fail-on hit)."
 )]
 struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
@@ -53,6 +57,12 @@ enum Command {
     },
     /// Evaluate a snapshot offline: per-backend scorecard and findings.
     Check(CheckArgs),
+    /// Scan and check in one run, for schedulers: keeps the snapshot and
+    /// every report in a dated folder under --out-dir, with a `latest` link.
+    Audit(audit::AuditArgs),
+    /// What changed between two runs (snapshots or JSON reports): new,
+    /// resolved and changed findings, and resource drift.
+    Diff(DiffArgs),
     /// The check catalogue: `list` or `explain ID`.
     Checks {
         #[command(subcommand)]
@@ -103,29 +113,86 @@ struct CheckArgs {
     /// Show only findings at or above this severity (info, low, medium, high, critical).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     min_severity: Option<Severity>,
-    /// Run only these checks (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    checks: Vec<String>,
-    /// Skip these checks (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    skip_checks: Vec<String>,
-    /// Exit 1 when a failing finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
-    fail_on: Option<Severity>,
+    /// No colour in the table, even on a terminal (NO_COLOR is honoured too).
+    #[arg(long)]
+    no_color: bool,
+    #[command(flatten)]
+    eval: EvalArgs,
 }
 
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse()
+#[derive(Args)]
+struct DiffArgs {
+    /// The earlier run: a snapshot or a JSON report.
+    old: PathBuf,
+    /// The later run: a snapshot or a JSON report.
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+    /// Run only these checks (comma-separated ids) when a side is a snapshot.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    checks: Vec<String>,
+    /// Skip these checks (comma-separated ids) when a side is a snapshot.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    skip_checks: Vec<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum ReportFormat {
+enum DiffFormat {
     Table,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// The text report for people (colour on a terminal).
+    Table,
+    /// The versioned JSON report (docs/report.schema.json).
     Json,
     /// SARIF 2.1.0 for code scanning (GitHub code scanning, any SARIF viewer).
     Sarif,
     /// One row per finding for spreadsheets (formula-safe).
     Csv,
+    /// One self-contained page: scorecard, filterable findings, path pictures.
+    Html,
+    /// OCSF findings for AWS Security Hub and Security Lake.
+    Ocsf,
+}
+
+impl ReportFormat {
+    /// The file name `audit` writes this format to.
+    pub(crate) fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "report.txt",
+            ReportFormat::Json => "report.json",
+            ReportFormat::Sarif => "report.sarif",
+            ReportFormat::Csv => "report.csv",
+            ReportFormat::Html => "report.html",
+            ReportFormat::Ocsf => "report.ocsf.json",
+        }
+    }
+
+    /// The renderer. `artifact` is the snapshot path SARIF results point
+    /// at; `color`/`width` only matter for the table.
+    pub(crate) fn emitter(
+        self,
+        artifact: &Path,
+        color: bool,
+        width: Option<u16>,
+    ) -> Box<dyn rampart_reporter::Emit> {
+        match self {
+            ReportFormat::Table => Box::new(rampart_reporter::table::Table { color, width }),
+            ReportFormat::Json => Box::new(rampart_reporter::json::Json),
+            // GitHub code scanning wants a physical location: the snapshot
+            // file, spelled as the user gave it.
+            ReportFormat::Sarif => Box::new(rampart_reporter::sarif::Sarif {
+                artifact_uri: Some(artifact.to_string_lossy().into_owned()),
+            }),
+            ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
+            ReportFormat::Html => Box::new(rampart_reporter::html::Html),
+            ReportFormat::Ocsf => Box::new(rampart_reporter::ocsf::Ocsf),
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -138,6 +205,16 @@ enum PathsFormat {
 
 #[derive(Args)]
 struct ScanArgs {
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// Snapshot file to write. Default: rampart-<account>-<UTC time>.json.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// How to reach the account: shared by `scan` and `audit`.
+#[derive(Args)]
+pub(crate) struct ConnectArgs {
     /// AWS profile from the shared config/credentials files.
     #[arg(long, env = "AWS_PROFILE")]
     profile: Option<String>,
@@ -153,9 +230,6 @@ struct ScanArgs {
     /// External id for --role-arn.
     #[arg(long, requires = "role_arn", value_name = "ID")]
     external_id: Option<String>,
-    /// Snapshot file to write. Default: rampart-<account>-<UTC time>.json.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
     /// Concurrent per-resource calls per service and region.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     concurrency: u16,
@@ -175,6 +249,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(args),
         Command::Summary { snapshot } => summary(&snapshot),
         Command::Check(args) => check(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Diff(args) => diff(args),
         Command::Checks { command } => match command {
             ChecksCommand::List => {
                 output::checks_list(rampart_checks::catalogue());
@@ -218,14 +294,17 @@ fn summary(path: &Path) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let unknown = rampart_checks::unknown_ids(args.checks.iter().chain(&args.skip_checks));
-    if !unknown.is_empty() {
-        output::error(&format!(
-            "unknown check id(s) {} (--checks/--skip-checks); `rampart checks list` shows them all",
-            unknown.join(", ")
-        ));
+    if let Err(e) = args.eval.validate(args.eval.baseline.is_some()) {
+        output::error(&e);
         return exit::USAGE;
     }
+    let config = match args.eval.load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
     let snapshot = match Snapshot::load(&args.snapshot) {
         Ok(s) => s,
         Err(e) => {
@@ -233,34 +312,23 @@ fn check(args: CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let selection = rampart_checks::Selection {
-        only: args.checks.iter().cloned().collect(),
-        skip: args.skip_checks.iter().cloned().collect(),
-        min_severity: None,
+    let eval::Evaluated {
+        mut report,
+        gate_hit,
+    } = match args.eval.evaluate(&snapshot, config.as_ref(), None) {
+        Ok(e) => e,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
     };
-    let mut report = rampart_checks::evaluate(&snapshot, &selection);
-    // --fail-on judges every finding of the selected checks; --min-severity
-    // only trims what is shown.
-    let failed = args.fail_on.is_some_and(|threshold| {
-        report
-            .findings
-            .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= threshold)
-    });
-    if let Some(min) = args.min_severity {
-        report.findings.retain(|f| f.severity >= min);
-        report.summary = rampart_model::Summary::of(&report.findings);
-    }
-    let emitter: Box<dyn rampart_reporter::Emit> = match args.format {
-        ReportFormat::Table => Box::new(rampart_reporter::table::Table),
-        ReportFormat::Json => Box::new(rampart_reporter::json::Json),
-        // The snapshot is the file a SARIF result points at (GitHub code
-        // scanning wants a physical location), spelled as the user gave it.
-        ReportFormat::Sarif => Box::new(rampart_reporter::sarif::Sarif {
-            artifact_uri: Some(args.snapshot.to_string_lossy().into_owned()),
-        }),
-        ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
+    eval::trim(&mut report, args.min_severity);
+    // Colour and width only for a table on a terminal; NO_COLOR wins.
+    let (color, width) = match args.output {
+        None => output::terminal(args.no_color),
+        Some(_) => (false, None),
     };
+    let emitter = args.format.emitter(&args.snapshot, color, width);
     let meta = |id: &str| rampart_checks::meta(id);
     let written = match &args.output {
         Some(path) => rampart_model::io::write_atomic(path, |w| emitter.emit(&report, &meta, w))
@@ -271,23 +339,99 @@ fn check(args: CheckArgs) -> u8 {
         output::error(&e);
         return exit::USAGE;
     }
-    if failed { exit::FINDINGS } else { exit::OK }
+    outcome(gate_hit, snapshot.is_complete())
+}
+
+/// The documented exit code: a gate hit (1) wins over an incomplete
+/// collection (3), so a pipeline never passes a failure it was told to stop on.
+fn outcome(gate_hit: bool, complete: bool) -> u8 {
+    if gate_hit {
+        exit::FINDINGS
+    } else if !complete {
+        exit::INCOMPLETE
+    } else {
+        exit::OK
+    }
+}
+
+fn diff(args: DiffArgs) -> u8 {
+    let eval_args = EvalArgs {
+        checks: args.checks.clone(),
+        skip_checks: args.skip_checks.clone(),
+        ..EvalArgs::default()
+    };
+    if let Err(e) = eval_args.validate(true) {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    let selection = eval_args.selection();
+    let load = |path: &Path| -> Result<
+        (
+            rampart_model::diff::DiffSide,
+            rampart_model::Report,
+            Option<Snapshot>,
+        ),
+        String,
+    > {
+        let run = rampart_model::io::Run::load(path).map_err(|e| e.to_string())?;
+        let (kind, report, snapshot) = match run {
+            rampart_model::io::Run::Report(r) => ("report", *r, None),
+            rampart_model::io::Run::Snapshot(s) => (
+                "snapshot",
+                rampart_checks::evaluate(&s, &selection),
+                Some(*s),
+            ),
+        };
+        let side = rampart_model::diff::DiffSide {
+            source: path.display().to_string(),
+            kind: kind.to_string(),
+            account_id: report.snapshot.account_id.clone(),
+            collected_at: report.snapshot.collected_at,
+            complete: report.snapshot.complete,
+        };
+        Ok((side, report, snapshot))
+    };
+    let (old, new) = match (load(&args.old), load(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let drift = match (&old.2, &new.2) {
+        (Some(a), Some(b)) => Some(rampart_model::diff::drift(a, b)),
+        _ => None,
+    };
+    let d = rampart_model::diff::DiffReport {
+        findings: rampart_model::diff::FindingsDiff::of(&old.1.findings, &new.1.findings),
+        old: old.0,
+        new: new.0,
+        drift,
+    };
+    let written = match args.format {
+        DiffFormat::Table => output::emit_stdout(|w| rampart_reporter::diff::render(&d, w)),
+        DiffFormat::Json => output::emit_stdout(|w| {
+            serde_json::to_writer_pretty(&mut *w, &d).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
+        }),
+    };
+    written_code(written)
 }
 
 /// Both generated from the clap definition, so they cannot drift from the flags.
 fn completions(shell: clap_complete::Shell) -> u8 {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "rampart", &mut script);
-    written(output::raw(&script))
+    written_code(output::raw(&script))
 }
 
 fn man() -> u8 {
     let mut page = Vec::new();
     let rendered = clap_mangen::Man::new(Cli::command()).render(&mut page);
-    written(rendered.and_then(|()| output::raw(&page)))
+    written_code(rendered.and_then(|()| output::raw(&page)))
 }
 
-fn written(result: std::io::Result<()>) -> u8 {
+fn written_code(result: std::io::Result<()>) -> u8 {
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
@@ -343,47 +487,12 @@ fn scan(args: ScanArgs) -> u8 {
         output::error(&format!("{e} (--out)"));
         return exit::USAGE;
     }
-    let regions = if args.all_regions {
-        RegionSelection::AllEnabled
-    } else if args.regions.is_empty() {
-        RegionSelection::Configured
-    } else {
-        RegionSelection::Explicit(args.regions.clone())
-    };
-    let opts = ScanOptions {
-        profile: args.profile.clone(),
-        regions,
-        role_arn: args.role_arn.clone(),
-        external_id: args.external_id.clone(),
-        fanout: usize::from(args.concurrency),
-        max_attempts: args.max_attempts,
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            output::error(&format!("cannot start the async runtime: {e}"));
-            return exit::USAGE;
-        }
-    };
-    let result = runtime.block_on(async {
-        let session = rampart_collector::connect(&opts).await?;
-        let out = match &args.out {
-            Some(p) => p.clone(),
-            None => default_out(session.account_id()),
-        };
-        if args.out.is_none() {
-            rampart_model::io::check_writable(&out).map_err(|e| anyhow::anyhow!("{e}"))?;
-        }
-        let progress: Arc<dyn Progress> =
-            output::progress(session.task_count(), args.quiet, session.regions());
-        let snapshot = session.collect(progress.clone()).await;
-        drop(progress);
-        Ok::<_, anyhow::Error>((snapshot, out))
-    });
-    let (snapshot, out) = match result {
+    let given = args.out.clone();
+    let (snapshot, out) = match args.connect.collect(|account| {
+        let out = given.unwrap_or_else(|| default_out(account));
+        rampart_model::io::check_writable(&out).map_err(|e| format!("{e} (--out)"))?;
+        Ok(out)
+    }) {
         Ok(v) => v,
         Err(e) => {
             output::error(&e);
@@ -402,12 +511,56 @@ fn scan(args: ScanArgs) -> u8 {
     }
 }
 
+impl ConnectArgs {
+    /// Connects (credentials, STS, regions), asks `out_for` where the
+    /// snapshot will go (given the account id, so it can fail before the
+    /// long part), then collects with a progress display.
+    pub(crate) fn collect(
+        &self,
+        out_for: impl FnOnce(&str) -> Result<PathBuf, String>,
+    ) -> Result<(Snapshot, PathBuf), String> {
+        let regions = if self.all_regions {
+            RegionSelection::AllEnabled
+        } else if self.regions.is_empty() {
+            RegionSelection::Configured
+        } else {
+            RegionSelection::Explicit(self.regions.clone())
+        };
+        let opts = ScanOptions {
+            profile: self.profile.clone(),
+            regions,
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            fanout: usize::from(self.concurrency),
+            max_attempts: self.max_attempts,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        runtime.block_on(async {
+            let session = rampart_collector::connect(&opts)
+                .await
+                .map_err(|e| e.to_string())?;
+            let out = out_for(session.account_id())?;
+            let progress: Arc<dyn Progress> =
+                output::progress(session.task_count(), self.quiet, session.regions());
+            let snapshot = session.collect(progress.clone()).await;
+            drop(progress);
+            Ok((snapshot, out))
+        })
+    }
+}
+
 fn default_out(account: &str) -> PathBuf {
+    PathBuf::from(format!("rampart-{account}-{}.json", utc_stamp()))
+}
+
+/// `20261122T020000Z`: the current UTC time, for file and folder names.
+pub(crate) fn utc_stamp() -> String {
     let now = time::OffsetDateTime::now_utc();
-    let stamp = now
-        .format(time::macros::format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap_or_else(|_| now.unix_timestamp().to_string());
-    PathBuf::from(format!("rampart-{account}-{stamp}.json"))
+    now.format(time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second]Z"
+    ))
+    .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }

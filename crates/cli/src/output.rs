@@ -35,6 +35,133 @@ pub fn error(e: &dyn Display) {
     eprintln!("rampart: error: {}", clean(&e.to_string()));
 }
 
+/// One warning line on stderr, `rampart: warning: ...`.
+pub fn warn(message: &str) {
+    eprintln!("rampart: warning: {}", clean(message));
+}
+
+/// `rampart audit`'s closing lines on stdout: the counts a scheduler's log
+/// should show, what changed since the previous run, and where it all is.
+pub fn audit_summary(
+    r: &rampart_model::Report,
+    run_dir: &Path,
+    files: &[std::path::PathBuf],
+    previous: Option<&Path>,
+) {
+    println!("{}", render_audit_summary(r, run_dir, files, previous));
+}
+
+fn render_audit_summary(
+    r: &rampart_model::Report,
+    run_dir: &Path,
+    files: &[std::path::PathBuf],
+    previous: Option<&Path>,
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "account {}: {} backend(s); {} failing, {} suppressed, {} not evaluated, {} passing{}",
+        r.snapshot.account_id,
+        r.scorecards.len(),
+        r.summary.fail,
+        r.summary.suppressed,
+        r.summary.not_evaluated,
+        r.summary.pass,
+        if r.snapshot.complete {
+            String::new()
+        } else {
+            format!(
+                " (INCOMPLETE: {} collection error(s))",
+                r.snapshot.collection_errors
+            )
+        }
+    );
+    if !r.summary.failing_by_severity.is_empty() {
+        let by: Vec<String> = rampart_model::Severity::ALL
+            .iter()
+            .rev()
+            .filter_map(|sev| {
+                r.summary
+                    .failing_by_severity
+                    .get(sev)
+                    .map(|n| format!("{n} {}", sev.as_str()))
+            })
+            .collect();
+        let _ = writeln!(s, "failing by severity: {}", by.join(", "));
+    }
+    match &r.baseline {
+        Some(b) => {
+            let _ = writeln!(
+                s,
+                "since {}{}: {} new, {} resolved, {} unchanged, {} unknown",
+                b.source,
+                if previous.is_some() {
+                    " (previous run)"
+                } else {
+                    ""
+                },
+                b.new,
+                b.resolved.len(),
+                b.unchanged,
+                b.unknown.len()
+            );
+            for f in r
+                .findings
+                .iter()
+                .filter(|f| f.baseline == Some(rampart_model::baseline::Change::New))
+            {
+                let _ = writeln!(
+                    s,
+                    "  new: [{}] {} {}",
+                    f.severity.as_str(),
+                    f.check_id,
+                    clean(&f.resource_arn)
+                );
+            }
+            for f in &b.resolved {
+                let _ = writeln!(
+                    s,
+                    "  resolved: [{}] {} {}",
+                    f.severity.as_str(),
+                    f.check_id,
+                    clean(&f.resource_arn)
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(s, "no previous run to compare with");
+        }
+    }
+    for e in &r.expired_suppressions {
+        let _ = writeln!(
+            s,
+            "warning: suppression {} ({}) expired on {}; {} finding(s) count again",
+            clean(&e.source),
+            clean(&e.selectors),
+            rampart_model::date::format(e.expired),
+            e.matching_findings
+        );
+    }
+    let _ = writeln!(s, "run: {}", run_dir.display());
+    for f in files {
+        let _ = writeln!(s, "  {}", f.display());
+    }
+    s.trim_end().to_string()
+}
+
+/// Colour and width for the table report on stdout: colour only on a
+/// terminal and only when neither `--no-color` nor a non-empty `NO_COLOR`
+/// (no-color.org) says otherwise; the width is the terminal's.
+pub fn terminal(no_color: bool) -> (bool, Option<u16>) {
+    if !std::io::stdout().is_terminal() {
+        return (false, None);
+    }
+    let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let width = console::Term::stdout().size_checked().map(|(_, w)| w);
+    (!no_color && !env_says_no, width)
+}
+
 fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })

@@ -72,7 +72,11 @@ impl Comparison {
     /// in `previous`). `source` names the previous file.
     pub fn apply(source: &str, previous: &Report, current: &mut Report) {
         let c = Comparison::of(&previous.findings, &current.findings);
-        for f in current.findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        for f in current
+            .findings
+            .iter_mut()
+            .filter(|f| f.status == Status::Fail)
+        {
             f.baseline = c.get(&f.fingerprint);
         }
         let moved = |change: Change| -> Vec<Finding> {

@@ -106,6 +106,30 @@ impl FindingsDiff {
     }
 }
 
+/// One side of a diff: what file it was and when its data was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffSide {
+    /// The file, as given.
+    pub source: String,
+    /// `snapshot` or `report`.
+    pub kind: String,
+    pub account_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub collected_at: time::OffsetDateTime,
+    pub complete: bool,
+}
+
+/// `rampart diff OLD NEW --format json`: the whole comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffReport {
+    pub old: DiffSide,
+    pub new: DiffSide,
+    pub findings: FindingsDiff,
+    /// Resource drift; `None` unless both sides are snapshots (a report
+    /// does not carry the resources).
+    pub drift: Option<Vec<ResourceDrift>>,
+}
+
 /// How a resource moved between two snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use rampart_model::{CheckMeta, Report};
 
 pub mod csv;
+pub mod diff;
 pub mod html;
 pub mod json;
 pub mod ocsf;

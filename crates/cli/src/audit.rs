@@ -1,0 +1,193 @@
+//! `rampart audit`: scan and check in one run, for schedulers.
+//!
+//! ```text
+//! OUT_DIR/
+//!   20261122T020000Z/          one folder per run (UTC start time)
+//!     snapshot.json            the scan
+//!     report.json              always: the next run's baseline
+//!     report.sarif ...         every --format asked for
+//!   latest -> 20261122T020000Z relative symlink, replaced atomically
+//! ```
+//!
+//! Unless `--baseline FILE` or `--no-baseline` says otherwise, the run is
+//! compared with the previous one (`OUT_DIR/latest/report.json`), so the
+//! nightly job says what changed since yesterday and `--fail-on-new` gates
+//! on exactly that. Exit codes as for `check`: 1 when the gate is hit, else
+//! 3 when the collection was incomplete, else 0; 2 for usage errors and
+//! when nothing could be scanned.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::eval::{self, EvalArgs};
+use crate::{ConnectArgs, ReportFormat, exit, output};
+
+#[derive(Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// Folder that keeps every run (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Report format to write besides report.json (repeatable:
+    /// --format sarif --format html).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    formats: Vec<ReportFormat>,
+    /// Do not compare with the previous run in --out-dir.
+    #[arg(long, conflicts_with = "baseline")]
+    no_baseline: bool,
+    #[command(flatten)]
+    eval: EvalArgs,
+}
+
+/// The previous run's report, if `OUT_DIR/latest` points at one.
+fn previous_report(out_dir: &Path) -> Option<PathBuf> {
+    let p = out_dir.join("latest").join("report.json");
+    p.is_file().then_some(p)
+}
+
+pub fn run(args: AuditArgs) -> u8 {
+    let previous = if args.no_baseline || args.eval.baseline.is_some() {
+        None
+    } else {
+        previous_report(&args.out_dir)
+    };
+    // --fail-on-new on the very first night has nothing to compare with:
+    // that is not an error, nothing is new yet... but everything is. Say so
+    // and gate on everything, rather than pass silently.
+    let first_night = args.eval.fail_on_new
+        && args.eval.baseline.is_none()
+        && previous.is_none()
+        && !args.no_baseline;
+    let mut eval_args = args.eval.clone();
+    if first_night {
+        output::warn(&format!(
+            "no previous run in {} to compare with: --fail-on-new gates on every failing finding this time",
+            args.out_dir.display()
+        ));
+        eval_args.fail_on_new = false;
+        eval_args.fail_on = eval_args.fail_on.or(Some(rampart_model::Severity::Info));
+    }
+    let baseline_available = eval_args.baseline.is_some() || previous.is_some();
+    if let Err(e) = eval_args.validate(baseline_available || !eval_args.fail_on_new) {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    let config = match eval_args.load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    if let Some(b) = &eval_args.baseline
+        && !b.is_file()
+    {
+        output::error(&format!(
+            "cannot read baseline {} (--baseline)",
+            b.display()
+        ));
+        return exit::USAGE;
+    }
+    if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
+        output::error(&format!(
+            "cannot create {}: {e} (--out-dir)",
+            args.out_dir.display()
+        ));
+        return exit::USAGE;
+    }
+    let stamp = crate::utc_stamp();
+    let run_dir = args.out_dir.join(&stamp);
+    if run_dir.exists() {
+        output::error(&format!(
+            "{} already exists (--out-dir): another audit started this second?",
+            run_dir.display()
+        ));
+        return exit::USAGE;
+    }
+    if let Err(e) = std::fs::create_dir(&run_dir) {
+        output::error(&format!(
+            "cannot create {}: {e} (--out-dir)",
+            run_dir.display()
+        ));
+        return exit::USAGE;
+    }
+    let snapshot_path = run_dir.join("snapshot.json");
+    let (snapshot, _) = match args.connect.collect(|_| Ok(snapshot_path.clone())) {
+        Ok(v) => v,
+        Err(e) => {
+            // Nothing was collected: leave no empty run behind.
+            let _ = std::fs::remove_dir(&run_dir);
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = snapshot.save(&snapshot_path) {
+        output::error(&format!("{e} (--out-dir)"));
+        return exit::USAGE;
+    }
+    let eval::Evaluated { report, gate_hit } =
+        match eval_args.evaluate(&snapshot, config.as_ref(), previous.as_deref()) {
+            Ok(e) => e,
+            Err(e) => {
+                output::error(&e);
+                return exit::USAGE;
+            }
+        };
+    let mut formats = args.formats.clone();
+    formats.push(ReportFormat::Json);
+    formats.sort();
+    formats.dedup();
+    let meta = |id: &str| rampart_checks::meta(id);
+    // SARIF results point at the snapshot beside them.
+    let artifact = Path::new("snapshot.json");
+    let mut written = Vec::new();
+    for format in formats {
+        let path = run_dir.join(format.file_name());
+        let emitter = format.emitter(artifact, false, None);
+        if let Err(e) = rampart_model::io::write_atomic(&path, |w| emitter.emit(&report, &meta, w))
+        {
+            output::error(&format!("{e} (--out-dir)"));
+            return exit::USAGE;
+        }
+        written.push(path);
+    }
+    if let Err(e) = point_latest(&args.out_dir, &stamp) {
+        output::error(&format!(
+            "cannot update {}: {e} (--out-dir)",
+            args.out_dir.join("latest").display()
+        ));
+        return exit::USAGE;
+    }
+    output::audit_summary(&report, &run_dir, &written, previous.as_deref());
+    crate::outcome(gate_hit, snapshot.is_complete())
+}
+
+/// `OUT_DIR/latest` -> `stamp`, relative, swapped in with a rename so a
+/// reader never sees it missing. Refuses to replace anything but a symlink.
+fn point_latest(out_dir: &Path, stamp: &str) -> std::io::Result<()> {
+    let latest = out_dir.join("latest");
+    if let Ok(m) = std::fs::symlink_metadata(&latest)
+        && !m.file_type().is_symlink()
+    {
+        return Err(std::io::Error::other(
+            "it exists and is not a symlink; move it away",
+        ));
+    }
+    let tmp = out_dir.join(format!(".latest-{stamp}"));
+    let _ = std::fs::remove_file(&tmp);
+    symlink(Path::new(stamp), &tmp)?;
+    std::fs::rename(&tmp, &latest)
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    // No cheap symlinks: a one-line file naming the latest run instead.
+    std::fs::write(link, format!("{}\n", target.display()))
+}

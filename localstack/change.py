@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Change a seeded moto server the way a real account drifts overnight.
+
+    change.py --endpoint http://127.0.0.1:PORT --change night2 --manifest FILE
+
+Reads the manifest `seed.py` wrote for the `demo` scenario and applies one
+named change set, then adds what it did to the manifest under the change's
+name, so the end-to-end tests know exactly what moved:
+
+  night2  opens RDP (tcp 3389) to 0.0.0.0/0 on the hardened backend's app
+          security group, and attaches the unattached `staging-waf` web ACL
+          to the legacy REST API's stage.
+
+Like seeding, this is the test harness's job: rampart itself never changes
+an account. Loopback endpoints only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from urllib.parse import urlparse
+
+REGION = "us-east-1"
+
+
+def night2(endpoint: str, manifest: dict) -> dict:
+    import boto3
+    from botocore.config import Config
+
+    cfg = Config(retries={"max_attempts": 1, "mode": "standard"})
+    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION)
+    ec2 = session.client("ec2", endpoint_url=endpoint, config=cfg)
+    waf = session.client("wafv2", endpoint_url=endpoint, config=cfg)
+
+    sg = manifest["hardened"]["app_sg_id"]
+    rule = {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[rule])
+
+    acl = manifest["staging_waf"]["web_acl_arn"]
+    stage = manifest["legacy"]["stage_arn"]
+    waf.associate_web_acl(WebACLArn=acl, ResourceArn=stage)
+    return {
+        "opened_sg_id": sg,
+        "opened_port": 3389,
+        "opened_cidr": "0.0.0.0/0",
+        "attached_web_acl_arn": acl,
+        "attached_to_stage_arn": stage,
+    }
+
+
+CHANGES = {"night2": night2}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--endpoint", required=True, help="moto server URL, http://127.0.0.1:PORT")
+    ap.add_argument("--change", required=True, choices=sorted(CHANGES))
+    ap.add_argument("--manifest", required=True, help="the manifest seed.py wrote; updated in place")
+    args = ap.parse_args()
+
+    u = urlparse(args.endpoint)
+    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
+        print(f"change.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+        return 2
+    endpoint = f"http://127.0.0.1:{u.port}"
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(var, None)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+    with open(args.manifest, encoding="utf-8") as f:
+        manifest = json.load(f)
+    try:
+        manifest[args.change] = CHANGES[args.change](endpoint, manifest)
+    except Exception as e:  # one line for the harness log, naming the call
+        print(f"change.py: {args.change}: {e}", file=sys.stderr)
+        return 1
+    tmp = args.manifest + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, args.manifest)
+    print(f"change.py: {args.change} applied -> {args.manifest}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
