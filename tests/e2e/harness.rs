@@ -74,6 +74,25 @@ impl Emulator {
         serde_json::from_slice(&std::fs::read(&manifest).expect("manifest")).expect("manifest JSON")
     }
 
+    /// Applies a named change set (localstack/change.py) to a seeded
+    /// account and returns the updated manifest.
+    pub fn change(&self, name: &str, manifest: &Value) -> Value {
+        let path = self.state.path().join(format!("{name}.manifest.json"));
+        std::fs::write(&path, serde_json::to_vec(manifest).unwrap()).expect("write manifest");
+        let out = Command::new(emu_script())
+            .args(["change", name, "--endpoint", &self.url, "--manifest"])
+            .arg(&path)
+            .output()
+            .expect("run localstack/emu change");
+        assert!(
+            out.status.success(),
+            "change {name} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("manifest JSON")
+    }
+
     pub fn dir(&self) -> &Path {
         self.state.path()
     }
@@ -135,6 +154,18 @@ pub fn emulator_env(url: &str) -> Vec<(&'static str, String)> {
         ("AWS_SECRET_ACCESS_KEY", "test".into()),
         ("AWS_REGION", "us-east-1".into()),
     ]
+}
+
+/// The emulator environment as `rampart` takes it.
+pub fn env_of(emu: &Emulator) -> Vec<(&'static str, String)> {
+    emulator_env(&emu.url)
+}
+
+/// Runs `rampart ARGS` against the emulator.
+pub fn rampart_on(emu: &Emulator, args: &[&str]) -> Run {
+    let env = env_of(emu);
+    let all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    rampart(args, &all)
 }
 
 /// Scans the emulator's two seeded regions into `out` and loads the result.

@@ -2,10 +2,13 @@
 //! This is the one test binary that needs the emulator; it links only
 //! `rampart-model`, never the AWS SDK (the binary under test does).
 
+mod audit;
 mod check;
 mod cli_misc;
 mod harness;
 mod input_errors;
+mod nightly;
 mod paths;
 mod read_only;
 mod scan;
+mod schemas;

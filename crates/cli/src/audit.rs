@@ -97,22 +97,36 @@ pub fn run(args: AuditArgs) -> u8 {
         ));
         return exit::USAGE;
     }
-    let stamp = crate::utc_stamp();
-    let run_dir = args.out_dir.join(&stamp);
-    if run_dir.exists() {
+    // One folder per run, named by its UTC start time; a second run in
+    // the same second gets `-2`, `-3`, ... (create_dir is the lock).
+    let base = crate::utc_stamp();
+    let mut made = None;
+    for n in 1..=100 {
+        let stamp = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let dir = args.out_dir.join(&stamp);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {
+                made = Some((stamp, dir));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                output::error(&format!("cannot create {}: {e} (--out-dir)", dir.display()));
+                return exit::USAGE;
+            }
+        }
+    }
+    let Some((stamp, run_dir)) = made else {
         output::error(&format!(
-            "{} already exists (--out-dir): another audit started this second?",
-            run_dir.display()
+            "cannot create a run folder for {base} in {} (--out-dir)",
+            args.out_dir.display()
         ));
         return exit::USAGE;
-    }
-    if let Err(e) = std::fs::create_dir(&run_dir) {
-        output::error(&format!(
-            "cannot create {}: {e} (--out-dir)",
-            run_dir.display()
-        ));
-        return exit::USAGE;
-    }
+    };
     let snapshot_path = run_dir.join("snapshot.json");
     let (snapshot, _) = match args.connect.collect(|_| Ok(snapshot_path.clone())) {
         Ok(v) => v,

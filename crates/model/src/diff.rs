@@ -46,9 +46,15 @@ pub struct FindingsDiff {
 impl FindingsDiff {
     pub fn of(old: &[Finding], new: &[Finding]) -> FindingsDiff {
         let c = Comparison::of(old, new);
+        // A report read back may carry its own baseline marks: this diff is
+        // its own comparison, so they are dropped from what it lists.
         let by_fp = |fs: &[Finding]| -> BTreeMap<String, Finding> {
             fs.iter()
-                .map(|f| (f.fingerprint.clone(), f.clone()))
+                .map(|f| {
+                    let mut f = f.clone();
+                    f.baseline = None;
+                    (f.fingerprint.clone(), f)
+                })
                 .collect()
         };
         let (before, after) = (by_fp(old), by_fp(new));
