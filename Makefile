@@ -1,12 +1,13 @@
 # rampart: the two set-up commands are `make demo` and `make test`.
 # Everything they need is installed by the targets themselves: the Rust
-# toolchain must be present; the emulator (moto, pinned) goes into .venv-emu.
+# toolchain must be present; the emulator (moto, pinned) goes into .venv-emu;
+# `make test` installs Debian's chromium for the HTML report's browser tests.
 
 CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
 
-.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install clean
+.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install browser-install clean
 
 all: build
 
@@ -19,12 +20,22 @@ emu-install:
 localstack-install:
 	@localstack/localstack-host install
 
+## browser-install: Debian's chromium, for the HTML report's headless browser tests.
+browser-install:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: the HTML tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 ## demo: start the emulator, seed the sample account, scan it, print the summary, stop.
 demo: emu-install build
 	@RAMPART_BIN=$(RAMPART) localstack/demo
 
-## test: everything (unit + end-to-end against a private emulator per test).
-test: emu-install
+## test: everything (unit, property, golden, headless browser, end-to-end
+## against a private emulator per test).
+test: emu-install browser-install
 	$(CARGO) fmt --all -- --check
 	# Not --all-targets: that would build a test harness for the rampart
 	# binary despite `test = false`, linking the AWS SDK once more for nothing.

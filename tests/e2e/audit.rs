@@ -217,3 +217,24 @@ fn audit_exit_codes_and_input_errors() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("no previous run"), "{}", run.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn audit_folders_and_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let out = emu.dir().join("private/nested");
+    let run = rampart_on(
+        &emu,
+        &audit_args(out.to_str().unwrap(), &["--format", "html"]),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), 0o700);
+    let run_dir = out.join("latest");
+    assert_eq!(mode(&run_dir), 0o700);
+    for f in ["snapshot.json", "report.json", "report.html"] {
+        assert_eq!(mode(&run_dir.join(f)), 0o600, "{f}");
+    }
+}

@@ -90,7 +90,7 @@ pub fn run(args: AuditArgs) -> u8 {
         ));
         return exit::USAGE;
     }
-    if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
+    if let Err(e) = private_dir(&args.out_dir, true) {
         output::error(&format!(
             "cannot create {}: {e} (--out-dir)",
             args.out_dir.display()
@@ -108,7 +108,7 @@ pub fn run(args: AuditArgs) -> u8 {
             format!("{base}-{n}")
         };
         let dir = args.out_dir.join(&stamp);
-        match std::fs::create_dir(&dir) {
+        match private_dir(&dir, false) {
             Ok(()) => {
                 made = Some((stamp, dir));
                 break;
@@ -159,7 +159,7 @@ pub fn run(args: AuditArgs) -> u8 {
     let mut written = Vec::new();
     for format in formats {
         let path = run_dir.join(format.file_name());
-        let emitter = format.emitter(artifact, false, None);
+        let emitter = format.emitter(artifact, false, Some(output::FILE_WIDTH));
         if let Err(e) = rampart_model::io::write_atomic(&path, |w| emitter.emit(&report, &meta, w))
         {
             output::error(&format!("{e} (--out-dir)"));
@@ -176,6 +176,16 @@ pub fn run(args: AuditArgs) -> u8 {
     }
     output::audit_summary(&report, &run_dir, &written, previous.as_deref());
     crate::outcome(gate_hit, snapshot.is_complete())
+}
+
+/// Creates a folder only its owner can enter (0700 on Unix): snapshots map
+/// the account's network. `parents` also creates missing parents.
+fn private_dir(path: &Path, parents: bool) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(parents);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(path)
 }
 
 /// `OUT_DIR/latest` -> `stamp`, relative, swapped in with a rename so a

@@ -326,7 +326,7 @@ fn check(args: CheckArgs) -> u8 {
     // Colour and width only for a table on a terminal; NO_COLOR wins.
     let (color, width) = match args.output {
         None => output::terminal(args.no_color),
-        Some(_) => (false, None),
+        Some(_) => (false, Some(output::FILE_WIDTH)),
     };
     let emitter = args.format.emitter(&args.snapshot, color, width);
     let meta = |id: &str| rampart_checks::meta(id);

@@ -152,15 +152,29 @@ fn render_audit_summary(
 
 /// Colour and width for the table report on stdout: colour only on a
 /// terminal and only when neither `--no-color` nor a non-empty `NO_COLOR`
-/// (no-color.org) says otherwise; the width is the terminal's.
+/// (no-color.org) says otherwise; the width is the terminal's, else
+/// `COLUMNS`, else [`FILE_WIDTH`] (a log or a pipe reads best at a fixed,
+/// moderate width rather than as one unbounded line per row).
 pub fn terminal(no_color: bool) -> (bool, Option<u16>) {
+    let columns = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|c| *c >= 40)
+    };
     if !std::io::stdout().is_terminal() {
-        return (false, None);
+        return (false, Some(columns().unwrap_or(FILE_WIDTH)));
     }
     let env_says_no = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let width = console::Term::stdout().size_checked().map(|(_, w)| w);
+    let width = console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| w)
+        .or_else(columns);
     (!no_color && !env_says_no, width)
 }
+
+/// The table report's width in a file or a pipe.
+pub const FILE_WIDTH: u16 = 120;
 
 fn clean(s: &str) -> String {
     s.chars()
