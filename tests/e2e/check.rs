@@ -308,3 +308,75 @@ fn missing_waf_data_never_passes_the_edge_layer() {
         assert_eq!(c.instance.as_str(), "pass");
     }
 }
+
+/// Runs `rampart ARGS` under `script`, so its stdout is a terminal.
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let command = std::iter::once(bin)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "100")
+        .env("LINES", "40");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn table_is_coloured_only_on_a_terminal_without_no_color() {
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let snap = emu.dir().join("colour.json");
+    let (run, _) = scan(&emu, &snap, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = snap.to_str().unwrap();
+
+    let tty = on_a_terminal(&["check", s], &[]);
+    assert!(tty.contains("\u{1b}["), "colour on a terminal:\n{tty}");
+    assert!(tty.contains("scorecard (3 backend(s))"));
+    for line in tty.lines() {
+        let visible: String = strip_sgr(line);
+        assert!(
+            visible.chars().count() <= 100,
+            "fits the terminal's 100 columns: {visible:?}"
+        );
+    }
+    let no_color = on_a_terminal(&["check", s], &[("NO_COLOR", "1")]);
+    assert!(!no_color.contains('\u{1b}'), "NO_COLOR:\n{no_color}");
+    let flag = on_a_terminal(&["check", s, "--no-color"], &[]);
+    assert!(!flag.contains('\u{1b}'), "--no-color:\n{flag}");
+    assert_eq!(strip_sgr(&tty), no_color, "colour is the only difference");
+    // A pipe: no colour, and the fixed file width.
+    let piped = rampart(&["check", s], &[]);
+    assert!(!piped.stdout.contains('\u{1b}'));
+    assert!(piped.stdout.lines().all(|l| l.chars().count() <= 120));
+}
+
+fn strip_sgr(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

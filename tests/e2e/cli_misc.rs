@@ -3,10 +3,12 @@
 
 use crate::harness::rampart;
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 9] = [
     "scan",
     "summary",
     "check",
+    "audit",
+    "diff",
     "checks",
     "paths",
     "completions",
@@ -31,11 +33,20 @@ fn completions_bash_names_every_subcommand() {
         );
     }
     // Flags and value enums come from the same definition.
-    for flag in ["--fail-on", "--min-severity", "--format"] {
+    for flag in [
+        "--fail-on",
+        "--min-severity",
+        "--format",
+        "--config",
+        "--baseline",
+        "--fail-on-new",
+        "--out-dir",
+        "--no-color",
+    ] {
         assert!(run.stdout.contains(flag), "bash completion lacks {flag}");
     }
     assert!(
-        run.stdout.contains("table json sarif csv"),
+        run.stdout.contains("table json sarif csv html ocsf"),
         "check --format values: {}",
         run.stdout
     );
