@@ -9,28 +9,13 @@ use std::path::Path;
 use rampart_model::{Report, Status};
 use serde_json::Value;
 
-use crate::harness::{Emulator, m, rampart_on};
+use crate::harness::{Emulator, audit_args, m, rampart_on};
 use crate::schemas;
 
 const ALL_FORMATS: [&str; 12] = [
     "--format", "table", "--format", "json", "--format", "sarif", "--format", "csv", "--format",
     "html", "--format", "ocsf",
 ];
-
-fn audit_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "audit",
-        "--region",
-        "us-east-1",
-        "--region",
-        "eu-west-1",
-        "--out-dir",
-        out,
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    args
-}
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

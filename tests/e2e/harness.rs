@@ -168,6 +168,22 @@ pub fn rampart_on(emu: &Emulator, args: &[&str]) -> Run {
     rampart(args, &all)
 }
 
+/// `rampart audit` of the emulator's two seeded regions into `out`, quiet.
+pub fn audit_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "audit",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--out-dir",
+        out,
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Scans the emulator's two seeded regions into `out` and loads the result.
 pub fn scan(emu: &Emulator, out: &Path, extra_env: &[(&str, &str)]) -> (Run, Option<Snapshot>) {
     let env = emulator_env(&emu.url);

@@ -11,22 +11,10 @@ use rampart_model::diff::{DiffReport, DriftKind};
 use rampart_model::{Report, Status};
 use serde_json::{Value, json};
 
-use crate::harness::{Emulator, Run, m, rampart, rampart_on};
+use crate::harness::{Emulator, Run, audit_args, m, rampart, rampart_on};
 
 fn audit(emu: &Emulator, out: &Path, extra: &[&str]) -> Run {
-    let out = out.to_str().unwrap();
-    let mut args = vec![
-        "audit",
-        "--region",
-        "us-east-1",
-        "--region",
-        "eu-west-1",
-        "--out-dir",
-        out,
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    rampart_on(emu, &args)
+    rampart_on(emu, &audit_args(out.to_str().unwrap(), extra))
 }
 
 fn runs(out: &Path) -> Vec<PathBuf> {

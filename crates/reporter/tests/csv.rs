@@ -6,7 +6,6 @@
 mod common;
 use common::hop;
 
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use rampart_model::time::OffsetDateTime;
@@ -224,19 +223,7 @@ fn read_back(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
 
 #[test]
 fn csv_matches_the_golden_file() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.csv");
-    let have = render(&fixed_report());
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &have).expect("write golden file");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is out of date (RAMPART_BLESS=1 cargo test -p rampart-reporter --test csv rewrites it); got:\n{have}",
-        path.display()
-    );
+    common::golden("report.csv", &render(&fixed_report()));
 }
 
 #[test]

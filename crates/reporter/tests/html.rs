@@ -52,19 +52,7 @@ fn finding_rows(html: &str) -> Vec<&str> {
 
 #[test]
 fn html_matches_the_golden_file() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.html");
-    let have = render(&fixed_report());
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &have).expect("write golden file");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is out of date (RAMPART_BLESS=1 cargo test -p rampart-reporter --test html rewrites it); got:\n{have}",
-        path.display()
-    );
+    common::golden("report.html", &render(&fixed_report()));
 }
 
 #[test]

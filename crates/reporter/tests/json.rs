@@ -67,20 +67,7 @@ fn assert_valid(r: &Report) {
 
 #[test]
 fn json_matches_the_golden_file() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.json");
-    let want = render(&fixed_report());
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).expect("write tests/golden/report.json");
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "tests/golden/report.json is out of date: review the change (and docs/report.md, \
-         docs/report.schema.json), then \
-         RAMPART_BLESS=1 cargo test -p rampart-reporter --test json\n--- rendered ---\n{want}"
-    );
+    common::golden("report.json", &render(&fixed_report()));
 }
 
 #[test]

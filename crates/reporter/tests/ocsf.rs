@@ -152,19 +152,7 @@ fn ocsf_schema_validation_rejects_broken_events() {
 
 #[test]
 fn ocsf_matches_the_golden_file() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.ocsf.json");
-    let want = render(&fixed_report());
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).expect("write tests/golden/report.ocsf.json");
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "tests/golden/report.ocsf.json is out of date: review the change, then \
-         RAMPART_BLESS=1 cargo test -p rampart-reporter --test ocsf\n--- rendered ---\n{want}"
-    );
+    common::golden("report.ocsf.json", &render(&fixed_report()));
 }
 
 #[test]

@@ -335,19 +335,7 @@ fn sarif_schema_validation_rejects_a_broken_log() {
 
 #[test]
 fn sarif_matches_the_golden_file() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.sarif");
-    let want = render(&default_sarif(), &fixed_report());
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).expect("write tests/golden/report.sarif");
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "tests/golden/report.sarif is out of date: review the change, then \
-         RAMPART_BLESS=1 cargo test -p rampart-reporter --test sarif\n--- rendered ---\n{want}"
-    );
+    common::golden("report.sarif", &render(&default_sarif(), &fixed_report()));
 }
 
 fn results(log: &Value) -> &Vec<Value> {

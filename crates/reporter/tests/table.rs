@@ -9,8 +9,6 @@
 mod common;
 use common::fixture::{self, empty_report, fixed_report, lookup};
 
-use std::path::PathBuf;
-
 use rampart_model::baseline::Change;
 use rampart_model::{Report, Severity, Status, Summary};
 use rampart_reporter::Emit;
@@ -29,20 +27,7 @@ fn render(t: Table, r: &Report) -> String {
 }
 
 fn golden(name: &str, want: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("RAMPART_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, want).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "tests/golden/{name} is out of date: review the change, then \
-         RAMPART_BLESS=1 cargo test -p rampart-reporter --test table\n--- rendered ---\n{want}"
-    );
+    common::golden(name, want);
 }
 
 #[test]

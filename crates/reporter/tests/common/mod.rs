@@ -41,3 +41,24 @@ pub fn finding_in(
 }
 
 pub mod fixture;
+
+/// Compares `rendered` with `tests/golden/NAME`; `RAMPART_BLESS=1` rewrites
+/// the file instead (review the diff before committing it).
+#[allow(dead_code)]
+pub fn golden(name: &str, rendered: &str) {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("RAMPART_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, rendered).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == rendered,
+        "tests/golden/{name} is out of date: review the change (and the docs that \
+         describe the format), then RAMPART_BLESS=1 cargo test -p rampart-reporter\n\
+         --- rendered ---\n{rendered}"
+    );
+}
