@@ -306,11 +306,16 @@ fn ports(p: &[PortRange]) -> String {
         .join(", ")
 }
 
-fn kind_label(k: PathKind) -> &'static str {
-    match k {
+fn kind_label(p: &rampart_model::ExposurePath) -> &'static str {
+    let via = |kind: &str| p.hops.iter().any(|h| h.kind == kind);
+    match p.kind {
         PathKind::Direct => "Direct: a public address on the instance",
         PathKind::LoadBalancer => "Through an internet-facing load balancer",
-        PathKind::Gateway => "Through API Gateway and a VPC link",
+        PathKind::Gateway if via("vpc-link") => "Through API Gateway and a VPC link",
+        PathKind::Gateway if via("public-url") => {
+            "Through API Gateway, then over the internet to a public endpoint"
+        }
+        PathKind::Gateway => "Through API Gateway",
     }
 }
 
@@ -331,7 +336,7 @@ fn paths(report: &Report) -> Markup {
                         }
                         @for p in &sc.paths {
                             figure.path { (NL)
-                                figcaption { (kind_label(p.kind))
+                                figcaption { (kind_label(p))
                                     @if !p.ports.is_empty() { " · TCP " (ports(&p.ports)) } } (NL)
                                 div.scroll { (svg(p)) } (NL)
                             } (NL)

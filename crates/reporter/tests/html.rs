@@ -629,3 +629,21 @@ fn html_screenshot_in_headless_chromium() {
         bytes.len()
     );
 }
+
+#[test]
+fn html_path_captions_say_how_the_gateway_reaches_the_backend() {
+    let mut r = fixed_report();
+    let vpc_link = render(&r);
+    assert!(vpc_link.contains("Through API Gateway and a VPC link"));
+    // The same route, but the integration calls a public URL.
+    for p in &mut r.scorecards[0].paths {
+        for h in &mut p.hops {
+            if h.kind == "vpc-link" {
+                h.kind = "public-url".into();
+            }
+        }
+    }
+    let public = render(&r);
+    assert!(!public.contains("Through API Gateway and a VPC link"));
+    assert!(public.contains("Through API Gateway, then over the internet to a public endpoint"));
+}
