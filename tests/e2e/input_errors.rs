@@ -219,4 +219,104 @@ fn bad_snapshot_files_get_one_line_naming_the_file() {
     let run = rampart(&["summary", "/nonexistent/snap.json"], &[]);
     assert_eq!(run.code, 2);
     assert!(one_error_line(&run.stderr).contains("cannot read snapshot /nonexistent/snap.json"));
+
+    // diff and --baseline read snapshots or reports; a bad one of either
+    // kind is named, with the flag where there is one.
+    let report = dir.path().join("old-report.json");
+    std::fs::write(
+        &report,
+        r#"{"schema_version": 7, "findings": [], "scorecards": []}"#,
+    )
+    .unwrap();
+    for (args, want) in [
+        (
+            vec!["diff", "/nonexistent/a.json", report.to_str().unwrap()],
+            "/nonexistent/a.json".to_string(),
+        ),
+        (
+            vec![
+                "diff",
+                dir.path().join("text.json").to_str().unwrap(),
+                report.to_str().unwrap(),
+            ],
+            "is not JSON".to_string(),
+        ),
+        (
+            vec![
+                "check",
+                dir.path().join("future.json").to_str().unwrap(),
+                "--baseline",
+                report.to_str().unwrap(),
+            ],
+            "schema version 99".to_string(),
+        ),
+    ] {
+        let run = rampart(&args, &[]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        let line = one_error_line(&run.stderr);
+        assert!(line.contains(&want), "{args:?}: {line}");
+    }
+}
+
+#[test]
+fn a_bad_baseline_or_config_is_named_with_its_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    // A real (empty-account) snapshot to evaluate, written by the model.
+    let snap = dir.path().join("snap.json");
+    let snapshot = rampart_model::Snapshot {
+        schema_version: rampart_model::SCHEMA_VERSION,
+        tool: rampart_model::ToolInfo {
+            name: "rampart".into(),
+            version: rampart_model::TOOL_VERSION.into(),
+        },
+        collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
+        scan_duration_ms: 0,
+        account_id: "123456789012".into(),
+        partition: "aws".into(),
+        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+        api_calls: Default::default(),
+        collection_errors: vec![],
+        iam: Default::default(),
+        regions: Default::default(),
+    };
+    snapshot.save(&snap).unwrap();
+    let s = snap.to_str().unwrap();
+    let ok = rampart(&["check", s, "--baseline", s, "--fail-on-new"], &[]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+
+    let report = dir.path().join("v7.json");
+    std::fs::write(
+        &report,
+        r#"{"schema_version": 7, "findings": [], "scorecards": []}"#,
+    )
+    .unwrap();
+    let run = rampart(&["check", s, "--baseline", report.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains("v7.json")
+            && line.contains("report schema version 7")
+            && line.contains("--baseline"),
+        "{line}"
+    );
+
+    let run = rampart(&["check", s, "--fail-on-new"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(one_error_line(&run.stderr).contains("--fail-on-new needs --baseline"));
+
+    let config = dir.path().join("rampart.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\ncheck = \"NET-005\"\nreason = \"ok\"\nexpires = 2027-02-30\n",
+    )
+    .unwrap();
+    let run = rampart(&["check", s, "--config", config.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains("rampart.toml, line 4")
+            && line.contains("invalid date")
+            && line.ends_with("(--config)"),
+        "{line}"
+    );
 }
