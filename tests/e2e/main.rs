@@ -5,10 +5,16 @@
 mod audit;
 mod check;
 mod cli_misc;
+mod denied;
+mod faults;
 mod harness;
+mod hostile;
 mod input_errors;
+mod localstack;
 mod nightly;
 mod paths;
+mod proxy;
 mod read_only;
 mod scan;
+mod secrets;
 mod schemas;
