@@ -1,7 +1,8 @@
 # rampart: the two set-up commands are `make demo` and `make test`.
 # Everything they need is installed by the targets themselves: the Rust
 # toolchain must be present; the emulator (moto, pinned) goes into .venv-emu;
-# `make test` installs Debian's chromium for the HTML report's browser tests.
+# `make test` installs Debian's chromium for the HTML report's browser tests
+# and LocalStack (pinned, .venv-ls) for the second-emulator test.
 
 CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
@@ -18,7 +19,7 @@ emu-install:
 	@localstack/emu install
 
 localstack-install:
-	@localstack/localstack-host install
+	@[ "$$RAMPART_SKIP_LOCALSTACK" = 1 ] || localstack/localstack-host install
 
 ## browser-install: Debian's chromium, for the HTML report's headless browser tests.
 browser-install:
@@ -35,7 +36,7 @@ demo: emu-install build
 
 ## test: everything (unit, property, golden, headless browser, end-to-end
 ## against a private emulator per test).
-test: emu-install browser-install
+test: emu-install localstack-install browser-install
 	$(CARGO) fmt --all -- --check
 	# Not --all-targets: that would build a test harness for the rampart
 	# binary despite `test = false`, linking the AWS SDK once more for nothing.
@@ -44,7 +45,7 @@ test: emu-install browser-install
 test-unit:
 	$(CARGO) test --workspace --lib
 
-test-e2e: emu-install
+test-e2e: emu-install localstack-install
 	$(CARGO) test -p rampart-cli --test e2e
 
 ## bench: evaluation time on synthetic accounts (results in docs/performance.md).
