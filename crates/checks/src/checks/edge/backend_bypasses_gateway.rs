@@ -29,7 +29,11 @@ impl Check for BackendBypassesGateway {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let mut out = cx.instance_gaps();
+        // Region gaps, plus every instance that may be a backend nobody can
+        // see (its region's target groups or paths were not collected):
+        // not evaluated, so a missing bypass verdict is never silent.
+        let scope = crate::checks::network::scope::Scope::of(cx);
+        let mut out = scope.instance_outcomes(cx);
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let paths = cx.exposures.for_instance(region, &i.instance_id);
@@ -270,6 +274,22 @@ mod tests {
             statuses(&run(&BackendBypassesGateway, &s)),
             vec![("i-1".into(), "not-evaluated")]
         );
+    }
+
+    #[test]
+    fn an_instance_that_may_be_a_backend_is_not_evaluated_when_target_groups_are_missing() {
+        // A private instance, no known target group: no backend, no outcome...
+        let mut s = exposed(None, vec![tcp(8080, "10.0.0.0/16")]);
+        assert!(run(&BackendBypassesGateway, &s).is_empty());
+        // ...but with the target groups not collected it may be one: the
+        // check says it could not tell, instead of saying nothing.
+        fail(&mut s, "elasticloadbalancing:DescribeTargetGroups");
+        let got = run(&BackendBypassesGateway, &s);
+        assert_eq!(statuses(&got), vec![("i-1".into(), "not-evaluated")]);
+        match &got[0].status {
+            Status::NotEvaluated(why) => assert!(why.contains("DescribeTargetGroups"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

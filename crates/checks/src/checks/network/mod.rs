@@ -20,4 +20,4 @@ pub mod vpc_flow_logs_disabled;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
-mod scope;
+pub(crate) mod scope;
