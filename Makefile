@@ -8,7 +8,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
 
-.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install browser-install clean
+.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install browser-install fuzz clean
 
 all: build
 
@@ -63,6 +63,24 @@ fmt:
 ## docs: regenerate docs/checks.md from checks/*.toml (a test checks it is current).
 docs:
 	RAMPART_BLESS=1 $(CARGO) test -p rampart-checks --lib reference
+
+## fuzz: run each cargo-fuzz target (fuzz/) for FUZZ_SECONDS; needs
+## `cargo install cargo-fuzz` and a nightly toolchain, or
+## FUZZ_TOOLCHAIN=+stable FUZZ_SANITIZER=none (see docs/fuzzing.md). Not in CI.
+FUZZ_SECONDS ?= 300
+FUZZ_TOOLCHAIN ?= +nightly
+FUZZ_SANITIZER ?= address
+FUZZ_TARGETS := snapshot_load config_parse
+
+fuzz:
+	@command -v cargo-fuzz >/dev/null || { echo "make: fuzz needs cargo-fuzz: cargo install cargo-fuzz" >&2; exit 1; }
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t && \
+	  CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/fuzz $(CARGO) $(FUZZ_TOOLCHAIN) fuzz run -O \
+	    --sanitizer $(FUZZ_SANITIZER) $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -dict=fuzz/$$t.dict \
+	    -print_final_stats=1 || exit 1; \
+	done
 
 emu-stop:
 	@localstack/emu stop --state-dir .emu/demo

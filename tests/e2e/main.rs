@@ -16,5 +16,5 @@ mod paths;
 mod proxy;
 mod read_only;
 mod scan;
-mod secrets;
 mod schemas;
+mod secrets;

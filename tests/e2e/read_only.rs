@@ -1,12 +1,16 @@
 //! Read-only by construction: every operation the collector invoked during
 //! a full scan of the demo scenario is a Describe/List/Get operation and is
-//! allowed by `docs/iam-policy.json`.
+//! allowed by `docs/iam-policy.json`; seen on the wire (through the proxy),
+//! not only by the collector's own count, and the policy grants nothing the
+//! collector does not call (in three scans, so that the ALB-only reads and
+//! the WAF fallbacks are exercised too: see docs/iam-policy.md).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::harness::{Emulator, repo_root, scan};
+use crate::proxy::{self, FaultPlan, OpStats};
 
 /// The IAM actions granted by the policy document.
 fn granted_actions() -> BTreeSet<String> {
@@ -26,6 +30,109 @@ fn granted_actions() -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// The API Gateway resource paths the policy grants `apigateway:GET` on
+/// (`arn:aws:apigateway:*::/restapis/*` -> `/restapis/*`).
+fn granted_apigateway_paths() -> Vec<String> {
+    let path = repo_root().join("docs/iam-policy.json");
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("docs/iam-policy.json"))
+        .expect("policy JSON");
+    let st = doc["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|st| st["Action"] == serde_json::json!(["apigateway:GET"]))
+        .expect("an apigateway:GET statement");
+    st["Resource"]
+        .as_array()
+        .expect("resource list")
+        .iter()
+        .map(|r| {
+            r.as_str()
+                .unwrap()
+                .strip_prefix("arn:aws:apigateway:*::")
+                .expect("a regional API Gateway resource ARN")
+                .to_string()
+        })
+        .collect()
+}
+
+/// IAM resource matching for the `*` wildcard (any run of characters).
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            text.starts_with(head)
+                && (0..=text.len() - head.len()).any(|i| glob(tail, &text[head.len() + i..]))
+        }
+    }
+}
+
+/// The IAM resource path of an API Gateway read: the route template with
+/// ids filled in; v2 routes drop their `/v2` (HTTP APIs are `/apis/...`).
+fn apigateway_resource(op: &str) -> String {
+    let template = proxy::apigateway_route(op)
+        .unwrap_or_else(|| panic!("{op} has no route in the proxy's table"));
+    let path = template.strip_prefix("/v2").unwrap_or(template);
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "id0" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Adds an internal ALB with an HTTP listener to a seeded account (boto3
+/// from the emulator's venv): the demo has only NLBs, and ALB listener
+/// rules (`DescribeRules`) and the per-ALB web ACL lookup
+/// (`GetWebACLForResource`) are only read for ALBs.
+fn add_alb(emu: &Emulator) {
+    const SNIPPET: &str = r#"
+import sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="test", aws_secret_access_key="test")
+ec2 = boto3.client("ec2", **kw)
+elb = boto3.client("elbv2", **kw)
+subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+by_az = {s["AvailabilityZone"]: s["SubnetId"] for s in subnets}
+lb = elb.create_load_balancer(Name="ro-alb", Type="application", Scheme="internal",
+                              Subnets=sorted(by_az.values())[:2])["LoadBalancers"][0]
+elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                    DefaultActions=[{"Type": "fixed-response",
+                                     "FixedResponseConfig": {"StatusCode": "404"}}])
+"#;
+    let out = std::process::Command::new(repo_root().join(".venv-emu/bin/python"))
+        .args(["-c", SNIPPET, &emu.url])
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("run the emulator's python");
+    assert!(
+        out.status.success(),
+        "adding an ALB failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Scans `scenario` through a recording proxy with `plan`; the operations
+/// seen on the wire.
+fn scan_through_proxy(scenario: &str, alb: bool, plan: FaultPlan) -> BTreeMap<String, OpStats> {
+    let emu = Emulator::start();
+    emu.seed(scenario);
+    if alb {
+        add_alb(&emu);
+    }
+    let proxy = proxy::start(&emu.url, plan);
+    let out = emu.dir().join(format!("{scenario}.json"));
+    let (run, snap) = scan(&emu, &out, &[("AWS_ENDPOINT_URL", proxy.url())]);
+    // `partial` is incomplete by design (moto answers 500 to apigatewayv2
+    // GetAuthorizers).
+    let want = if scenario == "partial" { 3 } else { 0 };
+    assert_eq!(run.code, want, "{scenario}: {}", run.stderr);
+    let ops = proxy.operations();
+    // The proxy saw what the collector says it called, no more, no less.
+    let counted: BTreeSet<&String> = snap.as_ref().unwrap().api_calls.keys().collect();
+    let seen: BTreeSet<&String> = ops.keys().collect();
+    assert_eq!(seen, counted, "{scenario}: wire operations vs api_calls");
+    ops
 }
 
 /// The IAM action an SDK operation needs. API Gateway (v1 and v2) is
@@ -71,4 +178,94 @@ fn every_operation_of_a_full_scan_is_read_only_and_in_the_policy() {
             "{op} is not allowed by docs/iam-policy.json"
         );
     }
+}
+
+#[test]
+fn the_wire_sees_only_reads_and_the_policy_grants_nothing_unused() {
+    // Three scans, concurrently, so every code path that needs a permission
+    // runs: the demo; `partial` (demo plus a JWT authorizer on the HTTP API);
+    // and the demo plus an ALB with `ListLoggingConfigurations` denied,
+    // which takes the fallbacks: `GetLoggingConfiguration` per web ACL, and
+    // (moto does not implement `ListResourcesForWebACL`)
+    // `GetWebACLForResource` per ALB, and ALB listener rules.
+    let scans = [
+        ("demo", false, FaultPlan::new()),
+        ("partial", false, FaultPlan::new()),
+        (
+            "demo",
+            true,
+            FaultPlan::new().deny("wafv2:ListLoggingConfigurations"),
+        ),
+    ];
+    let mut ops: BTreeMap<String, OpStats> = BTreeMap::new();
+    let results: Vec<BTreeMap<String, OpStats>> = std::thread::scope(|s| {
+        let handles: Vec<_> = scans
+            .into_iter()
+            .map(|(scenario, alb, plan)| s.spawn(move || scan_through_proxy(scenario, alb, plan)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for result in results {
+        for (op, stats) in result {
+            ops.entry(op).or_default().count += stats.count;
+        }
+    }
+    assert!(ops.len() > 30, "a full scan calls many operations: {ops:?}");
+    let granted = granted_actions();
+    let paths = granted_apigateway_paths();
+    let mut used_actions = BTreeSet::new();
+    let mut used_paths = BTreeSet::new();
+    for op in ops.keys() {
+        assert!(
+            !op.contains('?'),
+            "the proxy could not name a request: {op}"
+        );
+        let name = op.split_once(':').unwrap().1;
+        assert!(
+            ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| name.starts_with(p)),
+            "{op} is not a read-only operation"
+        );
+        if op == "sts:GetCallerIdentity" {
+            continue;
+        }
+        let action = iam_action(op);
+        assert!(
+            granted.contains(&action),
+            "{op} is not allowed by docs/iam-policy.json"
+        );
+        used_actions.insert(action);
+        if op.starts_with("apigateway") {
+            let resource = apigateway_resource(op);
+            let grant = paths
+                .iter()
+                .find(|p| glob(p, &resource))
+                .unwrap_or_else(|| {
+                    panic!("{op} reads {resource}, which the policy does not grant")
+                });
+            used_paths.insert(grant.clone());
+        }
+    }
+    let unused: Vec<&String> = granted.difference(&used_actions).collect();
+    assert!(
+        unused.is_empty(),
+        "docs/iam-policy.json grants actions the collector never calls: {unused:?}"
+    );
+    let unused: Vec<&String> = paths.iter().filter(|p| !used_paths.contains(*p)).collect();
+    assert!(
+        unused.is_empty(),
+        "docs/iam-policy.json grants apigateway:GET on paths the collector never reads: {unused:?} (operations: {:?})",
+        ops.keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn iam_resource_globs_match_like_iam() {
+    assert!(glob("/restapis/*", "/restapis/id0/stages"));
+    assert!(glob("/restapis", "/restapis"));
+    assert!(!glob("/restapis", "/restapis/id0"));
+    assert!(!glob("/restapis/*", "/restapis"));
+    assert!(glob("/apis/*/routes", "/apis/id0/routes"));
+    assert!(!glob("/vpclinks/*", "/v2/vpclinks/x"));
 }

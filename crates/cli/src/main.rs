@@ -13,7 +13,7 @@ use std::sync::Arc;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use eval::{EvalArgs, parse_severity};
 use rampart_collector::progress::Progress;
-use rampart_collector::{RegionSelection, ScanOptions};
+use rampart_collector::{RegionSelection, RetryMode, ScanOptions};
 use rampart_model::{Severity, Snapshot};
 
 /// Exit codes, stable and documented in docs/cli.md.
@@ -237,9 +237,29 @@ pub(crate) struct ConnectArgs {
     /// recorded as a collection error.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
+    /// Retry mode: adaptive also slows a service down once it throttles
+    /// (gentler, slower); standard only backs off.
+    #[arg(long, value_enum, env = "AWS_RETRY_MODE", ignore_case = true,
+          default_value_t = RetryModeArg::Adaptive)]
+    retry_mode: RetryModeArg,
+    /// HTTP requests per second to each service in each region, retries
+    /// included; --concurrency is lowered to it if higher.
+    #[arg(long, value_name = "N", default_value_t = rampart_collector::DEFAULT_MAX_RPS,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    max_rps: u32,
     /// No progress display, even on a terminal.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// `--retry-mode` (and `AWS_RETRY_MODE`, the SDKs' own variable).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum RetryModeArg {
+    Adaptive,
+    /// The SDKs' `legacy` is accepted as `standard`, so an environment set
+    /// up for other AWS tools is never a usage error.
+    #[value(alias = "legacy")]
+    Standard,
 }
 
 fn main() -> ExitCode {
@@ -533,6 +553,11 @@ impl ConnectArgs {
             external_id: self.external_id.clone(),
             fanout: usize::from(self.concurrency),
             max_attempts: self.max_attempts,
+            retry_mode: match self.retry_mode {
+                RetryModeArg::Adaptive => RetryMode::Adaptive,
+                RetryModeArg::Standard => RetryMode::Standard,
+            },
+            max_rps: self.max_rps,
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -22,10 +22,26 @@ pub fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
+    // The AWS SDK's crates print the resolved identity (its access key id)
+    // at debug, and signing inputs and whole response bodies (tag values as
+    // the service sent them) at trace: they log at info at most, whatever
+    // -vv or RUST_LOG ask for (a separate filter, so a more specific
+    // RUST_LOG directive cannot lift it).
+    let sdk_cap = tracing_subscriber::filter::filter_fn(|meta| {
+        !meta.target().starts_with("aws_") || *meta.level() <= tracing::Level::INFO
+    });
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(sdk_cap)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                // No colour codes in a log file or a pipe.
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
         .init();
 }
 
@@ -176,10 +192,10 @@ pub fn terminal(no_color: bool) -> (bool, Option<u16>) {
 /// The table report's width in a file or a pipe.
 pub const FILE_WIDTH: u16 = 120;
 
+/// Control characters and bidi overrides replaced (`rampart_reporter::clean`):
+/// one cleaning rule for every place account text reaches a terminal.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    rampart_reporter::clean(s)
 }
 
 /// A progress display for `tasks` (service, region) units: a bar with the

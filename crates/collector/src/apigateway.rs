@@ -16,6 +16,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
         aws_sdk_apigateway::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigateway"))
+            .http_client(ctx.http_client("apigateway", Some(region)))
             .build(),
     );
     let site = Site {

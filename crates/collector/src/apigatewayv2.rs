@@ -15,6 +15,9 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
         aws_sdk_apigatewayv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigatewayv2"))
+            // One endpoint (apigateway.REGION.amazonaws.com, signing name
+            // `apigateway`) serves v1 and v2 and meters them together: one cap.
+            .http_client(ctx.http_client("apigateway", Some(region)))
             .build(),
     );
     // v1 and v2 share the IAM prefix `apigateway` and some operation names

@@ -19,6 +19,7 @@ use aws_types::SdkConfig;
 use rampart_model::{CollectionError, ErrorKind};
 
 use crate::progress::Progress;
+use crate::rate::RateCaps;
 
 /// Call counts and errors, shared by every client of the scan.
 #[derive(Debug, Default)]
@@ -95,6 +96,8 @@ pub(crate) struct Ctx {
     /// Bound on concurrent per-resource calls within one service and region.
     pub(crate) fanout: usize,
     pub(crate) progress: Arc<dyn Progress>,
+    /// The `--max-rps` gates every client's HTTP attempts go through.
+    pub(crate) caps: Arc<RateCaps>,
 }
 
 /// Where a call was made, for error records.
@@ -110,6 +113,16 @@ impl Ctx {
             prefix,
             recorder: self.recorder.clone(),
         }
+    }
+
+    /// The HTTP client for `service` in `region` (`None`: a global
+    /// service), behind that pair's rate cap.
+    pub(crate) fn http_client(
+        &self,
+        service: &'static str,
+        region: Option<&str>,
+    ) -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+        self.caps.http_client(service, region.unwrap_or("global"))
     }
 
     /// Records a failed call. `operation` is the bare operation name.
@@ -216,6 +229,11 @@ const THROTTLED: &[&str] = &[
     "BandwidthLimitExceeded",
     "PriorRequestNotComplete",
     "EC2ThrottledException",
+    // The rest of the SDK's throttling list (aws-runtime THROTTLING_ERRORS),
+    // so what the SDK retries as throttling is recorded as throttling.
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
 ];
 
 const UNAVAILABLE: &[&str] = &[
@@ -271,7 +289,20 @@ where
             "timed out after every retry".to_string(),
         ),
         SdkError::DispatchFailure(_) => (ErrorKind::Unavailable, None, one_line(&chain(err))),
-        SdkError::ResponseError(r) => (by_status(status), None, one_line(&unparsed(r.raw()))),
+        // The response could not be read: cut short, or the connection
+        // dropped mid-body. A transport failure, like a reset.
+        SdkError::ResponseError(r) => (
+            match by_status(status) {
+                ErrorKind::Other => ErrorKind::Unavailable,
+                kind => kind,
+            },
+            None,
+            one_line(&format!(
+                "{} (HTTP {})",
+                chain(err),
+                r.raw().status().as_u16()
+            )),
+        ),
         _ => (ErrorKind::Other, None, one_line(&chain(err))),
     }
 }
@@ -346,14 +377,15 @@ pub(crate) fn parse_policy(raw: &str) -> serde_json::Value {
     serde_json::from_str(&unescaped).unwrap_or_else(|_| serde_json::Value::String(raw.to_string()))
 }
 
-/// Converts AWS tag lists into the snapshot's ordered map.
+/// Converts AWS tag lists into the snapshot's ordered map, with values that
+/// look like credentials redacted (see `redact`).
 pub(crate) fn tags<'a, I>(pairs: I) -> rampart_model::Tags
 where
     I: IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
 {
     pairs
         .into_iter()
-        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .filter_map(|(k, v)| Some(crate::redact::tag(k?, v.unwrap_or_default())))
         .collect()
 }
 
@@ -458,6 +490,18 @@ mod tests {
         let err: SdkError<DescribeVpcsError, HttpResponse> =
             SdkError::timeout_error(Box::new(std::io::Error::other("slow")));
         assert_eq!(classify(&err).0, ErrorKind::Unavailable);
+        // A 200 whose body was cut short (retries exhausted).
+        let cut = std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "end of file before message length reached",
+        );
+        let err: SdkError<DescribeVpcsError, HttpResponse> = SdkError::response_error(
+            Box::new(cut),
+            HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::empty()),
+        );
+        let (kind, _, msg) = classify(&err);
+        assert_eq!(kind, ErrorKind::Unavailable);
+        assert!(msg.contains("end of file before message length"), "{msg}");
     }
 
     #[test]

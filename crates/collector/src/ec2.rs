@@ -41,6 +41,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("ec2"))
+            .http_client(ctx.http_client("ec2", Some(region)))
             .build(),
     );
     let site = Site {

@@ -18,6 +18,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
         aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("elasticloadbalancing"))
+            .http_client(ctx.http_client("elasticloadbalancing", Some(region)))
             .build(),
     );
     let site = Site {

@@ -34,6 +34,7 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
     let client = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter("iam"))
+            .http_client(ctx.http_client("iam", None))
             .build(),
     );
     let c = &client;

@@ -28,7 +28,10 @@ mod ec2;
 mod elbv2;
 mod iam;
 pub mod progress;
+mod rate;
+mod redact;
 mod session;
 mod wafv2;
 
-pub use session::{RegionSelection, ScanError, ScanOptions, Session, connect};
+pub use rate::DEFAULT_MAX_RPS;
+pub use session::{RegionSelection, RetryMode, ScanError, ScanOptions, Session, connect};

@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 
 use crate::ctx::{CallCounter, Ctx, Recorder, chain, one_line};
 use crate::progress::{Progress, Task};
+use crate::rate::{DEFAULT_MAX_RPS, RateCaps};
 
 /// Which regions to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,18 @@ pub enum RegionSelection {
     AllEnabled,
 }
 
+/// How failed calls are retried (both with exponential backoff and jitter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// Standard, plus the SDK's client-side limiter that slows a service
+    /// and region down once it has throttled: gentler on a busy account,
+    /// slower under sustained throttling.
+    #[default]
+    Adaptive,
+    /// Backoff only.
+    Standard,
+}
+
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub profile: Option<String>,
@@ -39,8 +52,12 @@ pub struct ScanOptions {
     pub external_id: Option<String>,
     /// Concurrent per-resource calls per service and region.
     pub fanout: usize,
-    /// Attempts per call (adaptive retry mode) before it is recorded as failed.
+    /// Attempts per call before it is recorded as failed.
     pub max_attempts: u32,
+    pub retry_mode: RetryMode,
+    /// HTTP requests per second per service and region, every attempt
+    /// (retries included) counted.
+    pub max_rps: u32,
 }
 
 impl Default for ScanOptions {
@@ -51,7 +68,9 @@ impl Default for ScanOptions {
             role_arn: None,
             external_id: None,
             fanout: 8,
-            max_attempts: 8,
+            max_attempts: 6,
+            retry_mode: RetryMode::Adaptive,
+            max_rps: DEFAULT_MAX_RPS,
         }
     }
 }
@@ -98,6 +117,7 @@ pub enum ScanError {
 pub struct Session {
     sdk: SdkConfig,
     recorder: Arc<Recorder>,
+    caps: Arc<RateCaps>,
     fanout: usize,
     account_id: String,
     partition: String,
@@ -121,6 +141,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc();
     let recorder = Arc::new(Recorder::default());
+    let caps = Arc::new(RateCaps::new(opts.max_rps));
     let profile_note = opts
         .profile
         .as_ref()
@@ -129,7 +150,11 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
 
     // Adaptive mode adds client-side rate limiting on top of exponential
     // backoff, so a throttled account slows us down instead of failing calls.
-    let retry = RetryConfig::adaptive()
+    let retry = match opts.retry_mode {
+        RetryMode::Adaptive => RetryConfig::adaptive(),
+        RetryMode::Standard => RetryConfig::standard(),
+    };
+    let retry = retry
         .with_max_attempts(opts.max_attempts.max(1))
         .with_initial_backoff(Duration::from_millis(200))
         .with_max_backoff(Duration::from_secs(20));
@@ -218,6 +243,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
                 prefix: "sts",
                 recorder: recorder.clone(),
             })
+            .http_client(caps.http_client("sts", home_region(&quick)))
             .build(),
     );
     let identity = sts
@@ -234,6 +260,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         configured_region,
         &quick,
         &recorder,
+        &caps,
         &account_id,
     )
     .await?;
@@ -241,7 +268,8 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     Ok(Session {
         sdk,
         recorder,
-        fanout: opts.fanout.max(1),
+        fanout: fanout(opts.fanout, caps.max_rps()),
+        caps,
         account_id,
         partition,
         caller_arn,
@@ -249,6 +277,22 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         started,
         started_at,
     })
+}
+
+/// Per-resource fan-out: `--concurrency`, but never above `--max-rps`.
+/// More concurrent calls than the cap lets out per second only queue at the
+/// gate, and queued time counts toward the per-attempt timeout (the gate is
+/// inside the attempt); with the fan-out bounded by the cap, a service's
+/// queue drains in seconds. (An AWS call takes well under a second, so the
+/// cap, not the fan-out, is what limits throughput then.)
+fn fanout(concurrency: usize, max_rps: u32) -> usize {
+    let cap = usize::try_from(max_rps).unwrap_or(usize::MAX);
+    concurrency.clamp(1, cap.max(1))
+}
+
+/// The region the pre-flight clients are signed for.
+fn home_region(sdk: &SdkConfig) -> &str {
+    sdk.region().map(Region::as_ref).unwrap_or("us-east-1")
 }
 
 fn is_role_arn(arn: &str) -> bool {
@@ -311,6 +355,7 @@ async fn resolve_regions(
     configured: Option<String>,
     quick: &SdkConfig,
     recorder: &Arc<Recorder>,
+    caps: &RateCaps,
     account: &str,
 ) -> Result<Vec<String>, ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
@@ -319,6 +364,7 @@ async fn resolve_regions(
                 prefix: "ec2",
                 recorder: recorder.clone(),
             })
+            .http_client(caps.http_client("ec2", home_region(quick)))
             .build(),
     );
     // Known regions with their opt-in status. Filters are applied here, not
@@ -460,6 +506,7 @@ impl Session {
             recorder: self.recorder,
             fanout: self.fanout,
             progress,
+            caps: self.caps,
         });
 
         // Every region and IAM run concurrently on this task; the SDK's
@@ -650,6 +697,15 @@ mod tests {
             select_regions(&RegionSelection::Configured, None, Some(&k), "1"),
             Err(ScanError::NoRegion)
         ));
+    }
+
+    #[test]
+    fn fanout_never_exceeds_the_rate_cap() {
+        assert_eq!(fanout(8, 10), 8);
+        assert_eq!(fanout(64, 10), 10);
+        assert_eq!(fanout(8, 2), 2);
+        assert_eq!(fanout(0, 10), 1);
+        assert_eq!(fanout(8, 0), 1);
     }
 
     #[test]

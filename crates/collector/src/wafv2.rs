@@ -24,6 +24,7 @@ fn client(ctx: &Ctx, region: &str) -> Client {
         aws_sdk_wafv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("wafv2"))
+            .http_client(ctx.http_client("wafv2", Some(region)))
             .build(),
     )
 }

@@ -14,6 +14,9 @@
 //! Every given selector must match (AND); a suppression with no selector is
 //! refused (it would silence everything). An expired suppression no longer
 //! applies and is itself reported. Errors name the file and the line.
+//!
+//! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
+//! from its metadata before it is read.
 
 use std::path::Path;
 
@@ -29,6 +32,16 @@ pub enum ConfigError {
     Read {
         path: String,
         source: std::io::Error,
+    },
+    #[error(
+        "config {path} is {}over the {limit}-byte limit for a config file",
+        if *.at_least { String::new() } else { format!("{size} bytes, ") }
+    )]
+    TooLarge {
+        path: String,
+        size: u64,
+        at_least: bool,
+        limit: u64,
     },
     #[error("config {path}, line {line}: {message}")]
     Invalid {
@@ -84,13 +97,34 @@ pub struct Config {
     pub suppressions: Vec<Suppression>,
 }
 
+/// The largest `rampart.toml` read: 1 MiB is thousands of suppressions.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 impl Config {
+    /// Reads and parses a config file of at most [`MAX_CONFIG_BYTES`].
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
+        use crate::io::{BoundedReadError, read_bounded};
+        let name = path.display().to_string();
+        let read_err = |source| ConfigError::Read {
+            path: name.clone(),
             source,
+        };
+        let bytes = read_bounded(path, MAX_CONFIG_BYTES).map_err(|e| match e {
+            BoundedReadError::Io(source) => read_err(source),
+            BoundedReadError::TooLarge { size, at_least } => ConfigError::TooLarge {
+                path: name.clone(),
+                size,
+                at_least,
+                limit: MAX_CONFIG_BYTES,
+            },
         })?;
-        Config::parse(&path.display().to_string(), &text)
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            ))
+        })?;
+        Config::parse(&name, &text)
     }
 
     /// Parses config text; `name` is used in error messages.
@@ -366,6 +400,41 @@ reason = "legacy estate, migration ticket SEC-42"
         assert!(e.contains("line 4"), "{e}");
         let e = err("this is = = not toml");
         assert!(e.starts_with("config rampart.toml, line 1:"), "{e}");
+    }
+
+    #[test]
+    fn an_oversized_config_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rampart.toml");
+        // Sparse: 4 GiB of metadata, no disk.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(4 << 30)
+            .unwrap();
+        let e = Config::load(&path).unwrap_err();
+        assert!(
+            matches!(e, ConfigError::TooLarge { size, limit: MAX_CONFIG_BYTES, .. } if size == 4 << 30),
+            "{e}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("rampart.toml") && text.contains("is 4294967296 bytes"),
+            "{text}"
+        );
+        // At the limit it is read (and judged on its content).
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_CONFIG_BYTES)
+            .unwrap();
+        assert!(matches!(
+            Config::load(&path),
+            Err(ConfigError::Invalid { .. })
+        ));
+        std::fs::write(&path, b"\xff\xfe").unwrap();
+        let e = Config::load(&path).unwrap_err().to_string();
+        assert!(e.contains("rampart.toml") && e.contains("not UTF-8"), "{e}");
+        std::fs::write(&path, GOOD).unwrap();
+        assert_eq!(Config::load(&path).unwrap().suppressions.len(), 2);
     }
 
     fn report(findings: Vec<Finding>) -> Report {

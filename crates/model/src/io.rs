@@ -1,10 +1,17 @@
-//! Loading and saving snapshots. A bad file (missing, empty, truncated, not
-//! JSON, another schema version, wrong shape) is one clear error that names
-//! the file; a save never leaves a half-written file behind (temp file in the
-//! same directory, fsync, rename) and never follows a symlink.
+//! Loading and saving snapshots. A bad file (missing, empty, too large,
+//! truncated, not JSON, another schema version, wrong shape) is one clear
+//! error that names the file; a save never leaves a half-written file behind
+//! (temp file in the same directory, fsync, rename) and never follows a
+//! symlink.
+//!
+//! Every file rampart reads goes through [`read_bounded`]: its size is taken
+//! from the open file's metadata *before* any byte is read, so a 50 GB file
+//! (or a planted sparse one) is refused at once instead of exhausting memory;
+//! the read itself is capped too, for files whose metadata has no size
+//! (FIFOs, `/dev/zero`, `/proc`) or that grow while being read.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -20,6 +27,22 @@ pub enum SnapshotError {
     },
     #[error("snapshot {path} is empty")]
     Empty { path: PathBuf },
+    #[error(
+        "{what} {path} is {}limit for an input file (set {MAX_INPUT_BYTES_ENV} to change it)",
+        over(*.size, *.at_least, *.limit)
+    )]
+    TooLarge {
+        /// "snapshot", or "snapshot or report" where either is accepted.
+        what: &'static str,
+        path: PathBuf,
+        size: u64,
+        /// The size is a lower bound: the file had no size in its metadata
+        /// (a pipe, a device) or grew while it was read.
+        at_least: bool,
+        limit: u64,
+    },
+    #[error("{MAX_INPUT_BYTES_ENV}={value:?} is not a whole number of bytes (e.g. 4294967296)")]
+    BadLimit { value: String },
     #[error("snapshot {path} is truncated (the JSON ends early at line {line}, column {column})")]
     Truncated {
         path: PathBuf,
@@ -60,24 +83,139 @@ pub enum Run {
     Report(Box<crate::Report>),
 }
 
+/// The largest input file rampart reads when [`MAX_INPUT_BYTES_ENV`] is not
+/// set: 2 GiB, orders of magnitude above what a scan writes (the demo
+/// account's snapshot is under 100 KB), and still a size that parses in
+/// memory on a laptop.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 2 << 30;
+
+/// The environment variable that overrides [`DEFAULT_MAX_INPUT_BYTES`] for
+/// snapshots and reports (a whole number of bytes).
+pub const MAX_INPUT_BYTES_ENV: &str = "RAMPART_MAX_INPUT_BYTES";
+
+/// The size limit for snapshots and reports: [`MAX_INPUT_BYTES_ENV`] if set,
+/// else [`DEFAULT_MAX_INPUT_BYTES`]. A value that is not a number is an
+/// error, never silently the default.
+pub fn max_input_bytes() -> Result<u64, SnapshotError> {
+    match std::env::var(MAX_INPUT_BYTES_ENV) {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| SnapshotError::BadLimit { value: v }),
+        Err(std::env::VarError::NotPresent) => Ok(DEFAULT_MAX_INPUT_BYTES),
+        Err(std::env::VarError::NotUnicode(v)) => Err(SnapshotError::BadLimit {
+            value: v.to_string_lossy().into_owned(),
+        }),
+    }
+}
+
+/// Why [`read_bounded`] failed.
+#[derive(Debug)]
+pub enum BoundedReadError {
+    Io(std::io::Error),
+    /// Over the limit: `size` bytes, or at least that many when `at_least`.
+    TooLarge {
+        size: u64,
+        at_least: bool,
+    },
+}
+
+/// Reads a whole file of at most `limit` bytes. The size is checked on the
+/// open file's metadata before reading (no time or memory is spent on a
+/// file that is too large), and the read stops one byte past the limit
+/// whatever the metadata said.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, BoundedReadError> {
+    let file = File::open(path).map_err(BoundedReadError::Io)?;
+    let meta = file.metadata().map_err(BoundedReadError::Io)?;
+    if meta.is_file() && meta.len() > limit {
+        return Err(BoundedReadError::TooLarge {
+            size: meta.len(),
+            at_least: false,
+        });
+    }
+    // Reserve what the metadata announces, but fallibly: with a limit raised
+    // past the memory there is, an allocation failure is an error, not an
+    // abort (read_to_end reserves fallibly too).
+    let hint = usize::try_from(if meta.is_file() { meta.len() } else { 0 }).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(hint).map_err(|_| {
+        BoundedReadError::Io(std::io::Error::new(
+            std::io::ErrorKind::OutOfMemory,
+            format!("cannot allocate {hint} bytes to read it"),
+        ))
+    })?;
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(BoundedReadError::Io)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(BoundedReadError::TooLarge {
+            size: read,
+            at_least: true,
+        });
+    }
+    Ok(bytes)
+}
+
+/// `3221225472 bytes (3.0 GiB)`: exact for scripts, readable for people.
+fn size_text(bytes: u64) -> String {
+    let units = [
+        ("KiB", 1u64 << 10),
+        ("MiB", 1 << 20),
+        ("GiB", 1 << 30),
+        ("TiB", 1 << 40),
+    ];
+    match units.iter().rev().find(|(_, n)| bytes >= *n) {
+        Some((unit, n)) => format!("{bytes} bytes ({:.1} {unit})", bytes as f64 / *n as f64),
+        None => format!("{bytes} bytes"),
+    }
+}
+
+/// `3221225472 bytes (3.0 GiB), over the 2147483648 bytes (2.0 GiB) `, or
+/// `over the ... ` alone when the size is not known exactly.
+fn over(size: u64, at_least: bool, limit: u64) -> String {
+    if at_least {
+        format!("over the {} ", size_text(limit))
+    } else {
+        format!("{}, over the {} ", size_text(size), size_text(limit))
+    }
+}
+
+/// Reads a snapshot or report file under [`max_input_bytes`].
+fn read_input(path: &Path, what: &'static str) -> Result<Vec<u8>, SnapshotError> {
+    let limit = max_input_bytes()?;
+    read_bounded(path, limit).map_err(|e| match e {
+        BoundedReadError::Io(source) => SnapshotError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+        BoundedReadError::TooLarge { size, at_least } => SnapshotError::TooLarge {
+            what,
+            path: path.to_path_buf(),
+            size,
+            at_least,
+            limit,
+        },
+    })
+}
+
 impl Run {
     /// Reads a snapshot or a JSON report, telling them apart by shape (a
     /// report has `findings` and `scorecards`); errors name the file.
     pub fn load(path: &Path) -> Result<Run, SnapshotError> {
-        let mut bytes = Vec::new();
-        File::open(path)
-            .and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
-            .map_err(|source| SnapshotError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let bytes = read_input(path, "snapshot or report")?;
+        Run::from_slice(path, &bytes)
+    }
+
+    /// [`Run::load`] on bytes already read; `path` is only used in messages.
+    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Run, SnapshotError> {
         #[derive(Deserialize)]
         struct Shape {
             findings: Option<serde::de::IgnoredAny>,
             scorecards: Option<serde::de::IgnoredAny>,
             schema_version: Option<serde_json::Value>,
         }
-        match serde_json::from_slice::<Shape>(&bytes) {
+        match serde_json::from_slice::<Shape>(bytes) {
             Ok(Shape {
                 findings: Some(_),
                 scorecards: Some(_),
@@ -96,7 +234,7 @@ impl Run {
                         crate::REPORT_SCHEMA_VERSION
                     )));
                 }
-                serde_json::from_slice(&bytes)
+                serde_json::from_slice(bytes)
                     .map(|r| Run::Report(Box::new(r)))
                     .map_err(|e| {
                         report_err(format!(
@@ -105,7 +243,7 @@ impl Run {
                         ))
                     })
             }
-            _ => Snapshot::from_slice(path, &bytes).map(|s| Run::Snapshot(Box::new(s))),
+            _ => Snapshot::from_slice(path, bytes).map(|s| Run::Snapshot(Box::new(s))),
         }
     }
 }
@@ -117,16 +255,9 @@ struct Header {
 }
 
 impl Snapshot {
-    /// Reads and validates a snapshot file.
+    /// Reads and validates a snapshot file of at most [`max_input_bytes`].
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        let read_err = |source| SnapshotError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut bytes = Vec::new();
-        File::open(path)
-            .and_then(|f| BufReader::new(f).read_to_end(&mut bytes))
-            .map_err(read_err)?;
+        let bytes = read_input(path, "snapshot")?;
         Self::from_slice(path, &bytes)
     }
 
@@ -427,6 +558,113 @@ mod tests {
             load_err(&bytes),
             SnapshotError::UnsupportedVersion { .. }
         ));
+    }
+
+    /// A sparse file of `len` bytes: no disk is used, only metadata.
+    fn sparse(dir: &Path, name: &str, len: u64) -> PathBuf {
+        let path = dir.join(name);
+        File::create(&path).unwrap().set_len(len).unwrap();
+        path
+    }
+
+    #[test]
+    fn an_oversized_snapshot_is_refused_from_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = max_input_bytes().unwrap();
+        // 50 GB when the limit is the default: refused without reading (a
+        // read of it would take minutes and all the memory there is).
+        let big = (limit + 1).max(50_000_000_000);
+        let path = sparse(dir.path(), "huge.json", big);
+        let started = std::time::Instant::now();
+        for e in [
+            Snapshot::load(&path).unwrap_err(),
+            Run::load(&path).unwrap_err(),
+        ] {
+            match &e {
+                SnapshotError::TooLarge {
+                    size,
+                    at_least: false,
+                    limit: l,
+                    ..
+                } => assert_eq!((*size, *l), (big, limit)),
+                other => panic!("{other}"),
+            }
+            let text = e.to_string();
+            assert!(
+                text.contains("huge.json")
+                    && text.contains(&format!("is {big} bytes"))
+                    && text.contains(MAX_INPUT_BYTES_ENV)
+                    && !text.contains('\n'),
+                "{text}"
+            );
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // One byte over the limit is over; the limit itself is not refused
+        // for its size (it fails later, as the zeros it holds are not JSON).
+        let over = sparse(dir.path(), "over.json", limit + 1);
+        assert!(matches!(
+            Snapshot::load(&over),
+            Err(SnapshotError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn read_bounded_stops_at_the_limit_whatever_the_metadata_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ten.json");
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_bounded(&path, 10).unwrap(), b"0123456789");
+        assert!(matches!(
+            read_bounded(&path, 9),
+            Err(BoundedReadError::TooLarge {
+                size: 10,
+                at_least: false
+            })
+        ));
+        // A device has no size in its metadata: the read is capped instead.
+        match read_bounded(Path::new("/dev/zero"), 4096) {
+            Err(BoundedReadError::TooLarge {
+                size: 4097,
+                at_least: true,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            read_bounded(&dir.path().join("missing"), 10),
+            Err(BoundedReadError::Io(_))
+        ));
+    }
+
+    #[test]
+    fn sizes_are_exact_and_readable() {
+        assert_eq!(size_text(0), "0 bytes");
+        assert_eq!(size_text(1023), "1023 bytes");
+        assert_eq!(size_text(1536), "1536 bytes (1.5 KiB)");
+        assert_eq!(size_text(2 << 30), "2147483648 bytes (2.0 GiB)");
+        let e = SnapshotError::TooLarge {
+            what: "snapshot",
+            path: "s.json".into(),
+            size: 3 << 30,
+            at_least: false,
+            limit: 2 << 30,
+        };
+        assert_eq!(
+            e.to_string(),
+            "snapshot s.json is 3221225472 bytes (3.0 GiB), over the 2147483648 bytes (2.0 GiB) \
+             limit for an input file (set RAMPART_MAX_INPUT_BYTES to change it)"
+        );
+        let e = SnapshotError::TooLarge {
+            what: "snapshot",
+            path: "/dev/zero".into(),
+            size: 101,
+            at_least: true,
+            limit: 100,
+        };
+        assert_eq!(
+            e.to_string(),
+            "snapshot /dev/zero is over the 100 bytes limit for an input file \
+             (set RAMPART_MAX_INPUT_BYTES to change it)"
+        );
     }
 
     #[test]

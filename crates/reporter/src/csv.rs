@@ -96,8 +96,9 @@ fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
 /// Makes one value safe to open in a spreadsheet (OWASP "CSV Injection"):
 /// a value starting with `=`, `+`, `-`, `@`, tab or carriage return gets a
 /// leading `'` so it is read as text, never as a formula or DDE call. Then
-/// control characters become spaces, except `\n` and `\r`, which the csv
-/// writer quotes and a spreadsheet shows as a line break inside the cell.
+/// what [`crate::clean`] replaces (control characters, bidi controls) becomes
+/// a space, except `\n` and `\r`, which the csv writer quotes and a
+/// spreadsheet shows as a line break inside the cell.
 /// The prefix is decided on the raw value, so a leading tab still counts.
 pub fn defuse(value: &str) -> String {
     let risky = value
@@ -110,7 +111,7 @@ pub fn defuse(value: &str) -> String {
     }
     out.extend(value.chars().map(|c| match c {
         '\n' | '\r' => c,
-        c if c.is_control() => ' ',
+        c if crate::unsafe_to_show(c) => ' ',
         c => c,
     }));
     out
@@ -155,5 +156,11 @@ mod tests {
         assert_eq!(defuse("a\u{1b}[31mb\tc\u{0}d"), "a [31mb c d");
         assert_eq!(defuse("line 1\nline 2\r\n"), "line 1\nline 2\r\n");
         assert_eq!(defuse("x\u{9b}y\u{7f}"), "x y ");
+    }
+
+    #[test]
+    fn bidi_controls_become_spaces() {
+        assert_eq!(defuse("invoice\u{202e}fdp.exe"), "invoice fdp.exe");
+        assert_eq!(defuse("\u{2066}a\u{2069}\u{2028}b"), " a  b");
     }
 }

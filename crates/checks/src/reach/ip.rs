@@ -655,6 +655,72 @@ mod tests {
         }
     }
 
+    /// Two nets of one family whose addresses share the bits above
+    /// `shared` (so they often nest, and often do not), any prefixes.
+    fn related_v4() -> impl Strategy<Value = (Ipv4Net, Ipv4Net)> {
+        (any::<u32>(), any::<u32>(), 0u32..=32, 0u8..=32, 0u8..=32).prop_map(
+            |(base, noise, free, pa, pb)| {
+                let other = base ^ (noise & u32::MAX.checked_shr(32 - free).unwrap_or(0));
+                (
+                    Ipv4Net::new(Ipv4Addr::from(base), pa).unwrap().trunc(),
+                    Ipv4Net::new(Ipv4Addr::from(other), pb).unwrap().trunc(),
+                )
+            },
+        )
+    }
+
+    fn related_v6() -> impl Strategy<Value = (Ipv6Net, Ipv6Net)> {
+        (
+            any::<u128>(),
+            any::<u128>(),
+            0u32..=128,
+            0u8..=128,
+            0u8..=128,
+        )
+            .prop_map(|(base, noise, free, pa, pb)| {
+                let other = base ^ (noise & u128::MAX.checked_shr(128 - free).unwrap_or(0));
+                (
+                    Ipv6Net::new(Ipv6Addr::from(base), pa).unwrap().trunc(),
+                    Ipv6Net::new(Ipv6Addr::from(other), pb).unwrap().trunc(),
+                )
+            })
+    }
+
+    /// The oracle: the nets' first..=last addresses as integers intersect.
+    fn intervals_meet(a: (u128, u128), b: (u128, u128)) -> bool {
+        a.0.max(b.0) <= a.1.min(b.1)
+    }
+
+    proptest! {
+        /// CIDR overlap, the primitive behind "does this rule or route
+        /// cover that block": `nets_overlap` and `AddrSet::overlaps` agree
+        /// with interval arithmetic for every prefix length of both
+        /// families, are symmetric, and never mix the families.
+        #[test]
+        fn cidr_overlap_agrees_with_interval_arithmetic(
+            (a4, b4) in related_v4(),
+            (a6, b6) in related_v6(),
+        ) {
+            let span4 = |n: Ipv4Net| (u128::from(u32::from(n.network())), u128::from(u32::from(n.broadcast())));
+            let span6 = |n: Ipv6Net| (u128::from(n.network()), u128::from(n.broadcast()));
+            let cases = [
+                (IpNet::V4(a4), IpNet::V4(b4), intervals_meet(span4(a4), span4(b4))),
+                (IpNet::V6(a6), IpNet::V6(b6), intervals_meet(span6(a6), span6(b6))),
+                (IpNet::V4(a4), IpNet::V6(b6), false),
+                (IpNet::V6(a6), IpNet::V4(b4), false),
+            ];
+            for (a, b, want) in cases {
+                prop_assert_eq!(nets_overlap(a, b), want, "{} {}", a, b);
+                prop_assert_eq!(nets_overlap(b, a), want, "{} {}", b, a);
+                prop_assert_eq!(
+                    AddrSet::from_net(a).overlaps(&AddrSet::from_net(b)),
+                    want,
+                    "sets {} {}", a, b
+                );
+            }
+        }
+    }
+
     /// An oracle built from the standard library's predicates, not from
     /// [`NON_PUBLIC_V4`].
     fn is_public_naive_v4(a: Ipv4Addr) -> bool {

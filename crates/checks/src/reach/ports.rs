@@ -433,6 +433,25 @@ mod tests {
             prop_assert_eq!(rule_covers(rp, from, to, qp, port), brute);
         }
 
+        /// Port-range overlap against a bitmap, empty (`from > to`) and
+        /// single-port ranges included.
+        #[test]
+        fn overlap_agrees_with_a_bitmap(a in (0i32..200, 0i32..200), b in (0i32..200, 0i32..200)) {
+            let (a, b) = (pr(a.0, a.1), pr(b.0, b.1));
+            let both: Vec<u16> = (0u16..200)
+                .filter(|p| range_contains(a, *p) && range_contains(b, *p))
+                .collect();
+            match overlap(a, b) {
+                None => prop_assert!(both.is_empty(), "{:?} {:?} share {:?}", a, b, both),
+                Some(r) => {
+                    prop_assert!(r.from <= r.to);
+                    let got: Vec<u16> = (0u16..200).filter(|p| range_contains(r, *p)).collect();
+                    prop_assert_eq!(got, both);
+                }
+            }
+            prop_assert_eq!(overlap(a, b), overlap(b, a));
+        }
+
         #[test]
         fn merge_agrees_with_a_bitmap(ranges in prop::collection::vec((0i32..200, 0i32..200), 0..8)) {
             let ranges: Vec<PortRange> = ranges.into_iter().map(|(a, b)| pr(a, b)).collect();
