@@ -400,10 +400,13 @@ pub(crate) fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
 }
 
 /// An SDK string map (tags, stage variables) -> the snapshot's ordered map.
+/// API Gateway's tag and stage-variable maps, ordered, with values that
+/// look like credentials redacted as for EC2 tags (stage variables often
+/// hold backend keys).
 pub(crate) fn map(
     m: Option<&std::collections::HashMap<String, String>>,
 ) -> std::collections::BTreeMap<String, String> {
-    m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    m.map(|m| m.iter().map(|(k, v)| crate::redact::tag(k, v)).collect())
         .unwrap_or_default()
 }
 
@@ -415,6 +418,27 @@ pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<
 mod tests {
     use super::*;
     use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsError;
+
+    #[test]
+    fn api_gateway_maps_are_redacted_like_tags() {
+        let m: std::collections::HashMap<String, String> = [
+            ("Name".to_string(), "orders-api".to_string()),
+            (
+                "aws_secret_access_key".to_string(),
+                "rampartFAKEsecretKEY/0123456789abcdefghij".to_string(),
+            ),
+            ("backendKey".to_string(), "AKIARAMPARTFAKE00001".to_string()),
+        ]
+        .into();
+        let got = map(Some(&m));
+        assert_eq!(got["Name"], "orders-api");
+        assert!(
+            got["aws_secret_access_key"].starts_with("[redacted"),
+            "{got:?}"
+        );
+        assert!(got["backendKey"].starts_with("[redacted"), "{got:?}");
+        assert!(map(None).is_empty());
+    }
     use aws_smithy_runtime_api::client::result::ConnectorError;
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
