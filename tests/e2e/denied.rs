@@ -6,7 +6,7 @@
 //! with the reason: pre-flight (`PREFLIGHT`), region resolution
 //! (`REGION_LIST`), operations a fallback stands in for (`FALLBACKS`) and
 //! operations whose data decides no verdict in the demo (`NO_CHECK`).
-//! Two `#[ignore]`d tests pin rampart bugs found here (see their docs).
+//! Two bugs found here are fixed, and their tests kept (see their docs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,9 +26,9 @@ use crate::proxy::{self, Dialect, FaultPlan, OpStats};
 const PREFLIGHT: &[&str] = &["sts:GetCallerIdentity"];
 
 /// Region resolution: with `--region` given, a failed `DescribeRegions`
-/// only downgrades the region check to a syntax check (a warning in the
-/// log, silent without -v); nothing is missing from the snapshot, so the
-/// scan is complete (exit 0) and the findings are the clean run's.
+/// only downgrades the region check to a syntax check (one warning line
+/// on stderr, even without -v); nothing is missing from the snapshot, so
+/// the scan is complete (exit 0) and the findings are the clean run's.
 /// (With `--all-regions` it is a pre-flight error: tested separately.)
 const REGION_LIST: &str = "ec2:DescribeRegions";
 
@@ -299,6 +299,16 @@ fn judge(o: &Outcome, clean: &Report) -> Vec<String> {
 
     if op == REGION_LIST {
         complete_and_identical(&mut fail);
+        let warned = o.scan.stderr.lines().any(|l| {
+            l.starts_with("rampart: warning: ec2:DescribeRegions failed")
+                && l.contains("syntax only")
+        });
+        if !warned {
+            fail(format!(
+                "no warning that the region names went unchecked\n{}",
+                o.scan.stderr
+            ));
+        }
         return problems;
     }
     if let Some((_, why)) = FALLBACKS.iter().find(|(f, _)| *f == op) {
@@ -535,13 +545,11 @@ fn all_regions_without_describe_regions_is_a_one_line_preflight_error() {
     );
 }
 
-/// Today the line reads "rampart: error: sts:GetCallerIdentity failed:
-/// --all-regions needs ec2:DescribeRegions, which failed; pass --region
-/// instead": the region error is reported through `ScanError::Identity`,
-/// whose message blames STS, which answered fine. Reported, not fixed here
-/// (crates/collector/src/session.rs); un-ignore once fixed.
+/// The line once read "rampart: error: sts:GetCallerIdentity failed:
+/// --all-regions needs ec2:DescribeRegions, ...": the region error went
+/// through `ScanError::Identity`, whose message blamed STS, which had
+/// answered fine. It now has its own error, naming the failure's code.
 #[test]
-#[ignore = "rampart bug: the --all-regions error blames sts:GetCallerIdentity"]
 fn all_regions_error_does_not_blame_sts() {
     let run = all_regions_denied();
     assert!(
@@ -652,13 +660,12 @@ fn denied_prefix_lists_are_a_gap_where_a_rule_needs_them() {
     }
 }
 
-/// The reason should also name the operation that failed, as every other
-/// not-evaluated reason does (`Context::not_collected`): today it reads
-/// "prefix list pl-... entries not collected", which does not tell the
-/// reader which permission is missing. Reported, not fixed here (the
-/// reason is built in crates/checks/src/reach); un-ignore once fixed.
+/// The reason also names the operation that failed, as every other
+/// not-evaluated reason does (`Context::not_collected`). It once read
+/// "prefix list pl-... entries not collected", which did not tell the
+/// reader which permission was missing; the resolver now reads the
+/// snapshot's collection errors (crates/checks/src/reach/mod.rs).
 #[test]
-#[ignore = "rampart bug: a prefix-list gap's reason does not name the denied operation"]
 fn denied_prefix_list_reasons_name_the_operation() {
     let (_, _, denied) = prefix_list_denials();
     for (op, status) in denied {

@@ -202,3 +202,47 @@ fn demo_paths_tell_the_seeded_stories() {
         missing.stderr
     );
 }
+
+/// With `ec2:DescribeInstances` denied there are no instances, so no
+/// paths: an empty answer that must not read as "nothing is exposed".
+/// `paths` says the snapshot is incomplete (one warning line naming the
+/// file) and exits 3, in every format; on a complete snapshot it is silent.
+#[test]
+fn paths_on_an_incomplete_snapshot_warn_and_exit_3() {
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let proxy = crate::proxy::start(
+        &emu.url,
+        crate::proxy::FaultPlan::new().deny("ec2:DescribeInstances"),
+    );
+    let snap = emu.dir().join("no-instances.json");
+    let (run, snapshot) = scan(&emu, &snap, &[("AWS_ENDPOINT_URL", proxy.url())]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let errors = snapshot.expect("snapshot written").collection_errors.len();
+    assert!(errors >= 2, "one error per region, got {errors}");
+
+    for format in ["table", "json", "dot"] {
+        let out = rampart(&["paths", snap.to_str().unwrap(), "--format", format], &[]);
+        assert_eq!(out.code, 3, "{format}: {}", out.stderr);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{format}: {}", out.stderr);
+        assert!(
+            lines[0].starts_with("rampart: warning: snapshot ")
+                && lines[0].contains(snap.to_str().unwrap())
+                && lines[0].contains(&format!("incomplete ({errors} collection error(s))")),
+            "{format}: {}",
+            lines[0]
+        );
+        if format == "json" {
+            let paths: Value = serde_json::from_str(&out.stdout).expect("JSON paths");
+            assert_eq!(paths, Value::Array(vec![]), "no instances, no paths");
+        }
+    }
+
+    let clean = emu.dir().join("clean.json");
+    let (run, _) = scan(&emu, &clean, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = rampart(&["paths", clean.to_str().unwrap()], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "", "no warning on a complete snapshot");
+}

@@ -28,7 +28,7 @@ use crate::reach::ip::{
 };
 use crate::reach::ports::Protocol;
 use crate::reach::sg::Peer;
-use crate::reach::{Reach, nacl, prefix_list_resolver, route, sg};
+use crate::reach::{PrefixLists, Reach, nacl, prefix_list_resolver, route, sg};
 
 /// An exposure path plus whether every link of it is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +54,11 @@ impl Exposures {
             let Some(inv) = index.snapshot.regions.get(*region) else {
                 continue;
             };
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &index.snapshot.collection_errors,
+                region,
+            );
             let cx = RegionCx {
                 rix,
                 resolve: &resolve,
@@ -116,7 +120,7 @@ fn hop(kind: &str, id: &str, label: impl Into<String>) -> Hop {
 
 struct RegionCx<'a, 's> {
     rix: &'a RegionIndex<'s>,
-    resolve: &'a dyn Fn(&str) -> Option<Vec<IpNet>>,
+    resolve: &'a PrefixLists<'a>,
 }
 
 /// A partial answer: the port ranges that pass, and why it may be incomplete.

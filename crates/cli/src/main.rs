@@ -496,6 +496,19 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
         ),
         PathsFormat::Dot => output::paths_dot(&selected),
     }
+    // The paths printed are right for what was collected, but a resource
+    // that was not collected has no path at all: say so, and exit 3 as
+    // `check` does, so a pipeline cannot take silence for safety.
+    if !snapshot.is_complete() {
+        output::warn(&format!(
+            "snapshot {} is incomplete ({} collection error(s)): paths that need the missing \
+             data are marked uncertain, and resources that were not collected have no paths; \
+             `rampart summary` lists the errors",
+            path.display(),
+            snapshot.collection_errors.len()
+        ));
+        return exit::INCOMPLETE;
+    }
     exit::OK
 }
 
@@ -568,6 +581,11 @@ impl ConnectArgs {
                 .await
                 .map_err(|e| e.to_string())?;
             let out = out_for(session.account_id())?;
+            if !self.quiet {
+                for w in session.warnings() {
+                    output::warn(w);
+                }
+            }
             let progress: Arc<dyn Progress> =
                 output::progress(session.task_count(), self.quiet, session.regions());
             let snapshot = session.collect(progress.clone()).await;

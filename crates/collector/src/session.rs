@@ -111,6 +111,8 @@ pub enum ScanError {
     Rejected(String),
     #[error("sts:GetCallerIdentity failed: {0}")]
     Identity(String),
+    #[error("--all-regions needs ec2:DescribeRegions, which failed ({0}); pass --region instead")]
+    NoRegionList(String),
 }
 
 /// A connected, validated scan: identity known, regions resolved.
@@ -123,6 +125,7 @@ pub struct Session {
     partition: String,
     caller_arn: String,
     regions: Vec<String>,
+    warnings: Vec<String>,
     started: Instant,
     started_at: OffsetDateTime,
 }
@@ -255,7 +258,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let caller_arn = identity.arn().unwrap_or_default().to_string();
     let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
 
-    let regions = resolve_regions(
+    let (regions, warnings) = resolve_regions(
         &opts.regions,
         configured_region,
         &quick,
@@ -274,6 +277,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         partition,
         caller_arn,
         regions,
+        warnings,
         started,
         started_at,
     })
@@ -357,7 +361,7 @@ async fn resolve_regions(
     recorder: &Arc<Recorder>,
     caps: &RateCaps,
     account: &str,
-) -> Result<Vec<String>, ScanError> {
+) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(quick)
             .interceptor(CallCounter {
@@ -369,21 +373,20 @@ async fn resolve_regions(
     );
     // Known regions with their opt-in status. Filters are applied here, not
     // server-side (some endpoints ignore them).
-    let known: Option<Vec<(String, String)>> =
+    let known: Result<Vec<(String, String)>, String> =
         match ec2.describe_regions().all_regions(true).send().await {
-            Ok(out) => Some(
-                out.regions()
-                    .iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.region_name()?.to_string(),
-                            r.opt_in_status()
-                                .unwrap_or("opt-in-not-required")
-                                .to_string(),
-                        ))
-                    })
-                    .collect(),
-            ),
+            Ok(out) => Ok(out
+                .regions()
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        r.region_name()?.to_string(),
+                        r.opt_in_status()
+                            .unwrap_or("opt-in-not-required")
+                            .to_string(),
+                    ))
+                })
+                .collect()),
             Err(SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) => {
                 return Err(ScanError::Unreachable {
                     service: "ec2",
@@ -391,24 +394,39 @@ async fn resolve_regions(
                     detail: "ec2:DescribeRegions got no answer".into(),
                 });
             }
-            Err(e) => {
-                tracing::warn!(
-                    "ec2:DescribeRegions failed ({}); region names are checked by syntax only",
-                    one_line(&chain(&e))
-                );
-                None
-            }
+            Err(e) => Err(match &e {
+                SdkError::ServiceError(se) => se
+                    .err()
+                    .code()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| one_line(&chain(&e))),
+                _ => one_line(&chain(&e)),
+            }),
         };
-    select_regions(selection, configured, known.as_deref(), account)
+    let regions = select_regions(
+        selection,
+        configured,
+        known.as_ref().map(Vec::as_slice).map_err(String::as_str),
+        account,
+    )?;
+    // A failed region list is not a gap in the data, but the names given
+    // could not be checked, so it is said even without -v.
+    let warnings = match &known {
+        Err(why) => vec![format!(
+            "ec2:DescribeRegions failed ({why}); the region names were checked by syntax only"
+        )],
+        Ok(_) => Vec::new(),
+    };
+    Ok((regions, warnings))
 }
 
 /// Resolves the selection against the known regions (`(name, opt-in
-/// status)`; `None` when `DescribeRegions` failed, then names are checked
-/// by syntax only). Sorted, deduplicated.
+/// status)`; the error's reason when `DescribeRegions` failed, then names
+/// are checked by syntax only). Sorted, deduplicated.
 fn select_regions(
     selection: &RegionSelection,
     configured: Option<String>,
-    known: Option<&[(String, String)]>,
+    known: Result<&[(String, String)], &str>,
     account: &str,
 ) -> Result<Vec<String>, ScanError> {
     let enabled = |status: &str| status == "opt-in-not-required" || status == "opted-in";
@@ -417,12 +435,7 @@ fn select_regions(
         RegionSelection::Explicit(list) if list.is_empty() => return Err(ScanError::NoRegion),
         RegionSelection::Explicit(list) => list.clone(),
         RegionSelection::AllEnabled => {
-            let Some(known) = known else {
-                return Err(ScanError::Identity(
-                    "--all-regions needs ec2:DescribeRegions, which failed; pass --region instead"
-                        .into(),
-                ));
-            };
+            let known = known.map_err(|why| ScanError::NoRegionList(why.to_string()))?;
             known
                 .iter()
                 .filter(|(_, s)| enabled(s))
@@ -434,7 +447,7 @@ fn select_regions(
     let mut out = Vec::new();
     for region in wanted {
         match known {
-            Some(known) => match known.iter().find(|(n, _)| *n == region) {
+            Ok(known) => match known.iter().find(|(n, _)| *n == region) {
                 Some((_, status)) if enabled(status) => {}
                 Some((_, status)) => {
                     return Err(ScanError::RegionNotEnabled {
@@ -452,13 +465,13 @@ fn select_regions(
                     });
                 }
             },
-            None if !looks_like_region(&region) => {
+            Err(_) if !looks_like_region(&region) => {
                 return Err(ScanError::UnknownRegion {
                     region,
                     known: "(ec2:DescribeRegions failed; names look like us-east-1)".into(),
                 });
             }
-            None => {}
+            Err(_) => {}
         }
         if !out.contains(&region) {
             out.push(region);
@@ -492,6 +505,12 @@ impl Session {
 
     pub fn regions(&self) -> &[String] {
         &self.regions
+    }
+
+    /// Things the pre-flight calls could not do that the user should hear
+    /// about even without `-v` (one line each).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The number of progress tasks [`Session::collect`] will report.
@@ -645,9 +664,19 @@ mod tests {
     #[test]
     fn all_regions_means_the_enabled_ones() {
         let k = known();
-        let got = select_regions(&RegionSelection::AllEnabled, None, Some(&k), "1").unwrap();
+        let got = select_regions(&RegionSelection::AllEnabled, None, Ok(&k), "1").unwrap();
         assert_eq!(got, vec!["eu-west-1", "me-south-1", "us-east-1"]);
-        assert!(select_regions(&RegionSelection::AllEnabled, None, None, "1").is_err());
+        let e = select_regions(&RegionSelection::AllEnabled, None, Err("AccessDenied"), "1")
+            .unwrap_err();
+        let line = e.to_string();
+        assert!(matches!(e, ScanError::NoRegionList(_)), "{line}");
+        assert!(
+            line.contains("ec2:DescribeRegions")
+                && line.contains("AccessDenied")
+                && line.contains("--region")
+                && !line.contains("sts:"),
+            "{line}"
+        );
     }
 
     #[test]
@@ -657,7 +686,7 @@ mod tests {
             select_regions(
                 &RegionSelection::Explicit(r.iter().map(|s| s.to_string()).collect()),
                 None,
-                Some(&k),
+                Ok(&k),
                 "123",
             )
         };
@@ -674,8 +703,14 @@ mod tests {
         assert!(e.to_string().contains("not-opted-in"));
         assert!(matches!(pick(&[]), Err(ScanError::NoRegion)));
         // Without DescribeRegions, only the syntax is checked.
-        let blind =
-            |r: &str| select_regions(&RegionSelection::Explicit(vec![r.into()]), None, None, "1");
+        let blind = |r: &str| {
+            select_regions(
+                &RegionSelection::Explicit(vec![r.into()]),
+                None,
+                Err("denied"),
+                "1",
+            )
+        };
         assert_eq!(blind("ap-south-2").unwrap(), vec!["ap-south-2"]);
         assert!(blind("nowhere").is_err());
     }
@@ -687,14 +722,14 @@ mod tests {
             select_regions(
                 &RegionSelection::Configured,
                 Some("eu-west-1".into()),
-                Some(&k),
+                Ok(&k),
                 "1"
             )
             .unwrap(),
             vec!["eu-west-1"]
         );
         assert!(matches!(
-            select_regions(&RegionSelection::Configured, None, Some(&k), "1"),
+            select_regions(&RegionSelection::Configured, None, Ok(&k), "1"),
             Err(ScanError::NoRegion)
         ));
     }

@@ -69,7 +69,7 @@ pub enum SnapshotError {
         version: u32,
         message: String,
     },
-    #[error("cannot write snapshot {path}: {message}")]
+    #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
     #[error("report {path} {message}")]
     Report { path: PathBuf, message: String },
@@ -353,6 +353,7 @@ pub fn write_atomic(
         message,
     };
     let mut tmp = temp_file_beside(path)?;
+    sweep_stale_temps(tmp.path());
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
         write(&mut w).map_err(|e| fail(e.to_string()))?;
@@ -361,6 +362,62 @@ pub fn write_atomic(
     tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
     tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
     Ok(())
+}
+
+/// How long a temp file must have gone unmodified before a later write in
+/// the same directory removes it. A write in progress touches its file
+/// continuously (a buffer's worth at a time), so an hour of silence means
+/// the writer died (killed mid-write, a machine lost power).
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temp files a killed rampart left beside `ours` (the temp file
+/// just created): regular files named `.rampart-XXXXXX.tmp`, owned by the
+/// same user, unmodified for [`STALE_TEMP`]. Best effort: a file that
+/// cannot be read or removed is left alone, and nothing else in the
+/// directory is touched.
+fn sweep_stale_temps(ours: &Path) {
+    let (Some(dir), Ok(mine)) = (ours.parent(), std::fs::symlink_metadata(ours)) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let is_ours = name
+            .strip_prefix(".rampart-")
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !is_ours || entry.path() == ours {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= STALE_TEMP);
+        if meta.file_type().is_file() && same_owner(&meta, &mine) && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_owner(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.uid() == b.uid()
+}
+
+#[cfg(not(unix))]
+fn same_owner(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Checks, before a long scan, that `path` could be written: its directory
@@ -491,6 +548,47 @@ mod tests {
         assert!(err.contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
         assert!(check_writable(&link).is_err());
+    }
+
+    /// A kill mid-write leaves `.rampart-XXXXXX.tmp`; the next write in
+    /// that directory removes it once it has gone an hour unmodified, and
+    /// touches nothing else: not a fresh temp file (a write in progress),
+    /// not a look-alike name, not a symlink, not a directory.
+    #[test]
+    fn a_write_sweeps_temp_files_a_killed_run_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        let old = |name: &str| {
+            let p = d.join(name);
+            let f = File::create(&p).unwrap();
+            f.set_modified(two_hours_ago).unwrap();
+            p
+        };
+        let stale = old(".rampart-a1B2c3.tmp");
+        let fresh = d.join(".rampart-z9Y8x7.tmp");
+        std::fs::write(&fresh, "a write in progress").unwrap();
+        let lookalikes = [
+            old(".rampart-a1B2c3.tmp.keep"),
+            old(".rampart-toolong1.tmp"),
+            old("rampart-a1B2c3.tmp"),
+            old(".rampart-a1-2c3.tmp"),
+        ];
+        let target = old("precious");
+        let link = d.join(".rampart-link00.tmp");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let sub = d.join(".rampart-dir000.tmp");
+        std::fs::create_dir(&sub).unwrap();
+
+        sample().save(&d.join("s.json")).unwrap();
+
+        assert!(!stale.exists(), "the stale temp file is removed");
+        assert!(fresh.exists(), "a recent temp file may be a live write");
+        for p in lookalikes.iter().chain([&target, &sub]) {
+            assert!(p.exists(), "{} is not ours to remove", p.display());
+        }
+        assert!(link.symlink_metadata().is_ok(), "symlinks are left alone");
+        assert!(d.join("s.json").exists());
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod route;
 pub mod sg;
 
 use ipnet::IpNet;
-use rampart_model::ManagedPrefixList;
+use rampart_model::{CollectionError, ManagedPrefixList};
 
 use self::ip::parse_cidr;
 
@@ -118,32 +118,69 @@ fn join_reasons(a: String, b: &str) -> String {
     }
 }
 
-/// How the primitives learn a managed prefix list's CIDRs: `Some(entries)`
-/// when the list and all its entries are known, `None` when the list is
-/// unknown or its entries were not collected. A function rather than a map
-/// so callers can scope it to a region and tests can stub it. The lifetime
-/// lets a resolver borrow the snapshot (see [`prefix_list_resolver`]).
-pub type PrefixLists<'a> = dyn Fn(&str) -> Option<Vec<IpNet>> + 'a;
+/// How the primitives learn a managed prefix list's CIDRs: `Ok(entries)`
+/// when the list and all its entries are known, `Err(reason)` when the list
+/// is unknown or its entries were not collected; the reason names the list
+/// and, where one failed, the operation (so the reader knows which
+/// permission is missing). A function rather than a map so callers can
+/// scope it to a region and tests can stub it. The lifetime lets a resolver
+/// borrow the snapshot (see [`prefix_list_resolver`]).
+pub type PrefixLists<'a> = dyn Fn(&str) -> Result<Vec<IpNet>, String> + 'a;
 
-/// The resolver for one region's collected prefix lists. A list whose
-/// entries were not collected, or with any entry that does not parse, is
-/// `None`: a partial list could hide exactly the CIDR that matters.
-pub fn prefix_list_resolver(
-    lists: &[ManagedPrefixList],
-) -> impl Fn(&str) -> Option<Vec<IpNet>> + '_ {
-    move |id: &str| {
-        let list = lists.iter().find(|l| l.prefix_list_id == id)?;
-        list.entries
-            .as_ref()?
+/// The resolver for one region's collected prefix lists, with the
+/// snapshot's collection errors to explain a gap. A list whose entries were
+/// not collected, or with any entry that does not parse, is an `Err`: a
+/// partial list could hide exactly the CIDR that matters.
+pub fn prefix_list_resolver<'a>(
+    lists: &'a [ManagedPrefixList],
+    errors: &'a [CollectionError],
+    region: &'a str,
+) -> impl Fn(&str) -> Result<Vec<IpNet>, String> + 'a {
+    // "OP was not collected (kind: message)", as `Context::not_collected`
+    // words it, for the first error of `op` in this region (on `id` when
+    // given).
+    let failed = move |op: &str, id: Option<&str>| {
+        errors
             .iter()
-            .map(|e| parse_cidr(&e.cidr))
-            .collect::<Option<Vec<_>>>()
+            .find(|e| {
+                e.operation == op
+                    && e.region.as_deref() == Some(region)
+                    && (id.is_none() || e.resource.as_deref() == id)
+            })
+            .map(|e| {
+                format!(
+                    "{op} was not collected ({}: {})",
+                    e.kind.as_str(),
+                    e.message
+                )
+            })
+    };
+    move |id: &str| {
+        let Some(list) = lists.iter().find(|l| l.prefix_list_id == id) else {
+            return Err(match failed("ec2:DescribeManagedPrefixLists", None) {
+                Some(why) => format!("prefix list {id} not collected: {why}"),
+                None => format!("prefix list {id} is not among the region's prefix lists"),
+            });
+        };
+        let Some(entries) = list.entries.as_ref() else {
+            return Err(match failed("ec2:GetManagedPrefixListEntries", Some(id)) {
+                Some(why) => format!("prefix list {id} entries not collected: {why}"),
+                None => format!("prefix list {id} entries not collected"),
+            });
+        };
+        entries
+            .iter()
+            .map(|e| {
+                parse_cidr(&e.cidr)
+                    .ok_or_else(|| format!("prefix list {id} entry {:?} not parseable", e.cidr))
+            })
+            .collect()
     }
 }
 
 /// A resolver that knows no prefix list, for callers (and tests) with none.
-pub fn no_prefix_lists(_id: &str) -> Option<Vec<IpNet>> {
-    None
+pub fn no_prefix_lists(id: &str) -> Result<Vec<IpNet>, String> {
+    Err(format!("prefix list {id} entries not collected"))
 }
 
 #[cfg(test)]
@@ -211,18 +248,71 @@ mod tests {
             list("pl-uncollected", None),
             list("pl-garbage", Some(vec!["203.0.113.0/24", "not-a-cidr"])),
         ];
-        let r = prefix_list_resolver(&lists);
+        let r = prefix_list_resolver(&lists, &[], "us-east-1");
         assert_eq!(
             r("pl-ok"),
-            Some(vec![
+            Ok(vec![
                 "203.0.113.0/24".parse().unwrap(),
                 "10.0.0.0/8".parse().unwrap()
             ])
         );
-        assert_eq!(r("pl-uncollected"), None);
-        assert_eq!(r("pl-garbage"), None);
-        assert_eq!(r("pl-absent"), None);
-        assert_eq!(no_prefix_lists("pl-ok"), None);
+        assert_eq!(
+            r("pl-uncollected"),
+            Err("prefix list pl-uncollected entries not collected".into())
+        );
+        assert_eq!(
+            r("pl-garbage"),
+            Err("prefix list pl-garbage entry \"not-a-cidr\" not parseable".into())
+        );
+        assert_eq!(
+            r("pl-absent"),
+            Err("prefix list pl-absent is not among the region's prefix lists".into())
+        );
+        assert!(no_prefix_lists("pl-ok").is_err());
+
+        // With the failures recorded, the reasons name the operation (and
+        // only this region's, and only this list's, failures count).
+        let error = |region: &str, op: &str, resource: Option<&str>| CollectionError {
+            service: "ec2".into(),
+            region: Some(region.into()),
+            operation: op.into(),
+            resource: resource.map(Into::into),
+            kind: rampart_model::ErrorKind::AccessDenied,
+            code: Some("UnauthorizedOperation".into()),
+            message: "denied".into(),
+        };
+        let errors = vec![
+            error("eu-west-1", "ec2:DescribeManagedPrefixLists", None),
+            error(
+                "us-east-1",
+                "ec2:GetManagedPrefixListEntries",
+                Some("pl-other"),
+            ),
+            error(
+                "us-east-1",
+                "ec2:GetManagedPrefixListEntries",
+                Some("pl-uncollected"),
+            ),
+        ];
+        let r = prefix_list_resolver(&lists, &errors, "us-east-1");
+        assert_eq!(
+            r("pl-uncollected"),
+            Err("prefix list pl-uncollected entries not collected: \
+                 ec2:GetManagedPrefixListEntries was not collected (access-denied: denied)"
+                .into())
+        );
+        assert_eq!(
+            r("pl-absent"),
+            Err("prefix list pl-absent is not among the region's prefix lists".into()),
+            "eu-west-1's failure says nothing about us-east-1"
+        );
+        let r = prefix_list_resolver(&[], &errors, "eu-west-1");
+        assert_eq!(
+            r("pl-absent"),
+            Err("prefix list pl-absent not collected: \
+                 ec2:DescribeManagedPrefixLists was not collected (access-denied: denied)"
+                .into())
+        );
     }
 
     /// Regression: `PrefixLists` once meant `dyn Fn + 'static`, so a
@@ -233,7 +323,7 @@ mod tests {
         use rampart_model::{Route, RouteTable, RouteTarget, SgPeer, SgRule};
 
         struct Cx<'a> {
-            resolve: &'a dyn Fn(&str) -> Option<Vec<IpNet>>,
+            resolve: &'a PrefixLists<'a>,
         }
         let lists = vec![ManagedPrefixList {
             prefix_list_id: "pl-1".into(),
@@ -247,7 +337,7 @@ mod tests {
             }]),
             tags: Default::default(),
         }];
-        let resolver = prefix_list_resolver(&lists);
+        let resolver = prefix_list_resolver(&lists, &[], "us-east-1");
         let cx = Cx { resolve: &resolver };
         let rule = SgRule {
             protocol: "tcp".into(),

@@ -66,15 +66,12 @@ fn candidates(rt: &RouteTable, resolve: &PrefixLists<'_>) -> (Vec<Candidate>, Ve
             }
         } else if let Some(pl) = r.destination_prefix_list_id.as_deref() {
             match resolve(pl) {
-                Some(nets) => out.extend(nets.into_iter().map(|net| Candidate {
+                Ok(nets) => out.extend(nets.into_iter().map(|net| Candidate {
                     route: i,
                     net,
                     tier: if propagated { 3 } else { 2 },
                 })),
-                None => skipped.push(format!(
-                    "route table {} prefix list {pl} entries not collected",
-                    rt.route_table_id
-                )),
+                Err(why) => skipped.push(format!("route table {} {why}", rt.route_table_id)),
             }
         } else {
             skipped.push(format!(
@@ -165,7 +162,7 @@ pub fn igw_reach(rt: &RouteTable, resolve: &PrefixLists<'_>) -> Reach {
             && !is_blackhole(r)
             && r.destination_prefix_list_id
                 .as_deref()
-                .is_some_and(|pl| resolve(pl).is_none())
+                .is_some_and(|pl| resolve(pl).is_err())
     }) || rt.routes.iter().any(|r| {
         matches!(r.target, RouteTarget::InternetGateway(_))
             && !is_blackhole(r)
@@ -236,13 +233,13 @@ mod tests {
         AddrSet::from_nets(cidrs.iter().map(|c| c.parse().unwrap()))
     }
 
-    fn lists(id: &str) -> Option<Vec<IpNet>> {
+    fn lists(id: &str) -> Result<Vec<IpNet>, String> {
         match id {
-            "pl-s3" => Some(vec![
+            "pl-s3" => Ok(vec![
                 "52.216.0.0/15".parse().unwrap(),
                 "3.5.0.0/19".parse().unwrap(),
             ]),
-            _ => None,
+            _ => no_prefix_lists(id),
         }
     }
 
@@ -384,7 +381,10 @@ mod tests {
             RouteTarget::VirtualPrivateGateway("vgw-1".into()),
         );
         propagated.origin = Some("EnableVgwRoutePropagation".into());
-        let lists = |id: &str| (id == "pl-a").then(|| vec!["198.51.100.0/24".parse().unwrap()]);
+        let lists = |id: &str| match id {
+            "pl-a" => Ok(vec!["198.51.100.0/24".parse().unwrap()]),
+            _ => no_prefix_lists(id),
+        };
         let rt = table(vec![
             propagated.clone(),
             route("pl-a", RouteTarget::TransitGateway("tgw-1".into())),

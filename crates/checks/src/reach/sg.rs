@@ -90,10 +90,8 @@ pub fn peer_matches(rule: &SgRule, peer: &Peer<'_>, resolve: &PrefixLists<'_>) -
                 return Reach::No;
             }
             match resolve(prefix_list_id) {
-                Some(nets) => Reach::from_bool(nets.iter().any(|n| net_matches(*n, *peer))),
-                None => Reach::Unknown(format!(
-                    "prefix list {prefix_list_id} entries not collected"
-                )),
+                Ok(nets) => Reach::from_bool(nets.iter().any(|n| net_matches(*n, *peer))),
+                Err(why) => Reach::Unknown(why),
             }
         }
         // A group reference admits members of that group only: never the
@@ -215,11 +213,11 @@ mod tests {
 
     /// pl-public holds one public /24, pl-private only RFC 1918 space;
     /// everything else is uncollected.
-    fn lists(id: &str) -> Option<Vec<IpNet>> {
+    fn lists(id: &str) -> Result<Vec<IpNet>, String> {
         match id {
-            "pl-public" => Some(vec![net("10.0.0.0/8"), net("198.51.100.0/24")]),
-            "pl-private" => Some(vec![net("10.0.0.0/8"), net("192.168.0.0/16")]),
-            _ => None,
+            "pl-public" => Ok(vec![net("10.0.0.0/8"), net("198.51.100.0/24")]),
+            "pl-private" => Ok(vec![net("10.0.0.0/8"), net("192.168.0.0/16")]),
+            _ => no_prefix_lists(id),
         }
     }
 

@@ -27,7 +27,11 @@ impl Check for AdminPortOpenToInternet {
                 out.push(gap);
                 continue;
             }
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &cx.snapshot.collection_errors,
+                region,
+            );
             for sg in &inv.ec2.security_groups {
                 let rules: Vec<_> = sg.ingress.iter().collect();
                 let mut open = Vec::new();

@@ -26,7 +26,11 @@ impl Check for AllTrafficOpenToInternet {
                 out.push(gap);
                 continue;
             }
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &cx.snapshot.collection_errors,
+                region,
+            );
             for sg in &inv.ec2.security_groups {
                 let mut open = Vec::new();
                 let mut unknown = None;

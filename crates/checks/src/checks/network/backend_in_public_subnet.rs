@@ -33,7 +33,11 @@ impl Check for BackendInPublicSubnet {
             ) else {
                 continue;
             };
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &cx.snapshot.collection_errors,
+                region,
+            );
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let not_evaluated = |why: String, msg: String| {
                 Outcome::new(arn.clone(), region, Status::NotEvaluated(why), msg)

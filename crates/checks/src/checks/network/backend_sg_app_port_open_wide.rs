@@ -50,7 +50,11 @@ impl Check for BackendSgAppPortOpenWide {
             ) else {
                 continue;
             };
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &cx.snapshot.collection_errors,
+                region,
+            );
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
 
             // The app ports, and the NLBs that force the instance open.

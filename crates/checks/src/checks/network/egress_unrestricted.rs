@@ -57,7 +57,11 @@ impl Check for EgressUnrestricted {
                 ));
                 continue;
             };
-            let resolve = prefix_list_resolver(&inv.ec2.managed_prefix_lists);
+            let resolve = prefix_list_resolver(
+                &inv.ec2.managed_prefix_lists,
+                &cx.snapshot.collection_errors,
+                region,
+            );
             let mut reach = AddrSet::empty();
             let mut rules = Vec::new();
             let mut unknown = None;
@@ -87,11 +91,9 @@ impl Check for EgressUnrestricted {
                     }
                     rampart_model::SgPeer::PrefixList { prefix_list_id } => {
                         match resolve(prefix_list_id) {
-                            Some(n) => n,
-                            None => {
-                                unknown = Some(format!(
-                                    "prefix list {prefix_list_id} entries not collected"
-                                ));
+                            Ok(n) => n,
+                            Err(why) => {
+                                unknown = Some(why);
                                 continue;
                             }
                         }
