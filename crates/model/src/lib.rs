@@ -9,6 +9,7 @@ pub mod date;
 pub mod diff;
 pub mod finding;
 pub mod io;
+pub mod org;
 pub mod report;
 pub mod snapshot;
 
