@@ -12,6 +12,7 @@ mod hostile;
 mod input_errors;
 mod localstack;
 mod nightly;
+mod org;
 mod paths;
 mod proxy;
 mod read_only;

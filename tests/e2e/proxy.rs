@@ -154,6 +154,10 @@ pub struct FaultPlan {
     pub spare: BTreeSet<String>,
     /// Per-operation rules; the first that applies wins.
     pub rules: Vec<Rule>,
+    /// (operation or pattern, text): requests of the operation whose body
+    /// contains the text are always denied (one account's
+    /// `sts:AssumeRole` among many, by the account id in its `RoleArn`).
+    pub deny_body: Vec<(String, String)>,
 }
 
 impl FaultPlan {
@@ -196,6 +200,23 @@ impl FaultPlan {
     pub fn rule(mut self, rule: Rule) -> FaultPlan {
         self.rules.push(rule);
         self
+    }
+    pub fn deny_body(mut self, op: &str, text: &str) -> FaultPlan {
+        self.deny_body.push((op.to_string(), text.to_string()));
+        self
+    }
+
+    /// [`FaultPlan::decide`], after the body-matching denials.
+    pub fn decide_request(&self, op: &str, nth: u64, body: &[u8]) -> Option<Fault> {
+        let body = String::from_utf8_lossy(body);
+        if self
+            .deny_body
+            .iter()
+            .any(|(p, text)| op_matches(p, op) && body.contains(text.as_str()))
+        {
+            return Some(Fault::Deny);
+        }
+        self.decide(op, nth)
     }
 
     /// The fault (if any) for the `nth` (0-based) request of `op`.
@@ -415,7 +436,7 @@ pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" => Dialect::RestJson,
-        "wafv2" => Dialect::AwsJson,
+        "wafv2" | "organizations" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }
@@ -527,6 +548,10 @@ pub fn identify(req: &Request) -> String {
     if let Some(action) = form_param(&form, "Action").or_else(|| form_param(req.query(), "Action"))
     {
         return format!("{service}:{action}");
+    }
+    // S3 (rest-xml): only rampart's own results are written there.
+    if service == "s3" && req.method == "PUT" && req.path().trim_matches('/').contains('/') {
+        return "s3:PutObject".to_string();
     }
     if service == "apigateway" && req.method == "GET" {
         let path = req.path().trim_end_matches('/');
@@ -691,7 +716,7 @@ fn serve(
         let nth = stats.count;
         stats.count += 1;
         stats.regions.extend(region);
-        let fault = plan.decide(&op, nth);
+        let fault = plan.decide_request(&op, nth, &req.body);
         if let Some(f) = &fault {
             stats.faulted += 1;
             *stats.faults.entry(f.label()).or_default() += 1;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod eval;
+mod org;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -208,8 +209,12 @@ struct ScanArgs {
     #[command(flatten)]
     connect: ConnectArgs,
     /// Snapshot file to write. Default: rampart-<account>-<UTC time>.json.
-    #[arg(long, value_name = "FILE")]
+    /// With --org/--accounts: a directory (created, mode 0700) or
+    /// s3://BUCKET/PREFIX/ for ACCOUNT_ID.json per account plus the index.
+    #[arg(long, value_name = "FILE|DIR|s3://BUCKET/PREFIX/")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    multi: org::MultiArgs,
 }
 
 /// How to reach the account: shared by `scan` and `audit`.
@@ -227,8 +232,8 @@ pub(crate) struct ConnectArgs {
     /// Assume this role before scanning (e.g. a read-only audit role).
     #[arg(long, value_name = "ARN")]
     role_arn: Option<String>,
-    /// External id for --role-arn.
-    #[arg(long, requires = "role_arn", value_name = "ID")]
+    /// External id for --role-arn (and for --org-role with `scan --org/--accounts`).
+    #[arg(long, value_name = "ID")]
     external_id: Option<String>,
     /// Concurrent per-resource calls per service and region.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -513,6 +518,13 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
 }
 
 fn scan(args: ScanArgs) -> u8 {
+    if args.multi.wanted() {
+        return org::run(&args.connect, &args.multi, args.out.as_deref());
+    }
+    if let Err(e) = org::check_single(&args.multi, args.out.as_deref()) {
+        output::error(&e);
+        return exit::USAGE;
+    }
     // Fail before a long scan if the result could not be saved.
     if let Some(out) = &args.out
         && let Err(e) = rampart_model::io::check_writable(out)
@@ -552,26 +564,7 @@ impl ConnectArgs {
         &self,
         out_for: impl FnOnce(&str) -> Result<PathBuf, String>,
     ) -> Result<(Snapshot, PathBuf), String> {
-        let regions = if self.all_regions {
-            RegionSelection::AllEnabled
-        } else if self.regions.is_empty() {
-            RegionSelection::Configured
-        } else {
-            RegionSelection::Explicit(self.regions.clone())
-        };
-        let opts = ScanOptions {
-            profile: self.profile.clone(),
-            regions,
-            role_arn: self.role_arn.clone(),
-            external_id: self.external_id.clone(),
-            fanout: usize::from(self.concurrency),
-            max_attempts: self.max_attempts,
-            retry_mode: match self.retry_mode {
-                RetryModeArg::Adaptive => RetryMode::Adaptive,
-                RetryModeArg::Standard => RetryMode::Standard,
-            },
-            max_rps: self.max_rps,
-        };
+        let opts = self.options(false)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -592,6 +585,38 @@ impl ConnectArgs {
             drop(progress);
             Ok((snapshot, out))
         })
+    }
+
+    /// The collector's options from the flags. `--external-id` without a
+    /// role to use it with is a usage error (clap cannot say "requires
+    /// --role-arn or --org/--accounts" across commands).
+    pub(crate) fn options(&self, multi_account: bool) -> Result<ScanOptions, String> {
+        if self.external_id.is_some() && self.role_arn.is_none() && !multi_account {
+            return Err(
+                "--external-id needs --role-arn (or, with scan, --org/--accounts FILE)".into(),
+            );
+        }
+        let regions = if self.all_regions {
+            RegionSelection::AllEnabled
+        } else if self.regions.is_empty() {
+            RegionSelection::Configured
+        } else {
+            RegionSelection::Explicit(self.regions.clone())
+        };
+        let opts = ScanOptions {
+            profile: self.profile.clone(),
+            regions,
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            fanout: usize::from(self.concurrency),
+            max_attempts: self.max_attempts,
+            retry_mode: match self.retry_mode {
+                RetryModeArg::Adaptive => RetryMode::Adaptive,
+                RetryModeArg::Standard => RetryMode::Standard,
+            },
+            max_rps: self.max_rps,
+        };
+        Ok(opts)
     }
 }
 

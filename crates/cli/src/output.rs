@@ -605,3 +605,48 @@ fn render_dot(exposures: &[&rampart_checks::paths::Exposure]) -> String {
     out.push_str("}\n");
     out
 }
+
+/// The closing lines of a multi-account scan on stdout: one per account
+/// (status, collection errors, snapshot or error) and the totals.
+pub fn org_summary(index: &rampart_model::org::OrgIndex, index_at: &str) {
+    print!("{}", render_org_summary(index, index_at));
+}
+
+fn render_org_summary(index: &rampart_model::org::OrgIndex, index_at: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let count = |s: rampart_model::org::AccountStatus| {
+        index.accounts.iter().filter(|a| a.status == s).count()
+    };
+    for a in &index.accounts {
+        let what = match (&a.snapshot, &a.error) {
+            (_, Some(e)) => clean(e),
+            (Some(s), None) => clean(s),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "account {} {:<10} {:>3} error(s) {:>6.1} s  {}",
+            a.account_id,
+            a.status.as_str(),
+            a.collection_errors,
+            a.duration_ms as f64 / 1000.0,
+            what
+        );
+    }
+    let shard = index
+        .shard
+        .map(|s| format!(" (shard {} of {})", s.index, s.count))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} account(s){shard}: {} complete, {} incomplete, {} failed in {:.1} s; index {}",
+        index.accounts.len(),
+        count(rampart_model::org::AccountStatus::Complete),
+        count(rampart_model::org::AccountStatus::Incomplete),
+        count(rampart_model::org::AccountStatus::Failed),
+        index.duration_ms as f64 / 1000.0,
+        clean(index_at)
+    );
+    out
+}

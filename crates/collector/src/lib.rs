@@ -27,10 +27,12 @@ mod ctx;
 mod ec2;
 mod elbv2;
 mod iam;
+pub mod org;
 pub mod progress;
 mod rate;
 mod redact;
 mod session;
+pub mod store;
 mod wafv2;
 
 pub use rate::DEFAULT_MAX_RPS;

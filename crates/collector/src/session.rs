@@ -113,6 +113,12 @@ pub enum ScanError {
     Identity(String),
     #[error("--all-regions needs ec2:DescribeRegions, which failed ({0}); pass --region instead")]
     NoRegionList(String),
+    #[error(
+        "organizations:ListAccounts failed ({0}); --org runs in the organization's management \
+         account or a delegated administrator account, with organizations:ListAccounts allowed \
+         (or list the accounts in a file for --accounts)"
+    )]
+    ListAccounts(String),
 }
 
 /// A connected, validated scan: identity known, regions resolved.
@@ -295,6 +301,10 @@ fn fanout(concurrency: usize, max_rps: u32) -> usize {
 }
 
 /// The region the pre-flight clients are signed for.
+pub(crate) fn home_region_of(sdk: &SdkConfig) -> &str {
+    home_region(sdk)
+}
+
 fn home_region(sdk: &SdkConfig) -> &str {
     sdk.region().map(Region::as_ref).unwrap_or("us-east-1")
 }
@@ -344,7 +354,7 @@ where
 }
 
 /// Names the endpoint override in force, since that is usually the cause.
-fn endpoint_hint(service: &str) -> String {
+pub(crate) fn endpoint_hint(service: &str) -> String {
     let specific = format!("AWS_ENDPOINT_URL_{}", service.to_ascii_uppercase());
     for var in [specific.as_str(), "AWS_ENDPOINT_URL"] {
         if let Ok(url) = std::env::var(var) {
@@ -501,6 +511,21 @@ impl Session {
 
     pub fn caller_arn(&self) -> &str {
         &self.caller_arn
+    }
+
+    /// `aws`, `aws-cn`, `aws-us-gov`: from the caller's ARN.
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    /// The SDK configuration with this session's credentials (for the
+    /// organisation listing and the results store, which run as the caller).
+    pub(crate) fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    pub(crate) fn rate_caps(&self) -> &RateCaps {
+        &self.caps
     }
 
     pub fn regions(&self) -> &[String] {

@@ -3,6 +3,7 @@
 //! the checks and reporter crates exchange. No network, no AWS SDK: rule and
 //! report code compiles without the SDK, and analysts read snapshots offline.
 
+pub mod accounts;
 pub mod baseline;
 pub mod config;
 pub mod date;
