@@ -203,9 +203,11 @@ fn org_scan_writes_each_accounts_snapshot_and_an_index_naming_the_failed_role() 
             assert!(
                 e.contains(&format!(
                     "arn:aws:iam::{denied}:role/OrganizationAccountAccessRole"
-                )) && e.contains("sts:AssumeRole"),
+                )) && e.contains("sts:AssumeRole")
+                    && e.contains("AccessDenied"),
                 "{e}"
             );
+            assert!(!e.contains('\n'), "one line: {e}");
         } else {
             assert_eq!(a.status, AccountStatus::Complete, "{logical}");
             assert_eq!(

@@ -14,9 +14,14 @@ use crate::proxy::{self, FaultPlan, OpStats};
 
 /// The IAM actions granted by the policy document.
 fn granted_actions() -> BTreeSet<String> {
-    let path = repo_root().join("docs/iam-policy.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("docs/iam-policy.json"))
-        .expect("policy JSON");
+    granted_actions_of("docs/iam-policy.json")
+}
+
+/// The IAM actions granted by a policy document under the repository root.
+fn granted_actions_of(file: &str) -> BTreeSet<String> {
+    let path = repo_root().join(file);
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect(file)).expect("policy JSON");
     let mut out = BTreeSet::new();
     for st in doc["Statement"].as_array().expect("statements") {
         assert_eq!(st["Effect"], "Allow", "the policy only allows");
@@ -268,4 +273,95 @@ fn iam_resource_globs_match_like_iam() {
     assert!(!glob("/restapis/*", "/restapis"));
     assert!(glob("/apis/*/routes", "/apis/id0/routes"));
     assert!(!glob("/vpclinks/*", "/v2/vpclinks/x"));
+}
+
+/// An organization scan writing to S3, through the proxy: the member
+/// accounts' reads are the read-only policy's; the only other operations
+/// are the management principal's `organizations:ListAccounts` and
+/// `sts:AssumeRole` (docs/iam-policy-org.json, each used) and, only because
+/// `--out` names a bucket, `s3:PutObject` (docs/iam-policy-results.json).
+#[test]
+fn an_org_scan_adds_only_list_accounts_assume_role_and_its_own_results() {
+    let emu = Emulator::start();
+    emu.seed("org");
+    let mk = std::process::Command::new(repo_root().join(".venv-emu/bin/python"))
+        .args([
+            "-c",
+            "import sys, boto3; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', \
+             aws_access_key_id='test', aws_secret_access_key='test').create_bucket(Bucket='ro-results')",
+            &emu.url,
+        ])
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("python");
+    assert!(
+        mk.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mk.stderr)
+    );
+    let proxy = proxy::start(&emu.url, FaultPlan::new());
+    let mut env = crate::harness::emulator_env(proxy.url());
+    env.retain(|(k, _)| *k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL", proxy.url().to_string()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = crate::harness::rampart(
+        &[
+            "scan",
+            "--org",
+            "--region",
+            "us-east-1",
+            "--quiet",
+            "--out",
+            "s3://ro-results/rampart/",
+        ],
+        &env,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ops = proxy.operations();
+    let member = granted_actions();
+    let org = granted_actions_of("docs/iam-policy-org.json");
+    let results = granted_actions_of("docs/iam-policy-results.json");
+    assert_eq!(
+        org,
+        BTreeSet::from([
+            "organizations:ListAccounts".to_string(),
+            "sts:AssumeRole".to_string()
+        ])
+    );
+    assert_eq!(results, BTreeSet::from(["s3:PutObject".to_string()]));
+    assert!(
+        member.is_disjoint(&org) && member.is_disjoint(&results),
+        "the read-only policy stays read-only"
+    );
+    let mut extra = BTreeSet::new();
+    for op in ops.keys() {
+        assert!(
+            !op.contains('?'),
+            "the proxy could not name a request: {op}"
+        );
+        if op == "sts:GetCallerIdentity" {
+            continue;
+        }
+        let action = iam_action(op);
+        if member.contains(&action) {
+            let name = op.split_once(':').unwrap().1;
+            assert!(
+                ["Describe", "List", "Get"]
+                    .iter()
+                    .any(|p| name.starts_with(p)),
+                "{op}"
+            );
+        } else {
+            assert!(
+                org.contains(&action) || results.contains(&action),
+                "{op} is in no policy document"
+            );
+            extra.insert(action);
+        }
+    }
+    let want: BTreeSet<String> = org.union(&results).cloned().collect();
+    assert_eq!(
+        extra, want,
+        "every management/results grant is used, nothing else is called"
+    );
 }
