@@ -151,6 +151,9 @@ fn plan(connect: &ConnectArgs, multi: &MultiArgs, out: Option<&Path>) -> Result<
                 ));
             }
             make_private_dir(out)?;
+            // Fail before a long run if nothing could be saved there.
+            rampart_model::io::check_writable(&out.join("index.json"))
+                .map_err(|e| format!("{e} (--out)"))?;
             Dest::Dir(out.to_path_buf())
         }
     };
