@@ -522,3 +522,86 @@ fn list_accounts_denied_is_a_usage_error_naming_the_permission() {
         "no account started"
     );
 }
+
+#[test]
+fn external_id_goes_with_every_member_assume_role() {
+    // The proxy denies exactly the AssumeRole requests that carry the
+    // external id, so a member account fails only if rampart sent it.
+    let emu = Emulator::start();
+    let man = emu.seed("org");
+    let proxy = proxy::start(
+        &emu.url,
+        FaultPlan::new().deny_body("sts:AssumeRole", "ExternalId=ext-42"),
+    );
+    let list = emu.dir().join("one.txt");
+    std::fs::write(&list, format!("{}\n", id(&man, "clean"))).unwrap();
+    let dir = emu.dir().join("ext");
+    let accounts = list.to_str().unwrap();
+    let with = run_with(
+        proxy.url(),
+        &org_args(
+            dir.to_str().unwrap(),
+            &["--accounts", accounts, "--external-id", "ext-42"],
+        ),
+    );
+    assert_eq!(with.code, 3, "{}", with.stderr);
+    let index = load_index(&dir.join("index.json"));
+    assert_eq!(index.accounts[0].status, AccountStatus::Failed);
+    let without = run_with(
+        proxy.url(),
+        &org_args(dir.to_str().unwrap(), &["--accounts", accounts]),
+    );
+    assert_eq!(without.code, 0, "{}", without.stderr);
+}
+
+/// Runs `rampart ARGS` under `script` (stdout and stderr on a terminal).
+fn on_a_terminal(args: &[&str], url: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let command = std::iter::once(bin)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"]);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") || k == "RUST_LOG" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in emulator_env(url) {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_over_the_accounts_shows_on_a_terminal_only() {
+    let emu = Emulator::start();
+    emu.seed("org");
+    let dir = emu.dir().join("tty");
+    let d = dir.to_str().unwrap();
+    let args = ["scan", "--org", "--region", "us-east-1", "--out", d];
+    let tty = on_a_terminal(&args, &emu.url);
+    assert!(tty.contains("scanning ["), "a progress bar:\n{tty}");
+    assert!(tty.contains("/4"), "counted in accounts:\n{tty}");
+    let quiet = on_a_terminal(&[&args[..], &["--quiet"]].concat(), &emu.url);
+    assert!(!quiet.contains("scanning ["), "--quiet:\n{quiet}");
+    assert!(quiet.contains("4 account(s): 4 complete"), "{quiet}");
+    // In a pipe: only the closing summary.
+    let piped = run_with(&emu.url, &args);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(!piped.stderr.contains("scanning ["), "{}", piped.stderr);
+}
