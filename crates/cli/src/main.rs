@@ -2,6 +2,7 @@
 //! reporter, and the documented exit codes. All terminal output goes through
 //! the `output` module.
 
+mod accounts;
 mod audit;
 mod eval;
 mod output;
@@ -102,7 +103,8 @@ enum ChecksCommand {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The snapshot file written by `rampart scan`.
+    /// The snapshot file written by `rampart scan`, or a directory of
+    /// per-account snapshots (and indexes) from a multi-account scan.
     snapshot: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -314,6 +316,9 @@ fn summary(path: &Path) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
+    if args.snapshot.is_dir() {
+        return check_dir(args);
+    }
     if let Err(e) = args.eval.validate(args.eval.baseline.is_some()) {
         output::error(&e);
         return exit::USAGE;
@@ -360,6 +365,80 @@ fn check(args: CheckArgs) -> u8 {
         return exit::USAGE;
     }
     outcome(gate_hit, snapshot.is_complete())
+}
+
+/// `rampart check DIR`: every account's snapshot evaluated alone, reported
+/// per account and in total; exit 3 when an account was not scanned or
+/// scanned incompletely, unless a gate hits in any account (1).
+fn check_dir(args: CheckArgs) -> u8 {
+    let dir = &args.snapshot;
+    if args.eval.baseline.is_some() {
+        output::error(&format!(
+            "--baseline takes one report or snapshot file and {} is a directory of accounts; \
+             compare an account with `rampart check {}/ACCOUNT_ID.json --baseline FILE`",
+            dir.display(),
+            dir.display()
+        ));
+        return exit::USAGE;
+    }
+    if args.format == ReportFormat::Html {
+        output::error(&format!(
+            "--format html renders one account and {} is a directory of accounts; \
+             use `rampart check {}/ACCOUNT_ID.json --format html` per account",
+            dir.display(),
+            dir.display()
+        ));
+        return exit::USAGE;
+    }
+    if let Err(e) = args.eval.validate(false) {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    let config = match args.eval.load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let evaluated = accounts::load(dir).and_then(|loaded| {
+        accounts::evaluate(dir, loaded, &args.eval, config.as_ref(), args.min_severity)
+    });
+    let accounts::Evaluated { report, gate_hit } = match evaluated {
+        Ok(e) => e,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let (color, width) = match args.output {
+        None => output::terminal(args.no_color),
+        Some(_) => (false, Some(output::FILE_WIDTH)),
+    };
+    let emitter: Box<dyn rampart_reporter::accounts::EmitAccounts> = match args.format {
+        ReportFormat::Table => Box::new(rampart_reporter::table::Table { color, width }),
+        ReportFormat::Json => Box::new(rampart_reporter::json::Json),
+        ReportFormat::Sarif => Box::new(rampart_reporter::sarif::Sarif {
+            artifact_uri: Some(dir.to_string_lossy().into_owned()),
+        }),
+        ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
+        ReportFormat::Ocsf => Box::new(rampart_reporter::ocsf::Ocsf),
+        ReportFormat::Html => unreachable!("refused above"),
+    };
+    let meta = |id: &str| rampart_checks::meta(id);
+    let written = match &args.output {
+        Some(path) => {
+            rampart_model::io::write_atomic(path, |w| emitter.emit_accounts(&report, &meta, w))
+                .map_err(|e| format!("{e} (--output)"))
+        }
+        None => output::emit_stdout(|w| emitter.emit_accounts(&report, &meta, w))
+            .map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    outcome(gate_hit, report.complete)
 }
 
 /// The documented exit code: a gate hit (1) wins over an incomplete
