@@ -302,7 +302,26 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `summary` and `paths` read one snapshot; a directory of accounts gets a
+/// pointer to what does read it, not an I/O error.
+fn refuse_dir(command: &str, path: &Path) -> Option<u8> {
+    if !path.is_dir() {
+        return None;
+    }
+    output::error(&format!(
+        "rampart {command} takes one snapshot file; {} is a directory (`rampart check {}` \
+         reads a directory of accounts; `rampart {command} {}/ACCOUNT_ID.json` one of them)",
+        path.display(),
+        path.display(),
+        path.display()
+    ));
+    Some(exit::USAGE)
+}
+
 fn summary(path: &Path) -> u8 {
+    if let Some(code) = refuse_dir("summary", path) {
+        return code;
+    }
     match Snapshot::load(path) {
         Ok(snapshot) => {
             output::summary(&snapshot, Some(path));
@@ -423,7 +442,8 @@ fn check_dir(args: CheckArgs) -> u8 {
         }),
         ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
         ReportFormat::Ocsf => Box::new(rampart_reporter::ocsf::Ocsf),
-        ReportFormat::Html => unreachable!("refused above"),
+        // Refused before anything was read.
+        ReportFormat::Html => return exit::USAGE,
     };
     let meta = |id: &str| rampart_checks::meta(id);
     let written = match &args.output {
@@ -541,6 +561,9 @@ fn written_code(result: std::io::Result<()>) -> u8 {
 }
 
 fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
+    if let Some(code) = refuse_dir("paths", path) {
+        return code;
+    }
     let snapshot = match Snapshot::load(path) {
         Ok(s) => s,
         Err(e) => {
