@@ -303,6 +303,58 @@ fn check_dir_reports_each_account_as_its_single_check_and_the_total_as_their_sum
     );
     assert!(table.stdout.contains(GONE_ERROR), "{}", table.stdout);
 
+    // --baseline PREVIOUS_DIR: each account against its own previous run
+    // (here PROD's snapshot; DEV has none and is said not to be compared).
+    let prev = tmp.path().join("prev");
+    copy_dir(&dir, &prev, &[&format!("{PROD}.json")]);
+    let run = check(
+        &dir,
+        &["--format", "json", "--baseline", prev.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("account {DEV} has no previous run")),
+        "{}",
+        run.stderr
+    );
+    let v = json_of(&run);
+    schemas::assert_valid(&schemas::org_report(), &v, "check DIR --baseline DIR");
+    let compared: rampart_model::org_report::OrgReport = serde_json::from_value(v).unwrap();
+    let prev_prod = prev.join(format!("{PROD}.json"));
+    let alone = single(
+        &dir.join(format!("{PROD}.json")),
+        &["--baseline", prev_prod.to_str().unwrap()],
+    );
+    assert_eq!(compared.report_of(PROD), Some(&alone));
+    let b = alone.baseline.as_ref().expect("compared");
+    assert_eq!((b.new, b.unchanged), (0, alone.summary.fail));
+    assert_eq!(compared.report_of(DEV).unwrap().baseline, None);
+    // --fail-on-new: nothing new in PROD, but DEV has no previous run, so
+    // its failures are new; DEV has no critical one, PROD's is unchanged.
+    let base = prev.to_str().unwrap();
+    assert_eq!(check(&dir, &["--baseline", base, "--fail-on-new"]).code, 1);
+    assert_eq!(
+        check(
+            &dir,
+            &["--baseline", base, "--fail-on-new", "--fail-on", "critical"]
+        )
+        .code,
+        3
+    );
+    let both = tmp.path().join("prev-both");
+    copy_dir(
+        &dir,
+        &both,
+        &[&format!("{PROD}.json"), &format!("{DEV}.json")],
+    );
+    let run = check(
+        &dir,
+        &["--baseline", both.to_str().unwrap(), "--fail-on-new"],
+    );
+    assert_eq!(run.code, 3, "nothing new anywhere: {}", run.stderr);
+    assert!(!run.stderr.contains("no previous run"), "{}", run.stderr);
+
     // Bad directories: one clear line each, exit 2.
     let dup = tmp.path().join("dup");
     copy_dir(&dir, &dup, &[&format!("{PROD}.json")]);
@@ -338,6 +390,10 @@ fn check_dir_reports_each_account_as_its_single_check_and_the_total_as_their_sum
     one_clear_line(
         &check(&dir, &["--baseline", prod_file.to_str().unwrap()]),
         "--baseline",
+    );
+    one_clear_line(
+        &check(&dir, &["--baseline", empty.to_str().unwrap()]),
+        "(--baseline)",
     );
     one_clear_line(&check(&dir, &["--format", "html"]), "--format html");
     for cmd in ["summary", "paths"] {

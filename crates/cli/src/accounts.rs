@@ -7,9 +7,10 @@
 //! the totals is always said to be missing.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rampart_model::config::Config;
+use rampart_model::io::Run;
 use rampart_model::org::{AccountStatus, INDEX_SCHEMA_VERSION, OrgIndex, is_index_file_name};
 use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
 use rampart_model::{Report, Severity, Snapshot, ToolInfo};
@@ -197,23 +198,82 @@ fn read_index(path: &Path) -> Result<OrgIndex, String> {
         .map_err(|e| format!("index {} is not a valid account index: {e}", path.display()))
 }
 
-/// The directory evaluated: the report of every account and whether any
-/// account trips the gate.
+/// `--baseline PREVIOUS_DIR`: the previous run of each account, by account
+/// id: a snapshot or a JSON report per account, named as in `check DIR`.
+pub fn load_baselines(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read directory {}: {e} (--baseline)", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry
+            .map_err(|e| format!("cannot read directory {}: {e} (--baseline)", dir.display()))?;
+        let name = entry.file_name();
+        if let Some(name) = name.to_str()
+            && is_snapshot_name(name)
+            && entry.path().is_file()
+        {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "directory {} holds no snapshot or JSON report (--baseline)",
+            dir.display()
+        ));
+    }
+    let accounts: Vec<Result<String, String>> = files
+        .par_iter()
+        .map(|path| match Run::load(path) {
+            Ok(Run::Snapshot(s)) => Ok(s.account_id),
+            Ok(Run::Report(r)) => Ok(r.snapshot.account_id),
+            Err(e) => Err(format!("{e} (--baseline)")),
+        })
+        .collect();
+    let mut by_account: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (path, account) in files.into_iter().zip(accounts) {
+        let account = account?;
+        if let Some(other) = by_account.get(&account) {
+            return Err(format!(
+                "directory {} holds two previous runs of account {account}: {} and {} (--baseline)",
+                dir.display(),
+                other.display(),
+                path.display()
+            ));
+        }
+        by_account.insert(account, path);
+    }
+    Ok(by_account)
+}
+
+/// The directory evaluated: the report of every account, whether any
+/// account trips the gate, and the accounts the baseline directory had no
+/// previous run of.
 pub struct Evaluated {
     pub report: OrgReport,
     pub gate_hit: bool,
+    pub not_compared: Vec<String>,
 }
 
 /// Evaluates every snapshot alone (in parallel; the result is in account
-/// order whatever the scheduling), trims each report to `min_severity`, and
-/// builds the accounts report.
+/// order whatever the scheduling), each against its account's previous run
+/// when `baselines` has one, trims each report to `min_severity`, and
+/// builds the accounts report. With `--fail-on-new`, an account with no
+/// previous run has nothing to be new against: all its open failures count
+/// as new, so a new account cannot slip past the gate.
 pub fn evaluate(
     dir: &Path,
     loaded: Loaded,
     args: &EvalArgs,
     config: Option<&Config>,
     min_severity: Option<Severity>,
+    baselines: Option<&BTreeMap<String, PathBuf>>,
 ) -> Result<Evaluated, String> {
+    // The directory itself is never one account's baseline.
+    let args = &EvalArgs {
+        baseline: None,
+        ..args.clone()
+    };
     let snapshots: Vec<(String, Snapshot)> = loaded
         .snapshots
         .into_iter()
@@ -222,13 +282,30 @@ pub fn evaluate(
     let results: Vec<Result<(Report, bool), String>> = snapshots
         .par_iter()
         .map(|(file, s)| {
+            let previous = baselines.and_then(|b| b.get(&s.account_id));
             let mut e = args
-                .evaluate(s, config, None)
+                .evaluate(s, config, previous.map(PathBuf::as_path))
                 .map_err(|e| format!("{e} ({})", dir.join(file).display()))?;
+            if baselines.is_some() && previous.is_none() && args.fail_on_new {
+                let threshold = args.fail_on.unwrap_or(Severity::Info);
+                e.gate_hit = e
+                    .report
+                    .findings
+                    .iter()
+                    .any(|f| f.is_open_failure() && f.severity >= threshold);
+            }
             eval::trim(&mut e.report, min_severity);
             Ok((e.report, e.gate_hit))
         })
         .collect();
+    let not_compared: Vec<String> = match baselines {
+        Some(b) => snapshots
+            .iter()
+            .map(|(_, s)| s.account_id.clone())
+            .filter(|a| !b.contains_key(a))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut reports = Vec::with_capacity(results.len());
     let mut gate_hit = false;
     for r in results {
@@ -245,5 +322,9 @@ pub fn evaluate(
         loaded.lines,
         reports,
     );
-    Ok(Evaluated { report, gate_hit })
+    Ok(Evaluated {
+        report,
+        gate_hit,
+        not_compared,
+    })
 }

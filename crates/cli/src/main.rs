@@ -391,15 +391,29 @@ fn check(args: CheckArgs) -> u8 {
 /// scanned incompletely, unless a gate hits in any account (1).
 fn check_dir(args: CheckArgs) -> u8 {
     let dir = &args.snapshot;
-    if args.eval.baseline.is_some() {
-        output::error(&format!(
-            "--baseline takes one report or snapshot file and {} is a directory of accounts; \
-             compare an account with `rampart check {}/ACCOUNT_ID.json --baseline FILE`",
-            dir.display(),
-            dir.display()
-        ));
-        return exit::USAGE;
-    }
+    // A previous directory compares account by account; one previous file
+    // cannot stand for many accounts.
+    let baselines = match &args.eval.baseline {
+        None => None,
+        Some(b) if b.is_dir() => match accounts::load_baselines(b) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                output::error(&e);
+                return exit::USAGE;
+            }
+        },
+        Some(b) => {
+            output::error(&format!(
+                "--baseline {} is one file and {} is a directory of accounts; give the \
+                 previous run's directory, or compare one account with \
+                 `rampart check {}/ACCOUNT_ID.json --baseline FILE`",
+                b.display(),
+                dir.display(),
+                dir.display()
+            ));
+            return exit::USAGE;
+        }
+    };
     if args.format == ReportFormat::Html {
         output::error(&format!(
             "--format html renders one account and {} is a directory of accounts; \
@@ -409,7 +423,7 @@ fn check_dir(args: CheckArgs) -> u8 {
         ));
         return exit::USAGE;
     }
-    if let Err(e) = args.eval.validate(false) {
+    if let Err(e) = args.eval.validate(baselines.is_some()) {
         output::error(&e);
         return exit::USAGE;
     }
@@ -421,15 +435,39 @@ fn check_dir(args: CheckArgs) -> u8 {
         }
     };
     let evaluated = accounts::load(dir).and_then(|loaded| {
-        accounts::evaluate(dir, loaded, &args.eval, config.as_ref(), args.min_severity)
+        accounts::evaluate(
+            dir,
+            loaded,
+            &args.eval,
+            config.as_ref(),
+            args.min_severity,
+            baselines.as_ref(),
+        )
     });
-    let accounts::Evaluated { report, gate_hit } = match evaluated {
+    let accounts::Evaluated {
+        report,
+        gate_hit,
+        not_compared,
+    } = match evaluated {
         Ok(e) => e,
         Err(e) => {
             output::error(&e);
             return exit::USAGE;
         }
     };
+    if let Some(b) = &args.eval.baseline {
+        for account in &not_compared {
+            output::warn(&format!(
+                "account {account} has no previous run in {} (--baseline): not compared{}",
+                b.display(),
+                if args.eval.fail_on_new {
+                    "; --fail-on-new counts all its failing findings as new"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
     let (color, width) = match args.output {
         None => output::terminal(args.no_color),
         Some(_) => (false, Some(output::FILE_WIDTH)),
