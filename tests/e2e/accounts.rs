@@ -376,6 +376,23 @@ fn check_dir_reports_each_account_as_its_single_check_and_the_total_as_their_sum
     std::fs::write(junk.join("notes.json"), b"{\"hello\": 1}").unwrap();
     one_clear_line(&check(&junk, &[]), "notes.json");
 
+    // A report written into the directory is named as such.
+    let with_report = tmp.path().join("with-report");
+    copy_dir(&dir, &with_report, &[&format!("{PROD}.json")]);
+    let out = with_report.join("report.json");
+    let run = check(
+        &with_report,
+        &["--format", "json", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = check(&with_report, &[]);
+    one_clear_line(&run, "report.json");
+    assert!(
+        run.stderr.contains("it is a rampart report"),
+        "{}",
+        run.stderr
+    );
+
     let bad_index = tmp.path().join("bad-index");
     copy_dir(&dir, &bad_index, &[&format!("{PROD}.json")]);
     std::fs::write(bad_index.join("index.json"), b"[1, 2").unwrap();

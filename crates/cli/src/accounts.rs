@@ -72,7 +72,7 @@ pub fn load(dir: &Path) -> Result<Loaded, String> {
         .map(|(name, path)| {
             Snapshot::load(path)
                 .map(|s| (name.clone(), s))
-                .map_err(|e| e.to_string())
+                .map_err(|e| format!("{e}{}", report_hint(&e, path)))
         })
         .collect();
     let mut snapshots: BTreeMap<String, (String, Snapshot)> = BTreeMap::new();
@@ -160,6 +160,24 @@ pub fn load(dir: &Path) -> Result<Loaded, String> {
     }
     lines.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Ok(Loaded { snapshots, lines })
+}
+
+/// A report written next to the snapshots (`--output DIR/report.json`) is
+/// the likely mistake behind a `.json` file that is not a snapshot: say so.
+fn report_hint(e: &rampart_model::SnapshotError, path: &Path) -> &'static str {
+    use rampart_model::SnapshotError::{Invalid, NotASnapshot};
+    if !matches!(e, Invalid { .. } | NotASnapshot { .. }) {
+        return "";
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return "";
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) if v.get("findings").is_some() || v.get("kind").is_some_and(|k| k == "accounts") => {
+            "; it is a rampart report: keep reports out of the directory of snapshots"
+        }
+        _ => "",
+    }
 }
 
 fn read_index(path: &Path) -> Result<OrgIndex, String> {
