@@ -2,6 +2,7 @@
 //! This is the one test binary that needs the emulator; it links only
 //! `rampart-model`, never the AWS SDK (the binary under test does).
 
+mod accounts;
 mod audit;
 mod check;
 mod cli_misc;

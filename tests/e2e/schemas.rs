@@ -48,3 +48,25 @@ pub fn assert_valid(v: &jsonschema::Validator, value: &Value, what: &str) {
         .collect();
     assert!(errors.is_empty(), "{what} violates its schema: {errors:#?}");
 }
+
+/// `docs/org-report.schema.json`, whose per-account reports and shared
+/// definitions `$ref` into `docs/report.schema.json` (registered under its
+/// `$id`, so nothing is fetched).
+pub fn org_report() -> jsonschema::Validator {
+    let report = load(&repo_root().join("docs/report.schema.json"));
+    let schema = load(&repo_root().join("docs/org-report.schema.json"));
+    let id = report["$id"]
+        .as_str()
+        .expect("report schema $id")
+        .to_string();
+    let registry = jsonschema::Registry::new()
+        .add(id, report)
+        .expect("report schema registers")
+        .prepare()
+        .expect("registry prepares");
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .with_registry(&registry)
+        .build(&schema)
+        .expect("docs/org-report.schema.json compiles")
+}

@@ -2,6 +2,7 @@
 //! reporter, and the documented exit codes. All terminal output goes through
 //! the `output` module.
 
+mod accounts;
 mod audit;
 mod eval;
 mod org;
@@ -103,7 +104,8 @@ enum ChecksCommand {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The snapshot file written by `rampart scan`.
+    /// The snapshot file written by `rampart scan`, or a directory of
+    /// per-account snapshots (and indexes) from a multi-account scan.
     snapshot: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -305,7 +307,26 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `summary` and `paths` read one snapshot; a directory of accounts gets a
+/// pointer to what does read it, not an I/O error.
+fn refuse_dir(command: &str, path: &Path) -> Option<u8> {
+    if !path.is_dir() {
+        return None;
+    }
+    output::error(&format!(
+        "rampart {command} takes one snapshot file; {} is a directory (`rampart check {}` \
+         reads a directory of accounts; `rampart {command} {}/ACCOUNT_ID.json` one of them)",
+        path.display(),
+        path.display(),
+        path.display()
+    ));
+    Some(exit::USAGE)
+}
+
 fn summary(path: &Path) -> u8 {
+    if let Some(code) = refuse_dir("summary", path) {
+        return code;
+    }
     match Snapshot::load(path) {
         Ok(snapshot) => {
             output::summary(&snapshot, Some(path));
@@ -319,6 +340,9 @@ fn summary(path: &Path) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
+    if args.snapshot.is_dir() {
+        return check_dir(args);
+    }
     if let Err(e) = args.eval.validate(args.eval.baseline.is_some()) {
         output::error(&e);
         return exit::USAGE;
@@ -365,6 +389,119 @@ fn check(args: CheckArgs) -> u8 {
         return exit::USAGE;
     }
     outcome(gate_hit, snapshot.is_complete())
+}
+
+/// `rampart check DIR`: every account's snapshot evaluated alone, reported
+/// per account and in total; exit 3 when an account was not scanned or
+/// scanned incompletely, unless a gate hits in any account (1).
+fn check_dir(args: CheckArgs) -> u8 {
+    let dir = &args.snapshot;
+    // A previous directory compares account by account; one previous file
+    // cannot stand for many accounts.
+    let baselines = match &args.eval.baseline {
+        None => None,
+        Some(b) if b.is_dir() => match accounts::load_baselines(b) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                output::error(&e);
+                return exit::USAGE;
+            }
+        },
+        Some(b) => {
+            output::error(&format!(
+                "--baseline {} is one file and {} is a directory of accounts; give the \
+                 previous run's directory, or compare one account with \
+                 `rampart check {}/ACCOUNT_ID.json --baseline FILE`",
+                b.display(),
+                dir.display(),
+                dir.display()
+            ));
+            return exit::USAGE;
+        }
+    };
+    if args.format == ReportFormat::Html {
+        output::error(&format!(
+            "--format html renders one account and {} is a directory of accounts; \
+             use `rampart check {}/ACCOUNT_ID.json --format html` per account",
+            dir.display(),
+            dir.display()
+        ));
+        return exit::USAGE;
+    }
+    if let Err(e) = args.eval.validate(baselines.is_some()) {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    let config = match args.eval.load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let evaluated = accounts::load(dir).and_then(|loaded| {
+        accounts::evaluate(
+            dir,
+            loaded,
+            &args.eval,
+            config.as_ref(),
+            args.min_severity,
+            baselines.as_ref(),
+        )
+    });
+    let accounts::Evaluated {
+        report,
+        gate_hit,
+        not_compared,
+    } = match evaluated {
+        Ok(e) => e,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    if let Some(b) = &args.eval.baseline {
+        for account in &not_compared {
+            output::warn(&format!(
+                "account {account} has no previous run in {} (--baseline): not compared{}",
+                b.display(),
+                if args.eval.fail_on_new {
+                    "; --fail-on-new counts all its failing findings as new"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    let (color, width) = match args.output {
+        None => output::terminal(args.no_color),
+        Some(_) => (false, Some(output::FILE_WIDTH)),
+    };
+    let emitter: Box<dyn rampart_reporter::accounts::EmitAccounts> = match args.format {
+        ReportFormat::Table => Box::new(rampart_reporter::table::Table { color, width }),
+        ReportFormat::Json => Box::new(rampart_reporter::json::Json),
+        ReportFormat::Sarif => Box::new(rampart_reporter::sarif::Sarif {
+            artifact_uri: Some(dir.to_string_lossy().into_owned()),
+        }),
+        ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
+        ReportFormat::Ocsf => Box::new(rampart_reporter::ocsf::Ocsf),
+        // Refused before anything was read.
+        ReportFormat::Html => return exit::USAGE,
+    };
+    let meta = |id: &str| rampart_checks::meta(id);
+    let written = match &args.output {
+        Some(path) => {
+            rampart_model::io::write_atomic(path, |w| emitter.emit_accounts(&report, &meta, w))
+                .map_err(|e| format!("{e} (--output)"))
+        }
+        None => output::emit_stdout(|w| emitter.emit_accounts(&report, &meta, w))
+            .map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        output::error(&e);
+        return exit::USAGE;
+    }
+    outcome(gate_hit, report.complete)
 }
 
 /// The documented exit code: a gate hit (1) wins over an incomplete
@@ -467,6 +604,9 @@ fn written_code(result: std::io::Result<()>) -> u8 {
 }
 
 fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
+    if let Some(code) = refuse_dir("paths", path) {
+        return code;
+    }
     let snapshot = match Snapshot::load(path) {
         Ok(s) => s,
         Err(e) => {

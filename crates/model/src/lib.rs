@@ -11,6 +11,7 @@ pub mod diff;
 pub mod finding;
 pub mod io;
 pub mod org;
+pub mod org_report;
 pub mod report;
 pub mod snapshot;
 

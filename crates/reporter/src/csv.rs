@@ -47,7 +47,7 @@ impl Emit for Csv {
 
 /// The writer's own I/O error, kind intact: csv's `From` impl would wrap it
 /// as `Other`, and the CLI must still see a closed pipe as `BrokenPipe`.
-fn io_error(e: csv::Error) -> io::Error {
+pub(crate) fn io_error(e: csv::Error) -> io::Error {
     if !e.is_io_error() {
         return io::Error::other(e);
     }
@@ -57,7 +57,7 @@ fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
-fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
+pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
     let m = meta(&f.check_id);
     [
         f.check_id.clone(),

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use rampart_model::{CheckMeta, Report};
 
+pub mod accounts;
 pub mod csv;
 pub mod diff;
 pub mod html;

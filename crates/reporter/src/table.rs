@@ -114,7 +114,12 @@ impl Table {
         Ok(())
     }
 
-    fn failing(&self, r: &Report, meta: MetaLookup<'_>, out: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn failing(
+        &self,
+        r: &Report,
+        meta: MetaLookup<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let failing: Vec<&Finding> = r.findings.iter().filter(|f| f.is_open_failure()).collect();
         writeln!(out)?;
         if failing.is_empty() {
@@ -352,7 +357,7 @@ impl Table {
     }
 
     /// A grid with the house style, fitted to the width if there is one.
-    fn grid(&self) -> Grid {
+    pub(crate) fn grid(&self) -> Grid {
         let mut g = Grid::new();
         // Never let comfy-table look at the terminal: the caller decides.
         g.force_no_tty();
@@ -402,7 +407,7 @@ impl Table {
     /// One line of our own text (account text already cleaned), wrapped at
     /// word boundaries to the width, continuation lines indented like the
     /// first.
-    fn prose(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    pub(crate) fn prose(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
         let Some(width) = self.width.map(usize::from) else {
             return writeln!(out, "{text}");
         };
