@@ -1,0 +1,50 @@
+#!/bin/sh
+# `make bench`: the real check-only `rampart` on generated snapshots of
+# growing size. For each size: generate the snapshot (rampart-dev gen), run
+# `rampart -v check SNAP --format json --output FILE` three times under
+# /usr/bin/time, keep the median run by wall time, print one table row:
+# wall, peak RSS and the phase split `-v` prints. With ZSTD=1 each
+# snapshot is also written as .json.zst and its load time compared.
+# Everything goes to DIR (under the cargo target dir), nothing to the repo.
+# usage: bench.sh RAMPART RAMPART_DEV DIR INSTANCES...
+set -eu
+rampart=$1 dev=$2 dir=$3
+shift 3
+mkdir -p "$dir"
+phases="load index paths checks scorecard triage report"
+printf '| instances | resources | snapshot MB | wall s | peak RSS MB |'
+for p in $phases; do printf ' %s ms |' "$p"; done
+printf '\n|---|---|---|---|---|'
+for p in $phases; do printf -- '---|'; done
+printf '\n'
+run() { # run SNAP: prints "wall_s rss_kb phase_ms..."
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" \
+        "$rampart" -v check "$1" --format json --output "$dir/report.json" 2>"$dir/stderr.txt" || {
+        echo "bench: rampart check $1 failed:" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
+    line=$(cat "$dir/time.txt")
+    for p in $phases; do
+        ms=$(sed -n "s/^rampart: timing: $p \([0-9]*\) ms$/\1/p" "$dir/stderr.txt")
+        line="$line ${ms:-0}"
+    done
+    echo "$line"
+}
+median() { # median SNAP: the middle of three runs by wall time
+    for _ in 1 2 3; do run "$1"; done | sort -n | sed -n 2p
+}
+for n in "$@"; do
+    snap="$dir/snap-$n.json"
+    resources=$("$dev" gen --instances "$n" --out "$snap" 2>/dev/null)
+    mb=$(( $(stat -c %s "$snap") / 1000000 ))
+    set -- $(median "$snap")
+    wall=$1 rss=$(( $2 / 1024 ))
+    shift 2
+    printf '| %s | %s | %s | %s | %s |' "$n" "$resources" "$mb" "$wall" "$rss"
+    for ms in "$@"; do printf ' %s |' "$ms"; done
+    printf '\n'
+    if [ "${ZSTD:-0}" = 1 ]; then
+        "$dev" gen --instances "$n" --out "$snap.zst" >/dev/null 2>&1
+        zmb=$(( $(stat -c %s "$snap.zst") / 1000000 ))
+        set -- $(median "$snap.zst")
+        echo "|   | zstd: $zmb MB, load $3 ms, wall $1 s, peak RSS $(( $2 / 1024 )) MB |" >&2
+    fi
+done
