@@ -18,3 +18,4 @@ mod read_only;
 mod scan;
 mod schemas;
 mod secrets;
+mod zstd;

@@ -21,6 +21,11 @@ use rampart_collector::progress::Progress;
 use rampart_collector::{RegionSelection, RetryMode, ScanOptions};
 use rampart_model::{Severity, Snapshot};
 
+// See docs/performance.md: parse, findings and report allocate millions of
+// small strings.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes, stable and documented in docs/cli.md.
 mod exit {
     /// Scan complete (or, for offline commands, success).
