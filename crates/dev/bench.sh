@@ -3,7 +3,8 @@
 # growing size. For each size: generate the snapshot (rampart-dev gen), run
 # `rampart -v check SNAP --format json --output FILE` three times under
 # /usr/bin/time, keep the median run by wall time, print one table row:
-# wall, peak RSS and the phase split `-v` prints. With ZSTD=1 each
+# wall, CPU (user + sys: on a shared machine the honest number, as wall
+# time also counts waiting for a core), peak RSS and the phase split `-v` prints. With ZSTD=1 each
 # snapshot is also written as .json.zst and its load time compared.
 # Everything goes to DIR (under the cargo target dir), nothing to the repo.
 # usage: bench.sh RAMPART RAMPART_DEV DIR INSTANCES...
@@ -12,13 +13,13 @@ rampart=$1 dev=$2 dir=$3
 shift 3
 mkdir -p "$dir"
 phases="load index paths checks scorecard triage report"
-printf '| instances | resources | snapshot MB | wall s | peak RSS MB |'
+printf '| instances | resources | snapshot MB | wall s | CPU s | peak RSS MB |'
 for p in $phases; do printf ' %s ms |' "$p"; done
-printf '\n|---|---|---|---|---|'
+printf '\n|---|---|---|---|---|---|'
 for p in $phases; do printf -- '---|'; done
 printf '\n'
-run() { # run SNAP: prints "wall_s rss_kb phase_ms..."
-    /usr/bin/time -f '%e %M' -o "$dir/time.txt" \
+run() { # run SNAP: prints "wall_s rss_kb user_s sys_s phase_ms..."
+    /usr/bin/time -f '%e %M %U %S' -o "$dir/time.txt" \
         "$rampart" -v check "$1" --format json --output "$dir/report.json" 2>"$dir/stderr.txt" || {
         echo "bench: rampart check $1 failed:" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
     line=$(cat "$dir/time.txt")
@@ -31,20 +32,29 @@ run() { # run SNAP: prints "wall_s rss_kb phase_ms..."
 median() { # median SNAP: the middle of three runs by wall time
     for _ in 1 2 3; do run "$1"; done | sort -n | sed -n 2p
 }
+rm -f "$dir/zstd.txt"
 for n in "$@"; do
     snap="$dir/snap-$n.json"
     resources=$("$dev" gen --instances "$n" --out "$snap" 2>/dev/null)
     mb=$(( $(stat -c %s "$snap") / 1000000 ))
     set -- $(median "$snap")
-    wall=$1 rss=$(( $2 / 1024 ))
-    shift 2
-    printf '| %s | %s | %s | %s | %s |' "$n" "$resources" "$mb" "$wall" "$rss"
+    wall=$1 rss=$(( $2 / 1024 )) cpu=$(echo "$3 $4" | awk '{printf "%.2f", $1 + $2}')
+    shift 4
+    printf '| %s | %s | %s | %s | %s | %s |' "$n" "$resources" "$mb" "$wall" "$cpu" "$rss"
+    load_plain=$1
     for ms in "$@"; do printf ' %s |' "$ms"; done
     printf '\n'
     if [ "${ZSTD:-0}" = 1 ]; then
         "$dev" gen --instances "$n" --out "$snap.zst" >/dev/null 2>&1
         zmb=$(( $(stat -c %s "$snap.zst") / 1000000 ))
         set -- $(median "$snap.zst")
-        echo "|   | zstd: $zmb MB, load $3 ms, wall $1 s, peak RSS $(( $2 / 1024 )) MB |" >&2
+        cpu=$(echo "$3 $4" | awk '{printf "%.2f", $1 + $2}')
+        echo "| $n | $mb | $zmb | $load_plain | $5 | $1 | $cpu | $(( $2 / 1024 )) |" >>"$dir/zstd.txt"
     fi
 done
+if [ -f "$dir/zstd.txt" ]; then
+    printf '\nThe same snapshots as .json.zst (zstd level 3):\n\n'
+    printf '| instances | JSON MB | .zst MB | load ms (JSON) | load ms (.zst) | wall s | CPU s | peak RSS MB |\n'
+    printf '|---|---|---|---|---|---|---|---|\n'
+    cat "$dir/zstd.txt"
+fi
