@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make bench`: the real check-only `rampart` on generated snapshots of
 # growing size. For each size: generate the snapshot (rampart-dev gen), run
-# `rampart -v check SNAP --format json --output FILE` three times under
+# `rampart -v check SNAP --format json --output FILE` RUNS times (default 3) under
 # /usr/bin/time, keep the median run by wall time, print one table row:
 # wall, CPU (user + sys: on a shared machine the honest number, as wall
 # time also counts waiting for a core), peak RSS and the phase split `-v` prints. With ZSTD=1 each
@@ -29,8 +29,9 @@ run() { # run SNAP: prints "wall_s rss_kb user_s sys_s phase_ms..."
     done
     echo "$line"
 }
-median() { # median SNAP: the middle of three runs by wall time
-    for _ in 1 2 3; do run "$1"; done | sort -n | sed -n 2p
+runs=${RUNS:-3}
+median() { # median SNAP: the middle of RUNS (default 3) runs by wall time
+    for _ in $(seq "$runs"); do run "$1"; done | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
 rm -f "$dir/zstd.txt"
 for n in "$@"; do
