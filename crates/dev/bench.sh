@@ -37,7 +37,7 @@ rm -f "$dir/zstd.txt"
 for n in "$@"; do
     snap="$dir/snap-$n.json"
     resources=$("$dev" gen --instances "$n" --out "$snap" 2>/dev/null)
-    mb=$(( $(stat -c %s "$snap") / 1000000 ))
+    mb=$(stat -c %s "$snap" | awk '{printf "%.1f", $1 / 1e6}')
     set -- $(median "$snap")
     wall=$1 rss=$(( $2 / 1024 )) cpu=$(echo "$3 $4" | awk '{printf "%.2f", $1 + $2}')
     shift 4
@@ -47,7 +47,7 @@ for n in "$@"; do
     printf '\n'
     if [ "${ZSTD:-0}" = 1 ]; then
         "$dev" gen --instances "$n" --out "$snap.zst" >/dev/null 2>&1
-        zmb=$(( $(stat -c %s "$snap.zst") / 1000000 ))
+        zmb=$(stat -c %s "$snap.zst" | awk '{printf "%.1f", $1 / 1e6}')
         set -- $(median "$snap.zst")
         cpu=$(echo "$3 $4" | awk '{printf "%.2f", $1 + $2}')
         echo "| $n | $mb | $zmb | $load_plain | $5 | $1 | $cpu | $(( $2 / 1024 )) |" >>"$dir/zstd.txt"
