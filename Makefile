@@ -48,9 +48,16 @@ test-unit:
 test-e2e: emu-install localstack-install
 	$(CARGO) test -p rampart-cli --test e2e
 
-## bench: evaluation time on synthetic accounts (results in docs/performance.md).
+## bench: the check-only release `rampart` on generated snapshots of about
+## 10k to 1.1M resources: wall time, peak RSS, phase split (median of 3;
+## results in docs/performance.md). Files go to $(CARGO_TARGET_DIR)/bench.
+## BENCH_SIZES are instance counts (resources are about 11 per instance).
+BENCH_SIZES ?= 1000 3000 10000 30000 100000
 bench:
-	$(CARGO) bench -p rampart-checks --bench evaluate
+	$(CARGO) build --release -p rampart-dev
+	$(CARGO) build --release -p rampart-cli --no-default-features
+	@ZSTD=1 crates/dev/bench.sh $(CARGO_TARGET_DIR)/release/rampart \
+	  $(CARGO_TARGET_DIR)/release/rampart-dev $(CARGO_TARGET_DIR)/bench $(BENCH_SIZES)
 
 ## lint: formatting and clippy with warnings as errors.
 lint:

@@ -20,3 +20,4 @@ mod read_only;
 mod scan;
 mod schemas;
 mod secrets;
+mod zstd;

@@ -61,16 +61,31 @@ pub fn unknown_ids<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<String>
 
 /// Evaluates a snapshot into the versioned report.
 pub fn evaluate(snapshot: &Snapshot, sel: &Selection) -> Report {
+    evaluate_observed(snapshot, sel, &|_| {})
+}
+
+/// [`evaluate`], calling `phase_done` with `index`, `paths`, `checks` and
+/// `scorecard` as each phase ends (the CLI times them; this crate reads no
+/// clock).
+pub fn evaluate_observed(
+    snapshot: &Snapshot,
+    sel: &Selection,
+    phase_done: &dyn Fn(&'static str),
+) -> Report {
     let index = index::Index::new(snapshot);
+    phase_done("index");
     let exposures = paths::Exposures::compute(&index);
+    phase_done("paths");
     let mut only: BTreeSet<String> = catalogue().map(|m| m.id.clone()).collect();
     if !sel.only.is_empty() {
         only.retain(|id| sel.only.iter().any(|o| o.eq_ignore_ascii_case(id)));
     }
     only.retain(|id| !sel.skip.iter().any(|s| s.eq_ignore_ascii_case(id)));
     let findings = registry::run_with(snapshot, &index, &exposures, &only);
+    phase_done("checks");
     let layer_of = |id: &str| meta(id).map(|m| m.layer);
     let scorecards = scorecard::scorecards(&index, &exposures, &findings, &layer_of);
+    phase_done("scorecard");
     let findings: Vec<_> = findings
         .into_iter()
         .filter(|f| sel.min_severity.is_none_or(|m| f.severity >= m))

@@ -6,6 +6,7 @@
 //! region-wide setting of its region, or any hop (API, stage, web ACL, VPC
 //! link, load balancer, listener, target group) of one of its exposure paths.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::*;
@@ -23,12 +24,16 @@ pub fn scorecards(
     let snap = index.snapshot;
     // Findings by the tokens their resource ARNs carry: each backend then
     // looks up its own keys instead of scanning every finding.
-    let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+    // Tokens borrow from the findings' ARNs where they can (most do): a
+    // million findings would otherwise allocate a few million strings.
+    let mut by_token: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
     for (n, f) in findings.iter().enumerate() {
         for t in tokens(&f.resource_arn) {
             by_token.entry(t).or_default().push(n);
         }
     }
+    // Each finding's layer, looked up once (not once per backend and layer).
+    let layers: Vec<Option<Layer>> = findings.iter().map(|f| layer_of(&f.check_id)).collect();
     let mut out = Vec::new();
     for (region, rix) in &index.regions {
         let mut ids: Vec<&str> = rix
@@ -49,22 +54,21 @@ pub fn scorecards(
                 let paths = exposures.for_instance(region, id);
                 let mut hits: Vec<usize> = related(index, region, i, paths)
                     .iter()
-                    .filter_map(|k| by_token.get(k))
+                    .filter_map(|k| by_token.get(k.as_str()))
                     .flatten()
                     .copied()
                     .collect();
                 hits.sort_unstable();
                 hits.dedup();
-                let mine: Vec<&Finding> = hits
-                    .into_iter()
-                    .map(|n| &findings[n])
-                    .filter(|f| f.region.as_deref() == Some(*region) || f.region.is_none())
-                    .collect();
+                hits.retain(|&n| {
+                    let f = &findings[n];
+                    f.region.as_deref() == Some(*region) || f.region.is_none()
+                });
                 let verdict = |layer: Layer| {
                     verdict(
-                        mine.iter()
-                            .copied()
-                            .filter(|f| layer_of(&f.check_id) == Some(layer)),
+                        hits.iter()
+                            .filter(|&&n| layers[n] == Some(layer))
+                            .map(|&n| &findings[n]),
                     )
                 };
                 Scorecard {
@@ -92,33 +96,34 @@ pub fn scorecards(
 /// produces: the whole ARN, its last path segment (an id), the API prefix
 /// (`/restapis/ID/`, `/apis/ID/`), the region-wide EBS setting, and for
 /// region-scope `.../*` resources `:REGION:ACCOUNT:*`.
-fn tokens(arn: &str) -> Vec<String> {
-    let mut t = vec![arn.to_string()];
+fn tokens(arn: &str) -> Vec<Cow<'_, str>> {
+    let mut t = vec![Cow::Borrowed(arn)];
     if let Some(last) = arn.rsplit('/').next()
         && last != arn
     {
-        t.push(last.to_string());
+        t.push(Cow::Borrowed(last));
     }
     for kind in ["/restapis/", "/apis/"] {
         if let Some(rest) = arn.split_once(kind).map(|(_, r)| r)
             && let Some(id) = rest.split('/').next()
         {
-            t.push(format!("{kind}{id}/"));
+            t.push(Cow::Owned(format!("{kind}{id}/")));
         }
     }
     if let Some((_, region)) = arn.split_once(":ebs-encryption-by-default/") {
-        t.push(format!(":ebs-encryption-by-default/{region}"));
+        t.push(Cow::Owned(format!(":ebs-encryption-by-default/{region}")));
     }
     if arn.ends_with("/*") {
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
         if parts.len() == 6 {
-            t.push(format!(":{}:{}:*", parts[3], parts[4]));
+            t.push(Cow::Owned(format!(":{}:{}:*", parts[3], parts[4])));
         }
     }
     t
 }
 
 fn verdict<'a>(findings: impl Iterator<Item = &'a Finding>) -> LayerVerdict {
+    // Borrowed while collecting: only the distinct ids are copied out.
     let mut failing = BTreeSet::new();
     let mut unknown = BTreeSet::new();
     let mut reasons = BTreeSet::new();
@@ -126,25 +131,26 @@ fn verdict<'a>(findings: impl Iterator<Item = &'a Finding>) -> LayerVerdict {
     for f in findings {
         match &f.status {
             Status::Fail => {
-                failing.insert(f.check_id.clone());
+                failing.insert(f.check_id.as_str());
             }
             Status::NotEvaluated(r) => {
-                unknown.insert(f.check_id.clone());
-                reasons.insert(r.clone());
+                unknown.insert(f.check_id.as_str());
+                reasons.insert(r.as_str());
             }
             Status::Pass => {
-                passing.insert(f.check_id.clone());
+                passing.insert(f.check_id.as_str());
             }
         }
     }
+    let owned = |set: BTreeSet<&'a str>| set.into_iter().map(str::to_string).collect();
     if !failing.is_empty() {
         LayerVerdict::Fail {
-            failing: failing.into_iter().collect(),
+            failing: owned(failing),
         }
     } else if !unknown.is_empty() {
         LayerVerdict::NotEvaluated {
-            checks: unknown.into_iter().collect(),
-            reasons: reasons.into_iter().collect(),
+            checks: owned(unknown),
+            reasons: owned(reasons),
         }
     } else if passing.is_empty() {
         // No check judged anything on this layer: that is not a pass.
@@ -154,7 +160,7 @@ fn verdict<'a>(findings: impl Iterator<Item = &'a Finding>) -> LayerVerdict {
         }
     } else {
         LayerVerdict::Pass {
-            checks: passing.into_iter().collect(),
+            checks: owned(passing),
         }
     }
 }

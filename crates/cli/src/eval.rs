@@ -118,7 +118,7 @@ pub fn evaluate_with(
     config: Option<&Config>,
     config_path: Option<&Path>,
 ) -> Report {
-    let mut report = rampart_checks::evaluate(snapshot, selection);
+    let mut report = rampart_checks::evaluate_observed(snapshot, selection, &crate::timings::mark);
     if let Some(config) = config {
         let tags = rampart_checks::tags::resource_tags(snapshot);
         let source =

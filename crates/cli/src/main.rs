@@ -3,20 +3,31 @@
 //! the `output` module.
 
 mod accounts;
+#[cfg(feature = "scan")]
 mod audit;
 mod eval;
+#[cfg(feature = "scan")]
 mod org;
 mod output;
+mod timings;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+#[cfg(feature = "scan")]
 use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use eval::{EvalArgs, parse_severity};
+#[cfg(feature = "scan")]
 use rampart_collector::progress::Progress;
+#[cfg(feature = "scan")]
 use rampart_collector::{RegionSelection, RetryMode, ScanOptions};
 use rampart_model::{Severity, Snapshot};
+
+// See docs/performance.md: parse, findings and report allocate millions of
+// small strings.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit codes, stable and documented in docs/cli.md.
 mod exit {
@@ -51,6 +62,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Inventory an AWS account (read-only) into a snapshot file.
+    #[cfg(feature = "scan")]
     Scan(ScanArgs),
     /// Summarise a snapshot: resources per region, API calls, collection errors.
     Summary {
@@ -61,6 +73,7 @@ enum Command {
     Check(CheckArgs),
     /// Scan and check in one run, for schedulers: keeps the snapshot and
     /// every report in a dated folder under --out-dir, with a `latest` link.
+    #[cfg(feature = "scan")]
     Audit(audit::AuditArgs),
     /// What changed between two runs (snapshots or JSON reports): new,
     /// resolved and changed findings, and resource drift.
@@ -164,6 +177,7 @@ pub(crate) enum ReportFormat {
 
 impl ReportFormat {
     /// The file name `audit` writes this format to.
+    #[cfg(feature = "scan")]
     pub(crate) fn file_name(self) -> &'static str {
         match self {
             ReportFormat::Table => "report.txt",
@@ -206,6 +220,7 @@ enum PathsFormat {
     Dot,
 }
 
+#[cfg(feature = "scan")]
 #[derive(Args)]
 struct ScanArgs {
     #[command(flatten)]
@@ -220,6 +235,7 @@ struct ScanArgs {
 }
 
 /// How to reach the account: shared by `scan` and `audit`.
+#[cfg(feature = "scan")]
 #[derive(Args)]
 pub(crate) struct ConnectArgs {
     /// AWS profile from the shared config/credentials files.
@@ -260,6 +276,7 @@ pub(crate) struct ConnectArgs {
 }
 
 /// `--retry-mode` (and `AWS_RETRY_MODE`, the SDKs' own variable).
+#[cfg(feature = "scan")]
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum RetryModeArg {
     Adaptive,
@@ -272,10 +289,13 @@ pub(crate) enum RetryModeArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     output::init_logging(cli.verbose);
+    let timed = cli.verbose > 0;
     let code = match cli.command {
+        #[cfg(feature = "scan")]
         Command::Scan(args) => scan(args),
         Command::Summary { snapshot } => summary(&snapshot),
-        Command::Check(args) => check(args),
+        Command::Check(args) => timings::around(timed, || check(args)),
+        #[cfg(feature = "scan")]
         Command::Audit(args) => audit::run(args),
         Command::Diff(args) => diff(args),
         Command::Checks { command } => match command {
@@ -361,6 +381,7 @@ fn check(args: CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
+    timings::mark("load");
     let eval::Evaluated {
         mut report,
         gate_hit,
@@ -371,6 +392,7 @@ fn check(args: CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
+    timings::mark("triage");
     eval::trim(&mut report, args.min_severity);
     // Colour and width only for a table on a terminal; NO_COLOR wins.
     let (color, width) = match args.output {
@@ -388,6 +410,7 @@ fn check(args: CheckArgs) -> u8 {
         output::error(&e);
         return exit::USAGE;
     }
+    timings::mark("report");
     outcome(gate_hit, snapshot.is_complete())
 }
 
@@ -657,6 +680,7 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
     exit::OK
 }
 
+#[cfg(feature = "scan")]
 fn scan(args: ScanArgs) -> u8 {
     if args.multi.wanted() {
         return org::run(&args.connect, &args.multi, args.out.as_deref());
@@ -696,6 +720,7 @@ fn scan(args: ScanArgs) -> u8 {
     }
 }
 
+#[cfg(feature = "scan")]
 impl ConnectArgs {
     /// Connects (credentials, STS, regions), asks `out_for` where the
     /// snapshot will go (given the account id, so it can fail before the
@@ -760,11 +785,13 @@ impl ConnectArgs {
     }
 }
 
+#[cfg(feature = "scan")]
 fn default_out(account: &str) -> PathBuf {
     PathBuf::from(format!("rampart-{account}-{}.json", utc_stamp()))
 }
 
 /// `20261122T020000Z`: the current UTC time, for file and folder names.
+#[cfg(feature = "scan")]
 pub(crate) fn utc_stamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     now.format(time::macros::format_description!(

@@ -7,10 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::io::IsTerminal;
 use std::path::Path;
+#[cfg(feature = "scan")]
 use std::sync::{Arc, Mutex};
+#[cfg(feature = "scan")]
 use std::time::Duration;
 
+#[cfg(feature = "scan")]
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+#[cfg(feature = "scan")]
 use rampart_collector::progress::{Progress, Silent, Task};
 use rampart_model::Snapshot;
 
@@ -45,6 +49,12 @@ pub fn init_logging(verbose: u8) {
         .init();
 }
 
+/// One informational line on stderr, `rampart: ...` (`-v` output such as
+/// the check phase timings).
+pub fn note(message: &str) {
+    eprintln!("rampart: {}", clean(message));
+}
+
 /// One line on stderr, `rampart: error: ...`, with control characters
 /// removed so a hostile value cannot drive the terminal.
 pub fn error(e: &dyn Display) {
@@ -58,6 +68,7 @@ pub fn warn(message: &str) {
 
 /// `rampart audit`'s closing lines on stdout: the counts a scheduler's log
 /// should show, what changed since the previous run, and where it all is.
+#[cfg(feature = "scan")]
 pub fn audit_summary(
     r: &rampart_model::Report,
     run_dir: &Path,
@@ -67,6 +78,7 @@ pub fn audit_summary(
     println!("{}", render_audit_summary(r, run_dir, files, previous));
 }
 
+#[cfg(feature = "scan")]
 fn render_audit_summary(
     r: &rampart_model::Report,
     run_dir: &Path,
@@ -200,6 +212,7 @@ fn clean(s: &str) -> String {
 
 /// A progress display for `tasks` (service, region) units: a bar with the
 /// tasks still running, on stderr, only when stderr is a terminal.
+#[cfg(feature = "scan")]
 pub fn progress(tasks: usize, quiet: bool, regions: &[String]) -> Arc<dyn Progress> {
     if quiet || !std::io::stderr().is_terminal() {
         return Arc::new(Silent);
@@ -219,11 +232,13 @@ pub fn progress(tasks: usize, quiet: bool, regions: &[String]) -> Arc<dyn Progre
     })
 }
 
+#[cfg(feature = "scan")]
 struct Bar {
     bar: ProgressBar,
     running: Mutex<BTreeSet<String>>,
 }
 
+#[cfg(feature = "scan")]
 impl Bar {
     fn refresh(&self, running: &BTreeSet<String>) {
         let list: Vec<&str> = running.iter().map(String::as_str).take(4).collect();
@@ -237,6 +252,7 @@ impl Bar {
     }
 }
 
+#[cfg(feature = "scan")]
 impl Progress for Bar {
     fn started(&self, task: &Task) {
         let mut running = self.running.lock().expect("progress state poisoned");
@@ -252,6 +268,7 @@ impl Progress for Bar {
     }
 }
 
+#[cfg(feature = "scan")]
 impl Drop for Bar {
     fn drop(&mut self) {
         self.bar.finish_and_clear();

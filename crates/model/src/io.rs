@@ -9,6 +9,12 @@
 //! (or a planted sparse one) is refused at once instead of exhausting memory;
 //! the read itself is capped too, for files whose metadata has no size
 //! (FIFOs, `/dev/zero`, `/proc`) or that grow while being read.
+//!
+//! Snapshots and reports may be zstd-compressed: a file that starts with
+//! the zstd magic bytes is decompressed whatever its name, under the same
+//! limit applied to the *decompressed* size (a small file that expands
+//! without end is refused, never an out-of-memory); [`write_atomic`]
+//! compresses when the path ends in `.zst`.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -67,6 +73,23 @@ pub enum SnapshotError {
     Invalid {
         path: PathBuf,
         version: u32,
+        message: String,
+    },
+    #[error(
+        "{what} {path} decompresses to over the {} limit for an input file (set {MAX_INPUT_BYTES_ENV} to change it)",
+        size_text(*.limit)
+    )]
+    DecompressedTooLarge {
+        what: &'static str,
+        path: PathBuf,
+        limit: u64,
+    },
+    #[error("{what} {path} is a truncated zstd file (the compressed data ends early)")]
+    ZstdTruncated { what: &'static str, path: PathBuf },
+    #[error("{what} {path} is a corrupt zstd file: {message}")]
+    ZstdCorrupt {
+        what: &'static str,
+        path: PathBuf,
         message: String,
     },
     #[error("cannot write {path}: {message}")]
@@ -181,9 +204,72 @@ fn over(size: u64, at_least: bool, limit: u64) -> String {
     }
 }
 
-/// Reads a snapshot or report file under [`max_input_bytes`].
+/// The first four bytes of every zstd frame.
+pub const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+/// The zstd level `.zst` files are written at: zstd's default, fast
+/// (hundreds of MB/s) and about 20 to 1 on a snapshot.
+const ZSTD_LEVEL: i32 = 3;
+
+/// True when `path` ends in `.zst`: [`write_atomic`] compresses it.
+pub fn is_zst_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zst"))
+}
+
+/// Decompresses zstd `compressed` (one or more frames) into at most
+/// `limit` bytes: the output is read one byte past the limit, so a bomb
+/// costs `limit` bytes of memory at most and is refused.
+fn decompress_bounded(
+    path: &Path,
+    what: &'static str,
+    compressed: &[u8],
+    limit: u64,
+) -> Result<Vec<u8>, SnapshotError> {
+    let corrupt = |message: String| SnapshotError::ZstdCorrupt {
+        what,
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut out = Vec::new();
+    // JSON compresses about 20 to 1: reserve a guess (never past the
+    // limit, fallibly) to spare most of the doublings of a large read.
+    let guess = (compressed.len() as u64).saturating_mul(16).min(limit);
+    let _ = out.try_reserve_exact(usize::try_from(guess).unwrap_or(0));
+    let decoder =
+        zstd::stream::read::Decoder::with_buffer(compressed).map_err(|e| corrupt(e.to_string()))?;
+    match decoder.take(limit.saturating_add(1)).read_to_end(&mut out) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err(SnapshotError::ZstdTruncated {
+                what,
+                path: path.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(corrupt(e.to_string())),
+    }
+    if out.len() as u64 > limit {
+        return Err(SnapshotError::DecompressedTooLarge {
+            what,
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads a snapshot or report file under [`max_input_bytes`], decompressed
+/// when it is zstd (by its magic bytes, whatever its name).
 fn read_input(path: &Path, what: &'static str) -> Result<Vec<u8>, SnapshotError> {
     let limit = max_input_bytes()?;
+    let bytes = read_file(path, what, limit)?;
+    if bytes.starts_with(&ZSTD_MAGIC) {
+        return decompress_bounded(path, what, &bytes, limit);
+    }
+    Ok(bytes)
+}
+
+fn read_file(path: &Path, what: &'static str, limit: u64) -> Result<Vec<u8>, SnapshotError> {
     read_bounded(path, limit).map_err(|e| match e {
         BoundedReadError::Io(source) => SnapshotError::Read {
             path: path.to_path_buf(),
@@ -344,9 +430,10 @@ fn diagnose(path: PathBuf, bytes: &[u8], full: serde_json::Error) -> SnapshotErr
 
 /// Writes a file atomically: a temp file next to `path`, fsync, rename over.
 /// Refuses to replace a symlink (a planted link must not redirect the write).
+/// A path ending in `.zst` is written zstd-compressed.
 pub fn write_atomic(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<&mut File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), SnapshotError> {
     let fail = |message: String| SnapshotError::Write {
         path: path.to_path_buf(),
@@ -356,7 +443,14 @@ pub fn write_atomic(
     sweep_stale_temps(tmp.path());
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
-        write(&mut w).map_err(|e| fail(e.to_string()))?;
+        if is_zst_path(path) {
+            let mut z = zstd::stream::write::Encoder::new(&mut w, ZSTD_LEVEL)
+                .map_err(|e| fail(e.to_string()))?;
+            write(&mut z).map_err(|e| fail(e.to_string()))?;
+            z.finish().map_err(|e| fail(e.to_string()))?;
+        } else {
+            write(&mut w).map_err(|e| fail(e.to_string()))?;
+        }
         w.flush().map_err(|e| fail(e.to_string()))?;
     }
     tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
@@ -763,6 +857,85 @@ mod tests {
             "snapshot /dev/zero is over the 100 bytes limit for an input file \
              (set RAMPART_MAX_INPUT_BYTES to change it)"
         );
+    }
+
+    #[test]
+    fn a_zst_path_is_written_compressed_and_read_back_by_its_magic() {
+        let dir = tempfile::tempdir().unwrap();
+        let zst = dir.path().join("s.json.zst");
+        let s = sample();
+        s.save(&zst).unwrap();
+        let bytes = std::fs::read(&zst).unwrap();
+        assert_eq!(bytes[..4], ZSTD_MAGIC);
+        assert_eq!(Snapshot::load(&zst).unwrap(), s);
+        assert!(matches!(Run::load(&zst), Ok(Run::Snapshot(b)) if *b == s));
+        // Detected by content, not by name.
+        let renamed = dir.path().join("plain-looking.json");
+        std::fs::rename(&zst, &renamed).unwrap();
+        assert_eq!(Snapshot::load(&renamed).unwrap(), s);
+        // A plain path stays plain JSON.
+        let plain = dir.path().join("s.json");
+        s.save(&plain).unwrap();
+        assert_eq!(std::fs::read(&plain).unwrap()[0], b'{');
+        assert!(std::fs::read(&plain).unwrap().len() > bytes.len());
+        // Any write_atomic user compresses (a report, say).
+        let report = dir.path().join("r.txt.zst");
+        write_atomic(&report, |w| w.write_all(b"hello")).unwrap();
+        let back = zstd::decode_all(&std::fs::read(&report).unwrap()[..]).unwrap();
+        assert_eq!(back, b"hello");
+    }
+
+    #[test]
+    fn a_truncated_or_corrupt_zst_is_one_line_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let zst = dir.path().join("s.json.zst");
+        sample().save(&zst).unwrap();
+        let bytes = std::fs::read(&zst).unwrap();
+        let cut = dir.path().join("cut.json.zst");
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+        let e = Snapshot::load(&cut).unwrap_err();
+        assert!(matches!(e, SnapshotError::ZstdTruncated { .. }), "{e}");
+        let e = Run::load(&cut).unwrap_err();
+        assert!(matches!(e, SnapshotError::ZstdTruncated { .. }), "{e}");
+        let mut garbage = ZSTD_MAGIC.to_vec();
+        garbage.extend_from_slice(&[0xff; 64]);
+        let bad = dir.path().join("bad.json.zst");
+        std::fs::write(&bad, &garbage).unwrap();
+        let e = Snapshot::load(&bad).unwrap_err();
+        assert!(matches!(e, SnapshotError::ZstdCorrupt { .. }), "{e}");
+        for (e, name) in [
+            (Snapshot::load(&cut).unwrap_err(), "cut.json.zst"),
+            (Snapshot::load(&bad).unwrap_err(), "bad.json.zst"),
+        ] {
+            let text = e.to_string();
+            assert!(text.contains(name) && !text.contains('\n'), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_zstd_bomb_is_refused_at_the_decompressed_limit() {
+        // 64 MiB of spaces in a file of a few KiB.
+        let payload = vec![b' '; 64 << 20];
+        let bomb = zstd::encode_all(&payload[..], 19).unwrap();
+        assert!(bomb.len() < 64 << 10, "{}", bomb.len());
+        drop(payload);
+        let limit = 1 << 20;
+        match decompress_bounded(Path::new("bomb.json.zst"), "snapshot", &bomb, limit) {
+            Err(e @ SnapshotError::DecompressedTooLarge { .. }) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("bomb.json.zst")
+                        && text.contains("decompresses to over the 1048576 bytes (1.0 MiB) limit")
+                        && text.contains(MAX_INPUT_BYTES_ENV),
+                    "{text}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Exactly at the limit is not over it.
+        let exact = zstd::encode_all(&vec![b' '; 1 << 20][..], 3).unwrap();
+        let out = decompress_bounded(Path::new("x"), "snapshot", &exact, limit).unwrap();
+        assert_eq!(out.len(), 1 << 20);
     }
 
     #[test]

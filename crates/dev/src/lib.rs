@@ -1,0 +1,1502 @@
+//! Developer tools for rampart. [`generate`] builds a deterministic,
+//! realistic synthetic account of any size through `rampart_model`, so
+//! benchmarks (`make bench`, `cargo bench -p rampart-checks`) run the real
+//! `rampart check` on a million resources without an AWS account.
+//!
+//! Realistic means every kind of resource the checks read, related the way
+//! a real account relates them: VPCs with public and private subnets,
+//! route tables to an internet gateway or a NAT gateway, NACLs, security
+//! groups referencing each other, instances with ENIs, volumes and instance
+//! profiles, ALBs and NLBs with listeners, target groups and registrations,
+//! REST and HTTP APIs with stages and VPC links, WAF web ACLs on some
+//! stages, IAM roles with policies. Some backends are exposed (a public IP
+//! in a public subnet, an internet-facing load balancer, an open security
+//! group), most are not. The same parameters and seed give the same bytes.
+
+// The shape rules read as residues (`n % 5 == 0`, `n % 5 != 4`) side by side.
+#![allow(clippy::manual_is_multiple_of)]
+
+use std::collections::BTreeMap;
+
+use rampart_model::*;
+use rand_core::{Rng, SeedableRng};
+use rand_xorshift::XorShiftRng;
+use serde_json::json;
+
+/// The size and shape of a generated account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params {
+    /// EC2 instances, over all regions.
+    pub instances: usize,
+    pub security_groups: usize,
+    /// Ingress rules per security group.
+    pub rules_per_group: usize,
+    pub subnets: usize,
+    pub load_balancers: usize,
+    /// REST and HTTP APIs (about 70 % REST).
+    pub apis: usize,
+    pub regions: usize,
+    pub seed: u64,
+}
+
+impl Params {
+    /// Defaults that scale with `instances`: 100 000 instances give the
+    /// "large account" of the benchmark (50 000 security groups with
+    /// 500 000 rules, 10 000 subnets, 5 000 load balancers, 2 000 APIs,
+    /// about a million resources).
+    pub fn scaled(instances: usize) -> Params {
+        let at_least = |n: usize, min: usize| n.max(min);
+        Params {
+            instances,
+            security_groups: at_least(instances / 2, 4),
+            rules_per_group: 10,
+            subnets: at_least(instances / 10, 4),
+            load_balancers: at_least(instances / 20, 2),
+            apis: at_least(instances / 50, 2),
+            regions: 1,
+            seed: 1,
+        }
+    }
+}
+
+const ACCOUNT: &str = "123456789012";
+const APP_PORTS: [i32; 6] = [8080, 8443, 3000, 9000, 5000, 80];
+const AZS: [&str; 3] = ["a", "b", "c"];
+
+/// The region names used for `n` regions, in a fixed order.
+pub fn region_names(n: usize) -> Vec<String> {
+    const KNOWN: [&str; 8] = [
+        "us-east-1",
+        "eu-west-1",
+        "us-west-2",
+        "ap-southeast-2",
+        "eu-central-1",
+        "us-east-2",
+        "ap-northeast-1",
+        "sa-east-1",
+    ];
+    (0..n)
+        .map(|i| match KNOWN.get(i) {
+            Some(r) => (*r).to_string(),
+            None => format!("xx-synthetic-{i}"),
+        })
+        .collect()
+}
+
+/// `total` split over `parts`: the share of part `i` (earlier parts take the remainder).
+fn share(total: usize, parts: usize, i: usize) -> usize {
+    total / parts + usize::from(i < total % parts)
+}
+
+fn tags(name: String) -> Tags {
+    BTreeMap::from([("Name".to_string(), name)])
+}
+
+/// Generates the account described by `p`.
+pub fn generate(p: &Params) -> Snapshot {
+    let regions = p.regions.max(1);
+    let mut rng = XorShiftRng::seed_from_u64(p.seed);
+    let iam = iam(p, &mut rng);
+    let profiles: Vec<String> = iam
+        .instance_profiles
+        .iter()
+        .map(|x| x.arn.clone())
+        .collect();
+    let mut inventories = BTreeMap::new();
+    for (ri, name) in region_names(regions).into_iter().enumerate() {
+        let rp = RegionParams {
+            name: name.clone(),
+            index: ri,
+            instances: share(p.instances, regions, ri),
+            security_groups: share(p.security_groups, regions, ri).max(2),
+            rules_per_group: p.rules_per_group,
+            subnets: share(p.subnets, regions, ri).max(2),
+            load_balancers: share(p.load_balancers, regions, ri).max(2),
+            apis: share(p.apis, regions, ri),
+        };
+        inventories.insert(name, region(&rp, &profiles, &mut rng));
+    }
+    Snapshot {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "rampart".into(),
+            version: TOOL_VERSION.into(),
+        },
+        collected_at: time::macros::datetime!(2026-11-22 00:00:00 UTC),
+        scan_duration_ms: 0,
+        account_id: ACCOUNT.into(),
+        partition: "aws".into(),
+        caller_arn: format!("arn:aws:iam::{ACCOUNT}:role/rampart-synthetic"),
+        api_calls: BTreeMap::new(),
+        collection_errors: vec![],
+        iam,
+        regions: inventories,
+    }
+}
+
+/// Roles (one per 100 instances, at least 10), each in its own instance
+/// profile: most least-privilege, some with service-wide wildcards, a few
+/// admins (AdministratorAccess attached or `*` on `*` inline).
+fn iam(p: &Params, rng: &mut XorShiftRng) -> IamInventory {
+    let n = (p.instances / 100).max(10);
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess".to_string();
+    let ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore".to_string();
+    let app = format!("arn:aws:iam::{ACCOUNT}:policy/app-read");
+    let policies = vec![
+        ManagedPolicy {
+            arn: admin.clone(),
+            policy_name: Some("AdministratorAccess".into()),
+            default_version_id: Some("v1".into()),
+            document: Some(json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
+        },
+        ManagedPolicy {
+            arn: ssm.clone(),
+            policy_name: Some("AmazonSSMManagedInstanceCore".into()),
+            default_version_id: Some("v2".into()),
+            document: Some(json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation",
+                    "ssmmessages:CreateControlChannel", "ec2messages:GetMessages"],
+                    "Resource": "*"}]})),
+        },
+        ManagedPolicy {
+            arn: app.clone(),
+            policy_name: Some("app-read".into()),
+            default_version_id: Some("v3".into()),
+            document: Some(json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "dynamodb:GetItem"],
+                    "Resource": format!("arn:aws:s3:::app-{ACCOUNT}/*")}]})),
+        },
+    ];
+    let mut roles = Vec::with_capacity(n);
+    let mut profiles = Vec::with_capacity(n);
+    for r in 0..n {
+        let name = format!("app-{r:05}");
+        let mut attached = vec![ssm.clone(), app.clone()];
+        if r % 25 == 0 {
+            attached.push(admin.clone());
+        }
+        let mut inline = vec![];
+        if r % 7 == 0 {
+            let action = if rng.next_u64() % 2 == 0 {
+                "s3:*"
+            } else {
+                "iam:PassRole"
+            };
+            inline.push(InlinePolicy {
+                policy_name: "wide".into(),
+                document: Some(json!({"Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})),
+            });
+        }
+        roles.push(Role {
+            arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+            role_name: name.clone(),
+            role_id: Some(format!("AROA{r:016}")),
+            path: Some("/".into()),
+            assume_role_policy: Some(json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]})),
+            permissions_boundary_arn: None,
+            attached_policy_arns: Some(attached),
+            inline_policies: Some(inline),
+        });
+        profiles.push(InstanceProfile {
+            arn: format!("arn:aws:iam::{ACCOUNT}:instance-profile/{name}"),
+            instance_profile_name: name.clone(),
+            instance_profile_id: Some(format!("AIPA{r:016}")),
+            path: Some("/".into()),
+            role_names: vec![name],
+        });
+    }
+    IamInventory {
+        instance_profiles: profiles,
+        roles,
+        policies,
+    }
+}
+
+struct RegionParams {
+    name: String,
+    index: usize,
+    instances: usize,
+    security_groups: usize,
+    rules_per_group: usize,
+    subnets: usize,
+    load_balancers: usize,
+    apis: usize,
+}
+
+/// Per-VPC facts the later resources need.
+struct VpcPlan {
+    id: String,
+    /// Index of the VPC's first subnet and how many it has.
+    subnets: std::ops::Range<usize>,
+    /// Its security groups (the first is `default`).
+    groups: std::ops::Range<usize>,
+}
+
+fn is_public_subnet(local: usize) -> bool {
+    local % 5 == 0
+}
+
+fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> RegionInventory {
+    let r = p.name.as_str();
+    let ri = p.index;
+    let n_vpcs = p.subnets.div_ceil(100).max(1);
+    let mut inv = RegionInventory::default();
+    let mut plans = Vec::with_capacity(n_vpcs);
+    let (mut s0, mut g0) = (0, 0);
+    for v in 0..n_vpcs {
+        let ns = share(p.subnets, n_vpcs, v).max(1);
+        let ng = share(p.security_groups, n_vpcs, v).max(2);
+        plans.push(VpcPlan {
+            id: format!("vpc-{ri:02x}{v:06x}"),
+            subnets: s0..s0 + ns,
+            groups: g0..g0 + ng,
+        });
+        s0 += ns;
+        g0 += ng;
+    }
+    let subnet_id = |s: usize| format!("subnet-{ri:02x}{s:08x}");
+    let sg_id = |g: usize| format!("sg-{ri:02x}{g:08x}");
+    let ec2 = &mut inv.ec2;
+
+    // Prefix list used by some rules (a corporate range).
+    ec2.managed_prefix_lists.push(ManagedPrefixList {
+        prefix_list_id: format!("pl-{ri:02x}corp"),
+        prefix_list_name: Some("corp-offices".into()),
+        address_family: Some("IPv4".into()),
+        owner_id: Some(ACCOUNT.into()),
+        max_entries: Some(10),
+        entries: Some(vec![
+            PrefixListEntry {
+                cidr: "10.100.0.0/16".into(),
+                description: Some("office".into()),
+            },
+            PrefixListEntry {
+                cidr: "172.16.0.0/12".into(),
+                description: Some("vpn".into()),
+            },
+        ]),
+        tags: Tags::new(),
+    });
+
+    for (v, plan) in plans.iter().enumerate() {
+        let vpc = &plan.id;
+        let b = v % 256;
+        ec2.vpcs.push(Vpc {
+            vpc_id: vpc.clone(),
+            owner_id: Some(ACCOUNT.into()),
+            state: Some("available".into()),
+            is_default: false,
+            cidr_blocks: vec![format!("10.{b}.0.0/16")],
+            ipv6_cidr_blocks: if v % 4 == 0 {
+                vec![format!("2600:1f18:{:x}::/56", ri * 4096 + v)]
+            } else {
+                vec![]
+            },
+            tags: tags(format!("vpc-{v}")),
+        });
+        let igw = format!("igw-{ri:02x}{v:06x}");
+        let nat = format!("nat-{ri:02x}{v:06x}");
+        ec2.internet_gateways.push(InternetGateway {
+            internet_gateway_id: igw.clone(),
+            attached_vpc_ids: vec![vpc.clone()],
+            tags: Tags::new(),
+        });
+        ec2.nat_gateways.push(NatGateway {
+            nat_gateway_id: nat.clone(),
+            vpc_id: Some(vpc.clone()),
+            subnet_id: Some(subnet_id(plan.subnets.start)),
+            state: Some("available".into()),
+            connectivity_type: Some("public".into()),
+            public_ips: vec![format!("3.{}.{}.1", ri, b)],
+            private_ips: vec![format!("10.{b}.0.5")],
+            tags: Tags::new(),
+        });
+        let mut public_assoc = vec![];
+        let mut private_assoc = vec![];
+        let mut locked_nacl = vec![];
+        let mut open_nacl = vec![];
+        for s in plan.subnets.clone() {
+            let local = s - plan.subnets.start;
+            let public = is_public_subnet(local);
+            ec2.subnets.push(Subnet {
+                subnet_id: subnet_id(s),
+                vpc_id: vpc.clone(),
+                availability_zone: Some(format!("{r}{}", AZS[local % 3])),
+                cidr_block: Some(format!("10.{b}.{}.0/24", local % 256)),
+                ipv6_cidr_blocks: vec![],
+                map_public_ip_on_launch: public && local % 10 == 0,
+                assign_ipv6_address_on_creation: false,
+                default_for_az: false,
+                tags: tags(format!(
+                    "{}-{local}",
+                    if public { "public" } else { "private" }
+                )),
+            });
+            let assoc = RouteTableAssociation {
+                association_id: Some(format!("rtbassoc-{ri:02x}{s:08x}")),
+                main: false,
+                subnet_id: Some(subnet_id(s)),
+                gateway_id: None,
+            };
+            if public {
+                public_assoc.push(assoc);
+            } else if local % 5 == 1 {
+                private_assoc.push(assoc);
+            }
+            let nacl_assoc = NaclAssociation {
+                association_id: Some(format!("aclassoc-{ri:02x}{s:08x}")),
+                subnet_id: subnet_id(s),
+            };
+            if !public && local % 5 == 2 {
+                locked_nacl.push(nacl_assoc);
+            } else {
+                open_nacl.push(nacl_assoc);
+            }
+        }
+        let route = |cidr: &str, target: RouteTarget| Route {
+            destination_cidr_block: Some(cidr.into()),
+            destination_ipv6_cidr_block: None,
+            destination_prefix_list_id: None,
+            target,
+            state: Some("active".into()),
+            origin: Some("CreateRoute".into()),
+        };
+        let local = route(&format!("10.{b}.0.0/16"), RouteTarget::Local);
+        let main_assoc = RouteTableAssociation {
+            association_id: Some(format!("rtbassoc-{ri:02x}m{v:06x}")),
+            main: true,
+            subnet_id: None,
+            gateway_id: None,
+        };
+        ec2.route_tables.push(RouteTable {
+            route_table_id: format!("rtb-{ri:02x}m{v:06x}"),
+            vpc_id: vpc.clone(),
+            routes: vec![
+                local.clone(),
+                route("0.0.0.0/0", RouteTarget::NatGateway(nat.clone())),
+            ],
+            associations: vec![main_assoc],
+            tags: tags("main".into()),
+        });
+        ec2.route_tables.push(RouteTable {
+            route_table_id: format!("rtb-{ri:02x}p{v:06x}"),
+            vpc_id: vpc.clone(),
+            routes: vec![
+                local.clone(),
+                route("0.0.0.0/0", RouteTarget::InternetGateway(igw.clone())),
+            ],
+            associations: public_assoc,
+            tags: tags("public".into()),
+        });
+        ec2.route_tables.push(RouteTable {
+            route_table_id: format!("rtb-{ri:02x}q{v:06x}"),
+            vpc_id: vpc.clone(),
+            routes: vec![
+                local,
+                route("0.0.0.0/0", RouteTarget::NatGateway(nat)),
+                route(
+                    "172.16.0.0/12",
+                    RouteTarget::TransitGateway(format!("tgw-{ri:02x}")),
+                ),
+            ],
+            associations: private_assoc,
+            tags: tags("private".into()),
+        });
+        ec2.network_acls.push(NetworkAcl {
+            network_acl_id: format!("acl-{ri:02x}d{v:06x}"),
+            vpc_id: vpc.clone(),
+            is_default: true,
+            entries: open_nacl_entries(v % 7 == 0),
+            associations: open_nacl,
+            tags: Tags::new(),
+        });
+        ec2.network_acls.push(NetworkAcl {
+            network_acl_id: format!("acl-{ri:02x}l{v:06x}"),
+            vpc_id: vpc.clone(),
+            is_default: false,
+            entries: locked_nacl_entries(),
+            associations: locked_nacl,
+            tags: tags("locked".into()),
+        });
+        if v % 3 != 0 {
+            ec2.flow_logs.push(FlowLog {
+                flow_log_id: format!("fl-{ri:02x}{v:06x}"),
+                resource_id: Some(vpc.clone()),
+                traffic_type: Some("ALL".into()),
+                log_destination_type: Some("s3".into()),
+                log_destination: Some(format!("arn:aws:s3:::flow-logs-{ACCOUNT}")),
+                log_group_name: None,
+                flow_log_status: Some("ACTIVE".into()),
+                deliver_logs_status: Some("SUCCESS".into()),
+                tags: Tags::new(),
+            });
+        }
+        for g in plan.groups.clone() {
+            let local = g - plan.groups.start;
+            // The VPC's load balancer group is its second group: app groups
+            // admit their port from it, as a good setup does.
+            let lb_group = sg_id(plan.groups.start + 1);
+            ec2.security_groups.push(security_group(
+                &sg_id(g),
+                local,
+                g,
+                vpc,
+                &lb_group,
+                p.rules_per_group,
+                &format!("pl-{ri:02x}corp"),
+            ));
+        }
+    }
+
+    // Instances, their ENIs and volumes; registrations are planned here.
+    let subnet_vpc: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(v, plan)| plan.subnets.clone().map(move |_| v))
+        .collect();
+    let mut per_vpc_instances: Vec<Vec<usize>> = vec![vec![]; plans.len()];
+    let ip = |s: usize, slot: usize| {
+        let b = subnet_vpc[s] % 256;
+        let local = (s - plans[subnet_vpc[s]].subnets.start) % 256;
+        format!("10.{b}.{local}.{}", 4 + slot % 250)
+    };
+    let n_sub = p.subnets.max(1);
+    for n in 0..p.instances {
+        let s = n * n_sub / p.instances.max(1);
+        let v = subnet_vpc[s];
+        let plan = &plans[v];
+        let local = s - plan.subnets.start;
+        let public_subnet = is_public_subnet(local);
+        per_vpc_instances[v].push(n);
+        let id = format!("i-{ri:02x}{n:015x}");
+        let slot = n - s * p.instances / n_sub;
+        let groups = plan.groups.len();
+        // App groups start after `default` and the load balancer group.
+        let app = |k: usize| sg_id(plan.groups.start + 2.min(groups - 1) + k % (groups - 2).max(1));
+        let public_ip = (public_subnet && n % 2 == 0).then(|| {
+            format!(
+                "54.{}.{}.{}",
+                (ri * 16 + n / 65536) % 256,
+                n / 256 % 256,
+                n % 256
+            )
+        });
+        let n_enis = if n % 10 == 0 { 2 } else { 1 };
+        let mut eni_ids = vec![];
+        for e in 0..n_enis {
+            let eni = format!("eni-{ri:02x}{n:014x}{e}");
+            ec2.network_interfaces.push(NetworkInterface {
+                network_interface_id: eni.clone(),
+                subnet_id: Some(subnet_id(s)),
+                vpc_id: Some(plan.id.clone()),
+                availability_zone: Some(format!("{r}{}", AZS[local % 3])),
+                interface_type: Some("interface".into()),
+                description: None,
+                status: Some("in-use".into()),
+                requester_managed: false,
+                private_ip_addresses: vec![EniPrivateIp {
+                    private_ip: ip(s, slot * 2 + e),
+                    primary: true,
+                    public_ip: if e == 0 { public_ip.clone() } else { None },
+                    public_ip_owner: (e == 0 && public_ip.is_some()).then(|| "amazon".into()),
+                }],
+                ipv6_addresses: vec![],
+                security_group_ids: vec![app(n), app(n * 7 + 3)],
+                attachment: Some(EniAttachment {
+                    attachment_id: Some(format!("eni-attach-{ri:02x}{n:012x}{e}")),
+                    instance_id: Some(id.clone()),
+                    device_index: Some(e as i32),
+                    status: Some("attached".into()),
+                }),
+                tags: Tags::new(),
+            });
+            eni_ids.push(eni);
+        }
+        if public_ip.is_some() && n % 50 == 0 {
+            ec2.elastic_ips.push(ElasticIp {
+                allocation_id: Some(format!("eipalloc-{ri:02x}{n:012x}")),
+                public_ip: public_ip.clone(),
+                association_id: Some(format!("eipassoc-{ri:02x}{n:012x}")),
+                instance_id: Some(id.clone()),
+                network_interface_id: Some(eni_ids[0].clone()),
+                private_ip: Some(ip(s, slot * 2)),
+                domain: Some("vpc".into()),
+                tags: Tags::new(),
+            });
+        }
+        let n_vols = if n % 3 == 0 { 2 } else { 1 };
+        let mut mappings = vec![];
+        for d in 0..n_vols {
+            let vol = format!("vol-{ri:02x}{n:014x}{d}");
+            let device = if d == 0 { "/dev/xvda" } else { "/dev/xvdb" };
+            ec2.volumes.push(Volume {
+                volume_id: vol.clone(),
+                size_gib: Some(if d == 0 { 8 } else { 100 }),
+                volume_type: Some("gp3".into()),
+                encrypted: n % 5 != 0,
+                kms_key_id: (n % 5 != 0)
+                    .then(|| format!("arn:aws:kms:{r}:{ACCOUNT}:key/synthetic")),
+                state: Some("in-use".into()),
+                availability_zone: Some(format!("{r}{}", AZS[local % 3])),
+                attachments: vec![VolumeAttachment {
+                    instance_id: Some(id.clone()),
+                    device: Some(device.into()),
+                    state: Some("attached".into()),
+                    delete_on_termination: Some(d == 0),
+                }],
+                tags: Tags::new(),
+            });
+            mappings.push(BlockDeviceMapping {
+                device_name: device.into(),
+                volume_id: Some(vol),
+                delete_on_termination: Some(d == 0),
+            });
+        }
+        ec2.instances.push(Instance {
+            instance_id: id,
+            state: Some(if n % 40 == 39 { "stopped" } else { "running" }.into()),
+            instance_type: Some(["t3.micro", "m6i.large", "c7g.xlarge"][n % 3].into()),
+            image_id: Some("ami-0123456789abcdef0".into()),
+            vpc_id: Some(plan.id.clone()),
+            subnet_id: Some(subnet_id(s)),
+            private_ip: Some(ip(s, slot * 2)),
+            public_ip,
+            ipv6_addresses: vec![],
+            network_interface_ids: eni_ids,
+            security_group_ids: vec![app(n), app(n * 7 + 3)],
+            metadata_options: Some(MetadataOptions {
+                http_tokens: Some(if n % 4 == 0 { "optional" } else { "required" }.into()),
+                http_endpoint: Some("enabled".into()),
+                http_put_response_hop_limit: Some(if n % 9 == 0 { 2 } else { 1 }),
+                http_protocol_ipv6: Some("disabled".into()),
+                instance_metadata_tags: Some("disabled".into()),
+                state: Some("applied".into()),
+            }),
+            iam_instance_profile_arn: (n % 5 != 4 && !profiles.is_empty())
+                .then(|| profiles[(n / 7) % profiles.len()].clone()),
+            key_name: (n % 3 == 1).then(|| "ops-key".into()),
+            root_device_name: Some("/dev/xvda".into()),
+            block_device_mappings: mappings,
+            launch_time: Some(time::macros::datetime!(2026-01-01 00:00:00 UTC)),
+            platform: None,
+            tags: tags(format!("app-{n}")),
+        });
+    }
+    ec2.ebs_encryption_by_default = Some(ri % 2 == 0);
+
+    load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
+    apis(p, &plans, &mut inv);
+    inv
+}
+
+fn nacl(egress: bool, n: i32, action: &str, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
+    NaclEntry {
+        egress,
+        rule_number: n,
+        protocol: if ports.is_some() { "6" } else { "-1" }.into(),
+        rule_action: action.into(),
+        cidr_block: Some(cidr.into()),
+        ipv6_cidr_block: None,
+        port_range: ports.map(|(from, to)| PortRange { from, to }),
+        icmp_type_code: None,
+    }
+}
+
+/// The default NACL: everything allowed (as AWS creates it), with an
+/// explicit SSH allow in some VPCs.
+fn open_nacl_entries(ssh: bool) -> Vec<NaclEntry> {
+    let mut e = vec![];
+    if ssh {
+        e.push(nacl(false, 50, "allow", "0.0.0.0/0", Some((22, 22))));
+    }
+    e.push(nacl(false, 100, "allow", "0.0.0.0/0", None));
+    e.push(nacl(false, 32767, "deny", "0.0.0.0/0", None));
+    e.push(nacl(true, 100, "allow", "0.0.0.0/0", None));
+    e.push(nacl(true, 32767, "deny", "0.0.0.0/0", None));
+    e
+}
+
+/// A locked-down NACL: admin ports denied, app traffic only from the VPC
+/// range, ephemeral replies out.
+fn locked_nacl_entries() -> Vec<NaclEntry> {
+    vec![
+        nacl(false, 10, "deny", "0.0.0.0/0", Some((22, 22))),
+        nacl(false, 20, "deny", "0.0.0.0/0", Some((3389, 3389))),
+        nacl(false, 100, "allow", "10.0.0.0/8", Some((1024, 65535))),
+        nacl(false, 110, "allow", "10.0.0.0/8", Some((80, 443))),
+        nacl(false, 32767, "deny", "0.0.0.0/0", None),
+        nacl(true, 100, "allow", "0.0.0.0/0", Some((1024, 65535))),
+        nacl(true, 110, "allow", "0.0.0.0/0", Some((443, 443))),
+        nacl(true, 32767, "deny", "0.0.0.0/0", None),
+    ]
+}
+
+fn security_group(
+    id: &str,
+    local: usize,
+    g: usize,
+    vpc: &str,
+    lb_group: &str,
+    rules: usize,
+    prefix_list: &str,
+) -> SecurityGroup {
+    let tcp = |port: i32, peer: SgPeer| SgRule {
+        protocol: "tcp".into(),
+        from_port: Some(port),
+        to_port: Some(port),
+        peer,
+        description: None,
+    };
+    let v4 = |c: &str| SgPeer::Ipv4 { cidr: c.into() };
+    let group = |gid: &str| SgPeer::SecurityGroup {
+        group_id: gid.into(),
+        user_id: Some(ACCOUNT.into()),
+        vpc_id: None,
+        peering_status: None,
+    };
+    let all_out = SgRule {
+        protocol: "-1".into(),
+        from_port: None,
+        to_port: None,
+        peer: v4("0.0.0.0/0"),
+        description: None,
+    };
+    if local == 0 {
+        // The VPC's default group: members talk to each other (a rule
+        // NET-012 flags) in every other VPC, empty in the rest.
+        let (ingress, egress) = if g % 2 == 0 {
+            (
+                vec![SgRule {
+                    protocol: "-1".into(),
+                    from_port: None,
+                    to_port: None,
+                    peer: group(id),
+                    description: None,
+                }],
+                vec![all_out],
+            )
+        } else {
+            (vec![], vec![])
+        };
+        return SecurityGroup {
+            group_id: id.into(),
+            group_name: "default".into(),
+            vpc_id: Some(vpc.into()),
+            owner_id: Some(ACCOUNT.into()),
+            description: Some("default VPC security group".into()),
+            ingress,
+            egress,
+            tags: Tags::new(),
+        };
+    }
+    if local == 1 {
+        // The load balancers' group: HTTPS and HTTP from anywhere.
+        return SecurityGroup {
+            group_id: id.into(),
+            group_name: "lb".into(),
+            vpc_id: Some(vpc.into()),
+            owner_id: Some(ACCOUNT.into()),
+            description: Some("load balancers".into()),
+            ingress: vec![tcp(443, v4("0.0.0.0/0")), tcp(80, v4("0.0.0.0/0"))],
+            egress: vec![all_out],
+            tags: tags("lb".into()),
+        };
+    }
+    let port = APP_PORTS[g % APP_PORTS.len()];
+    let ingress = (0..rules)
+        .map(|k| match k {
+            0 => tcp(port, group(lb_group)),
+            // One group in 13 opens the app port to the internet.
+            1 if g % 13 == 0 => tcp(port, v4("0.0.0.0/0")),
+            1 => tcp(port, v4("10.0.0.0/8")),
+            // One in 97 opens SSH to the internet, one in 89 everything.
+            2 if g % 97 == 0 => tcp(22, v4("0.0.0.0/0")),
+            2 if g % 89 == 0 => SgRule {
+                protocol: "-1".into(),
+                from_port: None,
+                to_port: None,
+                peer: v4("0.0.0.0/0"),
+                description: Some("temporary".into()),
+            },
+            2 => tcp(
+                22,
+                SgPeer::PrefixList {
+                    prefix_list_id: prefix_list.into(),
+                },
+            ),
+            3 if g % 31 == 0 => tcp(
+                port,
+                SgPeer::Ipv6 {
+                    cidr: "::/0".into(),
+                },
+            ),
+            _ => {
+                let k = k as i32;
+                let from = 9100 + k * 10;
+                SgRule {
+                    protocol: if k % 4 == 0 { "udp" } else { "tcp" }.into(),
+                    from_port: Some(from),
+                    to_port: Some(from + (k % 3) * 5),
+                    peer: if k % 2 == 0 {
+                        v4(&format!("10.{}.0.0/16", (g + k as usize) % 256))
+                    } else {
+                        group(id)
+                    },
+                    description: Some("monitoring".into()),
+                }
+            }
+        })
+        .collect();
+    let egress = if g % 4 == 0 {
+        vec![tcp(443, v4("0.0.0.0/0"))]
+    } else {
+        vec![all_out]
+    };
+    SecurityGroup {
+        group_id: id.into(),
+        group_name: format!("app-{g}"),
+        vpc_id: Some(vpc.into()),
+        owner_id: Some(ACCOUNT.into()),
+        description: Some("application servers".into()),
+        ingress,
+        egress,
+        tags: tags(format!("app-{g}")),
+    }
+}
+
+fn lb_arn(r: &str, kind: &str, name: &str) -> String {
+    format!(
+        "arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:loadbalancer/{kind}/{name}/0123456789abcdef"
+    )
+}
+
+/// Load balancers per VPC: every third an NLB, one in ten internet-facing
+/// (in public subnets), each with a target group of the VPC's instances
+/// (nine in ten instances are registered somewhere).
+fn load_balancers(
+    p: &RegionParams,
+    plans: &[VpcPlan],
+    per_vpc_instances: &[Vec<usize>],
+    inv: &mut RegionInventory,
+    rng: &mut XorShiftRng,
+) {
+    let r = p.name.as_str();
+    let ri = p.index;
+    let mut l = 0;
+    for (v, plan) in plans.iter().enumerate() {
+        let count = share(p.load_balancers, plans.len(), v);
+        let members = &per_vpc_instances[v];
+        for j in 0..count {
+            let network = l % 3 == 0;
+            let internet = l % 10 == 0;
+            let kind = if network { "net" } else { "app" };
+            let name = format!("lb-{ri:02x}-{l:06}");
+            let arn = lb_arn(r, kind, &name);
+            let tg_arn = format!(
+                "arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:targetgroup/tg-{ri:02x}-{l:06}/0123456789abcdef"
+            );
+            let port = APP_PORTS[l % APP_PORTS.len()];
+            // Two subnets: public ones for internet-facing balancers.
+            let pick = |k: usize| {
+                let locals: Vec<usize> = (0..plan.subnets.len())
+                    .filter(|x| is_public_subnet(*x) == internet)
+                    .collect();
+                let x = locals
+                    .get((j + k) % locals.len().max(1))
+                    .copied()
+                    .unwrap_or(0);
+                format!("subnet-{ri:02x}{:08x}", plan.subnets.start + x)
+            };
+            let tls = rng.next_u64() % 4 != 0;
+            let listener_arn = format!(
+                "arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:listener/{kind}/{name}/0123456789abcdef/{l:08x}"
+            );
+            let forward = LbAction {
+                action_type: "forward".into(),
+                order: Some(1),
+                target_group_arns: vec![tg_arn.clone()],
+                redirect_protocol: None,
+                redirect_port: None,
+                fixed_response_status: None,
+            };
+            let mut listeners = vec![Listener {
+                listener_arn: listener_arn.clone(),
+                port: Some(443),
+                protocol: Some(
+                    match (network, tls) {
+                        (true, true) => "TLS",
+                        (true, false) => "TCP",
+                        (false, true) => "HTTPS",
+                        (false, false) => "HTTP",
+                    }
+                    .into(),
+                ),
+                ssl_policy: tls.then(|| {
+                    if l % 7 == 0 {
+                        "ELBSecurityPolicy-2016-08"
+                    } else {
+                        "ELBSecurityPolicy-TLS13-1-2-2021-06"
+                    }
+                    .into()
+                }),
+                certificate_arns: if tls {
+                    vec![format!("arn:aws:acm:{r}:{ACCOUNT}:certificate/synthetic")]
+                } else {
+                    vec![]
+                },
+                alpn_policy: vec![],
+                default_actions: vec![forward.clone()],
+                rules: (!network).then(|| {
+                    vec![ListenerRule {
+                        rule_arn: format!("{listener_arn}/rule/default"),
+                        priority: Some("default".into()),
+                        is_default: true,
+                        conditions: vec![],
+                        actions: vec![forward.clone()],
+                    }]
+                }),
+            }];
+            if !network {
+                listeners.push(Listener {
+                    listener_arn: format!("{listener_arn}80"),
+                    port: Some(80),
+                    protocol: Some("HTTP".into()),
+                    ssl_policy: None,
+                    certificate_arns: vec![],
+                    alpn_policy: vec![],
+                    default_actions: vec![LbAction {
+                        action_type: "redirect".into(),
+                        order: Some(1),
+                        target_group_arns: vec![],
+                        redirect_protocol: Some("HTTPS".into()),
+                        redirect_port: Some("443".into()),
+                        fixed_response_status: None,
+                    }],
+                    rules: Some(vec![]),
+                });
+            }
+            let logs = l % 2 == 0;
+            inv.elbv2.load_balancers.push(LoadBalancer {
+                load_balancer_arn: arn.clone(),
+                name: name.clone(),
+                lb_type: Some(if network { "network" } else { "application" }.into()),
+                scheme: Some(
+                    if internet {
+                        "internet-facing"
+                    } else {
+                        "internal"
+                    }
+                    .into(),
+                ),
+                vpc_id: Some(plan.id.clone()),
+                dns_name: Some(format!("{name}.{r}.elb.amazonaws.com")),
+                state: Some("active".into()),
+                ip_address_type: Some("ipv4".into()),
+                subnet_ids: vec![pick(0), pick(1)],
+                security_group_ids: if network && l % 2 == 0 {
+                    vec![]
+                } else {
+                    vec![format!("sg-{ri:02x}{:08x}", plan.groups.start + 1)]
+                },
+                attributes: Some(BTreeMap::from([
+                    ("access_logs.s3.enabled".to_string(), logs.to_string()),
+                    (
+                        "deletion_protection.enabled".to_string(),
+                        "true".to_string(),
+                    ),
+                ])),
+                listeners: Some(listeners),
+                tags: tags(name.clone()),
+            });
+            let targets: Vec<Target> = members
+                .iter()
+                .enumerate()
+                .filter(|(k, n)| k % count.max(1) == j && *n % 10 != 9)
+                .map(|(_, n)| Target {
+                    id: format!("i-{ri:02x}{n:015x}"),
+                    port: Some(port),
+                    availability_zone: None,
+                    health_state: Some("healthy".into()),
+                    health_reason: None,
+                })
+                .collect();
+            inv.elbv2.target_groups.push(TargetGroup {
+                target_group_arn: tg_arn,
+                name: Some(format!("tg-{ri:02x}-{l:06}")),
+                protocol: Some(if network { "TCP" } else { "HTTP" }.into()),
+                port: Some(port),
+                target_type: Some("instance".into()),
+                vpc_id: Some(plan.id.clone()),
+                load_balancer_arns: vec![arn],
+                health_check_protocol: Some(if network { "TCP" } else { "HTTP" }.into()),
+                health_check_port: Some("traffic-port".into()),
+                health_check_path: (!network).then(|| "/health".into()),
+                targets: Some(targets),
+            });
+            l += 1;
+        }
+    }
+}
+
+/// REST (seven in ten) and HTTP APIs, each reaching an internal load
+/// balancer through a VPC link; one in ten REST APIs also proxies a
+/// public URL. WAF web ACLs: one per four REST APIs, protecting the
+/// `prod` stage of half of them; some ACLs only count, some lack a rate rule.
+fn apis(p: &RegionParams, plans: &[VpcPlan], inv: &mut RegionInventory) {
+    let r = p.name.as_str();
+    let ri = p.index;
+    // Internal load balancers by kind, the targets of VPC links.
+    let lbs = &inv.elbv2.load_balancers;
+    let internal = |net: bool| -> Vec<(String, String)> {
+        lbs.iter()
+            .filter(|lb| lb.scheme.as_deref() == Some("internal"))
+            .filter(|lb| (lb.lb_type.as_deref() == Some("network")) == net)
+            .map(|lb| {
+                let listener = lb
+                    .listeners
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|l| l.listener_arn.clone())
+                    .unwrap_or_default();
+                (lb.load_balancer_arn.clone(), listener)
+            })
+            .collect()
+    };
+    let nlbs = internal(true);
+    let albs = internal(false);
+    let public_dns: Vec<String> = lbs
+        .iter()
+        .filter(|lb| lb.scheme.as_deref() == Some("internet-facing"))
+        .filter_map(|lb| lb.dns_name.clone())
+        .collect();
+    let mut acls: Vec<WebAcl> = vec![];
+    for a in 0..p.apis {
+        let rest = a % 10 < 7;
+        if rest {
+            let id = format!("r{ri:02x}{a:07x}");
+            let link = format!("vl{ri:02x}{a:06x}");
+            let nlb = nlbs.get(a % nlbs.len().max(1));
+            if let Some((nlb_arn, _)) = nlb {
+                inv.apigateway.vpc_links.push(RestVpcLink {
+                    id: link.clone(),
+                    name: Some(format!("link-{a}")),
+                    target_arns: vec![nlb_arn.clone()],
+                    status: Some("AVAILABLE".into()),
+                    tags: Tags::new(),
+                });
+            }
+            let nlb_host = nlb
+                .map(|(arn, _)| {
+                    let name = arn.split('/').nth(2).unwrap_or("lb");
+                    format!("{name}.{r}.elb.amazonaws.com")
+                })
+                .unwrap_or_default();
+            let authorizer = format!("au{a:06x}");
+            let resources: Vec<ApiResource> = ["/orders", "/users", "/health"]
+                .iter()
+                .enumerate()
+                .map(|(k, path)| ApiResource {
+                    id: format!("res{a:06x}{k}"),
+                    parent_id: Some(format!("root{a:06x}")),
+                    path: Some((*path).into()),
+                    methods: ["GET", "POST", "OPTIONS"]
+                        .iter()
+                        .map(|m| {
+                            let public = *path == "/health" || (a % 6 == 0 && *m == "POST");
+                            let via_link = nlb.is_some() && !(a % 10 == 3 && k == 1);
+                            RestMethod {
+                                http_method: (*m).into(),
+                                authorization_type: Some(
+                                    if public || *m == "OPTIONS" {
+                                        "NONE"
+                                    } else if a % 2 == 0 {
+                                        "COGNITO_USER_POOLS"
+                                    } else {
+                                        "CUSTOM"
+                                    }
+                                    .into(),
+                                ),
+                                authorizer_id: (!public && *m != "OPTIONS")
+                                    .then(|| authorizer.clone()),
+                                api_key_required: false,
+                                authorization_scopes: vec![],
+                                integration: Some(if *m == "OPTIONS" {
+                                    RestIntegration {
+                                        integration_type: Some("MOCK".into()),
+                                        http_method: None,
+                                        uri: None,
+                                        connection_type: None,
+                                        connection_id: None,
+                                        tls_insecure_skip_verification: None,
+                                        timeout_in_millis: None,
+                                    }
+                                } else if via_link {
+                                    RestIntegration {
+                                        integration_type: Some("HTTP_PROXY".into()),
+                                        http_method: Some((*m).into()),
+                                        uri: Some(format!("https://{nlb_host}{path}")),
+                                        connection_type: Some("VPC_LINK".into()),
+                                        connection_id: Some(link.clone()),
+                                        tls_insecure_skip_verification: Some(false),
+                                        timeout_in_millis: Some(29000),
+                                    }
+                                } else {
+                                    let host = public_dns
+                                        .get(a % public_dns.len().max(1))
+                                        .cloned()
+                                        .unwrap_or_else(|| "api.example.com".into());
+                                    RestIntegration {
+                                        integration_type: Some("HTTP_PROXY".into()),
+                                        http_method: Some((*m).into()),
+                                        uri: Some(format!("http://{host}{path}")),
+                                        connection_type: Some("INTERNET".into()),
+                                        connection_id: None,
+                                        tls_insecure_skip_verification: None,
+                                        timeout_in_millis: Some(29000),
+                                    }
+                                }),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            let stage = |name: &str, acl: Option<String>| RestStage {
+                stage_name: name.into(),
+                deployment_id: Some(format!("dep{a:06x}")),
+                client_certificate_id: (a % 3 == 0).then(|| format!("cc{a:06x}")),
+                tracing_enabled: a % 2 == 1,
+                web_acl_arn: acl,
+                cache_cluster_enabled: false,
+                method_settings: if a % 4 == 0 {
+                    BTreeMap::new()
+                } else {
+                    BTreeMap::from([(
+                        "*/*".to_string(),
+                        MethodSetting {
+                            throttling_burst_limit: Some(200),
+                            throttling_rate_limit: Some(100.0),
+                            logging_level: Some("ERROR".into()),
+                            data_trace_enabled: false,
+                            metrics_enabled: true,
+                            caching_enabled: false,
+                            cache_data_encrypted: false,
+                            require_authorization_for_cache_control: true,
+                        },
+                    )])
+                },
+                access_log_settings: (a % 5 != 0).then(|| AccessLogSettings {
+                    destination_arn: Some(format!("arn:aws:logs:{r}:{ACCOUNT}:log-group:api-{a}")),
+                    format: Some("$context.requestId".into()),
+                }),
+                variables: BTreeMap::new(),
+                tags: Tags::new(),
+            };
+            let acl_arn = if a % 2 == 0 {
+                let k = acls.len();
+                if a % 8 == 0 || acls.is_empty() {
+                    acls.push(web_acl(r, ri, k));
+                }
+                let acl = acls.last_mut().expect("pushed above");
+                let stage_arn = format!("arn:aws:apigateway:{r}::/restapis/{id}/stages/prod");
+                acl.associated_resources
+                    .get_or_insert_with(Vec::new)
+                    .push(stage_arn);
+                Some(acl.arn.clone())
+            } else {
+                None
+            };
+            let mut stages = vec![stage("prod", acl_arn)];
+            if a % 3 == 0 {
+                stages.push(stage("dev", None));
+            }
+            let private = a % 20 == 5;
+            inv.apigateway.rest_apis.push(RestApi {
+                id: id.clone(),
+                name: Some(format!("api-{a}")),
+                endpoint_types: vec![
+                    if private {
+                        "PRIVATE"
+                    } else if a % 10 == 9 {
+                        "EDGE"
+                    } else {
+                        "REGIONAL"
+                    }
+                    .into(),
+                ],
+                vpc_endpoint_ids: vec![],
+                policy: (private && a % 40 == 5).then(|| {
+                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                        "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*",
+                        "Condition": {"StringEquals": {"aws:SourceVpce": format!("vpce-{ri:02x}{a:06x}")}}}]})
+                }),
+                disable_execute_api_endpoint: false,
+                api_key_source: Some("HEADER".into()),
+                resources: Some(resources),
+                authorizers: Some(vec![RestAuthorizer {
+                    id: authorizer,
+                    name: Some("auth".into()),
+                    authorizer_type: Some(if a % 2 == 0 { "COGNITO_USER_POOLS" } else { "TOKEN" }.into()),
+                    provider_arns: if a % 2 == 0 {
+                        vec![format!("arn:aws:cognito-idp:{r}:{ACCOUNT}:userpool/{r}_synthetic")]
+                    } else {
+                        vec![]
+                    },
+                    authorizer_uri: (a % 2 == 1).then(|| {
+                        format!("arn:aws:apigateway:{r}:lambda:path/2015-03-31/functions/arn:aws:lambda:{r}:{ACCOUNT}:function:auth/invocations")
+                    }),
+                    identity_source: Some("method.request.header.Authorization".into()),
+                }]),
+                stages: Some(stages),
+                tags: Tags::new(),
+            });
+            if a % 5 == 1 {
+                inv.apigateway.usage_plans.push(UsagePlan {
+                    id: format!("up{ri:02x}{a:06x}"),
+                    name: Some(format!("plan-{a}")),
+                    api_stages: vec![UsagePlanStage {
+                        api_id: Some(id),
+                        stage: Some("prod".into()),
+                        throttle: BTreeMap::new(),
+                    }],
+                    throttle: Some(Throttle {
+                        burst_limit: Some(100),
+                        rate_limit: Some(50.0),
+                    }),
+                    quota_limit: None,
+                    quota_period: None,
+                });
+            }
+        } else {
+            let id = format!("h{ri:02x}{a:07x}");
+            let link = format!("hvl{ri:02x}{a:06x}");
+            let (target, plan) = match albs.get(a % albs.len().max(1)) {
+                Some((_, listener)) => (Some(listener.clone()), &plans[a % plans.len()]),
+                None => (None, &plans[0]),
+            };
+            inv.apigatewayv2.vpc_links.push(HttpVpcLink {
+                vpc_link_id: link.clone(),
+                name: Some(format!("hlink-{a}")),
+                subnet_ids: (1..3)
+                    .map(|k| {
+                        format!(
+                            "subnet-{ri:02x}{:08x}",
+                            plan.subnets.start + k.min(plan.subnets.len() - 1)
+                        )
+                    })
+                    .collect(),
+                security_group_ids: vec![format!("sg-{ri:02x}{:08x}", plan.groups.start + 1)],
+                status: Some("AVAILABLE".into()),
+                tags: Tags::new(),
+            });
+            let integration = format!("int{a:06x}");
+            inv.apigatewayv2.apis.push(HttpApi {
+                api_id: id.clone(),
+                name: Some(format!("http-{a}")),
+                protocol_type: Some("HTTP".into()),
+                api_endpoint: Some(format!("https://{id}.execute-api.{r}.amazonaws.com")),
+                disable_execute_api_endpoint: a % 4 == 0,
+                routes: Some(
+                    [
+                        "GET /items",
+                        "POST /items",
+                        "GET /items/{id}",
+                        "ANY /admin/{proxy+}",
+                    ]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, key)| HttpRoute {
+                        route_id: Some(format!("rt{a:06x}{k}")),
+                        route_key: (*key).into(),
+                        authorization_type: Some(
+                            if k == 0 && a % 3 == 0 { "NONE" } else { "JWT" }.into(),
+                        ),
+                        authorizer_id: (k != 0 || a % 3 != 0).then(|| format!("ha{a:06x}")),
+                        api_key_required: false,
+                        target: Some(format!("integrations/{integration}")),
+                    })
+                    .collect(),
+                ),
+                integrations: Some(vec![HttpIntegration {
+                    integration_id: integration,
+                    integration_type: Some("HTTP_PROXY".into()),
+                    integration_method: Some("ANY".into()),
+                    integration_uri: target,
+                    connection_type: Some("VPC_LINK".into()),
+                    connection_id: Some(link),
+                    tls_configured: a % 2 == 0,
+                    tls_server_name_to_verify: (a % 2 == 0).then(|| "internal.example.com".into()),
+                    payload_format_version: Some("1.0".into()),
+                }]),
+                stages: Some(vec![HttpStage {
+                    stage_name: "$default".into(),
+                    auto_deploy: true,
+                    access_log_settings: (a % 3 != 1).then(|| AccessLogSettings {
+                        destination_arn: Some(format!(
+                            "arn:aws:logs:{r}:{ACCOUNT}:log-group:http-{a}"
+                        )),
+                        format: Some("$context.requestId".into()),
+                    }),
+                    default_route_settings: Some(HttpRouteSettings {
+                        throttling_burst_limit: (a % 4 != 0).then_some(100),
+                        throttling_rate_limit: (a % 4 != 0).then_some(50.0),
+                        detailed_metrics_enabled: false,
+                        logging_level: None,
+                    }),
+                    route_settings: BTreeMap::new(),
+                    stage_variables: BTreeMap::new(),
+                    client_certificate_id: None,
+                    tags: Tags::new(),
+                }]),
+                authorizers: Some(vec![HttpAuthorizer {
+                    authorizer_id: format!("ha{a:06x}"),
+                    name: Some("jwt".into()),
+                    authorizer_type: Some("JWT".into()),
+                    identity_source: vec!["$request.header.Authorization".into()],
+                    jwt_issuer: Some(format!(
+                        "https://cognito-idp.{r}.amazonaws.com/{r}_synthetic"
+                    )),
+                    jwt_audience: vec!["app".into()],
+                    authorizer_uri: None,
+                }]),
+                tags: Tags::new(),
+            });
+        }
+    }
+    // A few ALBs sit behind a web ACL of their own.
+    if let Some(acl) = acls.first_mut() {
+        let albs_public = inv
+            .elbv2
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.lb_type.as_deref() == Some("application"))
+            .filter(|lb| lb.scheme.as_deref() == Some("internet-facing"))
+            .step_by(4)
+            .map(|lb| lb.load_balancer_arn.clone());
+        acl.associated_resources
+            .get_or_insert_with(Vec::new)
+            .extend(albs_public);
+    }
+    inv.wafv2.web_acls = acls;
+}
+
+/// A web ACL: the three AWS managed groups plus a rate rule; every third
+/// only counts (override), every fifth has no rate rule, every other logs.
+fn web_acl(r: &str, ri: usize, k: usize) -> WebAcl {
+    let managed = |name: &str, priority: i32| WafRule {
+        name: name.into(),
+        priority,
+        action: None,
+        override_action: Some(if k % 3 == 2 { "count" } else { "none" }.into()),
+        statement: WafStatement::ManagedRuleGroup {
+            vendor_name: "AWS".into(),
+            name: name.into(),
+            version: None,
+            rule_action_overrides: vec![],
+            excluded_rules: vec![],
+            scope_down: None,
+        },
+    };
+    let mut rules = vec![
+        managed("AWSManagedRulesCommonRuleSet", 1),
+        managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+        managed("AWSManagedRulesSQLiRuleSet", 3),
+    ];
+    if k % 5 != 4 {
+        rules.push(WafRule {
+            name: "rate".into(),
+            priority: 4,
+            action: Some("block".into()),
+            override_action: None,
+            statement: WafStatement::RateBased {
+                limit: 2000,
+                aggregate_key_type: Some("IP".into()),
+                evaluation_window_sec: Some(300),
+                scope_down: None,
+            },
+        });
+    }
+    let id = format!("{ri:02x}{k:06x}-0000-0000-0000-000000000000");
+    let name = format!("acl-{k}");
+    WebAcl {
+        arn: format!("arn:aws:wafv2:{r}:{ACCOUNT}:regional/webacl/{name}/{id}"),
+        id,
+        name,
+        default_action: Some("allow".into()),
+        rules: Some(rules),
+        capacity: Some(1200),
+        associated_resources: Some(vec![]),
+        logging_destinations: Some(if k % 2 == 0 {
+            vec![format!(
+                "arn:aws:firehose:{r}:{ACCOUNT}:deliverystream/aws-waf-logs-{k}"
+            )]
+        } else {
+            vec![]
+        }),
+    }
+}
+
+/// Resource counts by kind, as the benchmark reports them. Security group
+/// rules, listeners, target registrations, routes, NACL entries, API
+/// methods and stages count as resources: each is a thing the checks
+/// evaluate.
+pub fn count_resources(s: &Snapshot) -> BTreeMap<&'static str, usize> {
+    let mut c: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut add = |k: &'static str, n: usize| *c.entry(k).or_default() += n;
+    add("iam roles", s.iam.roles.len());
+    add("iam instance profiles", s.iam.instance_profiles.len());
+    add("iam policies", s.iam.policies.len());
+    for inv in s.regions.values() {
+        let e = &inv.ec2;
+        add("vpcs", e.vpcs.len());
+        add("subnets", e.subnets.len());
+        add("route tables", e.route_tables.len());
+        add(
+            "routes",
+            e.route_tables.iter().map(|t| t.routes.len()).sum(),
+        );
+        add("gateways", e.internet_gateways.len() + e.nat_gateways.len());
+        add("network acls", e.network_acls.len());
+        add(
+            "nacl entries",
+            e.network_acls.iter().map(|a| a.entries.len()).sum(),
+        );
+        add("security groups", e.security_groups.len());
+        add(
+            "security group rules",
+            e.security_groups
+                .iter()
+                .map(|g| g.ingress.len() + g.egress.len())
+                .sum(),
+        );
+        add("network interfaces", e.network_interfaces.len());
+        add("elastic ips", e.elastic_ips.len());
+        add("instances", e.instances.len());
+        add("volumes", e.volumes.len());
+        add("flow logs", e.flow_logs.len());
+        add("load balancers", inv.elbv2.load_balancers.len());
+        add(
+            "listeners",
+            inv.elbv2
+                .load_balancers
+                .iter()
+                .map(|l| l.listeners.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
+        add("target groups", inv.elbv2.target_groups.len());
+        add(
+            "target registrations",
+            inv.elbv2
+                .target_groups
+                .iter()
+                .map(|t| t.targets.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
+        add(
+            "apis",
+            inv.apigateway.rest_apis.len() + inv.apigatewayv2.apis.len(),
+        );
+        add(
+            "api methods and routes",
+            inv.apigateway
+                .rest_apis
+                .iter()
+                .flat_map(|a| a.resources.iter().flatten())
+                .map(|r| r.methods.len())
+                .sum::<usize>()
+                + inv
+                    .apigatewayv2
+                    .apis
+                    .iter()
+                    .map(|a| a.routes.as_ref().map_or(0, Vec::len))
+                    .sum::<usize>(),
+        );
+        add(
+            "api stages",
+            inv.apigateway
+                .rest_apis
+                .iter()
+                .map(|a| a.stages.as_ref().map_or(0, Vec::len))
+                .sum::<usize>()
+                + inv
+                    .apigatewayv2
+                    .apis
+                    .iter()
+                    .map(|a| a.stages.as_ref().map_or(0, Vec::len))
+                    .sum::<usize>(),
+        );
+        add(
+            "vpc links",
+            inv.apigateway.vpc_links.len() + inv.apigatewayv2.vpc_links.len(),
+        );
+        add("web acls", inv.wafv2.web_acls.len());
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_parameters_give_the_same_account_and_the_seed_matters() {
+        let p = Params::scaled(500);
+        assert_eq!(generate(&p), generate(&p));
+        let other = Params { seed: 2, ..p };
+        assert_ne!(generate(&Params::scaled(500)), generate(&other));
+    }
+
+    #[test]
+    fn defaults_scale_to_the_large_account() {
+        let p = Params::scaled(100_000);
+        assert_eq!(
+            (
+                p.security_groups,
+                p.rules_per_group,
+                p.subnets,
+                p.load_balancers,
+                p.apis
+            ),
+            (50_000, 10, 10_000, 5_000, 2_000)
+        );
+        // A tenth of it, generated: the resource count scales with it
+        // (about 1.09 million at 100k instances).
+        let s = generate(&Params::scaled(10_000));
+        let c = count_resources(&s);
+        assert_eq!(c["instances"], 10_000);
+        assert_eq!(c["security groups"], 5_000);
+        assert_eq!(c["subnets"], 1_000);
+        assert_eq!(c["load balancers"], 500);
+        assert_eq!(c["apis"], 200);
+        let total: usize = c.values().sum();
+        assert!((100_000..120_000).contains(&total), "{total}");
+    }
+
+    #[test]
+    fn a_generated_snapshot_saves_and_loads_as_a_valid_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let p = Params {
+            regions: 3,
+            ..Params::scaled(900)
+        };
+        let s = generate(&p);
+        assert_eq!(s.regions.len(), 3);
+        s.save(&path).unwrap();
+        assert_eq!(Snapshot::load(&path).unwrap(), s);
+        let instances: usize = s.regions.values().map(|r| r.ec2.instances.len()).sum();
+        assert_eq!(instances, 900);
+        // Some backends exposed, most not: public IPs on a minority.
+        let public = s
+            .regions
+            .values()
+            .flat_map(|r| &r.ec2.instances)
+            .filter(|i| i.public_ip.is_some())
+            .count();
+        assert!(public > 0 && public < instances / 5, "{public}");
+    }
+}
