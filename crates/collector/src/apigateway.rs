@@ -11,6 +11,9 @@ use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, map, o, parse_policy, strings};
 
+/// The largest page API Gateway hands out (`limit` 1..=500; default 25).
+const PAGE: i32 = 500;
+
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
     let client = Client::from_conf(
         aws_sdk_apigateway::config::Builder::from(&ctx.sdk)
@@ -26,10 +29,10 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
     let c = &client;
 
     let (apis, links, plans, domains) = tokio::join!(
-        async { paged!(ctx, site, "GetRestApis", c.get_rest_apis()) },
-        async { paged!(ctx, site, "GetVpcLinks", c.get_vpc_links()) },
-        async { paged!(ctx, site, "GetUsagePlans", c.get_usage_plans()) },
-        async { paged!(ctx, site, "GetDomainNames", c.get_domain_names()) },
+        async { paged!(ctx, site, "GetRestApis", c.get_rest_apis().limit(PAGE)) },
+        async { paged!(ctx, site, "GetVpcLinks", c.get_vpc_links().limit(PAGE)) },
+        async { paged!(ctx, site, "GetUsagePlans", c.get_usage_plans().limit(PAGE)) },
+        async { paged!(ctx, site, "GetDomainNames", c.get_domain_names().limit(PAGE)) },
     );
     let apis: Vec<t::RestApi> = apis;
     let mut rest_apis: Vec<RestApi> = futures::stream::iter(apis.iter())
@@ -154,6 +157,7 @@ async fn resources(ctx: &Ctx, site: Site<'_>, c: &Client, id: &str) -> Option<Ve
     let res: Result<Vec<t::Resource>, _> = c
         .get_resources()
         .rest_api_id(id)
+        .limit(PAGE)
         .embed("methods")
         .into_paginator()
         .items()
@@ -255,7 +259,7 @@ async fn authorizers(
                 c.get_authorizers()
                     .rest_api_id(id)
                     .set_position(position)
-                    .limit(500)
+                    .limit(PAGE)
                     .send()
             },
             |o| o.items(),

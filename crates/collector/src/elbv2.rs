@@ -13,6 +13,9 @@ use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, o, strings, tags};
 
+/// The largest page ELBv2 hands out (`PageSize` 1..=400).
+const PAGE: i32 = 400;
+
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
     let client = Client::from_conf(
         aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
@@ -33,7 +36,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
                 ctx,
                 site,
                 "DescribeLoadBalancers",
-                c.describe_load_balancers()
+                c.describe_load_balancers().page_size(PAGE)
             )
         },
         async {
@@ -41,7 +44,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
                 ctx,
                 site,
                 "DescribeTargetGroups",
-                c.describe_target_groups()
+                c.describe_target_groups().page_size(PAGE)
             )
         },
     );
@@ -116,6 +119,7 @@ async fn load_balancer(
             let res: Result<Vec<t::Listener>, _> = c
                 .describe_listeners()
                 .load_balancer_arn(&arn)
+                .page_size(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -213,6 +217,7 @@ async fn listener(
         let res: Result<Vec<t::Rule>, _> = c
             .describe_rules()
             .listener_arn(&arn)
+            .page_size(PAGE)
             .into_paginator()
             .items()
             .send()
