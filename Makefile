@@ -8,7 +8,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
 
-.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install browser-install fuzz clean
+.PHONY: all build demo test test-unit test-e2e lint fmt docs bench bench-scan emu-install emu-stop localstack-install browser-install fuzz clean
 
 all: build
 
@@ -51,6 +51,12 @@ test-e2e: emu-install localstack-install
 ## bench: evaluation time on synthetic accounts (results in docs/performance.md).
 bench:
 	$(CARGO) bench -p rampart-checks --bench evaluate
+
+## bench-scan: scan wall time, CPU, peak memory, emulator busy time and API
+## calls for the demo account and a large one (localstack/seed_large.py), at
+## several --max-rps caps (results in docs/performance.md, "Scanning").
+bench-scan: emu-install build
+	localstack/bench_scan.sh $(RAMPART) $(CARGO_TARGET_DIR)/bench-scan
 
 ## lint: formatting and clippy with warnings as errors.
 lint:

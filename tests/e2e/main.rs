@@ -3,6 +3,7 @@
 //! `rampart-model`, never the AWS SDK (the binary under test does).
 
 mod audit;
+mod calls;
 mod check;
 mod cli_misc;
 mod denied;

@@ -32,7 +32,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
         async { paged!(ctx, site, "GetRestApis", c.get_rest_apis().limit(PAGE)) },
         async { paged!(ctx, site, "GetVpcLinks", c.get_vpc_links().limit(PAGE)) },
         async { paged!(ctx, site, "GetUsagePlans", c.get_usage_plans().limit(PAGE)) },
-        async { paged!(ctx, site, "GetDomainNames", c.get_domain_names().limit(PAGE)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "GetDomainNames",
+                c.get_domain_names().limit(PAGE)
+            )
+        },
     );
     let apis: Vec<t::RestApi> = apis;
     let mut rest_apis: Vec<RestApi> = futures::stream::iter(apis.iter())

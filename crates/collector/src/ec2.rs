@@ -51,9 +51,30 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
     let c = &client;
 
     let (vpcs, subnets, route_tables, igws, eigws, nats, endpoints, prefix_lists, sgs, nacls, enis) = tokio::join!(
-        async { paged!(ctx, site, "DescribeVpcs", c.describe_vpcs().max_results(1000)) },
-        async { paged!(ctx, site, "DescribeSubnets", c.describe_subnets().max_results(1000)) },
-        async { paged!(ctx, site, "DescribeRouteTables", c.describe_route_tables().max_results(100)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeVpcs",
+                c.describe_vpcs().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeSubnets",
+                c.describe_subnets().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeRouteTables",
+                c.describe_route_tables().max_results(100)
+            )
+        },
         async {
             paged!(
                 ctx,
@@ -70,7 +91,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
                 c.describe_egress_only_internet_gateways().max_results(255)
             )
         },
-        async { paged!(ctx, site, "DescribeNatGateways", c.describe_nat_gateways().max_results(1000)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeNatGateways",
+                c.describe_nat_gateways().max_results(1000)
+            )
+        },
         async {
             paged!(
                 ctx,
@@ -88,7 +116,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
                 c.describe_security_groups().max_results(1000)
             )
         },
-        async { paged!(ctx, site, "DescribeNetworkAcls", c.describe_network_acls().max_results(100)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeNetworkAcls",
+                c.describe_network_acls().max_results(100)
+            )
+        },
         async {
             paged!(
                 ctx,
@@ -99,9 +134,30 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         },
     );
     let (reservations, volumes, flow_logs, addresses, ebs_default) = tokio::join!(
-        async { paged!(ctx, site, "DescribeInstances", c.describe_instances().max_results(1000)) },
-        async { paged!(ctx, site, "DescribeVolumes", c.describe_volumes().max_results(500)) },
-        async { paged!(ctx, site, "DescribeFlowLogs", c.describe_flow_logs().max_results(1000)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeInstances",
+                c.describe_instances().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeVolumes",
+                c.describe_volumes().max_results(500)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeFlowLogs",
+                c.describe_flow_logs().max_results(1000)
+            )
+        },
         async {
             ctx.ok(
                 site,

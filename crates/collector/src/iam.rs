@@ -216,7 +216,9 @@ fn local_policy(arn: String, p: &t::ManagedPolicyDetail) -> ManagedPolicy {
     let document = p
         .policy_version_list()
         .iter()
-        .find(|v| v.is_default_version() || (version.is_some() && v.version_id() == version.as_deref()))
+        .find(|v| {
+            v.is_default_version() || (version.is_some() && v.version_id() == version.as_deref())
+        })
         .and_then(|v| v.document().map(parse_policy));
     ManagedPolicy {
         policy_name: p.policy_name().map(str::to_string),
