@@ -113,7 +113,7 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         );
 
         // API Gateway REST: four lists (limit 500), and per API its
-        // resources (methods embedded), authorizers and stages.
+        // resources (methods embedded) and stages.
         let ag = &r.apigateway;
         add("apigateway:GetRestApis", pages(ag.rest_apis.len(), 500));
         add("apigateway:GetVpcLinks", pages(ag.vpc_links.len(), 500));
@@ -125,8 +125,23 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         for api in &ag.rest_apis {
             let resources = api.resources.as_ref().map_or(0, Vec::len);
             add("apigateway:GetResources", pages(resources, 500));
-            let authorizers = api.authorizers.as_ref().map_or(0, Vec::len);
-            add("apigateway:GetAuthorizers", pages(authorizers, 500));
+            // Authorizers only for an API with a method that uses one.
+            let uses_authorizer =
+                api.resources
+                    .iter()
+                    .flatten()
+                    .flat_map(|r| &r.methods)
+                    .any(|m| {
+                        m.authorizer_id.is_some()
+                            || matches!(
+                                m.authorization_type.as_deref(),
+                                Some("CUSTOM" | "COGNITO_USER_POOLS")
+                            )
+                    });
+            if uses_authorizer {
+                let authorizers = api.authorizers.as_ref().map_or(0, Vec::len);
+                add("apigateway:GetAuthorizers", pages(authorizers, 500));
+            }
             add("apigateway:GetStages", 1);
         }
 

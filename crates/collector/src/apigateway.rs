@@ -2,7 +2,8 @@
 //! methods and integrations (fetched embedded, one paged call per API),
 //! authorizers and stages; VPC links, usage plans and custom domain names.
 //! `GetMethod` is called only for a method the embedded listing did not
-//! describe, so the common case costs three calls per API.
+//! describe, and `GetAuthorizers` only for an API with a method that uses
+//! an authorizer, so the common case costs two or three calls per API.
 
 use aws_sdk_apigateway::Client;
 use aws_sdk_apigateway::types as t;
@@ -126,9 +127,19 @@ fn usage_plan(p: &t::UsagePlan) -> UsagePlan {
 
 async fn rest_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::RestApi) -> RestApi {
     let id = api.id().unwrap_or_default().to_string();
-    let (resources, authorizers, stages) = tokio::join!(
-        resources(ctx, site, c, &id),
-        authorizers(ctx, site, c, &id),
+    let ((resources, authorizers), stages) = tokio::join!(
+        async {
+            let resources = resources(ctx, site, c, &id).await;
+            // The authorizer list only matters if a method names one;
+            // otherwise it is empty by construction and the call is saved
+            // (one per API). Without the resources, ask.
+            let authorizers = if resources.as_ref().is_none_or(|r| uses_authorizer(r)) {
+                authorizers(ctx, site, c, &id).await
+            } else {
+                Some(Vec::new())
+            };
+            (resources, authorizers)
+        },
         async {
             let res = c.get_stages().rest_api_id(&id).send().await;
             ctx.ok(site, "GetStages", Some(&id), res).map(|out| {
@@ -158,6 +169,17 @@ async fn rest_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::RestApi) -> Re
         tags: map(api.tags()),
         id,
     }
+}
+
+/// A method that refers to an authorizer (Lambda or Cognito).
+fn uses_authorizer(resources: &[ApiResource]) -> bool {
+    resources.iter().flat_map(|r| &r.methods).any(|m| {
+        m.authorizer_id.is_some()
+            || matches!(
+                m.authorization_type.as_deref(),
+                Some("CUSTOM" | "COGNITO_USER_POOLS")
+            )
+    })
 }
 
 async fn resources(ctx: &Ctx, site: Site<'_>, c: &Client, id: &str) -> Option<Vec<ApiResource>> {
