@@ -16,6 +16,7 @@ use crate::ctx::{Ctx, Site, e, map, o, parse_policy, strings};
 const PAGE: i32 = 500;
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
+    let _timer = crate::ctx::Timer::new("apigateway", Some(region));
     let client = Client::from_conf(
         aws_sdk_apigateway::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))

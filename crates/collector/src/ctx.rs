@@ -100,6 +100,35 @@ pub(crate) struct Ctx {
     pub(crate) caps: Arc<RateCaps>,
 }
 
+/// Logs (at debug, so `-vv`) how long one service took in one region when
+/// dropped: where a scan's wall time goes, without a profiler.
+pub(crate) struct Timer {
+    step: &'static str,
+    region: Option<String>,
+    start: std::time::Instant,
+}
+
+impl Timer {
+    pub(crate) fn new(step: &'static str, region: Option<&str>) -> Timer {
+        Timer {
+            step,
+            region: region.map(str::to_string),
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        tracing::debug!(
+            step = self.step,
+            region = self.region.as_deref().unwrap_or("global"),
+            ms = self.start.elapsed().as_millis() as u64,
+            "collected"
+        );
+    }
+}
+
 /// Where a call was made, for error records.
 #[derive(Clone, Copy)]
 pub(crate) struct Site<'a> {

@@ -37,6 +37,7 @@ fn tg(t: &[t::Tag]) -> Tags {
 }
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
+    let _timer = crate::ctx::Timer::new("ec2", Some(region));
     let client = Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))

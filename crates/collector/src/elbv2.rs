@@ -17,6 +17,7 @@ use crate::ctx::{Ctx, Site, e, o, strings, tags};
 const PAGE: i32 = 400;
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
+    let _timer = crate::ctx::Timer::new("elasticloadbalancing", Some(region));
     let client = Client::from_conf(
         aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))

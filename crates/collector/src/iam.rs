@@ -83,6 +83,7 @@ async fn details(ctx: &Ctx, c: &Client) -> Option<Details> {
 }
 
 async fn collect_inner(ctx: &Ctx) -> IamInventory {
+    let _timer = crate::ctx::Timer::new("iam", None);
     let client = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter("iam"))

@@ -39,6 +39,7 @@ fn site(region: &str) -> Site<'_> {
 /// Lists and fetches every REGIONAL web ACL with its logging configuration.
 /// Associations are filled in by [`associate`].
 pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
+    let _timer = crate::ctx::Timer::new("wafv2 acls", Some(region));
     let c = &client(ctx, region);
     let site = site(region);
     let Some(summaries) = ctx
@@ -219,6 +220,7 @@ pub(crate) async fn associate(
     if acls.is_empty() {
         return Wafv2Inventory { web_acls: acls };
     }
+    let _timer = crate::ctx::Timer::new("wafv2 associations", Some(region));
     let c = &client(ctx, region);
     let site = site(region);
     const TYPES: [t::ResourceType; 2] = [
