@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rampart_model::Snapshot;
 
-use crate::harness::{Emulator, scan};
+use crate::harness::{Emulator, rampart, scan};
 
 /// Pages needed for `n` items at `max` a page: a list call is made even
 /// when it returns nothing.
@@ -251,6 +251,34 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
     );
     let total: u64 = s.api_calls.values().sum();
     assert_eq!(total, want.values().sum::<u64>());
+
+    // `-v` shows the same counts as a table, with what each per-resource
+    // operation covered.
+    let v = rampart(&["-v", "summary", out.to_str().unwrap()], &[]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    let lbs: usize = s
+        .regions
+        .values()
+        .map(|r| r.elbv2.load_balancers.len())
+        .sum();
+    for (op, n) in &s.api_calls {
+        let row = v
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(op.as_str()))
+            .unwrap_or_else(|| panic!("no row for {op} in:\n{}", v.stdout));
+        assert_eq!(
+            row.split_whitespace().nth(1),
+            Some(n.to_string().as_str()),
+            "{row}"
+        );
+        if op == "elasticloadbalancing:DescribeListeners" {
+            assert!(row.ends_with(&format!("{lbs} load balancers")), "{row}");
+        }
+    }
+    // Without -v, no table.
+    let quiet = rampart(&["summary", out.to_str().unwrap()], &[]);
+    assert!(!quiet.stdout.contains("operation"), "{}", quiet.stdout);
 }
 
 #[test]
