@@ -8,7 +8,7 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 RAMPART := $(CARGO_TARGET_DIR)/debug/rampart
 
-.PHONY: all build demo test test-unit test-e2e lint fmt docs bench emu-install emu-stop localstack-install browser-install fuzz clean
+.PHONY: all build demo test test-unit test-e2e lint fmt docs bench bench-scan emu-install emu-stop localstack-install browser-install fuzz clean
 
 all: build
 
@@ -58,6 +58,12 @@ bench:
 	$(CARGO) build --release -p rampart-cli --no-default-features
 	@ZSTD=1 crates/dev/bench.sh $(CARGO_TARGET_DIR)/release/rampart \
 	  $(CARGO_TARGET_DIR)/release/rampart-dev $(CARGO_TARGET_DIR)/bench $(BENCH_SIZES)
+
+## bench-scan: scan wall time, CPU, peak memory, emulator busy time and API
+## calls for the demo account and a large one (localstack/seed_large.py), at
+## several --max-rps caps (results in docs/performance.md, "Scanning").
+bench-scan: emu-install build
+	localstack/bench_scan.sh $(RAMPART) $(CARGO_TARGET_DIR)/bench-scan
 
 ## lint: formatting and clippy with warnings as errors.
 lint:

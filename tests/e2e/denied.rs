@@ -118,6 +118,20 @@ const NO_CHECK: &[(&str, &str)] = &[
          covers an account where one does",
     ),
     (
+        "iam:GetPolicy",
+        "the demo's only AWS managed policy is AdministratorAccess, which \
+         INST-003 recognises by its ARN (the document adds nothing); customer \
+         managed policies come with GetAccountAuthorizationDetails; a missing \
+         document is a gap in crates/checks instance_role_admin's unit tests",
+    ),
+    (
+        "iam:GetPolicyVersion",
+        "the demo's only AWS managed policy is AdministratorAccess, which \
+         INST-003 recognises by its ARN (the document adds nothing); customer \
+         managed policies come with GetAccountAuthorizationDetails; a missing \
+         document is a gap in crates/checks instance_role_admin's unit tests",
+    ),
+    (
         "elasticloadbalancing:DescribeTags",
         "tag suppressions only (a missing tag can only un-suppress)",
     ),

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod calls;
 mod check;
 mod cli_misc;
 mod denied;

@@ -18,7 +18,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rampart_collector::progress::{Progress, Silent, Task};
 use rampart_model::Snapshot;
 
+/// `-v` given: the scan summary adds the API call table.
+static VERBOSE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
 pub fn init_logging(verbose: u8) {
+    VERBOSE.store(verbose, std::sync::atomic::Ordering::Relaxed);
     let default = match verbose {
         0 => "error",
         1 => "info",
@@ -278,6 +282,90 @@ impl Drop for Bar {
 /// The closing summary of a scan (or of a snapshot file), on stdout.
 pub fn summary(s: &Snapshot, path: Option<&Path>) {
     print!("{}", render_summary(s, path));
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+        print!("{}", render_calls(s));
+    }
+}
+
+/// What a per-resource operation is called for, counted in the snapshot:
+/// `(resources, noun)`. List operations (one paged call per region) have
+/// none.
+fn covered(s: &Snapshot, op: &str) -> Option<(usize, &'static str)> {
+    use rampart_model::RegionInventory as R;
+    let sum = |f: &dyn Fn(&R) -> usize| s.regions.values().map(f).sum::<usize>();
+    let lbs = |r: &R| r.elbv2.load_balancers.len();
+    let albs = |r: &R| {
+        r.elbv2
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.lb_type.as_deref() == Some("application"))
+            .count()
+    };
+    let rest = |r: &R| r.apigateway.rest_apis.len();
+    let http = |r: &R| r.apigatewayv2.apis.len();
+    let acls = |r: &R| r.wafv2.web_acls.len();
+    Some(match op {
+        "ec2:GetManagedPrefixListEntries" => {
+            (sum(&|r| r.ec2.managed_prefix_lists.len()), "prefix lists")
+        }
+        "elasticloadbalancing:DescribeListeners"
+        | "elasticloadbalancing:DescribeLoadBalancerAttributes"
+        | "elasticloadbalancing:DescribeTags" => (sum(&lbs), "load balancers"),
+        "elasticloadbalancing:DescribeRules" => (
+            sum(&|r| {
+                r.elbv2
+                    .load_balancers
+                    .iter()
+                    .filter(|lb| lb.lb_type.as_deref() == Some("application"))
+                    .map(|lb| lb.listeners.as_ref().map_or(0, Vec::len))
+                    .sum()
+            }),
+            "ALB listeners",
+        ),
+        "elasticloadbalancing:DescribeTargetHealth" => {
+            (sum(&|r| r.elbv2.target_groups.len()), "target groups")
+        }
+        "apigateway:GetResources" | "apigateway:GetAuthorizers" | "apigateway:GetStages" => {
+            (sum(&rest), "REST APIs")
+        }
+        "apigatewayv2:GetRoutes"
+        | "apigatewayv2:GetIntegrations"
+        | "apigatewayv2:GetStages"
+        | "apigatewayv2:GetAuthorizers" => (sum(&http), "HTTP APIs"),
+        "wafv2:GetWebACL" | "wafv2:GetLoggingConfiguration" => (sum(&acls), "web ACLs"),
+        "wafv2:ListResourcesForWebACL" => (sum(&acls) * 2, "web ACL x resource type"),
+        "wafv2:GetWebACLForResource" => (sum(&albs), "ALBs"),
+        "iam:GetPolicy" | "iam:GetPolicyVersion" => (
+            s.iam
+                .policies
+                .iter()
+                .filter(|p| p.arn.starts_with("arn:aws:iam::aws:policy/"))
+                .count(),
+            "AWS managed policies",
+        ),
+        _ => return None,
+    })
+}
+
+/// `-v`: every operation the scan called, how often, and for per-resource
+/// operations how many resources that covered.
+fn render_calls(s: &Snapshot) -> String {
+    use std::fmt::Write;
+    let width = s
+        .api_calls
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let mut out = format!("\n  {:width$} {:>6}  covers\n", "operation", "calls");
+    for (op, n) in &s.api_calls {
+        let cover = covered(s, op)
+            .map(|(k, noun)| format!("{k} {noun}"))
+            .unwrap_or_else(|| "list or account setting".to_string());
+        let _ = writeln!(out, "  {op:width$} {n:>6}  {cover}");
+    }
+    out
 }
 
 fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
@@ -625,10 +713,12 @@ fn render_dot(exposures: &[&rampart_checks::paths::Exposure]) -> String {
 
 /// The closing lines of a multi-account scan on stdout: one per account
 /// (status, collection errors, snapshot or error) and the totals.
+#[cfg(feature = "scan")]
 pub fn org_summary(index: &rampart_model::org::OrgIndex, index_at: &str) {
     print!("{}", render_org_summary(index, index_at));
 }
 
+#[cfg(feature = "scan")]
 fn render_org_summary(index: &rampart_model::org::OrgIndex, index_at: &str) -> String {
     use std::fmt::Write;
     let mut out = String::new();

@@ -2,7 +2,8 @@
 //! methods and integrations (fetched embedded, one paged call per API),
 //! authorizers and stages; VPC links, usage plans and custom domain names.
 //! `GetMethod` is called only for a method the embedded listing did not
-//! describe, so the common case costs three calls per API.
+//! describe, and `GetAuthorizers` only for an API with a method that uses
+//! an authorizer, so the common case costs two or three calls per API.
 
 use aws_sdk_apigateway::Client;
 use aws_sdk_apigateway::types as t;
@@ -11,7 +12,11 @@ use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, map, o, parse_policy, strings};
 
+/// The largest page API Gateway hands out (`limit` 1..=500; default 25).
+const PAGE: i32 = 500;
+
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
+    let _timer = crate::ctx::Timer::new("apigateway", Some(region));
     let client = Client::from_conf(
         aws_sdk_apigateway::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
@@ -26,10 +31,17 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
     let c = &client;
 
     let (apis, links, plans, domains) = tokio::join!(
-        async { paged!(ctx, site, "GetRestApis", c.get_rest_apis()) },
-        async { paged!(ctx, site, "GetVpcLinks", c.get_vpc_links()) },
-        async { paged!(ctx, site, "GetUsagePlans", c.get_usage_plans()) },
-        async { paged!(ctx, site, "GetDomainNames", c.get_domain_names()) },
+        async { paged!(ctx, site, "GetRestApis", c.get_rest_apis().limit(PAGE)) },
+        async { paged!(ctx, site, "GetVpcLinks", c.get_vpc_links().limit(PAGE)) },
+        async { paged!(ctx, site, "GetUsagePlans", c.get_usage_plans().limit(PAGE)) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "GetDomainNames",
+                c.get_domain_names().limit(PAGE)
+            )
+        },
     );
     let apis: Vec<t::RestApi> = apis;
     let mut rest_apis: Vec<RestApi> = futures::stream::iter(apis.iter())
@@ -116,9 +128,19 @@ fn usage_plan(p: &t::UsagePlan) -> UsagePlan {
 
 async fn rest_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::RestApi) -> RestApi {
     let id = api.id().unwrap_or_default().to_string();
-    let (resources, authorizers, stages) = tokio::join!(
-        resources(ctx, site, c, &id),
-        authorizers(ctx, site, c, &id),
+    let ((resources, authorizers), stages) = tokio::join!(
+        async {
+            let resources = resources(ctx, site, c, &id).await;
+            // The authorizer list only matters if a method names one;
+            // otherwise it is empty by construction and the call is saved
+            // (one per API). Without the resources, ask.
+            let authorizers = if resources.as_ref().is_none_or(|r| uses_authorizer(r)) {
+                authorizers(ctx, site, c, &id).await
+            } else {
+                Some(Vec::new())
+            };
+            (resources, authorizers)
+        },
         async {
             let res = c.get_stages().rest_api_id(&id).send().await;
             ctx.ok(site, "GetStages", Some(&id), res).map(|out| {
@@ -150,10 +172,22 @@ async fn rest_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::RestApi) -> Re
     }
 }
 
+/// A method that refers to an authorizer (Lambda or Cognito).
+fn uses_authorizer(resources: &[ApiResource]) -> bool {
+    resources.iter().flat_map(|r| &r.methods).any(|m| {
+        m.authorizer_id.is_some()
+            || matches!(
+                m.authorization_type.as_deref(),
+                Some("CUSTOM" | "COGNITO_USER_POOLS")
+            )
+    })
+}
+
 async fn resources(ctx: &Ctx, site: Site<'_>, c: &Client, id: &str) -> Option<Vec<ApiResource>> {
     let res: Result<Vec<t::Resource>, _> = c
         .get_resources()
         .rest_api_id(id)
+        .limit(PAGE)
         .embed("methods")
         .into_paginator()
         .items()
@@ -255,7 +289,7 @@ async fn authorizers(
                 c.get_authorizers()
                     .rest_api_id(id)
                     .set_position(position)
-                    .limit(500)
+                    .limit(PAGE)
                     .send()
             },
             |o| o.items(),

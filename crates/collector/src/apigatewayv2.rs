@@ -11,6 +11,7 @@ use rampart_model::*;
 use crate::ctx::{Ctx, Site, e, map, o, strings};
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
+    let _timer = crate::ctx::Timer::new("apigatewayv2", Some(region));
     let client = Client::from_conf(
         aws_sdk_apigatewayv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))

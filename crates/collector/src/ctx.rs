@@ -26,6 +26,9 @@ use crate::rate::RateCaps;
 pub(crate) struct Recorder {
     errors: Mutex<Vec<CollectionError>>,
     calls: Mutex<BTreeMap<String, u64>>,
+    /// Failures a later fallback may still stand in for, by region; see
+    /// [`Ctx::defer`].
+    deferred: Mutex<BTreeMap<String, Vec<CollectionError>>>,
 }
 
 impl Recorder {
@@ -100,6 +103,35 @@ pub(crate) struct Ctx {
     pub(crate) caps: Arc<RateCaps>,
 }
 
+/// Logs (at debug, so `-vv`) how long one service took in one region when
+/// dropped: where a scan's wall time goes, without a profiler.
+pub(crate) struct Timer {
+    step: &'static str,
+    region: Option<String>,
+    start: std::time::Instant,
+}
+
+impl Timer {
+    pub(crate) fn new(step: &'static str, region: Option<&str>) -> Timer {
+        Timer {
+            step,
+            region: region.map(str::to_string),
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        tracing::debug!(
+            step = self.step,
+            region = self.region.as_deref().unwrap_or("global"),
+            ms = self.start.elapsed().as_millis() as u64,
+            "collected"
+        );
+    }
+}
+
 /// Where a call was made, for error records.
 #[derive(Clone, Copy)]
 pub(crate) struct Site<'a> {
@@ -145,6 +177,55 @@ impl Ctx {
             code,
             message,
         });
+    }
+
+    /// Keeps a failed call aside instead of recording it: a fallback that
+    /// runs later may answer the same question. [`Ctx::settle`] then drops
+    /// (fallback worked) or records (it did not) what was kept for the
+    /// region.
+    pub(crate) fn defer<E>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        err: &SdkError<E, HttpResponse>,
+    ) where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let (kind, code, message) = classify(err);
+        let error = CollectionError {
+            service: site.service.to_string(),
+            region: site.region.map(str::to_string),
+            operation: format!("{}:{operation}", site.service),
+            resource: resource.map(str::to_string),
+            kind,
+            code,
+            message,
+        };
+        self.recorder
+            .deferred
+            .lock()
+            .expect("deferred list poisoned")
+            .entry(site.region.unwrap_or("global").to_string())
+            .or_default()
+            .push(error);
+    }
+
+    /// Ends what [`Ctx::defer`] kept for `region`: recorded if `record`,
+    /// else dropped.
+    pub(crate) fn settle(&self, region: &str, record: bool) {
+        let kept = self
+            .recorder
+            .deferred
+            .lock()
+            .expect("deferred list poisoned")
+            .remove(region)
+            .unwrap_or_default();
+        if record {
+            for e in kept {
+                self.recorder.push(e);
+            }
+        }
     }
 
     /// Turns a call result into an `Option`, recording the error.

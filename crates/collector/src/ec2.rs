@@ -37,6 +37,7 @@ fn tg(t: &[t::Tag]) -> Tags {
 }
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
+    let _timer = crate::ctx::Timer::new("ec2", Some(region));
     let client = Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
@@ -51,15 +52,36 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
     let c = &client;
 
     let (vpcs, subnets, route_tables, igws, eigws, nats, endpoints, prefix_lists, sgs, nacls, enis) = tokio::join!(
-        async { paged!(ctx, site, "DescribeVpcs", c.describe_vpcs()) },
-        async { paged!(ctx, site, "DescribeSubnets", c.describe_subnets()) },
-        async { paged!(ctx, site, "DescribeRouteTables", c.describe_route_tables()) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeVpcs",
+                c.describe_vpcs().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeSubnets",
+                c.describe_subnets().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeRouteTables",
+                c.describe_route_tables().max_results(100)
+            )
+        },
         async {
             paged!(
                 ctx,
                 site,
                 "DescribeInternetGateways",
-                c.describe_internet_gateways()
+                c.describe_internet_gateways().max_results(1000)
             )
         },
         async {
@@ -67,16 +89,23 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
                 ctx,
                 site,
                 "DescribeEgressOnlyInternetGateways",
-                c.describe_egress_only_internet_gateways()
+                c.describe_egress_only_internet_gateways().max_results(255)
             )
         },
-        async { paged!(ctx, site, "DescribeNatGateways", c.describe_nat_gateways()) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeNatGateways",
+                c.describe_nat_gateways().max_results(1000)
+            )
+        },
         async {
             paged!(
                 ctx,
                 site,
                 "DescribeVpcEndpoints",
-                c.describe_vpc_endpoints()
+                c.describe_vpc_endpoints().max_results(1000)
             )
         },
         prefix_lists(ctx, site, c),
@@ -85,23 +114,51 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
                 ctx,
                 site,
                 "DescribeSecurityGroups",
-                c.describe_security_groups()
+                c.describe_security_groups().max_results(1000)
             )
         },
-        async { paged!(ctx, site, "DescribeNetworkAcls", c.describe_network_acls()) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeNetworkAcls",
+                c.describe_network_acls().max_results(100)
+            )
+        },
         async {
             paged!(
                 ctx,
                 site,
                 "DescribeNetworkInterfaces",
-                c.describe_network_interfaces()
+                c.describe_network_interfaces().max_results(1000)
             )
         },
     );
     let (reservations, volumes, flow_logs, addresses, ebs_default) = tokio::join!(
-        async { paged!(ctx, site, "DescribeInstances", c.describe_instances()) },
-        async { paged!(ctx, site, "DescribeVolumes", c.describe_volumes()) },
-        async { paged!(ctx, site, "DescribeFlowLogs", c.describe_flow_logs()) },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeInstances",
+                c.describe_instances().max_results(1000)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeVolumes",
+                c.describe_volumes().max_results(500)
+            )
+        },
+        async {
+            paged!(
+                ctx,
+                site,
+                "DescribeFlowLogs",
+                c.describe_flow_logs().max_results(1000)
+            )
+        },
         async {
             ctx.ok(
                 site,
@@ -212,7 +269,7 @@ async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefi
         ctx,
         site,
         "DescribeManagedPrefixLists",
-        c.describe_managed_prefix_lists()
+        c.describe_managed_prefix_lists().max_results(100)
     );
     futures::stream::iter(lists)
         .map(|pl| async move {
@@ -220,6 +277,7 @@ async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefi
             let res: Result<Vec<_>, _> = c
                 .get_managed_prefix_list_entries()
                 .prefix_list_id(&id)
+                .max_results(100)
                 .into_paginator()
                 .items()
                 .send()

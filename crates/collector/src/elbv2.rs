@@ -13,7 +13,11 @@ use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, o, strings, tags};
 
+/// The largest page ELBv2 hands out (`PageSize` 1..=400).
+const PAGE: i32 = 400;
+
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
+    let _timer = crate::ctx::Timer::new("elasticloadbalancing", Some(region));
     let client = Client::from_conf(
         aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
@@ -33,7 +37,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
                 ctx,
                 site,
                 "DescribeLoadBalancers",
-                c.describe_load_balancers()
+                c.describe_load_balancers().page_size(PAGE)
             )
         },
         async {
@@ -41,7 +45,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
                 ctx,
                 site,
                 "DescribeTargetGroups",
-                c.describe_target_groups()
+                c.describe_target_groups().page_size(PAGE)
             )
         },
     );
@@ -116,6 +120,7 @@ async fn load_balancer(
             let res: Result<Vec<t::Listener>, _> = c
                 .describe_listeners()
                 .load_balancer_arn(&arn)
+                .page_size(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -213,6 +218,7 @@ async fn listener(
         let res: Result<Vec<t::Rule>, _> = c
             .describe_rules()
             .listener_arn(&arn)
+            .page_size(PAGE)
             .into_paginator()
             .items()
             .send()

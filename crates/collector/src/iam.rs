@@ -1,10 +1,22 @@
 //! IAM inventory (global, once per account), limited to what the instance
 //! layer needs: instance profiles, the roles in them, each role's attached
-//! managed policies (default version's document, each policy fetched once
-//! however many roles share it) and inline policy documents. Roles that no
-//! instance profile holds are not read.
+//! managed policies (default version's document, each policy once however
+//! many roles share it) and inline policy documents. Roles that no instance
+//! profile holds are not kept.
+//!
+//! Two paged calls carry almost everything: `ListInstanceProfiles` and
+//! `GetAccountAuthorizationDetails` (filter `Role`, `LocalManagedPolicy`),
+//! which returns every role with its inline documents and attached policy
+//! ARNs, and every customer managed policy with its versions, 1,000 items a
+//! page. Per role that replaces `ListAttachedRolePolicies`,
+//! `ListRolePolicies` and one `GetRolePolicy` per inline policy, and per
+//! customer managed policy `GetPolicy` + `GetPolicyVersion`. Only AWS
+//! managed policies attached to an instance role are still read one by one
+//! (`GetPolicy` + `GetPolicyVersion`): asking the batch call for them
+//! (`AWSManagedPolicy`) would return every AWS managed policy with every
+//! version in some implementations, hundreds where a handful are needed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types as t;
@@ -19,6 +31,9 @@ const SITE: Site<'static> = Site {
     region: None,
 };
 
+/// The largest page IAM hands out (`MaxItems` 1..=1000).
+const PAGE: i32 = 1000;
+
 pub(crate) async fn collect(ctx: &Ctx) -> IamInventory {
     task(
         ctx,
@@ -30,7 +45,45 @@ pub(crate) async fn collect(ctx: &Ctx) -> IamInventory {
     .await
 }
 
+/// What `GetAccountAuthorizationDetails` returned, by ARN; `None` when a
+/// page failed (the error is recorded).
+struct Details {
+    roles: BTreeMap<String, t::RoleDetail>,
+    policies: BTreeMap<String, t::ManagedPolicyDetail>,
+}
+
+async fn details(ctx: &Ctx, c: &Client) -> Option<Details> {
+    let pages: Vec<Result<_, _>> = c
+        .get_account_authorization_details()
+        .filter(t::EntityType::Role)
+        .filter(t::EntityType::LocalManagedPolicy)
+        .into_paginator()
+        .page_size(PAGE)
+        .send()
+        .collect()
+        .await;
+    let mut out = Details {
+        roles: BTreeMap::new(),
+        policies: BTreeMap::new(),
+    };
+    for page in pages {
+        let page = ctx.ok(SITE, "GetAccountAuthorizationDetails", None, page)?;
+        for r in page.role_detail_list() {
+            if let Some(arn) = r.arn() {
+                out.roles.insert(arn.to_string(), r.clone());
+            }
+        }
+        for p in page.policies() {
+            if let Some(arn) = p.arn() {
+                out.policies.insert(arn.to_string(), p.clone());
+            }
+        }
+    }
+    Some(out)
+}
+
 async fn collect_inner(ctx: &Ctx) -> IamInventory {
+    let _timer = crate::ctx::Timer::new("iam", None);
     let client = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter("iam"))
@@ -38,11 +91,17 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
             .build(),
     );
     let c = &client;
-    let profiles: Vec<t::InstanceProfile> = paged!(
-        ctx,
-        SITE,
-        "ListInstanceProfiles",
-        c.list_instance_profiles()
+    let (profiles, details) = tokio::join!(
+        async {
+            let profiles: Vec<t::InstanceProfile> = paged!(
+                ctx,
+                SITE,
+                "ListInstanceProfiles",
+                c.list_instance_profiles().max_items(PAGE)
+            );
+            profiles
+        },
+        details(ctx, c),
     );
 
     let mut instance_profiles: Vec<InstanceProfile> = profiles
@@ -65,29 +124,39 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
         .collect();
     instance_profiles.sort_by(|a, b| a.arn.cmp(&b.arn));
 
-    // A role can sit in several profiles: read it once.
+    // A role can sit in several profiles: keep it once.
     let mut seen = BTreeSet::new();
-    let unique_roles: Vec<&t::Role> = profiles
+    let mut roles: Vec<Role> = profiles
         .iter()
         .flat_map(|p| p.roles())
         .filter(|r| seen.insert(r.arn().to_string()))
+        .map(|r| role(r, details.as_ref().and_then(|d| d.roles.get(r.arn()))))
         .collect();
-    let mut roles: Vec<Role> = futures::stream::iter(unique_roles)
-        .map(|r| role(ctx, c, r))
-        .buffer_unordered(ctx.fanout)
-        .collect()
-        .await;
     roles.sort_by(|a, b| a.arn.cmp(&b.arn));
 
     let policy_arns: BTreeSet<String> = roles
         .iter()
         .flat_map(|r| r.attached_policy_arns.iter().flatten().cloned())
         .collect();
-    let mut policies: Vec<ManagedPolicy> = futures::stream::iter(policy_arns)
-        .map(|arn| managed_policy(ctx, c, arn))
-        .buffer_unordered(ctx.fanout)
-        .collect()
-        .await;
+    let (local, aws): (Vec<String>, Vec<String>) = policy_arns.into_iter().partition(|arn| {
+        details
+            .as_ref()
+            .is_some_and(|d| d.policies.contains_key(arn))
+    });
+    let mut policies: Vec<ManagedPolicy> = local
+        .into_iter()
+        .filter_map(|arn| {
+            let p = details.as_ref()?.policies.get(&arn)?;
+            Some(local_policy(arn, p))
+        })
+        .collect();
+    policies.extend(
+        futures::stream::iter(aws)
+            .map(|arn| managed_policy(ctx, c, arn))
+            .buffer_unordered(ctx.fanout)
+            .collect::<Vec<_>>()
+            .await,
+    );
     policies.sort_by(|a, b| a.arn.cmp(&b.arn));
 
     IamInventory {
@@ -97,74 +166,66 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
     }
 }
 
-async fn role(ctx: &Ctx, c: &Client, r: &t::Role) -> Role {
-    let name = r.role_name();
-    let arn = r.arn();
-    let (attached, inline) = tokio::join!(
-        async {
-            let res: Result<Vec<t::AttachedPolicy>, _> = c
-                .list_attached_role_policies()
-                .role_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .collect()
-                .await;
-            ctx.ok(SITE, "ListAttachedRolePolicies", Some(arn), res)
-                .map(|list| {
-                    let mut v: Vec<String> = list
-                        .iter()
-                        .filter_map(|p| p.policy_arn().map(str::to_string))
-                        .collect();
-                    v.sort();
-                    v
-                })
-        },
-        async {
-            let res: Result<Vec<String>, _> = c
-                .list_role_policies()
-                .role_name(name)
-                .into_paginator()
-                .items()
-                .send()
-                .collect()
-                .await;
-            let names = ctx.ok(SITE, "ListRolePolicies", Some(arn), res)?;
-            let mut docs: Vec<InlinePolicy> = futures::stream::iter(names)
-                .map(|policy_name| async move {
-                    let res = c
-                        .get_role_policy()
-                        .role_name(name)
-                        .policy_name(&policy_name)
-                        .send()
-                        .await;
-                    let resource = format!("{arn}/{policy_name}");
-                    let document = ctx
-                        .ok(SITE, "GetRolePolicy", Some(&resource), res)
-                        .map(|o| parse_policy(o.policy_document()));
-                    InlinePolicy {
-                        policy_name,
-                        document,
-                    }
-                })
-                .buffer_unordered(ctx.fanout)
-                .collect()
-                .await;
-            docs.sort_by(|a, b| a.policy_name.cmp(&b.policy_name));
-            Some(docs)
-        },
-    );
+/// A role as its instance profile names it, completed from the
+/// authorization details; without them (the call failed, or the role was
+/// created after it ran) its policies are "not collected".
+fn role(r: &t::Role, detail: Option<&t::RoleDetail>) -> Role {
+    let attached = detail.map(|d| {
+        let mut v: Vec<String> = d
+            .attached_managed_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    });
+    let inline = detail.map(|d| {
+        let mut v: Vec<InlinePolicy> = d
+            .role_policy_list()
+            .iter()
+            .map(|p| InlinePolicy {
+                policy_name: p.policy_name().unwrap_or_default().to_string(),
+                document: p.policy_document().map(parse_policy),
+            })
+            .collect();
+        v.sort_by(|a, b| a.policy_name.cmp(&b.policy_name));
+        v
+    });
+    let boundary = detail
+        .and_then(|d| d.permissions_boundary())
+        .or(r.permissions_boundary())
+        .and_then(|b| b.permissions_boundary_arn().map(str::to_string));
     Role {
-        arn: arn.to_string(),
-        role_name: name.to_string(),
+        arn: r.arn().to_string(),
+        role_name: r.role_name().to_string(),
         role_id: Some(r.role_id().to_string()),
         path: Some(r.path().to_string()),
-        assume_role_policy: r.assume_role_policy_document().map(parse_policy),
-        permissions_boundary_arn: r
-            .permissions_boundary()
-            .and_then(|b| b.permissions_boundary_arn().map(str::to_string)),
+        assume_role_policy: detail
+            .and_then(|d| d.assume_role_policy_document())
+            .or(r.assume_role_policy_document())
+            .map(parse_policy),
+        permissions_boundary_arn: boundary,
         attached_policy_arns: attached,
         inline_policies: inline,
+    }
+}
+
+/// A customer managed policy from the authorization details: the default
+/// version's document is in its version list.
+fn local_policy(arn: String, p: &t::ManagedPolicyDetail) -> ManagedPolicy {
+    let version = p.default_version_id().map(str::to_string);
+    let document = p
+        .policy_version_list()
+        .iter()
+        .find(|v| {
+            v.is_default_version() || (version.is_some() && v.version_id() == version.as_deref())
+        })
+        .and_then(|v| v.document().map(parse_policy));
+    ManagedPolicy {
+        policy_name: p.policy_name().map(str::to_string),
+        default_version_id: version,
+        document,
+        arn,
     }
 }
 

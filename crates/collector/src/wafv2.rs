@@ -2,11 +2,14 @@
 //! (rules, statements, managed-group overrides, default action), its
 //! logging destinations, and the resources it protects.
 //!
-//! Associations come from `ListResourcesForWebACL`. Where that operation is
-//! unavailable (some emulators do not implement it) the same facts are
-//! rebuilt from the other side: each REST stage reports its `webAclArn`, and
+//! Associations come from `ListResourcesForWebACL`, listed with the ACLs
+//! (beside the other services of the region, not after them). Where that
+//! operation is unavailable (some emulators do not implement it) the same
+//! facts are rebuilt from the other side once the stages and load
+//! balancers are in: each REST stage reports its `webAclArn`, and
 //! `GetWebACLForResource` is asked for every ALB. The original failure is
-//! recorded only if the fallback cannot stand in for it. Logging works the
+//! kept aside ([`Ctx::defer`]) and recorded only if the fallback cannot
+//! stand in for it. Logging works the
 //! same way: `ListLoggingConfigurations` (one call), else
 //! `GetLoggingConfiguration` per ACL.
 
@@ -39,6 +42,7 @@ fn site(region: &str) -> Site<'_> {
 /// Lists and fetches every REGIONAL web ACL with its logging configuration.
 /// Associations are filled in by [`associate`].
 pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
+    let _timer = crate::ctx::Timer::new("wafv2 acls", Some(region));
     let c = &client(ctx, region);
     let site = site(region);
     let Some(summaries) = ctx
@@ -103,8 +107,73 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
         .collect()
         .await;
     acls.sort_by(|a, b| a.arn.cmp(&b.arn));
-    logging(ctx, region, c, &mut acls).await;
+    // Associations are listed here, beside the other services, not after
+    // them: only the fallback needs the stages and load balancers.
+    let arns: Vec<String> = acls.iter().map(|a| a.arn.clone()).collect();
+    tokio::join!(
+        logging(ctx, region, c, &mut acls),
+        list_associations(ctx, region, c, &arns)
+    )
+    .1
+    .into_iter()
+    .zip(acls.iter_mut())
+    .for_each(|(list, acl)| acl.associated_resources = list);
     acls
+}
+
+/// `ListResourcesForWebACL` for every ACL and resource type: each ACL's
+/// resources when every call worked, else `None` for all (the failures are
+/// kept aside for [`associate`] to record or drop).
+async fn list_associations(
+    ctx: &Ctx,
+    region: &str,
+    c: &Client,
+    arns: &[String],
+) -> Vec<Option<Vec<String>>> {
+    const TYPES: [t::ResourceType; 2] = [
+        t::ResourceType::ApiGateway,
+        t::ResourceType::ApplicationLoadBalancer,
+    ];
+    let site = site(region);
+    let listed: Vec<(String, Result<Vec<String>, _>)> = futures::stream::iter(
+        arns.iter()
+            .flat_map(|a| TYPES.iter().map(move |ty| (a.clone(), ty.clone()))),
+    )
+    .map(|(arn, ty)| async move {
+        let res = c
+            .list_resources_for_web_acl()
+            .web_acl_arn(&arn)
+            .resource_type(ty)
+            .send()
+            .await
+            .map(|o| o.resource_arns().to_vec());
+        (arn, res)
+    })
+    .buffer_unordered(ctx.fanout)
+    .collect()
+    .await;
+
+    let mut by_acl: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut failed = false;
+    for (arn, res) in listed {
+        match res {
+            Ok(list) => by_acl.entry(arn).or_default().extend(list),
+            Err(err) => {
+                ctx.defer(site, "ListResourcesForWebACL", Some(&arn), &err);
+                failed = true;
+            }
+        }
+    }
+    arns.iter()
+        .map(|arn| {
+            (!failed).then(|| {
+                let mut list = by_acl.remove(arn).unwrap_or_default();
+                list.sort();
+                list.dedup();
+                list
+            })
+        })
+        .collect()
 }
 
 async fn logging(ctx: &Ctx, region: &str, c: &Client, acls: &mut [WebAcl]) {
@@ -208,7 +277,8 @@ async fn logging(ctx: &Ctx, region: &str, c: &Client, acls: &mut [WebAcl]) {
     }
 }
 
-/// Fills in each ACL's protected resources.
+/// Fills in each ACL's protected resources where the listing in
+/// [`collect_acls`] failed, from the resources' side.
 pub(crate) async fn associate(
     ctx: &Ctx,
     region: &str,
@@ -216,69 +286,24 @@ pub(crate) async fn associate(
     apigateway: &ApiGatewayInventory,
     elbv2: &Elbv2Inventory,
 ) -> Wafv2Inventory {
-    if acls.is_empty() {
+    if acls.iter().all(|a| a.associated_resources.is_some()) {
         return Wafv2Inventory { web_acls: acls };
     }
+    let _timer = crate::ctx::Timer::new("wafv2 associations", Some(region));
     let c = &client(ctx, region);
-    let site = site(region);
-    const TYPES: [t::ResourceType; 2] = [
-        t::ResourceType::ApiGateway,
-        t::ResourceType::ApplicationLoadBalancer,
-    ];
-
-    let listed: Vec<(String, Result<Vec<String>, _>)> = futures::stream::iter(
-        acls.iter()
-            .flat_map(|a| TYPES.iter().map(move |ty| (a.arn.clone(), ty.clone()))),
-    )
-    .map(|(arn, ty)| async move {
-        let res = c
-            .list_resources_for_web_acl()
-            .web_acl_arn(&arn)
-            .resource_type(ty)
-            .send()
-            .await
-            .map(|o| o.resource_arns().to_vec());
-        (arn, res)
-    })
-    .buffer_unordered(ctx.fanout)
-    .collect()
-    .await;
-
-    let mut by_acl: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut failed = Vec::new();
-    for (arn, res) in listed {
-        match res {
-            Ok(list) => by_acl.entry(arn).or_default().extend(list),
-            Err(err) => failed.push((arn, err)),
-        }
-    }
-    if failed.is_empty() {
-        for acl in &mut acls {
-            let mut list = by_acl.remove(&acl.arn).unwrap_or_default();
-            list.sort();
-            list.dedup();
-            acl.associated_resources = Some(list);
-        }
-        return Wafv2Inventory { web_acls: acls };
-    }
-
-    // Fallback: ask from the resources' side.
     match associations_from_resources(ctx, region, c, apigateway, elbv2).await {
         Some(from_resources) => {
             for acl in &mut acls {
                 acl.associated_resources =
                     Some(from_resources.get(&acl.arn).cloned().unwrap_or_default());
             }
+            ctx.settle(region, false);
             tracing::info!(
                 region,
                 "wafv2:ListResourcesForWebACL unavailable; associations rebuilt from the stages and load balancers"
             );
         }
-        None => {
-            for (arn, err) in &failed {
-                ctx.record(site, "ListResourcesForWebACL", Some(arn), err);
-            }
-        }
+        None => ctx.settle(region, true),
     }
     Wafv2Inventory { web_acls: acls }
 }

@@ -221,6 +221,16 @@ mod tests {
         assert!(
             matches!(&verdict(&s).status, Status::NotEvaluated(r) if r.contains("ListAttachedRolePolicies"))
         );
+        // The batch call the collector uses (no resource: it is account-wide).
+        let mut s = with_role();
+        role(&mut s).attached_policy_arns = None;
+        role(&mut s).inline_policies = None;
+        iam_fail(&mut s, "iam:GetAccountAuthorizationDetails", None);
+        assert!(
+            matches!(&verdict(&s).status, Status::NotEvaluated(r) if r.contains("iam:GetAccountAuthorizationDetails was not collected")),
+            "{:?}",
+            verdict(&s).status
+        );
         // An inline document, or one that did not parse.
         let mut s = with_role();
         inline(&mut s, "broken", Some(json!("%7B%22Statement")));

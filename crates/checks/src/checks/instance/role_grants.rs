@@ -61,11 +61,17 @@ pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants,
         if let Some(b) = &role.permissions_boundary_arn {
             out.boundaries.push(format!("role {name}: {b}"));
         }
+        // The collector reads roles and customer managed policies with
+        // GetAccountAuthorizationDetails; the per-role operation names stay
+        // so snapshots from earlier versions still name what failed.
         match &role.attached_policy_arns {
             None => out.missing.push(why_missing(
                 cx,
                 None,
-                &["iam:ListAttachedRolePolicies"],
+                &[
+                    "iam:GetAccountAuthorizationDetails",
+                    "iam:ListAttachedRolePolicies",
+                ],
                 &role.arn,
             )),
             Some(arns) => {
@@ -88,7 +94,11 @@ pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants,
                         None => out.missing.push(why_missing(
                             cx,
                             None,
-                            &["iam:GetPolicy", "iam:GetPolicyVersion"],
+                            &[
+                                "iam:GetPolicy",
+                                "iam:GetPolicyVersion",
+                                "iam:GetAccountAuthorizationDetails",
+                            ],
                             arn,
                         )),
                     }
@@ -96,9 +106,12 @@ pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants,
             }
         }
         match &role.inline_policies {
-            None => out
-                .missing
-                .push(why_missing(cx, None, &["iam:ListRolePolicies"], &role.arn)),
+            None => out.missing.push(why_missing(
+                cx,
+                None,
+                &["iam:GetAccountAuthorizationDetails", "iam:ListRolePolicies"],
+                &role.arn,
+            )),
             Some(inline) => {
                 for p in inline {
                     let source = format!("role {name}: inline policy {}", p.policy_name);
@@ -107,7 +120,7 @@ pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants,
                         None => out.missing.push(why_missing(
                             cx,
                             None,
-                            &["iam:GetRolePolicy"],
+                            &["iam:GetAccountAuthorizationDetails", "iam:GetRolePolicy"],
                             &format!("{}/{}", role.arn, p.policy_name),
                         )),
                     }

@@ -1,0 +1,299 @@
+//! API call budget: a scan of the demo account makes exactly the calls the
+//! snapshot's contents require, no more. The minimum is computed here from
+//! what was collected: per region one paged call per list operation (pages
+//! as large as each API allows), per-resource operations exactly once per
+//! resource that needs them, tags in batches of 20, IAM in two paged calls
+//! plus two per AWS managed policy. Any operation above (or below) its
+//! minimum is named in the failure.
+
+use std::collections::BTreeMap;
+
+use rampart_model::Snapshot;
+
+use crate::harness::{Emulator, rampart, scan};
+
+/// Pages needed for `n` items at `max` a page: a list call is made even
+/// when it returns nothing.
+fn pages(n: usize, max: usize) -> u64 {
+    n.div_ceil(max).max(1) as u64
+}
+
+/// The fewest calls that can produce `s`, by `service:Operation`.
+fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
+    let mut want: BTreeMap<String, u64> = BTreeMap::new();
+    let mut add = |op: &str, n: u64| {
+        if n > 0 {
+            *want.entry(op.to_string()).or_default() += n;
+        }
+    };
+    // Pre-flight: the caller's identity, and the region list that
+    // validates --region.
+    add("sts:GetCallerIdentity", 1);
+    add("ec2:DescribeRegions", 1);
+
+    for r in s.regions.values() {
+        let e = &r.ec2;
+        // EC2: one paged list per kind (MaxResults at each API's maximum).
+        add("ec2:DescribeVpcs", pages(e.vpcs.len(), 1000));
+        add("ec2:DescribeSubnets", pages(e.subnets.len(), 1000));
+        add("ec2:DescribeRouteTables", pages(e.route_tables.len(), 100));
+        add(
+            "ec2:DescribeInternetGateways",
+            pages(e.internet_gateways.len(), 1000),
+        );
+        add(
+            "ec2:DescribeEgressOnlyInternetGateways",
+            pages(e.egress_only_internet_gateways.len(), 255),
+        );
+        add("ec2:DescribeNatGateways", pages(e.nat_gateways.len(), 1000));
+        add(
+            "ec2:DescribeVpcEndpoints",
+            pages(e.vpc_endpoints.len(), 1000),
+        );
+        add(
+            "ec2:DescribeManagedPrefixLists",
+            pages(e.managed_prefix_lists.len(), 100),
+        );
+        add(
+            "ec2:DescribeSecurityGroups",
+            pages(e.security_groups.len(), 1000),
+        );
+        add("ec2:DescribeNetworkAcls", pages(e.network_acls.len(), 100));
+        add(
+            "ec2:DescribeNetworkInterfaces",
+            pages(e.network_interfaces.len(), 1000),
+        );
+        add("ec2:DescribeInstances", pages(e.instances.len(), 1000));
+        add("ec2:DescribeVolumes", pages(e.volumes.len(), 500));
+        add("ec2:DescribeFlowLogs", pages(e.flow_logs.len(), 1000));
+        // Unpaged: one call each.
+        add("ec2:DescribeAddresses", 1);
+        add("ec2:GetEbsEncryptionByDefault", 1);
+        // No batch form: one paged call per prefix list.
+        for pl in &e.managed_prefix_lists {
+            let n = pl.entries.as_ref().map_or(0, Vec::len);
+            add("ec2:GetManagedPrefixListEntries", pages(n, 100));
+        }
+
+        // ELBv2: two lists, tags 20 ARNs a call, and per load balancer its
+        // listeners and attributes, per ALB listener its rules, per target
+        // group its health (no batch forms).
+        let lbs = &r.elbv2.load_balancers;
+        let tgs = &r.elbv2.target_groups;
+        add(
+            "elasticloadbalancing:DescribeLoadBalancers",
+            pages(lbs.len(), 400),
+        );
+        add(
+            "elasticloadbalancing:DescribeTargetGroups",
+            pages(tgs.len(), 400),
+        );
+        add(
+            "elasticloadbalancing:DescribeTags",
+            lbs.len().div_ceil(20) as u64,
+        );
+        for lb in lbs {
+            let listeners = lb.listeners.as_deref().unwrap_or_default();
+            add(
+                "elasticloadbalancing:DescribeListeners",
+                pages(listeners.len(), 400),
+            );
+            add("elasticloadbalancing:DescribeLoadBalancerAttributes", 1);
+            if lb.lb_type.as_deref() == Some("application") {
+                for l in listeners {
+                    // The default rule is listed too, so never empty.
+                    let rules = l.rules.as_ref().map_or(0, Vec::len) + 1;
+                    add("elasticloadbalancing:DescribeRules", pages(rules, 400));
+                }
+            }
+        }
+        add(
+            "elasticloadbalancing:DescribeTargetHealth",
+            tgs.len() as u64,
+        );
+
+        // API Gateway REST: four lists (limit 500), and per API its
+        // resources (methods embedded) and stages.
+        let ag = &r.apigateway;
+        add("apigateway:GetRestApis", pages(ag.rest_apis.len(), 500));
+        add("apigateway:GetVpcLinks", pages(ag.vpc_links.len(), 500));
+        add("apigateway:GetUsagePlans", pages(ag.usage_plans.len(), 500));
+        add(
+            "apigateway:GetDomainNames",
+            pages(ag.domain_names.len(), 500),
+        );
+        for api in &ag.rest_apis {
+            let resources = api.resources.as_ref().map_or(0, Vec::len);
+            add("apigateway:GetResources", pages(resources, 500));
+            // Authorizers only for an API with a method that uses one.
+            let uses_authorizer =
+                api.resources
+                    .iter()
+                    .flatten()
+                    .flat_map(|r| &r.methods)
+                    .any(|m| {
+                        m.authorizer_id.is_some()
+                            || matches!(
+                                m.authorization_type.as_deref(),
+                                Some("CUSTOM" | "COGNITO_USER_POOLS")
+                            )
+                    });
+            if uses_authorizer {
+                let authorizers = api.authorizers.as_ref().map_or(0, Vec::len);
+                add("apigateway:GetAuthorizers", pages(authorizers, 500));
+            }
+            add("apigateway:GetStages", 1);
+        }
+
+        // API Gateway v2: two lists, and per HTTP API its routes,
+        // integrations, stages, and authorizers only when a route uses one.
+        let v2 = &r.apigatewayv2;
+        add("apigatewayv2:GetApis", 1);
+        add("apigatewayv2:GetVpcLinks", 1);
+        for api in &v2.apis {
+            add("apigatewayv2:GetRoutes", 1);
+            add("apigatewayv2:GetIntegrations", 1);
+            add("apigatewayv2:GetStages", 1);
+            let uses_authorizer = api
+                .routes
+                .as_ref()
+                .is_some_and(|rs| rs.iter().any(|r| r.authorizer_id.is_some()));
+            if uses_authorizer {
+                add("apigatewayv2:GetAuthorizers", 1);
+            }
+        }
+
+        // WAFv2: the list, each ACL in full, logging in one call, and each
+        // ACL's associations per resource type (API Gateway, ALB). moto does
+        // not implement ListResourcesForWebACL, so the fallback asks
+        // GetWebACLForResource once per ALB of a region with ACLs.
+        let acls = &r.wafv2.web_acls;
+        add("wafv2:ListWebACLs", pages(acls.len(), 100));
+        if !acls.is_empty() {
+            add("wafv2:GetWebACL", acls.len() as u64);
+            add("wafv2:ListLoggingConfigurations", pages(acls.len(), 100));
+            add("wafv2:ListResourcesForWebACL", 2 * acls.len() as u64);
+            let albs = lbs
+                .iter()
+                .filter(|lb| lb.lb_type.as_deref() == Some("application"))
+                .count();
+            add("wafv2:GetWebACLForResource", albs as u64);
+        }
+    }
+
+    // IAM (global): instance profiles and the authorization details
+    // (roles with inline and attached policies, customer managed policies),
+    // then per AWS managed policy attached to an instance role its
+    // metadata and default version.
+    add(
+        "iam:ListInstanceProfiles",
+        pages(s.iam.instance_profiles.len(), 1000),
+    );
+    add("iam:GetAccountAuthorizationDetails", 1);
+    let aws_managed = s
+        .iam
+        .policies
+        .iter()
+        .filter(|p| p.arn.starts_with("arn:aws:iam::aws:policy/"))
+        .count() as u64;
+    add("iam:GetPolicy", aws_managed);
+    add("iam:GetPolicyVersion", aws_managed);
+    want
+}
+
+/// Every operation whose count differs from its minimum, one line each.
+fn differences(got: &BTreeMap<String, u64>, want: &BTreeMap<String, u64>) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in got.keys().chain(want.keys()) {
+        let (g, w) = (
+            got.get(op).copied().unwrap_or(0),
+            want.get(op).copied().unwrap_or(0),
+        );
+        let line = match g.cmp(&w) {
+            std::cmp::Ordering::Greater => format!("{op}: {g} calls, minimum {w} (+{})", g - w),
+            std::cmp::Ordering::Less => format!("{op}: {g} calls, expected {w}"),
+            std::cmp::Ordering::Equal => continue,
+        };
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let out = emu.dir().join("calls.json");
+    let (run, snap) = scan(&emu, &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = snap.expect("snapshot");
+    assert!(s.is_complete(), "{:?}", s.collection_errors);
+    // The demo is big enough that every kind of call happens.
+    for op in [
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTags",
+        "apigateway:GetResources",
+        "wafv2:GetWebACL",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetPolicyVersion",
+    ] {
+        assert!(s.api_calls.contains_key(op), "{op} was never called");
+    }
+    let want = minimum(&s);
+    let diff = differences(&s.api_calls, &want);
+    assert!(
+        diff.is_empty(),
+        "API calls differ from the minimum the snapshot needs:\n  {}",
+        diff.join("\n  ")
+    );
+    let total: u64 = s.api_calls.values().sum();
+    assert_eq!(total, want.values().sum::<u64>());
+
+    // `-v` shows the same counts as a table, with what each per-resource
+    // operation covered.
+    let v = rampart(&["-v", "summary", out.to_str().unwrap()], &[]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    let lbs: usize = s
+        .regions
+        .values()
+        .map(|r| r.elbv2.load_balancers.len())
+        .sum();
+    for (op, n) in &s.api_calls {
+        let row = v
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(op.as_str()))
+            .unwrap_or_else(|| panic!("no row for {op} in:\n{}", v.stdout));
+        assert_eq!(
+            row.split_whitespace().nth(1),
+            Some(n.to_string().as_str()),
+            "{row}"
+        );
+        if op == "elasticloadbalancing:DescribeListeners" {
+            assert!(row.ends_with(&format!("{lbs} load balancers")), "{row}");
+        }
+    }
+    // Without -v, no table.
+    let quiet = rampart(&["summary", out.to_str().unwrap()], &[]);
+    assert!(!quiet.stdout.contains("operation"), "{}", quiet.stdout);
+}
+
+#[test]
+fn differences_name_the_operation_over_its_minimum() {
+    let want = BTreeMap::from([("ec2:DescribeVpcs".to_string(), 2)]);
+    let got = BTreeMap::from([
+        ("ec2:DescribeVpcs".to_string(), 3),
+        ("iam:GetRolePolicy".to_string(), 2),
+    ]);
+    assert_eq!(
+        differences(&got, &want),
+        vec![
+            "ec2:DescribeVpcs: 3 calls, minimum 2 (+1)",
+            "iam:GetRolePolicy: 2 calls, minimum 0 (+2)",
+        ]
+    );
+    assert!(differences(&want, &want).is_empty());
+}
