@@ -30,12 +30,14 @@ use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rampart_model::baseline::Change;
+use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
 use rampart_model::time::{OffsetDateTime, UtcOffset};
 use rampart_model::{
     CheckMeta, ExposurePath, Finding, Hop, Layer, LayerVerdict, PathKind, PortRange, Report,
     Scorecard, Severity, Status,
 };
 
+use crate::accounts::EmitAccounts;
 use crate::{Emit, MetaLookup, clean};
 
 pub struct Html;
@@ -745,6 +747,231 @@ fn check_doc(id: &str, meta: Option<&CheckMeta>, p: &str) -> Markup {
     }
 }
 
+// ---- many accounts ----------------------------------------------------
+
+impl EmitAccounts for Html {
+    fn emit_accounts(
+        &self,
+        report: &OrgReport,
+        meta: MetaLookup<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        out.write_all(accounts_page(report, meta).into_string().as_bytes())
+    }
+}
+
+fn accounts_csp() -> String {
+    format!(
+        "default-src 'none'; style-src '{STYLE_HASH}' '{ACCOUNTS_STYLE_HASH}'; \
+         script-src '{ACCOUNTS_SCRIPT_HASH}'; base-uri 'none'; form-action 'none'"
+    )
+}
+
+/// The prefix of every id in an account's section: `a` and the account id
+/// (`a123456789012-findings`), or, for an id that is not all digits (a
+/// directory could hold anything), `acct` and its position, so two
+/// accounts can never share an id.
+fn account_prefix(index: usize, account_id: &str) -> String {
+    if !account_id.is_empty() && account_id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("a{account_id}-")
+    } else {
+        format!("acct{index}-")
+    }
+}
+
+/// The section's own id: its prefix without the trailing `-`.
+fn section_id(prefix: &str) -> &str {
+    prefix.trim_end_matches('-')
+}
+
+fn account_title(a: &AccountLine) -> String {
+    match &a.name {
+        Some(n) if !n.trim().is_empty() => format!("{} ({})", clean(&a.account_id), clean(n)),
+        _ => clean(&a.account_id),
+    }
+}
+
+fn state_pill(a: &AccountLine) -> Markup {
+    let (class, text) = match a.status {
+        AccountState::Complete => ("st-pass", "complete".to_string()),
+        AccountState::Incomplete => ("st-not-evaluated", "incomplete".to_string()),
+        s => ("st-fail", format!("not scanned ({})", s.as_str())),
+    };
+    html! { span class={ "pill " (class) } { (text) } }
+}
+
+fn severity_cells(counts: &std::collections::BTreeMap<Severity, usize>) -> Markup {
+    html! {
+        @let any = counts.values().any(|n| *n > 0);
+        @if !any { span.muted { "-" } }
+        @for sev in Severity::ALL.iter().rev() {
+            @if let Some(n) = counts.get(sev).filter(|n| **n > 0) {
+                span class={ "sev sev-" (sev.as_str()) } { (sev.as_str()) " " (n) } " "
+            }
+        }
+    }
+}
+
+fn accounts_page(r: &OrgReport, meta: MetaLookup<'_>) -> Markup {
+    let c = &r.coverage;
+    let prefixes: Vec<String> = r
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| account_prefix(i, &a.account_id))
+        .collect();
+    let findings: usize = r.reports.iter().map(|rep| rep.findings.len()).sum();
+    html! {
+        (DOCTYPE) (NL)
+        html lang="en" { (NL)
+        head { (NL)
+            meta charset="utf-8"; (NL)
+            meta http-equiv="Content-Security-Policy" content=(accounts_csp()); (NL)
+            meta name="viewport" content="width=device-width, initial-scale=1"; (NL)
+            meta name="referrer" content="no-referrer"; (NL)
+            meta name="generator" content={ "rampart " (clean(&r.tool.version)) }; (NL)
+            title { "rampart report: " (plural(c.accounts, "account", "accounts")) } (NL)
+            style { (PreEscaped(STYLE)) } (NL)
+            style { (PreEscaped(ACCOUNTS_STYLE)) } (NL)
+        } (NL)
+        body { (NL)
+            header.top { (NL)
+                div.wrap { (NL)
+                    p.brand { "rampart" span.brand-sub { "AWS defense-in-depth report" } } (NL)
+                    h1 { (plural(c.accounts, "account", "accounts")) } (NL)
+                    dl.facts { (NL)
+                        div { dt { "Source" } dd { (clean(&r.source)) } } (NL)
+                        div { dt { "Scanned" } dd { (c.complete + c.incomplete) " of " (c.accounts) } } (NL)
+                        div { dt { "Backends" } dd { (c.backends) } } (NL)
+                        div { dt { "Findings" } dd { (findings) } } (NL)
+                        div { dt { "rampart" } dd { (clean(&r.tool.version)) } } (NL)
+                    } (NL)
+                    nav.toc aria-label="Accounts" {
+                        a href="#accounts" { "Accounts" }
+                        @for (a, p) in r.accounts.iter().zip(&prefixes) {
+                            a href={ "#" (section_id(p)) } { (clean(&a.account_id)) }
+                        }
+                    } (NL)
+                } (NL)
+            } (NL)
+            main.wrap { (NL)
+                @if !r.complete {
+                    div id="incomplete" class="banner warn" role="alert" {
+                        strong { "Incomplete." }
+                        " " (plural(c.not_scanned, "account was", "accounts were")) " not scanned and "
+                        (plural(c.incomplete, "account was", "accounts were"))
+                        " scanned with collection errors. Checks that needed the missing data are \
+                         reported as not evaluated, never as passing: treat this report as partial."
+                    } (NL)
+                }
+                (accounts_table(r, &prefixes)) (NL)
+                @for (a, p) in r.accounts.iter().zip(&prefixes) {
+                    (account_section(r, a, p, meta)) (NL)
+                }
+            } (NL)
+            footer.wrap { (NL)
+                p { "Generated by rampart " (clean(&r.tool.version)) " from the snapshots in "
+                    (clean(&r.source))
+                    ". This file is self-contained: it loads nothing from the network." } (NL)
+            } (NL)
+            script { (PreEscaped(ACCOUNTS_SCRIPT)) } (NL)
+        } (NL)
+        } (NL)
+    }
+}
+
+fn accounts_table(r: &OrgReport, prefixes: &[String]) -> Markup {
+    let c = &r.coverage;
+    let t = &r.total;
+    html! {
+        section #accounts { (NL)
+            h2 { "Accounts" } (NL)
+            p.note { (c.accounts) " in " span.mono { (clean(&r.source)) } ": " (c.complete) " complete, "
+                (c.incomplete) " incomplete, " (c.not_scanned) " not scanned. Account ids link to \
+                 their section." } (NL)
+            div.scroll {
+            table.grid.accts { (NL)
+                thead { tr { th { "Account" } th { "Name" } th { "State" } th.n { "Pass" } th.n { "Fail" }
+                    th.n { "Not evaluated" } th.n { "Suppressed" } th { "Failing by severity" } th.n { "Backends" } } } (NL)
+                tbody { (NL)
+                    @for (a, p) in r.accounts.iter().zip(prefixes) {
+                        tr data-account=(clean(&a.account_id)) data-state=(a.status.as_str()) {
+                            th scope="row" { a.mono href={ "#" (section_id(p)) } { (clean(&a.account_id)) } }
+                            td { @match &a.name { Some(n) => { (clean(n)) } None => { span.muted { "-" } } } }
+                            td {
+                                (state_pill(a))
+                                @if let Some(e) = &a.error { span.reason { (clean(e)) } }
+                                @if a.status == AccountState::Incomplete {
+                                    span.reason { (plural(a.collection_errors, "collection error", "collection errors")) }
+                                }
+                            }
+                            @match &a.summary {
+                                Some(s) => {
+                                    td.n { (s.pass) } td.n { (s.fail) } td.n { (s.not_evaluated) } td.n { (s.suppressed) }
+                                    td { (severity_cells(&s.failing_by_severity)) }
+                                    td.n { (a.backends) }
+                                }
+                                None => {
+                                    td.n.muted { "-" } td.n.muted { "-" } td.n.muted { "-" } td.n.muted { "-" }
+                                    td.muted { "-" } td.n.muted { "-" }
+                                }
+                            }
+                        } (NL)
+                    }
+                } (NL)
+                tfoot { tr.total {
+                    th scope="row" { "Total" }
+                    td {}
+                    td { (c.complete + c.incomplete) " of " (c.accounts) " scanned" }
+                    td.n { (t.pass) } td.n { (t.fail) } td.n { (t.not_evaluated) } td.n { (t.suppressed) }
+                    td { (severity_cells(&t.failing_by_severity)) }
+                    td.n { (c.backends) }
+                } } (NL)
+            } (NL)
+            }
+        }
+    }
+}
+
+/// One account: its heading and facts, then the single report's sections
+/// with every id prefixed, or why it has no report.
+fn account_section(r: &OrgReport, a: &AccountLine, p: &str, meta: MetaLookup<'_>) -> Markup {
+    let report = r.report_of(&a.account_id);
+    html! {
+        section.account id=(section_id(p)) data-prefix=(p) aria-label={ "Account " (clean(&a.account_id)) } { (NL)
+            div.acct-head { (NL)
+                h2 { "Account " (account_title(a)) " " (state_pill(a)) } (NL)
+                @if let Some(rep) = report {
+                    @let snap = &rep.snapshot;
+                    dl.facts.acct-facts { (NL)
+                        div { dt { "Partition" } dd { (clean(&snap.partition)) } } (NL)
+                        div { dt { "Collected" } dd { (when(snap.collected_at)) } } (NL)
+                        div { dt { "Regions" } dd {
+                            @if snap.regions.is_empty() { "none" }
+                            @else { (snap.regions.iter().map(|x| clean(x)).collect::<Vec<_>>().join(", ")) }
+                        } } (NL)
+                        div { dt { "Backends" } dd { (rep.scorecards.len()) } } (NL)
+                        div { dt { "Findings" } dd { (rep.findings.len()) } } (NL)
+                        @if let Some(file) = &a.snapshot { div { dt { "Snapshot" } dd.mono { (clean(file)) } } (NL) }
+                    } (NL)
+                    (toc(rep, p)) (NL)
+                }
+            } (NL)
+            @match report {
+                Some(rep) => { (sections(rep, meta, p)) (NL) }
+                None => {
+                    div id={ (p) "not-scanned" } class="banner warn" role="alert" {
+                        strong { "Not scanned (" (a.status.as_str()) ")." }
+                        " " (clean(a.error.as_deref().unwrap_or("no snapshot")))
+                        " No check was evaluated for this account: it has no findings to show, \
+                         which is not the same as having none."
+                    } (NL)
+                }
+            }
+        }
+    }
+}
+
 /// The page's style sheet: the only CSS, allowed by [`STYLE_HASH`]. Neutral
 /// greys with colour kept for meaning (severity, status, gaps); `hidden`
 /// wins over every display rule so the filter can hide rows.
@@ -962,6 +1189,153 @@ pub const SCRIPT: &str = r##"
   fromUrl();
   apply();
   form.hidden = false;
+  body.setAttribute("data-ready", "true");
+})();
+"##;
+
+/// `sha256-` and the base64 SHA-256 of [`ACCOUNTS_STYLE`] and
+/// [`ACCOUNTS_SCRIPT`], for the accounts page's CSP (which also allows
+/// [`STYLE`]); the tests recompute them as for the single page.
+pub const ACCOUNTS_STYLE_HASH: &str = "sha256-4/OAYMFnFbd1qiK4uFY4oPlTOFkRuuiZ23+OFVhtm80=";
+pub const ACCOUNTS_SCRIPT_HASH: &str = "sha256-bVxkpRuVsDKoXJ1jgeHE7vgsclGhevTitD3IxJ/B8sg=";
+
+/// The accounts page's style sheet, after [`STYLE`]: the account table,
+/// and the single report's sections nested in each account's section
+/// (whose ids carry the account's prefix, so [`STYLE`]'s `#q`, `#reset`
+/// and `#summary` rules are restated by element and label).
+pub const ACCOUNTS_STYLE: &str = r##"
+main>section.account{background:none;border:0;padding:0;margin:0 0 34px}
+.acct-head{background:var(--card);border:1px solid var(--line);border-top:4px solid var(--head);border-radius:10px;padding:14px 20px 12px;margin-bottom:14px}
+.acct-head h2{font-size:20px;display:flex;flex-wrap:wrap;align-items:center;gap:10px}
+.acct-facts dt{color:var(--muted)}
+.acct-facts dd{color:var(--ink)}
+.acct-head .toc{border-top-color:var(--line)}
+.acct-head .toc a{color:#1f5fbf}
+.account>section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin-bottom:18px}
+.account>section[aria-label=Summary]{background:none;border:0;padding:0}
+.filters input[type=search]{flex:1;min-width:180px;padding:6px 10px;border:1px solid #c5ccd6;border-radius:6px;font:inherit}
+.filters button[type=button]{padding:6px 12px;border:1px solid #c5ccd6;border-radius:6px;background:#fff;font:inherit;cursor:pointer}
+.accts td.n,.accts th.n{white-space:nowrap}
+.accts th[scope=row]{font-weight:600}
+.accts tfoot th,.accts tfoot td{border-top:2px solid var(--line);font-weight:600;background:#fafbfc}
+.accts .reason{color:var(--fail)}
+@media print{.count{display:none!important}main>section.account{break-before:page}}
+"##;
+
+/// The accounts page's filtering script: [`SCRIPT`] once per account
+/// section. Each section's controls and rows are found through its
+/// `data-prefix` (`a123456789012-`), so one section's filters never touch
+/// another's rows. URL presets name the section:
+/// `#a123456789012-severity=critical&a123456789012-status=fail`; a key
+/// without a prefix (`#severity=critical`) applies to every section that
+/// has no key of that name of its own. Each section gets `data-visible`; `<body>` gets
+/// `data-ready` and the total `data-visible` (the headless test reads them).
+pub const ACCOUNTS_SCRIPT: &str = r##"
+(function () {
+  "use strict";
+  var body = document.body;
+  var keys = ["severity", "status", "layer"];
+  var all = [];
+  function list(nodes) { return Array.prototype.slice.call(nodes); }
+  function fromUrl() {
+    var want = {};
+    [location.search, location.hash].forEach(function (part) {
+      part = part.replace(/^[?#]/, "");
+      // A plain anchor (#a123456789012, #a123456789012-check-NET-005) is
+      // navigation, not filters.
+      if (part.indexOf("=") < 0) { return; }
+      new URLSearchParams(part).forEach(function (value, key) { want[key] = value; });
+    });
+    return want;
+  }
+  function toUrl() {
+    var parts = [];
+    all.forEach(function (f) { parts = parts.concat(f.state()); });
+    try {
+      history.replaceState(null, "", location.pathname + (parts.length ? "#" + parts.join("&") : ""));
+    } catch (e) { /* file: URLs in some browsers refuse; the filter still works */ }
+  }
+  function total() {
+    var n = 0;
+    all.forEach(function (f) { n += f.count; });
+    body.setAttribute("data-visible", String(n));
+  }
+  list(document.querySelectorAll("section.account[data-prefix]")).forEach(function (section) {
+    var p = section.getAttribute("data-prefix");
+    var form = document.getElementById(p + "filters");
+    var table = document.getElementById(p + "findings");
+    if (!form || !table) { section.setAttribute("data-visible", "0"); return; }
+    var rows = list(table.querySelectorAll("tbody tr[data-status]"));
+    var shown = document.getElementById(p + "shown");
+    var none = document.getElementById(p + "none-shown");
+    var search = document.getElementById(p + "q");
+    var f = { count: rows.length };
+    function boxes(key) {
+      return list(form.querySelectorAll("input[name='" + key + "']"));
+    }
+    function pick(want, key) {
+      return Object.prototype.hasOwnProperty.call(want, p + key) ? want[p + key] : want[key];
+    }
+    f.load = function (want) {
+      keys.forEach(function (key) {
+        var values = (pick(want, key) || "").toLowerCase().split(",");
+        boxes(key).forEach(function (b) { b.checked = values.indexOf(b.value) >= 0; });
+      });
+      search.value = pick(want, "q") || "";
+    };
+    f.state = function () {
+      var parts = [];
+      keys.forEach(function (key) {
+        var on = boxes(key).filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+        if (on.length) { parts.push(p + key + "=" + on.join(",")); }
+      });
+      if (search.value.trim()) { parts.push(p + "q=" + encodeURIComponent(search.value.trim())); }
+      return parts;
+    };
+    f.apply = function () {
+      var want = {};
+      keys.forEach(function (key) {
+        want[key] = boxes(key).filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+      });
+      var q = search.value.trim().toLowerCase();
+      var count = 0;
+      rows.forEach(function (row) {
+        var ok = keys.every(function (key) {
+          return want[key].length === 0 || want[key].indexOf(row.getAttribute("data-" + key)) >= 0;
+        }) && (!q || row.textContent.toLowerCase().indexOf(q) >= 0);
+        row.hidden = !ok;
+        if (ok) { count += 1; }
+      });
+      shown.textContent = count === rows.length
+        ? rows.length + (rows.length === 1 ? " finding" : " findings")
+        : "Showing " + count + " of " + rows.length + " findings";
+      none.hidden = count !== 0;
+      f.count = count;
+      section.setAttribute("data-visible", String(count));
+    };
+    f.show = function () { form.hidden = false; };
+    form.addEventListener("change", function () { f.apply(); total(); toUrl(); });
+    search.addEventListener("input", function () { f.apply(); total(); toUrl(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    document.getElementById(p + "reset").addEventListener("click", function () {
+      keys.forEach(function (key) { boxes(key).forEach(function (b) { b.checked = false; }); });
+      search.value = "";
+      f.apply();
+      total();
+      toUrl();
+    });
+    all.push(f);
+  });
+  function load() {
+    var want = fromUrl();
+    all.forEach(function (f) { f.load(want); f.apply(); });
+    total();
+  }
+  window.addEventListener("hashchange", function () {
+    if (location.hash.indexOf("=") >= 0) { load(); }
+  });
+  load();
+  all.forEach(function (f) { f.show(); });
   body.setAttribute("data-ready", "true");
 })();
 "##;

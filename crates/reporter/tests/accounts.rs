@@ -7,60 +7,15 @@
 //! each format makes for accounts without a report asserted one by one.
 
 mod common;
-use common::fixture::{ACCOUNT, HOSTILE, empty_report, fixed_report, lookup};
+use common::accounts::{EMPTY, FAILED, MISSING, org};
+use common::fixture::{ACCOUNT, fixed_report, lookup};
 
 use std::path::PathBuf;
 
-use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
-use rampart_model::{Report, Summary, ToolInfo};
+use rampart_model::org_report::OrgReport;
+use rampart_model::{Report, Summary};
 use rampart_reporter::accounts::EmitAccounts;
 use serde_json::Value;
-
-const EMPTY: &str = "111122223333";
-const FAILED: &str = "777788889999";
-const MISSING: &str = "999900001111";
-
-fn line(account: &str, status: AccountState, error: Option<&str>) -> AccountLine {
-    AccountLine {
-        account_id: account.into(),
-        name: Some(format!("name-{account}")),
-        status,
-        snapshot: status.is_scanned().then(|| format!("{account}.json")),
-        collection_errors: 0,
-        error: error.map(str::to_string),
-        summary: None,
-        backends: 0,
-    }
-}
-
-fn org() -> OrgReport {
-    let mut empty = empty_report();
-    empty.snapshot.account_id = EMPTY.into();
-    OrgReport::new(
-        ToolInfo {
-            name: "rampart".into(),
-            version: "0.1.0".into(),
-        },
-        "audits/2026-11-22".into(),
-        vec![
-            line(
-                MISSING,
-                AccountState::Missing,
-                Some(
-                    "index.json lists snapshot 999900001111.json for this account, but audits/2026-11-22 has no snapshot of it",
-                ),
-            ),
-            line(ACCOUNT, AccountState::Incomplete, None),
-            line(
-                FAILED,
-                AccountState::Failed,
-                Some(&format!("sts:AssumeRole denied: {HOSTILE}")),
-            ),
-            line(EMPTY, AccountState::Complete, None),
-        ],
-        vec![fixed_report(), empty],
-    )
-}
 
 fn render(e: &dyn EmitAccounts, r: &OrgReport) -> String {
     let mut out = Vec::new();

@@ -7,9 +7,16 @@
 //! saved to `$CARGO_TARGET_DIR/test-artifacts/report.png` for people to look
 //! at. Without `/usr/bin/chromium` the browser tests fail, saying how to
 //! install it, unless `RAMPART_SKIP_BROWSER=1`.
+//!
+//! The accounts page (`rampart check DIR --format html`) is tested the same
+//! way below: a golden file (`tests/golden/accounts.html`, the accounts
+//! fixture), unique ids, a section per account holding the single page's
+//! sections with prefixed ids, and in Chromium a preset that filters one
+//! account's section and leaves the others alone.
 
 mod common;
-use common::fixture::{self, empty_report, fixed_report, lookup};
+use common::accounts::{EMPTY, FAILED, MISSING, org, org_with};
+use common::fixture::{self, ACCOUNT, empty_report, fixed_report, lookup};
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,13 +24,25 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rampart_model::Report;
+use rampart_model::org_report::OrgReport;
 use rampart_reporter::Emit;
-use rampart_reporter::html::{Html, SCRIPT, SCRIPT_HASH, STYLE, STYLE_HASH};
+use rampart_reporter::accounts::EmitAccounts;
+use rampart_reporter::html::{
+    ACCOUNTS_SCRIPT, ACCOUNTS_SCRIPT_HASH, ACCOUNTS_STYLE, ACCOUNTS_STYLE_HASH, Html, SCRIPT,
+    SCRIPT_HASH, STYLE, STYLE_HASH,
+};
 use sha2::{Digest, Sha256};
 
 fn render(r: &Report) -> String {
     let mut out = Vec::new();
     Html.emit(r, &lookup, &mut out).expect("emit html");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn render_accounts(r: &OrgReport) -> String {
+    let mut out = Vec::new();
+    Html.emit_accounts(r, &lookup, &mut out)
+        .expect("emit accounts html");
     String::from_utf8(out).expect("utf-8")
 }
 
@@ -646,4 +665,337 @@ fn html_path_captions_say_how_the_gateway_reaches_the_backend() {
     let public = render(&r);
     assert!(!public.contains("Through API Gateway and a VPC link"));
     assert!(public.contains("Through API Gateway, then over the internet to a public endpoint"));
+}
+
+// ---- the accounts page -------------------------------------------------
+
+/// Every `id="..."` in the page, in order.
+fn ids(html: &str) -> Vec<&str> {
+    html.match_indices(" id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// An account's section, from its opening tag to the next account's (or
+/// the end of `<main>`).
+fn account_section<'a>(html: &'a str, account: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section class=\"account\" id=\"a{account}\""))
+        .unwrap_or_else(|| panic!("no section for {account}"));
+    let rest = &html[start + 1..];
+    let end = rest
+        .find("<section class=\"account\"")
+        .or_else(|| rest.find("</main>"))
+        .unwrap();
+    &html[start..start + 1 + end]
+}
+
+#[test]
+fn accounts_html_matches_the_golden_file() {
+    common::golden("accounts.html", &render_accounts(&org()));
+}
+
+#[test]
+fn accounts_html_is_deterministic() {
+    assert_eq!(render_accounts(&org()), render_accounts(&org()));
+}
+
+/// Ids are unique across the whole page (the filter script and every
+/// in-page link depend on it), and every `#` link has its target.
+#[test]
+fn accounts_html_ids_are_unique_and_every_link_has_a_target() {
+    for r in [org(), org_with(fixed_report())] {
+        let html = render_accounts(&r);
+        let all = ids(&html);
+        let mut seen = std::collections::BTreeSet::new();
+        for id in &all {
+            assert!(seen.insert(*id), "duplicate id {id:?}");
+        }
+        assert!(all.contains(&"a444455556666-findings"), "{all:?}");
+        assert!(all.contains(&"a444455556666-check-EDGE-001"));
+        for (i, _) in html.match_indices("href=\"#") {
+            let id = between(&html[i..], "href=\"#", "\"");
+            assert!(seen.contains(id), "no target for #{id}");
+        }
+    }
+}
+
+#[test]
+fn accounts_html_is_self_contained_under_its_csp() {
+    assert_eq!(
+        (ACCOUNTS_STYLE_HASH, ACCOUNTS_SCRIPT_HASH),
+        (
+            csp_hash(ACCOUNTS_STYLE).as_str(),
+            csp_hash(ACCOUNTS_SCRIPT).as_str()
+        ),
+        "update ACCOUNTS_STYLE_HASH / ACCOUNTS_SCRIPT_HASH in src/html.rs"
+    );
+    let html = render_accounts(&org());
+    for bad in [
+        " src=", "<link", "@import", "url(", "<iframe", "<object", "<embed", "<img",
+    ] {
+        assert!(!html.contains(bad), "found {bad:?}");
+    }
+    // No inline event handler: no attribute named on...= in any tag.
+    for tag in html
+        .split('<')
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+    {
+        for (i, _) in tag.match_indices(" on") {
+            let name: String = tag[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            assert!(
+                !tag[i + 1 + name.len()..].starts_with('='),
+                "inline handler {name} in <{tag}>"
+            );
+        }
+    }
+    assert!(!html.contains("=\"//"), "protocol-relative URL");
+    assert_eq!(count(&html, "<script"), 1, "only our own script");
+    assert_eq!(count(&html, "<style"), 2, "only our own style sheets");
+    let styles: Vec<&str> = html
+        .split("<style>")
+        .skip(1)
+        .map(|s| &s[..s.find("</style>").unwrap()])
+        .collect();
+    assert_eq!(styles, [STYLE, ACCOUNTS_STYLE]);
+    let script = between(&html, "<script>", "</script>");
+    assert_eq!(script, ACCOUNTS_SCRIPT);
+    let csp = between(
+        &html,
+        "http-equiv=\"Content-Security-Policy\" content=\"",
+        "\"",
+    );
+    assert!(csp.starts_with("default-src 'none';"), "{csp}");
+    assert!(
+        csp.contains(&format!(
+            "style-src '{}' '{}';",
+            csp_hash(STYLE),
+            csp_hash(ACCOUNTS_STYLE)
+        )),
+        "{csp}"
+    );
+    assert!(
+        csp.contains(&format!("script-src '{}';", csp_hash(script))),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe"), "{csp}");
+}
+
+#[test]
+fn accounts_html_table_has_every_account_state_and_the_total() {
+    let r = org();
+    let html = render_accounts(&r);
+    let table = between(&html, "<section id=\"accounts\">", "</section>");
+    let rows: Vec<(&str, &str)> = table
+        .match_indices("<tr data-account=\"")
+        .map(|(i, _)| {
+            let tag = &table[i..i + table[i..].find('>').unwrap()];
+            (
+                between(tag, "data-account=\"", "\""),
+                between(tag, "data-state=\"", "\""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (EMPTY, "complete"),
+            (ACCOUNT, "incomplete"),
+            (FAILED, "failed"),
+            (MISSING, "missing")
+        ]
+    );
+    let row = |account: &str| between(table, &format!("data-account=\"{account}\""), "</tr>");
+    let fixed = fixed_report();
+    let s = &fixed.summary;
+    let acct = row(ACCOUNT);
+    assert!(acct.contains("<a class=\"mono\" href=\"#a444455556666\">444455556666</a>"));
+    assert!(acct.contains("<td>name-444455556666</td>"));
+    assert!(acct.contains("<span class=\"pill st-not-evaluated\">incomplete</span>"));
+    assert!(acct.contains("1 collection error<"));
+    assert!(acct.contains(&format!(
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+        s.pass, s.fail, s.not_evaluated, s.suppressed
+    )));
+    // Open failures by severity, as in the summary (the suppressed one is not counted).
+    assert!(acct.contains("<span class=\"sev sev-critical\">critical 1</span>"));
+    // Not scanned: the state, the error (cleaned and escaped), no counts.
+    let failed = row(FAILED);
+    assert!(failed.contains("<span class=\"pill st-fail\">not scanned (failed)</span>"));
+    assert!(failed.contains("sts:AssumeRole denied: api &quot;1&quot; &lt;script&gt;alert"));
+    assert!(!failed.contains('\u{1b}'));
+    assert_eq!(count(failed, "<td class=\"n muted\">-</td>"), 5);
+    let missing = row(MISSING);
+    assert!(missing.contains("not scanned (missing)"));
+    assert!(missing.contains("index.json lists snapshot 999900001111.json"));
+    // The total: the scanned accounts' sum.
+    let total = between(table, "<tfoot>", "</tfoot>");
+    assert!(total.contains("<th scope=\"row\">Total</th>"));
+    assert!(total.contains("2 of 4 scanned"));
+    assert!(total.contains(&format!(
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+        r.total.pass, r.total.fail
+    )));
+    assert!(html.contains("<div id=\"incomplete\" class=\"banner warn\" role=\"alert\">"));
+}
+
+/// Each scanned account's section holds exactly the single page's
+/// sections for its report, every id and in-page link prefixed; an
+/// account not scanned gets a section saying why.
+#[test]
+fn accounts_html_has_a_section_per_account_with_its_single_report() {
+    let r = org();
+    let html = render_accounts(&r);
+    assert_eq!(count(&html, "<section class=\"account\""), 4);
+    let single = render(&fixed_report());
+    let main = between(&single, "<main class=\"wrap\">\n", "</main>");
+    let section = account_section(&html, ACCOUNT);
+    assert!(section.contains("data-prefix=\"a444455556666-\""));
+    assert!(
+        section.replace("a444455556666-", "").contains(main),
+        "the account's sections differ from its single page"
+    );
+    assert_eq!(finding_rows(section).len(), fixed_report().findings.len());
+    assert!(section.contains("<form id=\"a444455556666-filters\" class=\"filters\" hidden"));
+    let empty = account_section(&html, EMPTY);
+    assert!(empty.contains("No findings: no selected check produced a result"));
+    assert!(!empty.contains("<form"));
+    for gone in [FAILED, MISSING] {
+        let s = account_section(&html, gone);
+        assert!(s.contains(&format!("id=\"a{gone}-not-scanned\"")), "{gone}");
+        assert!(s.contains("No check was evaluated for this account"));
+        assert!(finding_rows(s).is_empty());
+    }
+    assert!(!html.contains("<script>alert"));
+    assert!(
+        !html.chars().any(|c| c.is_control() && c != '\n'),
+        "control character in the page"
+    );
+}
+
+#[test]
+fn accounts_html_prefix_is_safe_for_an_odd_account_id() {
+    let mut r = org();
+    r.accounts[0].account_id = "x\" onload=\"y".into();
+    let html = render_accounts(&r);
+    assert!(html.contains("<section class=\"account\" id=\"acct0\" data-prefix=\"acct0-\""));
+    assert!(html.contains("x&quot; onload=&quot;y"));
+    assert!(!html.contains(" onload=\""));
+}
+
+/// The accounts page (two accounts with the rich report's findings) in
+/// Chromium, with `suffix` appended to its URL.
+fn accounts_dom(browser: &Path, suffix: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.html");
+    std::fs::write(&file, render_accounts(&org_with(fixed_report()))).unwrap();
+    let url = format!("file://{}{suffix}", file.display());
+    let dom = run_chromium(browser, &["--dump-dom".to_string()], &url);
+    assert!(dom.contains("</html>"), "no DOM for {suffix:?}:\n{dom}");
+    dom
+}
+
+fn section_visible<'a>(dom: &'a str, account: &str) -> &'a str {
+    let section = account_section(dom, account);
+    between(
+        &section[..section.find('>').unwrap()],
+        "data-visible=\"",
+        "\"",
+    )
+}
+
+#[test]
+fn accounts_html_script_runs_under_the_csp_and_shows_everything() {
+    let Some(browser) = chromium() else { return };
+    let dom = accounts_dom(browser, "");
+    assert_eq!(
+        body_attr(&dom, "data-ready"),
+        "true",
+        "the script did not run"
+    );
+    assert_eq!(body_attr(&dom, "data-visible"), "18");
+    for account in [ACCOUNT, EMPTY] {
+        assert_eq!(section_visible(&dom, account), "9", "{account}");
+        let section = account_section(&dom, account);
+        assert!(section.contains(&format!(
+            "<form id=\"a{account}-filters\" class=\"filters\" role=\"search\""
+        )));
+    }
+    for account in [FAILED, MISSING] {
+        assert_eq!(section_visible(&dom, account), "0", "{account}");
+    }
+    assert_eq!(count(&dom, "<section class=\"account\""), 4);
+    assert!(dom.contains("<section id=\"accounts\">"));
+    assert_eq!(count(&dom, "<script"), 1);
+}
+
+#[test]
+fn accounts_html_preset_filters_only_its_own_section() {
+    let Some(browser) = chromium() else { return };
+    let dom = accounts_dom(browser, "#a444455556666-severity=critical");
+    assert_eq!(body_attr(&dom, "data-ready"), "true");
+    assert_eq!(section_visible(&dom, ACCOUNT), "2");
+    assert_eq!(section_visible(&dom, EMPTY), "9");
+    let (visible, hidden) = split_rows(account_section(&dom, ACCOUNT));
+    assert_eq!((visible.len(), hidden.len()), (2, 7));
+    assert!(
+        visible
+            .iter()
+            .all(|r| r.contains("data-severity=\"critical\""))
+    );
+    let (visible, hidden) = split_rows(account_section(&dom, EMPTY));
+    assert_eq!((visible.len(), hidden.len()), (9, 0));
+    assert!(
+        account_section(&dom, ACCOUNT)
+            .contains("<p id=\"a444455556666-shown\" class=\"count\" aria-live=\"polite\">Showing 2 of 9 findings</p>")
+    );
+    assert!(account_section(&dom, EMPTY).contains(">9 findings</p>"));
+    assert_eq!(body_attr(&dom, "data-visible"), "11");
+
+    // The other account's preset, with the query too.
+    let dom = accounts_dom(browser, "?a111122223333-status=fail");
+    assert_eq!(section_visible(&dom, ACCOUNT), "9");
+    assert_eq!(section_visible(&dom, EMPTY), "5");
+
+    // A key without a prefix applies to every section that has no key of
+    // that name of its own.
+    let dom = accounts_dom(browser, "#status=fail&a111122223333-severity=critical");
+    assert_eq!(section_visible(&dom, ACCOUNT), "5");
+    assert_eq!(section_visible(&dom, EMPTY), "1", "critical and fail");
+    let dom = accounts_dom(browser, "#status=fail&a111122223333-status=pass");
+    assert_eq!(section_visible(&dom, ACCOUNT), "5");
+    assert_eq!(section_visible(&dom, EMPTY), "2", "its own status wins");
+
+    // A plain anchor to a section or a check is navigation, not a filter.
+    let dom = accounts_dom(browser, "#a444455556666-check-NET-005");
+    assert_eq!(body_attr(&dom, "data-visible"), "18");
+}
+
+#[test]
+fn accounts_html_screenshot_in_headless_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = artifacts();
+    let png = dir.join("accounts.png");
+    let _ = std::fs::remove_file(&png);
+    std::fs::write(dir.join("accounts.html"), render_accounts(&org())).unwrap();
+    let url = format!("file://{}", dir.join("accounts.html").display());
+    run_chromium(
+        browser,
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,1600".to_string(),
+            "--hide-scrollbars".to_string(),
+        ],
+        &url,
+    );
+    let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert!(bytes.len() > 40_000, "screenshot suspiciously small");
 }

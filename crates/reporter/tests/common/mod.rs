@@ -40,6 +40,7 @@ pub fn finding_in(
     }
 }
 
+pub mod accounts;
 pub mod fixture;
 
 /// Compares `rendered` with `tests/golden/NAME`; `RAMPART_BLESS=1` rewrites
