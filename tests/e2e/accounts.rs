@@ -4,7 +4,8 @@
 //! scanned. Each account's report must equal the single-file check of its
 //! snapshot, the total must be their sum, the account that was not scanned
 //! must be said to be missing (exit 3), gates win (exit 1), every format
-//! must parse or validate, and bad directories are one clear line (exit 2).
+//! must parse or validate (the HTML page holds each account's single page),
+//! and bad directories are one clear line (exit 2).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -412,7 +413,6 @@ fn check_dir_reports_each_account_as_its_single_check_and_the_total_as_their_sum
         &check(&dir, &["--baseline", empty.to_str().unwrap()]),
         "(--baseline)",
     );
-    one_clear_line(&check(&dir, &["--format", "html"]), "--format html");
     for cmd in ["summary", "paths"] {
         one_clear_line(
             &rampart(&[cmd, dir.to_str().unwrap()], &[]),
@@ -557,6 +557,83 @@ fn check_dir_every_format_holds_every_account() {
             "{account}"
         );
     }
+
+    // html: one self-contained page (written with --output, as people
+    // would): the account table with the gap and its error, then a section
+    // per account holding exactly its single page's sections, ids prefixed.
+    let page = tmp.path().join("accounts.html");
+    let run = check(
+        &dir,
+        &["--format", "html", "--output", page.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    let csp = between(
+        &html,
+        "http-equiv=\"Content-Security-Policy\" content=\"",
+        "\"",
+    );
+    assert!(csp.starts_with("default-src 'none';"), "{csp}");
+    for bad in [" src=", "<link", "@import", "url(", "<img", "<iframe"] {
+        assert!(!html.contains(bad), "found {bad:?}");
+    }
+    assert_eq!(html.matches("<script").count(), 1);
+    let mut ids = std::collections::BTreeSet::new();
+    for (i, m) in html.match_indices(" id=\"") {
+        let id = between(&html[i..], m, "\"");
+        assert!(ids.insert(id), "duplicate id {id:?}");
+    }
+    let table = between(&html, "<section id=\"accounts\">", "</section>");
+    for (account, state) in [(PROD, "complete"), (DEV, "complete"), (GONE, "failed")] {
+        assert!(
+            table.contains(&format!(
+                "<tr data-account=\"{account}\" data-state=\"{state}\">"
+            )),
+            "{account} {state}"
+        );
+    }
+    assert!(table.contains("not scanned (failed)") && table.contains(GONE_ERROR));
+    assert!(table.contains("2 of 3 scanned"), "{table}");
+    assert_eq!(html.matches("<section class=\"account\"").count(), 3);
+    for (account, path, r) in &singles {
+        let alone = check(path, &["--format", "html"]);
+        assert!(matches!(alone.code, 0 | 1), "{}", alone.stderr);
+        let main = between(&alone.stdout, "<main class=\"wrap\">\n", "</main>");
+        let prefix = format!("a{account}-");
+        let start = html
+            .find(&format!("<section class=\"account\" id=\"a{account}\""))
+            .unwrap_or_else(|| panic!("no section for {account}"));
+        let section = &html[start..];
+        let section = &section[..section[1..]
+            .find("<section class=\"account\"")
+            .map_or(section.len(), |e| e + 1)];
+        assert!(
+            section.replace(&prefix, "").contains(main),
+            "{account}: its section differs from its single page"
+        );
+        assert_eq!(
+            section.matches("<tr data-severity=").count(),
+            r.findings.len(),
+            "{account}"
+        );
+    }
+    let gone = &html[html
+        .find(&format!("<section class=\"account\" id=\"a{GONE}\""))
+        .unwrap()..];
+    assert!(gone.contains("Not scanned (failed).") && gone.contains(GONE_ERROR));
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(haystack: &'a str, start: &str, end: &str) -> &'a str {
+    let from = haystack
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not found"))
+        + start.len();
+    let len = haystack[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("{end:?} not found after {start:?}"));
+    &haystack[from..from + len]
 }
 
 /// The CSV columns as documented (docs/formats.md); the e2e binary does not

@@ -442,15 +442,6 @@ fn check_dir(args: CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    if args.format == ReportFormat::Html {
-        output::error(&format!(
-            "--format html renders one account and {} is a directory of accounts; \
-             use `rampart check {}/ACCOUNT_ID.json --format html` per account",
-            dir.display(),
-            dir.display()
-        ));
-        return exit::USAGE;
-    }
     if let Err(e) = args.eval.validate(baselines.is_some()) {
         output::error(&e);
         return exit::USAGE;
@@ -508,8 +499,7 @@ fn check_dir(args: CheckArgs) -> u8 {
         }),
         ReportFormat::Csv => Box::new(rampart_reporter::csv::Csv),
         ReportFormat::Ocsf => Box::new(rampart_reporter::ocsf::Ocsf),
-        // Refused before anything was read.
-        ReportFormat::Html => return exit::USAGE,
+        ReportFormat::Html => Box::new(rampart_reporter::html::Html),
     };
     let meta = |id: &str| rampart_checks::meta(id);
     let written = match &args.output {

@@ -14,9 +14,10 @@
 //!   them apart), and per account not scanned one row with status
 //!   `not-scanned` and the error as its reason;
 //! - ocsf: every account's events in one array (an account not scanned has
-//!   no findings to report; the exit code and the other formats say so).
-//!
-//! HTML is not rendered for many accounts (the CLI refuses it, exit 2).
+//!   no findings to report; the exit code and the other formats say so);
+//! - html: one page, the account table with the total, then a section per
+//!   account holding its single page's sections with every id prefixed
+//!   (implemented in [`crate::html`], which owns the markup).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -24,6 +24,17 @@
 //!
 //! Pure and deterministic: the only dates are the report's own, so a fixed
 //! report renders byte for byte the same (pinned by a golden file).
+//!
+//! The accounts page (`rampart check DIR --format html`) is the same page
+//! for many accounts: a table of every account (state, counts, failing by
+//! severity, the error of an account not scanned) with the total, then one
+//! section per account holding exactly its single page's sections, every
+//! id and in-page link prefixed with the account (`a123456789012-findings`,
+//! `#a123456789012-check-NET-005`) so ids stay unique. Its script
+//! ([`ACCOUNTS_SCRIPT`]) runs the filter once per section, found by the
+//! section's `data-prefix`; its extra style sheet and script have their own
+//! hashes in its CSP. The single page's output is unchanged by all this
+//! (an empty prefix).
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};

@@ -2,7 +2,8 @@
 //! for a fixed report of two scanned accounts (the rich fixture and an
 //! empty account), one that was not scanned (with hostile error text) and
 //! one whose snapshot is missing (`RAMPART_BLESS=1 cargo test -p
-//! rampart-reporter --test accounts` rewrites `tests/golden/accounts.*`),
+//! rampart-reporter --test accounts` rewrites `tests/golden/accounts.*`;
+//! the HTML page, `accounts.html`, is tested and blessed in `tests/html.rs`),
 //! the SARIF log validated against the official schema, and the choices
 //! each format makes for accounts without a report asserted one by one.
 
