@@ -473,6 +473,11 @@ fn run_chromium(browser: &Path, extra: &[String], url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--disable-dev-shm-usage",
+            // Console messages (CSP violations among them) go to stderr
+            // only with logging on: without these two flags a style or
+            // script the policy blocked went unnoticed here.
+            "--enable-logging=stderr",
+            "--v=0",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
