@@ -121,34 +121,48 @@ pub fn run_with(
         exposures,
     };
     // Checks are independent pure functions of the context: run them on
-    // every core; the sort below makes the result order deterministic.
-    let mut out: Vec<Finding> = CHECKS
+    // every core, each with its outcomes fingerprinted and sorted on its own
+    // (the order is check id first, so the per-check runs joined in id order
+    // are the whole sorted list). The findings are then built, by moves
+    // alone, in one vector of exactly their number: a parallel `flat_map`
+    // into one vector held every finding twice at the end of the phase (the
+    // pieces and the gathered copy), 0.4 GB at 1.3 million findings.
+    let mut per_check: Vec<(&'static CheckMeta, Vec<(Outcome, String)>)> = CHECKS
         .par_iter()
         .filter(|check| only.is_empty() || only.contains(&check.meta().id))
-        .flat_map_iter(|check| {
+        .map(|check| {
             let meta = check.meta();
-            check.evaluate(&cx).into_iter().map(move |o| Finding {
-                fingerprint: fingerprint(&meta.id, &o.resource_arn, o.path.as_ref()),
-                check_id: meta.id.clone(),
-                severity: meta.severity,
-                status: o.status,
-                resource_arn: o.resource_arn,
-                account_id: snapshot.account_id.clone(),
-                region: o.region,
-                message: o.message,
-                path: o.path,
-                suppressed: None,
-                baseline: None,
-            })
+            let mut outcomes: Vec<(Outcome, String)> = check
+                .evaluate(&cx)
+                .into_iter()
+                .map(|o| {
+                    let fp = fingerprint(&meta.id, &o.resource_arn, o.path.as_ref());
+                    (o, fp)
+                })
+                .collect();
+            outcomes.sort_unstable_by(|(a, fa), (b, fb)| {
+                (&a.resource_arn, fa).cmp(&(&b.resource_arn, fb))
+            });
+            (meta, outcomes)
         })
         .collect();
-    out.par_sort_unstable_by(|a, b| {
-        (&a.check_id, &a.resource_arn, &a.fingerprint).cmp(&(
-            &b.check_id,
-            &b.resource_arn,
-            &b.fingerprint,
-        ))
-    });
+    per_check.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+    let mut out = Vec::with_capacity(per_check.iter().map(|(_, o)| o.len()).sum());
+    for (meta, outcomes) in per_check {
+        out.extend(outcomes.into_iter().map(|(o, fingerprint)| Finding {
+            fingerprint,
+            check_id: meta.id.clone(),
+            severity: meta.severity,
+            status: o.status,
+            resource_arn: o.resource_arn,
+            account_id: snapshot.account_id.clone(),
+            region: o.region,
+            message: o.message,
+            path: o.path,
+            suppressed: None,
+            baseline: None,
+        }));
+    }
     out
 }
 

@@ -230,11 +230,11 @@ impl Config {
             }
             let t = tags(&f.resource_arn);
             if let Some(s) = active.iter().find(|s| s.matches(f, t)) {
-                f.suppressed = Some(Suppressed {
+                f.suppressed = Some(Box::new(Suppressed {
                     reason: s.reason.clone(),
                     source: format!("{source}:{}", s.line),
                     expires: s.expires,
-                });
+                }));
             }
         }
         for s in expired {

@@ -92,11 +92,11 @@ fn json_validates_every_optional_shape() {
         .iter_mut()
         .find(|f| matches!(f.status, Status::NotEvaluated(_)))
         .unwrap();
-    not_evaluated.suppressed = Some(Suppressed {
+    not_evaluated.suppressed = Some(Box::new(Suppressed {
         reason: "WAF is managed by the platform team".into(),
         source: "config/rampart.toml:12".into(),
         expires: Some(Date::from_calendar_date(2028, Month::February, 29).unwrap()),
-    });
+    }));
     r.summary = Summary::of(&r.findings);
     r.snapshot.collected_at = OffsetDateTime::from_unix_timestamp_nanos(1_795_000_000_123_456_789)
         .unwrap()

@@ -185,11 +185,11 @@ pub fn findings() -> Vec<Finding> {
         "role api-role has AdministratorAccess attached",
         None,
     );
-    admin.suppressed = Some(Suppressed {
+    admin.suppressed = Some(Box::new(Suppressed {
         reason: "break-glass role, reviewed by secops <SEC-42>".into(),
         source: "rampart.toml:3".into(),
         expires: Some(Date::from_calendar_date(2027, Month::January, 31).unwrap()),
-    });
+    }));
     let mut ssh = f(
         "NET-005",
         Severity::Critical,
