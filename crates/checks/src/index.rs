@@ -478,6 +478,12 @@ impl<'s> RegionIndex<'s> {
     }
 }
 
+/// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`: the one place EC2 resource
+/// ARNs are built (findings and tag lookups must agree on them).
+pub fn ec2_arn(partition: &str, region: &str, account: &str, kind: &str, id: &str) -> String {
+    format!("arn:{partition}:ec2:{region}:{account}:{kind}/{id}")
+}
+
 /// `arn:PARTITION:apigateway:REGION::PATH` (`PATH` starts with `/`): the
 /// one place API Gateway ARNs are built.
 pub fn apigateway_arn(partition: &str, region: &str, path: &str) -> String {

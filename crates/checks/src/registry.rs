@@ -204,9 +204,12 @@ impl Context<'_> {
 
     /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
     pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> String {
-        format!(
-            "arn:{}:ec2:{region}:{}:{kind}/{id}",
-            self.snapshot.partition, self.snapshot.account_id
+        crate::index::ec2_arn(
+            &self.snapshot.partition,
+            region,
+            &self.snapshot.account_id,
+            kind,
+            id,
         )
     }
 

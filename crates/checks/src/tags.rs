@@ -8,14 +8,14 @@ use std::collections::HashMap;
 
 use rampart_model::{Snapshot, Tags};
 
-use crate::index::{apigateway_arn, stage_arn};
+use crate::index::{apigateway_arn, ec2_arn, stage_arn};
 
 /// Every tagged resource in the snapshot, by ARN.
 pub fn resource_tags(snapshot: &Snapshot) -> HashMap<String, &Tags> {
     let (p, account) = (&snapshot.partition, &snapshot.account_id);
     let mut all: Vec<(String, &Tags)> = Vec::new();
     for (region, inv) in &snapshot.regions {
-        let ec2 = |kind: &str, id: &str| format!("arn:{p}:ec2:{region}:{account}:{kind}/{id}");
+        let ec2 = |kind: &str, id: &str| ec2_arn(p, region, account, kind, id);
         let e = &inv.ec2;
         all.extend(e.vpcs.iter().map(|x| (ec2("vpc", &x.vpc_id), &x.tags)));
         all.extend(
