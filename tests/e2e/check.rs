@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rampart_model::{Layer, LayerVerdict, Report, Scorecard, Snapshot, Status};
 use serde_json::Value;
 
-use crate::harness::{Emulator, m, ms, rampart, scan};
+use crate::harness::{Emulator, m, ms, on_a_terminal, rampart, scan};
 
 fn report(snapshot: &std::path::Path, extra: &[&str]) -> (i32, Report) {
     let mut args = vec!["check", snapshot.to_str().unwrap(), "--format", "json"];
@@ -307,31 +307,6 @@ fn missing_waf_data_never_passes_the_edge_layer() {
         assert_eq!(c.network.as_str(), "pass");
         assert_eq!(c.instance.as_str(), "pass");
     }
-}
-
-/// Runs `rampart ARGS` under `script`, so its stdout is a terminal.
-fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
-    let bin = env!("CARGO_BIN_EXE_rampart");
-    let command = std::iter::once(bin)
-        .chain(args.iter().copied())
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &command, "/dev/null"])
-        .env_remove("NO_COLOR")
-        .env("COLUMNS", "100")
-        .env("LINES", "40");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("script (util-linux) runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

@@ -124,10 +124,9 @@ impl Run {
     }
 }
 
-/// Runs `rampart` with only the given environment on top of a scrubbed one.
-pub fn rampart(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    cmd.args(args);
+/// Removes the caller's AWS and logging settings from `cmd`, so a test
+/// sees only the environment it gives.
+fn scrub(cmd: &mut Command) {
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") || k == "RUST_LOG" {
             cmd.env_remove(k);
@@ -140,6 +139,41 @@ pub fn rampart(args: &[&str], env: &[(&str, &str)]) -> Run {
         )
         // Never let the credential chain try the instance metadata address.
         .env("AWS_EC2_METADATA_DISABLED", "true");
+}
+
+/// Runs `rampart ARGS` under `script` (util-linux), so its stdout and
+/// stderr are a terminal 100 columns wide, with only `env` on top of a
+/// scrubbed environment (and no `NO_COLOR`). Returns what the terminal saw.
+pub fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let command = std::iter::once(bin)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"]);
+    scrub(&mut cmd);
+    cmd.env_remove("NO_COLOR")
+        .env("COLUMNS", "100")
+        .env("LINES", "40");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `rampart` with only the given environment on top of a scrubbed one.
+pub fn rampart(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    cmd.args(args);
+    scrub(&mut cmd);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -13,7 +13,7 @@ use rampart_model::Snapshot;
 use rampart_model::org::{AccountStatus, OrgIndex};
 use serde_json::Value;
 
-use crate::harness::{Emulator, Run, emulator_env, rampart, repo_root};
+use crate::harness::{Emulator, Run, emulator_env, on_a_terminal, rampart, repo_root};
 use crate::proxy::{self, FaultPlan};
 
 fn run_with(url: &str, args: &[&str]) -> Run {
@@ -554,39 +554,6 @@ fn external_id_goes_with_every_member_assume_role() {
     assert_eq!(without.code, 0, "{}", without.stderr);
 }
 
-/// Runs `rampart ARGS` under `script` (stdout and stderr on a terminal).
-fn on_a_terminal(args: &[&str], url: &str) -> String {
-    let bin = env!("CARGO_BIN_EXE_rampart");
-    let command = std::iter::once(bin)
-        .chain(args.iter().copied())
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &command, "/dev/null"]);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k == "RUST_LOG" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rampart-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    for (k, v) in emulator_env(url) {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("script (util-linux) runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn progress_over_the_accounts_shows_on_a_terminal_only() {
     let emu = Emulator::start();
@@ -594,10 +561,12 @@ fn progress_over_the_accounts_shows_on_a_terminal_only() {
     let dir = emu.dir().join("tty");
     let d = dir.to_str().unwrap();
     let args = ["scan", "--org", "--region", "us-east-1", "--out", d];
-    let tty = on_a_terminal(&args, &emu.url);
+    let env = emulator_env(&emu.url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let tty = on_a_terminal(&args, &env);
     assert!(tty.contains("scanning ["), "a progress bar:\n{tty}");
     assert!(tty.contains("/4"), "counted in accounts:\n{tty}");
-    let quiet = on_a_terminal(&[&args[..], &["--quiet"]].concat(), &emu.url);
+    let quiet = on_a_terminal(&[&args[..], &["--quiet"]].concat(), &env);
     assert!(!quiet.contains("scanning ["), "--quiet:\n{quiet}");
     assert!(quiet.contains("4 account(s): 4 complete"), "{quiet}");
     // In a pipe: only the closing summary.
