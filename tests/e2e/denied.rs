@@ -573,25 +573,6 @@ fn all_regions_error_does_not_blame_sts() {
     );
 }
 
-/// Runs a boto3 snippet (argv: endpoint, then `args`) against the emulator
-/// with the emulator venv's python.
-fn boto3(emu: &Emulator, snippet: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(crate::harness::repo_root().join(".venv-emu/bin/python"))
-        .arg("-c")
-        .arg(snippet)
-        .arg(&emu.url)
-        .args(args)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .output()
-        .expect("run the emulator's python");
-    assert!(
-        out.status.success(),
-        "boto3 snippet failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// Scans the demo plus SSH admitted on a backend's group from a prefix
 /// list holding 0.0.0.0/0, clean and with each prefix-list operation
 /// denied: (prefix list id, NET-005's status on that group in the clean run,
@@ -600,9 +581,9 @@ fn prefix_list_denials() -> (String, Status, Vec<(String, Status)>) {
     let emu = Emulator::start();
     let manifest = emu.seed("demo");
     let sg = crate::harness::m(&manifest, "/hardened/app_sg_id").to_string();
-    let pl = boto3(
-        &emu,
-        r#"
+    let pl = emu
+        .python(
+            r#"
 import sys, boto3
 ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="us-east-1",
                    aws_access_key_id="test", aws_secret_access_key="test")
@@ -613,8 +594,10 @@ ec2.authorize_security_group_ingress(GroupId=sys.argv[2], IpPermissions=[{
     "PrefixListIds": [{"PrefixListId": pl}]}])
 print(pl)
 "#,
-        &[&sg],
-    );
+            &[&sg],
+        )
+        .trim()
+        .to_string();
     let arn = format!("arn:aws:ec2:us-east-1:123456789012:security-group/{sg}");
     let net005 = |r: &Report| -> Status {
         r.findings

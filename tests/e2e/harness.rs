@@ -28,6 +28,26 @@ pub struct Emulator {
 }
 
 impl Emulator {
+    /// Runs a Python snippet with the emulator venv's interpreter (boto3
+    /// and moto's client side), `argv[1]` the emulator's endpoint and then
+    /// `args`; returns its stdout. Test setup only: rampart never runs it.
+    pub fn python(&self, snippet: &str, args: &[&str]) -> String {
+        let out = Command::new(repo_root().join(".venv-emu/bin/python"))
+            .arg("-c")
+            .arg(snippet)
+            .arg(&self.url)
+            .args(args)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .output()
+            .expect("run the emulator's python");
+        assert!(
+            out.status.success(),
+            "python snippet failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn start() -> Emulator {
         let venv = repo_root().join(".venv-emu/bin/moto_server");
         assert!(

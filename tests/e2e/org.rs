@@ -13,7 +13,7 @@ use rampart_model::Snapshot;
 use rampart_model::org::{AccountStatus, OrgIndex};
 use serde_json::Value;
 
-use crate::harness::{Emulator, Run, emulator_env, on_a_terminal, rampart, repo_root};
+use crate::harness::{Emulator, Run, emulator_env, on_a_terminal, rampart};
 use crate::proxy::{self, FaultPlan};
 
 fn run_with(url: &str, args: &[&str]) -> Run {
@@ -320,24 +320,6 @@ fn two_shards_cover_the_organization_disjointly() {
     );
 }
 
-/// Runs boto3 from the emulator's venv with the endpoint as argv[1].
-fn python(emu: &Emulator, snippet: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(repo_root().join(".venv-emu/bin/python"))
-        .arg("-c")
-        .arg(snippet)
-        .arg(&emu.url)
-        .args(args)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .output()
-        .expect("run the emulator's python");
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// A snapshot without what differs between two runs of the same account.
 fn timeless(bytes: &[u8]) -> Value {
     let mut v: Value = serde_json::from_slice(bytes).expect("JSON");
@@ -364,7 +346,7 @@ else:
         s3.download_file("rampart-results", o["Key"], os.path.join(sys.argv[3], name))
         print(name)
 "#;
-    python(&emu, S3, &["create"]);
+    emu.python(S3, &["create"]);
     let proxy = proxy::start(&emu.url, FaultPlan::new());
     let run = run_with(
         proxy.url(),
@@ -376,7 +358,7 @@ else:
 
     let got = emu.dir().join("from-s3");
     std::fs::create_dir(&got).unwrap();
-    let listed = python(&emu, S3, &["get", got.to_str().unwrap()]);
+    let listed = emu.python(S3, &["get", got.to_str().unwrap()]);
     let names: BTreeSet<&str> = listed.lines().collect();
     let dir = emu.dir().join("local");
     let run = run_with(&emu.url, &org_args(dir.to_str().unwrap(), &["--org"]));
