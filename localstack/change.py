@@ -28,7 +28,8 @@ import argparse
 import json
 import os
 import sys
-from urllib.parse import urlparse
+
+from loopback import isolate_environment, loopback_endpoint
 
 REGION = "us-east-1"
 
@@ -130,16 +131,10 @@ def main() -> int:
     ap.add_argument("--manifest", required=True, help="the manifest seed.py wrote; updated in place")
     args = ap.parse_args()
 
-    u = urlparse(args.endpoint)
-    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
-        print(f"change.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+    endpoint = loopback_endpoint("change.py", args.endpoint)
+    if endpoint is None:
         return 2
-    endpoint = f"http://127.0.0.1:{u.port}"
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        os.environ.pop(var, None)
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    isolate_environment()
 
     with open(args.manifest, encoding="utf-8") as f:
         manifest = json.load(f)

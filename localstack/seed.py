@@ -27,7 +27,8 @@ import os
 import sys
 import time
 import urllib.request
-from urllib.parse import urlparse
+
+from loopback import loopback_endpoint
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -1263,11 +1264,9 @@ def main() -> int:
     args = ap.parse_args()
 
     # Loopback only: seeding must never reach a real account or another host.
-    u = urlparse(args.endpoint)
-    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
-        print(f"seed.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+    endpoint = loopback_endpoint("seed.py", args.endpoint)
+    if endpoint is None:
         return 2
-    endpoint = f"http://127.0.0.1:{u.port}"
 
     # Belt and braces on top of the explicit credentials: nothing from the
     # caller's environment (profiles, proxies) may leak into the session.

@@ -32,6 +32,8 @@ import sys
 import time
 import urllib.request
 
+from loopback import isolate_environment, loopback_endpoint
+
 ACCOUNT = "123456789012"
 REGIONS = ["us-east-1", "eu-west-1"]
 AMI = "ami-0123456789abc2023"
@@ -339,9 +341,13 @@ def main() -> int:
     ap.add_argument("--instances", type=int, default=2000)
     ap.add_argument("--manifest")
     args = ap.parse_args()
+    endpoint = loopback_endpoint("seed_large.py", args.endpoint)
+    if endpoint is None:
+        return 2
+    isolate_environment()
     started = time.monotonic()
-    post(f"{args.endpoint}/moto-api/seed?a=42")
-    s = Large(args.endpoint)
+    post(f"{endpoint}/moto-api/seed?a=42")
+    s = Large(endpoint)
     profiles = s.iam()
     for region in REGIONS:
         s.region(region, args.chains // len(REGIONS), args.instances // len(REGIONS), profiles)

@@ -49,7 +49,8 @@ import json
 import os
 import sys
 import time
-from urllib.parse import urlparse
+
+from loopback import loopback_endpoint
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -894,11 +895,9 @@ def main() -> int:
     args = ap.parse_args()
 
     # Loopback only: seeding must never reach a real account or another host.
-    u = urlparse(args.endpoint)
-    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
-        print(f"seed_localstack.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+    endpoint = loopback_endpoint("seed_localstack.py", args.endpoint)
+    if endpoint is None:
         return 2
-    endpoint = f"http://127.0.0.1:{u.port}"
 
     for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         os.environ.pop(var, None)

@@ -28,7 +28,8 @@ import os
 import sys
 import time
 import urllib.request
-from urllib.parse import urlparse
+
+from loopback import isolate_environment, loopback_endpoint
 
 MANAGEMENT = "123456789012"
 REGION = "us-east-1"
@@ -147,16 +148,10 @@ def main() -> int:
     ap.add_argument("--endpoint", required=True, help="moto server URL, http://127.0.0.1:PORT")
     ap.add_argument("--manifest", required=True, help="where to write the JSON manifest")
     args = ap.parse_args()
-    u = urlparse(args.endpoint)
-    if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
-        print(f"seed_org.py: endpoint must be http://127.0.0.1:PORT, got {args.endpoint!r}", file=sys.stderr)
+    endpoint = loopback_endpoint("seed_org.py", args.endpoint)
+    if endpoint is None:
         return 2
-    endpoint = f"http://127.0.0.1:{u.port}"
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        os.environ.pop(var, None)
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    isolate_environment()
     t0 = time.monotonic()
     try:
         manifest = seed(endpoint)
