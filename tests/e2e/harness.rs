@@ -280,3 +280,26 @@ pub fn ms(manifest: &Value, pointer: &str) -> Vec<String> {
         .map(|v| v.as_str().expect("string").to_string())
         .collect()
 }
+
+/// Saves a real (empty-account, complete) snapshot through the model at
+/// `path`: for tests that need a valid file to evaluate, not an account.
+pub fn save_empty_snapshot(path: &Path) {
+    Snapshot {
+        schema_version: rampart_model::SCHEMA_VERSION,
+        tool: rampart_model::ToolInfo {
+            name: "rampart".into(),
+            version: rampart_model::TOOL_VERSION.into(),
+        },
+        collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
+        scan_duration_ms: 0,
+        account_id: "123456789012".into(),
+        partition: "aws".into(),
+        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+        api_calls: Default::default(),
+        collection_errors: vec![],
+        iam: Default::default(),
+        regions: Default::default(),
+    }
+    .save(path)
+    .unwrap();
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rampart_model::Snapshot;
 use serde_json::Value;
 
-use crate::harness::{Emulator, audit_args, m, rampart, rampart_on, scan};
+use crate::harness::{Emulator, audit_args, m, rampart, rampart_on, save_empty_snapshot, scan};
 
 /// Shown to a person, a character must not act on the terminal or reorder
 /// what is around it: C0 and C1 controls (ESC, BEL, CR, ...), DEL, the
@@ -567,24 +567,7 @@ fn sparse(dir: &Path, name: &str, len: u64) -> PathBuf {
 
 fn small_snapshot(dir: &Path) -> PathBuf {
     let path = dir.join("small.json");
-    Snapshot {
-        schema_version: rampart_model::SCHEMA_VERSION,
-        tool: rampart_model::ToolInfo {
-            name: "rampart".into(),
-            version: rampart_model::TOOL_VERSION.into(),
-        },
-        collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
-        scan_duration_ms: 0,
-        account_id: "123456789012".into(),
-        partition: "aws".into(),
-        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
-        api_calls: Default::default(),
-        collection_errors: vec![],
-        iam: Default::default(),
-        regions: Default::default(),
-    }
-    .save(&path)
-    .unwrap();
+    save_empty_snapshot(&path);
     path
 }
 

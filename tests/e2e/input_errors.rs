@@ -263,23 +263,7 @@ fn a_bad_baseline_or_config_is_named_with_its_flag() {
     let dir = tempfile::tempdir().unwrap();
     // A real (empty-account) snapshot to evaluate, written by the model.
     let snap = dir.path().join("snap.json");
-    let snapshot = rampart_model::Snapshot {
-        schema_version: rampart_model::SCHEMA_VERSION,
-        tool: rampart_model::ToolInfo {
-            name: "rampart".into(),
-            version: rampart_model::TOOL_VERSION.into(),
-        },
-        collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
-        scan_duration_ms: 0,
-        account_id: "123456789012".into(),
-        partition: "aws".into(),
-        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
-        api_calls: Default::default(),
-        collection_errors: vec![],
-        iam: Default::default(),
-        regions: Default::default(),
-    };
-    snapshot.save(&snap).unwrap();
+    crate::harness::save_empty_snapshot(&snap);
     let s = snap.to_str().unwrap();
     let ok = rampart(&["check", s, "--baseline", s, "--fail-on-new"], &[]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);

@@ -23,7 +23,7 @@ use std::process::Command;
 
 use rampart_model::Snapshot;
 
-use crate::harness::{Emulator, Run, emulator_env, m, rampart};
+use crate::harness::{Emulator, Run, emulator_env, m, rampart, save_empty_snapshot};
 
 /// Fake credentials for the environment: shaped like real ones,
 /// recognisable, valid nowhere (moto accepts any).
@@ -378,28 +378,6 @@ fn sdk_logs_never_print_credentials_even_at_trace() {
     evidence.assert_clean(&secrets(&man));
 }
 
-/// A real (empty-account) snapshot to write reports from, by the model.
-fn empty_snapshot(path: &Path) {
-    Snapshot {
-        schema_version: rampart_model::SCHEMA_VERSION,
-        tool: rampart_model::ToolInfo {
-            name: "rampart".into(),
-            version: rampart_model::TOOL_VERSION.into(),
-        },
-        collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
-        scan_duration_ms: 0,
-        account_id: "123456789012".into(),
-        partition: "aws".into(),
-        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
-        api_calls: Default::default(),
-        collection_errors: vec![],
-        iam: Default::default(),
-        regions: Default::default(),
-    }
-    .save(path)
-    .unwrap();
-}
-
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
@@ -501,7 +479,7 @@ fn output_files_are_private_and_replace_what_was_there() {
 fn a_planted_symlink_is_never_followed() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snap.json");
-    empty_snapshot(&snap);
+    save_empty_snapshot(&snap);
     let s = snap.to_str().unwrap();
     let precious = dir.path().join("precious");
     std::fs::write(&precious, "keep me\n").unwrap();
@@ -575,7 +553,7 @@ fn rampart_with_size_limit(args: &[&str], kib: u32, crash: bool) -> Run {
 fn a_write_that_fails_half_way_leaves_no_partial_file() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snap.json");
-    empty_snapshot(&snap);
+    save_empty_snapshot(&snap);
     let s = snap.to_str().unwrap();
     // The HTML report of even an empty account is far over 2 KiB.
     let html = dir.path().join("full.html");
