@@ -24,7 +24,7 @@ run() { # run SNAP: prints "wall_s rss_kb user_s sys_s phase_ms..."
         echo "bench: rampart check $1 failed:" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
     line=$(cat "$dir/time.txt")
     for p in $phases; do
-        ms=$(sed -n "s/^rampart: timing: $p \([0-9]*\) ms$/\1/p" "$dir/stderr.txt")
+        ms=$(sed -n "s/^rampart: timing: $p \([0-9]*\) ms.*$/\1/p" "$dir/stderr.txt")
         line="$line ${ms:-0}"
     done
     echo "$line"

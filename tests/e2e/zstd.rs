@@ -159,7 +159,8 @@ fn a_cut_zst_snapshot_is_one_error_line_naming_it() {
 }
 
 /// `rampart -v check` prints one timing line per phase, in order, on
-/// stderr; without `-v`, none.
+/// stderr, with the resident memory at its end (and the peak with the
+/// total); without `-v`, none.
 #[test]
 fn check_verbose_prints_the_phase_timings() {
     let dir = tempfile::tempdir().unwrap();
@@ -175,9 +176,20 @@ fn check_verbose_prints_the_phase_timings() {
         .lines()
         .filter_map(|l| l.strip_prefix("rampart: timing: "))
         .map(|l| {
+            // `load 812 ms (resident 640 MB)`; the total gives the peak.
             let (name, rest) = l.split_once(' ').unwrap();
-            let ms = rest.strip_suffix(" ms").expect("N ms");
+            let (ms, memory) = rest.split_once(" ms").expect("N ms");
             ms.parse::<u64>().expect("whole milliseconds");
+            let what = if name == "total" {
+                "peak resident"
+            } else {
+                "resident"
+            };
+            let mb = memory
+                .strip_prefix(&format!(" ({what} "))
+                .and_then(|m| m.strip_suffix(" MB)"))
+                .unwrap_or_else(|| panic!("{l}: no memory figure on Linux"));
+            assert!(mb.parse::<u64>().expect("whole MB") > 0, "{l}");
             name
         })
         .collect();

@@ -19,8 +19,20 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; accept an optional size list after it.
-    let sizes = [1_000, 10_000, 40_000];
+    // `EVAL_SIZES="1000 100000"` replaces the default instance counts;
+    // `EVAL_PER_CHECK=N` times each check alone at N instances (default 10k).
+    let sizes: Vec<usize> = std::env::var("EVAL_SIZES").map_or_else(
+        |_| vec![1_000, 10_000, 40_000],
+        |v| {
+            v.split_whitespace()
+                .map(|n| n.parse().expect("EVAL_SIZES: instance counts"))
+                .collect()
+        },
+    );
+    let per_check_at: usize = std::env::var("EVAL_PER_CHECK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     println!(
         "| instances | SGs | resources | index ms | paths ms | checks ms | scorecard ms | total ms | findings | backends |"
     );
@@ -49,7 +61,7 @@ fn main() {
             counts = (findings.len(), cards.len());
         }
         let total: Duration = best.iter().sum();
-        if n == 10_000 {
+        if n == per_check_at {
             // Where the check time goes, slowest first (one run each).
             let index = Index::new(&snap);
             let exposures = Exposures::compute(&index);
@@ -65,10 +77,10 @@ fn main() {
             per.sort_by_key(|p| std::cmp::Reverse(p.0));
             let top: Vec<String> = per
                 .iter()
-                .take(8)
+                .take(12)
                 .map(|(d, id)| format!("{id} {}", ms(*d)))
                 .collect();
-            eprintln!("slowest checks at 10k (ms): {}", top.join(", "));
+            eprintln!("slowest checks at {n} instances (ms): {}", top.join(", "));
         }
         println!(
             "| {n} | {g} | {resources} | {} | {} | {} | {} | {} | {} | {} |",

@@ -4,7 +4,11 @@
 //! resource). Built in one pass per region; everything borrows from the
 //! snapshot.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// foldhash, not SipHash: every check and path looks resources up here, by
+// ids and ARNs from the snapshot.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rampart_model::*;
 

@@ -639,9 +639,7 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
         return exit::USAGE;
     }
     let selected: Vec<&rampart_checks::paths::Exposure> = exposures
-        .by_instance
-        .values()
-        .flatten()
+        .all()
         .filter(|e| instance.is_none_or(|id| e.instance_id == id))
         .collect();
     match format {

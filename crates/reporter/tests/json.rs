@@ -70,6 +70,39 @@ fn json_matches_the_golden_file() {
     common::golden("report.json", &render(&fixed_report()));
 }
 
+/// The scorecards and findings are rendered in parallel chunks and put in
+/// place of the skeleton's `[]`: the bytes must be serde_json's own pretty
+/// output whatever the count (none, one chunk, across chunk and batch
+/// edges), and text that looks like a marker inside a string must not
+/// fool the splice.
+#[test]
+fn json_is_exactly_serde_jsons_pretty_output_at_every_size() {
+    let base = fixed_report();
+    for n in [0, 1, 2, 1023, 1024, 1025, 16 * 1024, 16 * 1024 + 1, 40_000] {
+        let mut r = base.clone();
+        r.findings = (0..n)
+            .map(|i| {
+                let mut f = base.findings[i % base.findings.len()].clone();
+                f.resource_arn = format!("{}-{i}", f.resource_arn);
+                f
+            })
+            .collect();
+        r.scorecards = (0..n.min(3000))
+            .map(|i| base.scorecards[i % base.scorecards.len()].clone())
+            .collect();
+        if let Some(e) = r.expired_suppressions.first_mut() {
+            e.reason = "a reason with\n  \"findings\": [] and \"scorecards\": []".into();
+        }
+        let want = serde_json::to_string_pretty(&r).unwrap() + "\n";
+        let got = render(&r);
+        assert!(got == want, "{n} findings: the parallel rendering differs");
+    }
+    assert!(
+        !fixed_report().expired_suppressions.is_empty(),
+        "the fixture must carry an expired suppression for the marker test"
+    );
+}
+
 #[test]
 fn json_validates_against_the_schema() {
     assert_valid(&fixed_report());

@@ -125,7 +125,7 @@ fn join_reasons(a: String, b: &str) -> String {
 /// permission is missing). A function rather than a map so callers can
 /// scope it to a region and tests can stub it. The lifetime lets a resolver
 /// borrow the snapshot (see [`prefix_list_resolver`]).
-pub type PrefixLists<'a> = dyn Fn(&str) -> Result<Vec<IpNet>, String> + 'a;
+pub type PrefixLists<'a> = dyn Fn(&str) -> Result<Vec<IpNet>, String> + Sync + 'a;
 
 /// The resolver for one region's collected prefix lists, with the
 /// snapshot's collection errors to explain a gap. A list whose entries were
@@ -135,7 +135,7 @@ pub fn prefix_list_resolver<'a>(
     lists: &'a [ManagedPrefixList],
     errors: &'a [CollectionError],
     region: &'a str,
-) -> impl Fn(&str) -> Result<Vec<IpNet>, String> + 'a {
+) -> impl Fn(&str) -> Result<Vec<IpNet>, String> + Sync + 'a {
     // "OP was not collected (kind: message)", as `Context::not_collected`
     // words it, for the first error of `op` in this region (on `id` when
     // given).

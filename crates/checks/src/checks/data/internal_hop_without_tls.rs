@@ -22,7 +22,9 @@
 //!   Gateway uses TLS only when the integration has a TLS configuration
 //!   (`tlsConfig.serverNameToVerify`); over the internet, the URI's scheme.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rampart_model::*;
 
@@ -40,7 +42,7 @@ impl Check for InternalHopWithoutTls {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         // Exposure paths per target group, for the message.
         let mut on_paths: HashMap<(&str, &str), usize> = HashMap::new();
-        for e in cx.exposures.by_instance.values().flatten() {
+        for e in cx.exposures.all() {
             for h in e.path.hops.iter().filter(|h| h.kind == "target-group") {
                 *on_paths
                     .entry((e.region.as_str(), h.id.as_str()))

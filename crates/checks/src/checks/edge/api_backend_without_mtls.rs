@@ -30,10 +30,7 @@ struct Backends {
 /// `API/STAGE/METHOD PATH`; stage names and API ids hold no `/`.
 fn backends_by_stage(cx: &Context<'_>, region: &str) -> BTreeMap<(String, String), Backends> {
     let mut out: BTreeMap<(String, String), Backends> = BTreeMap::new();
-    for ((r, instance), exposures) in &cx.exposures.by_instance {
-        if r != region {
-            continue;
-        }
+    for (instance, exposures) in cx.exposures.in_region(region) {
         for e in exposures {
             for hop in e.path.hops.iter().filter(|h| h.kind == "api-stage") {
                 let mut parts = hop.id.splitn(3, '/');
@@ -45,7 +42,7 @@ fn backends_by_stage(cx: &Context<'_>, region: &str) -> BTreeMap<(String, String
                     None => {
                         entry
                             .sure
-                            .entry(instance.clone())
+                            .entry(instance.to_string())
                             .or_insert_with(|| e.path.to_string());
                     }
                     Some(why) => {

@@ -124,11 +124,7 @@ pub fn run_with_paths(check: &dyn Check, s: &Snapshot, paths: Vec<Exposure>) -> 
     let index = Index::new(s);
     let mut exposures = Exposures::default();
     for e in paths {
-        exposures
-            .by_instance
-            .entry((e.region.clone(), e.instance_id.clone()))
-            .or_default()
-            .push(e);
+        exposures.add(e);
     }
     check.evaluate(&Context {
         snapshot: s,

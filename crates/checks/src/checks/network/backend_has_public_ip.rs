@@ -2,7 +2,7 @@
 //! Elastic IP) or a global IPv6 address is addressable from the internet;
 //! only its security group and NACL stand between it and every scanner.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rampart_model::Status;
 

@@ -9,7 +9,7 @@
 //! left out. A stage variable in the URI is resolved with every stage of
 //! the API: one stage calling over the internet is enough to fail.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rampart_model::{ExposurePath, HttpStage, PathKind, RestStage, Snapshot, Status};
 
@@ -42,15 +42,7 @@ impl Check for IntegrationNotViaVpcLink {
             let judge = Judge {
                 hosts: public_hosts(cx, region),
                 host_gap: cx.not_collected(Some(region), HOST_INPUTS),
-                paths: cx
-                    .exposures
-                    .by_instance
-                    .iter()
-                    .filter(|((r, _), _)| r == region)
-                    .flat_map(|(_, v)| v.iter())
-                    .filter(|e| e.path.kind == PathKind::Gateway && e.uncertain.is_none())
-                    .map(|e| &e.path)
-                    .collect(),
+                paths: stage_hop_paths(cx, region),
             };
             let gap = |arn: String, why: String, msg: String| {
                 Outcome::new(arn, region, Status::NotEvaluated(why), msg)
@@ -231,22 +223,35 @@ struct Judge<'a> {
     /// Public address (or public EC2 DNS name) -> instance id.
     hosts: HashMap<String, String>,
     host_gap: Option<String>,
-    /// The region's gateway exposure paths, to attach to a failure.
-    paths: Vec<&'a ExposurePath>,
+    /// The region's gateway exposure paths by api-stage hop id, to attach
+    /// to a failure.
+    paths: HashMap<&'a str, &'a ExposurePath>,
+}
+
+/// The region's certain gateway exposure paths by the id of each
+/// api-stage hop they pass (the first path in backend order for an id many
+/// share): one lookup per failure instead of a scan of every path.
+fn stage_hop_paths<'a>(cx: &Context<'a>, region: &str) -> HashMap<&'a str, &'a ExposurePath> {
+    let mut by_hop = HashMap::new();
+    let paths = cx
+        .exposures
+        .in_region(region)
+        .flat_map(|(_, v)| v.iter())
+        .filter(|e| e.path.kind == PathKind::Gateway && e.uncertain.is_none())
+        .map(|e| &e.path);
+    for p in paths {
+        for h in p.hops.iter().filter(|h| h.kind == "api-stage") {
+            by_hop.entry(h.id.as_str()).or_insert(p);
+        }
+    }
+    by_hop
 }
 
 impl Judge<'_> {
     /// The exposure path through this method/route on this stage, if the
     /// backend is reached that way (the api-stage hop's id names both).
     fn path_for(&self, stage_hop: &str) -> Option<ExposurePath> {
-        self.paths
-            .iter()
-            .find(|p| {
-                p.hops
-                    .iter()
-                    .any(|h| h.kind == "api-stage" && h.id == stage_hop)
-            })
-            .map(|p| (*p).clone())
+        self.paths.get(stage_hop).map(|p| (*p).clone())
     }
 
     /// One method's or route's outcome over its per-stage resolutions;

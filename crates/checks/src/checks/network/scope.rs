@@ -13,7 +13,9 @@
 //!   violation on a resource tied only to maybe-backends is not evaluated:
 //!   it is a finding only if they are backends.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::HashSet;
 
 use rampart_model::{Instance, NetworkInterface, Status};
 
