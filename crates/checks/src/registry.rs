@@ -15,6 +15,8 @@ pub struct Context<'s> {
     pub snapshot: &'s Snapshot,
     pub index: &'s Index<'s>,
     pub exposures: &'s Exposures,
+    /// [`Context::backends`], found once for every check that asks.
+    backends: std::sync::OnceLock<Vec<(&'s str, &'s Instance)>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -115,11 +117,7 @@ pub fn run_with(
     only: &BTreeSet<String>,
 ) -> Vec<Finding> {
     use rayon::prelude::*;
-    let cx = Context {
-        snapshot,
-        index,
-        exposures,
-    };
+    let cx = Context::new(snapshot, index, exposures);
     // Checks are independent pure functions of the context: run them on
     // every core, each with its outcomes fingerprinted and sorted on its own
     // (the order is check id first, so the per-check runs joined in id order
@@ -166,7 +164,16 @@ pub fn run_with(
     out
 }
 
-impl Context<'_> {
+impl<'s> Context<'s> {
+    pub fn new(snapshot: &'s Snapshot, index: &'s Index<'s>, exposures: &'s Exposures) -> Self {
+        Context {
+            snapshot,
+            index,
+            exposures,
+            backends: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Why a check cannot be evaluated in `region`: the first of `operations`
     /// (keys like `ec2:DescribeInstances`) that has a collection error there.
     pub fn not_collected(&self, region: Option<&str>, operations: &[&str]) -> Option<String> {
@@ -215,25 +222,28 @@ impl Context<'_> {
 
     /// Backends (DESIGN.md): instances that are a load balancer target or
     /// that the internet reaches by some path, as (region, instance).
-    pub fn backends(&self) -> Vec<(&str, &Instance)> {
-        self.live_instances()
-            .filter(|(region, i)| {
-                !self
-                    .exposures
-                    .for_instance(region, &i.instance_id)
-                    .is_empty()
-                    || self
-                        .index
-                        .regions
-                        .get(region)
-                        .is_some_and(|r| r.is_lb_target(&i.instance_id))
-            })
-            .collect()
+    pub fn backends(&self) -> &[(&'s str, &'s Instance)] {
+        self.backends.get_or_init(|| {
+            self.live_instances()
+                .filter(|(region, i)| {
+                    !self
+                        .exposures
+                        .for_instance(region, &i.instance_id)
+                        .is_empty()
+                        || self
+                            .index
+                            .regions
+                            .get(region)
+                            .is_some_and(|r| r.is_lb_target(&i.instance_id))
+                })
+                .collect()
+        })
     }
 
     /// Instances that exist (not terminated or shutting down), per region.
-    pub fn live_instances(&self) -> impl Iterator<Item = (&str, &Instance)> {
-        self.snapshot.regions.iter().flat_map(|(r, inv)| {
+    pub fn live_instances(&self) -> impl Iterator<Item = (&'s str, &'s Instance)> + use<'s> {
+        let snapshot: &'s Snapshot = self.snapshot;
+        snapshot.regions.iter().flat_map(|(r, inv)| {
             inv.ec2
                 .instances
                 .iter()
@@ -397,11 +407,7 @@ mod why_missing_tests {
         s.collection_errors.push(mine);
         let index = crate::index::Index::new(&s);
         let exposures = crate::paths::Exposures::default();
-        let cx = Context {
-            snapshot: &s,
-            index: &index,
-            exposures: &exposures,
-        };
+        let cx = Context::new(&s, &index, &exposures);
         let ops = ["apigateway:GetStages"];
         assert!(why_missing(&cx, Some(REGION), &ops, "api-1").contains("mine"));
         assert!(why_missing(&cx, Some(REGION), &ops, "api-2").contains("denied"));

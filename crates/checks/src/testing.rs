@@ -104,11 +104,7 @@ pub fn fail(s: &mut Snapshot, operation: &str) {
 pub fn run(check: &dyn Check, s: &Snapshot) -> Vec<Outcome> {
     let index = Index::new(s);
     let exposures = crate::paths::Exposures::compute(&index);
-    check.evaluate(&Context {
-        snapshot: s,
-        index: &index,
-        exposures: &exposures,
-    })
+    check.evaluate(&Context::new(s, &index, &exposures))
 }
 
 /// The statuses of the outcomes, by resource id suffix (after the last `/`).

@@ -411,7 +411,13 @@ fn check(args: CheckArgs) -> u8 {
         return exit::USAGE;
     }
     timings::mark("report");
-    outcome(gate_hit, snapshot.is_complete())
+    let code = outcome(gate_hit, snapshot.is_complete());
+    // The process ends here: freeing a million resources and findings one
+    // by one took 0.4 s at 1.09M resources, and the kernel takes the
+    // memory back at exit anyway.
+    std::mem::forget(report);
+    std::mem::forget(snapshot);
+    code
 }
 
 /// `rampart check DIR`: every account's snapshot evaluated alone, reported

@@ -353,7 +353,11 @@ impl Snapshot {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(SnapshotError::Empty { path });
         }
-        match serde_json::from_slice::<Snapshot>(bytes) {
+        // The long arrays on every core; on an error, parsed again on one,
+        // so the error (line, column, what) is the plain parse's own.
+        let parsed = crate::parse::parallel(|| serde_json::from_slice::<Snapshot>(bytes))
+            .or_else(|_| serde_json::from_slice::<Snapshot>(bytes));
+        match parsed {
             Ok(snapshot) if snapshot.schema_version == SCHEMA_VERSION => Ok(snapshot),
             Ok(snapshot) => Err(version_error(path, u64::from(snapshot.schema_version))),
             // The full parse failed: look only at the header to say *why*
@@ -696,6 +700,54 @@ mod tests {
 
     fn load_err(bytes: &[u8]) -> SnapshotError {
         Snapshot::from_slice(Path::new("snap.json"), bytes).unwrap_err()
+    }
+
+    /// The sample with many elements in every array the loader parses on
+    /// every core (some of them differing, so order is checked too).
+    fn many() -> Snapshot {
+        let mut s = sample();
+        let inv = s.regions.get_mut("us-east-1").unwrap();
+        let sg = inv.ec2.security_groups[0].clone();
+        inv.ec2.security_groups = (0..300)
+            .map(|n| {
+                let mut g = sg.clone();
+                g.group_id = format!("sg-{n}");
+                g.ingress[0].from_port = Some(n);
+                g
+            })
+            .collect();
+        s
+    }
+
+    /// Parsed on every core, a snapshot is the value the plain parse gives,
+    /// element for element and in order.
+    #[test]
+    fn the_parallel_parse_gives_the_plain_parse() {
+        let s = many();
+        for bytes in [
+            serde_json::to_vec(&s).unwrap(),
+            serde_json::to_vec_pretty(&s).unwrap(),
+        ] {
+            let plain: Snapshot = serde_json::from_slice(&bytes).unwrap();
+            let parallel = Snapshot::from_slice(Path::new("snap.json"), &bytes).unwrap();
+            assert_eq!(parallel, plain);
+            assert_eq!(parallel, s);
+        }
+    }
+
+    /// A bad element inside a long array is reported as the plain parse
+    /// reports it: same line, column and words, not the element's own.
+    #[test]
+    fn an_error_inside_a_parallel_array_is_the_plain_parses_error() {
+        let text = serde_json::to_string_pretty(&many()).unwrap();
+        let bad = text.replacen("\"from_port\": 150", "\"from_port\": \"150\"", 1);
+        assert_ne!(bad, text, "the sample must have the port to break");
+        let plain = serde_json::from_str::<Snapshot>(&bad)
+            .unwrap_err()
+            .to_string();
+        let e = load_err(bad.as_bytes()).to_string();
+        assert!(e.contains(&plain), "{e}\nwant: {plain}");
+        assert!(plain.contains("line "), "{plain}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod finding;
 pub mod io;
 pub mod org;
 pub mod org_report;
+mod parse;
 pub mod report;
 pub mod snapshot;
 

@@ -139,18 +139,26 @@ pub struct RegionInventory {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ec2Inventory {
     pub vpcs: Vec<Vpc>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub subnets: Vec<Subnet>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub route_tables: Vec<RouteTable>,
     pub internet_gateways: Vec<InternetGateway>,
     pub egress_only_internet_gateways: Vec<EgressOnlyInternetGateway>,
     pub nat_gateways: Vec<NatGateway>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
     pub managed_prefix_lists: Vec<ManagedPrefixList>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub security_groups: Vec<SecurityGroup>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub network_acls: Vec<NetworkAcl>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub elastic_ips: Vec<ElasticIp>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub instances: Vec<Instance>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub volumes: Vec<Volume>,
     /// `ec2:GetEbsEncryptionByDefault`; `None` when it was not collected.
     pub ebs_encryption_by_default: Option<bool>,
@@ -543,7 +551,9 @@ pub struct FlowLog {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Elbv2Inventory {
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub load_balancers: Vec<LoadBalancer>,
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub target_groups: Vec<TargetGroup>,
 }
 
@@ -647,6 +657,7 @@ pub struct Target {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiGatewayInventory {
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub rest_apis: Vec<RestApi>,
     pub vpc_links: Vec<RestVpcLink>,
     pub usage_plans: Vec<UsagePlan>,
@@ -804,6 +815,7 @@ pub struct DomainName {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiGatewayV2Inventory {
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub apis: Vec<HttpApi>,
     pub vpc_links: Vec<HttpVpcLink>,
 }

@@ -126,9 +126,5 @@ pub fn run_with_paths(check: &dyn Check, s: &Snapshot, paths: Vec<Exposure>) -> 
     for e in paths {
         exposures.add(e);
     }
-    check.evaluate(&Context {
-        snapshot: s,
-        index: &index,
-        exposures: &exposures,
-    })
+    check.evaluate(&Context::new(s, &index, &exposures))
 }

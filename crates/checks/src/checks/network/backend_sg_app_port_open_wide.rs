@@ -43,7 +43,7 @@ impl Check for BackendSgAppPortOpenWide {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
-        for (region, i) in &scope.backends {
+        for (region, i) in scope.backends {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),

@@ -24,7 +24,7 @@ impl Check for InternetFacingLbToBackend {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
-        for (region, i) in &scope.backends {
+        for (region, i) in scope.backends {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let via_lb: Vec<_> = cx
                 .exposures

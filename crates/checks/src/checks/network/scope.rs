@@ -26,7 +26,7 @@ use crate::registry::{Context, Outcome};
 /// The instances a backend-scoped check looks at.
 pub(crate) struct Scope<'a> {
     /// Known backends, as [`Context::backends`] finds them.
-    pub backends: Vec<(&'a str, &'a Instance)>,
+    pub backends: &'a [(&'a str, &'a Instance)],
     /// Live instances that are not known backends in a region whose path
     /// inputs are incomplete, with the reason.
     pub maybe: Vec<(&'a str, &'a Instance, String)>,
