@@ -708,7 +708,8 @@ mod tests {
         let mut s = sample();
         let inv = s.regions.get_mut("us-east-1").unwrap();
         let sg = inv.ec2.security_groups[0].clone();
-        inv.ec2.security_groups = (0..300)
+        // Several batches of the pipelined parse (1 024 elements each).
+        inv.ec2.security_groups = (0..2500)
             .map(|n| {
                 let mut g = sg.clone();
                 g.group_id = format!("sg-{n}");
@@ -740,7 +741,7 @@ mod tests {
     #[test]
     fn an_error_inside_a_parallel_array_is_the_plain_parses_error() {
         let text = serde_json::to_string_pretty(&many()).unwrap();
-        let bad = text.replacen("\"from_port\": 150", "\"from_port\": \"150\"", 1);
+        let bad = text.replacen("\"from_port\": 1500", "\"from_port\": \"1500\"", 1);
         assert_ne!(bad, text, "the sample must have the port to break");
         let plain = serde_json::from_str::<Snapshot>(&bad)
             .unwrap_err()

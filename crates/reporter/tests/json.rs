@@ -103,6 +103,35 @@ fn json_is_exactly_serde_jsons_pretty_output_at_every_size() {
     );
 }
 
+/// A write that fails in the middle of the findings (a closed pipe, a
+/// full disk) ends the report with that error, whatever is still being
+/// rendered, and keeps its kind (the CLI exits quietly on a closed pipe).
+#[test]
+fn json_write_errors_stop_the_rendering_and_keep_their_io_kind() {
+    struct ClosesAfter(usize);
+    impl std::io::Write for ClosesAfter {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.0 < b.len() {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            self.0 -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let base = fixed_report();
+    let mut r = base.clone();
+    r.findings = (0..100_000)
+        .map(|i| base.findings[i % base.findings.len()].clone())
+        .collect();
+    for after in [0, 10, 5 << 20] {
+        let err = Json.emit(&r, &lookup, &mut ClosesAfter(after)).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err:?}");
+    }
+}
+
 #[test]
 fn json_validates_against_the_schema() {
     assert_valid(&fixed_report());
