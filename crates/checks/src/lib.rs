@@ -86,10 +86,10 @@ pub fn evaluate_observed(
     let layer_of = |id: &str| meta(id).map(|m| m.layer);
     let scorecards = scorecard::scorecards(&index, &exposures, &findings, &layer_of);
     phase_done("scorecard");
-    let findings: Vec<_> = findings
-        .into_iter()
-        .filter(|f| sel.min_severity.is_none_or(|m| f.severity >= m))
-        .collect();
+    let mut findings = findings;
+    if let Some(min) = sel.min_severity {
+        findings.retain(|f| f.severity >= min);
+    }
     Report {
         schema_version: REPORT_SCHEMA_VERSION,
         // The rampart that evaluated (the snapshot keeps the one that scanned).
