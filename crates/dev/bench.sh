@@ -19,6 +19,9 @@ printf '\n|---|---|---|---|---|---|'
 for p in $phases; do printf -- '---|'; done
 printf '\n'
 run() { # run SNAP: prints "wall_s rss_kb user_s sys_s phase_ms..."
+    # A fresh output path each run: replacing the last run's 800 MB report
+    # would time the file system freeing it.
+    rm -f "$dir/report.json"
     /usr/bin/time -f '%e %M %U %S' -o "$dir/time.txt" \
         "$rampart" -v check "$1" --format json --output "$dir/report.json" 2>"$dir/stderr.txt" || {
         echo "bench: rampart check $1 failed:" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
