@@ -136,7 +136,7 @@ fn array<T: Serialize + Sync>(items: &[T], out: &mut impl Write) -> io::Result<(
 
 /// serde_json's `PrettyFormatter` (two-space indent) starting at a given
 /// depth, for a value that sits inside the report rather than at its top.
-/// Method for method the same as serde_json's.
+/// The same output as serde_json's, call for call.
 struct Nested {
     current_indent: usize,
     has_value: bool,
@@ -151,32 +151,49 @@ impl Nested {
     }
 }
 
-fn indent<W: ?Sized + Write>(w: &mut W, n: usize) -> io::Result<()> {
-    for _ in 0..n {
-        w.write_all(b"  ")?;
+impl Nested {
+    /// `[` or `{`: one level deeper, nothing in it yet.
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        w.write_all(bracket)
     }
-    Ok(())
+
+    /// `]` or `}`: on a line of its own at the outer indent, unless empty.
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.current_indent -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    /// The break before an element or a key: `,` after the first.
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.current_indent {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
 }
 
 impl Formatter for Nested {
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.current_indent += 1;
-        self.has_value = false;
-        w.write_all(b"[")
+        self.open(w, b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.current_indent -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            indent(w, self.current_indent)?;
-        }
-        w.write_all(b"]")
+        self.close(w, b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        indent(w, self.current_indent)
+        self.item(w, first)
     }
 
     fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
@@ -185,23 +202,15 @@ impl Formatter for Nested {
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.current_indent += 1;
-        self.has_value = false;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.current_indent -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            indent(w, self.current_indent)?;
-        }
-        w.write_all(b"}")
+        self.close(w, b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        indent(w, self.current_indent)
+        self.item(w, first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
