@@ -32,15 +32,17 @@ impl Entry {
                 e.rule_number, e.protocol
             )
         })?;
-        let allow = match e.rule_action.to_ascii_lowercase().as_str() {
-            "allow" => true,
-            "deny" => false,
-            other => {
-                return Err(format!(
-                    "NACL rule {} action {other:?} not recognised",
-                    e.rule_number
-                ));
-            }
+        let action = e.rule_action.as_str();
+        let allow = if action.eq_ignore_ascii_case("allow") {
+            true
+        } else if action.eq_ignore_ascii_case("deny") {
+            false
+        } else {
+            return Err(format!(
+                "NACL rule {} action {:?} not recognised",
+                e.rule_number,
+                action.to_ascii_lowercase()
+            ));
         };
         let cidr = e.cidr_block.as_deref().or(e.ipv6_cidr_block.as_deref());
         let net = cidr

@@ -30,13 +30,19 @@ impl Protocol {
     /// unreadable rule means.
     pub fn parse(s: &str) -> Option<Protocol> {
         let s = s.trim();
-        match s.to_ascii_lowercase().as_str() {
-            "-1" | "all" => Some(Protocol::All),
-            "tcp" => Some(Protocol::Tcp),
-            "udp" => Some(Protocol::Udp),
-            "icmp" => Some(Protocol::Icmp),
-            "icmpv6" => Some(Protocol::Icmpv6),
-            n => n.parse::<u8>().ok().map(Protocol::from_number),
+        // Compared without a lowercased copy: this runs for every rule of
+        // every group of every instance, in the paths and in five checks.
+        let names = [
+            ("-1", Protocol::All),
+            ("all", Protocol::All),
+            ("tcp", Protocol::Tcp),
+            ("udp", Protocol::Udp),
+            ("icmp", Protocol::Icmp),
+            ("icmpv6", Protocol::Icmpv6),
+        ];
+        match names.iter().find(|(name, _)| s.eq_ignore_ascii_case(name)) {
+            Some((_, p)) => Some(*p),
+            None => s.parse::<u8>().ok().map(Protocol::from_number),
         }
     }
 
