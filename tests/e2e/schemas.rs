@@ -16,7 +16,7 @@ fn load(path: &Path) -> Value {
 }
 
 pub fn sarif() -> jsonschema::Validator {
-    let schema = load(&repo_root().join("../shared/schemas/sarif-schema-2.1.0.json"));
+    let schema = load(&rampart_dev::shared_schema("sarif-schema-2.1.0.json"));
     jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&schema)

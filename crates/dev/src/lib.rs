@@ -1438,6 +1438,35 @@ pub fn count_resources(s: &Snapshot) -> BTreeMap<&'static str, usize> {
     c
 }
 
+/// Where a schema of the shared schemas folder is, for tests that validate
+/// against it (the official SARIF 2.1.0 schema): `../shared/schemas/NAME`
+/// beside this project, which is where CI has it. A local clone elsewhere
+/// (`git clone . /tmp/x`) has no `shared/` beside it, so there the folder
+/// beside the repository it was cloned from is used: still read from the
+/// shared folder, never copied into the project. When neither has it, the
+/// path beside the project is returned, so the test's error names it.
+pub fn shared_schema(name: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let beside = root.join("../shared/schemas").join(name);
+    if beside.exists() {
+        return beside;
+    }
+    let origin = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["remote", "get-url", "origin"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    match origin {
+        Some(repo) if repo.is_absolute() && repo.join("../shared/schemas").join(name).exists() => {
+            repo.join("../shared/schemas").join(name)
+        }
+        _ => beside,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,6 @@ mod common;
 use common::accounts::{EMPTY, FAILED, MISSING, org};
 use common::fixture::{ACCOUNT, fixed_report, lookup};
 
-use std::path::PathBuf;
-
 use rampart_model::org_report::OrgReport;
 use rampart_model::{Report, Summary};
 use rampart_reporter::accounts::EmitAccounts;
@@ -88,10 +86,7 @@ fn accounts_table_lists_every_account_the_total_and_cleans_errors() {
 }
 
 static VALIDATOR: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/schemas/sarif-schema-2.1.0.json"
-    ));
+    let path = rampart_dev::shared_schema("sarif-schema-2.1.0.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the SARIF schema must be at {}: {e}", path.display()));
     let schema: Value = serde_json::from_str(&text).unwrap();

@@ -9,7 +9,6 @@ mod common;
 use common::hop;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use rampart_model::time::OffsetDateTime;
@@ -273,10 +272,7 @@ fn log(r: &Report) -> Value {
 }
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/schemas/sarif-schema-2.1.0.json"
-    ));
+    let path = rampart_dev::shared_schema("sarif-schema-2.1.0.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "the official SARIF 2.1.0 schema must be at {} (the shared schemas folder next to the project): {e}",
