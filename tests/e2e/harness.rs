@@ -303,3 +303,20 @@ pub fn save_empty_snapshot(path: &Path) {
     .save(path)
     .unwrap();
 }
+
+/// The one line a rejected command prints on stderr, `rampart: error:
+/// ...`, with no panic or backtrace beside it.
+pub fn one_error_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line on stderr, got:\n{stderr}"
+    );
+    assert!(lines[0].starts_with("rampart: error: "), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    lines[0]
+}

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use rampart_model::Snapshot;
 use serde_json::Value;
 
-use crate::harness::{Emulator, audit_args, m, rampart, rampart_on, save_empty_snapshot, scan};
+use crate::harness::{
+    Emulator, audit_args, m, one_error_line, rampart, rampart_on, save_empty_snapshot, scan,
+};
 
 /// Shown to a person, a character must not act on the terminal or reorder
 /// what is around it: C0 and C1 controls (ESC, BEL, CR, ...), DEL, the
@@ -548,15 +550,6 @@ fn hostile_account_text_is_inert_in_every_format() {
 }
 
 // ------------------------------------------------------------ huge files
-
-/// One line on stderr, `rampart: error: ...`, and no panic.
-fn one_error_line(stderr: &str) -> &str {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line on stderr, got:\n{stderr}");
-    assert!(lines[0].starts_with("rampart: error: "), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    lines[0]
-}
 
 /// A sparse file: its metadata says `len` bytes, the disk holds none.
 fn sparse(dir: &Path, name: &str, len: u64) -> PathBuf {

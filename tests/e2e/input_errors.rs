@@ -2,22 +2,7 @@
 //! and no snapshot: unknown region, missing credentials, unreachable
 //! endpoint, unwritable --out, a bad snapshot file for `summary`.
 
-use crate::harness::{Emulator, emulator_env, rampart};
-
-fn one_error_line(stderr: &str) -> &str {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "expected one line on stderr, got:\n{stderr}"
-    );
-    assert!(lines[0].starts_with("rampart: error: "), "{stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "{stderr}"
-    );
-    lines[0]
-}
+use crate::harness::{Emulator, emulator_env, one_error_line, rampart};
 
 #[test]
 fn unknown_region_is_a_usage_error() {

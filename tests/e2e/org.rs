@@ -13,7 +13,7 @@ use rampart_model::Snapshot;
 use rampart_model::org::{AccountStatus, OrgIndex};
 use serde_json::Value;
 
-use crate::harness::{Emulator, Run, emulator_env, on_a_terminal, rampart};
+use crate::harness::{Emulator, Run, emulator_env, on_a_terminal, one_error_line, rampart};
 use crate::proxy::{self, FaultPlan};
 
 fn run_with(url: &str, args: &[&str]) -> Run {
@@ -401,17 +401,6 @@ else:
     );
 }
 
-fn one_error_line(run: &Run) -> &str {
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert_eq!(lines.len(), 1, "one line: {}", run.stderr);
-    assert!(lines[0].starts_with("rampart: error: "), "{}", lines[0]);
-    lines[0]
-}
-
 #[test]
 fn bad_multi_account_flags_are_usage_errors_naming_the_flag() {
     // Checked before any call: no emulator is needed, and none is reached.
@@ -473,7 +462,7 @@ fn bad_multi_account_flags_are_usage_errors_naming_the_flag() {
     for (args, needle) in cases {
         let run = run_with(url, &args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        let line = one_error_line(&run);
+        let line = one_error_line(&run.stderr);
         assert!(line.contains(needle), "{args:?}: {line}");
         assert!(
             !dir.exists() || std::fs::read_dir(&dir).unwrap().next().is_none(),
@@ -493,7 +482,7 @@ fn list_accounts_denied_is_a_usage_error_naming_the_permission() {
     let dir = emu.dir().join("none");
     let run = run_with(proxy.url(), &org_args(dir.to_str().unwrap(), &["--org"]));
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let line = one_error_line(&run);
+    let line = one_error_line(&run.stderr);
     assert!(
         line.contains("organizations:ListAccounts") && line.contains("AccessDenied"),
         "{line}"

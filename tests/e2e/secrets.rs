@@ -23,7 +23,9 @@ use std::process::Command;
 
 use rampart_model::Snapshot;
 
-use crate::harness::{Emulator, Run, emulator_env, m, rampart, save_empty_snapshot};
+use crate::harness::{
+    Emulator, Run, emulator_env, m, one_error_line, rampart, save_empty_snapshot,
+};
 
 /// Fake credentials for the environment: shaped like real ones,
 /// recognisable, valid nowhere (moto accepts any).
@@ -401,17 +403,6 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-fn one_error_line(run: &Run) -> &str {
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert_eq!(lines.len(), 1, "one line on stderr:\n{}", run.stderr);
-    assert!(lines[0].starts_with("rampart: error: "), "{}", run.stderr);
-    lines[0]
-}
-
 #[test]
 fn output_files_are_private_and_replace_what_was_there() {
     let emu = Emulator::start();
@@ -498,7 +489,7 @@ fn a_planted_symlink_is_never_followed() {
             };
             let run = rampart(&args, &[]);
             assert_eq!(run.code, 2, "{flag} {what}: {}", run.stderr);
-            let line = one_error_line(&run);
+            let line = one_error_line(&run.stderr);
             assert!(
                 line.contains(l) && line.contains("symbolic link") && line.contains(flag),
                 "{flag} {what}: {line}"
@@ -578,7 +569,7 @@ fn a_write_that_fails_half_way_leaves_no_partial_file() {
     let args = ["check", s, "--format", "html", "--output", n];
     let run = rampart_with_size_limit(&args, 2, false);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let line = one_error_line(&run);
+    let line = one_error_line(&run.stderr);
     assert!(line.contains(n) && line.contains("(--output)"), "{line}");
     assert!(!new.exists(), "a partial report was left at {n}");
 

@@ -125,6 +125,12 @@ impl Exposures {
             .push(e);
     }
 
+    /// Whether instance `id` in `region` is a backend (DESIGN.md): the
+    /// internet reaches it by some path, or it is a load balancer target.
+    pub fn is_backend(&self, rix: Option<&RegionIndex<'_>>, region: &str, id: &str) -> bool {
+        !self.for_instance(region, id).is_empty() || rix.is_some_and(|r| r.is_lb_target(id))
+    }
+
     pub fn for_instance(&self, region: &str, instance_id: &str) -> &[Exposure] {
         self.by_region
             .get(region)
@@ -148,6 +154,11 @@ impl Exposures {
     pub fn all(&self) -> impl Iterator<Item = &Exposure> {
         self.by_region.values().flat_map(BTreeMap::values).flatten()
     }
+}
+
+/// An instance that exists: not terminated or shutting down.
+pub fn is_live(i: &Instance) -> bool {
+    !matches!(i.state.as_deref(), Some("terminated" | "shutting-down"))
 }
 
 fn hop(kind: &str, id: &str, label: impl Into<String>) -> Hop {

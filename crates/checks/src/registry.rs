@@ -264,15 +264,8 @@ impl<'s> Context<'s> {
         self.backends.get_or_init(|| {
             self.live_instances()
                 .filter(|(region, i)| {
-                    !self
-                        .exposures
-                        .for_instance(region, &i.instance_id)
-                        .is_empty()
-                        || self
-                            .index
-                            .regions
-                            .get(region)
-                            .is_some_and(|r| r.is_lb_target(&i.instance_id))
+                    let rix = self.index.regions.get(region);
+                    self.exposures.is_backend(rix, region, &i.instance_id)
                 })
                 .collect()
         })
@@ -285,7 +278,7 @@ impl<'s> Context<'s> {
             inv.ec2
                 .instances
                 .iter()
-                .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+                .filter(|i| crate::paths::is_live(i))
                 .map(move |i| (r.as_str(), i))
         })
     }

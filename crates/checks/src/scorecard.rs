@@ -32,9 +32,9 @@ pub fn scorecards(
         let mut ids: Vec<&str> = rix
             .instances
             .values()
-            .filter(|i| !matches!(i.state.as_deref(), Some("terminated" | "shutting-down")))
+            .filter(|i| crate::paths::is_live(i))
             .map(|i| i.instance_id.as_str())
-            .filter(|id| !exposures.for_instance(region, id).is_empty() || rix.is_lb_target(id))
+            .filter(|id| exposures.is_backend(Some(rix), region, id))
             .collect();
         ids.sort_unstable();
         // Each backend's card depends only on shared, read-only data.

@@ -167,16 +167,8 @@ impl Ctx {
     ) where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let (kind, code, message) = classify(err);
-        self.recorder.push(CollectionError {
-            service: site.service.to_string(),
-            region: site.region.map(str::to_string),
-            operation: format!("{}:{operation}", site.service),
-            resource: resource.map(str::to_string),
-            kind,
-            code,
-            message,
-        });
+        self.recorder
+            .push(collection_error(site, operation, resource, err));
     }
 
     /// Keeps a failed call aside instead of recording it: a fallback that
@@ -192,16 +184,7 @@ impl Ctx {
     ) where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let (kind, code, message) = classify(err);
-        let error = CollectionError {
-            service: site.service.to_string(),
-            region: site.region.map(str::to_string),
-            operation: format!("{}:{operation}", site.service),
-            resource: resource.map(str::to_string),
-            kind,
-            code,
-            message,
-        };
+        let error = collection_error(site, operation, resource, err);
         self.recorder
             .deferred
             .lock()
@@ -331,6 +314,29 @@ const UNAVAILABLE: &[&str] = &[
     "NotImplemented",
     "WAFInternalErrorException",
 ];
+
+/// The error [`Ctx::record`] records and [`Ctx::defer`] keeps aside:
+/// `operation` is the bare operation name.
+fn collection_error<E>(
+    site: Site<'_>,
+    operation: &str,
+    resource: Option<&str>,
+    err: &SdkError<E, HttpResponse>,
+) -> CollectionError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let (kind, code, message) = classify(err);
+    CollectionError {
+        service: site.service.to_string(),
+        region: site.region.map(str::to_string),
+        operation: format!("{}:{operation}", site.service),
+        resource: resource.map(str::to_string),
+        kind,
+        code,
+        message,
+    }
+}
 
 /// Classifies an SDK error into the snapshot's error kinds, with the
 /// service's code and a one-line message.

@@ -123,12 +123,13 @@ impl<'de, T: DeserializeOwned + Send> Visitor<'de> for Pipelined<T> {
         let mut parsed: Vec<(usize, Result<Vec<T>, serde_json::Error>)> = rx.iter().collect();
         debug_assert_eq!(parsed.len(), batches);
         parsed.sort_unstable_by_key(|(n, _)| *n);
-        let mut out = Vec::new();
-        for (_, batch) in parsed {
-            let mut batch = batch.map_err(A::Error::custom)?;
-            if out.is_empty() {
-                out.reserve_exact(batches * batch.len());
-            }
+        let parsed: Vec<Vec<T>> = parsed
+            .into_iter()
+            .map(|(_, batch)| batch)
+            .collect::<Result<_, _>>()
+            .map_err(A::Error::custom)?;
+        let mut out = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
+        for mut batch in parsed {
             out.append(&mut batch);
         }
         Ok(out)
