@@ -346,19 +346,28 @@ pub const NON_PUBLIC_V4: &[&str] = &[
 /// The public IPv4 space: everything but [`NON_PUBLIC_V4`]. "Internet"
 /// means any of these addresses, not only `0.0.0.0/0`.
 pub fn public_v4() -> AddrSet {
+    PUBLIC_V4.clone()
+}
+
+/// Built once: path tracing and the checks ask about the internet for every
+/// rule of every backend, and building it parses nine CIDRs.
+static PUBLIC_V4: std::sync::LazyLock<AddrSet> = std::sync::LazyLock::new(|| {
     let private = AddrSet::from_nets(
         NON_PUBLIC_V4
             .iter()
             .map(|c| c.parse::<IpNet>().expect("constant CIDR")),
     );
     AddrSet::all(Family::V4).difference(&private)
-}
+});
 
 /// The public IPv6 space: global unicast, `2000::/3` (all that IANA
 /// allocates to the internet today).
 pub fn public_v6() -> AddrSet {
-    AddrSet::from_net("2000::/3".parse().expect("constant CIDR"))
+    PUBLIC_V6.clone()
 }
+
+static PUBLIC_V6: std::sync::LazyLock<AddrSet> =
+    std::sync::LazyLock::new(|| AddrSet::from_net("2000::/3".parse().expect("constant CIDR")));
 
 /// Both public spaces.
 pub fn public() -> AddrSet {
@@ -369,11 +378,23 @@ pub fn public() -> AddrSet {
 /// rule naming it lets (part of) the internet in: `0.0.0.0/0`, `::/0` and a
 /// single public `/32` all count, `10.0.0.0/8` and `224.0.0.0/3` do not.
 pub fn contains_public(net: IpNet) -> bool {
-    let public = match net {
-        IpNet::V4(_) => public_v4(),
-        IpNet::V6(_) => public_v6(),
+    // No set is built: this runs for every CIDR rule a path or check reads.
+    let (public, lo, hi) = match net {
+        IpNet::V4(n) => (
+            &PUBLIC_V4.v4,
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+        ),
+        IpNet::V6(n) => (
+            &PUBLIC_V6.v6,
+            u128::from(n.network()),
+            u128::from(n.broadcast()),
+        ),
     };
-    AddrSet::from_net(net).overlaps(&public)
+    // Sorted, disjoint intervals: the first one ending at or after `lo` is
+    // the only candidate.
+    let i = public.partition_point(|&(_, end)| end < lo);
+    public.get(i).is_some_and(|&(start, _)| start <= hi)
 }
 
 /// True when two CIDR blocks share an address. CIDR blocks either nest or

@@ -10,7 +10,7 @@
 
 use rampart_model::Status;
 
-use super::role_grants::resolve;
+use super::role_grants::{Judged, PerProfile, resolve};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceRoleAdmin;
@@ -22,81 +22,91 @@ impl Check for InstanceRoleAdmin {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = cx.instance_gaps();
+        let mut per_profile = PerProfile::new();
         for (region, i) in cx.live_instances() {
             let Some(profile) = &i.iam_instance_profile_arn else {
                 continue;
             };
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-            let grants = match resolve(cx, profile) {
-                Ok(g) => g,
-                Err(why) => {
-                    out.push(Outcome::new(
-                        arn,
-                        region,
-                        Status::NotEvaluated(why),
-                        format!("the role of {} is unknown", i.instance_id),
-                    ));
-                    continue;
-                }
-            };
-            let mut admin: Vec<String> = grants
-                .administrator_access
-                .iter()
-                .map(|r| format!("{r}: AWS managed AdministratorAccess attached"))
-                .collect();
-            // AdministratorAccess's own document would say the same again.
-            for g in grants.grants.iter().filter(|g| !g.is_administrator_access) {
-                if let Some(a) = g.allows.iter().find(|a| a.is_admin()) {
-                    let what = match (a.not_action, a.not_resource) {
-                        (false, false) => "allows * on *".to_string(),
-                        (true, _) => format!(
-                            "allows every action except {} (NotAction)",
-                            a.actions.join(", ")
-                        ),
-                        (false, true) => format!(
-                            "allows * on every resource except {} (NotResource)",
-                            a.resources.join(", ")
-                        ),
-                    };
-                    admin.push(format!("{}: {what}", g.source));
-                }
-            }
-            let (status, msg) = if !admin.is_empty() {
-                (
-                    Status::Fail,
-                    format!(
-                        "{} has admin rights through its instance profile: {}{}",
-                        i.instance_id,
-                        admin.join("; "),
-                        grants.boundary_note()
-                    ),
-                )
-            } else if let Some(why) = grants.missing.first() {
-                (
+            out.push(match per_profile.get(profile, || judge(cx, profile)) {
+                Ok(j) => Outcome::new(arn, region, j.status.clone(), j.message(&i.instance_id)),
+                Err(why) => Outcome::new(
+                    arn,
+                    region,
                     Status::NotEvaluated(why.clone()),
-                    format!(
-                        "no admin grant seen, but {} part(s) of the role's permissions are unknown",
-                        grants.missing.len()
-                    ),
-                )
-            } else if grants.roles.is_empty() {
-                (
-                    Status::Pass,
-                    format!("instance profile {profile} holds no role"),
-                )
-            } else {
-                (
-                    Status::Pass,
-                    format!(
-                        "no policy of {} grants every action on every resource",
-                        grants.roles.join(", ")
-                    ),
-                )
-            };
-            out.push(Outcome::new(arn, region, status, msg));
+                    format!("the role of {} is unknown", i.instance_id),
+                ),
+            });
         }
         out
     }
+}
+
+/// The verdict for every instance carrying `profile`.
+fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
+    let grants = resolve(cx, profile)?;
+    let mut admin: Vec<String> = grants
+        .administrator_access
+        .iter()
+        .map(|r| format!("{r}: AWS managed AdministratorAccess attached"))
+        .collect();
+    // AdministratorAccess's own document would say the same again.
+    for g in grants.grants.iter().filter(|g| !g.is_administrator_access) {
+        if let Some(a) = g.allows.iter().find(|a| a.is_admin()) {
+            let what = match (a.not_action, a.not_resource) {
+                (false, false) => "allows * on *".to_string(),
+                (true, _) => format!(
+                    "allows every action except {} (NotAction)",
+                    a.actions.join(", ")
+                ),
+                (false, true) => format!(
+                    "allows * on every resource except {} (NotResource)",
+                    a.resources.join(", ")
+                ),
+            };
+            admin.push(format!("{}: {what}", g.source));
+        }
+    }
+    let (status, text, after_id) = if !admin.is_empty() {
+        (
+            Status::Fail,
+            format!(
+                " has admin rights through its instance profile: {}{}",
+                admin.join("; "),
+                grants.boundary_note()
+            ),
+            true,
+        )
+    } else if let Some(why) = grants.missing.first() {
+        (
+            Status::NotEvaluated(why.clone()),
+            format!(
+                "no admin grant seen, but {} part(s) of the role's permissions are unknown",
+                grants.missing.len()
+            ),
+            false,
+        )
+    } else if grants.roles.is_empty() {
+        (
+            Status::Pass,
+            format!("instance profile {profile} holds no role"),
+            false,
+        )
+    } else {
+        (
+            Status::Pass,
+            format!(
+                "no policy of {} grants every action on every resource",
+                grants.roles.join(", ")
+            ),
+            false,
+        )
+    };
+    Ok(Judged {
+        status,
+        text,
+        after_id,
+    })
 }
 
 #[cfg(test)]
@@ -110,6 +120,43 @@ mod tests {
         let got = run(&InstanceRoleAdmin, s);
         assert_eq!(got.len(), 1, "{got:?}");
         got.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn instances_sharing_a_profile_are_each_named_in_their_own_finding() {
+        let mut s = with_role();
+        attach(&mut s, ADMIN, None);
+        let mut other = crate::testing::instance("i-2");
+        other.iam_instance_profile_arn = Some(PROFILE.into());
+        let mut stranger = crate::testing::instance("i-3");
+        stranger.iam_instance_profile_arn =
+            Some("arn:aws:iam::123456789012:instance-profile/gone".into());
+        let mut stranger2 = crate::testing::instance("i-4");
+        stranger2.iam_instance_profile_arn = stranger.iam_instance_profile_arn.clone();
+        crate::testing::region(&mut s)
+            .ec2
+            .instances
+            .extend([other, stranger, stranger2]);
+        let got = run(&InstanceRoleAdmin, &s);
+        let by_id = |id: &str| {
+            got.iter()
+                .find(|o| o.resource_arn.ends_with(&format!("instance/{id}")))
+                .unwrap_or_else(|| panic!("no outcome for {id}: {got:?}"))
+        };
+        for id in ["i-1", "i-2"] {
+            let o = by_id(id);
+            assert_eq!(o.status, Status::Fail, "{o:?}");
+            assert!(
+                o.message.starts_with(&format!("{id} has admin rights")),
+                "{}",
+                o.message
+            );
+        }
+        for id in ["i-3", "i-4"] {
+            let o = by_id(id);
+            assert!(matches!(o.status, Status::NotEvaluated(_)), "{o:?}");
+            assert_eq!(o.message, format!("the role of {id} is unknown"));
+        }
     }
 
     #[test]

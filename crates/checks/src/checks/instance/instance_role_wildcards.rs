@@ -13,7 +13,7 @@
 
 use rampart_model::Status;
 
-use super::role_grants::resolve;
+use super::role_grants::{Judged, PerProfile, resolve};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceRoleWildcards;
@@ -25,78 +25,87 @@ impl Check for InstanceRoleWildcards {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = cx.instance_gaps();
+        let mut per_profile = PerProfile::new();
         for (region, i) in cx.live_instances() {
             let Some(profile) = &i.iam_instance_profile_arn else {
                 continue;
             };
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-            let grants = match resolve(cx, profile) {
-                Ok(g) => g,
-                Err(why) => {
-                    out.push(Outcome::new(
-                        arn,
-                        region,
-                        Status::NotEvaluated(why),
-                        format!("the role of {} is unknown", i.instance_id),
-                    ));
-                    continue;
-                }
-            };
-            let wild: Vec<String> = grants
-                .grants
-                .iter()
-                .flat_map(|g| {
-                    g.allows
-                        .iter()
-                        .flat_map(|a| a.wildcards())
-                        .map(move |w| format!("{}: {w}", g.source))
-                })
-                .collect();
-            let (status, msg) = if !wild.is_empty() {
-                (
-                    Status::Fail,
-                    format!(
-                        "{}'s role grants wildcard permissions: {}{}",
-                        i.instance_id,
-                        wild.join("; "),
-                        grants.boundary_note()
-                    ),
-                )
-            } else if let Some(why) = grants.missing.first() {
-                (
+            out.push(match per_profile.get(profile, || judge(cx, profile)) {
+                Ok(j) => Outcome::new(arn, region, j.status.clone(), j.message(&i.instance_id)),
+                Err(why) => Outcome::new(
+                    arn,
+                    region,
                     Status::NotEvaluated(why.clone()),
-                    format!(
-                        "no wildcard grant seen, but {} part(s) of the role's permissions are unknown",
-                        grants.missing.len()
-                    ),
-                )
-            } else {
-                let admin = if grants.administrator_access.is_empty()
-                    && !grants
-                        .grants
-                        .iter()
-                        .any(|g| g.allows.iter().any(|a| a.is_admin()))
-                {
-                    ""
-                } else {
-                    " (beyond the * on * grant INST-003 reports)"
-                };
-                (
-                    Status::Pass,
-                    format!(
-                        "no service-wide wildcard or PassRole on every role{admin} in {}",
-                        if grants.roles.is_empty() {
-                            format!("instance profile {profile} (no role)")
-                        } else {
-                            grants.roles.join(", ")
-                        }
-                    ),
-                )
-            };
-            out.push(Outcome::new(arn, region, status, msg));
+                    format!("the role of {} is unknown", i.instance_id),
+                ),
+            });
         }
         out
     }
+}
+
+/// The verdict for every instance carrying `profile`.
+fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
+    let grants = resolve(cx, profile)?;
+    let wild: Vec<String> = grants
+        .grants
+        .iter()
+        .flat_map(|g| {
+            g.allows
+                .iter()
+                .flat_map(|a| a.wildcards())
+                .map(move |w| format!("{}: {w}", g.source))
+        })
+        .collect();
+    let (status, text, after_id) = if !wild.is_empty() {
+        (
+            Status::Fail,
+            format!(
+                "'s role grants wildcard permissions: {}{}",
+                wild.join("; "),
+                grants.boundary_note()
+            ),
+            true,
+        )
+    } else if let Some(why) = grants.missing.first() {
+        (
+            Status::NotEvaluated(why.clone()),
+            format!(
+                "no wildcard grant seen, but {} part(s) of the role's permissions are unknown",
+                grants.missing.len()
+            ),
+            false,
+        )
+    } else {
+        let admin = if grants.administrator_access.is_empty()
+            && !grants
+                .grants
+                .iter()
+                .any(|g| g.allows.iter().any(|a| a.is_admin()))
+        {
+            ""
+        } else {
+            " (beyond the * on * grant INST-003 reports)"
+        };
+        (
+            Status::Pass,
+            format!(
+                "no service-wide wildcard or PassRole on every role{admin} in {}",
+                if grants.roles.is_empty() {
+                    format!("instance profile {profile} (no role)")
+                } else {
+                    grants.roles.join(", ")
+                }
+            ),
+            false,
+        )
+    };
+    Ok(Judged {
+        status,
+        text,
+        after_id,
+    })
 }
 
 #[cfg(test)]
@@ -110,6 +119,27 @@ mod tests {
         let got = run(&InstanceRoleWildcards, s);
         assert_eq!(got.len(), 1, "{got:?}");
         got.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn instances_sharing_a_profile_are_each_named_in_their_own_finding() {
+        let mut s = with_role();
+        inline(&mut s, "broad", Some(allow(json!("s3:*"), json!("*"))));
+        let mut other = crate::testing::instance("i-2");
+        other.iam_instance_profile_arn = Some(PROFILE.into());
+        crate::testing::region(&mut s).ec2.instances.push(other);
+        let got = run(&InstanceRoleWildcards, &s);
+        assert_eq!(got.len(), 2, "{got:?}");
+        for (o, id) in got.iter().zip(["i-1", "i-2"]) {
+            assert!(o.resource_arn.ends_with(&format!("instance/{id}")), "{o:?}");
+            assert_eq!(o.status, Status::Fail, "{o:?}");
+            assert!(
+                o.message
+                    .starts_with(&format!("{id}'s role grants wildcard permissions: ")),
+                "{}",
+                o.message
+            );
+        }
     }
 
     #[test]

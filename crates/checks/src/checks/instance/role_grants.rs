@@ -9,6 +9,10 @@
 //! not collected) and reports *not evaluated* only when nothing it saw
 //! fails and something is missing.
 
+use foldhash::HashMap;
+
+use rampart_model::Status;
+
 use crate::registry::Context;
 use crate::registry::why_missing;
 
@@ -153,5 +157,48 @@ impl RoleGrants {
                 self.boundaries.join(", ")
             )
         }
+    }
+}
+
+/// One profile's verdict, shared by every instance that carries the
+/// profile: a role is made per service, not per instance, so a hundred
+/// instances may share one, and judging it parses its policies.
+pub(crate) struct Judged {
+    pub status: Status,
+    /// The message; after the instance id when `after_id`.
+    pub text: String,
+    pub after_id: bool,
+}
+
+impl Judged {
+    /// The message for one instance.
+    pub fn message(&self, instance_id: &str) -> String {
+        if self.after_id {
+            format!("{instance_id}{}", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// Verdicts by instance profile ARN, each computed on first use.
+/// `Err` (the profile is unknown) is remembered too.
+pub(crate) struct PerProfile<'a> {
+    seen: HashMap<&'a str, Result<Judged, String>>,
+}
+
+impl<'a> PerProfile<'a> {
+    pub fn new() -> PerProfile<'a> {
+        PerProfile {
+            seen: HashMap::default(),
+        }
+    }
+
+    pub fn get(
+        &mut self,
+        profile: &'a str,
+        judge: impl FnOnce() -> Result<Judged, String>,
+    ) -> &Result<Judged, String> {
+        self.seen.entry(profile).or_insert_with(judge)
     }
 }

@@ -3,6 +3,7 @@
 //! direct exposure. Backends belong in private subnets (egress through a NAT
 //! gateway or an egress-only IGW, ingress through an internal load balancer).
 
+use foldhash::HashMap;
 use rampart_model::{RouteTarget, Status};
 
 use super::scope::{Scope, subnets};
@@ -26,7 +27,14 @@ impl Check for BackendInPublicSubnet {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
+        // By region, then route table id (ids are unique within a region).
+        let mut igw_reach: HashMap<&str, Reach> = HashMap::default();
+        let mut igw_region = "";
         for (region, i) in scope.backends {
+            if *region != igw_region {
+                igw_reach.clear();
+                igw_region = region;
+            }
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),
@@ -59,7 +67,11 @@ impl Check for BackendInPublicSubnet {
                     unknown = Some(format!("no route table known for {subnet}"));
                     continue;
                 };
-                match route::igw_reach(rt, &resolve) {
+                // Thousands of backends share a route table: judge each once.
+                let reach = igw_reach
+                    .entry(rt.route_table_id.as_str())
+                    .or_insert_with(|| route::igw_reach(rt, &resolve));
+                match reach.clone() {
                     Reach::Yes => {
                         let igw = rt
                             .routes
