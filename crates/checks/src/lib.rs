@@ -84,7 +84,7 @@ pub fn evaluate_observed(
     let findings = registry::run_with(snapshot, &index, &exposures, &only);
     phase_done("checks");
     let layer_of = |id: &str| meta(id).map(|m| m.layer);
-    let scorecards = scorecard::scorecards(&index, &exposures, &findings, &layer_of);
+    let scorecards = scorecard::scorecards(&index, exposures, &findings, &layer_of);
     phase_done("scorecard");
     let mut findings = findings;
     if let Some(min) = sel.min_severity {

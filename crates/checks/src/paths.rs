@@ -46,7 +46,7 @@ pub struct Exposure {
 /// one backend's paths, and a tuple of `String`s can only be looked up
 /// with a tuple of new `String`s (two allocations per lookup, millions of
 /// lookups at a million resources).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Exposures {
     by_region: BTreeMap<String, BTreeMap<String, Vec<Exposure>>>,
 }
@@ -148,6 +148,15 @@ impl Exposures {
             .into_iter()
             .flatten()
             .map(|(id, v)| (id.as_str(), v.as_slice()))
+    }
+
+    /// Every backend's paths, by region, then instance id.
+    pub fn into_by_instance(self) -> impl Iterator<Item = ((String, String), Vec<Exposure>)> {
+        self.by_region.into_iter().flat_map(|(region, by_id)| {
+            by_id
+                .into_iter()
+                .map(move |(id, paths)| ((region.clone(), id), paths))
+        })
     }
 
     /// Every path, by region, then instance id, then path.
