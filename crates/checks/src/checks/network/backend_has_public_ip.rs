@@ -56,7 +56,7 @@ impl Check for BackendHasPublicIp {
             let mut addrs: Vec<String> = i.public_ip.iter().cloned().collect();
             let mut v6: Vec<&str> = i.ipv6_addresses.iter().map(String::as_str).collect();
             let enis = enis(rix, i);
-            for e in enis.iter().flatten() {
+            for e in enis.iter().copied().flatten() {
                 addrs.extend(
                     e.private_ip_addresses
                         .iter()
@@ -72,6 +72,7 @@ impl Check for BackendHasPublicIp {
                     .flatten()
                     .chain(
                         enis.iter()
+                            .copied()
                             .flatten()
                             .filter_map(|e| by_eni.get(e.network_interface_id.as_str()))
                             .flatten(),

@@ -16,6 +16,8 @@
 
 use std::collections::BTreeSet;
 
+use foldhash::HashMap;
+
 use rampart_model::{ExposurePath, PathKind, PortRange, SgPeer, SgRule, Status};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
@@ -43,7 +45,15 @@ impl Check for BackendSgAppPortOpenWide {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
+        // By region, then (group id, port): thousands of backends share a
+        // group, and judging one parses its every rule.
+        let mut judged: HashMap<(&str, u16), Judged> = HashMap::default();
+        let mut judged_region = "";
         for (region, i) in scope.backends {
+            if *region != judged_region {
+                judged.clear();
+                judged_region = region;
+            }
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),
@@ -114,21 +124,19 @@ impl Check for BackendSgAppPortOpenWide {
                         None => unknown = Some(format!("security group {g} was not collected")),
                     }
                 }
-                let rules: Vec<(&str, &SgRule)> = groups
-                    .iter()
-                    .flat_map(|g| g.ingress.iter().map(|r| (g.group_id.as_str(), r)))
-                    .collect();
                 if !ports.is_empty() {
                     for p in &ports {
                         let mut hit = false;
-                        for (g, r) in &rules {
-                            match rule_admits(r, Protocol::Tcp, *p, &Peer::Internet, &resolve) {
-                                Reach::Yes => {
-                                    hit = true;
-                                    rules_quoted.push(format!("{g}: {}", describe(r)));
-                                }
-                                Reach::No => {}
-                                Reach::Unknown(why) => unknown = Some(why),
+                        for g in &groups {
+                            let (quoted, why) = judged
+                                .entry((g.group_id.as_str(), *p))
+                                .or_insert_with(|| judge_port(g, *p, &resolve));
+                            if !quoted.is_empty() {
+                                hit = true;
+                                rules_quoted.extend(quoted.iter().cloned());
+                            }
+                            if let Some(why) = why {
+                                unknown = Some(why.clone());
                             }
                         }
                         if hit {
@@ -136,6 +144,10 @@ impl Check for BackendSgAppPortOpenWide {
                         }
                     }
                 } else {
+                    let rules: Vec<(&str, &SgRule)> = groups
+                        .iter()
+                        .flat_map(|g| g.ingress.iter().map(|r| (g.group_id.as_str(), r)))
+                        .collect();
                     // Directly reachable only: every internet-open port but
                     // SSH/RDP on their own.
                     let rule_refs: Vec<&SgRule> = rules.iter().map(|(_, r)| *r).collect();
@@ -200,6 +212,25 @@ impl Check for BackendSgAppPortOpenWide {
         }
         out
     }
+}
+
+/// What [`judge_port`] finds.
+type Judged = (Vec<String>, Option<String>);
+
+/// The rules of group `g` that admit TCP `port` from the internet, quoted
+/// (`sg-1: tcp 8080 from 0.0.0.0/0`), and the last reason one of them
+/// could not be judged.
+fn judge_port(g: &rampart_model::SecurityGroup, port: u16, resolve: &PrefixLists<'_>) -> Judged {
+    let mut quoted = Vec::new();
+    let mut unknown = None;
+    for r in &g.ingress {
+        match rule_admits(r, Protocol::Tcp, port, &Peer::Internet, resolve) {
+            Reach::Yes => quoted.push(format!("{}: {}", g.group_id, describe(r))),
+            Reach::No => {}
+            Reach::Unknown(why) => unknown = Some(why),
+        }
+    }
+    (quoted, unknown)
 }
 
 /// The ports a path delivers, capped (a gateway path delivers one).
@@ -356,6 +387,66 @@ mod tests {
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s))[1],
             ("i-l1".into(), "pass")
+        );
+    }
+
+    /// A group is judged once per port and the verdict shared: a second
+    /// backend on the legacy group fails with the same rules quoted, and
+    /// an unknown rule reaches every backend that uses the group.
+    #[test]
+    fn backends_sharing_a_group_get_the_same_verdict_each() {
+        let mut s = demo();
+        let r = region(&mut s);
+        let e = eni(
+            "eni-l2",
+            "subnet-lpub",
+            "vpc-l",
+            "10.20.0.11",
+            None,
+            &["sg-lweb"],
+            "i-l2",
+        );
+        r.ec2.instances.push(instance_on("i-l2", &e));
+        r.ec2.network_interfaces.push(e);
+        let tg = r
+            .elbv2
+            .target_groups
+            .iter_mut()
+            .find(|t| t.target_group_arn == TG_L);
+        let targets = tg.and_then(|t| t.targets.as_mut()).expect("tg-l's targets");
+        let mut t = targets[0].clone();
+        t.id = "i-l2".into();
+        targets.push(t);
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("i-h1".into(), "pass"),
+                ("i-l1".into(), "fail"),
+                ("i-l2".into(), "fail")
+            ]
+        );
+        for (o, eni) in got[1..].iter().zip(["eni-l1", "eni-l2"]) {
+            assert!(
+                o.message.contains(&format!(
+                    "admits app port 8080 on {eni} from the internet (sg-lweb: tcp 8080 from 0.0.0.0/0; sg-lweb: tcp 8080 from ::/0)"
+                )),
+                "{}",
+                o.message
+            );
+        }
+        // An unparseable rule on the hardened group: not evaluated, and no
+        // verdict leaks from one backend's group to another's.
+        group(&mut s, "sg-happ")
+            .ingress
+            .push(tcp(8080, 8080, v4("not-a-cidr")));
+        assert_eq!(
+            statuses(&run(&BackendSgAppPortOpenWide, &s)),
+            vec![
+                ("i-h1".into(), "not-evaluated"),
+                ("i-l1".into(), "fail"),
+                ("i-l2".into(), "fail")
+            ]
         );
     }
 
