@@ -407,7 +407,7 @@ pub fn nets_overlap(a: IpNet, b: IpNet) -> bool {
 /// `/128`) and surrounding whitespace; host bits are cleared. `None` for
 /// anything else (the caller turns that into an `Unknown`).
 pub fn parse_cidr(s: &str) -> Option<IpNet> {
-    let s = s.trim();
+    let s = super::trim(s);
     if s.contains('/') {
         s.parse::<IpNet>().ok().map(|n| n.trunc())
     } else {

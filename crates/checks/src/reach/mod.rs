@@ -127,6 +127,17 @@ fn join_reasons(a: String, b: &str) -> String {
 /// borrow the snapshot (see [`prefix_list_resolver`]).
 pub type PrefixLists<'a> = dyn Fn(&str) -> Result<Vec<IpNet>, String> + Sync + 'a;
 
+/// `s.trim()`, skipping the Unicode walk when both ends are printable
+/// ASCII (every CIDR and protocol AWS returns): rules are read for every
+/// backend, in the paths and in five checks. The same result either way:
+/// a printable ASCII byte at an end is a whole character, not whitespace.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// The resolver for one region's collected prefix lists, with the
 /// snapshot's collection errors to explain a gap. A list whose entries were
 /// not collected, or with any entry that does not parse, is an `Err`: a
@@ -185,6 +196,34 @@ pub fn no_prefix_lists(id: &str) -> Result<Vec<IpNet>, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "tcp",
+            " tcp",
+            "tcp ",
+            "\t10.0.0.0/8\n",
+            "\u{a0}-1\u{2003}",
+            "é",
+            " é ",
+            "0.0.0.0/0",
+            "\u{a0}",
+            "a\u{a0}",
+            "\u{a0}a",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_agrees_with_str_trim_on_any_text(s in "\\PC{0,6}|[ \t\n\u{a0}\u{2003}a-z0-9./é]{0,8}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+    }
+
     use super::*;
     use rampart_model::PrefixListEntry;
 

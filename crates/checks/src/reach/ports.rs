@@ -29,7 +29,7 @@ impl Protocol {
     /// accepted too. `None` for anything else; the caller decides what an
     /// unreadable rule means.
     pub fn parse(s: &str) -> Option<Protocol> {
-        let s = s.trim();
+        let s = super::trim(s);
         // Compared without a lowercased copy: this runs for every rule of
         // every group of every instance, in the paths and in five checks.
         let names = [
