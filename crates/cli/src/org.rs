@@ -398,8 +398,8 @@ async fn put(
 /// The bytes `Snapshot::save` writes, so a directory run and an S3 run
 /// hold the same content.
 fn snapshot_bytes(snapshot: &Snapshot) -> Result<Vec<u8>, String> {
-    let mut bytes = serde_json::to_vec_pretty(snapshot).map_err(|e| e.to_string())?;
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    rampart_model::io::write_snapshot_json(&mut bytes, snapshot).map_err(|e| e.to_string())?;
     Ok(bytes)
 }
 

@@ -366,12 +366,147 @@ impl Snapshot {
         }
     }
 
-    /// Writes the snapshot atomically to `path` (mode 0600 on Unix).
+    /// Writes the snapshot atomically to `path` (mode 0600 on Unix), laid
+    /// out as [`write_snapshot_json`] does.
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
-        write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, self).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")
-        })
+        write_atomic(path, |w| write_snapshot_json(&mut *w, self))
+    }
+}
+
+/// A snapshot's JSON as rampart writes it: the objects down to the
+/// resource lists laid out like `to_writer_pretty` (two-space indent),
+/// and each element of a list on a line of its own, without spaces
+/// (`{"instance_id":"i-1",...}`), then a newline. One resource per line
+/// reads and greps well; fully pretty-printed, 45% of a large snapshot
+/// was indentation, which every load read and skipped (at a million
+/// resources, 620 MB instead of 340 MB). Any JSON layout loads.
+pub fn write_snapshot_json<W: Write + ?Sized>(
+    w: &mut W,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *w, ListPerLine::default());
+    value.serialize(&mut ser).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
+}
+
+/// The formatter behind [`write_snapshot_json`].
+#[derive(Default)]
+struct ListPerLine {
+    /// Depth of the pretty layout.
+    indent: usize,
+    /// The innermost pretty container had a value (its close then goes on
+    /// a line of its own, as `PrettyFormatter` does).
+    has_value: bool,
+    /// The innermost pretty container is a list: its elements are compact.
+    in_list: bool,
+    /// Containers open inside a compact element (0: pretty layout).
+    compact: usize,
+}
+
+impl ListPerLine {
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.indent {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// `[` or `{`: compact inside an element, pretty above.
+    fn open<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+        list: bool,
+    ) -> std::io::Result<()> {
+        if self.compact > 0 || self.in_list {
+            self.compact += 1;
+        } else {
+            self.indent += 1;
+            self.has_value = false;
+            self.in_list = list;
+        }
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        if self.compact > 0 {
+            self.compact -= 1;
+        } else {
+            self.indent -= 1;
+            if self.has_value {
+                self.newline(w)?;
+            }
+            // A pretty container's parent is always a pretty object.
+            self.in_list = false;
+        }
+        w.write_all(bracket)
+    }
+
+    /// Before a list element or an object key.
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.compact > 0 {
+            Ok(())
+        } else {
+            self.newline(w)
+        }
+    }
+
+    fn value_done(&mut self) {
+        if self.compact == 0 {
+            self.has_value = true;
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for ListPerLine {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[", true)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.value_done();
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{", false)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.compact > 0 { b":" } else { b": " })
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.value_done();
+        Ok(())
     }
 }
 
@@ -443,6 +578,9 @@ pub fn write_atomic(
         path: path.to_path_buf(),
         message,
     };
+    if is_stream(path)? {
+        return write_stream(path, write);
+    }
     let mut tmp = temp_file_beside(path)?;
     sweep_stale_temps(tmp.path());
     let syncer = tmp.as_file().try_clone().map_err(|e| fail(e.to_string()))?;
@@ -469,6 +607,57 @@ pub fn write_atomic(
     tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
     tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
     Ok(())
+}
+
+/// True when `path` is a character device or a named pipe (`--output
+/// /dev/null`, a FIFO a pipeline reads): written straight into, as a
+/// shell redirection would. A temp file renamed over it would replace
+/// the device or the pipe with a regular file. A block device is
+/// refused: a report written over a disk would destroy it.
+fn is_stream(path: &Path) -> Result<bool, SnapshotError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            let t = meta.file_type();
+            if t.is_block_device() {
+                return Err(SnapshotError::Write {
+                    path: path.to_path_buf(),
+                    message: "it is a block device".into(),
+                });
+            }
+            return Ok(t.is_char_device() || t.is_fifo());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(false)
+}
+
+/// [`write_atomic`] into a device or a pipe: no temp file, no fsync (a
+/// pipe has nothing to sync), compressed all the same for a `.zst` name.
+fn write_stream(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), SnapshotError> {
+    let fail = |message: String| SnapshotError::Write {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| fail(e.to_string()))?;
+    let mut w = BufWriter::new(file);
+    if is_zst_path(path) {
+        let mut z = zstd::stream::write::Encoder::new(&mut w, ZSTD_LEVEL)
+            .map_err(|e| fail(e.to_string()))?;
+        write(&mut z).map_err(|e| fail(e.to_string()))?;
+        z.finish().map_err(|e| fail(e.to_string()))?;
+    } else {
+        write(&mut w).map_err(|e| fail(e.to_string()))?;
+    }
+    w.flush().map_err(|e| fail(e.to_string()))
 }
 
 /// Every [`WRITE_BEHIND_BYTES`] written, a helper thread asks the kernel to
@@ -782,6 +971,113 @@ mod tests {
             first.unwrap_or_else(|| w.finish().unwrap_err())
         });
         assert_eq!(err.to_string(), "disk on fire");
+    }
+
+    #[test]
+    fn a_saved_snapshot_has_one_resource_per_line_and_reads_back_the_same() {
+        let s = sample();
+        let mut out = Vec::new();
+        write_snapshot_json(&mut out, &s).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The same value as serde_json's own pretty layout.
+        let ours: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(ours, serde_json::to_value(&s).unwrap());
+        assert_eq!(serde_json::from_str::<Snapshot>(&text).unwrap(), s);
+        // Pretty down to the lists; each element compact on its own line.
+        assert!(
+            text.starts_with(
+                "{\n  \"schema_version\": 1,\n  \"tool\": {\n    \"name\": \"rampart\","
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\n        \"security_groups\": [\n          {\"group_id\":\"sg-1\",\"group_name\":\"app\",\"vpc_id\":\"vpc-1\","
+            ),
+            "{text}"
+        );
+        let sg_line = text
+            .lines()
+            .find(|l| l.contains("\"group_id\":\"sg-1\""))
+            .unwrap();
+        assert!(
+            sg_line.trim_start().starts_with('{') && sg_line.ends_with('}'),
+            "{sg_line}"
+        );
+        assert!(
+            sg_line.contains("\"ingress\":[{\"protocol\":\"tcp\",\"from_port\":8080"),
+            "{sg_line}"
+        );
+        // Empty lists and objects close on the same line; the file ends
+        // with a newline.
+        assert!(text.contains("\"egress\":[]"), "{text}");
+        assert!(text.ends_with("}\n"), "{text}");
+    }
+
+    #[test]
+    fn the_list_per_line_layout_by_example() {
+        let v = serde_json::json!({
+            "a": [1, {"b": [2, 3], "c": {}}],
+            "d": {"e": [], "f": {"g": ["x", "y"]}},
+            "h": [[4, 5], []],
+            "i": {}
+        });
+        let mut out = Vec::new();
+        write_snapshot_json(&mut out, &v).unwrap();
+        let want = r#"{
+  "a": [
+    1,
+    {"b":[2,3],"c":{}}
+  ],
+  "d": {
+    "e": [],
+    "f": {
+      "g": [
+        "x",
+        "y"
+      ]
+    }
+  },
+  "h": [
+    [4,5],
+    []
+  ],
+  "i": {}
+}
+"#;
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
+    /// A named pipe (or `/dev/null`) is written into, not replaced by a
+    /// regular file renamed over it.
+    #[cfg(unix)]
+    #[test]
+    fn a_write_to_a_fifo_goes_into_the_fifo_and_leaves_it_one() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("report.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            // No mkfifo on this machine: nothing to test against.
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+        };
+        write_atomic(&fifo, |w| w.write_all(b"hello through the pipe")).unwrap();
+        // Checked before the join: a pipe that was replaced never gets a
+        // writer, and its reader would wait forever.
+        let t = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(t.is_fifo(), "{t:?}");
+        assert_eq!(reader.join().unwrap(), b"hello through the pipe");
+        // Nothing was left beside it.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("report.fifo")]);
     }
 
     #[test]
