@@ -10,7 +10,7 @@
 
 use rampart_model::Status;
 
-use super::role_grants::{Judged, PerProfile, resolve};
+use super::role_grants::{Judged, per_instance, resolve};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceRoleAdmin;
@@ -21,24 +21,7 @@ impl Check for InstanceRoleAdmin {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let mut out = cx.instance_gaps();
-        let mut per_profile = PerProfile::new();
-        for (region, i) in cx.live_instances() {
-            let Some(profile) = &i.iam_instance_profile_arn else {
-                continue;
-            };
-            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-            out.push(match per_profile.get(profile, || judge(cx, profile)) {
-                Ok(j) => Outcome::new(arn, region, j.status.clone(), j.message(&i.instance_id)),
-                Err(why) => Outcome::new(
-                    arn,
-                    region,
-                    Status::NotEvaluated(why.clone()),
-                    format!("the role of {} is unknown", i.instance_id),
-                ),
-            });
-        }
-        out
+        per_instance(cx, judge)
     }
 }
 

@@ -13,8 +13,8 @@ use foldhash::HashMap;
 
 use rampart_model::Status;
 
-use crate::registry::Context;
 use crate::registry::why_missing;
+use crate::registry::{Context, Outcome};
 
 use super::policy::{Allow, allows, is_aws_administrator_access};
 
@@ -181,24 +181,32 @@ impl Judged {
     }
 }
 
-/// Verdicts by instance profile ARN, each computed on first use.
-/// `Err` (the profile is unknown) is remembered too.
-pub(crate) struct PerProfile<'a> {
-    seen: HashMap<&'a str, Result<Judged, String>>,
-}
-
-impl<'a> PerProfile<'a> {
-    pub fn new() -> PerProfile<'a> {
-        PerProfile {
-            seen: HashMap::default(),
-        }
+/// One outcome per live instance with a profile, from `judge`'s verdict on
+/// its profile, each profile judged once (`Err`: the profile is unknown,
+/// remembered too); plus the regions without an instance list.
+pub(crate) fn per_instance(
+    cx: &Context<'_>,
+    judge: impl Fn(&Context<'_>, &str) -> Result<Judged, String>,
+) -> Vec<Outcome> {
+    let mut out = cx.instance_gaps();
+    let mut seen: HashMap<&str, Result<Judged, String>> = HashMap::default();
+    for (region, i) in cx.live_instances() {
+        let Some(profile) = &i.iam_instance_profile_arn else {
+            continue;
+        };
+        let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+        let verdict = seen
+            .entry(profile.as_str())
+            .or_insert_with(|| judge(cx, profile));
+        out.push(match verdict {
+            Ok(j) => Outcome::new(arn, region, j.status.clone(), j.message(&i.instance_id)),
+            Err(why) => Outcome::new(
+                arn,
+                region,
+                Status::NotEvaluated(why.clone()),
+                format!("the role of {} is unknown", i.instance_id),
+            ),
+        });
     }
-
-    pub fn get(
-        &mut self,
-        profile: &'a str,
-        judge: impl FnOnce() -> Result<Judged, String>,
-    ) -> &Result<Judged, String> {
-        self.seen.entry(profile).or_insert_with(judge)
-    }
+    out
 }
