@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 // foldhash, not SipHash: every check and path looks resources up here, by
 // ids and ARNs from the snapshot.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 
 use rampart_model::*;
 
@@ -75,9 +76,10 @@ impl<'s> Index<'s> {
         let iam = &snapshot.iam;
         Index {
             snapshot,
+            // Regions are independent: indexed on every core.
             regions: snapshot
                 .regions
-                .iter()
+                .par_iter()
                 .map(|(name, inv)| {
                     (
                         name.as_str(),

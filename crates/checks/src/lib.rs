@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod index;
+mod joined;
 pub mod paths;
 pub mod reach;
 pub mod reference;
