@@ -610,17 +610,7 @@ mod tests {
                 &["sg-none"],
                 id,
             );
-            r.ec2.instances.push(instance_on(id, &e));
-            r.ec2.network_interfaces.push(e);
-            let tg = r
-                .elbv2
-                .target_groups
-                .iter_mut()
-                .find(|t| t.target_group_arn == TG_H);
-            let targets = tg.and_then(|t| t.targets.as_mut()).expect("tg-h's targets");
-            let mut t = targets[0].clone();
-            t.id = id.into();
-            targets.push(t);
+            add_target_instance(r, TG_H, id, e);
         }
         // A second region that sorts before the first: the walk must go by
         // region first.

@@ -384,26 +384,51 @@ pub fn write_snapshot_json<W: Write + ?Sized>(
     w: &mut W,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *w, ListPerLine::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut *w, JsonLayout::list_per_line());
     value.serialize(&mut ser).map_err(std::io::Error::other)?;
     w.write_all(b"\n")
 }
 
-/// The formatter behind [`write_snapshot_json`].
-#[derive(Default)]
-struct ListPerLine {
+/// The JSON layouts rampart writes, as a serde_json formatter: serde_json's
+/// `PrettyFormatter` (two-space indent), either all the way down or, for
+/// snapshots, with each list element compact on its own line.
+pub struct JsonLayout {
     /// Depth of the pretty layout.
     indent: usize,
     /// The innermost pretty container had a value (its close then goes on
     /// a line of its own, as `PrettyFormatter` does).
     has_value: bool,
-    /// The innermost pretty container is a list: its elements are compact.
+    /// List elements are written compact.
+    lists_compact: bool,
+    /// The innermost pretty container is a list.
     in_list: bool,
     /// Containers open inside a compact element (0: pretty layout).
     compact: usize,
 }
 
-impl ListPerLine {
+impl JsonLayout {
+    /// The snapshot layout ([`write_snapshot_json`]).
+    pub fn list_per_line() -> JsonLayout {
+        JsonLayout {
+            indent: 0,
+            has_value: false,
+            lists_compact: true,
+            in_list: false,
+            compact: 0,
+        }
+    }
+
+    /// Exactly serde_json's `PrettyFormatter`, call for call, as if the
+    /// value sat `depth` containers deep: for a value written inside a
+    /// larger pretty document.
+    pub fn pretty_at(depth: usize) -> JsonLayout {
+        JsonLayout {
+            indent: depth,
+            lists_compact: false,
+            ..JsonLayout::list_per_line()
+        }
+    }
+
     fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b"\n")?;
         for _ in 0..self.indent {
@@ -419,7 +444,7 @@ impl ListPerLine {
         bracket: &[u8],
         list: bool,
     ) -> std::io::Result<()> {
-        if self.compact > 0 || self.in_list {
+        if self.compact > 0 || (self.lists_compact && self.in_list) {
             self.compact += 1;
         } else {
             self.indent += 1;
@@ -437,7 +462,8 @@ impl ListPerLine {
             if self.has_value {
                 self.newline(w)?;
             }
-            // A pretty container's parent is always a pretty object.
+            // With compact lists, a pretty container's parent is always a
+            // pretty object (without, `in_list` is never read).
             self.in_list = false;
         }
         w.write_all(bracket)
@@ -462,7 +488,7 @@ impl ListPerLine {
     }
 }
 
-impl serde_json::ser::Formatter for ListPerLine {
+impl serde_json::ser::Formatter for JsonLayout {
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[", true)
     }
@@ -592,15 +618,7 @@ pub fn write_atomic(
             scope,
         );
         let mut w = BufWriter::new(w);
-        if is_zst_path(path) {
-            let mut z = zstd::stream::write::Encoder::new(&mut w, ZSTD_LEVEL)
-                .map_err(|e| fail(e.to_string()))?;
-            write(&mut z).map_err(|e| fail(e.to_string()))?;
-            z.finish().map_err(|e| fail(e.to_string()))?;
-        } else {
-            write(&mut w).map_err(|e| fail(e.to_string()))?;
-        }
-        w.flush().map_err(|e| fail(e.to_string()))?;
+        encode(path, &mut w, write).map_err(|e| fail(e.to_string()))?;
         let (behind, _) = w.into_parts();
         behind.finish().map_err(|e| fail(e.to_string()))
     })?;
@@ -648,16 +666,24 @@ fn write_stream(
         .write(true)
         .open(path)
         .map_err(|e| fail(e.to_string()))?;
-    let mut w = BufWriter::new(file);
+    encode(path, &mut BufWriter::new(file), write).map_err(|e| fail(e.to_string()))
+}
+
+/// Runs `write` into `w`, through a zstd encoder when `path` ends in
+/// `.zst`, and flushes.
+fn encode<W: Write>(
+    path: &Path,
+    w: &mut BufWriter<W>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if is_zst_path(path) {
-        let mut z = zstd::stream::write::Encoder::new(&mut w, ZSTD_LEVEL)
-            .map_err(|e| fail(e.to_string()))?;
-        write(&mut z).map_err(|e| fail(e.to_string()))?;
-        z.finish().map_err(|e| fail(e.to_string()))?;
+        let mut z = zstd::stream::write::Encoder::new(&mut *w, ZSTD_LEVEL)?;
+        write(&mut z)?;
+        z.finish()?;
     } else {
-        write(&mut w).map_err(|e| fail(e.to_string()))?;
+        write(&mut *w)?;
     }
-    w.flush().map_err(|e| fail(e.to_string()))
+    w.flush()
 }
 
 /// Every [`WRITE_BEHIND_BYTES`] written, a helper thread asks the kernel to

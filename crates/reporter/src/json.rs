@@ -11,8 +11,8 @@
 use std::io::{self, Write};
 
 use rampart_model::Report;
+use rampart_model::io::JsonLayout;
 use serde::Serialize;
-use serde_json::ser::Formatter;
 
 use crate::{Emit, MetaLookup};
 
@@ -104,7 +104,8 @@ fn array<T: Serialize + Sync>(items: &[T], out: &mut impl Write) -> io::Result<(
                 for (i, item) in chunk.iter().enumerate() {
                     let first = b == 0 && c == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+                    let mut ser =
+                        serde_json::Serializer::with_formatter(&mut buf, JsonLayout::pretty_at(2));
                     item.serialize(&mut ser).map_err(io::Error::other)?;
                 }
                 Ok(buf)
@@ -132,93 +133,4 @@ fn array<T: Serialize + Sync>(items: &[T], out: &mut impl Write) -> io::Result<(
         Ok::<(), io::Error>(())
     })?;
     out.write_all(b"\n  ]")
-}
-
-/// serde_json's `PrettyFormatter` (two-space indent) starting at a given
-/// depth, for a value that sits inside the report rather than at its top.
-/// The same output as serde_json's, call for call.
-struct Nested {
-    current_indent: usize,
-    has_value: bool,
-}
-
-impl Nested {
-    fn at(depth: usize) -> Nested {
-        Nested {
-            current_indent: depth,
-            has_value: false,
-        }
-    }
-}
-
-impl Nested {
-    /// `[` or `{`: one level deeper, nothing in it yet.
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.current_indent += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    /// `]` or `}`: on a line of its own at the outer indent, unless empty.
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.current_indent -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    /// The break before an element or a key: `,` after the first.
-    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-
-    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.current_indent {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-}
-
-impl Formatter for Nested {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }

@@ -8,8 +8,6 @@
 //! subtracted (see [`super::policy`]). Instances without a profile are
 //! INST-002's; they get no outcome here.
 
-use rampart_model::Status;
-
 use super::role_grants::{Judged, per_instance, resolve};
 use crate::registry::{Check, Context, Outcome};
 
@@ -50,46 +48,22 @@ fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
             admin.push(format!("{}: {what}", g.source));
         }
     }
-    let (status, text, after_id) = if !admin.is_empty() {
-        (
-            Status::Fail,
-            format!(
-                " has admin rights through its instance profile: {}{}",
-                admin.join("; "),
-                grants.boundary_note()
-            ),
-            true,
-        )
-    } else if let Some(why) = grants.missing.first() {
-        (
-            Status::NotEvaluated(why.clone()),
-            format!(
-                "no admin grant seen, but {} part(s) of the role's permissions are unknown",
-                grants.missing.len()
-            ),
-            false,
-        )
-    } else if grants.roles.is_empty() {
-        (
-            Status::Pass,
-            format!("instance profile {profile} holds no role"),
-            false,
-        )
-    } else {
-        (
-            Status::Pass,
-            format!(
-                "no policy of {} grants every action on every resource",
-                grants.roles.join(", ")
-            ),
-            false,
-        )
-    };
-    Ok(Judged {
-        status,
-        text,
-        after_id,
-    })
+    Ok(Judged::of(
+        &grants,
+        &admin,
+        " has admin rights through its instance profile: ",
+        "admin",
+        || {
+            if grants.roles.is_empty() {
+                format!("instance profile {profile} holds no role")
+            } else {
+                format!(
+                    "no policy of {} grants every action on every resource",
+                    grants.roles.join(", ")
+                )
+            }
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -97,6 +71,7 @@ mod tests {
     use super::*;
     use crate::checks::instance::fixtures::*;
     use crate::testing::*;
+    use rampart_model::Status;
     use serde_json::json;
 
     fn verdict(s: &rampart_model::Snapshot) -> Outcome {

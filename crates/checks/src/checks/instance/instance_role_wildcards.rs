@@ -11,8 +11,6 @@
 //! broad grant is admin passes this check (and fails INST-003). The same
 //! conservative policy reading as INST-003 (see [`super::policy`]).
 
-use rampart_model::Status;
-
 use super::role_grants::{Judged, per_instance, resolve};
 use crate::registry::{Check, Context, Outcome};
 
@@ -41,38 +39,22 @@ fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
                 .map(move |w| format!("{}: {w}", g.source))
         })
         .collect();
-    let (status, text, after_id) = if !wild.is_empty() {
-        (
-            Status::Fail,
-            format!(
-                "'s role grants wildcard permissions: {}{}",
-                wild.join("; "),
-                grants.boundary_note()
-            ),
-            true,
-        )
-    } else if let Some(why) = grants.missing.first() {
-        (
-            Status::NotEvaluated(why.clone()),
-            format!(
-                "no wildcard grant seen, but {} part(s) of the role's permissions are unknown",
-                grants.missing.len()
-            ),
-            false,
-        )
-    } else {
-        let admin = if grants.administrator_access.is_empty()
-            && !grants
-                .grants
-                .iter()
-                .any(|g| g.allows.iter().any(|a| a.is_admin()))
-        {
-            ""
-        } else {
-            " (beyond the * on * grant INST-003 reports)"
-        };
-        (
-            Status::Pass,
+    Ok(Judged::of(
+        &grants,
+        &wild,
+        "'s role grants wildcard permissions: ",
+        "wildcard",
+        || {
+            let admin = if grants.administrator_access.is_empty()
+                && !grants
+                    .grants
+                    .iter()
+                    .any(|g| g.allows.iter().any(|a| a.is_admin()))
+            {
+                ""
+            } else {
+                " (beyond the * on * grant INST-003 reports)"
+            };
             format!(
                 "no service-wide wildcard or PassRole on every role{admin} in {}",
                 if grants.roles.is_empty() {
@@ -80,15 +62,9 @@ fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
                 } else {
                     grants.roles.join(", ")
                 }
-            ),
-            false,
-        )
-    };
-    Ok(Judged {
-        status,
-        text,
-        after_id,
-    })
+            )
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -96,6 +72,7 @@ mod tests {
     use super::*;
     use crate::checks::instance::fixtures::*;
     use crate::testing::*;
+    use rampart_model::Status;
     use serde_json::json;
 
     fn verdict(s: &rampart_model::Snapshot) -> Outcome {

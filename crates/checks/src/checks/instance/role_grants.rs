@@ -171,6 +171,41 @@ pub(crate) struct Judged {
 }
 
 impl Judged {
+    /// The verdict both role checks give: fail on what was `found` (the
+    /// message is `ID{lead}{found, "; "-joined}` plus the boundary note);
+    /// else not evaluated when part of the permissions is unknown ("no
+    /// {what} grant seen, ..."); else pass, with `pass`'s message.
+    pub fn of(
+        grants: &RoleGrants,
+        found: &[String],
+        lead: &str,
+        what: &str,
+        pass: impl FnOnce() -> String,
+    ) -> Judged {
+        if !found.is_empty() {
+            Judged {
+                status: Status::Fail,
+                text: format!("{lead}{}{}", found.join("; "), grants.boundary_note()),
+                after_id: true,
+            }
+        } else if let Some(why) = grants.missing.first() {
+            Judged {
+                status: Status::NotEvaluated(why.clone()),
+                text: format!(
+                    "no {what} grant seen, but {} part(s) of the role's permissions are unknown",
+                    grants.missing.len()
+                ),
+                after_id: false,
+            }
+        } else {
+            Judged {
+                status: Status::Pass,
+                text: pass(),
+                after_id: false,
+            }
+        }
+    }
+
     /// The message for one instance.
     pub fn message(&self, instance_id: &str) -> String {
         if self.after_id {

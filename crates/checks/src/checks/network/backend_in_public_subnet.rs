@@ -27,14 +27,9 @@ impl Check for BackendInPublicSubnet {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
-        // By region, then route table id (ids are unique within a region).
-        let mut igw_reach: HashMap<&str, Reach> = HashMap::default();
-        let mut igw_region = "";
+        // By (region, route table id): thousands of backends share a table.
+        let mut igw_reach: HashMap<(&str, &str), Reach> = HashMap::default();
         for (region, i) in scope.backends {
-            if *region != igw_region {
-                igw_reach.clear();
-                igw_region = region;
-            }
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),
@@ -67,9 +62,8 @@ impl Check for BackendInPublicSubnet {
                     unknown = Some(format!("no route table known for {subnet}"));
                     continue;
                 };
-                // Thousands of backends share a route table: judge each once.
                 let reach = igw_reach
-                    .entry(rt.route_table_id.as_str())
+                    .entry((*region, rt.route_table_id.as_str()))
                     .or_insert_with(|| route::igw_reach(rt, &resolve));
                 match reach.clone() {
                     Reach::Yes => {

@@ -45,15 +45,10 @@ impl Check for BackendSgAppPortOpenWide {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
         let mut out = scope.instance_outcomes(cx);
-        // By region, then (group id, port): thousands of backends share a
-        // group, and judging one parses its every rule.
-        let mut judged: HashMap<(&str, u16), Judged> = HashMap::default();
-        let mut judged_region = "";
+        // By (region, group id, port): thousands of backends share a group,
+        // and judging one parses its every rule.
+        let mut judged: HashMap<(&str, &str, u16), Judged> = HashMap::default();
         for (region, i) in scope.backends {
-            if *region != judged_region {
-                judged.clear();
-                judged_region = region;
-            }
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),
@@ -129,7 +124,7 @@ impl Check for BackendSgAppPortOpenWide {
                         let mut hit = false;
                         for g in &groups {
                             let (quoted, why) = judged
-                                .entry((g.group_id.as_str(), *p))
+                                .entry((*region, g.group_id.as_str(), *p))
                                 .or_insert_with(|| judge_port(g, *p, &resolve));
                             if !quoted.is_empty() {
                                 hit = true;
@@ -406,17 +401,7 @@ mod tests {
             &["sg-lweb"],
             "i-l2",
         );
-        r.ec2.instances.push(instance_on("i-l2", &e));
-        r.ec2.network_interfaces.push(e);
-        let tg = r
-            .elbv2
-            .target_groups
-            .iter_mut()
-            .find(|t| t.target_group_arn == TG_L);
-        let targets = tg.and_then(|t| t.targets.as_mut()).expect("tg-l's targets");
-        let mut t = targets[0].clone();
-        t.id = "i-l2".into();
-        targets.push(t);
+        add_target_instance(r, TG_L, "i-l2", e);
         let got = run(&BackendSgAppPortOpenWide, &s);
         assert_eq!(
             statuses(&got),

@@ -621,6 +621,29 @@ pub(crate) fn demo() -> Snapshot {
     s
 }
 
+/// Adds instance `id` on `eni` (both pushed), registered in target group
+/// `tg` as the group's first target is.
+pub(crate) fn add_target_instance(
+    r: &mut RegionInventory,
+    tg: &str,
+    id: &str,
+    eni: NetworkInterface,
+) {
+    r.ec2.instances.push(instance_on(id, &eni));
+    r.ec2.network_interfaces.push(eni);
+    let group = r
+        .elbv2
+        .target_groups
+        .iter_mut()
+        .find(|t| t.target_group_arn == tg);
+    let targets = group
+        .and_then(|t| t.targets.as_mut())
+        .expect("the target group and its targets");
+    let mut t = targets[0].clone();
+    t.id = id.into();
+    targets.push(t);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
