@@ -27,6 +27,9 @@ pub struct Outcome {
     pub status: Status,
     pub message: String,
     pub path: Option<ExposurePath>,
+    /// The backends (instance ARNs) a finding on a shared resource exposes;
+    /// see [`Finding::affected`]. Sorted and deduplicated by [`run`].
+    pub affected: Vec<String>,
 }
 
 pub trait Check: Sync {
@@ -181,6 +184,7 @@ pub fn run_with(
                 region: o.region,
                 message: o.message,
                 path: o.path,
+                affected: o.affected,
                 suppressed: None,
                 baseline: None,
             })
@@ -205,7 +209,9 @@ fn run_one(check: &dyn Check, cx: &Context<'_>) -> (&'static CheckMeta, Vec<(Out
     let mut outcomes: Vec<(Outcome, String)> = check
         .evaluate(cx)
         .into_iter()
-        .map(|o| {
+        .map(|mut o| {
+            o.affected.sort_unstable();
+            o.affected.dedup();
             let fp = fingerprint(&meta.id, &o.resource_arn, o.path.as_ref());
             (o, fp)
         })
@@ -343,6 +349,7 @@ impl Outcome {
             status,
             message: message.into(),
             path: None,
+            affected: Vec::new(),
         }
     }
 }

@@ -524,6 +524,7 @@ mod tests {
             region: Some("us-east-1".into()),
             message: String::new(),
             path: None,
+            affected: vec![],
             fingerprint: String::new(),
             suppressed: None,
             baseline: None,

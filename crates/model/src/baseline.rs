@@ -125,6 +125,7 @@ mod tests {
             region: Some("us-east-1".into()),
             message: String::new(),
             path: None,
+            affected: vec![],
             fingerprint: fp.into(),
             suppressed: None,
             baseline: None,

@@ -322,6 +322,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             message: String::new(),
             path: None,
+            affected: vec![],
             fingerprint: "fp".into(),
             suppressed: None,
             baseline: None,

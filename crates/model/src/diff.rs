@@ -433,6 +433,7 @@ mod tests {
             region: Some("us-east-1".into()),
             message: message.into(),
             path: None,
+            affected: vec![],
             fingerprint: fp.into(),
             suppressed: None,
             baseline: None,

@@ -269,6 +269,13 @@ pub struct Finding {
     pub region: Option<String>,
     pub message: String,
     pub path: Option<ExposurePath>,
+    /// The backends this finding exposes (instance ARNs, sorted), when it is
+    /// filed on a shared resource that must change (a security group, a
+    /// route table, a role, a load balancer) rather than on a backend: one
+    /// security group on 100 backends is one finding listing 100 backends.
+    /// Empty when the resource is the backend itself or exposes none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<String>,
     /// Stable across re-scans: see [`fingerprint`].
     pub fingerprint: String,
     /// Set when a `rampart.toml` suppression accepts this (failing or

@@ -173,6 +173,7 @@ mod tests {
             region: Some("us-east-1".into()),
             message: message.into(),
             path: None,
+            affected: vec![],
             fingerprint: check.into(),
             suppressed: None,
             baseline: None,

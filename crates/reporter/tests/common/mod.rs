@@ -35,6 +35,7 @@ pub fn finding_in(
         message: message.into(),
         fingerprint: fingerprint(check_id, arn, path.as_ref()),
         path,
+        affected: vec![],
         suppressed: None,
         baseline: None,
     }
