@@ -405,6 +405,7 @@ impl<'s> RegionCx<'_, 's> {
             region: String::new(),
             instance_id: i.instance_id.clone(),
             path: ExposurePath {
+                protocol: Default::default(),
                 kind: PathKind::Direct,
                 hops: vec![
                     hop("internet", "internet", "internet"),
@@ -536,6 +537,7 @@ impl<'s> RegionCx<'_, 's> {
                         region: String::new(),
                         instance_id: instance.instance_id.clone(),
                         path: ExposurePath {
+                            protocol: Default::default(),
                             kind: if from_internet {
                                 PathKind::LoadBalancer
                             } else {

@@ -30,6 +30,10 @@ pub struct Outcome {
     /// The backends (instance ARNs) a finding on a shared resource exposes;
     /// see [`Finding::affected`]. Sorted and deduplicated by [`run`].
     pub affected: Vec<String>,
+    /// This outcome's severity when it differs from the check's metadata
+    /// (e.g. a latent exposure that a path makes critical); `None` for the
+    /// check's own severity.
+    pub severity: Option<Severity>,
 }
 
 pub trait Check: Sync {
@@ -177,7 +181,7 @@ pub fn run_with(
             .map(|(meta, (o, fingerprint))| Finding {
                 fingerprint,
                 check_id: meta.id.clone(),
-                severity: meta.severity,
+                severity: o.severity.unwrap_or(meta.severity),
                 status: o.status,
                 resource_arn: o.resource_arn,
                 account_id: snapshot.account_id.clone(),
@@ -350,6 +354,7 @@ impl Outcome {
             message: message.into(),
             path: None,
             affected: Vec::new(),
+            severity: None,
         }
     }
 }

@@ -232,13 +232,48 @@ pub struct Hop {
     pub gaps: Vec<String>,
 }
 
+/// The transport protocol an exposure path carries to the backend.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Tcp,
+    Udp,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Udp => "udp",
+        }
+    }
+
+    fn is_tcp(&self) -> bool {
+        *self == Transport::Tcp
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Every hop from the internet to `instance:port`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExposurePath {
     pub kind: PathKind,
     pub hops: Vec<Hop>,
-    /// TCP port ranges on the instance that the path delivers traffic to.
+    /// Port ranges on the instance that the path delivers traffic to, of
+    /// [`ExposurePath::protocol`].
     pub ports: Vec<crate::PortRange>,
+    /// The protocol of `ports`: `tcp` (omitted from JSON) or `udp`. A
+    /// `TCP_UDP` listener yields one path per protocol.
+    #[serde(default, skip_serializing_if = "Transport::is_tcp")]
+    pub protocol: Transport,
 }
 
 impl fmt::Display for ExposurePath {
@@ -395,6 +430,7 @@ terraform = "metadata_options { http_tokens = \"required\" }"
     #[test]
     fn fingerprints_are_stable_and_discriminating() {
         let p = ExposurePath {
+            protocol: Default::default(),
             kind: PathKind::Direct,
             hops: vec![hop("internet", "0.0.0.0/0"), hop("instance", "i-1")],
             ports: vec![crate::PortRange { from: 22, to: 22 }],
@@ -423,6 +459,7 @@ terraform = "metadata_options { http_tokens = \"required\" }"
     #[test]
     fn paths_render_hop_by_hop_with_gaps() {
         let mut p = ExposurePath {
+            protocol: Default::default(),
             kind: PathKind::Gateway,
             hops: vec![
                 hop("internet", "*"),

@@ -117,6 +117,7 @@ fn report(findings: Vec<Finding>) -> Report {
 fn fixed_report() -> Report {
     let instance = "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc";
     let gateway = ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::Gateway,
         hops: vec![
             hop("internet", "*", "internet", &[]),
@@ -135,6 +136,7 @@ fn fixed_report() -> Report {
         }],
     };
     let direct = ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::Direct,
         hops: vec![
             hop("internet", "0.0.0.0/0", "internet", &[]),

@@ -141,6 +141,7 @@ const WEB_2: &str = "arn:aws:ec2:eu-west-1:111122223333:instance/i-0web2";
 
 fn fixed_report() -> Report {
     let ssh_path = ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::LoadBalancer,
         hops: vec![
             hop("internet", "0.0.0.0/0", "internet", &[]),

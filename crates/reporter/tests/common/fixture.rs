@@ -114,6 +114,7 @@ fn at(unix: i64) -> OffsetDateTime {
 
 pub fn lb_path() -> ExposurePath {
     ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::LoadBalancer,
         hops: vec![
             hop("internet", "0.0.0.0/0", "internet", &[]),
@@ -128,6 +129,7 @@ pub fn lb_path() -> ExposurePath {
 
 pub fn gateway_path() -> ExposurePath {
     ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::Gateway,
         hops: vec![
             hop("internet", "*", "internet", &[]),
@@ -150,6 +152,7 @@ pub fn gateway_path() -> ExposurePath {
 
 pub fn direct_path() -> ExposurePath {
     ExposurePath {
+        protocol: Default::default(),
         kind: PathKind::Direct,
         hops: vec![
             hop("internet", "0.0.0.0/0", "internet", &[]),

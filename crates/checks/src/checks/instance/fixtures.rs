@@ -104,6 +104,7 @@ pub fn path_to(instance_id: &str, ports: &[(i32, i32)], uncertain: Option<&str>)
         region: REGION.into(),
         instance_id: instance_id.into(),
         path: ExposurePath {
+            protocol: Default::default(),
             kind: PathKind::Direct,
             hops: vec![
                 hop("internet", "internet"),
