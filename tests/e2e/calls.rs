@@ -111,6 +111,10 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             "elasticloadbalancing:DescribeTargetHealth",
             tgs.len() as u64,
         );
+        add(
+            "elasticloadbalancing:DescribeTargetGroupAttributes",
+            tgs.len() as u64,
+        );
 
         // API Gateway REST: four lists (limit 500), and per API its
         // resources (methods embedded) and stages.
@@ -234,6 +238,7 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
     for op in [
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
         "elasticloadbalancing:DescribeTags",
         "apigateway:GetResources",
         "wafv2:GetWebACL",

@@ -32,6 +32,8 @@ pub struct RegionIndex<'s> {
     pub subnets: HashMap<&'s str, &'s Subnet>,
     /// Subnet -> its route table: the explicit association, else the VPC's main table.
     pub subnet_route_table: HashMap<&'s str, &'s RouteTable>,
+    /// VPC -> its main route table (for a subnet the index does not know).
+    pub main_route_table: HashMap<&'s str, &'s RouteTable>,
     /// Subnet -> its network ACL.
     pub subnet_nacl: HashMap<&'s str, &'s NetworkAcl>,
     pub internet_gateways: HashMap<&'s str, &'s InternetGateway>,
@@ -42,7 +44,18 @@ pub struct RegionIndex<'s> {
     /// Security group -> the ENIs that carry it (who "members of sg-x" are).
     pub sg_members: HashMap<&'s str, Vec<&'s NetworkInterface>>,
     pub enis: HashMap<&'s str, &'s NetworkInterface>,
-    pub eni_by_private_ip: HashMap<&'s str, &'s NetworkInterface>,
+    /// (VPC, private IPv4 or IPv6 address) -> the ENI that holds it. Keyed
+    /// by VPC because VPCs with overlapping CIDRs are common: an address
+    /// alone names no ENI.
+    pub eni_by_vpc_ip: HashMap<(&'s str, &'s str), &'s NetworkInterface>,
+    pub vpc_endpoints: HashMap<&'s str, &'s VpcEndpoint>,
+    /// Internet gateway -> the route table edge-associated with it (VPC
+    /// ingress routing: traffic entering through the gateway is routed by
+    /// this table before it reaches a subnet).
+    pub edge_route_table: HashMap<&'s str, &'s RouteTable>,
+    /// VPC -> its internet gateways: attached ones, and any a route of the
+    /// VPC's tables names (routes hold when the gateway list is missing).
+    pub vpc_igws: HashMap<&'s str, Vec<&'s str>>,
     pub instances: HashMap<&'s str, &'s Instance>,
     /// Instance -> its ENIs, primary first.
     pub instance_enis: HashMap<&'s str, Vec<&'s NetworkInterface>>,
@@ -69,6 +82,10 @@ pub struct RegionIndex<'s> {
     /// group, or forwarding to it from a listener: emulators may fill only
     /// one side).
     pub tg_load_balancers: HashMap<&'s str, Vec<&'s LoadBalancer>>,
+    /// Load balancer -> the target groups in front of which it sits (the
+    /// inverse of `tg_load_balancers`): what an ALB could forward to when
+    /// its listener rules are unknown.
+    pub lb_target_groups: HashMap<&'s str, Vec<&'s TargetGroup>>,
 }
 
 impl<'s> Index<'s> {
@@ -114,15 +131,31 @@ impl<'s> Index<'s> {
     }
 }
 
-/// Where a REST or HTTP API integration sends traffic.
+/// What a registered load balancer target is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetRef<'s> {
+    /// An EC2 instance; for `ip` targets, the ENI that holds the address.
+    Instance(&'s Instance, Option<&'s NetworkInterface>),
+    /// An Application Load Balancer behind a Network Load Balancer.
+    Alb(&'s LoadBalancer),
+    /// Compute that is not an EC2 backend (a Lambda function): a path ends.
+    NotEc2(&'static str),
+    /// What the target is cannot be told from the snapshot (the reason).
+    Unknown(String),
+}
+
+/// Where a REST, HTTP or WebSocket API integration sends traffic.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IntegrationTarget<'s> {
     /// Through a VPC link to these load balancers (and, for HTTP APIs, a
-    /// specific listener).
+    /// specific listener). `uri` is the integration URI with the stage's
+    /// variables substituted (its port picks the listener of a REST or
+    /// WebSocket integration).
     VpcLink {
         link_id: Option<String>,
         load_balancers: Vec<&'s LoadBalancer>,
         listener: Option<&'s Listener>,
+        uri: String,
     },
     /// Over the public internet to a URL; `load_balancer` when its host is one
     /// of the account's load balancers.
@@ -130,8 +163,14 @@ pub enum IntegrationTarget<'s> {
         url: String,
         load_balancer: Option<&'s LoadBalancer>,
     },
-    /// A VPC link integration whose link or target could not be resolved.
+    /// A VPC link integration whose link, target or URI could not be
+    /// resolved (a stage variable the stage does not define, a VPC link
+    /// that was not collected): it goes through a VPC link, to a backend
+    /// that is unknown.
     Unresolved(String),
+    /// An integration over the internet whose URL could not be resolved (a
+    /// stage variable the stage does not define): its backend is unknown.
+    UnknownUrl(String),
     /// Lambda, AWS service, mock: no EC2 backend behind it.
     NotEc2,
 }
@@ -152,6 +191,7 @@ impl<'s> RegionIndex<'s> {
             .collect();
 
         let mut main_table: HashMap<&str, &RouteTable> = HashMap::new();
+        let mut igws: HashMap<&str, Vec<&str>> = HashMap::new();
         for rt in &ec2.route_tables {
             for a in &rt.associations {
                 if a.main {
@@ -160,8 +200,38 @@ impl<'s> RegionIndex<'s> {
                 if let Some(subnet) = &a.subnet_id {
                     ix.subnet_route_table.insert(subnet.as_str(), rt);
                 }
+                if let Some(gw) = &a.gateway_id {
+                    ix.edge_route_table.insert(gw.as_str(), rt);
+                }
+            }
+            for r in &rt.routes {
+                if let RouteTarget::InternetGateway(id) = &r.target
+                    && !crate::reach::route::is_blackhole(r)
+                {
+                    igws.entry(rt.vpc_id.as_str())
+                        .or_default()
+                        .push(id.as_str());
+                }
             }
         }
+        for g in &ec2.internet_gateways {
+            for v in &g.attached_vpc_ids {
+                igws.entry(v.as_str())
+                    .or_default()
+                    .push(g.internet_gateway_id.as_str());
+            }
+        }
+        for v in igws.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        ix.vpc_igws = igws;
+        ix.main_route_table = main_table.clone();
+        ix.vpc_endpoints = ec2
+            .vpc_endpoints
+            .iter()
+            .map(|e| (e.vpc_endpoint_id.as_str(), e))
+            .collect();
         for s in &ec2.subnets {
             if !ix.subnet_route_table.contains_key(s.subnet_id.as_str())
                 && let Some(rt) = main_table.get(s.vpc_id.as_str())
@@ -197,8 +267,13 @@ impl<'s> RegionIndex<'s> {
             .collect();
         for eni in &ec2.network_interfaces {
             ix.enis.insert(eni.network_interface_id.as_str(), eni);
-            for ip in &eni.private_ip_addresses {
-                ix.eni_by_private_ip.insert(ip.private_ip.as_str(), eni);
+            if let Some(vpc) = eni.vpc_id.as_deref() {
+                for ip in &eni.private_ip_addresses {
+                    ix.eni_by_vpc_ip.insert((vpc, ip.private_ip.as_str()), eni);
+                }
+                for ip in &eni.ipv6_addresses {
+                    ix.eni_by_vpc_ip.insert((vpc, ip.as_str()), eni);
+                }
             }
             for g in &eni.security_group_ids {
                 ix.sg_members.entry(g.as_str()).or_default().push(eni);
@@ -284,11 +359,24 @@ impl<'s> RegionIndex<'s> {
                 }
             }
         }
-        for lbs in fronts.values_mut() {
+        let mut behind: HashMap<&str, Vec<&TargetGroup>> = HashMap::new();
+        for (tg, lbs) in fronts.iter_mut() {
             lbs.sort_by(|a, b| a.load_balancer_arn.cmp(&b.load_balancer_arn));
             lbs.dedup_by(|a, b| a.load_balancer_arn == b.load_balancer_arn);
+            if let Some(group) = ix.target_groups.get(tg) {
+                for lb in lbs.iter() {
+                    behind
+                        .entry(lb.load_balancer_arn.as_str())
+                        .or_default()
+                        .push(group);
+                }
+            }
+        }
+        for tgs in behind.values_mut() {
+            tgs.sort_by(|a, b| a.target_group_arn.cmp(&b.target_group_arn));
         }
         ix.tg_load_balancers = fronts;
+        ix.lb_target_groups = behind;
         ix.rest_apis = inv
             .apigateway
             .rest_apis
@@ -331,16 +419,75 @@ impl<'s> RegionIndex<'s> {
         ix
     }
 
-    /// The instance behind a registered target: by id for `instance`
-    /// targets, through the ENI that owns the address for `ip` targets.
-    pub fn target_instance(&self, tg: &TargetGroup, target: &Target) -> Option<&'s Instance> {
+    /// What a registered target is (ELB target types: instance, ip, alb,
+    /// lambda; <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#target-type>).
+    /// An `ip` target is an address in the target group's VPC, found by
+    /// (VPC, address), never by address alone: VPCs overlap. With
+    /// `AvailabilityZone = all` it lies outside the VPC (a peered VPC or
+    /// on-premises), which the snapshot cannot resolve.
+    pub fn resolve_target(&self, tg: &TargetGroup, target: &Target) -> TargetRef<'s> {
         match tg.target_type.as_deref() {
             Some("ip") => {
-                let eni = self.eni_by_private_ip.get(target.id.as_str())?;
-                let id = eni.attachment.as_ref()?.instance_id.as_deref()?;
-                self.instances.get(id).copied()
+                if target.availability_zone.as_deref() == Some("all") {
+                    return TargetRef::Unknown(format!(
+                        "ip target {} is outside the target group's VPC (AvailabilityZone all: a peered VPC or on-premises)",
+                        target.id
+                    ));
+                }
+                let Some(vpc) = tg.vpc_id.as_deref() else {
+                    return TargetRef::Unknown(format!(
+                        "ip target {}: the target group names no VPC",
+                        target.id
+                    ));
+                };
+                let Some(eni) = self.eni_by_vpc_ip.get(&(vpc, target.id.as_str())) else {
+                    return TargetRef::Unknown(format!(
+                        "no network interface in {vpc} holds ip target {}",
+                        target.id
+                    ));
+                };
+                match eni
+                    .attachment
+                    .as_ref()
+                    .and_then(|a| a.instance_id.as_deref())
+                {
+                    Some(id) => match self.instances.get(id) {
+                        Some(i) => TargetRef::Instance(i, Some(eni)),
+                        None => TargetRef::Unknown(format!(
+                            "ip target {} is on {}, attached to instance {id}, which was not collected",
+                            target.id, eni.network_interface_id
+                        )),
+                    },
+                    None => TargetRef::Unknown(format!(
+                        "ip target {} is {} ({}), not an EC2 instance",
+                        target.id,
+                        eni.network_interface_id,
+                        eni.interface_type.as_deref().unwrap_or("interface")
+                    )),
+                }
             }
-            Some("instance") | None => self.instances.get(target.id.as_str()).copied(),
+            Some("instance") | None => match self.instances.get(target.id.as_str()) {
+                Some(i) => TargetRef::Instance(i, None),
+                None => {
+                    TargetRef::Unknown(format!("instance target {} was not collected", target.id))
+                }
+            },
+            Some("alb") => match self.load_balancers.get(target.id.as_str()) {
+                Some(lb) => TargetRef::Alb(lb),
+                None => TargetRef::Unknown(format!("alb target {} was not collected", target.id)),
+            },
+            Some("lambda") => TargetRef::NotEc2("lambda"),
+            Some(other) => TargetRef::Unknown(format!(
+                "target {} of unknown target type {other}",
+                target.id
+            )),
+        }
+    }
+
+    /// The instance behind a registered target, if it is one.
+    pub fn target_instance(&self, tg: &TargetGroup, target: &Target) -> Option<&'s Instance> {
+        match self.resolve_target(tg, target) {
+            TargetRef::Instance(i, _) => Some(i),
             _ => None,
         }
     }
@@ -372,24 +519,78 @@ impl<'s> RegionIndex<'s> {
             .collect()
     }
 
-    /// Resolves a REST integration in the context of one stage (stage
-    /// variables substituted). Resolution order: the VPC link id, else (some
-    /// emulators drop the id) the URI's host against load balancer DNS names.
+    /// Resolves a REST integration in the context of one stage: stage
+    /// variables are substituted in the URI and the connection id before
+    /// anything is parsed out of them, and a variable the stage does not
+    /// define makes the integration unresolved, never a guess
+    /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html>).
+    /// Resolution order: the VPC link id, else (some emulators drop the
+    /// id) the URI's host against load balancer DNS names.
     pub fn rest_integration(
         &self,
         integration: &RestIntegration,
         stage: Option<&RestStage>,
     ) -> IntegrationTarget<'s> {
-        let vars = stage.map(|s| &s.variables);
-        let subst = |s: &str| substitute(s, vars);
         match integration.integration_type.as_deref() {
             Some("HTTP") | Some("HTTP_PROXY") => {}
             _ => return IntegrationTarget::NotEc2,
         }
-        let uri = integration.uri.as_deref().map(subst).unwrap_or_default();
+        let vars = stage.map(|s| (s.stage_name.as_str(), &s.variables));
+        self.link_integration(
+            integration.uri.as_deref(),
+            integration.connection_type.as_deref(),
+            integration.connection_id.as_deref(),
+            vars,
+        )
+    }
+
+    /// Resolves a WebSocket API integration: a private integration goes
+    /// through a REST-style VPC link to an NLB, named by `connectionId`,
+    /// with the NLB's URL as the URI, exactly as for REST APIs
+    /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-integration-requests.html>).
+    pub fn websocket_integration(
+        &self,
+        integration: &HttpIntegration,
+        stage: Option<&HttpStage>,
+    ) -> IntegrationTarget<'s> {
+        match integration.integration_type.as_deref() {
+            Some("HTTP_PROXY") | Some("HTTP") => {}
+            _ => return IntegrationTarget::NotEc2,
+        }
+        let vars = stage.map(|s| (s.stage_name.as_str(), &s.stage_variables));
+        self.link_integration(
+            integration.integration_uri.as_deref(),
+            integration.connection_type.as_deref(),
+            integration.connection_id.as_deref(),
+            vars,
+        )
+    }
+
+    /// A REST or WebSocket integration: a VPC link id (or the URI host)
+    /// names the load balancers; else a public URL.
+    fn link_integration(
+        &self,
+        uri: Option<&str>,
+        connection_type: Option<&str>,
+        connection_id: Option<&str>,
+        vars: Option<(&str, &BTreeMap<String, String>)>,
+    ) -> IntegrationTarget<'s> {
+        let link = connection_type == Some("VPC_LINK");
+        let uri = match substitute(uri.unwrap_or_default(), vars) {
+            Ok(u) => u,
+            Err(why) if link => {
+                return IntegrationTarget::Unresolved(format!("integration URI: {why}"));
+            }
+            Err(why) => return IntegrationTarget::UnknownUrl(format!("integration URI: {why}")),
+        };
         let by_host = host_of(&uri).and_then(|h| self.lb_by_dns.get(&h).copied());
-        if integration.connection_type.as_deref() == Some("VPC_LINK") {
-            let link_id = integration.connection_id.as_deref().map(subst);
+        if link {
+            let link_id = match connection_id.map(|c| substitute(c, vars)).transpose() {
+                Ok(id) => id,
+                Err(why) => {
+                    return IntegrationTarget::Unresolved(format!("VPC link id: {why}"));
+                }
+            };
             if let Some(link) = link_id
                 .as_deref()
                 .and_then(|id| self.rest_vpc_links.get(id))
@@ -409,6 +610,7 @@ impl<'s> RegionIndex<'s> {
                     link_id: Some(link.id.clone()),
                     load_balancers: lbs,
                     listener: None,
+                    uri,
                 };
             }
             return match by_host {
@@ -418,9 +620,10 @@ impl<'s> RegionIndex<'s> {
                         .values()
                         .find(|l| l.target_arns.iter().any(|a| a == &lb.load_balancer_arn));
                     IntegrationTarget::VpcLink {
-                        link_id: link.map(|l| l.id.clone()),
+                        link_id: link.map(|l| l.id.clone()).or(link_id),
                         load_balancers: vec![lb],
                         listener: None,
+                        uri,
                     }
                 }
                 None => IntegrationTarget::Unresolved(format!(
@@ -436,28 +639,46 @@ impl<'s> RegionIndex<'s> {
     }
 
     /// Resolves an HTTP API (v2) integration: VPC link integrations name the
-    /// listener (ALB/NLB) by ARN.
+    /// listener (ALB/NLB) by ARN, after stage variables are substituted.
     pub fn http_integration(
         &self,
         integration: &HttpIntegration,
         stage: Option<&HttpStage>,
     ) -> IntegrationTarget<'s> {
-        let vars = stage.map(|s| &s.stage_variables);
-        let uri = integration
-            .integration_uri
-            .as_deref()
-            .map(|u| substitute(u, vars))
-            .unwrap_or_default();
         match integration.integration_type.as_deref() {
             Some("HTTP_PROXY") | Some("HTTP") => {}
             _ => return IntegrationTarget::NotEc2,
         }
-        if integration.connection_type.as_deref() == Some("VPC_LINK") {
+        let vars = stage.map(|s| (s.stage_name.as_str(), &s.stage_variables));
+        let link = integration.connection_type.as_deref() == Some("VPC_LINK");
+        let uri = match substitute(
+            integration.integration_uri.as_deref().unwrap_or_default(),
+            vars,
+        ) {
+            Ok(u) => u,
+            Err(why) if link => {
+                return IntegrationTarget::Unresolved(format!("integration URI: {why}"));
+            }
+            Err(why) => return IntegrationTarget::UnknownUrl(format!("integration URI: {why}")),
+        };
+        if link {
+            let link_id = match integration
+                .connection_id
+                .as_deref()
+                .map(|c| substitute(c, vars))
+                .transpose()
+            {
+                Ok(id) => id,
+                Err(why) => {
+                    return IntegrationTarget::Unresolved(format!("VPC link id: {why}"));
+                }
+            };
             return match self.listeners.get(uri.as_str()) {
                 Some((lb, l)) => IntegrationTarget::VpcLink {
-                    link_id: integration.connection_id.clone(),
+                    link_id,
                     load_balancers: vec![lb],
                     listener: Some(l),
+                    uri,
                 },
                 None => IntegrationTarget::Unresolved(format!(
                     "integration URI {uri} is not a collected listener"
@@ -510,16 +731,36 @@ pub fn stage_arn(partition: &str, region: &str, api_id: &str, stage: &str) -> St
     )
 }
 
-/// Replaces `${stageVariables.name}` with the stage's value.
-fn substitute(s: &str, vars: Option<&BTreeMap<String, String>>) -> String {
-    let Some(vars) = vars else {
-        return s.to_string();
-    };
-    let mut out = s.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("${{stageVariables.{k}}}"), v);
+/// Replaces every `${stageVariables.name}` with the stage's value. A
+/// variable the stage does not define (or a reference outside any stage)
+/// is an error naming it: API Gateway would call a URI we cannot know.
+fn substitute(s: &str, vars: Option<(&str, &BTreeMap<String, String>)>) -> Result<String, String> {
+    const OPEN: &str = "${stageVariables.";
+    if !s.contains(OPEN) {
+        return Ok(s.to_string());
     }
-    out
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + OPEN.len()..];
+        let Some(end) = after.find('}') else {
+            return Err(format!("unterminated stage variable reference in {s:?}"));
+        };
+        let name = &after[..end];
+        match vars {
+            Some((_, v)) if v.contains_key(name) => out.push_str(&v[name]),
+            Some((stage, _)) => {
+                return Err(format!(
+                    "stage variable {name} is not defined in stage {stage}"
+                ));
+            }
+            None => return Err(format!("stage variable {name} outside a stage")),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The lower-cased host of an http(s) URL.
@@ -556,16 +797,38 @@ mod tests {
         assert_eq!(host_of("http:///nothing"), None);
     }
 
+    /// Stage variables may stand for the host, the port or the path of an
+    /// integration URI, and for the VPC link id; a variable the stage does
+    /// not define is an error, never left in place (it would parse as a
+    /// host and default to port 80).
     #[test]
     fn stage_variables_are_substituted() {
-        let vars = BTreeMap::from([("backend".to_string(), "nlb-1.example".to_string())]);
+        let vars = BTreeMap::from([
+            ("backend".to_string(), "nlb-1.example".to_string()),
+            ("port".to_string(), "8443".to_string()),
+        ]);
+        let v = Some(("prod", &vars));
         assert_eq!(
-            substitute("http://${stageVariables.backend}/x", Some(&vars)),
+            substitute("http://${stageVariables.backend}/x", v).unwrap(),
             "http://nlb-1.example/x"
         );
         assert_eq!(
-            substitute("${stageVariables.other}", Some(&vars)),
-            "${stageVariables.other}"
+            substitute(
+                "https://h:${stageVariables.port}/${stageVariables.backend}",
+                v
+            )
+            .unwrap(),
+            "https://h:8443/nlb-1.example"
         );
+        assert_eq!(
+            substitute("http://h/x", None).unwrap(),
+            "http://h/x",
+            "nothing to substitute needs no stage"
+        );
+        assert_eq!(
+            substitute("${stageVariables.other}", v).unwrap_err(),
+            "stage variable other is not defined in stage prod"
+        );
+        assert!(substitute("http://${stageVariables.port", v).is_err());
     }
 }

@@ -4,6 +4,8 @@
 //! no AWS SDK, no clock: everything comes from the snapshot.
 
 pub mod checks;
+#[cfg(test)]
+mod exposure_rules;
 pub mod index;
 mod joined;
 pub mod paths;

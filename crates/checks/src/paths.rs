@@ -1,34 +1,52 @@
 //! Exposure paths: for every instance, every way the internet reaches it,
-//! hop by hop, with the ports that get through.
+//! hop by hop, with the protocol and ports that get through.
 //!
-//! Three kinds (DESIGN.md, "Exposure paths"):
+//! Three kinds (DESIGN.md, "Exposure paths"; docs/model.md states every
+//! rule with the AWS page behind it):
 //! - **direct**: a public IPv4/EIP or global IPv6 on one of the instance's
-//!   ENIs, a route from its subnet to an internet gateway, a security group
-//!   rule admitting the port from public space, and a NACL that admits the
-//!   port inbound and the ephemeral reply outbound;
+//!   ENIs, an internet gateway the replies are routed to, security groups
+//!   and a NACL that admit the traffic;
 //! - **load balancer**: an internet-facing NLB/ALB reachable from the
-//!   internet, listener -> target group -> target -> instance, with the
-//!   instance's security group admitting the LB's traffic (the client's own
-//!   address when an NLB without security groups preserves it);
-//! - **gateway**: a public API Gateway stage -> method/route -> integration
-//!   -> VPC link (or public URL) -> load balancer -> ... -> instance.
+//!   internet (over IPv4, or IPv6 when dual-stack), listener -> target
+//!   group -> target -> instance, where a target may itself be an ALB
+//!   behind an NLB, and targets see the client's address or the load
+//!   balancer's as client IP preservation decides;
+//! - **gateway**: a public API Gateway stage (REST, HTTP or WebSocket) ->
+//!   method/route -> integration -> VPC link (or public URL) -> load
+//!   balancer -> ... -> instance.
 //!
-//! A path whose existence depends on data that was not collected is kept
-//! with `certain: false` and the reason: it is neither dropped (a false
-//! "not exposed") nor asserted.
+//! Traffic is traced as a set of sources ([`flow::Flow`]) that every hop
+//! narrows, per protocol and port, so a path exists only when one source
+//! gets through every hop and its reply gets back.
+//!
+//! A path whose existence depends on data that was not collected, or on an
+//! appliance whose rules are not read (a Gateway Load Balancer endpoint in
+//! the route), is kept with `uncertain` set to the reason: it is neither
+//! dropped (a false "not exposed") nor asserted. A target that cannot be
+//! resolved to an instance is an [`Unresolved`] entry, not silence. What
+//! the code read is recorded ([`inputs`]) so the checks know which failed
+//! collections make a region's paths incomplete.
+
+mod api;
+mod flow;
+pub mod inputs;
+mod lb;
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
 
-use ipnet::IpNet;
 use rampart_model::*;
 
-use crate::index::{Index, IntegrationTarget, RegionIndex, stage_arn};
-use crate::reach::ip::{
-    AddrSet, Family, contains_public, parse_cidr, public, public_v4, public_v6,
-};
+use crate::index::{Index, RegionIndex};
+use crate::reach::ip::{AddrSet, Family, parse_cidr, public_v4, public_v6};
 use crate::reach::ports::Protocol;
-use crate::reach::sg::Peer;
-use crate::reach::{PrefixLists, Reach, nacl, prefix_list_resolver, route, sg};
+use crate::reach::{PrefixLists, prefix_list_resolver, route};
+
+use self::flow::Flow;
+use self::inputs::Reads;
+pub use self::inputs::{Input, ReadSet};
+pub(crate) use self::lb::client_ip_preserved;
 
 /// An exposure path plus whether every link of it is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +59,25 @@ pub struct Exposure {
     pub uncertain: Option<String>,
 }
 
+/// A way in that ends somewhere the snapshot cannot name: a load balancer
+/// target that resolves to no instance (an `ip` target outside the VPC or
+/// on no known interface, a target of an uncollected kind), or an API
+/// integration whose backend is unknown (a stage variable the stage does
+/// not define). Checks that judge the load balancer, the stage or the
+/// backends behind it report *not evaluated* for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    pub region: String,
+    /// The ARN of the resource the unknown hangs off: a target group, or
+    /// the API stage whose integration is unknown.
+    pub resource_arn: String,
+    /// The load balancers in front of it (ARNs), if any.
+    pub load_balancers: Vec<String>,
+    /// The hops up to (and including) the unknown one.
+    pub path: ExposurePath,
+    pub reason: String,
+}
+
 /// All exposure paths of a snapshot, by region, then instance id. Two
 /// levels rather than one `(region, instance)` key: every check asks for
 /// one backend's paths, and a tuple of `String`s can only be looked up
@@ -49,6 +86,11 @@ pub struct Exposure {
 #[derive(Debug, Default, Clone)]
 pub struct Exposures {
     by_region: BTreeMap<String, BTreeMap<String, Vec<Exposure>>>,
+    unresolved: Vec<Unresolved>,
+    /// Per region, why its paths may be incomplete (a list the path code
+    /// walks whole was not collected), if they may.
+    gaps: BTreeMap<String, String>,
+    reads: BTreeMap<String, ReadSet>,
 }
 
 impl Exposures {
@@ -64,43 +106,69 @@ impl Exposures {
                 region,
             );
             let cx = RegionCx {
+                region,
                 rix,
+                inv,
                 resolve: &resolve,
+                errors: &index.snapshot.collection_errors,
+                reads: Reads::default(),
+                unresolved: Mutex::new(Vec::new()),
+                gaps: Mutex::new(Vec::new()),
             };
             // Every instance, load balancer and API is traced on its own
             // from shared, read-only data: on every core, then gathered in
             // the same order as one loop over them would produce.
             use rayon::prelude::*;
-            let direct = inv.ec2.instances.par_iter().flat_map_iter(|i| {
-                let stopped = matches!(
-                    i.state.as_deref(),
-                    Some("terminated" | "shutting-down" | "stopped")
-                );
-                if stopped { Vec::new() } else { cx.direct(i) }
-            });
+            cx.reads.enumerate(Input::Instances);
+            cx.reads.enumerate(Input::LoadBalancers);
+            // Whether an instance is a backend (a target of some group) walks
+            // every target group.
+            cx.reads.enumerate(Input::TargetGroups);
+            cx.reads.enumerate(Input::RestApis);
+            cx.reads.enumerate(Input::Apis);
+            let direct = inv
+                .ec2
+                .instances
+                .par_iter()
+                .filter(|i| is_live(i))
+                .flat_map_iter(|i| cx.direct(i));
             let through_lbs = inv.elbv2.load_balancers.par_iter().flat_map_iter(|lb| {
-                cx.through_lb(
-                    lb,
-                    None,
-                    vec![hop("internet", "internet", "internet")],
-                    None,
-                )
+                cx.through_internet(lb, None, Vec::new(), PathKind::LoadBalancer)
             });
             let rest = inv
                 .apigateway
                 .rest_apis
                 .par_iter()
                 .flat_map_iter(|api| cx.rest_api(api));
-            let http = inv
+            let v2 = inv
                 .apigatewayv2
                 .apis
                 .par_iter()
-                .flat_map_iter(|api| cx.http_api(api));
-            let found: Vec<Exposure> = direct.chain(through_lbs).chain(rest).chain(http).collect();
+                .flat_map_iter(|api| cx.v2_api(api));
+            let found: Vec<Exposure> = direct.chain(through_lbs).chain(rest).chain(v2).collect();
             for mut e in found {
                 e.region = region.to_string();
                 out.add(e);
             }
+            let reads = cx.reads.done();
+            let mut gaps: Vec<String> = reads
+                .enumerated()
+                .filter_map(|input| cx.region_error(input.operation()))
+                .collect();
+            gaps.extend(cx.gaps.into_inner().unwrap_or_else(|e| e.into_inner()));
+            gaps.dedup();
+            if !gaps.is_empty() {
+                out.gaps.insert(region.to_string(), gaps.join("; "));
+            }
+            out.reads.insert(region.to_string(), reads);
+            let mut unresolved = cx
+                .unresolved
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner());
+            for u in &mut unresolved {
+                u.region = region.to_string();
+            }
+            out.unresolved.extend(unresolved);
         }
         use rayon::prelude::*;
         out.by_region
@@ -109,9 +177,19 @@ impl Exposures {
             .collect::<Vec<_>>()
             .into_par_iter()
             .for_each(|paths| {
-                paths.sort_by(|a, b| a.path.cmp(&b.path));
+                // A path found both certainly and uncertainly (through two
+                // load balancer nodes, say) is certain.
+                paths.sort_by(|a, b| {
+                    (&a.path, a.uncertain.is_some()).cmp(&(&b.path, b.uncertain.is_some()))
+                });
                 paths.dedup_by(|a, b| a.path == b.path);
             });
+        out.unresolved.sort_by(|a, b| {
+            (&a.region, &a.resource_arn, &a.path).cmp(&(&b.region, &b.resource_arn, &b.path))
+        });
+        out.unresolved.dedup_by(|a, b| {
+            a.region == b.region && a.resource_arn == b.resource_arn && a.path == b.path
+        });
         out
     }
 
@@ -163,14 +241,45 @@ impl Exposures {
     pub fn all(&self) -> impl Iterator<Item = &Exposure> {
         self.by_region.values().flat_map(BTreeMap::values).flatten()
     }
+
+    /// Ways in that end at something unknown, by region and resource.
+    pub fn unresolved(&self) -> &[Unresolved] {
+        &self.unresolved
+    }
+
+    /// The unresolved ways in within `region`.
+    pub fn unresolved_in<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a Unresolved> {
+        self.unresolved.iter().filter(move |u| u.region == region)
+    }
+
+    /// Why `region`'s paths may be incomplete (a list they walk whole was
+    /// not collected), if they may: then any instance there may have a
+    /// path nobody can see.
+    pub fn gap(&self, region: &str) -> Option<&str> {
+        self.gaps.get(region).map(String::as_str)
+    }
+
+    /// The operations whose data `region`'s paths read.
+    pub fn inputs(&self, region: &str) -> Vec<&'static str> {
+        self.reads
+            .get(region)
+            .map(|r| r.all().map(Input::operation).collect())
+            .unwrap_or_default()
+    }
 }
 
-/// An instance that exists: not terminated or shutting down.
+/// An instance that exists: not terminated or shutting down. A stopped
+/// instance keeps its addresses and registrations: it is exposed the
+/// moment it starts, so it is judged like a running one.
 pub fn is_live(i: &Instance) -> bool {
     !matches!(i.state.as_deref(), Some("terminated" | "shutting-down"))
 }
 
-fn hop(kind: &str, id: &str, label: impl Into<String>) -> Hop {
+fn is_stopped(i: &Instance) -> bool {
+    matches!(i.state.as_deref(), Some("stopped" | "stopping"))
+}
+
+pub(crate) fn hop(kind: &str, id: &str, label: impl Into<String>) -> Hop {
     Hop {
         kind: kind.into(),
         id: id.into(),
@@ -179,577 +288,515 @@ fn hop(kind: &str, id: &str, label: impl Into<String>) -> Hop {
     }
 }
 
+fn instance_hop(i: &Instance) -> Hop {
+    let mut h = hop("instance", &i.instance_id, i.instance_id.clone());
+    if is_stopped(i) {
+        h.gaps.push("stopped".into());
+    }
+    h
+}
+
 struct RegionCx<'a, 's> {
+    region: &'a str,
     rix: &'a RegionIndex<'s>,
+    inv: &'s RegionInventory,
     resolve: &'a PrefixLists<'a>,
+    errors: &'s [CollectionError],
+    reads: Reads,
+    unresolved: Mutex<Vec<Unresolved>>,
+    gaps: Mutex<Vec<String>>,
 }
 
-/// A partial answer: the port ranges that pass, and why it may be incomplete.
-struct Ports {
-    ports: Vec<PortRange>,
-    uncertain: Option<String>,
+/// How the internet gets into a subnet: the sources whose traffic and
+/// replies the routes carry, and the hops on the way.
+struct Entry {
+    flow: Flow,
+    /// The internet gateway the traffic enters by.
+    gateway: Hop,
+    /// Inspection endpoints or appliances on the way, if any.
+    inspection: Vec<Hop>,
 }
 
-fn join(a: Option<String>, b: Option<String>) -> Option<String> {
-    match (a, b) {
-        (Some(a), Some(b)) if a == b => Some(a),
-        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-        (a, b) => a.or(b),
+/// The transports of the protocols AWS names on listeners and target
+/// groups (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html>):
+/// QUIC runs over UDP; HTTP(S) and TLS over TCP.
+pub(crate) fn transports(protocol: Option<&str>) -> &'static [Transport] {
+    match protocol.map(str::to_ascii_uppercase).as_deref() {
+        Some("UDP" | "QUIC") => &[Transport::Udp],
+        Some("TCP_UDP" | "TCP_QUIC") => &[Transport::Tcp, Transport::Udp],
+        Some("GENEVE") => &[],
+        _ => &[Transport::Tcp],
     }
 }
 
-impl<'s> RegionCx<'_, 's> {
+pub(crate) fn proto_of(t: Transport) -> Protocol {
+    match t {
+        Transport::Tcp => Protocol::Tcp,
+        Transport::Udp => Protocol::Udp,
+    }
+}
+
+impl<'a, 's> RegionCx<'a, 's> {
+    /// Why `input` is missing for `resource`: `what`, with the failed
+    /// operation when the snapshot recorded one (for this resource, else
+    /// for the region).
+    fn missing(&self, input: Input, resource: Option<&str>, what: impl Into<String>) -> String {
+        let what = what.into();
+        let op = input.operation();
+        let here =
+            |e: &&CollectionError| e.operation == op && e.region.as_deref() == Some(self.region);
+        if let Some(e) = resource.and_then(|r| {
+            self.errors
+                .iter()
+                .filter(here)
+                .find(|e| e.resource.as_deref() == Some(r))
+        }) {
+            return format!("{what} ({op} failed: {}: {})", e.kind.as_str(), e.message);
+        }
+        match self.errors.iter().find(here) {
+            Some(e) => format!(
+                "{what} ({op} was not collected ({}: {}))",
+                e.kind.as_str(),
+                e.message
+            ),
+            None => what,
+        }
+    }
+
+    /// "OP was not collected (kind: message)" for the first error of `op`
+    /// in this region, as the checks word a gap.
+    fn region_error(&self, op: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.operation == op && e.region.as_deref() == Some(self.region))
+            .map(|e| {
+                format!(
+                    "{op} was not collected ({}: {})",
+                    e.kind.as_str(),
+                    e.message
+                )
+            })
+    }
+
+    fn unresolved(&self, u: Unresolved) {
+        self.unresolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(u);
+    }
+
+    fn gap(&self, why: String) {
+        self.gaps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(why);
+    }
+
+    fn subnet(&self, id: &str) -> Option<&'s Subnet> {
+        self.reads.look_up(Input::Subnets);
+        self.rix.subnets.get(id).copied()
+    }
+
     /// The ingress rules of the union of an ENI's security groups, or why
     /// they are unknown.
     fn eni_ingress(&self, eni: &NetworkInterface) -> Result<Vec<&'s SgRule>, String> {
+        self.groups_ingress(&eni.security_group_ids, &eni.network_interface_id)
+    }
+
+    /// The ingress rules of the union of `groups` (those of `owner`, named
+    /// in the reason when one is missing).
+    fn groups_ingress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
+        self.reads.look_up(Input::SecurityGroups);
         let mut rules = Vec::new();
-        for g in &eni.security_group_ids {
+        for g in groups {
             match self.rix.security_groups.get(g.as_str()) {
                 Some(sg) => rules.extend(sg.ingress.iter()),
-                None => return Err(format!("security group {g} was not collected")),
+                None => {
+                    return Err(self.missing(
+                        Input::SecurityGroups,
+                        Some(g),
+                        format!("security group {g} of {owner} was not collected"),
+                    ));
+                }
             }
         }
         Ok(rules)
     }
 
-    /// Does the subnet route some public address of `family` to an IGW?
-    fn subnet_routes_to_igw(&self, subnet: &str, family: Family) -> Reach {
-        match self.rix.subnet_route_table.get(subnet) {
-            Some(rt) => {
-                Reach::from_bool(route::internet_bound(rt, family, self.resolve).iter().any(
-                    |(r, set)| {
-                        matches!(r.target, RouteTarget::InternetGateway(_)) && !set.is_empty()
-                    },
-                ))
-            }
-            None => Reach::unknown(format!("no route table known for {subnet}")),
-        }
-    }
-
-    /// Ports of `candidates` (tcp) the subnet's NACL passes both ways for
-    /// some address of `sources`.
-    fn nacl_ports(
-        &self,
-        subnet: &str,
-        candidates: &[u16],
-        sources: &AddrSet,
-    ) -> Result<Vec<u16>, String> {
-        let Some(acl) = self.rix.subnet_nacl.get(subnet) else {
-            return Err(format!("no network ACL known for {subnet}"));
-        };
-        Ok(candidates
-            .iter()
+    fn route_table(&self, subnet: &str, vpc: Option<&str>) -> Option<&'s RouteTable> {
+        self.reads.look_up(Input::RouteTables);
+        self.rix
+            .subnet_route_table
+            .get(subnet)
             .copied()
-            .filter(|p| !nacl::round_trip(&acl.entries, Protocol::Tcp, *p, sources).is_empty())
-            .collect())
+            .or_else(|| vpc.and_then(|v| self.rix.main_route_table.get(v).copied()))
     }
 
-    /// The TCP ports open from `peer` on an ENI: security groups then NACL.
-    fn open_ports(
-        &self,
-        eni: &NetworkInterface,
-        peer: &Peer<'_>,
-        sources: &AddrSet,
-        wanted: &[u16],
-    ) -> Ports {
-        let all = || wanted.iter().copied().map(single).collect();
-        let Some(subnet) = eni.subnet_id.as_deref() else {
-            return Ports {
-                ports: vec![],
-                uncertain: Some("ENI has no subnet".into()),
-            };
-        };
-        let rules = match self.eni_ingress(eni) {
-            Ok(r) => r,
-            Err(why) => {
-                return Ports {
-                    ports: all(),
-                    uncertain: Some(why),
-                };
-            }
-        };
-        let mut uncertain = None;
-        let mut admitted = Vec::new();
-        for p in wanted {
-            match sg::admits(&rules, Protocol::Tcp, *p, peer, self.resolve) {
-                Reach::Yes => admitted.push(*p),
-                Reach::No => {}
-                Reach::Unknown(why) => {
-                    admitted.push(*p);
-                    uncertain = join(uncertain, Some(why));
+    fn nacl(&self, subnet: &str) -> Option<&'s NetworkAcl> {
+        self.reads.look_up(Input::NetworkAcls);
+        self.rix.subnet_nacl.get(subnet).copied()
+    }
+
+    /// Traffic arriving in `subnet` and its NACL, for `proto`/`port`.
+    fn nacl_inbound(&self, subnet: &str, proto: Protocol, port: u16, f: &Flow) -> Flow {
+        let acl = self.nacl(subnet);
+        let f = flow::nacl_inbound(acl, subnet, self.subnet(subnet), proto, port, f);
+        if acl.is_none() {
+            // Reword the reason with the failed operation, if any.
+            let mut f = f;
+            for w in &mut f.why {
+                if w == &format!("no network ACL known for {subnet}") {
+                    *w = self.missing(Input::NetworkAcls, None, w.clone());
                 }
             }
+            return f;
         }
-        match self.nacl_ports(subnet, &admitted, sources) {
-            Ok(ports) => Ports {
-                ports: ports.into_iter().map(single).collect(),
-                uncertain,
-            },
-            Err(why) => Ports {
-                ports: admitted.into_iter().map(single).collect(),
-                uncertain: join(uncertain, Some(why)),
-            },
-        }
+        f
     }
 
+    /// How replies to internet sources leave `subnet` of `vpc`, and how
+    /// the internet's traffic gets in through the VPC's internet gateway
+    /// to `dest` (an address in the subnet: the ENI's private address
+    /// behind a public IPv4, its IPv6 address, a load balancer node).
+    ///
+    /// The reply route decides which sources hold a conversation: to an
+    /// internet gateway, certainly; to a Gateway Load Balancer endpoint or
+    /// an appliance interface (the AWS inspection designs), only as the
+    /// appliance decides; to a NAT gateway, a transit gateway, a peering
+    /// or a gateway endpoint, not at all (the reply would leave with
+    /// another source address). On the way in, a route table
+    /// edge-associated with the internet gateway routes the traffic before
+    /// it reaches the subnet: to the inspection endpoint, or locally
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
+    fn internet_into(
+        &self,
+        vpc: Option<&str>,
+        subnet: &str,
+        dest: Option<IpAddr>,
+        family: Family,
+    ) -> Option<Entry> {
+        let public = match family {
+            Family::V4 => public_v4(),
+            Family::V6 => public_v6(),
+        };
+        let Some(rt) = self.route_table(subnet, vpc) else {
+            return Some(Entry {
+                flow: Flow::maybe(
+                    public,
+                    self.missing(
+                        Input::RouteTables,
+                        None,
+                        format!("no route table known for {subnet}"),
+                    ),
+                ),
+                gateway: hop("internet-gateway", "igw", "igw"),
+                inspection: vec![],
+            });
+        };
+        let mut flow = Flow::default();
+        let mut igw: Option<&str> = None;
+        let mut inspection: Vec<Hop> = Vec::new();
+        for (r, set) in route::internet_bound(rt, family, self.resolve) {
+            match &r.target {
+                RouteTarget::InternetGateway(id) => {
+                    flow.sure = flow.sure.union(&set);
+                    igw = igw.or(Some(id.as_str()));
+                }
+                RouteTarget::VpcEndpoint(id) => {
+                    self.reads.look_up(Input::VpcEndpoints);
+                    match self
+                        .rix
+                        .vpc_endpoints
+                        .get(id.as_str())
+                        .and_then(|e| e.vpc_endpoint_type.as_deref())
+                    {
+                        Some(t) if t.eq_ignore_ascii_case("GatewayLoadBalancer") => {
+                            flow.maybe = flow.maybe.union(&set);
+                            flow.note(inspected_by(id, "Gateway Load Balancer endpoint"));
+                            push_inspection(&mut inspection, id, "gwlb endpoint");
+                        }
+                        // A gateway endpoint (S3, DynamoDB) carries no reply
+                        // to the internet.
+                        Some(_) => {}
+                        None => {
+                            flow.maybe = flow.maybe.union(&set);
+                            flow.note(self.missing(
+                                Input::VpcEndpoints,
+                                Some(id),
+                                format!(
+                                    "route target {id} is a VPC endpoint that was not collected"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                RouteTarget::NetworkInterface(id) | RouteTarget::Instance(id) => {
+                    flow.maybe = flow.maybe.union(&set);
+                    flow.note(inspected_by(id, "appliance"));
+                    push_inspection(&mut inspection, id, "appliance");
+                }
+                RouteTarget::Unknown(id) => {
+                    flow.maybe = flow.maybe.union(&set);
+                    flow.note(format!(
+                        "route table {} sends internet traffic to {id:?}, a target rampart does not know",
+                        rt.route_table_id
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let unresolved = route::unresolved(rt, self.resolve);
+        if !unresolved.is_empty() {
+            let rest = public.difference(&flow.sure);
+            flow.maybe = flow.maybe.union(&rest);
+            for w in unresolved {
+                flow.note(w);
+            }
+        }
+        flow.maybe = flow.maybe.difference(&flow.sure);
+        if flow.is_empty() {
+            return None;
+        }
+        // In through the VPC's internet gateway (the reply route's, or, when
+        // replies go through an appliance, the one the VPC has).
+        let vpc_igws: &[&str] = vpc
+            .and_then(|v| self.rix.vpc_igws.get(v))
+            .map_or(&[], Vec::as_slice);
+        let gateway = igw.or_else(|| vpc_igws.first().copied());
+        let Some(gateway) = gateway else {
+            // No internet gateway in the VPC: nothing comes in.
+            return None;
+        };
+        if let Some(edge) = self.rix.edge_route_table.get(gateway) {
+            match dest.and_then(|d| route::lookup(edge, d, self.resolve)) {
+                Some(r) => match &r.target {
+                    RouteTarget::Local => {}
+                    RouteTarget::VpcEndpoint(id)
+                    | RouteTarget::NetworkInterface(id)
+                    | RouteTarget::Instance(id) => {
+                        let what = if id.starts_with("vpce-") {
+                            "Gateway Load Balancer endpoint"
+                        } else {
+                            "appliance"
+                        };
+                        flow = flow.doubt(inspected_by(id, what));
+                        push_inspection(
+                            &mut inspection,
+                            id,
+                            if id.starts_with("vpce-") {
+                                "gwlb endpoint"
+                            } else {
+                                "appliance"
+                            },
+                        );
+                    }
+                    other => {
+                        flow = flow.doubt(format!(
+                            "the ingress route table {} of {gateway} sends the traffic to {other:?}",
+                            edge.route_table_id
+                        ));
+                    }
+                },
+                None if dest.is_none() => {
+                    flow = flow.doubt(format!(
+                        "the ingress route table {} of {gateway} routes an address rampart could not name",
+                        edge.route_table_id
+                    ));
+                }
+                // No route to the subnet from the gateway: dropped.
+                None => return None,
+            }
+        }
+        Some(Entry {
+            flow,
+            gateway: hop("internet-gateway", gateway, gateway.to_string()),
+            inspection,
+        })
+    }
+
+    /// Direct paths: a public address on one of the instance's ENIs.
     fn direct(&self, i: &'s Instance) -> Vec<Exposure> {
+        self.reads.look_up(Input::NetworkInterfaces);
         let mut out = Vec::new();
-        for eni in self
-            .rix
-            .instance_enis
-            .get(i.instance_id.as_str())
-            .into_iter()
-            .flatten()
-        {
-            let v4: Vec<&str> = eni
-                .private_ip_addresses
-                .iter()
-                .filter_map(|p| p.public_ip.as_deref())
-                .chain(
-                    if eni.attachment.as_ref().and_then(|a| a.device_index) == Some(0) {
-                        i.public_ip.as_deref()
-                    } else {
-                        None
-                    },
-                )
-                .collect();
-            let v6: Vec<&str> = eni
-                .ipv6_addresses
-                .iter()
-                .map(String::as_str)
-                .filter(|a| parse_cidr(a).is_some_and(contains_public))
-                .collect();
+        for id in &i.network_interface_ids {
+            let Some(eni) = self.rix.enis.get(id.as_str()).copied() else {
+                // The interface may hold a public address nobody saw.
+                let why = self.missing(
+                    Input::NetworkInterfaces,
+                    Some(id),
+                    format!(
+                        "network interface {id} of {} was not collected",
+                        i.instance_id
+                    ),
+                );
+                out.push(self.exposure(
+                    i,
+                    PathKind::Direct,
+                    vec![
+                        hop("internet", "internet", "internet"),
+                        hop("network-interface", id, format!("{id} (not collected)")),
+                        instance_hop(i),
+                    ],
+                    Transport::Tcp,
+                    vec![],
+                    Some(why),
+                ));
+                continue;
+            };
             let Some(subnet) = eni.subnet_id.as_deref() else {
                 continue;
             };
-            for (family, addrs, sources) in
-                [(Family::V4, v4, public_v4()), (Family::V6, v6, public_v6())]
+            let vpc = eni.vpc_id.as_deref().or(i.vpc_id.as_deref());
+            let primary = eni.attachment.as_ref().and_then(|a| a.device_index) == Some(0);
+            // Public IPv4: on the private address it maps to.
+            let mut v4: Vec<(&str, Option<IpAddr>)> = eni
+                .private_ip_addresses
+                .iter()
+                .filter_map(|p| Some((p.public_ip.as_deref()?, p.private_ip.parse().ok())))
+                .collect();
+            if v4.is_empty()
+                && primary
+                && let Some(public) = i.public_ip.as_deref()
             {
-                let Some(addr) = addrs.first() else { continue };
-                let routed = self.subnet_routes_to_igw(subnet, family);
-                if routed.is_no() {
-                    continue;
-                }
-                // Which ports does the internet reach? Every port the SGs
-                // open to public space, judged one by one at the NACL.
-                let rules = match self.eni_ingress(eni) {
-                    Ok(r) => r,
-                    Err(why) => {
-                        out.push(self.direct_path(i, eni, addr, vec![], Some(why)));
-                        continue;
-                    }
-                };
-                let (ranges, unknown) = sg::internet_ports(&rules, Protocol::Tcp, self.resolve);
-                let nacl_entries = self
-                    .rix
-                    .subnet_nacl
-                    .get(subnet)
-                    .map(|a| a.entries.as_slice());
-                let intervals = elementary_intervals(&ranges, nacl_entries.unwrap_or(&[]));
-                let firsts: Vec<u16> = intervals
+                let private = eni
+                    .private_ip_addresses
                     .iter()
-                    .filter_map(|r| u16::try_from(r.from).ok())
-                    .collect();
-                let ports = match self.nacl_ports(subnet, &firsts, &sources) {
-                    Ok(open) => Ports {
-                        ports: merge_ranges(
-                            intervals
-                                .iter()
-                                .filter(|r| u16::try_from(r.from).is_ok_and(|f| open.contains(&f)))
-                                .copied()
-                                .collect(),
-                        ),
-                        uncertain: None,
-                    },
-                    Err(why) => Ports {
-                        ports: merge_ranges(intervals),
-                        uncertain: Some(why),
-                    },
-                };
-                let mut uncertain = ports.uncertain;
-                if !unknown.is_empty() {
-                    uncertain = join(uncertain, Some(unknown.join("; ")));
-                }
-                if let Reach::Unknown(why) = routed {
-                    uncertain = join(uncertain, Some(why));
-                }
-                if ports.ports.is_empty() && uncertain.is_none() {
+                    .find(|p| p.primary)
+                    .and_then(|p| p.private_ip.parse().ok());
+                v4.push((public, private));
+            }
+            let v6: Vec<(&str, Option<IpAddr>)> = eni
+                .ipv6_addresses
+                .iter()
+                .filter(|a| parse_cidr(a).is_some_and(crate::reach::ip::contains_public))
+                .map(|a| (a.as_str(), a.parse().ok()))
+                .collect();
+            for (family, addrs) in [(Family::V4, v4), (Family::V6, v6)] {
+                let Some((addr, dest)) = addrs.first().copied() else {
                     continue;
+                };
+                let Some(entry) = self.internet_into(vpc, subnet, dest, family) else {
+                    continue;
+                };
+                let rules = self.eni_ingress(eni);
+                for t in [Transport::Tcp, Transport::Udp] {
+                    let proto = proto_of(t);
+                    let (sure, maybe, why) = self.open_ranges(&rules, subnet, proto, &entry.flow);
+                    let mut hops = vec![
+                        hop("internet", "internet", "internet"),
+                        entry.gateway.clone(),
+                    ];
+                    hops.extend(entry.inspection.iter().cloned());
+                    hops.push(hop(
+                        "network-interface",
+                        &eni.network_interface_id,
+                        format!("{} ({addr})", eni.network_interface_id),
+                    ));
+                    hops.push(instance_hop(i));
+                    if !sure.is_empty() {
+                        out.push(self.exposure(i, PathKind::Direct, hops.clone(), t, sure, None));
+                    }
+                    if !maybe.is_empty() {
+                        out.push(self.exposure(
+                            i,
+                            PathKind::Direct,
+                            hops,
+                            t,
+                            maybe,
+                            Some(why.join("; ")),
+                        ));
+                    }
                 }
-                out.push(self.direct_path(i, eni, addr, ports.ports, uncertain));
             }
         }
         out
     }
 
-    fn direct_path(
+    /// The port ranges of `proto` that some source of `flow` gets through
+    /// `rules` (an ENI's groups) and the NACL of `subnet` on: certainly,
+    /// and only possibly (with the reasons). Exact, not sampled: the ports
+    /// are cut at every rule and NACL entry bound, and within a piece every
+    /// rule and entry answers the same, so one port per piece decides.
+    fn open_ranges(
+        &self,
+        rules: &Result<Vec<&'s SgRule>, String>,
+        subnet: &str,
+        proto: Protocol,
+        entry: &Flow,
+    ) -> (Vec<PortRange>, Vec<PortRange>, Vec<String>) {
+        let spans: Vec<PortRange> = match rules {
+            Ok(rules) => rules
+                .iter()
+                .filter_map(|r| {
+                    let rp = Protocol::parse(&r.protocol)?;
+                    rp.covers(proto)
+                        .then(|| crate::reach::ports::rule_span(rp, r.from_port, r.to_port))
+                })
+                .collect(),
+            // Unknown groups: any port may be open.
+            Err(_) => vec![PortRange { from: 0, to: 65535 }],
+        };
+        let acl = self.nacl(subnet);
+        let intervals = elementary_intervals(
+            &crate::reach::ports::merge(spans),
+            acl.map_or(&[][..], |a| a.entries.as_slice()),
+            rules.as_ref().map_or(&[][..], Vec::as_slice),
+        );
+        let mut sure = Vec::new();
+        let mut maybe = Vec::new();
+        let mut why: Vec<String> = Vec::new();
+        for iv in intervals {
+            let Ok(port) = u16::try_from(iv.from) else {
+                continue;
+            };
+            let f = flow::security_groups(rules, proto, port, entry, self.resolve);
+            let f = self.nacl_inbound(subnet, proto, port, &f);
+            if !f.sure.is_empty() {
+                sure.push(iv);
+            } else if !f.maybe.is_empty() {
+                maybe.push(iv);
+                for w in f.why {
+                    if !why.contains(&w) {
+                        why.push(w);
+                    }
+                }
+            }
+        }
+        (merge_ranges(sure), merge_ranges(maybe), why)
+    }
+
+    fn exposure(
         &self,
         i: &Instance,
-        eni: &NetworkInterface,
-        addr: &str,
+        kind: PathKind,
+        hops: Vec<Hop>,
+        protocol: Transport,
         ports: Vec<PortRange>,
         uncertain: Option<String>,
     ) -> Exposure {
-        let igw = eni
-            .subnet_id
-            .as_deref()
-            .and_then(|s| self.rix.subnet_route_table.get(s))
-            .and_then(|rt| {
-                rt.routes.iter().find_map(|r| match &r.target {
-                    RouteTarget::InternetGateway(id) => Some(id.clone()),
-                    _ => None,
-                })
-            })
-            .unwrap_or_else(|| "igw".into());
         Exposure {
             region: String::new(),
             instance_id: i.instance_id.clone(),
             path: ExposurePath {
-                protocol: Default::default(),
-                kind: PathKind::Direct,
-                hops: vec![
-                    hop("internet", "internet", "internet"),
-                    hop("internet-gateway", &igw, igw.clone()),
-                    hop(
-                        "network-interface",
-                        &eni.network_interface_id,
-                        format!("{} ({addr})", eni.network_interface_id),
-                    ),
-                    hop("instance", &i.instance_id, i.instance_id.clone()),
-                ],
+                kind,
+                hops,
                 ports,
+                protocol,
             },
             uncertain,
         }
     }
+}
 
-    /// Paths through one load balancer. `entry` is the path so far
-    /// (internet, or internet -> stage -> VPC link); `listener` narrows to one
-    /// listener (HTTP API integrations name it), `port` to a listener port.
-    fn through_lb(
-        &self,
-        lb: &'s LoadBalancer,
-        only_listener: Option<&'s Listener>,
-        entry: Vec<Hop>,
-        port: Option<u16>,
-    ) -> Vec<Exposure> {
-        let from_internet = entry.len() == 1;
-        let mut lb_uncertain = None;
-        if from_internet {
-            if lb.scheme.as_deref() != Some("internet-facing") {
-                return vec![];
-            }
-            // At least one of its subnets must route to an IGW.
-            let routed = Reach::any(
-                lb.subnet_ids
-                    .iter()
-                    .map(|s| self.subnet_routes_to_igw(s, Family::V4)),
-            );
-            match routed {
-                Reach::No => return vec![],
-                Reach::Unknown(why) => lb_uncertain = Some(why),
-                Reach::Yes => {}
-            }
-        }
-        let kind = match lb.lb_type.as_deref() {
-            Some("application") => "alb",
-            Some("network") => "nlb",
-            Some(other) => other,
-            None => "lb",
-        };
-        let Some(listeners) = &lb.listeners else {
-            return vec![];
-        };
-        let mut out = Vec::new();
-        for l in listeners {
-            if only_listener.is_some_and(|o| o.listener_arn != l.listener_arn) {
-                continue;
-            }
-            let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
-                continue;
-            };
-            if port.is_some_and(|p| p != lport) {
-                continue;
-            }
-            // An LB with security groups must admit the listener port from the internet.
-            let mut uncertain = lb_uncertain.clone();
-            if from_internet && !lb.security_group_ids.is_empty() {
-                let rules: Option<Vec<&SgRule>> = lb
-                    .security_group_ids
-                    .iter()
-                    .map(|g| {
-                        self.rix
-                            .security_groups
-                            .get(g.as_str())
-                            .map(|s| s.ingress.iter())
-                    })
-                    .collect::<Option<Vec<_>>>()
-                    .map(|v| v.into_iter().flatten().collect());
-                match rules
-                    .map(|r| sg::admits(&r, Protocol::Tcp, lport, &Peer::Internet, self.resolve))
-                {
-                    Some(Reach::No) => continue,
-                    Some(Reach::Yes) => {}
-                    Some(Reach::Unknown(why)) => uncertain = join(uncertain, Some(why)),
-                    None => {
-                        uncertain = join(
-                            uncertain,
-                            Some(format!("a security group of {} was not collected", lb.name)),
-                        )
-                    }
-                }
-            }
-            for tg in self.rix.listener_target_groups(l) {
-                let Some(targets) = &tg.targets else { continue };
-                for t in targets {
-                    let Some(instance) = self.rix.target_instance(tg, t) else {
-                        continue;
-                    };
-                    let Some(tport) = t.port.or(tg.port).and_then(|p| u16::try_from(p).ok()) else {
-                        continue;
-                    };
-                    let mut hops = entry.clone();
-                    hops.push(hop(
-                        "load-balancer",
-                        &lb.load_balancer_arn,
-                        format!("{kind}/{}", lb.name),
-                    ));
-                    hops.push(hop(
-                        "listener",
-                        &l.listener_arn,
-                        format!("{}:{lport}", l.protocol.as_deref().unwrap_or("?")),
-                    ));
-                    hops.push(hop(
-                        "target-group",
-                        &tg.target_group_arn,
-                        format!("tg/{}:{tport}", tg.name.as_deref().unwrap_or("?")),
-                    ));
-                    hops.push(hop(
-                        "instance",
-                        &instance.instance_id,
-                        instance.instance_id.clone(),
-                    ));
-                    let ports = self.lb_to_instance(lb, tg, instance, tport);
-                    if ports.ports.is_empty() && ports.uncertain.is_none() {
-                        continue;
-                    }
-                    out.push(Exposure {
-                        region: String::new(),
-                        instance_id: instance.instance_id.clone(),
-                        path: ExposurePath {
-                            protocol: Default::default(),
-                            kind: if from_internet {
-                                PathKind::LoadBalancer
-                            } else {
-                                PathKind::Gateway
-                            },
-                            hops,
-                            ports: ports.ports,
-                        },
-                        uncertain: join(uncertain.clone(), ports.uncertain),
-                    });
-                }
-            }
-        }
-        out
-    }
+fn inspected_by(id: &str, what: &str) -> String {
+    format!("through inspection {what} {id}: its rules are not read")
+}
 
-    /// Does the instance admit the load balancer's traffic on the target port?
-    fn lb_to_instance(
-        &self,
-        lb: &LoadBalancer,
-        tg: &TargetGroup,
-        i: &Instance,
-        port: u16,
-    ) -> Ports {
-        let lb_cidrs: Vec<IpNet> = lb
-            .subnet_ids
-            .iter()
-            .filter_map(|s| self.rix.subnets.get(s.as_str()))
-            .filter_map(|s| s.cidr_block.as_deref().and_then(parse_cidr))
-            .collect();
-        // An NLB without security groups that targets instances preserves
-        // the client's address: the instance sees the internet itself.
-        let preserves_client = lb.lb_type.as_deref() == Some("network")
-            && lb.security_group_ids.is_empty()
-            && tg.target_type.as_deref() != Some("ip");
-        let (peer, sources) = if preserves_client {
-            (Peer::Internet, public())
-        } else {
-            (
-                Peer::CidrOrMembers {
-                    cidrs: &lb_cidrs,
-                    groups: &lb.security_group_ids,
-                },
-                AddrSet::from_nets(lb_cidrs.iter().copied()),
-            )
-        };
-        let mut ports = Ports {
-            ports: vec![],
-            uncertain: None,
-        };
-        for eni in self
-            .rix
-            .instance_enis
-            .get(i.instance_id.as_str())
-            .into_iter()
-            .flatten()
-        {
-            let p = self.open_ports(eni, &peer, &sources, &[port]);
-            ports.uncertain = join(ports.uncertain, p.uncertain);
-            ports.ports.extend(p.ports);
-        }
-        ports.ports = merge_ranges(ports.ports);
-        ports
-    }
-
-    fn rest_api(&self, api: &'s RestApi) -> Vec<Exposure> {
-        // PRIVATE APIs are reachable only through a VPC endpoint.
-        if api.endpoint_types.iter().all(|t| t == "PRIVATE") || api.disable_execute_api_endpoint {
-            return vec![];
-        }
-        let mut out = Vec::new();
-        for stage in api.stages.iter().flatten() {
-            let sarn = stage_arn(
-                self.rix.partition,
-                self.rix.name,
-                &api.id,
-                &stage.stage_name,
-            );
-            let waf = self.rix.web_acl_for.get(&sarn);
-            for res in api.resources.iter().flatten() {
-                for m in &res.methods {
-                    let Some(integ) = &m.integration else {
-                        continue;
-                    };
-                    let mut stage_hop = hop(
-                        "api-stage",
-                        &format!(
-                            "{}/{}/{} {}",
-                            api.id,
-                            stage.stage_name,
-                            m.http_method,
-                            res.path.as_deref().unwrap_or("/")
-                        ),
-                        format!(
-                            "api {}/{} {} {}",
-                            api.id,
-                            stage.stage_name,
-                            m.http_method,
-                            res.path.as_deref().unwrap_or("/")
-                        ),
-                    );
-                    if waf.is_none() {
-                        stage_hop.gaps.push("no WAF".into());
-                    }
-                    if m.authorization_type.as_deref().is_none_or(|a| a == "NONE")
-                        && !m.api_key_required
-                    {
-                        stage_hop.gaps.push("no auth".into());
-                    }
-                    let entry = vec![hop("internet", "internet", "internet"), stage_hop];
-                    out.extend(self.integration(
-                        self.rix.rest_integration(integ, Some(stage)),
-                        entry,
-                        integ.uri.as_deref(),
-                    ));
-                }
-            }
-        }
-        out
-    }
-
-    fn http_api(&self, api: &'s HttpApi) -> Vec<Exposure> {
-        if api.disable_execute_api_endpoint || api.protocol_type.as_deref() != Some("HTTP") {
-            return vec![];
-        }
-        let integrations: BTreeMap<&str, &HttpIntegration> = api
-            .integrations
-            .iter()
-            .flatten()
-            .map(|i| (i.integration_id.as_str(), i))
-            .collect();
-        let mut out = Vec::new();
-        for stage in api.stages.iter().flatten() {
-            for r in api.routes.iter().flatten() {
-                let Some(integ) = r
-                    .target
-                    .as_deref()
-                    .and_then(|t| t.strip_prefix("integrations/"))
-                    .and_then(|id| integrations.get(id))
-                else {
-                    continue;
-                };
-                let mut stage_hop = hop(
-                    "api-stage",
-                    &format!("{}/{}/{}", api.api_id, stage.stage_name, r.route_key),
-                    format!(
-                        "http-api {}/{} {}",
-                        api.api_id, stage.stage_name, r.route_key
-                    ),
-                );
-                // HTTP APIs cannot hold a WAF web ACL at all.
-                stage_hop.gaps.push("no WAF (HTTP API)".into());
-                if r.authorization_type.as_deref().is_none_or(|a| a == "NONE") {
-                    stage_hop.gaps.push("no auth".into());
-                }
-                let entry = vec![hop("internet", "internet", "internet"), stage_hop];
-                out.extend(self.integration(
-                    self.rix.http_integration(integ, Some(stage)),
-                    entry,
-                    None,
-                ));
-            }
-        }
-        out
-    }
-
-    fn integration(
-        &self,
-        target: IntegrationTarget<'s>,
-        mut entry: Vec<Hop>,
-        uri: Option<&str>,
-    ) -> Vec<Exposure> {
-        let port = uri.and_then(uri_port);
-        match target {
-            IntegrationTarget::VpcLink {
-                link_id,
-                load_balancers,
-                listener,
-            } => {
-                if let Some(id) = &link_id {
-                    entry.push(hop("vpc-link", id, format!("vpclink {id}")));
-                }
-                load_balancers
-                    .into_iter()
-                    .flat_map(|lb| {
-                        self.through_lb(
-                            lb,
-                            listener,
-                            entry.clone(),
-                            port.or_else(|| default_port(uri)),
-                        )
-                    })
-                    .collect()
-            }
-            IntegrationTarget::PublicUrl {
-                load_balancer: Some(lb),
-                url,
-            } => {
-                // The API calls the backend over the internet: the LB must be
-                // internet-facing, and then the path continues through it.
-                if lb.scheme.as_deref() != Some("internet-facing") {
-                    return vec![];
-                }
-                entry.push(hop(
-                    "public-url",
-                    &url,
-                    format!("{url} (over the internet)"),
-                ));
-                self.through_lb(lb, None, entry, port.or_else(|| default_port(Some(&url))))
-            }
-            _ => vec![],
-        }
+fn push_inspection(hops: &mut Vec<Hop>, id: &str, what: &str) {
+    if !hops.iter().any(|h| h.id == id) {
+        let mut h = hop("inspection", id, format!("{what} {id}"));
+        h.gaps.push("rules not read".into());
+        hops.push(h);
     }
 }
 
@@ -760,22 +807,30 @@ fn uri_port(uri: &str) -> Option<u16> {
     authority.rsplit_once(':')?.1.parse().ok()
 }
 
-fn default_port(uri: Option<&str>) -> Option<u16> {
-    match uri?.split_once("://")?.0 {
+fn default_port(uri: &str) -> Option<u16> {
+    match uri.split_once("://")?.0 {
         "https" => Some(443),
         "http" => Some(80),
         _ => None,
     }
 }
 
-/// Splits SG-open ranges at every boundary of the NACL's port ranges. A
-/// NACL answers the same for every port of such an elementary interval, so
-/// asking about its first port is exact: no open port is missed.
-fn elementary_intervals(ranges: &[PortRange], nacl: &[NaclEntry]) -> Vec<PortRange> {
+/// Splits the open ranges at every bound of the NACL's entries and the
+/// security group rules, so that within a piece every entry and rule
+/// answers the same and asking about its first port is exact.
+fn elementary_intervals(
+    ranges: &[PortRange],
+    nacl: &[NaclEntry],
+    rules: &[&SgRule],
+) -> Vec<PortRange> {
     let mut bounds: Vec<i32> = nacl
         .iter()
         .filter_map(|e| e.port_range)
         .flat_map(|r| [r.from, r.to.saturating_add(1)])
+        .chain(rules.iter().flat_map(|r| {
+            let span = crate::reach::ports::rule_ports(r.from_port, r.to_port);
+            [span.from, span.to.saturating_add(1)]
+        }))
         .collect();
     bounds.sort_unstable();
     bounds.dedup();
@@ -814,6 +869,34 @@ fn single(port: u16) -> PortRange {
     }
 }
 
+/// The first address of the subnet's block of `family` (a load balancer
+/// node's address stands for the subnet's).
+fn subnet_first(subnet: Option<&Subnet>, family: Family) -> Option<IpAddr> {
+    let s = subnet?;
+    let cidr = match family {
+        Family::V4 => s.cidr_block.as_deref(),
+        Family::V6 => s.ipv6_cidr_blocks.first().map(String::as_str),
+    }?;
+    parse_cidr(cidr).map(|n| n.network())
+}
+
+/// The addresses of `subnets` of `family` (load balancer nodes, VPC link
+/// interfaces), or the subnets that were not collected.
+fn subnets_addrs<'s>(
+    lookup: impl Fn(&str) -> Option<&'s Subnet>,
+    subnets: &[String],
+) -> (AddrSet, Vec<String>) {
+    let mut addrs = AddrSet::empty();
+    let mut missing = Vec::new();
+    for s in subnets {
+        match lookup(s) {
+            Some(sub) => addrs = addrs.union(&flow::subnet_addrs(Some(sub))),
+            None => missing.push(s.clone()),
+        }
+    }
+    (addrs, missing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -837,14 +920,18 @@ mod tests {
 
     #[test]
     fn intervals_split_exactly_at_nacl_boundaries() {
-        let got = elementary_intervals(&[pr(1000, 2000)], &[entry(1500, 1500), entry(0, 65535)]);
+        let got = elementary_intervals(
+            &[pr(1000, 2000)],
+            &[entry(1500, 1500), entry(0, 65535)],
+            &[],
+        );
         assert_eq!(got, vec![pr(1000, 1499), pr(1500, 1500), pr(1501, 2000)]);
         assert_eq!(
-            elementary_intervals(&[pr(22, 22)], &[entry(1024, 65535)]),
+            elementary_intervals(&[pr(22, 22)], &[entry(1024, 65535)], &[]),
             vec![pr(22, 22)]
         );
         assert_eq!(
-            elementary_intervals(&[pr(0, 65535)], &[]),
+            elementary_intervals(&[pr(0, 65535)], &[], &[]),
             vec![pr(0, 65535)]
         );
     }
@@ -861,7 +948,24 @@ mod tests {
     fn integration_uri_ports() {
         assert_eq!(uri_port("http://nlb.example:8080/x"), Some(8080));
         assert_eq!(uri_port("http://nlb.example/x"), None);
-        assert_eq!(default_port(Some("https://nlb.example/x")), Some(443));
-        assert_eq!(default_port(Some("http://nlb.example")), Some(80));
+        assert_eq!(default_port("https://nlb.example/x"), Some(443));
+        assert_eq!(default_port("http://nlb.example"), Some(80));
+    }
+
+    #[test]
+    fn listener_protocols_map_to_their_transports() {
+        assert_eq!(transports(Some("TCP")), &[Transport::Tcp]);
+        assert_eq!(transports(Some("HTTPS")), &[Transport::Tcp]);
+        assert_eq!(transports(Some("UDP")), &[Transport::Udp]);
+        assert_eq!(transports(Some("QUIC")), &[Transport::Udp]);
+        assert_eq!(
+            transports(Some("TCP_UDP")),
+            &[Transport::Tcp, Transport::Udp]
+        );
+        assert_eq!(
+            transports(Some("TCP_QUIC")),
+            &[Transport::Tcp, Transport::Udp]
+        );
+        assert!(transports(Some("GENEVE")).is_empty());
     }
 }

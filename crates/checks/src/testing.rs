@@ -101,6 +101,16 @@ pub fn fail(s: &mut Snapshot, operation: &str) {
     });
 }
 
+/// Records that `operation` failed in the test region for `resource` (a
+/// per-resource call: the collector leaves that resource's data `None`).
+pub fn fail_for(s: &mut Snapshot, operation: &str, resource: &str) {
+    fail(s, operation);
+    s.collection_errors
+        .last_mut()
+        .expect("just pushed")
+        .resource = Some(resource.into());
+}
+
 pub fn run(check: &dyn Check, s: &Snapshot) -> Vec<Outcome> {
     let index = Index::new(s);
     let exposures = crate::paths::Exposures::compute(&index);

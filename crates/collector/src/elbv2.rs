@@ -269,11 +269,28 @@ async fn listener(
 
 async fn target_group(ctx: &Ctx, site: Site<'_>, c: &Client, tg: &t::TargetGroup) -> TargetGroup {
     let arn = tg.target_group_arn().unwrap_or_default().to_string();
-    let res = c
-        .describe_target_health()
-        .target_group_arn(&arn)
-        .send()
-        .await;
+    // Client IP preservation decides which source addresses a target's
+    // security group must admit (docs/model.md); the attributes come from
+    // their own call.
+    let (res, attrs) = tokio::join!(
+        c.describe_target_health().target_group_arn(&arn).send(),
+        c.describe_target_group_attributes()
+            .target_group_arn(&arn)
+            .send(),
+    );
+    let attributes = ctx
+        .ok(site, "DescribeTargetGroupAttributes", Some(&arn), attrs)
+        .map(|out| {
+            out.attributes()
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        a.key()?.to_string(),
+                        a.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect::<BTreeMap<_, _>>()
+        });
     let targets = ctx
         .ok(site, "DescribeTargetHealth", Some(&arn), res)
         .map(|out| {
@@ -308,5 +325,6 @@ async fn target_group(ctx: &Ctx, site: Site<'_>, c: &Client, tg: &t::TargetGroup
         health_check_port: o(tg.health_check_port()),
         health_check_path: o(tg.health_check_path()),
         targets,
+        attributes,
     }
 }

@@ -925,6 +925,7 @@ fn load_balancers(
                 })
                 .collect();
             inv.elbv2.target_groups.push(TargetGroup {
+                attributes: None,
                 target_group_arn: tg_arn,
                 name: Some(format!("tg-{ri:02x}-{l:06}")),
                 protocol: Some(if network { "TCP" } else { "HTTP" }.into()),

@@ -58,11 +58,12 @@ pub enum SnapshotError {
     #[error("snapshot {path} is not JSON: {message}")]
     NotJson { path: PathBuf, message: String },
     #[error(
-        "snapshot {path} has schema version {found}; this rampart ({tool}) reads version {supported}{hint}"
+        "snapshot {path} has schema version {found}; this rampart ({tool}) reads versions {oldest} to {supported}{hint}"
     )]
     UnsupportedVersion {
         path: PathBuf,
         found: u64,
+        oldest: u32,
         supported: u32,
         tool: &'static str,
         hint: &'static str,
@@ -358,7 +359,12 @@ impl Snapshot {
         let parsed = crate::parse::parallel(|| serde_json::from_slice::<Snapshot>(bytes))
             .or_else(|_| serde_json::from_slice::<Snapshot>(bytes));
         match parsed {
-            Ok(snapshot) if snapshot.schema_version == SCHEMA_VERSION => Ok(snapshot),
+            Ok(snapshot)
+                if (crate::MIN_SCHEMA_VERSION..=SCHEMA_VERSION)
+                    .contains(&snapshot.schema_version) =>
+            {
+                Ok(snapshot)
+            }
             Ok(snapshot) => Err(version_error(path, u64::from(snapshot.schema_version))),
             // The full parse failed: look only at the header to say *why*
             // (another version's shape is not a corrupt file).
@@ -545,6 +551,7 @@ fn version_error(path: PathBuf, found: u64) -> SnapshotError {
     SnapshotError::UnsupportedVersion {
         path,
         found,
+        oldest: crate::MIN_SCHEMA_VERSION,
         supported: SCHEMA_VERSION,
         tool: crate::TOOL_VERSION,
         hint,
@@ -573,7 +580,12 @@ fn diagnose(path: PathBuf, bytes: &[u8], full: serde_json::Error) -> SnapshotErr
         Ok(Header {
             schema_version: Some(v),
         }) => match v.as_u64() {
-            Some(found) if found != u64::from(SCHEMA_VERSION) => version_error(path, found),
+            Some(found)
+                if !(u64::from(crate::MIN_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION))
+                    .contains(&found) =>
+            {
+                version_error(path, found)
+            }
             Some(_) => SnapshotError::Invalid {
                 path,
                 version: SCHEMA_VERSION,
@@ -1012,7 +1024,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 1,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 2,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1172,6 +1184,52 @@ mod tests {
         Snapshot::from_slice(Path::new("snap.json"), bytes).unwrap_err()
     }
 
+    /// A version-1 snapshot (before target group attributes) still loads:
+    /// the attributes read as not collected, never as defaults.
+    #[test]
+    fn version_1_snapshots_load_with_target_group_attributes_unknown() {
+        let mut s = sample();
+        s.regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .elbv2
+            .target_groups
+            .push(crate::TargetGroup {
+                target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/t/1".into(),
+                name: Some("t".into()),
+                protocol: Some("TCP".into()),
+                port: Some(80),
+                target_type: Some("instance".into()),
+                vpc_id: Some("vpc-1".into()),
+                load_balancer_arns: vec![],
+                health_check_protocol: None,
+                health_check_port: None,
+                health_check_path: None,
+                targets: Some(vec![]),
+                attributes: Some(Default::default()),
+            });
+        let mut v = serde_json::to_value(s).unwrap();
+        v["schema_version"] = 1.into();
+        let tgs = v["regions"]["us-east-1"]["elbv2"]["target_groups"]
+            .as_array_mut()
+            .unwrap();
+        assert_eq!(tgs.len(), 1);
+        for tg in tgs.iter_mut() {
+            assert!(tg.as_object_mut().unwrap().remove("attributes").is_some());
+        }
+        let s =
+            Snapshot::from_slice(Path::new("v1.json"), &serde_json::to_vec(&v).unwrap()).unwrap();
+        assert_eq!(s.schema_version, 1);
+        assert!(
+            s.regions["us-east-1"]
+                .elbv2
+                .target_groups
+                .iter()
+                .all(|tg| tg.attributes.is_none())
+        );
+        assert_eq!(s.regions["us-east-1"].elbv2.target_groups.len(), 1);
+    }
+
     /// The sample with many elements in every array the loader parses on
     /// every core (some of them differing, so order is checked too).
     fn many() -> Snapshot {
@@ -1243,8 +1301,14 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":2,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 2, .. } => {}
+        match load_err(b"{\"schema_version\":3,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 3, .. } => {}
+            e => panic!("{e}"),
+        }
+        match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
+            e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
+                assert!(e.to_string().contains("reads versions 1 to 2"), "{e}");
+            }
             e => panic!("{e}"),
         }
         // Right version, wrong shape: says what is wrong.

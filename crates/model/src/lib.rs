@@ -26,7 +26,13 @@ pub use time;
 /// Version of the snapshot format this build reads and writes. Bumped on
 /// any change that an older reader would misread; documented in
 /// `docs/snapshot.md`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest snapshot version this build still reads. Version 1 lacks
+/// only fields that version 2 added (target group attributes); they load
+/// as "not collected", so the checks that need them say *not evaluated*
+/// where their answer depends on them (docs/snapshot.md, "Versions").
+pub const MIN_SCHEMA_VERSION: u32 = 1;
 
 /// The version of rampart that wrote a snapshot (the workspace version).
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

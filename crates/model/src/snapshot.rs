@@ -640,6 +640,11 @@ pub struct TargetGroup {
     pub health_check_path: Option<String>,
     /// Registered targets with health; `None` when not collected.
     pub targets: Option<Vec<Target>>,
+    /// `DescribeTargetGroupAttributes` (e.g. `preserve_client_ip.enabled`,
+    /// `proxy_protocol_v2.enabled`); `None` when not collected, and in
+    /// snapshots of schema version 1, which did not hold them.
+    #[serde(default)]
+    pub attributes: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -140,14 +140,22 @@ pub fn round_trip(entries: &[NaclEntry], proto: Protocol, port: u16, sources: &A
     if inbound.is_empty() {
         return inbound;
     }
-    let outbound = ordered(entries, true);
+    replies(&ordered(entries, true), proto, port, inbound)
+}
+
+/// The peers in `peers` to which a reply passes `entries` (one direction,
+/// in order): for protocols with ports, to *some* ephemeral port
+/// (1024-65535), computed exactly: the range is cut at every covering
+/// entry's bounds and one port per piece decides; for the others, the
+/// same protocol (and ICMP type) as the request.
+fn replies(entries: &[Entry], proto: Protocol, port: u16, peers: AddrSet) -> AddrSet {
     if !proto.has_ports() {
-        return first_match(&outbound, proto, port, inbound);
+        return first_match(entries, proto, port, peers);
     }
-    // Cut points: where some covering outbound entry's range starts or
-    // ends, within the ephemeral range.
+    // Cut points: where some covering entry's range starts or ends, within
+    // the ephemeral range.
     let mut cuts = vec![EPHEMERAL.from];
-    for e in outbound.iter().filter(|e| e.proto.covers(proto)) {
+    for e in entries.iter().filter(|e| e.proto.covers(proto)) {
         let span = rule_span(e.proto, e.from, e.to);
         for c in [span.from, span.to.saturating_add(1)] {
             if EPHEMERAL.from < c && c <= EPHEMERAL.to {
@@ -157,15 +165,34 @@ pub fn round_trip(entries: &[NaclEntry], proto: Protocol, port: u16, sources: &A
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let mut replies = AddrSet::empty();
+    let mut passed = AddrSet::empty();
     for c in cuts {
         let port = u16::try_from(c).expect("cut within the ephemeral range");
-        replies = replies.union(&first_match(&outbound, proto, port, inbound.clone()));
-        if replies == inbound {
+        passed = passed.union(&first_match(entries, proto, port, peers.clone()));
+        if passed == peers {
             break;
         }
     }
-    replies
+    passed
+}
+
+/// [`round_trip`] seen from the sender's side: the destinations in
+/// `dests` that traffic of `proto` to `port` may leave for (outbound, by
+/// first match) *and* whose reply, from `port` back to the sender's
+/// ephemeral port (some port in 1024-65535, as in [`round_trip`]), is let
+/// back in. A load balancer node talking to a target in another subnet
+/// crosses its own subnet's NACL this way.
+pub fn round_trip_out(
+    entries: &[NaclEntry],
+    proto: Protocol,
+    port: u16,
+    dests: &AddrSet,
+) -> AddrSet {
+    let outbound = allowed_sources(entries, true, proto, port, dests);
+    if outbound.is_empty() {
+        return outbound;
+    }
+    replies(&ordered(entries, false), proto, port, outbound)
 }
 
 /// Why each entry that cannot be evaluated was skipped, in entry order. A

@@ -202,6 +202,7 @@ pub fn listener(lb: &str, protocol: &str, port: i32, tg: &str) -> Listener {
 /// A target group of instances on 8080 behind the named load balancer.
 pub fn target_group(name: &str, protocol: &str, lb: &str) -> TargetGroup {
     TargetGroup {
+        attributes: None,
         target_group_arn: tg_arn(name),
         name: Some(name.into()),
         protocol: Some(protocol.into()),

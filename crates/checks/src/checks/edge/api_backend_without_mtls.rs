@@ -52,6 +52,20 @@ fn backends_by_stage(cx: &Context<'_>, region: &str) -> BTreeMap<(String, String
             }
         }
     }
+    // An integration whose backend is unknown (a stage variable the stage
+    // does not define): the stage may call an EC2 backend.
+    for u in cx.exposures.unresolved_in(region) {
+        let Some(rest) = u.resource_arn.split("::/restapis/").nth(1) else {
+            continue;
+        };
+        let Some((api, stage)) = rest.split_once("/stages/") else {
+            continue;
+        };
+        out.entry((api.to_string(), stage.to_string()))
+            .or_default()
+            .uncertain
+            .get_or_insert_with(|| u.reason.clone());
+    }
     out
 }
 
@@ -162,6 +176,18 @@ mod tests {
             default_for_az: false,
             tags: Tags::new(),
         });
+        // The NLB's own subnet: its nodes cross both NACLs to reach i-1.
+        r.ec2.subnets.push(Subnet {
+            subnet_id: "subnet-2".into(),
+            vpc_id: "vpc-1".into(),
+            availability_zone: None,
+            cidr_block: Some("10.0.1.0/24".into()),
+            ipv6_cidr_blocks: vec![],
+            map_public_ip_on_launch: false,
+            assign_ipv6_address_on_creation: false,
+            default_for_az: false,
+            tags: Tags::new(),
+        });
         let all = |egress| NaclEntry {
             egress,
             rule_number: 100,
@@ -177,10 +203,16 @@ mod tests {
             vpc_id: "vpc-1".into(),
             is_default: true,
             entries: vec![all(false), all(true)],
-            associations: vec![NaclAssociation {
-                association_id: None,
-                subnet_id: "subnet-1".into(),
-            }],
+            associations: vec![
+                NaclAssociation {
+                    association_id: None,
+                    subnet_id: "subnet-1".into(),
+                },
+                NaclAssociation {
+                    association_id: None,
+                    subnet_id: "subnet-2".into(),
+                },
+            ],
             tags: Tags::new(),
         });
         // The app port from the NLB's security group only.
@@ -243,7 +275,7 @@ mod tests {
             dns_name: Some(NLB_DNS.into()),
             state: Some("active".into()),
             ip_address_type: Some("ipv4".into()),
-            subnet_ids: vec!["subnet-1".into()],
+            subnet_ids: vec!["subnet-2".into()],
             security_group_ids: vec!["sg-nlb".into()],
             attributes: Some(Default::default()),
             listeners: Some(vec![Listener {
@@ -266,6 +298,7 @@ mod tests {
             tags: Tags::new(),
         });
         r.elbv2.target_groups.push(TargetGroup {
+            attributes: None,
             target_group_arn: "arn:tg".into(),
             name: Some("app".into()),
             protocol: Some("TCP".into()),
@@ -345,8 +378,10 @@ mod tests {
 
     #[test]
     fn uncertain_paths_and_missing_methods_are_not_evaluated() {
-        // The backend subnet's NACL is unknown: the path through the stage
-        // may exist, so a stage without a certificate is not evaluated.
+        // The NACLs of the NLB's and the backend's subnets are unknown: the
+        // path through the stage may exist, so a stage without a
+        // certificate is not evaluated. (Within one subnet no NACL is
+        // crossed, so the NLB sits in another one here.)
         let mut s = chain();
         region(&mut s).ec2.network_acls.clear();
         fail(&mut s, "ec2:DescribeNetworkAcls");

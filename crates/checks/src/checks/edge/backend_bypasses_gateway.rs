@@ -9,20 +9,6 @@ use crate::registry::{Check, Context, Outcome};
 
 pub struct BackendBypassesGateway;
 
-/// Everything a complete set of exposure paths in a region depends on.
-pub(crate) const PATH_INPUTS: &[&str] = &[
-    "ec2:DescribeInstances",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeNetworkAcls",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth",
-];
-
 impl Check for BackendBypassesGateway {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
         crate::check_meta!("edge", "EDGE-001")
@@ -33,7 +19,7 @@ impl Check for BackendBypassesGateway {
         // see (its region's target groups or paths were not collected):
         // not evaluated, so a missing bypass verdict is never silent.
         let scope = crate::checks::network::scope::Scope::of(cx);
-        let mut out = scope.instance_outcomes(cx);
+        let mut out = scope.unseen_outcomes(cx);
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let paths = cx.exposures.for_instance(region, &i.instance_id);
@@ -41,7 +27,7 @@ impl Check for BackendBypassesGateway {
                 .iter()
                 .filter(|e| e.path.kind != PathKind::Gateway)
                 .collect();
-            let missing = cx.not_collected(Some(region), PATH_INPUTS);
+            let missing = cx.exposures.gap(region).map(str::to_string);
             let outcome = if let Some(sure) = bypass.iter().find(|e| e.uncertain.is_none()) {
                 let mut o = Outcome::new(
                     arn,
@@ -87,6 +73,22 @@ impl Check for BackendBypassesGateway {
                 )
             };
             out.push(outcome);
+        }
+        // A target behind an internet-facing load balancer that resolves to
+        // no known instance may be a backend reached without the gateway.
+        for u in cx.exposures.unresolved() {
+            if u.path.kind == PathKind::Gateway {
+                continue;
+            }
+            out.push(Outcome::new(
+                u.resource_arn.clone(),
+                &u.region,
+                Status::NotEvaluated(u.reason.clone()),
+                format!(
+                    "a target the snapshot cannot resolve may be a backend reachable without API Gateway: {}",
+                    u.path
+                ),
+            ));
         }
         out
     }
@@ -246,6 +248,7 @@ mod tests {
         // with no internet path: pass.
         let mut s = exposed(None, vec![tcp(8080, "10.0.0.0/16")]);
         region(&mut s).elbv2.target_groups.push(TargetGroup {
+            attributes: None,
             target_group_arn: "arn:tg".into(),
             name: Some("app".into()),
             protocol: Some("TCP".into()),

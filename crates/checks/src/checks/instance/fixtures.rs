@@ -123,7 +123,8 @@ pub fn path_to(instance_id: &str, ports: &[(i32, i32)], uncertain: Option<&str>)
 /// Runs a check with the given exposure paths instead of computed ones.
 pub fn run_with_paths(check: &dyn Check, s: &Snapshot, paths: Vec<Exposure>) -> Vec<Outcome> {
     let index = Index::new(s);
-    let mut exposures = Exposures::default();
+    // Computed first, so the region gaps are the snapshot's own.
+    let mut exposures = Exposures::compute(&index);
     for e in paths {
         exposures.add(e);
     }

@@ -12,7 +12,6 @@
 
 use rampart_model::{PortRange, Status};
 
-use crate::checks::edge::backend_bypasses_gateway::PATH_INPUTS;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct SshKeyWithOpenAdminPort;
@@ -89,7 +88,7 @@ impl Check for SshKeyWithOpenAdminPort {
                         i.instance_id, e.path
                     ),
                 )
-            } else if let Some(why) = cx.not_collected(Some(region), PATH_INPUTS) {
+            } else if let Some(why) = cx.exposures.gap(region).map(str::to_string) {
                 Outcome::new(
                     arn,
                     region,
@@ -210,8 +209,9 @@ mod tests {
             vec![("i-1".into(), "not-evaluated"), ("i-2".into(), "pass")]
         );
         assert!(matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("sg-1")));
-        // A region whose network data is missing cannot pass a keyed instance.
-        fail(&mut s, "ec2:DescribeSecurityGroups");
+        // A region whose load balancers were not collected cannot pass a
+        // keyed instance: any of them may reach it.
+        fail(&mut s, "elasticloadbalancing:DescribeLoadBalancers");
         let got = run_with_paths(&SshKeyWithOpenAdminPort, &s, vec![]);
         assert_eq!(
             statuses(&got),

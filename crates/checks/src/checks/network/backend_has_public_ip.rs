@@ -46,7 +46,7 @@ impl Check for BackendHasPublicIp {
                 (r.as_str(), (by_instance, by_eni))
             })
             .collect();
-        for (region, i) in scope.backends {
+        for (region, i) in &scope.backends {
             let Some(rix) = cx.index.regions.get(region) else {
                 continue;
             };

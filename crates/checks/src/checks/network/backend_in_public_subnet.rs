@@ -29,7 +29,7 @@ impl Check for BackendInPublicSubnet {
         let mut out = scope.instance_outcomes(cx);
         // By (region, route table id): thousands of backends share a table.
         let mut igw_reach: HashMap<(&str, &str), Reach> = HashMap::default();
-        for (region, i) in scope.backends {
+        for (region, i) in &scope.backends {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(*region),
@@ -204,8 +204,10 @@ mod tests {
             statuses(&run(&BackendInPublicSubnet, &s))[0],
             ("i-h1".into(), "not-evaluated")
         );
-        // Target health missing: the private backend cannot pass, the public
-        // one still fails, and an instance that may be a backend is reported.
+        // Target health missing (per target group, as the collector records
+        // it): every instance the groups could hold is a maybe-target, with
+        // an uncertain path; none passes (it may not be a backend), the
+        // public one still fails on its direct path.
         let mut s = demo();
         let extra = eni(
             "eni-x",
@@ -221,7 +223,12 @@ mod tests {
             .instances
             .push(instance_on("i-x", &extra));
         region(&mut s).ec2.network_interfaces.push(extra);
-        fail(&mut s, "elasticloadbalancing:DescribeTargetHealth");
+        for tg in &mut region(&mut s).elbv2.target_groups {
+            tg.targets = None;
+        }
+        for tg in [TG_H, TG_L] {
+            fail_for(&mut s, "elasticloadbalancing:DescribeTargetHealth", tg);
+        }
         assert_eq!(
             statuses(&run(&BackendInPublicSubnet, &s)),
             vec![
@@ -229,6 +236,15 @@ mod tests {
                 ("i-l1".into(), "fail"),
                 ("i-x".into(), "not-evaluated"),
             ]
+        );
+        // The target group list itself missing: any instance may be a
+        // target nobody can see, so none passes.
+        let mut s = demo();
+        region(&mut s).elbv2.target_groups.clear();
+        fail(&mut s, "elasticloadbalancing:DescribeTargetGroups");
+        assert_eq!(
+            statuses(&run(&BackendInPublicSubnet, &s)),
+            vec![("i-h1".into(), "not-evaluated"), ("i-l1".into(), "fail")]
         );
         // No instance list at all.
         let mut s = snapshot();

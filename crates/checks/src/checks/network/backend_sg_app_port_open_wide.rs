@@ -3,25 +3,33 @@
 //! never from internet CIDRs: otherwise anyone who learns the instance's
 //! address, or any path that reaches it, talks to the app directly.
 //!
-//! The app ports are the target ports of the target groups the instance is
-//! registered in, plus the ports its gateway paths deliver. A backend that
-//! is neither (it is a backend only because it is reachable directly) is
-//! judged on every port its groups open to the internet, except SSH/RDP
-//! alone, which NET-005 owns.
+//! Filed on the security group that must change (issue 13, item 19), with
+//! the backends it exposes: one group on a hundred backends is one finding
+//! listing a hundred backends.
 //!
-//! An internet-facing NLB without security groups that targets instances
-//! preserves the client's address, so the instance's group must admit the
-//! internet for the NLB to work at all: the finding then says so, because
-//! the fix is on the load balancer, not only on the group.
+//! The app ports are the target ports of the target groups the instance is
+//! registered in, with the target group's protocol (TCP, UDP, or both for
+//! TCP_UDP), plus the ports and protocol its gateway paths deliver. A
+//! backend that is neither (it is a backend only because it is reachable
+//! directly) is judged on every tcp and udp port its groups open to the
+//! internet, except SSH/RDP alone, which NET-005 owns.
+//!
+//! An internet-facing NLB without security groups that hands its targets
+//! the client's address (client IP preservation) forces the instance's
+//! group to admit the internet for the NLB to work at all: the finding
+//! then says so, because the fix is on the load balancer, not only on the
+//! group.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
 
-use rampart_model::{ExposurePath, PathKind, PortRange, SgPeer, SgRule, Status};
+use rampart_model::{PathKind, PortRange, SecurityGroup, SgPeer, SgRule, Status, Transport};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
 use super::scope::{Scope, sg_sets};
+use crate::index::RegionIndex;
+use crate::paths::{Exposures, client_ip_preserved, transports};
 use crate::reach::ports::{Protocol, overlap, rule_span};
 use crate::reach::sg::{Peer, internet_ports, peer_matches, rule_admits};
 use crate::reach::{PrefixLists, Reach, prefix_list_resolver};
@@ -37,6 +45,26 @@ const INPUTS: &[&str] = &[
 /// More app ports than this from one path range are not listed one by one.
 const MAX_PORTS: usize = 64;
 
+/// What one security group is found to do, over the backends that use it.
+#[derive(Default)]
+struct Verdict<'a> {
+    /// Backend -> where the group admits its app ports from the internet
+    /// (`tcp 8080 on eni-1`).
+    open: BTreeMap<&'a str, Vec<String>>,
+    /// The offending rules, quoted.
+    quoted: BTreeSet<String>,
+    /// Why a rule of the group could not be judged.
+    unknown: Option<String>,
+    /// Backends judged (known ones), and maybe-backends with the reason.
+    backends: BTreeSet<&'a str>,
+    maybe: BTreeMap<&'a str, String>,
+    /// The app ports judged, for the pass message.
+    ports: BTreeSet<String>,
+    /// Internet-facing NLBs in front whose clients' addresses reach the
+    /// backends: the group must admit the internet for them to work.
+    preserving: BTreeSet<&'a str>,
+}
+
 impl Check for BackendSgAppPortOpenWide {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
         crate::check_meta!("network", "NET-004")
@@ -44,14 +72,20 @@ impl Check for BackendSgAppPortOpenWide {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
-        let mut out = scope.instance_outcomes(cx);
-        // By (region, group id, port): thousands of backends share a group,
-        // and judging one parses its every rule.
-        let mut judged: HashMap<(&str, &str, u16), Judged> = HashMap::default();
-        for (region, i) in scope.backends {
+        let mut out = scope.instance_gaps.clone();
+        // By (region, group id, protocol, port): thousands of backends share
+        // a group, and judging one parses its every rule.
+        let mut judged: HashMap<(&str, &str, Transport, u16), Judged> = HashMap::default();
+        let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
+        let everyone = scope
+            .backends
+            .iter()
+            .map(|(r, i)| (*r, *i, None))
+            .chain(scope.maybe.iter().map(|(r, i, why)| (*r, *i, Some(why))));
+        for (region, i, maybe) in everyone {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
-                cx.snapshot.regions.get(*region),
+                cx.snapshot.regions.get(region),
             ) else {
                 continue;
             };
@@ -60,47 +94,12 @@ impl Check for BackendSgAppPortOpenWide {
                 &cx.snapshot.collection_errors,
                 region,
             );
-            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-
-            // The app ports, and the NLBs that force the instance open.
-            let mut ports = BTreeSet::new();
-            let mut preserving = BTreeSet::new();
-            // Indexed once per region: no scan of every target group per backend.
-            for (tg, t) in rix
-                .instance_targets
-                .get(i.instance_id.as_str())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(p) = t.port.or(tg.port).and_then(|p| u16::try_from(p).ok()) {
-                    ports.insert(p);
-                }
-                for lb in rix
-                    .tg_load_balancers
-                    .get(tg.target_group_arn.as_str())
-                    .into_iter()
-                    .flatten()
-                {
-                    if lb.lb_type.as_deref() == Some("network")
-                        && lb.scheme.as_deref() == Some("internet-facing")
-                        && lb.security_group_ids.is_empty()
-                        && tg.target_type.as_deref() != Some("ip")
-                    {
-                        preserving.insert(lb.name.as_str());
-                    }
-                }
-            }
-            for e in cx.exposures.for_instance(region, &i.instance_id) {
-                if e.path.kind == PathKind::Gateway {
-                    ports.extend(path_ports(&e.path));
-                }
-            }
-
+            let (ports, preserving) = app_ports(rix, cx.exposures, region, &i.instance_id);
             let sets = match sg_sets(rix, i) {
                 Ok(s) => s,
                 Err(why) => {
                     out.push(Outcome::new(
-                        arn,
+                        cx.ec2_arn(region, "instance", &i.instance_id),
                         region,
                         Status::NotEvaluated(why),
                         format!("the security groups of {} are unknown", i.instance_id),
@@ -108,118 +107,231 @@ impl Check for BackendSgAppPortOpenWide {
                     continue;
                 }
             };
-            let mut open: Vec<String> = Vec::new();
-            let mut rules_quoted: Vec<String> = Vec::new();
-            let mut unknown: Option<String> = None;
+            let id = i.instance_id.as_str();
             for (eni, group_ids) in sets {
-                let mut groups = Vec::new();
                 for g in group_ids {
-                    match rix.security_groups.get(g.as_str()) {
-                        Some(sg) => groups.push(*sg),
-                        None => unknown = Some(format!("security group {g} was not collected")),
+                    let v = groups.entry((region, g.as_str())).or_default();
+                    match maybe {
+                        None => {
+                            v.backends.insert(id);
+                        }
+                        Some(why) => {
+                            v.maybe.entry(id).or_insert_with(|| why.clone());
+                        }
                     }
-                }
-                if !ports.is_empty() {
-                    for p in &ports {
-                        let mut hit = false;
-                        for g in &groups {
+                    v.preserving.extend(preserving.iter().copied());
+                    let Some(sg) = rix.security_groups.get(g.as_str()) else {
+                        v.unknown = Some(format!("security group {g} was not collected"));
+                        continue;
+                    };
+                    if !ports.is_empty() {
+                        for (t, p) in &ports {
+                            v.ports.insert(format!("{t} {p}"));
                             let (quoted, why) = judged
-                                .entry((*region, g.group_id.as_str(), *p))
-                                .or_insert_with(|| judge_port(g, *p, &resolve));
+                                .entry((region, g.as_str(), *t, *p))
+                                .or_insert_with(|| judge_port(sg, *t, *p, &resolve));
                             if !quoted.is_empty() {
-                                hit = true;
-                                rules_quoted.extend(quoted.iter().cloned());
+                                v.open
+                                    .entry(id)
+                                    .or_default()
+                                    .push(format!("{t} {p} on {eni}"));
+                                v.quoted.extend(quoted.iter().cloned());
                             }
                             if let Some(why) = why {
-                                unknown = Some(why.clone());
+                                v.unknown = Some(why.clone());
                             }
                         }
-                        if hit {
-                            open.push(format!("{p} on {eni}"));
-                        }
-                    }
-                } else {
-                    let rules: Vec<(&str, &SgRule)> = groups
-                        .iter()
-                        .flat_map(|g| g.ingress.iter().map(|r| (g.group_id.as_str(), r)))
-                        .collect();
-                    // Directly reachable only: every internet-open port but
-                    // SSH/RDP on their own.
-                    let rule_refs: Vec<&SgRule> = rules.iter().map(|(_, r)| *r).collect();
-                    let (ranges, unknowns) = internet_ports(&rule_refs, Protocol::Tcp, &resolve);
-                    if let Some(why) = unknowns.into_iter().next() {
-                        unknown = Some(why);
-                    }
-                    for r in ranges.into_iter().filter(|r| !admin_only(*r)) {
-                        open.push(format!("{} on {eni}", show(r)));
-                        for (g, rule) in &rules {
-                            if covers_range(rule, r, &resolve) {
-                                rules_quoted.push(format!("{g}: {}", describe(rule)));
+                    } else {
+                        // Directly reachable only: every internet-open port
+                        // but SSH/RDP on their own.
+                        for t in [Transport::Tcp, Transport::Udp] {
+                            let proto = proto(t);
+                            let rules: Vec<&SgRule> = sg.ingress.iter().collect();
+                            let (ranges, unknowns) = internet_ports(&rules, proto, &resolve);
+                            if let Some(why) = unknowns.into_iter().next() {
+                                v.unknown = Some(why);
+                            }
+                            for r in ranges.into_iter().filter(|r| !admin_only(*r)) {
+                                v.open
+                                    .entry(id)
+                                    .or_default()
+                                    .push(format!("{t} {} on {eni}", show(r)));
+                                for rule in &sg.ingress {
+                                    if covers_range(rule, proto, r, &resolve) {
+                                        v.quoted.insert(format!("{g}: {}", describe(rule)));
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-            rules_quoted.sort();
-            rules_quoted.dedup();
+        }
+        for ((region, g), v) in groups {
             let blocker = cx
                 .not_collected(Some(region), INPUTS)
                 .or_else(|| scope.pass_blocker(region).map(str::to_string));
-            out.push(if !open.is_empty() {
-                let mut msg = format!(
-                    "backend {} admits app port {} from the internet ({}) instead of only from its load balancer",
-                    i.instance_id,
-                    open.join(", "),
-                    rules_quoted.join("; ")
-                );
-                if !preserving.is_empty() {
-                    msg.push_str(&format!(
-                        ". Internet-facing NLB {} has no security groups and preserves client IPs, so this rule is what makes it work: recreate the NLB with a security group (or put an internal NLB behind an API Gateway VPC link) and admit only that group",
-                        preserving.into_iter().collect::<Vec<_>>().join(", ")
-                    ));
-                }
-                Outcome::new(arn, region, Status::Fail, msg)
-            } else if let Some(why) = unknown.or(blocker) {
-                Outcome::new(
-                    arn,
-                    region,
-                    Status::NotEvaluated(why),
-                    format!(
-                        "cannot tell whether {} admits its app port from the internet",
-                        i.instance_id
-                    ),
-                )
-            } else {
-                let msg = if ports.is_empty() {
-                    format!(
-                        "backend {} opens no port but SSH/RDP to the internet (see NET-005)",
-                        i.instance_id
-                    )
-                } else {
-                    format!(
-                        "backend {} admits app port(s) {} only from non-internet sources",
-                        i.instance_id,
-                        ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
-                    )
-                };
-                Outcome::new(arn, region, Status::Pass, msg)
-            });
+            out.push(verdict(cx, region, g, v, blocker));
         }
         out
+    }
+}
+
+/// The group's outcome over the backends that use it.
+fn verdict(
+    cx: &Context<'_>,
+    region: &str,
+    g: &str,
+    v: Verdict<'_>,
+    blocker: Option<String>,
+) -> Outcome {
+    let arn = cx.ec2_arn(region, "security-group", g);
+    let affected: Vec<String> = v
+        .open
+        .keys()
+        .map(|id| cx.ec2_arn(region, "instance", id))
+        .collect();
+    let sure: Vec<&str> = v
+        .open
+        .keys()
+        .copied()
+        .filter(|id| v.backends.contains(id))
+        .collect();
+    if !v.open.is_empty() {
+        let listed: Vec<String> = v
+            .open
+            .iter()
+            .map(|(id, where_)| format!("{id} ({})", where_.join(", ")))
+            .collect();
+        let mut msg = format!(
+            "security group {g} admits the app port of {} backend(s) from the internet instead of only from their load balancer: {} ({})",
+            v.open.len(),
+            listed.join("; "),
+            v.quoted.iter().cloned().collect::<Vec<_>>().join("; ")
+        );
+        if !v.preserving.is_empty() {
+            msg.push_str(&format!(
+                ". Internet-facing NLB {} has no security groups and preserves client IPs, so this rule is what makes it work: recreate the NLB with a security group (or put an internal NLB behind an API Gateway VPC link) and admit only that group",
+                v.preserving.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let status = if sure.is_empty() {
+            // Only instances that may not be backends: a finding only if
+            // they are.
+            let (first, why) = v
+                .open
+                .keys()
+                .find_map(|id| Some((*id, v.maybe.get(id)?)))
+                .map_or(("?", String::new()), |(id, w)| (id, w.clone()));
+            Status::NotEvaluated(format!(
+                "the group's exposed instances may not be backends ({first}, ...): {why}"
+            ))
+        } else {
+            Status::Fail
+        };
+        let mut o = Outcome::new(arn, region, status, msg);
+        o.affected = affected;
+        return o;
+    }
+    let users: Vec<&str> = v
+        .backends
+        .iter()
+        .copied()
+        .chain(v.maybe.keys().copied())
+        .collect();
+    if let Some(why) = v.unknown.or(blocker) {
+        let mut o = Outcome::new(
+            arn,
+            region,
+            Status::NotEvaluated(why),
+            format!(
+                "cannot tell whether security group {g} admits the app port of backend(s) {} from the internet",
+                users.join(", ")
+            ),
+        );
+        o.affected = users
+            .iter()
+            .map(|id| cx.ec2_arn(region, "instance", id))
+            .collect();
+        return o;
+    }
+    let msg = if v.ports.is_empty() {
+        format!(
+            "security group {g} opens no port but SSH/RDP to the internet for backend(s) {} (see NET-005)",
+            users.join(", ")
+        )
+    } else {
+        format!(
+            "security group {g} admits the app port(s) {} of backend(s) {} only from non-internet sources",
+            v.ports.iter().cloned().collect::<Vec<_>>().join(", "),
+            users.join(", ")
+        )
+    };
+    Outcome::new(arn, region, Status::Pass, msg)
+}
+
+/// A backend's app ports, as (protocol, port): its registrations' target
+/// ports with the target groups' protocols, and what its gateway paths
+/// deliver; plus the internet-facing NLBs without security groups that
+/// hand it the client's address.
+fn app_ports<'s>(
+    rix: &RegionIndex<'s>,
+    exposures: &Exposures,
+    region: &str,
+    id: &str,
+) -> (BTreeSet<(Transport, u16)>, BTreeSet<&'s str>) {
+    let mut ports = BTreeSet::new();
+    let mut preserving = BTreeSet::new();
+    // Indexed once per region: no scan of every target group per backend.
+    for (tg, t) in rix.instance_targets.get(id).into_iter().flatten() {
+        if let Some(p) = t.port.or(tg.port).and_then(|p| u16::try_from(p).ok()) {
+            for tr in transports(tg.protocol.as_deref()) {
+                ports.insert((*tr, p));
+            }
+        }
+        for lb in rix
+            .tg_load_balancers
+            .get(tg.target_group_arn.as_str())
+            .into_iter()
+            .flatten()
+        {
+            if lb.lb_type.as_deref() == Some("network")
+                && lb.scheme.as_deref() == Some("internet-facing")
+                && lb.security_group_ids.is_empty()
+                && client_ip_preserved(tg) != Some(false)
+            {
+                preserving.insert(lb.name.as_str());
+            }
+        }
+    }
+    for e in exposures.for_instance(region, id) {
+        if e.path.kind == PathKind::Gateway {
+            for p in path_ports(&e.path.ports) {
+                ports.insert((e.path.protocol, p));
+            }
+        }
+    }
+    (ports, preserving)
+}
+
+fn proto(t: Transport) -> Protocol {
+    match t {
+        Transport::Tcp => Protocol::Tcp,
+        Transport::Udp => Protocol::Udp,
     }
 }
 
 /// What [`judge_port`] finds.
 type Judged = (Vec<String>, Option<String>);
 
-/// The rules of group `g` that admit TCP `port` from the internet, quoted
-/// (`sg-1: tcp 8080 from 0.0.0.0/0`), and the last reason one of them
-/// could not be judged.
-fn judge_port(g: &rampart_model::SecurityGroup, port: u16, resolve: &PrefixLists<'_>) -> Judged {
+/// The rules of group `g` that admit `port` of protocol `t` from the
+/// internet, quoted (`sg-1: tcp 8080 from 0.0.0.0/0`), and the last
+/// reason one of them could not be judged.
+fn judge_port(g: &SecurityGroup, t: Transport, port: u16, resolve: &PrefixLists<'_>) -> Judged {
     let mut quoted = Vec::new();
     let mut unknown = None;
     for r in &g.ingress {
-        match rule_admits(r, Protocol::Tcp, port, &Peer::Internet, resolve) {
+        match rule_admits(r, proto(t), port, &Peer::Internet, resolve) {
             Reach::Yes => quoted.push(format!("{}: {}", g.group_id, describe(r))),
             Reach::No => {}
             Reach::Unknown(why) => unknown = Some(why),
@@ -229,8 +341,8 @@ fn judge_port(g: &rampart_model::SecurityGroup, port: u16, resolve: &PrefixLists
 }
 
 /// The ports a path delivers, capped (a gateway path delivers one).
-fn path_ports(path: &ExposurePath) -> Vec<u16> {
-    path.ports
+fn path_ports(ports: &[PortRange]) -> Vec<u16> {
+    ports
         .iter()
         .flat_map(|r| r.from.max(0)..=r.to.min(65535))
         .filter_map(|p| u16::try_from(p).ok())
@@ -245,11 +357,15 @@ fn admin_only(r: PortRange) -> bool {
         .any(|(p, _)| r.from == i32::from(*p) && r.to == i32::from(*p))
 }
 
-/// Does this rule open (part of) `range` to the internet?
-fn covers_range(rule: &SgRule, range: PortRange, resolve: &PrefixLists<'_>) -> bool {
+/// Does this rule open (part of) `range` of `proto` to the internet?
+fn covers_range(
+    rule: &SgRule,
+    proto: Protocol,
+    range: PortRange,
+    resolve: &PrefixLists<'_>,
+) -> bool {
     Protocol::parse(&rule.protocol).is_some_and(|p| {
-        p.covers(Protocol::Tcp)
-            && overlap(rule_span(p, rule.from_port, rule.to_port), range).is_some()
+        p.covers(proto) && overlap(rule_span(p, rule.from_port, rule.to_port), range).is_some()
     }) && peer_matches(rule, &Peer::Internet, resolve).is_yes()
 }
 
@@ -294,17 +410,24 @@ mod tests {
             .unwrap()
     }
 
+    fn instance_arn(id: &str) -> String {
+        format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}")
+    }
+
     #[test]
     fn the_nlb_reference_passes_and_the_world_open_app_port_fails_naming_the_nlb() {
         let got = run(&BackendSgAppPortOpenWide, &demo());
+        // Filed on the groups: the hardened one passes, the legacy one fails
+        // listing its backend.
         assert_eq!(
             statuses(&got),
-            vec![("i-h1".into(), "pass"), ("i-l1".into(), "fail")]
+            vec![("sg-happ".into(), "pass"), ("sg-lweb".into(), "fail")]
         );
         let legacy = &got[1];
+        assert_eq!(legacy.affected, vec![instance_arn("i-l1")]);
         assert!(
             legacy.message.contains(
-                "admits app port 8080 on eni-l1 from the internet (sg-lweb: tcp 8080 from 0.0.0.0/0; sg-lweb: tcp 8080 from ::/0)"
+                "i-l1 (tcp 8080 on eni-l1) (sg-lweb: tcp 8080 from 0.0.0.0/0; sg-lweb: tcp 8080 from ::/0)"
             ),
             "{}",
             legacy.message
@@ -332,6 +455,30 @@ mod tests {
         );
     }
 
+    /// With client IP preservation off, the NLB's own addresses reach the
+    /// backend: the group's internet rule is not what makes it work.
+    #[test]
+    fn an_nlb_that_does_not_preserve_client_ips_is_not_blamed() {
+        let mut s = demo();
+        for tg in &mut region(&mut s).elbv2.target_groups {
+            tg.attributes = Some(
+                [(
+                    "preserve_client_ip.enabled".to_string(),
+                    "false".to_string(),
+                )]
+                .into_iter()
+                .collect(),
+            );
+        }
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(got[1].status, Status::Fail);
+        assert!(
+            !got[1].message.contains("preserves client IPs"),
+            "{}",
+            got[1].message
+        );
+    }
+
     #[test]
     fn a_single_public_address_or_all_traffic_counts_as_the_internet() {
         let mut s = demo();
@@ -339,7 +486,8 @@ mod tests {
             .ingress
             .push(tcp(8000, 8100, v4("198.51.100.7/32")));
         let got = run(&BackendSgAppPortOpenWide, &s);
-        assert_eq!(statuses(&got)[0], ("i-h1".into(), "fail"));
+        assert_eq!(statuses(&got)[0], ("sg-happ".into(), "fail"));
+        assert_eq!(got[0].affected, vec![instance_arn("i-h1")]);
         // No NLB story for the hardened backend: its NLB has a group.
         assert!(!got[0].message.contains("preserves client IPs"));
         let mut s = demo();
@@ -348,7 +496,41 @@ mod tests {
             .push(all_traffic(v6("2001:db8::/32")));
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s))[0],
-            ("i-h1".into(), "fail")
+            ("sg-happ".into(), "fail")
+        );
+    }
+
+    /// The app port is judged with its real protocol (issue 13, item 2):
+    /// a UDP target group's port is open to the internet only by a udp
+    /// rule, and a tcp rule on the same number does not count.
+    #[test]
+    fn the_app_port_is_judged_with_the_target_groups_protocol() {
+        let mut s = demo();
+        for tg in &mut region(&mut s).elbv2.target_groups {
+            if tg.target_group_arn == TG_H {
+                tg.protocol = Some("UDP".into());
+            }
+        }
+        group(&mut s, "sg-happ")
+            .ingress
+            .push(tcp(8080, 8080, v4("0.0.0.0/0")));
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(
+            statuses(&got)[0],
+            ("sg-happ".into(), "pass"),
+            "{}",
+            got[0].message
+        );
+        group(&mut s, "sg-happ").ingress.push(SgRule {
+            protocol: "udp".into(),
+            ..tcp(8080, 8080, v4("0.0.0.0/0"))
+        });
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(statuses(&got)[0], ("sg-happ".into(), "fail"));
+        assert!(
+            got[0].message.contains("udp 8080 on eni-h1"),
+            "{}",
+            got[0].message
         );
     }
 
@@ -368,9 +550,9 @@ mod tests {
             .rest_apis
             .retain(|a| a.id != "api-l");
         let got = run(&BackendSgAppPortOpenWide, &s);
-        assert_eq!(statuses(&got)[1], ("i-l1".into(), "fail"));
+        assert_eq!(statuses(&got)[1], ("sg-lweb".into(), "fail"));
         assert!(
-            got[1].message.contains("8080 on eni-l1"),
+            got[1].message.contains("tcp 8080 on eni-l1"),
             "{}",
             got[1].message
         );
@@ -381,15 +563,15 @@ mod tests {
             .retain(|r| r.from_port == Some(22));
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s))[1],
-            ("i-l1".into(), "pass")
+            ("sg-lweb".into(), "pass")
         );
     }
 
-    /// A group is judged once per port and the verdict shared: a second
-    /// backend on the legacy group fails with the same rules quoted, and
-    /// an unknown rule reaches every backend that uses the group.
+    /// One group on many backends is one finding listing them all (issue
+    /// 13, item 19), judged once per port; an unknown rule makes the group
+    /// not evaluated for every backend that uses it.
     #[test]
-    fn backends_sharing_a_group_get_the_same_verdict_each() {
+    fn a_group_shared_by_backends_is_one_finding_listing_them() {
         let mut s = demo();
         let r = region(&mut s);
         let e = eni(
@@ -405,32 +587,34 @@ mod tests {
         let got = run(&BackendSgAppPortOpenWide, &s);
         assert_eq!(
             statuses(&got),
-            vec![
-                ("i-h1".into(), "pass"),
-                ("i-l1".into(), "fail"),
-                ("i-l2".into(), "fail")
-            ]
+            vec![("sg-happ".into(), "pass"), ("sg-lweb".into(), "fail")]
         );
-        for (o, eni) in got[1..].iter().zip(["eni-l1", "eni-l2"]) {
+        assert_eq!(
+            got[1].affected,
+            vec![instance_arn("i-l1"), instance_arn("i-l2")]
+        );
+        for eni in ["eni-l1", "eni-l2"] {
             assert!(
-                o.message.contains(&format!(
-                    "admits app port 8080 on {eni} from the internet (sg-lweb: tcp 8080 from 0.0.0.0/0; sg-lweb: tcp 8080 from ::/0)"
-                )),
+                got[1].message.contains(&format!("tcp 8080 on {eni}")),
                 "{}",
-                o.message
+                got[1].message
             );
         }
+        assert!(
+            got[1].message.contains("2 backend(s)"),
+            "{}",
+            got[1].message
+        );
         // An unparseable rule on the hardened group: not evaluated, and no
-        // verdict leaks from one backend's group to another's.
+        // verdict leaks from one group to another.
         group(&mut s, "sg-happ")
             .ingress
             .push(tcp(8080, 8080, v4("not-a-cidr")));
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s)),
             vec![
-                ("i-h1".into(), "not-evaluated"),
-                ("i-l1".into(), "fail"),
-                ("i-l2".into(), "fail")
+                ("sg-happ".into(), "not-evaluated"),
+                ("sg-lweb".into(), "fail")
             ]
         );
     }
@@ -443,22 +627,41 @@ mod tests {
             .push(tcp(8080, 8080, pl("pl-uncollected")));
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s))[0],
-            ("i-h1".into(), "not-evaluated")
+            ("sg-happ".into(), "not-evaluated")
         );
         let mut s = demo();
         region(&mut s)
             .ec2
             .security_groups
             .retain(|g| g.group_id != "sg-happ");
-        assert_eq!(
-            statuses(&run(&BackendSgAppPortOpenWide, &s))[0],
-            ("i-h1".into(), "not-evaluated")
-        );
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(statuses(&got)[0], ("sg-happ".into(), "not-evaluated"));
+        assert_eq!(got[0].affected, vec![instance_arn("i-h1")]);
+        // The load balancer list itself missing: a group that passes on the
+        // backends seen may have others nobody can see.
         let mut s = demo();
-        fail(&mut s, "elasticloadbalancing:DescribeListeners");
+        fail(&mut s, "elasticloadbalancing:DescribeLoadBalancers");
         assert_eq!(
             statuses(&run(&BackendSgAppPortOpenWide, &s)),
-            vec![("i-h1".into(), "not-evaluated"), ("i-l1".into(), "fail")]
+            vec![
+                ("sg-happ".into(), "not-evaluated"),
+                ("sg-lweb".into(), "fail")
+            ]
+        );
+        // A target list missing: its instances may be backends; a violation
+        // only they would make is not evaluated.
+        let mut s = demo();
+        for tg in &mut region(&mut s).elbv2.target_groups {
+            tg.targets = None;
+        }
+        for tg in [TG_H, TG_L] {
+            fail_for(&mut s, "elasticloadbalancing:DescribeTargetHealth", tg);
+        }
+        let got = run(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![("sg-happ".into(), "pass"), ("sg-lweb".into(), "fail")],
+            "i-l1 stays a backend on its certain direct path"
         );
     }
 }

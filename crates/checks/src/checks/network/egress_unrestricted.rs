@@ -226,9 +226,9 @@ mod tests {
                 ("sg-lweb".into(), "not-evaluated")
             ]
         );
-        // Target health missing: i-h1 may or may not be a backend. Its group
-        // still passes (it is compliant either way); a violating group of a
-        // maybe-backend is not evaluated.
+        // Target health missing (per target group): i-h1 and i-x may or may
+        // not be backends. i-h1's group still passes (it is compliant either
+        // way); a violating group of a maybe-backend is not evaluated.
         let mut s = demo();
         let extra = eni(
             "eni-x",
@@ -244,7 +244,12 @@ mod tests {
             .instances
             .push(instance_on("i-x", &extra));
         region(&mut s).ec2.network_interfaces.push(extra);
-        fail(&mut s, "elasticloadbalancing:DescribeTargetHealth");
+        for tg in &mut region(&mut s).elbv2.target_groups {
+            tg.targets = None;
+        }
+        for tg in [TG_H, TG_L] {
+            fail_for(&mut s, "elasticloadbalancing:DescribeTargetHealth", tg);
+        }
         assert_eq!(
             statuses(&run(&EgressUnrestricted, &s)),
             vec![

@@ -310,6 +310,7 @@ pub(crate) fn target_group(
     targets: &[&str],
 ) -> TargetGroup {
     TargetGroup {
+        attributes: None,
         target_group_arn: arn.into(),
         name: Some(name.into()),
         protocol: Some("TCP".into()),

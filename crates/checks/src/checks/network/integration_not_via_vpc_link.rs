@@ -292,10 +292,6 @@ impl Judge<'_> {
                     url,
                     load_balancer: None,
                 } => {
-                    if url.contains("${stageVariables.") {
-                        unknown = Some(format!("{url}: no collected stage sets the variable"));
-                        continue;
-                    }
                     if let Some(i) = host_of(url).and_then(|h| self.hosts.get(&h)) {
                         return fail(format!(
                             "{what} calls {url} over the internet: that is the public address of instance {i}; integrate through a VPC link and an internal load balancer instead"
@@ -305,6 +301,10 @@ impl Judge<'_> {
                 }
                 IntegrationTarget::VpcLink { .. } | IntegrationTarget::Unresolved(_) => {
                     via_link = true;
+                }
+                // A stage variable no stage defines: the URL is unknown.
+                IntegrationTarget::UnknownUrl(why) => {
+                    unknown = Some(why.clone());
                 }
                 IntegrationTarget::NotEc2 => {}
             }

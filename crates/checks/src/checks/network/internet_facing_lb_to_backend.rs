@@ -4,17 +4,33 @@
 //! (WAF, authorizers, throttling) does not apply there. The load balancer
 //! in front of a backend should be internal, reached through a VPC link.
 //!
-//! Judged per backend on its exposure paths of kind `load-balancer`; the
-//! first certain one is attached to the finding.
+//! Filed on the internet-facing load balancer (the resource that must
+//! change, issue 13 item 19), listing the backends it exposes: every
+//! backend at the end of an exposure path of kind `load-balancer` whose
+//! first load balancer it is (an NLB in front of an ALB exposes the ALB's
+//! targets; the path shows both). A load balancer whose paths are only
+//! uncertain, or that forwards to a target the snapshot cannot resolve, is
+//! not evaluated; one that reaches no backend passes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rampart_model::{PathKind, Status};
 
-use super::scope::Scope;
+use crate::paths::{Exposure, Input};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InternetFacingLbToBackend;
+
+/// What the paths say about one internet-facing load balancer.
+#[derive(Default)]
+struct Seen<'a> {
+    /// Backends certainly reached, with the first path to each.
+    sure: BTreeMap<&'a str, &'a Exposure>,
+    /// Backends possibly reached, with the reason.
+    maybe: BTreeMap<&'a str, &'a str>,
+    /// Targets that resolve to nothing known, with the reason.
+    unknown: Vec<String>,
+}
 
 impl Check for InternetFacingLbToBackend {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -22,70 +38,154 @@ impl Check for InternetFacingLbToBackend {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        let scope = Scope::of(cx);
-        let mut out = scope.instance_outcomes(cx);
-        for (region, i) in scope.backends {
-            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-            let via_lb: Vec<_> = cx
-                .exposures
-                .for_instance(region, &i.instance_id)
-                .iter()
-                .filter(|e| e.path.kind == PathKind::LoadBalancer)
-                .collect();
-            let lbs: BTreeSet<&str> = via_lb
-                .iter()
-                .filter(|e| e.uncertain.is_none())
-                .flat_map(|e| e.path.hops.iter())
-                .filter(|h| h.kind == "load-balancer")
-                .map(|h| h.label.as_str())
-                .collect();
-            out.push(
-                if let Some(sure) = via_lb.iter().find(|e| e.uncertain.is_none()) {
-                    let mut o = Outcome::new(
-                        arn,
-                        region,
-                        Status::Fail,
-                        format!(
-                            "backend {} is a target of internet-facing {}: {}",
-                            i.instance_id,
-                            lbs.into_iter().collect::<Vec<_>>().join(", "),
-                            sure.path
-                        ),
-                    );
-                    o.path = Some(sure.path.clone());
-                    o
-                } else if let Some(maybe) = via_lb.first() {
-                    Outcome::new(
-                        arn,
-                        region,
-                        Status::NotEvaluated(maybe.uncertain.clone().unwrap_or_default()),
-                        format!(
-                            "{} may be reachable through an internet-facing load balancer: {}",
-                            i.instance_id, maybe.path
-                        ),
-                    )
-                } else if let Some(why) = scope.pass_blocker(region) {
-                    Outcome::new(
-                        arn,
-                        region,
-                        Status::NotEvaluated(why.to_string()),
-                        "exposure paths are incomplete",
-                    )
-                } else {
-                    Outcome::new(
-                        arn,
-                        region,
-                        Status::Pass,
-                        format!(
-                            "no internet-facing load balancer reaches backend {}",
-                            i.instance_id
-                        ),
-                    )
-                },
-            );
+        let mut out = cx.instance_gaps();
+        for (region, inv) in &cx.snapshot.regions {
+            let region = region.as_str();
+            // Without the load balancer list there is nothing to file on:
+            // one not-evaluated outcome for the region's load balancers.
+            if let Some(o) =
+                cx.region_gap(region, &[Input::LoadBalancers.operation()], "loadbalancer")
+            {
+                out.push(Outcome {
+                    resource_arn: elb_arn(cx, region, "*"),
+                    ..o
+                });
+                continue;
+            }
+            let mut seen: BTreeMap<&str, Seen<'_>> = BTreeMap::new();
+            for lb in &inv.elbv2.load_balancers {
+                if lb.scheme.as_deref() == Some("internet-facing")
+                    && lb.lb_type.as_deref() != Some("gateway")
+                {
+                    seen.insert(lb.load_balancer_arn.as_str(), Seen::default());
+                }
+            }
+            for (id, paths) in cx.exposures.in_region(region) {
+                for e in paths
+                    .iter()
+                    .filter(|e| e.path.kind == PathKind::LoadBalancer)
+                {
+                    let Some(lb) = e.path.hops.iter().find(|h| h.kind == "load-balancer") else {
+                        continue;
+                    };
+                    let Some(s) = seen.get_mut(lb.id.as_str()) else {
+                        continue;
+                    };
+                    match &e.uncertain {
+                        None => {
+                            s.sure.entry(id).or_insert(e);
+                        }
+                        Some(why) => {
+                            s.maybe.entry(id).or_insert(why.as_str());
+                        }
+                    }
+                }
+            }
+            for u in cx.exposures.unresolved_in(region) {
+                if u.path.kind != PathKind::LoadBalancer {
+                    continue;
+                }
+                // Filed on the internet-facing one: the first in the path.
+                let Some(first) = u.load_balancers.first() else {
+                    continue;
+                };
+                if let Some(s) = seen.get_mut(first.as_str()) {
+                    s.unknown.push(format!(
+                        "{}: {}",
+                        u.path.hops.last().map_or("?", |h| h.label.as_str()),
+                        u.reason
+                    ));
+                }
+            }
+            for lb in &inv.elbv2.load_balancers {
+                let Some(s) = seen.remove(lb.load_balancer_arn.as_str()) else {
+                    continue;
+                };
+                out.push(judge(cx, region, lb, s));
+            }
         }
         out
     }
+}
+
+fn judge(cx: &Context<'_>, region: &str, lb: &rampart_model::LoadBalancer, s: Seen<'_>) -> Outcome {
+    let kind = match lb.lb_type.as_deref() {
+        Some("application") => "alb",
+        Some("network") => "nlb",
+        _ => "lb",
+    };
+    let name = format!("{kind}/{}", lb.name);
+    let arn = lb.load_balancer_arn.clone();
+    let instance = |id: &str| cx.ec2_arn(region, "instance", id);
+    if !s.sure.is_empty() {
+        let ids: Vec<&str> = s.sure.keys().copied().collect();
+        let (first, e) = s.sure.iter().next().expect("not empty");
+        let mut o = Outcome::new(
+            arn,
+            region,
+            Status::Fail,
+            format!(
+                "internet-facing {name} forwards to {} backend(s) ({}) around the API Gateway stage, e.g. {first}: {}",
+                ids.len(),
+                ids.join(", "),
+                e.path
+            ),
+        );
+        o.affected = ids.iter().map(|id| instance(id)).collect();
+        return o;
+    }
+    if !s.maybe.is_empty() || !s.unknown.is_empty() {
+        let why = s
+            .maybe
+            .values()
+            .next()
+            .map(|w| w.to_string())
+            .or_else(|| s.unknown.first().cloned())
+            .unwrap_or_default();
+        let mut names: BTreeSet<&str> = s.maybe.keys().copied().collect();
+        let mut msg = format!("internet-facing {name} may forward to backends");
+        if !names.is_empty() {
+            msg.push_str(&format!(
+                " ({})",
+                std::mem::take(&mut names)
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !s.unknown.is_empty() {
+            msg.push_str(&format!(
+                "; {} target(s) resolve to nothing rampart knows: {}",
+                s.unknown.len(),
+                s.unknown.join("; ")
+            ));
+        }
+        let mut o = Outcome::new(arn, region, Status::NotEvaluated(why), msg);
+        o.affected = s.maybe.keys().map(|id| instance(id)).collect();
+        return o;
+    }
+    if let Some(why) = cx.exposures.gap(region) {
+        return Outcome::new(
+            arn,
+            region,
+            Status::NotEvaluated(why.to_string()),
+            format!("internet-facing {name}: the region's exposure paths are incomplete"),
+        );
+    }
+    Outcome::new(
+        arn,
+        region,
+        Status::Pass,
+        format!("internet-facing {name} reaches no backend"),
+    )
+}
+
+/// `arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/NAME`.
+fn elb_arn(cx: &Context<'_>, region: &str, name: &str) -> String {
+    format!(
+        "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/{name}",
+        cx.snapshot.partition, cx.snapshot.account_id
+    )
 }
 
 #[cfg(test)]
@@ -95,17 +195,18 @@ mod tests {
     use crate::testing::*;
 
     #[test]
-    fn the_public_nlb_fails_the_legacy_backend_with_its_path() {
+    fn the_public_nlb_fails_listing_the_legacy_backend() {
         let got = run(&InternetFacingLbToBackend, &demo());
+        // Only the internet-facing NLB is judged, on itself.
+        assert_eq!(statuses(&got), vec![("2".into(), "fail")]);
+        assert_eq!(got[0].resource_arn, NLB_L);
         assert_eq!(
-            statuses(&got),
-            vec![("i-h1".into(), "pass"), ("i-l1".into(), "fail")]
+            got[0].affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-l1".to_string()]
         );
-        let path = got[1].path.as_ref().expect("the LB path");
-        assert_eq!(path.kind, PathKind::LoadBalancer);
         assert_eq!(
-            got[1].message,
-            "backend i-l1 is a target of internet-facing nlb/nlb-l: internet -> nlb/nlb-l -> TCP:80 -> tg/tg-l:8080 -> i-l1"
+            got[0].message,
+            "internet-facing nlb/nlb-l forwards to 1 backend(s) (i-l1) around the API Gateway stage, e.g. i-l1: internet -> nlb/nlb-l -> TCP:80 -> tg/tg-l:8080 -> i-l1"
         );
     }
 
@@ -120,10 +221,9 @@ mod tests {
             vec![],
         ));
         r.elbv2.load_balancers[1].security_group_ids = vec!["sg-lnlb".into()];
-        assert_eq!(
-            statuses(&run(&InternetFacingLbToBackend, &s))[1],
-            ("i-l1".into(), "pass")
-        );
+        let got = run(&InternetFacingLbToBackend, &s);
+        assert_eq!(statuses(&got), vec![("2".into(), "pass")]);
+        assert!(got[0].affected.is_empty());
     }
 
     #[test]
@@ -132,20 +232,52 @@ mod tests {
         let mut s = demo();
         region(&mut s).elbv2.load_balancers[1].security_group_ids = vec!["sg-gone".into()];
         let got = run(&InternetFacingLbToBackend, &s);
-        assert_eq!(statuses(&got)[1], ("i-l1".into(), "not-evaluated"));
-        assert!(matches!(&got[1].status, Status::NotEvaluated(r) if r.contains("nlb-l")));
-        // The listeners were not collected: no LB path can be seen at all.
+        assert_eq!(statuses(&got), vec![("2".into(), "not-evaluated")]);
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("sg-gone") && r.contains("nlb-l")),
+            "{:?}",
+            got[0].status
+        );
+        assert_eq!(got[0].affected.len(), 1);
+        // The listeners were not collected: every group naming the NLB may
+        // be forwarded to.
         let mut s = demo();
         for lb in &mut region(&mut s).elbv2.load_balancers {
             lb.listeners = None;
         }
-        fail(&mut s, "elasticloadbalancing:DescribeListeners");
-        assert_eq!(
-            statuses(&run(&InternetFacingLbToBackend, &s)),
-            vec![
-                ("i-h1".into(), "not-evaluated"),
-                ("i-l1".into(), "not-evaluated")
-            ]
+        fail_for(&mut s, "elasticloadbalancing:DescribeListeners", NLB_L);
+        let got = run(&InternetFacingLbToBackend, &s);
+        assert_eq!(statuses(&got), vec![("2".into(), "not-evaluated")]);
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("DescribeListeners")),
+            "{:?}",
+            got[0].status
         );
+        // The load balancer list itself missing: one region-wide gap.
+        let mut s = demo();
+        region(&mut s).elbv2.load_balancers.clear();
+        fail(&mut s, "elasticloadbalancing:DescribeLoadBalancers");
+        let got = run(&InternetFacingLbToBackend, &s);
+        assert_eq!(statuses(&got), vec![("*".into(), "not-evaluated")]);
+    }
+
+    /// An `ip` target that resolves to no interface of the target group's
+    /// VPC is an unknown target: the load balancer is not evaluated, never
+    /// passed (issue 13, item 4).
+    #[test]
+    fn an_unresolvable_ip_target_is_not_a_pass() {
+        let mut s = demo();
+        let tg = region(&mut s)
+            .elbv2
+            .target_groups
+            .iter_mut()
+            .find(|t| t.target_group_arn == TG_L)
+            .unwrap();
+        tg.target_type = Some("ip".into());
+        tg.vpc_id = Some("vpc-l".into());
+        tg.targets.as_mut().unwrap()[0].id = "10.20.0.99".into();
+        let got = run(&InternetFacingLbToBackend, &s);
+        assert_eq!(statuses(&got), vec![("2".into(), "not-evaluated")]);
+        assert!(got[0].message.contains("10.20.0.99"), "{}", got[0].message);
     }
 }

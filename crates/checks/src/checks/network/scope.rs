@@ -19,17 +19,23 @@ use foldhash::{HashMap, HashSet};
 
 use rampart_model::{Instance, NetworkInterface, Status};
 
-use crate::checks::edge::backend_bypasses_gateway::PATH_INPUTS;
 use crate::index::RegionIndex;
 use crate::registry::{Context, Outcome};
 
 /// The instances a backend-scoped check looks at.
 pub(crate) struct Scope<'a> {
-    /// Known backends, as [`Context::backends`] finds them.
-    pub backends: &'a [(&'a str, &'a Instance)],
-    /// Live instances that are not known backends in a region whose path
-    /// inputs are incomplete, with the reason.
+    /// Known backends: a load balancer target, or reached by a path every
+    /// link of which is known.
+    pub backends: Vec<(&'a str, &'a Instance)>,
+    /// Live instances that may be backends, with the reason: reached only
+    /// by uncertain paths (a maybe-target of a target group whose targets
+    /// were not collected, a path through an inspection appliance), or not
+    /// known backends in a region whose path inputs are incomplete.
     pub maybe: Vec<(&'a str, &'a Instance, String)>,
+    /// The maybe-backends that are reached by uncertain paths, by (region,
+    /// instance id): [`Context::backends`] lists them (the checks that walk
+    /// it judge their paths themselves); the rest nobody has seen.
+    pub reached: HashSet<(&'a str, &'a str)>,
     /// Regions whose path inputs are incomplete, with the reason.
     pub incomplete: BTreeMap<&'a str, String>,
     /// Regions without an instance list (see [`Context::instance_gaps`]).
@@ -41,23 +47,44 @@ impl<'a> Scope<'a> {
         let incomplete: BTreeMap<&str, String> = cx
             .snapshot
             .region_names()
-            .filter_map(|r| Some((r, cx.not_collected(Some(r), PATH_INPUTS)?)))
+            .filter_map(|r| Some((r, cx.exposures.gap(r)?.to_string())))
             .collect();
-        let backends = cx.backends();
-        let known: HashSet<(&str, &str)> = backends
+        let mut backends = Vec::new();
+        let mut maybe = Vec::new();
+        let mut reached = HashSet::default();
+        for &(r, i) in cx.backends() {
+            let paths = cx.exposures.for_instance(r, &i.instance_id);
+            let target = cx
+                .index
+                .regions
+                .get(r)
+                .is_some_and(|x| x.is_lb_target(&i.instance_id));
+            match paths.iter().find(|e| e.uncertain.is_none()) {
+                Some(_) => backends.push((r, i)),
+                None if target => backends.push((r, i)),
+                None => {
+                    let why = paths
+                        .first()
+                        .and_then(|e| e.uncertain.clone())
+                        .unwrap_or_default();
+                    reached.insert((r, i.instance_id.as_str()));
+                    maybe.push((r, i, why));
+                }
+            }
+        }
+        let known: HashSet<(&str, &str)> = cx
+            .backends()
             .iter()
             .map(|(r, i)| (*r, i.instance_id.as_str()))
             .collect();
-        let maybe = cx
-            .live_instances()
-            .filter_map(|(r, i)| {
-                let why = incomplete.get(r)?;
-                (!known.contains(&(r, i.instance_id.as_str()))).then(|| (r, i, why.clone()))
-            })
-            .collect();
+        maybe.extend(cx.live_instances().filter_map(|(r, i)| {
+            let why = incomplete.get(r)?;
+            (!known.contains(&(r, i.instance_id.as_str()))).then(|| (r, i, why.clone()))
+        }));
         Scope {
             backends,
             maybe,
+            reached,
             incomplete,
             instance_gaps: cx.instance_gaps(),
         }
@@ -68,19 +95,42 @@ impl<'a> Scope<'a> {
         self.incomplete.get(region).map(String::as_str)
     }
 
-    /// For instance-level checks: the region gaps plus one not-evaluated
-    /// outcome per maybe-backend.
+    /// For instance-level checks over [`Scope::backends`]: the region gaps
+    /// plus one not-evaluated outcome per maybe-backend.
     pub fn instance_outcomes(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        self.outcomes(cx, true)
+    }
+
+    /// For checks that walk [`Context::backends`] and judge uncertain
+    /// paths themselves: the region gaps plus one not-evaluated outcome per
+    /// maybe-backend nobody has seen (not reached by any path).
+    pub fn unseen_outcomes(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        self.outcomes(cx, false)
+    }
+
+    fn outcomes(&self, cx: &Context<'_>, with_reached: bool) -> Vec<Outcome> {
         let mut out = self.instance_gaps.clone();
         for (region, i, why) in &self.maybe {
+            let seen = self.reached.contains(&(*region, i.instance_id.as_str()));
+            if seen && !with_reached {
+                continue;
+            }
+            let message = if seen {
+                format!(
+                    "cannot tell whether {} is a backend: it is reached only by paths that may not exist",
+                    i.instance_id
+                )
+            } else {
+                format!(
+                    "cannot tell whether {} is a backend: its region's exposure paths are incomplete",
+                    i.instance_id
+                )
+            };
             out.push(Outcome::new(
                 cx.ec2_arn(region, "instance", &i.instance_id),
                 region,
                 Status::NotEvaluated(why.clone()),
-                format!(
-                    "cannot tell whether {} is a backend: its region's exposure paths are incomplete",
-                    i.instance_id
-                ),
+                message,
             ));
         }
         out

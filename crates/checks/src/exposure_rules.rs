@@ -1,0 +1,1325 @@
+//! The exposure model's AWS rules (issue 13), one test each on a
+//! hand-built snapshot of a topology that real accounts use. Each test
+//! states what AWS does and cites where AWS says so; docs/model.md states
+//! the same rules for readers.
+
+use rampart_model::*;
+
+use crate::checks::network::fixtures::*;
+use crate::index::Index;
+use crate::paths::{Exposure, Exposures};
+use crate::registry::{Check, Context, Outcome};
+use crate::testing::{REGION, region, snapshot};
+
+const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-1/1";
+const ALB_L: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-1/1/l-443";
+const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/nlb-1/2";
+const NLB_L: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/nlb-1/2/l";
+const TG_APP: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/app/1";
+const TG_ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/to-alb/2";
+
+/// vpc-1 (10.0.0.0/16): `subnet-pub` (10.0.0.0/24) routes 0.0.0.0/0 to
+/// igw-1, `subnet-app` (10.0.1.0/24) routes it to a NAT gateway; both have
+/// AWS's default (allow-all) NACL.
+fn base() -> Snapshot {
+    let mut s = snapshot();
+    let r = region(&mut s);
+    r.ec2.vpcs.push(Vpc {
+        vpc_id: "vpc-1".into(),
+        owner_id: None,
+        state: Some("available".into()),
+        is_default: false,
+        cidr_blocks: vec!["10.0.0.0/16".into()],
+        ipv6_cidr_blocks: vec![],
+        tags: tags(),
+    });
+    r.ec2.internet_gateways.push(InternetGateway {
+        internet_gateway_id: "igw-1".into(),
+        attached_vpc_ids: vec!["vpc-1".into()],
+        tags: tags(),
+    });
+    r.ec2
+        .subnets
+        .push(subnet("subnet-pub", "vpc-1", "10.0.0.0/24"));
+    r.ec2
+        .subnets
+        .push(subnet("subnet-app", "vpc-1", "10.0.1.0/24"));
+    r.ec2.route_tables.push(route_table(
+        "rtb-pub",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("0.0.0.0/0", igw("igw-1")),
+        ],
+        &["subnet-pub"],
+    ));
+    r.ec2.route_tables.push(route_table(
+        "rtb-app",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("0.0.0.0/0", RouteTarget::NatGateway("nat-1".into())),
+        ],
+        &["subnet-app"],
+    ));
+    r.ec2.network_acls.push(default_nacl(
+        "acl-1",
+        "vpc-1",
+        &["subnet-pub", "subnet-app"],
+    ));
+    s
+}
+
+/// Instance `id` on one ENI in `subnet` with `ip` and `sgs`.
+fn add_instance(
+    s: &mut Snapshot,
+    id: &str,
+    subnet: &str,
+    ip: &str,
+    public_ip: Option<&str>,
+    sgs: &[&str],
+) {
+    let r = region(s);
+    let e = eni(
+        &format!("eni-{id}"),
+        subnet,
+        "vpc-1",
+        ip,
+        public_ip,
+        sgs,
+        id,
+    );
+    r.ec2.instances.push(instance_on(id, &e));
+    r.ec2.network_interfaces.push(e);
+}
+
+fn add_sg(s: &mut Snapshot, id: &str, ingress: Vec<SgRule>) {
+    region(s).ec2.security_groups.push(sg(
+        id,
+        "vpc-1",
+        ingress,
+        vec![all_traffic(v4("0.0.0.0/0"))],
+    ));
+}
+
+fn udp(from: i32, to: i32, peer: SgPeer) -> SgRule {
+    SgRule {
+        protocol: "udp".into(),
+        ..tcp(from, to, peer)
+    }
+}
+
+fn paths(s: &Snapshot, instance: &str) -> Vec<Exposure> {
+    let index = Index::new(s);
+    Exposures::compute(&index)
+        .for_instance(REGION, instance)
+        .to_vec()
+}
+
+fn certain(s: &Snapshot, instance: &str) -> Vec<Exposure> {
+    paths(s, instance)
+        .into_iter()
+        .filter(|e| e.uncertain.is_none())
+        .collect()
+}
+
+/// One check's outcome on one instance, by its id.
+fn outcome_for(check: &dyn Check, s: &Snapshot, instance: &str) -> Option<Outcome> {
+    let index = Index::new(s);
+    let exposures = Exposures::compute(&index);
+    let cx = Context::new(s, &index, &exposures);
+    check
+        .evaluate(&cx)
+        .into_iter()
+        .find(|o| o.resource_arn.ends_with(&format!("/{instance}")))
+}
+
+fn labels(e: &Exposure) -> String {
+    e.path.to_string()
+}
+
+fn ports(e: &Exposure) -> Vec<(i32, i32)> {
+    e.path.ports.iter().map(|p| (p.from, p.to)).collect()
+}
+
+/// An internet-facing NLB without security groups in `subnet-pub`, with
+/// one listener `proto:port` forwarding to `tg`.
+fn internet_nlb(proto: &str, port: i32, tg: &str) -> LoadBalancer {
+    LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            NLB,
+            "nlb-1",
+            "network",
+            "internet-facing",
+            &["subnet-pub"],
+            &[],
+            vec![listener(NLB_L, port, proto, None, forward(tg))],
+        )
+    }
+}
+
+/// A target group `proto:port` of `kind` targets in vpc-1.
+fn tg(arn: &str, proto: &str, port: i32, kind: &str, lb: &str, targets: &[&str]) -> TargetGroup {
+    TargetGroup {
+        protocol: Some(proto.into()),
+        target_type: Some(kind.into()),
+        vpc_id: Some("vpc-1".into()),
+        ..target_group(arn, "tg", port, lb, targets)
+    }
+}
+
+// ------------------------------------------------------------ 1: alb targets
+
+/// An NLB target group of type `alb` forwards to that ALB, which forwards
+/// by its own listeners to its own target groups: an internet-facing NLB
+/// in front of an internal ALB exposes the ALB's targets, and the path
+/// shows both load balancers. The ALB sees the clients' addresses, so its
+/// security group must admit them
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html>).
+#[test]
+fn nlb_alb_target_exposes_the_albs_targets() {
+    let mut s = base();
+    add_sg(&mut s, "sg-alb", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2
+        .load_balancers
+        .push(internet_nlb("TCP", 443, TG_ALB));
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internal",
+            &["subnet-app"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_ALB, "TCP", 443, "alb", NLB, &[ALB]));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let shown = labels(&got[0]);
+    assert!(
+        shown.contains("nlb/nlb-1") && shown.contains("alb/alb-1"),
+        "both hops: {shown}"
+    );
+    assert_eq!(ports(&got[0]), vec![(8080, 8080)]);
+    assert_eq!(got[0].path.kind, PathKind::LoadBalancer);
+
+    // The ALB admits only the VPC: the clients' addresses never get in.
+    region(&mut s).ec2.security_groups[0].ingress = vec![tcp(443, 443, v4("10.0.0.0/16"))];
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
+// ------------------------------------------------------------ 2: protocols
+
+/// A UDP listener forwards UDP: a udp rule opens the path, a tcp rule on
+/// the same port does not
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html>).
+#[test]
+fn udp_listener_paths_are_judged_as_udp() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![udp(53, 53, v4("0.0.0.0/0"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2.load_balancers.push(internet_nlb("UDP", 53, TG_APP));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "UDP", 53, "instance", NLB, &["i-1"]));
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].path.protocol, Transport::Udp);
+    assert_eq!(ports(&got[0]), vec![(53, 53)]);
+
+    // tcp/53 from the internet does not let UDP in.
+    region(&mut s).ec2.security_groups[0].ingress = vec![tcp(53, 53, v4("0.0.0.0/0"))];
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
+/// A TCP_UDP listener carries both protocols; each is judged on its own.
+#[test]
+fn tcp_udp_listener_yields_a_path_per_protocol_that_gets_through() {
+    let mut s = base();
+    add_sg(
+        &mut s,
+        "sg-app",
+        vec![tcp(53, 53, v4("0.0.0.0/0")), udp(53, 53, v4("0.0.0.0/0"))],
+    );
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2
+        .load_balancers
+        .push(internet_nlb("TCP_UDP", 53, TG_APP));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP_UDP", 53, "instance", NLB, &["i-1"]));
+    let mut got: Vec<Transport> = certain(&s, "i-1").iter().map(|e| e.path.protocol).collect();
+    got.sort();
+    assert_eq!(got, vec![Transport::Tcp, Transport::Udp]);
+}
+
+// ------------------------------------------------------------ 3: client IP preservation
+
+/// With client IP preservation off, targets see the NLB's private
+/// addresses: a target group that admits only the VPC still lets the
+/// internet in through an internet-facing NLB
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>).
+#[test]
+fn preservation_off_means_the_vpc_rule_admits_the_internet() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, v4("10.0.0.0/16"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2
+        .load_balancers
+        .push(internet_nlb("TCP", 443, TG_APP));
+    let mut group = tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-1"]);
+    group.attributes = Some(
+        [(
+            "preserve_client_ip.enabled".to_string(),
+            "false".to_string(),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    r.elbv2.target_groups.push(group);
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{:#?}", paths(&s, "i-1"));
+    assert_eq!(ports(&got[0]), vec![(8080, 8080)]);
+
+    // Preservation on (the default for instance targets): the VPC rule
+    // does not admit the clients.
+    region(&mut s).elbv2.target_groups[0].attributes = Some(
+        [("preserve_client_ip.enabled".to_string(), "true".to_string())]
+            .into_iter()
+            .collect(),
+    );
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+
+    // Not collected: the answer depends on it, so the path is uncertain
+    // and says what is missing.
+    region(&mut s).elbv2.target_groups[0].attributes = None;
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let why = got[0].uncertain.as_deref().expect("uncertain");
+    assert!(why.contains("preserve_client_ip"), "{why}");
+}
+
+/// Behind an API Gateway REST VPC link the NLB is reached over
+/// PrivateLink, and targets see the NLB's private addresses whatever the
+/// attribute says: a backend group that admits the VPC (the recommended
+/// design) yields the gateway path
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html>,
+/// "VPC endpoint services").
+#[test]
+fn rest_vpc_link_targets_see_the_nlbs_addresses() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, v4("10.0.0.0/16"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2.load_balancers.push(LoadBalancer {
+        scheme: Some("internal".into()),
+        subnet_ids: vec!["subnet-app".into()],
+        ..internet_nlb("TCP", 443, TG_APP)
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-1"]));
+    r.apigateway.vpc_links.push(RestVpcLink {
+        id: "vl-1".into(),
+        name: None,
+        target_arns: vec![NLB.into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    r.apigateway.rest_apis.push(rest_api(
+        "api-1",
+        "REGIONAL",
+        "r-1",
+        "/orders",
+        vec![method(
+            "GET",
+            Some(integration(
+                "VPC_LINK",
+                "http://nlb-1.example:443/orders",
+                Some("vl-1"),
+            )),
+        )],
+        "prod",
+    ));
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{:#?}", paths(&s, "i-1"));
+    assert_eq!(got[0].path.kind, PathKind::Gateway);
+}
+
+// ------------------------------------------------------------ 4: ip targets per VPC
+
+/// An `ip` target is an address in the target group's VPC: with two VPCs
+/// on the same CIDR, the address names the ENI of the target group's VPC,
+/// never the other's
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#target-type>).
+#[test]
+fn ip_targets_resolve_within_the_target_groups_vpc() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, v4("0.0.0.0/0"))]);
+    // vpc-2 reuses 10.0.0.0/16; its instance holds 10.0.1.50.
+    let r = region(&mut s);
+    r.ec2
+        .subnets
+        .push(subnet("subnet-other", "vpc-2", "10.0.1.0/24"));
+    r.ec2.security_groups.push(sg(
+        "sg-other",
+        "vpc-2",
+        vec![tcp(8080, 8080, v4("0.0.0.0/0"))],
+        vec![],
+    ));
+    let other = eni(
+        "eni-other",
+        "subnet-other",
+        "vpc-2",
+        "10.0.1.50",
+        None,
+        &["sg-other"],
+        "i-other",
+    );
+    r.ec2.instances.push(instance_on("i-other", &other));
+    r.ec2.network_interfaces.push(other);
+    r.elbv2
+        .load_balancers
+        .push(internet_nlb("TCP", 443, TG_APP));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "ip", NLB, &["10.0.1.50"]));
+    assert!(
+        paths(&s, "i-other").is_empty(),
+        "an address in vpc-1's target group is not vpc-2's instance: {:#?}",
+        paths(&s, "i-other")
+    );
+    let index = Index::new(&s);
+    let rix = &index.regions[REGION];
+    assert!(!rix.is_lb_target("i-other"));
+
+    // The same address in vpc-1 is the target.
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.50", None, &["sg-app"]);
+    assert_eq!(certain(&s, "i-1").len(), 1, "{:#?}", paths(&s, "i-1"));
+    assert!(paths(&s, "i-other").is_empty());
+}
+
+// ------------------------------------------------------------ 5: listener rules
+
+/// When DescribeRules failed for an ALB listener, every target group that
+/// ALB could forward to is a maybe-target: the paths through it are
+/// uncertain and EDGE-001 is not evaluated for those backends, never a
+/// pass.
+#[test]
+fn missing_listener_rules_make_every_target_group_of_the_alb_a_maybe() {
+    let mut s = base();
+    add_sg(&mut s, "sg-alb", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    let mut fixed = redirect("HTTPS");
+    fixed.action_type = "fixed-response".into();
+    fixed.redirect_protocol = None;
+    fixed.redirect_port = None;
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, fixed)],
+        )
+    });
+    // The group names the ALB; only a rule (not collected) forwards to it.
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    s.collection_errors.push(CollectionError {
+        service: "elasticloadbalancing".into(),
+        region: Some(REGION.into()),
+        operation: "elasticloadbalancing:DescribeRules".into(),
+        resource: Some(ALB_L.into()),
+        kind: ErrorKind::AccessDenied,
+        code: Some("AccessDenied".into()),
+        message: "denied".into(),
+    });
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let why = got[0].uncertain.as_deref().expect("a maybe-path");
+    assert!(why.contains("DescribeRules"), "{why}");
+    let o = outcome_for(
+        &crate::checks::edge::backend_bypasses_gateway::BackendBypassesGateway,
+        &s,
+        "i-1",
+    )
+    .expect("EDGE-001 judges i-1");
+    assert!(
+        matches!(o.status, Status::NotEvaluated(_)),
+        "EDGE-001 must not pass: {o:?}"
+    );
+}
+
+// ------------------------------------------------------------ 6: dual stack
+
+/// A dual-stack load balancer is internet-facing over IPv6 when its
+/// subnets route ::/0 to an internet gateway, even without an IPv4 route
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html>).
+#[test]
+fn dual_stack_lb_is_reachable_over_ipv6_alone() {
+    let mut s = base();
+    add_sg(
+        &mut s,
+        "sg-alb",
+        vec![tcp(443, 443, v6("::/0")), tcp(443, 443, v4("10.0.0.0/8"))],
+    );
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.ec2.subnets[0].ipv6_cidr_blocks = vec!["2600:1f18:1:100::/64".into()];
+    r.ec2.route_tables[0].routes = vec![
+        route("10.0.0.0/16", RouteTarget::Local),
+        route("::/0", igw("igw-1")),
+    ];
+    r.ec2.network_acls[0]
+        .entries
+        .push(entry(false, 101, "-1", "allow", "::/0", None));
+    r.ec2.network_acls[0]
+        .entries
+        .push(entry(true, 101, "-1", "allow", "::/0", None));
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ip_address_type: Some("dualstack".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    assert_eq!(certain(&s, "i-1").len(), 1, "{:#?}", paths(&s, "i-1"));
+
+    // IPv4 only: no IPv4 route to the gateway, no path.
+    region(&mut s).elbv2.load_balancers[0].ip_address_type = Some("ipv4".into());
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
+// ------------------------------------------------------------ 7: inspection
+
+/// The AWS inspection design: the subnet routes 0.0.0.0/0 to a Gateway
+/// Load Balancer endpoint and the internet gateway's edge-associated
+/// route table sends the subnet's CIDR back to it. An instance with a
+/// public address there *is* reachable, through the inspection hop; the
+/// appliance's rules are not read, so the path is uncertain and names the
+/// hop, and EDGE-001 is not evaluated (never a pass)
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
+#[test]
+fn inspection_endpoint_in_the_path_is_a_maybe_that_names_it() {
+    let mut s = base();
+    add_sg(&mut s, "sg-web", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_instance(
+        &mut s,
+        "i-1",
+        "subnet-pub",
+        "10.0.0.10",
+        Some("198.51.100.10"),
+        &["sg-web"],
+    );
+    let r = region(&mut s);
+    r.ec2.route_tables[0].routes = vec![
+        route("10.0.0.0/16", RouteTarget::Local),
+        route("0.0.0.0/0", RouteTarget::VpcEndpoint("vpce-gwlb".into())),
+    ];
+    let mut edge = route_table(
+        "rtb-edge",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("10.0.0.0/24", RouteTarget::VpcEndpoint("vpce-gwlb".into())),
+        ],
+        &[],
+    );
+    edge.associations.push(RouteTableAssociation {
+        association_id: None,
+        main: false,
+        subnet_id: None,
+        gateway_id: Some("igw-1".into()),
+    });
+    r.ec2.route_tables.push(edge);
+    r.ec2.vpc_endpoints.push(VpcEndpoint {
+        vpc_endpoint_id: "vpce-gwlb".into(),
+        vpc_id: Some("vpc-1".into()),
+        service_name: Some("com.amazonaws.vpce.us-east-1.vpce-svc-1".into()),
+        vpc_endpoint_type: Some("GatewayLoadBalancer".into()),
+        state: Some("available".into()),
+        subnet_ids: vec!["subnet-fw".into()],
+        route_table_ids: vec![],
+        security_group_ids: vec![],
+        private_dns_enabled: false,
+        policy: None,
+        tags: tags(),
+    });
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let why = got[0].uncertain.as_deref().expect("uncertain");
+    assert!(why.contains("vpce-gwlb"), "{why}");
+    assert!(labels(&got[0]).contains("vpce-gwlb"), "{}", labels(&got[0]));
+    let o = outcome_for(
+        &crate::checks::edge::backend_bypasses_gateway::BackendBypassesGateway,
+        &s,
+        "i-1",
+    )
+    .expect("EDGE-001 judges i-1");
+    assert!(matches!(o.status, Status::NotEvaluated(_)), "{o:?}");
+}
+
+// ------------------------------------------------------------ 8: stopped
+
+/// A stopped instance keeps its Elastic IP and its registrations: it is
+/// exposed the moment it starts, on every path kind, and the path says
+/// "stopped"
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html>).
+#[test]
+fn stopped_instances_are_judged_like_running_ones() {
+    let mut s = base();
+    add_sg(&mut s, "sg-web", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_instance(
+        &mut s,
+        "i-1",
+        "subnet-pub",
+        "10.0.0.10",
+        Some("198.51.100.10"),
+        &["sg-web"],
+    );
+    region(&mut s).ec2.instances[0].state = Some("stopped".into());
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{:#?}", paths(&s, "i-1"));
+    assert_eq!(got[0].path.kind, PathKind::Direct);
+    assert!(labels(&got[0]).contains("stopped"), "{}", labels(&got[0]));
+}
+
+// ------------------------------------------------------------ 9: address families
+
+/// A security group's IPv6 ranges never admit IPv4 sources, and its IPv4
+/// ranges never admit IPv6 sources
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>).
+#[test]
+fn sg_rules_admit_only_their_own_address_family() {
+    let mut s = base();
+    // Only an IPv6 rule; the instance has only a public IPv4 address.
+    add_sg(&mut s, "sg-web", vec![tcp(443, 443, v6("::/0"))]);
+    add_instance(
+        &mut s,
+        "i-1",
+        "subnet-pub",
+        "10.0.0.10",
+        Some("198.51.100.10"),
+        &["sg-web"],
+    );
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+
+    // Behind an NLB that preserves IPv4 clients, an IPv6-only rule on the
+    // target does not admit them either.
+    region(&mut s).ec2.instances[0].public_ip = None;
+    region(&mut s).ec2.network_interfaces[0].private_ip_addresses[0].public_ip = None;
+    region(&mut s).ec2.security_groups[0].ingress = vec![tcp(8080, 8080, v6("::/0"))];
+    let r = region(&mut s);
+    r.elbv2
+        .load_balancers
+        .push(internet_nlb("TCP", 443, TG_APP));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-1"]));
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
+// ------------------------------------------------------------ 12: stage variables
+
+/// `${stageVariables.x}` may stand for the port of an integration URI:
+/// substituted per stage before the port picks the NLB listener
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html>).
+#[test]
+fn stage_variables_pick_the_listener_port() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(1, 65535, v4("10.0.0.0/16"))]);
+    add_instance(&mut s, "i-80", "subnet-app", "10.0.1.80", None, &["sg-app"]);
+    add_instance(
+        &mut s,
+        "i-8443",
+        "subnet-app",
+        "10.0.1.84",
+        None,
+        &["sg-app"],
+    );
+    const TG_80: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t80/3";
+    const L_8443: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/nlb-1/2/l8443";
+    let r = region(&mut s);
+    let mut nlb = LoadBalancer {
+        scheme: Some("internal".into()),
+        subnet_ids: vec!["subnet-app".into()],
+        ..internet_nlb("TCP", 80, TG_80)
+    };
+    nlb.listeners
+        .as_mut()
+        .unwrap()
+        .push(listener(L_8443, 8443, "TCP", None, forward(TG_APP)));
+    r.elbv2.load_balancers.push(nlb);
+    r.elbv2
+        .target_groups
+        .push(tg(TG_80, "TCP", 8080, "instance", NLB, &["i-80"]));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-8443"]));
+    r.apigateway.vpc_links.push(RestVpcLink {
+        id: "vl-1".into(),
+        name: None,
+        target_arns: vec![NLB.into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    let mut api = rest_api(
+        "api-1",
+        "REGIONAL",
+        "r-1",
+        "/orders",
+        vec![method(
+            "GET",
+            Some(integration(
+                "VPC_LINK",
+                "http://nlb-1.example:${stageVariables.port}/orders",
+                Some("vl-1"),
+            )),
+        )],
+        "prod",
+    );
+    api.stages.as_mut().unwrap()[0]
+        .variables
+        .insert("port".into(), "8443".into());
+    r.apigateway.rest_apis.push(api);
+    assert_eq!(certain(&s, "i-8443").len(), 1, "{:#?}", paths(&s, "i-8443"));
+    assert!(paths(&s, "i-80").is_empty(), "{:#?}", paths(&s, "i-80"));
+
+    // A variable the stage does not define: the integration is unknown,
+    // not port 80.
+    region(&mut s).apigateway.rest_apis[0]
+        .stages
+        .as_mut()
+        .unwrap()[0]
+        .variables
+        .clear();
+    assert!(paths(&s, "i-80").is_empty(), "{:#?}", paths(&s, "i-80"));
+    assert!(paths(&s, "i-8443").is_empty());
+}
+
+// ------------------------------------------------------------ 15: WebSocket APIs
+
+/// A WebSocket API integrates over a REST-style VPC link to an NLB like a
+/// REST API does; its routes are exposure paths
+/// (<https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/websocket-api.html>).
+#[test]
+fn websocket_api_vpc_link_integrations_are_paths() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, v4("10.0.0.0/16"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2.load_balancers.push(LoadBalancer {
+        scheme: Some("internal".into()),
+        subnet_ids: vec!["subnet-app".into()],
+        ..internet_nlb("TCP", 443, TG_APP)
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-1"]));
+    r.apigateway.vpc_links.push(RestVpcLink {
+        id: "vl-1".into(),
+        name: None,
+        target_arns: vec![NLB.into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    r.apigatewayv2.apis.push(HttpApi {
+        api_id: "ws-1".into(),
+        name: Some("chat".into()),
+        protocol_type: Some("WEBSOCKET".into()),
+        api_endpoint: Some("wss://ws-1.execute-api.us-east-1.amazonaws.com".into()),
+        disable_execute_api_endpoint: false,
+        routes: Some(vec![HttpRoute {
+            route_id: Some("r1".into()),
+            route_key: "$connect".into(),
+            authorization_type: Some("NONE".into()),
+            authorizer_id: None,
+            api_key_required: false,
+            target: Some("integrations/int-1".into()),
+        }]),
+        integrations: Some(vec![HttpIntegration {
+            integration_id: "int-1".into(),
+            integration_type: Some("HTTP_PROXY".into()),
+            integration_method: Some("GET".into()),
+            integration_uri: Some("http://nlb-1.example:443/ws".into()),
+            connection_type: Some("VPC_LINK".into()),
+            connection_id: Some("vl-1".into()),
+            tls_configured: false,
+            tls_server_name_to_verify: None,
+            payload_format_version: None,
+        }]),
+        stages: Some(vec![HttpStage {
+            stage_name: "prod".into(),
+            auto_deploy: true,
+            access_log_settings: None,
+            default_route_settings: None,
+            route_settings: Default::default(),
+            stage_variables: Default::default(),
+            client_certificate_id: None,
+            tags: tags(),
+        }]),
+        authorizers: Some(vec![]),
+        tags: tags(),
+    });
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{:#?}", paths(&s, "i-1"));
+    assert_eq!(got[0].path.kind, PathKind::Gateway);
+    assert!(labels(&got[0]).contains("ws-1"), "{}", labels(&got[0]));
+    assert!(labels(&got[0]).contains("no auth"), "{}", labels(&got[0]));
+}
+
+// ------------------------------------------------------------ 5: derived inputs
+
+const ALB_IN: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-in/3";
+const ALB_IN_L: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-in/3/l-80";
+const ALB_IN_RULE: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/alb-in/3/l-80/r1";
+const TG_RULE: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/rule/4";
+const NLB_PUB: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/nlb-pub/5";
+const NLB_PUB_L: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/nlb-pub/5/l";
+const TG_PUB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/pub/6";
+const ALB_V2: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-v2/7";
+const ALB_V2_L: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb-v2/7/l";
+const TG_V2: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/v2/8";
+
+fn rest_link_api() -> RestApi {
+    // The URI host is no load balancer's DNS name: only the link id names
+    // the NLB.
+    rest_api(
+        "api-1",
+        "REGIONAL",
+        "r-1",
+        "/orders",
+        vec![method(
+            "GET",
+            Some(integration(
+                "VPC_LINK",
+                "http://backend.internal:443/orders",
+                Some("vl-1"),
+            )),
+        )],
+        "prod",
+    )
+}
+
+fn http_link_api() -> HttpApi {
+    HttpApi {
+        api_id: "http-1".into(),
+        name: Some("http".into()),
+        protocol_type: Some("HTTP".into()),
+        api_endpoint: None,
+        disable_execute_api_endpoint: false,
+        routes: Some(vec![HttpRoute {
+            route_id: Some("rt-1".into()),
+            route_key: "GET /v2".into(),
+            authorization_type: Some("JWT".into()),
+            authorizer_id: Some("au-1".into()),
+            api_key_required: false,
+            target: Some("integrations/int-2".into()),
+        }]),
+        integrations: Some(vec![HttpIntegration {
+            integration_id: "int-2".into(),
+            integration_type: Some("HTTP_PROXY".into()),
+            integration_method: Some("ANY".into()),
+            integration_uri: Some(ALB_V2_L.into()),
+            connection_type: Some("VPC_LINK".into()),
+            connection_id: Some("v2l-1".into()),
+            tls_configured: false,
+            tls_server_name_to_verify: None,
+            payload_format_version: None,
+        }]),
+        stages: Some(vec![HttpStage {
+            stage_name: "$default".into(),
+            auto_deploy: true,
+            access_log_settings: None,
+            default_route_settings: None,
+            route_settings: Default::default(),
+            stage_variables: Default::default(),
+            client_certificate_id: None,
+            tags: tags(),
+        }]),
+        authorizers: Some(vec![]),
+        tags: tags(),
+    }
+}
+
+/// Every kind of data the paths read decides something here: a REST API
+/// through a VPC link (named by id only) to an internal NLB; an HTTP API
+/// through its VPC link to an internal ALB; an internet-facing ALB whose
+/// second target group is reached only by a listener rule; an
+/// internet-facing NLB without preservation in front of a group that
+/// admits only the VPC; an inspected public instance; and a public
+/// instance whose subnet sends the internet only to an S3 gateway
+/// endpoint (so it has no path: a reply never reaches the client).
+fn rich() -> Snapshot {
+    let mut s = base();
+    add_sg(&mut s, "sg-vpc", vec![tcp(1, 65535, v4("10.0.0.0/16"))]);
+    add_sg(&mut s, "sg-alb", vec![tcp(80, 80, v4("0.0.0.0/0"))]);
+    add_sg(
+        &mut s,
+        "sg-alb-app",
+        vec![tcp(8080, 8080, sg_ref("sg-alb"))],
+    );
+    add_sg(&mut s, "sg-web", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_sg(&mut s, "sg-link", vec![]);
+    add_sg(&mut s, "sg-v2alb", vec![tcp(80, 80, sg_ref("sg-link"))]);
+    add_sg(
+        &mut s,
+        "sg-v2app",
+        vec![tcp(8080, 8080, sg_ref("sg-v2alb"))],
+    );
+    add_instance(
+        &mut s,
+        "i-rest",
+        "subnet-app",
+        "10.0.1.10",
+        None,
+        &["sg-vpc"],
+    );
+    add_instance(
+        &mut s,
+        "i-alb",
+        "subnet-app",
+        "10.0.1.11",
+        None,
+        &["sg-alb-app"],
+    );
+    add_instance(
+        &mut s,
+        "i-rule",
+        "subnet-app",
+        "10.0.1.12",
+        None,
+        &["sg-alb-app"],
+    );
+    add_instance(
+        &mut s,
+        "i-pub",
+        "subnet-app",
+        "10.0.1.13",
+        None,
+        &["sg-vpc"],
+    );
+    add_instance(
+        &mut s,
+        "i-v2",
+        "subnet-app",
+        "10.0.1.14",
+        None,
+        &["sg-v2app"],
+    );
+    // A third subnet, inspected, and a fourth, S3-only.
+    let r = region(&mut s);
+    r.ec2
+        .subnets
+        .push(subnet("subnet-insp", "vpc-1", "10.0.2.0/24"));
+    r.ec2
+        .subnets
+        .push(subnet("subnet-s3", "vpc-1", "10.0.3.0/24"));
+    r.ec2.route_tables.push(route_table(
+        "rtb-insp",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("0.0.0.0/0", RouteTarget::VpcEndpoint("vpce-gwlb".into())),
+        ],
+        &["subnet-insp"],
+    ));
+    r.ec2.route_tables.push(route_table(
+        "rtb-s3",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("0.0.0.0/0", RouteTarget::NatGateway("nat-1".into())),
+            route("52.216.0.0/15", RouteTarget::VpcEndpoint("vpce-s3".into())),
+        ],
+        &["subnet-s3"],
+    ));
+    for (id, kind) in [("vpce-gwlb", "GatewayLoadBalancer"), ("vpce-s3", "Gateway")] {
+        r.ec2.vpc_endpoints.push(VpcEndpoint {
+            vpc_endpoint_id: id.into(),
+            vpc_id: Some("vpc-1".into()),
+            service_name: None,
+            vpc_endpoint_type: Some(kind.into()),
+            state: Some("available".into()),
+            subnet_ids: vec![],
+            route_table_ids: vec![],
+            security_group_ids: vec![],
+            private_dns_enabled: false,
+            policy: None,
+            tags: tags(),
+        });
+    }
+    // The app subnet gets a NACL of its own that admits the VPC only, so
+    // every cross-subnet hop reads a NACL.
+    r.ec2.network_acls[0]
+        .associations
+        .retain(|a| a.subnet_id != "subnet-app");
+    r.ec2.network_acls[0]
+        .associations
+        .extend(["subnet-insp", "subnet-s3"].map(|s| NaclAssociation {
+            association_id: None,
+            subnet_id: s.into(),
+        }));
+    r.ec2.network_acls.push(nacl(
+        "acl-app",
+        "vpc-1",
+        vec![
+            entry(false, 100, "-1", "allow", "10.0.0.0/16", None),
+            entry(true, 100, "-1", "allow", "10.0.0.0/16", None),
+        ],
+        &["subnet-app"],
+    ));
+    r.ec2
+        .subnets
+        .push(subnet("subnet-link", "vpc-1", "10.0.4.0/24"));
+    r.ec2.network_acls[0].associations.push(NaclAssociation {
+        association_id: None,
+        subnet_id: "subnet-link".into(),
+    });
+    add_instance(
+        &mut s,
+        "i-insp",
+        "subnet-insp",
+        "10.0.2.10",
+        Some("198.51.100.20"),
+        &["sg-web"],
+    );
+    add_instance(
+        &mut s,
+        "i-s3",
+        "subnet-s3",
+        "10.0.3.10",
+        Some("198.51.100.30"),
+        &["sg-web"],
+    );
+    let r = region(&mut s);
+    let mut edge = route_table(
+        "rtb-edge",
+        "vpc-1",
+        vec![
+            route("10.0.0.0/16", RouteTarget::Local),
+            route("10.0.2.0/24", RouteTarget::VpcEndpoint("vpce-gwlb".into())),
+        ],
+        &[],
+    );
+    edge.associations.push(RouteTableAssociation {
+        association_id: None,
+        main: false,
+        subnet_id: None,
+        gateway_id: Some("igw-1".into()),
+    });
+    r.ec2.route_tables.push(edge);
+
+    // REST -> VPC link -> internal NLB -> i-rest.
+    r.elbv2.load_balancers.push(LoadBalancer {
+        scheme: Some("internal".into()),
+        subnet_ids: vec!["subnet-pub".into()],
+        ..internet_nlb("TCP", 443, TG_APP)
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-rest"]));
+    r.apigateway.vpc_links.push(RestVpcLink {
+        id: "vl-1".into(),
+        name: None,
+        target_arns: vec![NLB.into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    r.apigateway.rest_apis.push(rest_link_api());
+
+    // Internet-facing ALB: default -> tg i-alb, rule -> tg i-rule.
+    let mut l = listener(ALB_IN_L, 80, "HTTP", None, forward(TG_ALB));
+    l.rules = Some(vec![ListenerRule {
+        rule_arn: ALB_IN_RULE.into(),
+        priority: Some("1".into()),
+        is_default: false,
+        conditions: vec![],
+        actions: vec![forward(TG_RULE)],
+    }]);
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB_IN,
+            "alb-in",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![l],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_ALB, "HTTP", 8080, "instance", ALB_IN, &["i-alb"]));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_RULE, "HTTP", 8080, "instance", ALB_IN, &["i-rule"]));
+
+    // Internet-facing NLB, preservation off, to a VPC-only group.
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            NLB_PUB,
+            "nlb-pub",
+            "network",
+            "internet-facing",
+            &["subnet-pub"],
+            &[],
+            vec![listener(NLB_PUB_L, 443, "TCP", None, forward(TG_PUB))],
+        )
+    });
+    let mut pub_tg = tg(TG_PUB, "TCP", 8080, "instance", NLB_PUB, &["i-pub"]);
+    pub_tg.attributes = Some(
+        [(
+            "preserve_client_ip.enabled".to_string(),
+            "false".to_string(),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    r.elbv2.target_groups.push(pub_tg);
+
+    // HTTP API -> its VPC link (subnet-link, sg-link) -> internal ALB -> i-v2.
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB_V2,
+            "alb-v2",
+            "application",
+            "internal",
+            &["subnet-pub"],
+            &["sg-v2alb"],
+            vec![Listener {
+                rules: Some(vec![]),
+                ..listener(ALB_V2_L, 80, "HTTP", None, forward(TG_V2))
+            }],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_V2, "HTTP", 8080, "instance", ALB_V2, &["i-v2"]));
+    r.apigatewayv2.vpc_links.push(HttpVpcLink {
+        vpc_link_id: "v2l-1".into(),
+        name: None,
+        subnet_ids: vec!["subnet-link".into()],
+        security_group_ids: vec!["sg-link".into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    r.apigatewayv2.apis.push(http_link_api());
+    s
+}
+
+/// What the collector leaves when `input`'s operation is denied: the data
+/// gone (`None` per resource, or an empty list) and the error recorded.
+fn deny(s: &mut Snapshot, input: crate::paths::Input) {
+    use crate::paths::Input as I;
+    let op = input.operation();
+    let mut per: Vec<String> = Vec::new();
+    let r = region(s);
+    match input {
+        I::Instances => r.ec2.instances.clear(),
+        I::NetworkInterfaces => r.ec2.network_interfaces.clear(),
+        I::SecurityGroups => r.ec2.security_groups.clear(),
+        I::Subnets => r.ec2.subnets.clear(),
+        I::RouteTables => r.ec2.route_tables.clear(),
+        I::NetworkAcls => r.ec2.network_acls.clear(),
+        I::VpcEndpoints => r.ec2.vpc_endpoints.clear(),
+        I::LoadBalancers => r.elbv2.load_balancers.clear(),
+        I::Listeners => {
+            for lb in &mut r.elbv2.load_balancers {
+                lb.listeners = None;
+                per.push(lb.load_balancer_arn.clone());
+            }
+        }
+        I::ListenerRules => {
+            for lb in &mut r.elbv2.load_balancers {
+                if lb.lb_type.as_deref() != Some("application") {
+                    continue;
+                }
+                for l in lb.listeners.iter_mut().flatten() {
+                    l.rules = None;
+                    per.push(l.listener_arn.clone());
+                }
+            }
+        }
+        I::TargetGroups => r.elbv2.target_groups.clear(),
+        I::TargetHealth => {
+            for tg in &mut r.elbv2.target_groups {
+                tg.targets = None;
+                per.push(tg.target_group_arn.clone());
+            }
+        }
+        I::TargetGroupAttributes => {
+            for tg in &mut r.elbv2.target_groups {
+                tg.attributes = None;
+                per.push(tg.target_group_arn.clone());
+            }
+        }
+        I::RestApis => r.apigateway.rest_apis.clear(),
+        I::RestResources => {
+            for a in &mut r.apigateway.rest_apis {
+                a.resources = None;
+                per.push(a.id.clone());
+            }
+        }
+        I::RestStages => {
+            for a in &mut r.apigateway.rest_apis {
+                a.stages = None;
+                per.push(a.id.clone());
+            }
+        }
+        I::RestVpcLinks => r.apigateway.vpc_links.clear(),
+        I::Apis => r.apigatewayv2.apis.clear(),
+        I::ApiRoutes | I::ApiIntegrations | I::ApiStages => {
+            for a in &mut r.apigatewayv2.apis {
+                match input {
+                    I::ApiRoutes => a.routes = None,
+                    I::ApiIntegrations => a.integrations = None,
+                    _ => a.stages = None,
+                }
+                per.push(a.api_id.clone());
+            }
+        }
+        I::ApiVpcLinks => r.apigatewayv2.vpc_links.clear(),
+    }
+    if per.is_empty() {
+        crate::testing::fail(s, op);
+    } else {
+        for resource in per {
+            crate::testing::fail_for(s, op, &resource);
+        }
+    }
+}
+
+/// The paths' view of a snapshot, for comparison: every path with its
+/// certainty, the unresolved ways in, and the region's gap.
+/// (instance, path, certain) for every path; the unresolved ways in; the gap.
+type Model = (Vec<(String, String, bool)>, Vec<String>, Option<String>);
+
+fn model(s: &Snapshot) -> Model {
+    let index = Index::new(s);
+    let ex = Exposures::compute(&index);
+    let paths = ex
+        .all()
+        .map(|e| {
+            (
+                e.instance_id.clone(),
+                e.path.to_string(),
+                e.uncertain.is_none(),
+            )
+        })
+        .collect();
+    let unresolved = ex.unresolved().iter().map(|u| u.path.to_string()).collect();
+    (paths, unresolved, ex.gap(REGION).map(str::to_string))
+}
+
+/// The inputs of the paths are derived from what the path code reads, not
+/// listed by hand (issue 13, item 5): on a topology where every kind of
+/// data matters, every input is read, DescribeRules and
+/// DescribeTargetGroupAttributes among them.
+#[test]
+fn the_path_inputs_are_what_the_path_code_reads() {
+    let s = rich();
+    let index = Index::new(&s);
+    let ex = Exposures::compute(&index);
+    let read = ex.inputs(REGION);
+    for input in crate::paths::Input::ALL {
+        assert!(
+            read.contains(&input.operation()),
+            "{} is not read: {read:?}",
+            input.operation()
+        );
+    }
+    // The topology tells the stories it claims.
+    let sure = |id: &str| {
+        ex.for_instance(REGION, id)
+            .iter()
+            .any(|e| e.uncertain.is_none())
+    };
+    for id in ["i-rest", "i-alb", "i-rule", "i-pub", "i-v2"] {
+        assert!(sure(id), "{id}: {:#?}", ex.for_instance(REGION, id));
+    }
+    assert!(!ex.for_instance(REGION, "i-insp").is_empty() && !sure("i-insp"));
+    assert!(ex.for_instance(REGION, "i-s3").is_empty());
+    assert!(ex.gap(REGION).is_none());
+}
+
+/// Denying each operation the path code reads changes the model (a path
+/// becomes uncertain or unresolved, or the region's paths incomplete), and
+/// never turns a verdict into a pass or a fail: what it decided becomes
+/// not evaluated.
+#[test]
+fn denying_any_path_input_never_yields_a_pass() {
+    use std::collections::BTreeMap;
+    let full = rich();
+    let verdicts = |s: &Snapshot| -> BTreeMap<(String, String), &'static str> {
+        let index = Index::new(s);
+        crate::registry::run(s, &index, &Default::default())
+            .into_iter()
+            .map(|f| ((f.check_id, f.resource_arn), f.status.as_str()))
+            .collect()
+    };
+    let before = verdicts(&full);
+    let model_before = model(&full);
+    for input in crate::paths::Input::ALL {
+        let mut s = full.clone();
+        deny(&mut s, input);
+        assert_ne!(
+            model(&s),
+            model_before,
+            "denying {} changes no path",
+            input.operation()
+        );
+        for (key, status) in verdicts(&s) {
+            let was = before.get(&key).copied();
+            assert!(
+                status == "not-evaluated" || was == Some(status),
+                "denying {}: {key:?} is {status}, was {was:?}",
+                input.operation()
+            );
+        }
+    }
+}

@@ -1,0 +1,870 @@
+//! Paths through load balancers: from the internet into an internet-facing
+//! NLB or ALB, or from an API Gateway VPC link into any of them; then
+//! listener -> target groups -> targets, where a target is an instance,
+//! an `ip` address (resolved within the target group's VPC), or an ALB
+//! behind an NLB, whose own listeners continue the path.
+//!
+//! What a target sees as the source decides which of its security group
+//! rules matter
+//! (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>):
+//! - an ALB always sends from its own nodes (its subnets' addresses, its
+//!   security groups);
+//! - an NLB sends the client's address when client IP preservation is on
+//!   (always for UDP, TCP_UDP, QUIC and TCP_QUIC target groups; otherwise
+//!   the `preserve_client_ip.enabled` attribute, on by default for
+//!   `instance` targets, off for `ip` targets), except that an IPv6 client
+//!   reaching an IPv4 target arrives from the NLB's address;
+//! - an NLB reached over PrivateLink (an API Gateway REST or WebSocket VPC
+//!   link) sends from its own nodes whatever the attribute says
+//!   (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html>,
+//!   "VPC endpoint services");
+//! - an NLB in front of an ALB passes the client's address on to the ALB,
+//!   whose security group must admit the clients
+//!   (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html>).
+//!
+//! Every traversal crosses the NACLs on the way: the load balancer
+//! subnet's for the client and for the node's own traffic to a target in
+//! another subnet, and the target subnet's.
+
+use rampart_model::*;
+
+use super::flow::{self, Flow};
+use super::inputs::Input;
+use super::{
+    Entry, Exposure, RegionCx, Unresolved, hop, instance_hop, is_live, proto_of, single,
+    subnet_first, subnets_addrs, transports,
+};
+use crate::index::TargetRef;
+use crate::reach::ip::{AddrSet, Family};
+use crate::reach::ports::Protocol;
+
+/// How traffic reached a load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// From internet clients (or API Gateway calling a public URL).
+    Internet,
+    /// Over PrivateLink: an API Gateway REST or WebSocket VPC link.
+    PrivateLink,
+    /// From the interfaces of an HTTP API VPC link in the VPC.
+    VpcLinkV2,
+}
+
+/// A target group a listener forwards to, or the ARN of one that was not
+/// collected.
+enum Group<'s> {
+    Found(&'s TargetGroup),
+    Missing(String),
+}
+
+impl<'a, 's> RegionCx<'a, 's> {
+    /// Paths from the internet through an internet-facing `lb` (all its
+    /// listeners, or only the one on `port`). `prefix` are the hops before
+    /// the internet reaches it (an API stage calling it as a public URL);
+    /// empty for clients on the internet.
+    pub(super) fn through_internet(
+        &self,
+        lb: &'s LoadBalancer,
+        port: Option<u16>,
+        prefix: Vec<Hop>,
+        kind: PathKind,
+    ) -> Vec<Exposure> {
+        if lb.scheme.as_deref() != Some("internet-facing")
+            || lb.lb_type.as_deref() == Some("gateway")
+        {
+            return vec![];
+        }
+        // ipv4, dualstack, dualstack-without-public-ipv4
+        // (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html>).
+        let address_type = lb.ip_address_type.as_deref().unwrap_or("ipv4");
+        let mut families = Vec::new();
+        if address_type != "dualstack-without-public-ipv4" {
+            families.push(Family::V4);
+        }
+        if address_type.starts_with("dualstack") {
+            families.push(Family::V6);
+        }
+        let lb_rules = (!lb.security_group_ids.is_empty())
+            .then(|| self.groups_ingress(&lb.security_group_ids, &lb.name));
+        let mut out = Vec::new();
+        for subnet_id in &lb.subnet_ids {
+            let subnet = self.subnet(subnet_id);
+            for family in &families {
+                if *family == Family::V6 && subnet.is_some_and(|s| s.ipv6_cidr_blocks.is_empty()) {
+                    continue;
+                }
+                let Some(Entry {
+                    flow, inspection, ..
+                }) = self.internet_into(
+                    lb.vpc_id.as_deref(),
+                    subnet_id,
+                    subnet_first(subnet, *family),
+                    *family,
+                )
+                else {
+                    continue;
+                };
+                // The internet gateway is implied by an internet-facing load
+                // balancer; an inspection hop is not.
+                let mut path = if prefix.is_empty() {
+                    vec![hop("internet", "internet", "internet")]
+                } else {
+                    prefix.clone()
+                };
+                path.extend(inspection);
+                path.push(lb_hop(lb));
+                let at_lb = |proto: Protocol, lport: u16| {
+                    let f = match &lb_rules {
+                        Some(rules) => {
+                            flow::security_groups(rules, proto, lport, &flow, self.resolve)
+                        }
+                        None => flow.clone(),
+                    };
+                    self.nacl_inbound(subnet_id, proto, lport, &f)
+                };
+                self.reads.look_up(Input::Listeners);
+                match &lb.listeners {
+                    Some(listeners) => {
+                        for l in listeners {
+                            let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
+                                continue;
+                            };
+                            if port.is_some_and(|p| p != lport) {
+                                continue;
+                            }
+                            for t in transports(l.protocol.as_deref()) {
+                                let f = at_lb(proto_of(*t), lport);
+                                if f.is_empty() {
+                                    continue;
+                                }
+                                let mut h = path.clone();
+                                h.push(listener_hop(l, lport));
+                                out.extend(self.forward(
+                                    lb,
+                                    Some(l),
+                                    Some(*t),
+                                    &f,
+                                    *family,
+                                    Via::Internet,
+                                    Some(subnet_id),
+                                    h,
+                                    kind,
+                                ));
+                            }
+                        }
+                    }
+                    None => {
+                        let why = self.missing(
+                            Input::Listeners,
+                            Some(&lb.load_balancer_arn),
+                            format!("the listeners of {} were not collected", lb.name),
+                        );
+                        let mut h = path.clone();
+                        h.push(hop("listener", "?", "listener ? (not collected)"));
+                        out.extend(self.forward(
+                            lb,
+                            None,
+                            None,
+                            &flow.clone().doubt(why),
+                            *family,
+                            Via::Internet,
+                            Some(subnet_id),
+                            h,
+                            kind,
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Paths from an API Gateway REST or WebSocket VPC link (PrivateLink)
+    /// through `lb`'s listener on `port`.
+    pub(super) fn through_private_link(
+        &self,
+        lb: &'s LoadBalancer,
+        port: Option<u16>,
+        mut hops: Vec<Hop>,
+    ) -> Vec<Exposure> {
+        hops.push(lb_hop(lb));
+        // API Gateway's side of the link: not addresses any rule judges
+        // (the NLB sends on from its own nodes), only how sure the way is.
+        let arriving = Flow::sure(AddrSet::all(Family::V4));
+        let subnets: Vec<Option<&str>> = if lb.subnet_ids.is_empty() {
+            vec![None]
+        } else {
+            lb.subnet_ids.iter().map(|s| Some(s.as_str())).collect()
+        };
+        let mut out = Vec::new();
+        self.reads.look_up(Input::Listeners);
+        for subnet in subnets {
+            match &lb.listeners {
+                Some(listeners) => {
+                    for l in listeners {
+                        let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
+                            continue;
+                        };
+                        // API Gateway calls over TCP.
+                        if port.is_some_and(|p| p != lport)
+                            || !transports(l.protocol.as_deref()).contains(&Transport::Tcp)
+                        {
+                            continue;
+                        }
+                        let mut h = hops.clone();
+                        h.push(listener_hop(l, lport));
+                        out.extend(self.forward(
+                            lb,
+                            Some(l),
+                            Some(Transport::Tcp),
+                            &arriving,
+                            Family::V4,
+                            Via::PrivateLink,
+                            subnet,
+                            h,
+                            PathKind::Gateway,
+                        ));
+                    }
+                }
+                None => {
+                    let why = self.missing(
+                        Input::Listeners,
+                        Some(&lb.load_balancer_arn),
+                        format!("the listeners of {} were not collected", lb.name),
+                    );
+                    let mut h = hops.clone();
+                    h.push(hop("listener", "?", "listener ? (not collected)"));
+                    out.extend(self.forward(
+                        lb,
+                        None,
+                        Some(Transport::Tcp),
+                        &arriving.clone().doubt(why),
+                        Family::V4,
+                        Via::PrivateLink,
+                        subnet,
+                        h,
+                        PathKind::Gateway,
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// Paths from an HTTP API VPC link's interfaces (in `link`'s subnets,
+    /// carrying its security groups) through `listener` of `lb`.
+    pub(super) fn through_vpc_link(
+        &self,
+        lb: &'s LoadBalancer,
+        listener: &'s Listener,
+        link: Result<&'s HttpVpcLink, String>,
+        mut hops: Vec<Hop>,
+    ) -> Vec<Exposure> {
+        let Some(lport) = listener.port.and_then(|p| u16::try_from(p).ok()) else {
+            return vec![];
+        };
+        let arriving = match link {
+            Ok(link) => {
+                let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &link.subnet_ids);
+                let mut f = Flow::sure(addrs);
+                f.groups = link.security_group_ids.clone();
+                if !missing.is_empty() {
+                    f = Flow::maybe(
+                        AddrSet::all(Family::V4),
+                        self.missing(
+                            Input::Subnets,
+                            None,
+                            format!(
+                                "subnets {} of VPC link {} were not collected",
+                                missing.join(", "),
+                                link.vpc_link_id
+                            ),
+                        ),
+                    );
+                    f.groups = link.security_group_ids.clone();
+                }
+                f
+            }
+            Err(why) => Flow::maybe(AddrSet::all(Family::V4), why),
+        };
+        hops.push(lb_hop(lb));
+        hops.push(listener_hop(listener, lport));
+        let lb_rules = (!lb.security_group_ids.is_empty())
+            .then(|| self.groups_ingress(&lb.security_group_ids, &lb.name));
+        let f = match &lb_rules {
+            Some(rules) => {
+                flow::security_groups(rules, Protocol::Tcp, lport, &arriving, self.resolve)
+            }
+            None => arriving,
+        };
+        let mut out = Vec::new();
+        for subnet in &lb.subnet_ids {
+            let f = self.nacl_inbound(subnet, Protocol::Tcp, lport, &f);
+            if f.is_empty() {
+                continue;
+            }
+            out.extend(self.forward(
+                lb,
+                Some(listener),
+                Some(Transport::Tcp),
+                &f,
+                Family::V4,
+                Via::VpcLinkV2,
+                Some(subnet),
+                hops.clone(),
+                PathKind::Gateway,
+            ));
+        }
+        out
+    }
+
+    /// From a listener (or, when the listeners are unknown, from every
+    /// target group that names the load balancer) to the targets.
+    /// `transport` is the listener's; `None` takes each group's own.
+    #[allow(clippy::too_many_arguments)]
+    fn forward(
+        &self,
+        lb: &'s LoadBalancer,
+        listener: Option<&'s Listener>,
+        transport: Option<Transport>,
+        arriving: &Flow,
+        family: Family,
+        via: Via,
+        lb_subnet: Option<&str>,
+        hops: Vec<Hop>,
+        kind: PathKind,
+    ) -> Vec<Exposure> {
+        let mut out = Vec::new();
+        for (group, doubt) in self.listener_groups(lb, listener) {
+            let f = match doubt {
+                Some(why) => arriving.clone().doubt(why),
+                None => arriving.clone(),
+            };
+            let tg = match group {
+                Group::Found(tg) => tg,
+                Group::Missing(arn) => {
+                    let why = self.missing(
+                        Input::TargetGroups,
+                        Some(&arn),
+                        format!("target group {arn} was not collected"),
+                    );
+                    let mut h = hops.clone();
+                    h.push(hop("target-group", &arn, "tg ? (not collected)"));
+                    out.extend(self.maybe_targets(lb.vpc_id.as_deref(), &h, kind, &why));
+                    continue;
+                }
+            };
+            let own = transports(tg.protocol.as_deref());
+            let carried: Vec<Transport> = match transport {
+                Some(t) => own.iter().copied().filter(|o| *o == t).collect(),
+                None => own.to_vec(),
+            };
+            let mut h = hops.clone();
+            h.push(tg_hop(tg));
+            self.reads.look_up(Input::TargetHealth);
+            let Some(targets) = &tg.targets else {
+                let why = self.missing(
+                    Input::TargetHealth,
+                    Some(&tg.target_group_arn),
+                    format!(
+                        "the targets of tg/{} were not collected",
+                        tg.name.as_deref().unwrap_or("?")
+                    ),
+                );
+                match tg.target_type.as_deref() {
+                    Some("lambda") => {}
+                    Some("alb") => self.unresolved(Unresolved {
+                        region: String::new(),
+                        resource_arn: tg.target_group_arn.clone(),
+                        load_balancers: vec![lb.load_balancer_arn.clone()],
+                        path: path_of(kind, h, carried.first().copied().unwrap_or_default()),
+                        reason: why,
+                    }),
+                    _ => out.extend(self.maybe_targets(
+                        tg.vpc_id.as_deref().or(lb.vpc_id.as_deref()),
+                        &h,
+                        kind,
+                        &why,
+                    )),
+                }
+                continue;
+            };
+            for target in targets {
+                let Some(tport) = target.port.or(tg.port).and_then(|p| u16::try_from(p).ok())
+                else {
+                    continue;
+                };
+                match self.rix.resolve_target(tg, target) {
+                    TargetRef::Instance(i, eni) => {
+                        if !is_live(i) {
+                            continue;
+                        }
+                        for t in &carried {
+                            out.extend(self.to_instance(
+                                lb, tg, i, eni, tport, *t, &f, family, via, lb_subnet, &h, kind,
+                            ));
+                        }
+                    }
+                    TargetRef::Alb(alb) => {
+                        if carried.contains(&Transport::Tcp) {
+                            out.extend(
+                                self.to_alb(lb, alb, tport, &f, family, via, lb_subnet, &h, kind),
+                            );
+                        }
+                    }
+                    TargetRef::NotEc2(_) => {}
+                    TargetRef::Unknown(why) => {
+                        if f.is_empty() {
+                            continue;
+                        }
+                        let mut h = h.clone();
+                        h.push(hop(
+                            "target",
+                            &target.id,
+                            format!("{} (unknown)", target.id),
+                        ));
+                        let mut p = path_of(kind, h, carried.first().copied().unwrap_or_default());
+                        p.ports = vec![single(tport)];
+                        self.unresolved(Unresolved {
+                            region: String::new(),
+                            resource_arn: tg.target_group_arn.clone(),
+                            load_balancers: vec![lb.load_balancer_arn.clone()],
+                            path: p,
+                            reason: why,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The target groups a listener forwards to: its default actions and
+    /// rules. When an ALB listener's rules were not collected, every group
+    /// that names the load balancer may be one (with the reason); when the
+    /// listener itself is unknown (`None`), likewise.
+    fn listener_groups(
+        &self,
+        lb: &'s LoadBalancer,
+        listener: Option<&'s Listener>,
+    ) -> Vec<(Group<'s>, Option<String>)> {
+        self.reads.look_up(Input::TargetGroups);
+        let naming = || {
+            self.rix
+                .lb_target_groups
+                .get(lb.load_balancer_arn.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+        };
+        let Some(l) = listener else {
+            let why = self.missing(
+                Input::Listeners,
+                Some(&lb.load_balancer_arn),
+                format!("the listeners of {} were not collected", lb.name),
+            );
+            return naming()
+                .map(|tg| (Group::Found(tg), Some(why.clone())))
+                .collect();
+        };
+        let mut arns: Vec<&str> = l
+            .default_actions
+            .iter()
+            .chain(l.rules.iter().flatten().flat_map(|r| r.actions.iter()))
+            .flat_map(|a| a.target_group_arns.iter().map(String::as_str))
+            .collect();
+        arns.sort_unstable();
+        arns.dedup();
+        let mut out: Vec<(Group<'s>, Option<String>)> = arns
+            .iter()
+            .map(|a| match self.rix.target_groups.get(a) {
+                Some(tg) => (Group::Found(tg), None),
+                None => (Group::Missing(a.to_string()), None),
+            })
+            .collect();
+        if lb.lb_type.as_deref() == Some("application") {
+            self.reads.look_up(Input::ListenerRules);
+            if l.rules.is_none() {
+                let why = self.missing(
+                    Input::ListenerRules,
+                    Some(&l.listener_arn),
+                    format!(
+                        "the rules of listener {} of {} were not collected",
+                        l.port.map_or("?".to_string(), |p| p.to_string()),
+                        lb.name
+                    ),
+                );
+                for tg in naming() {
+                    if !arns.contains(&tg.target_group_arn.as_str()) {
+                        out.push((Group::Found(tg), Some(why.clone())));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every live instance in `vpc` (in the region when the VPC is
+    /// unknown) as a maybe-target of an unknown target list, each with the
+    /// reason.
+    fn maybe_targets(
+        &self,
+        vpc: Option<&str>,
+        hops: &[Hop],
+        kind: PathKind,
+        why: &str,
+    ) -> Vec<Exposure> {
+        self.inv
+            .ec2
+            .instances
+            .iter()
+            .filter(|i| is_live(i) && (vpc.is_none() || i.vpc_id.as_deref() == vpc))
+            .map(|i| {
+                let mut h = hops.to_vec();
+                h.push(instance_hop(i));
+                self.exposure(i, kind, h, Transport::Tcp, vec![], Some(why.to_string()))
+            })
+            .collect()
+    }
+
+    /// The last hop: does the target instance's interface admit what the
+    /// load balancer sends on `tport`?
+    #[allow(clippy::too_many_arguments)]
+    fn to_instance(
+        &self,
+        lb: &'s LoadBalancer,
+        tg: &'s TargetGroup,
+        i: &'s Instance,
+        eni: Option<&'s NetworkInterface>,
+        tport: u16,
+        t: Transport,
+        arriving: &Flow,
+        family: Family,
+        via: Via,
+        lb_subnet: Option<&str>,
+        hops: &[Hop],
+        kind: PathKind,
+    ) -> Option<Exposure> {
+        if arriving.is_empty() {
+            return None;
+        }
+        let mut h = hops.to_vec();
+        h.push(instance_hop(i));
+        // An instance target gets the traffic on its primary interface.
+        self.reads.look_up(Input::NetworkInterfaces);
+        let eni = eni.or_else(|| {
+            self.rix
+                .instance_enis
+                .get(i.instance_id.as_str())
+                .and_then(|v| v.first().copied())
+        });
+        let Some(eni) = eni else {
+            let why = self.missing(
+                Input::NetworkInterfaces,
+                i.network_interface_ids.first().map(String::as_str),
+                format!(
+                    "the network interface of {} was not collected",
+                    i.instance_id
+                ),
+            );
+            return Some(self.exposure(i, kind, h, t, vec![single(tport)], Some(why)));
+        };
+        let subnet = eni.subnet_id.as_deref()?;
+        let proto = proto_of(t);
+        let target_v6 = eni
+            .private_ip_addresses
+            .first()
+            .is_some_and(|p| p.private_ip.contains(':'));
+        let (alternatives, unknown) =
+            self.seen_by_target(lb, tg, via, family, target_v6, arriving, lb_subnet);
+        let rules = self.eni_ingress(eni);
+        let dest = AddrSet::from_nets(
+            eni.private_ip_addresses
+                .iter()
+                .filter_map(|p| crate::reach::ip::parse_cidr(&p.private_ip)),
+        );
+        let mut results = Vec::new();
+        for seen in alternatives {
+            let f = flow::security_groups(&rules, proto, tport, &seen, self.resolve);
+            let mut f = self.nacl_inbound(subnet, proto, tport, &f);
+            if let Some(s) = lb_subnet {
+                match flow::nacl_outbound(self.nacl(s), s, self.subnet(s), proto, tport, &dest) {
+                    Ok(true) => {}
+                    Ok(false) => f = Flow::default(),
+                    Err(why) => f = f.doubt(why),
+                }
+            }
+            results.push(f);
+        }
+        let certain = results.iter().all(|f| !f.sure.is_empty());
+        let possible = results.iter().any(|f| !f.is_empty());
+        if !possible {
+            return None;
+        }
+        let uncertain = (!certain).then(|| {
+            let mut why: Vec<String> = Vec::new();
+            if results.len() > 1 {
+                why.extend(unknown);
+            }
+            for f in &results {
+                for w in &f.why {
+                    if !why.contains(w) {
+                        why.push(w.clone());
+                    }
+                }
+            }
+            why.join("; ")
+        });
+        Some(self.exposure(i, kind, h, t, vec![single(tport)], uncertain))
+    }
+
+    /// Who the target sees as the source: the alternatives (one, or two
+    /// when client IP preservation could not be read), and why there are
+    /// two.
+    #[allow(clippy::too_many_arguments)]
+    fn seen_by_target(
+        &self,
+        lb: &'s LoadBalancer,
+        tg: &'s TargetGroup,
+        via: Via,
+        family: Family,
+        target_v6: bool,
+        arriving: &Flow,
+        lb_subnet: Option<&str>,
+    ) -> (Vec<Flow>, Option<String>) {
+        let nodes = || self.lb_nodes(lb, lb_subnet, arriving);
+        if lb.lb_type.as_deref() != Some("network") || via == Via::PrivateLink {
+            return (vec![nodes()], None);
+        }
+        let preserved = || {
+            let mut f = arriving.clone();
+            for g in &lb.security_group_ids {
+                if !f.groups.contains(g) {
+                    f.groups.push(g.clone());
+                }
+            }
+            f
+        };
+        match self.preserves_client_ip(tg, family, target_v6) {
+            Ok(true) => (vec![preserved()], None),
+            Ok(false) => (vec![nodes()], None),
+            Err(why) => (vec![preserved(), nodes()], Some(why)),
+        }
+    }
+
+    /// The traffic re-sent by `lb`'s nodes: from the addresses of its
+    /// subnet `lb_subnet` (all its subnets when that is not known), in its
+    /// security groups.
+    fn lb_nodes(&self, lb: &'s LoadBalancer, lb_subnet: Option<&str>, arriving: &Flow) -> Flow {
+        let subnets: Vec<String> = match lb_subnet {
+            Some(s) => vec![s.to_string()],
+            None => lb.subnet_ids.clone(),
+        };
+        let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &subnets);
+        let f = arriving.resent(addrs, &lb.security_group_ids);
+        if missing.is_empty() {
+            f
+        } else {
+            arriving
+                .resent(AddrSet::all(Family::V4), &lb.security_group_ids)
+                .doubt(self.missing(
+                    Input::Subnets,
+                    None,
+                    format!(
+                        "the subnets of {} ({}) were not collected",
+                        lb.name,
+                        missing.join(", ")
+                    ),
+                ))
+        }
+    }
+
+    /// Whether targets of `tg` (an NLB's) see the client's address.
+    fn preserves_client_ip(
+        &self,
+        tg: &TargetGroup,
+        family: Family,
+        target_v6: bool,
+    ) -> Result<bool, String> {
+        if always_preserved(tg) {
+            return Ok(true);
+        }
+        // A client of the other family arrives from the load balancer's
+        // own address.
+        if (family == Family::V6) != target_v6 {
+            return Ok(false);
+        }
+        self.reads.look_up(Input::TargetGroupAttributes);
+        match client_ip_preserved(tg) {
+            Some(on) => Ok(on),
+            None => Err(self.missing(
+                Input::TargetGroupAttributes,
+                Some(&tg.target_group_arn),
+                format!(
+                    "preserve_client_ip.enabled of tg/{} was not collected",
+                    tg.name.as_deref().unwrap_or("?")
+                ),
+            )),
+        }
+    }
+
+    /// An NLB target group of type `alb`: the ALB's security group and
+    /// subnet NACL judge what the NLB passes on, then its listener on
+    /// `tport` forwards to its own target groups.
+    #[allow(clippy::too_many_arguments)]
+    fn to_alb(
+        &self,
+        nlb: &'s LoadBalancer,
+        alb: &'s LoadBalancer,
+        tport: u16,
+        arriving: &Flow,
+        family: Family,
+        via: Via,
+        nlb_subnet: Option<&str>,
+        hops: &[Hop],
+        kind: PathKind,
+    ) -> Vec<Exposure> {
+        if arriving.is_empty() {
+            return vec![];
+        }
+        let seen = if via == Via::PrivateLink {
+            self.lb_nodes(nlb, nlb_subnet, arriving)
+        } else {
+            let mut f = arriving.clone();
+            f.groups = nlb.security_group_ids.clone();
+            f
+        };
+        let rules = self.groups_ingress(&alb.security_group_ids, &alb.name);
+        let mut h = hops.to_vec();
+        h.push(lb_hop(alb));
+        let mut out = Vec::new();
+        for subnet in &alb.subnet_ids {
+            let f = flow::security_groups(&rules, Protocol::Tcp, tport, &seen, self.resolve);
+            let mut f = self.nacl_inbound(subnet, Protocol::Tcp, tport, &f);
+            if let Some(s) = nlb_subnet {
+                let dest = flow::subnet_addrs(self.subnet(subnet));
+                match flow::nacl_outbound(
+                    self.nacl(s),
+                    s,
+                    self.subnet(s),
+                    Protocol::Tcp,
+                    tport,
+                    &dest,
+                ) {
+                    Ok(true) => {}
+                    Ok(false) => f = Flow::default(),
+                    Err(why) => f = f.doubt(why),
+                }
+            }
+            if f.is_empty() {
+                continue;
+            }
+            self.reads.look_up(Input::Listeners);
+            match &alb.listeners {
+                Some(listeners) => {
+                    for l in listeners {
+                        if l.port.and_then(|p| u16::try_from(p).ok()) != Some(tport) {
+                            continue;
+                        }
+                        let mut h = h.clone();
+                        h.push(listener_hop(l, tport));
+                        out.extend(self.forward(
+                            alb,
+                            Some(l),
+                            Some(Transport::Tcp),
+                            &f,
+                            family,
+                            via,
+                            Some(subnet),
+                            h,
+                            kind,
+                        ));
+                    }
+                }
+                None => {
+                    let mut h = h.clone();
+                    h.push(hop("listener", "?", "listener ? (not collected)"));
+                    out.extend(self.forward(
+                        alb,
+                        None,
+                        Some(Transport::Tcp),
+                        &f,
+                        family,
+                        via,
+                        Some(subnet),
+                        h,
+                        kind,
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Client IP preservation can't be turned off for UDP, TCP_UDP, QUIC and
+/// TCP_QUIC target groups.
+fn always_preserved(tg: &TargetGroup) -> bool {
+    let protocol = tg.protocol.as_deref().unwrap_or("TCP").to_ascii_uppercase();
+    matches!(protocol.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC")
+}
+
+/// Whether an NLB target group hands its targets the (same-family)
+/// client's address: always for UDP-based groups, else the
+/// `preserve_client_ip.enabled` attribute, whose default is on for
+/// `instance` targets and off for `ip` targets; `None` when the attributes
+/// were not collected.
+pub(crate) fn client_ip_preserved(tg: &TargetGroup) -> Option<bool> {
+    if always_preserved(tg) {
+        return Some(true);
+    }
+    let a = tg.attributes.as_ref()?;
+    Some(
+        match a.get("preserve_client_ip.enabled").map(String::as_str) {
+            Some(v) => v.eq_ignore_ascii_case("true"),
+            None => tg.target_type.as_deref() != Some("ip"),
+        },
+    )
+}
+
+fn lb_hop(lb: &LoadBalancer) -> Hop {
+    let kind = match lb.lb_type.as_deref() {
+        Some("application") => "alb",
+        Some("network") => "nlb",
+        Some(other) => other,
+        None => "lb",
+    };
+    hop(
+        "load-balancer",
+        &lb.load_balancer_arn,
+        format!("{kind}/{}", lb.name),
+    )
+}
+
+fn listener_hop(l: &Listener, port: u16) -> Hop {
+    hop(
+        "listener",
+        &l.listener_arn,
+        format!("{}:{port}", l.protocol.as_deref().unwrap_or("?")),
+    )
+}
+
+fn tg_hop(tg: &TargetGroup) -> Hop {
+    hop(
+        "target-group",
+        &tg.target_group_arn,
+        format!(
+            "tg/{}:{}",
+            tg.name.as_deref().unwrap_or("?"),
+            tg.port.map_or("?".to_string(), |p| p.to_string())
+        ),
+    )
+}
+
+fn path_of(kind: PathKind, hops: Vec<Hop>, protocol: Transport) -> ExposurePath {
+    ExposurePath {
+        kind,
+        hops,
+        ports: vec![],
+        protocol,
+    }
+}
