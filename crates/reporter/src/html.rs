@@ -329,7 +329,7 @@ fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<&str, &Finding>, p: &str) 
     html! {
         td class={ "v v-" (v.as_str()) } {
             @match v {
-                LayerVerdict::Pass { checks, .. } => {
+                LayerVerdict::Pass { checks } => {
                     span.pill.st-pass { "pass" }
                     @if checks.is_empty() {
                         span.vd.muted { "no check applies" }
@@ -780,7 +780,7 @@ fn mentioned_checks(report: &Report, meta: MetaLookup<'_>) -> Vec<String> {
     for sc in &report.scorecards {
         for layer in Layer::ALL {
             let list = match sc.layer(layer) {
-                LayerVerdict::Pass { checks, .. } => checks,
+                LayerVerdict::Pass { checks } => checks,
                 LayerVerdict::Fail { failing, .. } => failing,
                 LayerVerdict::NotEvaluated { checks, .. } => checks,
             };

@@ -467,8 +467,15 @@ const MUTATIONS: &[Mutation] = &[
     ("a fail verdict with no failing check", |v| {
         v["scorecards"][0]["edge"]["failing"] = serde_json::json!([])
     }),
-    ("a verdict without its findings (the old shape)", |v| {
-        remove(&mut v["scorecards"][1]["instance"], "findings")
+    ("a fail verdict without its findings (the old shape)", |v| {
+        remove(&mut v["scorecards"][0]["instance"], "findings")
+    }),
+    (
+        "a not-evaluated verdict without its findings (the old shape)",
+        |v| remove(&mut v["scorecards"][0]["data"], "findings"),
+    ),
+    ("a pass verdict with findings", |v| {
+        v["scorecards"][1]["instance"]["findings"] = serde_json::json!([])
     }),
     ("a fail verdict with no finding", |v| {
         v["scorecards"][0]["edge"]["findings"] = serde_json::json!([])

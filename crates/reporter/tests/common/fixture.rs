@@ -325,14 +325,13 @@ fn fp(check: &str, arn: &str) -> String {
     f.fingerprint.clone()
 }
 
-/// The verdicts name the fixture's findings by fingerprint. Two name
-/// findings the report does not list, as `--min-severity` can leave it
-/// (the scorecard sees every finding): the not-evaluated listener check
-/// and a passing check on `i-0web2`'s group.
+/// The failing and unevaluated verdicts name the fixture's findings by
+/// fingerprint; one names a finding the report does not list, as
+/// `--min-severity` can leave it (the scorecard sees every finding): the
+/// not-evaluated listener check.
 pub fn scorecards() -> Vec<Scorecard> {
     let listener =
         "arn:aws:elasticloadbalancing:eu-west-1:444455556666:listener/net/edge/50dc6c495c0c9188/22";
-    let web_sg = "arn:aws:ec2:us-east-1:444455556666:security-group/sg-0web";
     vec![
         Scorecard {
             region: "eu-west-1".into(),
@@ -368,24 +367,15 @@ pub fn scorecards() -> Vec<Scorecard> {
             name: None,
             instance_arn: WEB_2.into(),
             paths: vec![direct_path()],
-            edge: LayerVerdict::Pass {
-                checks: vec![],
-                findings: vec![],
-            },
+            edge: LayerVerdict::Pass { checks: vec![] },
             network: LayerVerdict::Pass {
                 checks: vec!["NET-005".into()],
-                findings: vec![rampart_model::fingerprint("NET-005", web_sg, None)],
             },
             instance: LayerVerdict::Pass {
                 checks: vec!["INST-001".into()],
-                findings: vec![fp("INST-001", WEB_2)],
             },
             data: LayerVerdict::Pass {
                 checks: vec!["DATA-002".into()],
-                findings: vec![fp(
-                    "DATA-002",
-                    "arn:aws:ec2:us-east-1:444455556666:ebs-encryption-by-default/us-east-1",
-                )],
             },
         },
     ]
