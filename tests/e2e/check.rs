@@ -37,7 +37,7 @@ fn failing(c: &Scorecard) -> BTreeMap<Layer, Vec<String>> {
     Layer::ALL
         .into_iter()
         .filter_map(|l| match c.layer(l) {
-            LayerVerdict::Fail { failing } => Some((l, failing.clone())),
+            LayerVerdict::Fail { failing, .. } => Some((l, failing.clone())),
             _ => None,
         })
         .collect()
@@ -75,7 +75,7 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     let snap = with_client_certificate(&snap, &man);
     let (code, r) = report(&snap, &[]);
     assert_eq!(code, 0, "no --fail-on: exit 0 whatever the findings");
-    assert_eq!(r.schema_version, 1);
+    assert_eq!(r.schema_version, rampart_model::REPORT_SCHEMA_VERSION);
     assert!(r.snapshot.complete);
 
     for id in ms(&man, "/hardened/instance_ids") {

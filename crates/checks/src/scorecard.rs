@@ -1,10 +1,16 @@
 //! The per-backend layer scorecard: for each backend, edge / network /
-//! instance / data as pass, fail or not evaluated, with the checks behind
-//! each verdict. A finding counts for a backend when its resource is the
-//! backend itself or something the backend depends on: its volumes, its
-//! ENIs' security groups, its subnets and their NACLs, its VPC, a
-//! region-wide setting of its region, or any hop (API, stage, web ACL, VPC
-//! link, load balancer, listener, target group) of one of its exposure paths.
+//! instance / data as pass, fail or not evaluated, with the checks and the
+//! findings (by fingerprint) behind each verdict.
+//!
+//! A finding filed on a shared resource lists the backends it exposes
+//! (`Finding::affected`): it counts for exactly those, and for no other
+//! backend that merely carries the same security group or sits behind the
+//! same load balancer. A finding with no such list counts for a backend
+//! when its resource is the backend itself or something the backend
+//! depends on: its volumes, its ENIs' security groups, its subnets and
+//! their NACLs, its VPC, a region-wide setting of its region, or any hop
+//! (API, stage, web ACL, VPC link, load balancer, listener, target group)
+//! of one of its exposure paths.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,7 +32,17 @@ pub fn scorecards(
     layer_of: &(dyn Fn(&str) -> Option<Layer> + Sync),
 ) -> Vec<Scorecard> {
     let snap = index.snapshot;
-    let by_token = TokenMap::build(findings);
+    // Each finding is in exactly one of the two maps.
+    let by_token = TokenMap::build(findings, |f, token| {
+        if f.affected.is_empty() {
+            each_token(&f.resource_arn, token);
+        }
+    });
+    let by_backend = TokenMap::build(findings, |f, token| {
+        for arn in &f.affected {
+            token(Cow::Borrowed(arn));
+        }
+    });
     let regions: Vec<&str> = index.regions.keys().copied().collect();
     let briefs = Briefs::of(findings, layer_of, &regions);
     let mut out = Vec::new();
@@ -47,27 +63,34 @@ pub fn scorecards(
                 let id = *id;
                 let i = rix.instances[id];
                 let paths = exposures.for_instance(region, id);
+                let instance_arn = crate::index::ec2_arn(
+                    &snap.partition,
+                    region,
+                    &snap.account_id,
+                    "instance",
+                    id,
+                );
                 let mut hits: Vec<u32> = related(index, region, i, paths)
                     .iter()
                     .flat_map(|k| by_token.get(k))
+                    .chain(by_backend.get(&instance_arn))
                     .collect();
+                // Ascending: report order, which the verdicts' fingerprints keep.
                 hits.sort_unstable();
                 hits.dedup();
                 let [edge, network, instance, data] = briefs.tally(&hits, r, findings);
+                let verdict = |t: Tally<'_>| t.verdict(&briefs.checks, findings);
                 Scorecard {
                     region: region.to_string(),
                     instance_id: id.to_string(),
                     name: i.tags.get("Name").cloned(),
-                    instance_arn: format!(
-                        "arn:{}:ec2:{region}:{}:instance/{id}",
-                        snap.partition, snap.account_id
-                    ),
+                    instance_arn,
                     // Filled in below, from `exposures` itself.
                     paths: Vec::new(),
-                    edge: edge.verdict(&briefs.checks),
-                    network: network.verdict(&briefs.checks),
-                    instance: instance.verdict(&briefs.checks),
-                    data: data.verdict(&briefs.checks),
+                    edge: verdict(edge),
+                    network: verdict(network),
+                    instance: verdict(instance),
+                    data: verdict(data),
                 }
             })
             .collect();
@@ -114,6 +137,9 @@ struct Brief {
     /// Index into `Layer::ALL`; `None` for a check without metadata.
     layer: Option<u8>,
     status: Kind,
+    /// Filed on a shared resource, with the backends it exposes: found by
+    /// backend ARN, so its region does not filter it.
+    shared: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -169,6 +195,7 @@ impl<'f> Briefs<'f> {
                     region,
                     layer,
                     status,
+                    shared: !f.affected.is_empty(),
                 }
             })
             .collect();
@@ -176,12 +203,13 @@ impl<'f> Briefs<'f> {
     }
 
     /// The four layers' tallies of the findings `hits` (indexes into
-    /// `findings`) that are in region `region` (an index) or in none.
+    /// `findings`, ascending) that are in region `region` (an index) or in
+    /// none, or that list the backend among those they expose.
     fn tally(&self, hits: &[u32], region: usize, findings: &'f [Finding]) -> [Tally<'f>; 4] {
         let mut t: [Tally<'f>; 4] = Default::default();
         for &n in hits {
             let b = self.briefs[n as usize];
-            if b.region != ANY_REGION && usize::from(b.region) != region {
+            if !b.shared && b.region != ANY_REGION && usize::from(b.region) != region {
                 continue;
             }
             let Some(layer) = b.layer else {
@@ -189,10 +217,10 @@ impl<'f> Briefs<'f> {
             };
             let t = &mut t[usize::from(layer)];
             match b.status {
-                Kind::Fail => t.failing.push(b.check),
-                Kind::Pass => t.passing.push(b.check),
+                Kind::Fail => t.failing.push((b.check, n)),
+                Kind::Pass => t.passing.push((b.check, n)),
                 Kind::NotEvaluated => {
-                    t.unknown.push(b.check);
+                    t.unknown.push((b.check, n));
                     if let Status::NotEvaluated(why) = &findings[n as usize].status {
                         t.reasons.push(why);
                     }
@@ -203,54 +231,67 @@ impl<'f> Briefs<'f> {
     }
 }
 
-/// One backend's findings on one layer, by check (indexes into
-/// [`Briefs::checks`]).
+/// One backend's findings on one layer: (check, finding) pairs, the check
+/// an index into [`Briefs::checks`], the finding one into the findings.
 #[derive(Default)]
 struct Tally<'f> {
-    failing: Vec<u16>,
-    unknown: Vec<u16>,
+    failing: Vec<(u16, u32)>,
+    unknown: Vec<(u16, u32)>,
     reasons: Vec<&'f str>,
-    passing: Vec<u16>,
+    passing: Vec<(u16, u32)>,
 }
 
 impl Tally<'_> {
     /// Fail beats not evaluated beats pass; nothing at all is not a pass.
-    fn verdict(self, checks: &[&str]) -> LayerVerdict {
-        let ids = |mut v: Vec<u16>| {
+    /// The verdict names the checks (sorted) and, for a gap, the
+    /// fingerprints of the findings (in the order of `hits`) of the kind
+    /// that decided it.
+    fn verdict(self, checks: &[&str], findings: &[Finding]) -> LayerVerdict {
+        let ids = |v: &[(u16, u32)]| {
+            let mut v: Vec<u16> = v.iter().map(|(c, _)| *c).collect();
             v.sort_unstable();
             v.dedup();
             v.into_iter()
                 .map(|n| checks[usize::from(n)].to_string())
                 .collect()
         };
+        let fingerprints = |v: &[(u16, u32)]| {
+            v.iter()
+                .map(|(_, n)| findings[*n as usize].fingerprint.clone())
+                .collect()
+        };
         if !self.failing.is_empty() {
             LayerVerdict::Fail {
-                failing: ids(self.failing),
+                failing: ids(&self.failing),
+                findings: fingerprints(&self.failing),
             }
         } else if !self.unknown.is_empty() {
             let mut reasons = self.reasons;
             reasons.sort_unstable();
             reasons.dedup();
             LayerVerdict::NotEvaluated {
-                checks: ids(self.unknown),
+                checks: ids(&self.unknown),
                 reasons: reasons.into_iter().map(str::to_string).collect(),
+                findings: fingerprints(&self.unknown),
             }
         } else if self.passing.is_empty() {
             // No check judged anything on this layer: that is not a pass.
             LayerVerdict::NotEvaluated {
                 checks: vec![],
                 reasons: vec!["no check applies to this backend on this layer".into()],
+                findings: vec![],
             }
         } else {
             LayerVerdict::Pass {
-                checks: ids(self.passing),
+                checks: ids(&self.passing),
             }
         }
     }
 }
 
-/// Findings by the tokens their resource ARNs carry: each backend then
-/// looks up its own keys instead of scanning every finding.
+/// Findings by tokens: the ids and ARNs their resource ARNs carry, or the
+/// ARNs of the backends they list. Each backend then looks up its own keys
+/// instead of scanning every finding.
 ///
 /// A sorted list, not a hash map: every token becomes a (hash, finding)
 /// pair, made on every core, and the pairs are sorted; a lookup jumps
@@ -285,7 +326,11 @@ struct Entry {
 const TOKEN_BATCH: usize = 16 * 1024;
 
 impl TokenMap {
-    fn build(findings: &[Finding]) -> TokenMap {
+    /// The map of the tokens `tokens` gives each finding (none is fine).
+    fn build<'f>(
+        findings: &'f [Finding],
+        tokens: impl Fn(&'f Finding, &mut dyn FnMut(Cow<'f, str>)) + Sync,
+    ) -> TokenMap {
         use rayon::prelude::*;
         let hashers = [
             foldhash::quality::RandomState::default(),
@@ -298,7 +343,7 @@ impl TokenMap {
                 let mut v = Vec::with_capacity(batch.len() * 3);
                 for (k, f) in batch.iter().enumerate() {
                     let n = u32::try_from(b * TOKEN_BATCH + k).expect("fewer than 2^32 findings");
-                    each_token(&f.resource_arn, |t| {
+                    tokens(f, &mut |t| {
                         let (hash, check) = hash_pair(&hashers, &t);
                         v.push(Entry {
                             hash,
@@ -525,7 +570,7 @@ mod tests {
             message: String::new(),
             path: None,
             affected: vec![],
-            fingerprint: String::new(),
+            fingerprint: format!("{id}@{arn}"),
             suppressed: None,
             baseline: None,
         }
@@ -538,7 +583,7 @@ mod tests {
         let briefs = Briefs::of(findings, &layer_of, &["eu-west-1", "us-east-1"]);
         let hits: Vec<u32> = (0..findings.len() as u32).collect();
         let [_, network, ..] = briefs.tally(&hits, 1, findings);
-        network.verdict(&briefs.checks)
+        network.verdict(&briefs.checks, findings)
     }
 
     #[test]
@@ -551,23 +596,26 @@ mod tests {
         assert_eq!(
             verdict(&all),
             LayerVerdict::Fail {
-                failing: vec!["C".into()]
+                failing: vec!["C".into()],
+                findings: vec!["C@x".into()],
             }
         );
         assert_eq!(
             verdict(&[p.clone(), n.clone(), n]),
             LayerVerdict::NotEvaluated {
                 checks: vec!["B".into()],
-                reasons: vec!["why".into()]
+                reasons: vec!["why".into()],
+                findings: vec!["B@x".into(), "B@x".into()],
             }
         );
         assert_eq!(
             verdict(&[f("Z", "y", Status::Pass), p]),
             LayerVerdict::Pass {
-                checks: vec!["A".into(), "Z".into()]
+                checks: vec!["A".into(), "Z".into()],
             }
         );
         assert_eq!(verdict(&[]).as_str(), "not-evaluated");
+        assert!(verdict(&[]).findings().is_empty());
     }
 
     /// A finding of another region does not count for the backend; one
@@ -581,7 +629,7 @@ mod tests {
         assert_eq!(
             verdict(&[elsewhere.clone(), unknown_region, f("C", "x", Status::Pass)]),
             LayerVerdict::Pass {
-                checks: vec!["C".into()]
+                checks: vec!["C".into()],
             }
         );
         let mut regionless = f("D", "x", Status::Fail);
@@ -658,6 +706,170 @@ mod tests {
         assert!(without >= 2, "{without} cards without");
     }
 
+    /// The demo account plus two more targets of the legacy load balancer
+    /// on the legacy security group: three backends, `i-l1`, `i-l2` and
+    /// `i-l3`, that all carry `sg-lweb`.
+    fn three_backends_on_one_group() -> Snapshot {
+        use crate::checks::network::fixtures::*;
+        let mut s = demo();
+        let r = s.regions.get_mut("us-east-1").expect("the demo region");
+        for (id, ip) in [("i-l2", "10.20.0.11"), ("i-l3", "10.20.0.12")] {
+            let e = eni(
+                &format!("eni-{id}"),
+                "subnet-lpub",
+                "vpc-l",
+                ip,
+                None,
+                &["sg-lweb"],
+                id,
+            );
+            add_target_instance(r, TG_L, id, e);
+        }
+        s
+    }
+
+    fn layer_by_prefix(id: &str) -> Option<Layer> {
+        Layer::ALL
+            .into_iter()
+            .find(|l| id.starts_with(&format!("{}-", l.id_prefix())))
+    }
+
+    fn cards_for(s: &Snapshot, findings: &[Finding]) -> Vec<Scorecard> {
+        let index = Index::new(s);
+        let exposures = Exposures::compute(&index);
+        scorecards(&index, exposures, findings, &layer_by_prefix)
+    }
+
+    fn card<'c>(cards: &'c [Scorecard], id: &str) -> &'c Scorecard {
+        cards
+            .iter()
+            .find(|c| c.instance_id == id)
+            .unwrap_or_else(|| panic!("no card for {id}"))
+    }
+
+    const ACCOUNT_ARN: &str = "arn:aws:ec2:us-east-1:123456789012";
+
+    fn instance_arn(id: &str) -> String {
+        format!("{ACCOUNT_ARN}:instance/{id}")
+    }
+
+    /// Issue 13 item 19: a finding filed on the security group lists the
+    /// backends it exposes, and counts for exactly those; `i-l3` carries
+    /// the same group but is not listed, so the finding is not its own.
+    #[test]
+    fn a_shared_finding_counts_for_exactly_the_backends_it_lists() {
+        let s = three_backends_on_one_group();
+        let mut sg = f(
+            "NET-004",
+            &format!("{ACCOUNT_ARN}:security-group/sg-lweb"),
+            Status::Fail,
+        );
+        sg.fingerprint = "fp-sg".into();
+        sg.affected = vec![instance_arn("i-l1"), instance_arn("i-l2")];
+        let cards = cards_for(&s, &[sg]);
+        for id in ["i-l1", "i-l2"] {
+            assert_eq!(
+                card(&cards, id).network,
+                LayerVerdict::Fail {
+                    failing: vec!["NET-004".into()],
+                    findings: vec!["fp-sg".into()],
+                },
+                "{id}"
+            );
+        }
+        assert_eq!(
+            card(&cards, "i-l3").network.as_str(),
+            "not-evaluated",
+            "the group is i-l3's too, but the finding does not list it"
+        );
+    }
+
+    /// A finding without `affected` keeps the token linking: filed on the
+    /// group, it counts for every backend that carries the group.
+    #[test]
+    fn a_finding_without_affected_counts_for_every_backend_it_names() {
+        let s = three_backends_on_one_group();
+        let mut sg = f(
+            "NET-005",
+            &format!("{ACCOUNT_ARN}:security-group/sg-lweb"),
+            Status::Fail,
+        );
+        sg.fingerprint = "fp-ssh".into();
+        let cards = cards_for(&s, &[sg]);
+        for id in ["i-l1", "i-l2", "i-l3"] {
+            assert_eq!(
+                card(&cards, id).network.findings(),
+                ["fp-ssh".to_string()],
+                "{id}"
+            );
+        }
+    }
+
+    /// A role is global (no region): its finding counts for the instances
+    /// it lists, whatever their region, and for no other.
+    #[test]
+    fn a_role_finding_counts_for_the_instances_it_lists() {
+        let s = three_backends_on_one_group();
+        let mut role = f(
+            "INST-003",
+            "arn:aws:iam::123456789012:role/app",
+            Status::Fail,
+        );
+        role.region = None;
+        role.fingerprint = "fp-role".into();
+        role.affected = vec![instance_arn("i-l3")];
+        let mut passing = f("INST-001", &instance_arn("i-l3"), Status::Pass);
+        passing.fingerprint = "fp-imds".into();
+        let cards = cards_for(&s, &[role, passing]);
+        assert_eq!(
+            card(&cards, "i-l3").instance,
+            LayerVerdict::Fail {
+                failing: vec!["INST-003".into()],
+                findings: vec!["fp-role".into()],
+            }
+        );
+        for id in ["i-l1", "i-l2", "i-h1"] {
+            assert_eq!(card(&cards, id).instance.as_str(), "not-evaluated", "{id}");
+        }
+    }
+
+    /// On a whole evaluation, every gap's fingerprints name findings of the
+    /// report, of the verdict's own kind and of the checks it names.
+    #[test]
+    fn every_verdict_links_to_its_own_findings() {
+        let report = crate::evaluate(&three_backends_on_one_group(), &crate::Selection::default());
+        let by_fp: std::collections::HashMap<&str, &Finding> = report
+            .findings
+            .iter()
+            .map(|f| (f.fingerprint.as_str(), f))
+            .collect();
+        let mut linked = 0;
+        for c in &report.scorecards {
+            for layer in Layer::ALL {
+                let v = c.layer(layer);
+                let (checks, kind) = match v {
+                    LayerVerdict::Pass { .. } => {
+                        assert!(v.findings().is_empty());
+                        continue;
+                    }
+                    LayerVerdict::Fail { failing, .. } => (failing, "fail"),
+                    LayerVerdict::NotEvaluated { checks, .. } => (checks, "not-evaluated"),
+                };
+                let mut named: Vec<&str> = Vec::new();
+                for fp in v.findings() {
+                    let f = by_fp[fp.as_str()];
+                    assert_eq!(f.status.as_str(), kind, "{} {layer}: {fp}", c.instance_id);
+                    named.push(&f.check_id);
+                    linked += 1;
+                }
+                named.sort_unstable();
+                named.dedup();
+                assert_eq!(named, *checks, "{} {layer}", c.instance_id);
+            }
+        }
+        assert!(linked > 20, "{linked}");
+    }
+
     /// Every token a finding carries finds it, and no other finding comes
     /// with it.
     #[test]
@@ -673,7 +885,7 @@ mod tests {
             "arn:aws:ec2:us-east-1:1:instance/i-1",
         ];
         let findings: Vec<Finding> = arns.iter().map(|a| f("A", a, Status::Pass)).collect();
-        let map = TokenMap::build(&findings);
+        let map = TokenMap::build(&findings, |f, token| each_token(&f.resource_arn, token));
         for (n, f) in findings.iter().enumerate() {
             for t in tokens(&f.resource_arn) {
                 let want: Vec<u32> = findings

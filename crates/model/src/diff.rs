@@ -3,7 +3,8 @@
 //! - Findings, by fingerprint: new and resolved failures (as in
 //!   [`crate::baseline`]), failures that are now not evaluated (unknown:
 //!   never reported as resolved), and *changed* ones: failing in both, but
-//!   with another severity, message or exposure (ports, gaps on the path).
+//!   with another severity, message or exposure (ports, gaps on the path,
+//!   the backends a finding on a shared resource exposes).
 //! - Resource drift, when both sides are snapshots: every resource added,
 //!   removed or modified, field by field. Resources are matched by their
 //!   id (an explicit key per collection), nested lists of named things
@@ -27,7 +28,8 @@ use crate::{Finding, Snapshot};
 pub struct ChangedFinding {
     pub before: Finding,
     pub after: Finding,
-    /// What moved: `severity`, `message`, `path`.
+    /// What moved: `severity`, `message`, `path`, `affected` (the backends
+    /// a finding on a shared resource exposes).
     pub what: Vec<String>,
 }
 
@@ -77,6 +79,9 @@ impl FindingsDiff {
                     }
                     if b.path != a.path {
                         what.push("path".to_string());
+                    }
+                    if b.affected != a.affected {
+                        what.push("affected".to_string());
                     }
                     if what.is_empty() {
                         d.unchanged += 1;
@@ -466,6 +471,24 @@ mod tests {
         assert_eq!(d.unchanged, 1);
         assert!(!d.is_empty());
         assert!(FindingsDiff::of(&new, &new).is_empty());
+    }
+
+    /// A finding on a shared resource whose list of exposed backends grew
+    /// is the same finding (same fingerprint), changed in `affected`.
+    #[test]
+    fn a_shared_finding_that_exposes_more_backends_is_changed() {
+        let sg = |affected: &[&str]| {
+            let mut f = f("sg-app", Status::Fail, "8080 open to 0.0.0.0/0");
+            f.affected = affected.iter().map(|a| a.to_string()).collect();
+            f
+        };
+        let i = |id: &str| format!("arn:aws:ec2:us-east-1:1:instance/{id}");
+        let (a, b) = (i("i-a"), i("i-b"));
+        let d = FindingsDiff::of(&[sg(&[&a])], &[sg(&[&a, &b])]);
+        assert_eq!(d.changed.len(), 1, "{d:?}");
+        assert_eq!(d.changed[0].what, ["affected"]);
+        assert_eq!(d.changed[0].after.affected, [a.clone(), b]);
+        assert!(FindingsDiff::of(&[sg(&[&a])], &[sg(&[&a])]).is_empty());
     }
 
     fn changes(a: Value, b: Value) -> Vec<(String, Option<Value>, Option<Value>)> {

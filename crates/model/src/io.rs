@@ -312,21 +312,28 @@ impl Run {
                     path: path.to_path_buf(),
                     message,
                 };
-                let version = schema_version.as_ref().and_then(serde_json::Value::as_u64);
-                if version != Some(u64::from(crate::REPORT_SCHEMA_VERSION)) {
+                // Every readable version parses into today's types: the
+                // later versions only added keys, which default when absent.
+                let readable = crate::READABLE_REPORT_SCHEMA_VERSIONS;
+                let version = schema_version
+                    .as_ref()
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|v| u32::try_from(v).ok())
+                    .filter(|v| readable.contains(v));
+                let Some(version) = version else {
+                    let list: Vec<String> = readable.iter().map(u32::to_string).collect();
                     return Err(report_err(format!(
-                        "has report schema version {}; this rampart ({}) reads version {}",
+                        "has report schema version {}; this rampart ({}) reads versions {}",
                         schema_version.map_or("(none)".to_string(), |v| v.to_string()),
                         crate::TOOL_VERSION,
-                        crate::REPORT_SCHEMA_VERSION
+                        list.join(" and ")
                     )));
-                }
+                };
                 serde_json::from_slice(bytes)
                     .map(|r| Run::Report(Box::new(r)))
                     .map_err(|e| {
                         report_err(format!(
-                            "does not match report schema version {}: {e}",
-                            crate::REPORT_SCHEMA_VERSION
+                            "does not match report schema version {version}: {e}"
                         ))
                     })
             }

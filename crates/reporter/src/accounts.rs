@@ -314,7 +314,7 @@ impl EmitAccounts for crate::csv::Csv {
                     }
                 }
                 None => {
-                    let mut cells: [String; 15] = Default::default();
+                    let mut cells: [String; COLUMNS.len()] = Default::default();
                     cells[2] = "not-scanned".to_string();
                     cells[3] = a.error.clone().unwrap_or_default();
                     cells[7] = a.account_id.clone();

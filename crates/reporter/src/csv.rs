@@ -1,6 +1,7 @@
 //! The CSV report for spreadsheets: a header row, then one row per finding
-//! (every status, in report order) with its check metadata (layer, title)
-//! and its exposure path rendered hop by hop. Quoting is the `csv` crate's
+//! (every status, in report order) with its check metadata (layer, title),
+//! its exposure path rendered hop by hop, and, for a finding filed on a
+//! shared resource, how many backends it exposes and their ARNs. Quoting is the `csv` crate's
 //! (RFC 4180, `\n` record terminator); this module only defuses values that
 //! a spreadsheet would run as a formula, because resource names, tags and
 //! messages come from the audited account and are attacker-influenced.
@@ -14,8 +15,9 @@ use crate::{Emit, MetaLookup};
 
 pub struct Csv;
 
-/// The column names, in order. Stable: scripts index by name or position.
-pub const COLUMNS: [&str; 15] = [
+/// The column names, in order. Stable: scripts index by name or position
+/// (new columns are only ever appended).
+pub const COLUMNS: [&str; 17] = [
     "check_id",
     "severity",
     "status",
@@ -31,6 +33,8 @@ pub const COLUMNS: [&str; 15] = [
     "suppressed",
     "suppression_source",
     "baseline",
+    "affected_count",
+    "affected",
 ];
 
 impl Emit for Csv {
@@ -57,7 +61,7 @@ pub(crate) fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
-pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
+pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
     let m = meta(&f.check_id);
     [
         f.check_id.clone(),
@@ -90,6 +94,10 @@ pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 15] {
             Some(Change::Unknown) => "unknown".to_string(),
             None => String::new(),
         },
+        // 0 and empty for a finding on the backend itself. Every ARN, one
+        // space apart: the cell is for scripts as much as for people.
+        f.affected.len().to_string(),
+        f.affected.join(" "),
     ]
 }
 

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use rampart_model::Finding;
 use rampart_model::diff::{DiffReport, DiffSide, DriftKind, FieldChange, brief};
 
-use crate::clean;
+use crate::{affects_line, clean, id_list};
 
 fn side(label: &str, s: &DiffSide) -> String {
     format!(
@@ -36,6 +36,9 @@ fn finding_line(out: &mut dyn Write, mark: &str, f: &Finding) -> io::Result<()> 
     )?;
     if !f.message.is_empty() {
         writeln!(out, "      {}", clean(&f.message))?;
+    }
+    if let Some(line) = affects_line(&f.affected) {
+        writeln!(out, "      {line}")?;
     }
     if let Some(p) = &f.path {
         writeln!(out, "      path: {}", clean(&p.to_string()))?;
@@ -104,6 +107,23 @@ pub fn render(d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
             }
             if c.before.severity != c.after.severity {
                 writeln!(out, "      severity was: {}", c.before.severity.as_str())?;
+            }
+            if c.before.affected != c.after.affected {
+                let not_in = |a: &[String], b: &[String]| -> Vec<String> {
+                    let b: std::collections::HashSet<&String> = b.iter().collect();
+                    a.iter().filter(|x| !b.contains(x)).cloned().collect()
+                };
+                for (word, list) in [
+                    ("now exposes", not_in(&c.after.affected, &c.before.affected)),
+                    (
+                        "no longer exposes",
+                        not_in(&c.before.affected, &c.after.affected),
+                    ),
+                ] {
+                    if !list.is_empty() {
+                        writeln!(out, "      {word}: {}", id_list(&list))?;
+                    }
+                }
             }
         }
     }
@@ -217,6 +237,46 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\u{1b}'), "account text is cleaned");
+    }
+
+    /// The per-instance findings of an old report resolve and the finding
+    /// on the group is new, with its backends; a group that exposes one
+    /// more backend than yesterday says which.
+    #[test]
+    fn shared_findings_show_their_backends_and_what_moved() {
+        let i = |id: &str| format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}");
+        let mut sg = f("NET-004", "8080 open to 0.0.0.0/0");
+        sg.resource_arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1".into();
+        sg.affected = (1..=7).map(|n| i(&format!("i-{n}"))).collect();
+        let mut before = sg.clone();
+        before.affected = vec![i("i-1"), i("i-9")];
+        let d = DiffReport {
+            old: side("mon.json"),
+            new: side("tue.json"),
+            findings: FindingsDiff {
+                new: vec![sg.clone()],
+                changed: vec![rampart_model::diff::ChangedFinding {
+                    before,
+                    after: sg,
+                    what: vec!["affected".into()],
+                }],
+                ..FindingsDiff::default()
+            },
+            drift: None,
+        };
+        let mut out = Vec::new();
+        render(&d, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("      affects 7 backends: i-1, i-2, i-3, i-4, i-5 (+2 more)\n"),
+            "{text}"
+        );
+        assert!(text.contains("      changed: affected\n"), "{text}");
+        assert!(
+            text.contains("      now exposes: i-2, i-3, i-4, i-5, i-6 (+1 more)\n"),
+            "{text}"
+        );
+        assert!(text.contains("      no longer exposes: i-9\n"), "{text}");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! small inline script can filter (severity, status, layer, free text, and
 //! presets from the URL: `report.html#severity=critical,high&status=fail`),
 //! the baseline comparison and expired suppressions when the report has
-//! them, and the documentation of every check that appears.
+//! them, and the documentation of every check that appears. A finding on a
+//! shared resource lists the backends it exposes, linked to their scorecard
+//! rows; a failing or unevaluated layer of the scorecard links to the rows
+//! of the findings behind it (`#finding-FINGERPRINT`).
 //!
 //! The page loads nothing: no `src`, no stylesheet link, no font, no image;
 //! the only URLs are the check references, as plain `<a href>` links. A
@@ -36,7 +39,7 @@
 //! hashes in its CSP. The single page's output is unchanged by all this
 //! (an empty prefix).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -62,7 +65,7 @@ impl Emit for Html {
 /// `sha256-` and the base64 SHA-256 of [`STYLE`], for the CSP. A test
 /// recomputes both hashes from the rendered page, so an edit to the CSS or
 /// script that forgets them fails there (and the browser would refuse it).
-pub const STYLE_HASH: &str = "sha256-LOlXD1Wtvo/QzBeSkwGc6h9417jo62ISFGZnoSToQ8Y=";
+pub const STYLE_HASH: &str = "sha256-JBqojbOQzjjq9a1ZqjttzF4NKH2buvJzhHFadQZZD7g=";
 pub const SCRIPT_HASH: &str = "sha256-YZxf7EED9K/25pPekzPiOeahdNOU5JFh9hfK1hqrXm8=";
 
 /// Inserted between block elements so the file (and its golden diff) reads
@@ -243,11 +246,11 @@ fn backend_name(sc: &Scorecard) -> String {
     }
 }
 
-/// An id usable in `id=` and `#` links: check ids are `LAYER-NNN`, but a
-/// report read from disk could carry anything.
-fn anchor(check_id: &str, p: &str) -> String {
-    let safe: String = check_id
-        .chars()
+/// `s` with every character but ASCII letters, digits, `-` and `_` made
+/// `_`: usable in `id=` and `#` links whatever a report read from disk
+/// carries.
+fn safe_id(s: &str) -> String {
+    s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -255,8 +258,28 @@ fn anchor(check_id: &str, p: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("{p}check-{safe}")
+        .collect()
+}
+
+/// The id of a check's documentation (check ids are `LAYER-NNN`).
+fn anchor(check_id: &str, p: &str) -> String {
+    format!("{p}check-{}", safe_id(check_id))
+}
+
+/// The id of a finding's row: its fingerprint.
+fn finding_anchor(fingerprint: &str, p: &str) -> String {
+    format!("{p}finding-{}", safe_id(fingerprint))
+}
+
+/// The id of a backend's scorecard row, from its instance ARN (region and
+/// instance id: the ARN of an affected backend gives the same).
+fn backend_anchor(instance_arn: &str, p: &str) -> String {
+    let region = instance_arn.split(':').nth(3).unwrap_or_default();
+    format!(
+        "{p}backend-{}-{}",
+        safe_id(region),
+        safe_id(crate::backend_id(instance_arn))
+    )
 }
 
 fn check_link(id: &str, p: &str) -> Markup {
@@ -264,6 +287,11 @@ fn check_link(id: &str, p: &str) -> Markup {
 }
 
 fn scorecard(report: &Report, p: &str) -> Markup {
+    let by_fingerprint: HashMap<&str, &Finding> = report
+        .findings
+        .iter()
+        .map(|f| (f.fingerprint.as_str(), f))
+        .collect();
     html! {
         section id={ (p) "scorecard" } { (NL)
             h2 { "Scorecard" } (NL)
@@ -272,19 +300,21 @@ fn scorecard(report: &Report, p: &str) -> Markup {
                            so there is nothing to score layer by layer." }
             } @else {
                 p.note { "One row per internet-reachable backend; each layer's verdict comes from \
-                          the checks on that backend's paths. Check ids link to their documentation." } (NL)
+                          the checks on that backend's paths. Check ids link to their documentation; \
+                          under a failing or unevaluated layer, the findings behind it link to their \
+                          row in the findings table." } (NL)
                 div.scroll {
                 table.grid.score { (NL)
                     thead { tr { th { "Backend" } th { "Edge" } th { "Network" } th { "Instance" } th { "Data" } } } (NL)
                     tbody { (NL)
                         @for sc in &report.scorecards {
-                            tr {
+                            tr id=(backend_anchor(&sc.instance_arn, p)) {
                                 th scope="row" {
                                     span.bname { (backend_name(sc)) }
                                     span.bsub { (clean(&sc.instance_id)) " · " (clean(&sc.region)) }
                                     span.bsub { (plural(sc.paths.len(), "exposure path", "exposure paths")) }
                                 }
-                                @for layer in Layer::ALL { (verdict(sc.layer(layer), p)) }
+                                @for layer in Layer::ALL { (verdict(sc.layer(layer), &by_fingerprint, p)) }
                             } (NL)
                         }
                     } (NL)
@@ -295,7 +325,7 @@ fn scorecard(report: &Report, p: &str) -> Markup {
     }
 }
 
-fn verdict(v: &LayerVerdict, p: &str) -> Markup {
+fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<&str, &Finding>, p: &str) -> Markup {
     html! {
         td class={ "v v-" (v.as_str()) } {
             @match v {
@@ -307,14 +337,46 @@ fn verdict(v: &LayerVerdict, p: &str) -> Markup {
                         span.vd { @for (i, c) in checks.iter().enumerate() { @if i > 0 { " " } (check_link(c, p)) } }
                     }
                 }
-                LayerVerdict::Fail { failing } => {
+                LayerVerdict::Fail { failing, findings } => {
                     span.pill.st-fail { "fail" }
                     span.vd { @for (i, c) in failing.iter().enumerate() { @if i > 0 { " " } (check_link(c, p)) } }
+                    (finding_links(findings, by_fingerprint, p))
                 }
-                LayerVerdict::NotEvaluated { checks, reasons } => {
+                LayerVerdict::NotEvaluated { checks, reasons, findings } => {
                     span.pill.st-not-evaluated { "not evaluated" }
                     span.vd { @for (i, c) in checks.iter().enumerate() { @if i > 0 { " " } (check_link(c, p)) } }
                     @for r in reasons { span.reason { (clean(r)) } }
+                    (finding_links(findings, by_fingerprint, p))
+                }
+            }
+        }
+    }
+}
+
+/// The findings behind a verdict, each a link to its row (`NET-004 ·
+/// sg-0app`); one the report does not list (`--min-severity` left it out)
+/// is named by its fingerprint, without a link.
+fn finding_links(
+    fingerprints: &[String],
+    by_fingerprint: &HashMap<&str, &Finding>,
+    p: &str,
+) -> Markup {
+    html! {
+        @if !fingerprints.is_empty() {
+            span.vf {
+                @for fp in fingerprints {
+                    @match by_fingerprint.get(fp.as_str()) {
+                        Some(f) => {
+                            a.flink href={ "#" (finding_anchor(fp, p)) } title={ "finding " (clean(fp)) } {
+                                (clean(&f.check_id)) " · " (clean(crate::backend_id(&f.resource_arn)))
+                            }
+                        }
+                        None => {
+                            span.flink.muted title="not in this report's findings (left out by --min-severity)" {
+                                "finding " (clean(fp.get(..8).unwrap_or(fp)))
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -500,6 +562,21 @@ fn findings(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
     let mut rows: Vec<&Finding> = report.findings.iter().collect();
     rows.sort_by_key(|f| order(f));
     let total = rows.len();
+    // The scorecard links here by fingerprint; a fingerprint repeated in a
+    // report read from disk anchors its first row only, so ids stay unique.
+    let mut seen = HashSet::new();
+    let ids: Vec<Option<String>> = rows
+        .iter()
+        .map(|f| {
+            seen.insert(f.fingerprint.as_str())
+                .then(|| finding_anchor(&f.fingerprint, p))
+        })
+        .collect();
+    let cards: HashSet<&str> = report
+        .scorecards
+        .iter()
+        .map(|c| c.instance_arn.as_str())
+        .collect();
     html! {
         section id={ (p) "findings" } { (NL)
             h2 { "Findings" } (NL)
@@ -533,7 +610,7 @@ fn findings(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
                 table.grid.findings { (NL)
                     thead { tr { th { "Severity" } th { "Status" } th { "Check" } th { "Resource" } th { "Details" } } } (NL)
                     tbody { (NL)
-                        @for f in rows { (finding_row(f, meta(&f.check_id), p)) (NL) }
+                        @for (f, id) in rows.iter().zip(&ids) { (finding_row(f, meta(&f.check_id), id.as_deref(), &cards, p)) (NL) }
                     } (NL)
                 } (NL)
                 }
@@ -543,11 +620,17 @@ fn findings(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
     }
 }
 
-fn finding_row(f: &Finding, meta: Option<&CheckMeta>, p: &str) -> Markup {
+fn finding_row(
+    f: &Finding,
+    meta: Option<&CheckMeta>,
+    id: Option<&str>,
+    cards: &HashSet<&str>,
+    p: &str,
+) -> Markup {
     let layer = layer_of(&f.check_id, meta).map_or("unknown", Layer::as_str);
     let st = state(f);
     html! {
-        tr data-severity=(f.severity.as_str()) data-status=(st) data-layer=(layer) class={ "row-" (st) } {
+        tr data-severity=(f.severity.as_str()) data-status=(st) data-layer=(layer) class={ "row-" (st) } id=[id] {
             td { span class={ "sev sev-" (f.severity.as_str()) } { (f.severity.as_str()) } }
             td {
                 span class={ "pill st-" (st) } { (STATES.iter().find(|(v, _)| *v == st).map_or(st, |(_, l)| *l)) }
@@ -583,7 +666,39 @@ fn finding_row(f: &Finding, meta: Option<&CheckMeta>, p: &str) -> Markup {
                             @if let Some(d) = s.expires { " · until " (d) } }
                     }
                 }
+                @if !f.affected.is_empty() { (affected_list(&f.affected, cards, p)) }
                 @if let Some(path) = &f.path { (path_line(path)) }
+            }
+        }
+    }
+}
+
+/// The backends a finding on a shared resource exposes: the first
+/// [`crate::AFFECTED_INLINE`] by id, each linked to its scorecard row when
+/// the report has one, the rest folded in a `<details>` that opens without
+/// script.
+fn affected_list(affected: &[String], cards: &HashSet<&str>, p: &str) -> Markup {
+    let (first, rest) = affected.split_at(affected.len().min(crate::AFFECTED_INLINE));
+    let one = |arn: &String| -> Markup {
+        html! {
+            @if cards.contains(arn.as_str()) {
+                a.mono href={ "#" (backend_anchor(arn, p)) } title=(clean(arn)) { (clean(crate::backend_id(arn))) }
+            } @else {
+                span.mono title=(clean(arn)) { (clean(crate::backend_id(arn))) }
+            }
+        }
+    };
+    html! {
+        div.affects {
+            strong { "Affects " (plural(affected.len(), "backend", "backends")) ": " }
+            @for (i, arn) in first.iter().enumerate() { @if i > 0 { ", " } (one(arn)) }
+            @if !rest.is_empty() {
+                " "
+                details {
+                    summary { "and " (rest.len()) " more" }
+                    ": "
+                    @for (i, arn) in rest.iter().enumerate() { @if i > 0 { ", " } (one(arn)) }
+                }
             }
         }
     }
@@ -644,7 +759,8 @@ fn prev_table(list: &[Finding], meta: MetaLookup<'_>, p: &str) -> Markup {
                         td { (check_link(&f.check_id, p))
                             @if let Some(m) = meta(&f.check_id) { span.ctitle { (clean(&m.title)) } } }
                         td.res { span.mono.arn { (clean(&f.resource_arn)) } }
-                        td { (clean(&f.message)) }
+                        td { (clean(&f.message))
+                            @if let Some(line) = crate::affects_line(&f.affected) { span.bsub { (line) } } }
                     } (NL)
                 }
             } (NL)
@@ -665,7 +781,7 @@ fn mentioned_checks(report: &Report, meta: MetaLookup<'_>) -> Vec<String> {
         for layer in Layer::ALL {
             let list = match sc.layer(layer) {
                 LayerVerdict::Pass { checks } => checks,
-                LayerVerdict::Fail { failing } => failing,
+                LayerVerdict::Fail { failing, .. } => failing,
                 LayerVerdict::NotEvaluated { checks, .. } => checks,
             };
             ids.extend(list.iter().map(String::as_str));
@@ -1064,6 +1180,11 @@ table.grid{width:100%;border-collapse:collapse}
 .vd{display:block;margin-top:4px}
 .vd.muted{font-size:12.5px}
 .reason{display:block;color:var(--ne);font-size:12.5px;margin-top:4px}
+.vf{display:block;margin-top:4px}
+.flink{display:block;font-size:12px;word-break:break-all}
+.affects{font-size:12.5px;margin:0 0 4px}
+.affects details{display:inline}
+.affects summary{display:inline;cursor:pointer;color:#1f5fbf}
 a.cid{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px;text-decoration:none;font-weight:600}
 a.cid:hover{text-decoration:underline}
 .ctitle{display:block;font-size:12.5px;color:var(--ink)}

@@ -18,6 +18,46 @@ pub mod table;
 /// Check metadata by id, supplied by the caller (the checks crate owns it).
 pub type MetaLookup<'a> = &'a dyn Fn(&str) -> Option<&'static CheckMeta>;
 
+/// How many of a finding's affected backends a line of text names before
+/// it says how many more there are: one security group can sit on
+/// hundreds of backends.
+pub const AFFECTED_INLINE: usize = 5;
+
+/// The id a person knows a backend by: the last path segment of its
+/// instance ARN (`i-0abc`), or the whole value when it is not one.
+pub fn backend_id(arn: &str) -> &str {
+    match arn.rsplit_once('/') {
+        Some((_, id)) if !id.is_empty() => id,
+        _ => arn,
+    }
+}
+
+/// `affects 7 backends: i-1, i-2, i-3, i-4, i-5 (+2 more)`: the backends a
+/// finding on a shared resource exposes, at most [`AFFECTED_INLINE`] by
+/// id, cleaned for display. `None` when the finding lists none.
+pub fn affects_line(affected: &[String]) -> Option<String> {
+    if affected.is_empty() {
+        return None;
+    }
+    let n = affected.len();
+    let noun = if n == 1 { "backend" } else { "backends" };
+    Some(format!("affects {n} {noun}: {}", id_list(affected)))
+}
+
+/// `i-1, i-2, i-3, i-4, i-5 (+2 more)`: backend ARNs by id, at most
+/// [`AFFECTED_INLINE`] of them, cleaned for display.
+pub fn id_list(arns: &[String]) -> String {
+    let ids: Vec<String> = arns
+        .iter()
+        .take(AFFECTED_INLINE)
+        .map(|a| clean(backend_id(a)))
+        .collect();
+    match arns.len().saturating_sub(AFFECTED_INLINE) {
+        0 => ids.join(", "),
+        k => format!("{} (+{k} more)", ids.join(", ")),
+    }
+}
+
 pub trait Emit {
     fn emit(&self, report: &Report, meta: MetaLookup<'_>, out: &mut dyn Write) -> io::Result<()>;
 }
@@ -70,6 +110,33 @@ mod tests {
         }
         assert_eq!(clean("invoice\u{202e}fdp.exe"), "invoice fdp.exe");
         assert_eq!(clean("a\x1b[31mb"), "a [31mb");
+    }
+
+    #[test]
+    fn affects_line_names_a_few_backends_and_counts_the_rest() {
+        use super::{AFFECTED_INLINE, affects_line, backend_id};
+        let arns = |n: usize| -> Vec<String> {
+            (1..=n)
+                .map(|i| format!("arn:aws:ec2:eu-west-1:1:instance/i-{i}"))
+                .collect()
+        };
+        assert_eq!(affects_line(&[]), None);
+        assert_eq!(affects_line(&arns(1)).unwrap(), "affects 1 backend: i-1");
+        assert_eq!(
+            affects_line(&arns(AFFECTED_INLINE)).unwrap(),
+            "affects 5 backends: i-1, i-2, i-3, i-4, i-5"
+        );
+        assert_eq!(
+            affects_line(&arns(100)).unwrap(),
+            "affects 100 backends: i-1, i-2, i-3, i-4, i-5 (+95 more)"
+        );
+        assert_eq!(backend_id("not-an-arn"), "not-an-arn");
+        assert_eq!(backend_id("trailing/"), "trailing/");
+        // Account text is cleaned: an id is no place for an escape.
+        assert_eq!(
+            affects_line(&["x/i-1\u{1b}[2J".to_string()]).unwrap(),
+            "affects 1 backend: i-1 [2J"
+        );
     }
 
     #[test]

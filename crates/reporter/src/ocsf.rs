@@ -40,6 +40,12 @@
 //! - Suppressed findings keep their compliance status (Fail / Warning) with
 //!   finding status Suppressed (3); the suppression's reason is the
 //!   `comment`, and where it is written goes in `status_detail`.
+//! - `resources[0]` is the resource judged (role Target). A finding filed
+//!   on a shared resource (a security group, a role) adds one resource per
+//!   backend it exposes, the instance with role Affected (`role_id` 3:
+//!   "The resource was impacted or affected by the event/finding", OCSF
+//!   1.6.0 `resource_details`), and a line `Affects N backends: ...` to the
+//!   message.
 //! - Exposure path, suppression and baseline mark are kept structured in
 //!   `unmapped`, shaped as in the JSON report.
 //! - Text that came from the account (messages, reasons, path labels) is
@@ -59,7 +65,7 @@ use rampart_model::{CheckMeta, Finding, Layer, Report, Severity, Status};
 use serde_json::{Map, Value, json};
 
 use crate::sarif::{HELP_URI_BASE, INFORMATION_URI};
-use crate::{Emit, MetaLookup, clean};
+use crate::{Emit, MetaLookup, affects_line, clean};
 
 /// The OCSF schema version every event claims in `metadata.version`.
 pub const OCSF_VERSION: &str = "1.6.0";
@@ -346,7 +352,9 @@ fn event(at: &Scan<'_>, f: &Finding, verdict: Verdict, meta: Option<&CheckMeta>)
     e.insert("message".into(), json!(message(f)));
     e.insert("metadata".into(), metadata(at, f));
     e.insert("cloud".into(), cloud(at, f));
-    e.insert("resources".into(), json!([resource(at, f)]));
+    let mut resources = vec![resource(at, f)];
+    resources.extend(f.affected.iter().map(|arn| affected(at, arn)));
+    e.insert("resources".into(), Value::Array(resources));
     e.insert("finding_info".into(), finding_info(at, f, verdict, meta));
     e.insert("compliance".into(), compliance(f, verdict, meta));
     if verdict.is_open()
@@ -361,9 +369,16 @@ fn event(at: &Scan<'_>, f: &Finding, verdict: Verdict, meta: Option<&CheckMeta>)
     Value::Object(e)
 }
 
-/// The finding's message, plus its exposure path hop by hop.
+/// The finding's message, plus the backends it exposes and its exposure
+/// path hop by hop.
 fn message(f: &Finding) -> String {
     let mut m = clean(&f.message);
+    if let Some(line) = affects_line(&f.affected) {
+        if !m.is_empty() {
+            m.push('\n');
+        }
+        m.push_str(&line.replacen("affects", "Affects", 1));
+    }
     if let Some(p) = &f.path {
         if !m.is_empty() {
             m.push('\n');
@@ -415,6 +430,20 @@ fn resource(at: &Scan<'_>, f: &Finding) -> Value {
     }
     // role_id 1 is "Target": the resource is the subject of the finding.
     r.insert("role_id".into(), json!(1));
+    Value::Object(r)
+}
+
+/// A backend the finding exposes: role_id 3 is "Affected". Its region is
+/// the ARN's own (a global role can expose instances in any region).
+fn affected(at: &Scan<'_>, arn: &str) -> Value {
+    let mut r = Map::new();
+    r.insert("uid".into(), json!(arn));
+    r.insert("type".into(), json!(resource_type(arn)));
+    r.insert("cloud_partition".into(), json!(at.partition));
+    if let Some(region) = arn.split(':').nth(3).filter(|r| !r.is_empty()) {
+        r.insert("region".into(), json!(region));
+    }
+    r.insert("role_id".into(), json!(3));
     Value::Object(r)
 }
 

@@ -23,6 +23,12 @@
 //! - AWS resources are not files, so the resource ARN is the logical
 //!   location; code scanning still requires a physical location, so every
 //!   result points at line 1 of the snapshot file the report was made from.
+//! - A finding filed on a shared resource (a security group, a role) names
+//!   the backends it exposes: the first [`RELATED_LOCATIONS`] as
+//!   `relatedLocations` (an instance ARN each, as a logical location), all
+//!   of them in `properties.affected` with their count in
+//!   `properties.affectedCount`, and a line `Affects N backends: ...` in
+//!   the message.
 //! - Text that came from the account (messages, path labels, reasons) goes
 //!   only into plain-text fields, never Markdown, with control characters
 //!   replaced (see [`crate::clean`]) so a terminal or viewer shows no escape
@@ -44,7 +50,7 @@ use serde_sarif::sarif::{
     Suppression, Tool, ToolComponent,
 };
 
-use crate::{Emit, MetaLookup, clean};
+use crate::{Emit, MetaLookup, affects_line, clean};
 
 /// The schema the log claims, and is tested against: the OASIS 2.1.0
 /// errata 01 schema (`serde_sarif::sarif::SCHEMA_URL` is an older mirror).
@@ -59,6 +65,11 @@ pub const DEFAULT_ARTIFACT_URI: &str = "rampart-snapshot.json";
 /// Versioned, so that a change to [`rampart_model::fingerprint`] can ship
 /// under a new key instead of silently re-opening every alert.
 pub const FINGERPRINT_KEY: &str = "rampartFingerprint/v1";
+/// At most this many affected backends become `relatedLocations`: GitHub
+/// code scanning keeps 100 locations of a result and rejects a file with
+/// more than 1,000 ("SARIF results exceed limit", GitHub docs); the full
+/// list is in the result's `properties.affected`.
+pub const RELATED_LOCATIONS: usize = 100;
 
 pub struct Sarif {
     /// Path of the snapshot the report was made from, as results' physical
@@ -348,6 +359,10 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
         ),
         Status::Pass | Status::Fail => (ResultKind::Fail, level(f.severity), clean(&f.message)),
     };
+    if let Some(line) = affects_line(&f.affected) {
+        // Capitalised like the path line below it.
+        message = format!("{message}\n{}", line.replacen("affects", "Affects", 1));
+    }
     if let Some(p) = &f.path {
         message = format!("{message}\nPath: {}", clean(&p.to_string()));
     }
@@ -366,6 +381,10 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
     if let Some(p) = &f.path {
         props.insert("exposurePath".to_owned(), json!(p));
     }
+    if !f.affected.is_empty() {
+        props.insert("affectedCount".to_owned(), json!(f.affected.len()));
+        props.insert("affected".to_owned(), json!(f.affected));
+    }
 
     let location = Location::builder()
         .physical_location(
@@ -382,6 +401,25 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
         ])
         .build();
 
+    let related: Vec<Location> = f
+        .affected
+        .iter()
+        .take(RELATED_LOCATIONS)
+        .enumerate()
+        .map(|(id, arn)| {
+            Location::builder()
+                .id(i64::try_from(id).unwrap_or(i64::MAX))
+                .logical_locations(vec![
+                    LogicalLocation::builder()
+                        .fully_qualified_name(arn.clone())
+                        .kind("resource")
+                        .build(),
+                ])
+                .message(Message::builder().text("affected backend").build())
+                .build()
+        })
+        .collect();
+
     let mut r = SarifResult::builder()
         .rule_id(f.check_id.clone())
         .rule_index(i64::try_from(rule_index).unwrap_or(i64::MAX))
@@ -395,6 +433,9 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
+    if !related.is_empty() {
+        r.related_locations = Some(related);
+    }
     r.baseline_state = match f.baseline {
         Some(Change::New) => Some(json!("new")),
         Some(Change::Unchanged) => Some(json!("unchanged")),

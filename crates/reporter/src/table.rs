@@ -1,6 +1,8 @@
 //! The text report for people at a terminal, laid out with comfy-table:
 //! the per-backend scorecard first, then the open failing findings grouped
-//! by backend and severity with their exposure paths hop by hop, then what
+//! by backend and severity with their exposure paths hop by hop (a finding
+//! filed on a shared resource once, in its own group, with an `affects N
+//! backends: ...` line), then what
 //! moved since the baseline, what suppressions accepted, which suppressions
 //! expired, what could not be evaluated and why, and the totals.
 //!
@@ -20,7 +22,7 @@ use rampart_model::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::{Emit, MetaLookup, clean};
+use crate::{Emit, MetaLookup, affects_line, clean};
 
 /// The `table` format. `Table::default()` is plain text with no width limit
 /// (what a file or a pipe wants).
@@ -98,7 +100,10 @@ impl Table {
         // The reasons a layer could not be judged do not fit in a cell.
         for c in &r.scorecards {
             for l in Layer::ALL {
-                if let LayerVerdict::NotEvaluated { checks, reasons } = c.layer(l) {
+                if let LayerVerdict::NotEvaluated {
+                    checks, reasons, ..
+                } = c.layer(l)
+                {
                     self.prose(
                         out,
                         &format!(
@@ -137,20 +142,40 @@ impl Table {
         };
         self.prose(out, &format!("failing findings: {}{moved}", failing.len()))?;
 
-        let owners: Vec<Vec<usize>> = failing.iter().map(|f| owners(f, &r.scorecards)).collect();
+        // A finding on a shared resource (a security group, a role) is
+        // shown once, in its own group, with the backends it exposes; the
+        // others under each backend they are about.
+        let owners: Vec<Vec<usize>> = failing
+            .iter()
+            .map(|f| {
+                if f.affected.is_empty() {
+                    owners(f, &r.scorecards)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        // How many shared findings list each backend, for its heading.
+        let mut exposed_by: std::collections::HashMap<&str, usize> = Default::default();
+        for f in &failing {
+            for arn in &f.affected {
+                *exposed_by.entry(arn.as_str()).or_default() += 1;
+            }
+        }
         let groups = r
             .scorecards
             .iter()
             .enumerate()
-            .map(|(i, c)| (Some(i), Some(c)))
-            .chain([(None, None)]);
-        for (index, card) in groups {
+            .map(|(i, c)| (Group::Backend(i), Some(c)))
+            .chain([(Group::Shared, None), (Group::AccountWide, None)]);
+        for (group, card) in groups {
             let mut members: Vec<(&Finding, &[usize])> = failing
                 .iter()
                 .zip(&owners)
-                .filter(|(_, o)| match index {
-                    Some(i) => o.contains(&i),
-                    None => o.is_empty(),
+                .filter(|(f, o)| match group {
+                    Group::Backend(i) => o.contains(&i),
+                    Group::Shared => !f.affected.is_empty(),
+                    Group::AccountWide => f.affected.is_empty() && o.is_empty(),
                 })
                 .map(|(f, o)| (*f, o.as_slice()))
                 .collect();
@@ -164,14 +189,24 @@ impl Table {
                     .then_with(|| a.resource_arn.cmp(&b.resource_arn))
             });
             writeln!(out)?;
-            let heading = match card {
-                Some(c) => format!(
-                    "{} in {}: {} failing",
-                    label(c),
-                    clean(&c.region),
+            let heading = match (group, card) {
+                (Group::Backend(_), Some(c)) => {
+                    let shared = match exposed_by.get(c.instance_arn.as_str()) {
+                        Some(n) => format!(" (and {n} on shared resources, below)"),
+                        None => String::new(),
+                    };
+                    format!(
+                        "{} in {}: {} failing{shared}",
+                        label(c),
+                        clean(&c.region),
+                        members.len()
+                    )
+                }
+                (Group::Shared, _) => format!(
+                    "shared resources (each finding lists the backends it exposes): {} failing",
                     members.len()
                 ),
-                None => format!("account-wide (no backend): {} failing", members.len()),
+                _ => format!("account-wide (no backend): {} failing", members.len()),
             };
             self.prose(out, &heading)?;
             let mut g = self.grid();
@@ -189,12 +224,13 @@ impl Table {
                 }
                 lines.push(clean(&f.message));
                 lines.push(format!("resource: {}", clean(&f.resource_arn)));
+                lines.extend(affects_line(&f.affected));
                 if let Some(p) = &f.path {
                     path_lines(p, &mut lines);
                 }
                 let others: Vec<String> = o
                     .iter()
-                    .filter(|&&i| Some(i) != index)
+                    .filter(|&&i| group != Group::Backend(i))
                     .map(|&i| clean(&r.scorecards[i].instance_id))
                     .collect();
                 if !others.is_empty() {
@@ -248,6 +284,7 @@ impl Table {
                 }
                 lines.push(clean(&f.message));
                 lines.push(format!("resource: {}", clean(&f.resource_arn)));
+                lines.extend(affects_line(&f.affected));
                 g.add_row([
                     self.severity(f.severity),
                     Cell::new(clean(&f.check_id)),
@@ -288,10 +325,14 @@ impl Table {
                 Status::NotEvaluated(_) => "not evaluated: ",
                 _ => "",
             };
+            let mut finding = format!("{status}{}", clean(&f.resource_arn));
+            if let Some(line) = affects_line(&f.affected) {
+                finding = format!("{finding}\n{line}");
+            }
             g.add_row([
                 self.severity(f.severity),
                 Cell::new(clean(&f.check_id)),
-                Cell::new(format!("{status}{}", clean(&f.resource_arn))),
+                Cell::new(finding),
                 Cell::new(why.join("\n")),
             ]);
         }
@@ -342,15 +383,16 @@ impl Table {
         let mut g = self.grid();
         g.set_header(["severity", "check", "why"]);
         for (f, why) in list {
+            let mut lines = vec![
+                clean(why),
+                clean(&f.message),
+                format!("resource: {}", clean(&f.resource_arn)),
+            ];
+            lines.extend(affects_line(&f.affected));
             g.add_row([
                 self.severity(f.severity),
                 Cell::new(clean(&f.check_id)),
-                Cell::new(format!(
-                    "{}\n{}\nresource: {}",
-                    clean(why),
-                    clean(&f.message),
-                    clean(&f.resource_arn)
-                )),
+                Cell::new(lines.join("\n")),
             ]);
         }
         writeln!(out, "{g}")
@@ -391,7 +433,7 @@ impl Table {
     fn verdict(&self, v: &LayerVerdict) -> Cell {
         let (text, color) = match v {
             LayerVerdict::Pass { .. } => ("pass".to_string(), Color::Green),
-            LayerVerdict::Fail { failing } => (
+            LayerVerdict::Fail { failing, .. } => (
                 {
                     let ids: Vec<String> = failing.iter().map(|id| clean(id)).collect();
                     format!("fail\n{}", ids.join("\n"))
@@ -455,6 +497,15 @@ fn split_at_width(s: &str, width: usize) -> (&str, &str) {
         used += w;
     }
     (s, "")
+}
+
+/// Where the failing findings are listed: under a backend (an index into
+/// the scorecards), once for a shared resource, or account-wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Backend(usize),
+    Shared,
+    AccountWide,
 }
 
 /// Which backends (indexes into `cards`) a finding is about: its resource

@@ -112,8 +112,8 @@ fn report(findings: Vec<Finding>) -> Report {
     }
 }
 
-/// Every status, a path, a global (IAM) resource, a check without metadata,
-/// and a message with a comma and quotes.
+/// Every status, a path, a global (IAM) resource with the backends it
+/// affects, a check without metadata, and a message with a comma and quotes.
 fn fixed_report() -> Report {
     let instance = "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc";
     let gateway = ExposurePath {
@@ -172,15 +172,23 @@ fn fixed_report() -> Report {
             "IMDSv2 required",
             None,
         ),
-        finding(
-            "DATA-002",
-            Severity::Medium,
-            Status::NotEvaluated("iam:GetPolicyVersion denied (access-denied)".into()),
-            "arn:aws:iam::123456789012:role/app",
-            None,
-            "the role's policies were not collected",
-            None,
-        ),
+        {
+            // Filed on the role, with the instances that use it.
+            let mut role = finding(
+                "DATA-002",
+                Severity::Medium,
+                Status::NotEvaluated("iam:GetPolicyVersion denied (access-denied)".into()),
+                "arn:aws:iam::123456789012:role/app",
+                None,
+                "the role's policies were not collected",
+                None,
+            );
+            role.affected = vec![
+                instance.to_string(),
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-0def".to_string(),
+            ];
+            role
+        },
         finding(
             "XTRA-999",
             Severity::Low,
@@ -253,6 +261,19 @@ fn csv_has_one_row_per_finding_of_every_status() {
         "iam:GetPolicyVersion denied (access-denied)"
     );
     assert_eq!(rows[3]["region"], "", "global resources have no region");
+    assert_eq!(rows[3]["affected_count"], "2");
+    assert_eq!(
+        rows[3]["affected"],
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc \
+         arn:aws:ec2:us-east-1:123456789012:instance/i-0def"
+    );
+    assert_eq!(
+        (
+            rows[0]["affected_count"].as_str(),
+            rows[0]["affected"].as_str()
+        ),
+        ("0", "")
+    );
     // A check the lookup does not know still gets its row.
     assert_eq!(
         (rows[4]["layer"].as_str(), rows[4]["title"].as_str()),

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rampart_model::Report;
 use rampart_model::org_report::OrgReport;
+use rampart_model::{LayerVerdict, Report};
 use rampart_reporter::Emit;
 use rampart_reporter::accounts::EmitAccounts;
 use rampart_reporter::html::{
@@ -299,6 +299,7 @@ fn html_lists_every_finding_without_javascript() {
             "fail",
             "fail",
             "fail",
+            "fail",
             "not-evaluated",
             "suppressed",
             "pass",
@@ -322,12 +323,74 @@ fn html_marks_suppressed_and_baseline_findings() {
     ));
     assert!(suppressed.contains("rampart.toml:3 · until 2027-01-31"));
     let findings = between(&html, "<section id=\"findings\">", "</section>");
-    assert_eq!(count(findings, "class=\"badge b-new\""), 2);
+    assert_eq!(count(findings, "class=\"badge b-new\""), 3);
     assert_eq!(count(findings, "class=\"badge b-unchanged\""), 3);
     // Not evaluated shows its reason.
     assert!(findings.contains(
         "<strong>Not evaluated: </strong>wafv2:GetWebACL failed (AccessDenied): the web ACL's rules are unknown"
     ));
+}
+
+/// A finding on a shared resource lists the backends it exposes (a few
+/// inline, linked to their scorecard row when the report has one, the rest
+/// folded), and each failing layer links to the rows of its findings.
+#[test]
+fn html_links_verdicts_to_findings_and_findings_to_backends() {
+    let html = render(&fixed_report());
+    let findings = between(&html, "<section id=\"findings\">", "</section>");
+    let sg = between(
+        findings,
+        "<a class=\"cid\" href=\"#check-NET-004\">",
+        "</tr>",
+    );
+    let affects = between(sg, "<div class=\"affects\">", "</details></div>");
+    assert!(
+        affects.starts_with("<strong>Affects 7 backends: </strong>"),
+        "{affects}"
+    );
+    // i-0api1 has a scorecard: a link to its row; the others are text.
+    assert!(
+        affects.contains("<a class=\"mono\" href=\"#backend-eu-west-1-i-0api1\""),
+        "{affects}"
+    );
+    assert!(html.contains("<tr id=\"backend-eu-west-1-i-0api1\">"));
+    assert!(
+        affects.contains(">i-0api5</span>")
+            && !affects.contains("href=\"#backend-eu-west-1-i-0api5")
+    );
+    let folded = between(sg, "<details>", "</details>");
+    assert!(
+        folded.starts_with("<summary>and 2 more</summary>: "),
+        "{folded}"
+    );
+    assert!(folded.contains(">i-0api6<") && folded.contains(">i-0api7<"));
+    assert!(!folded.contains(">i-0api5<"));
+
+    // The network layer of i-0api1 links to its three failing findings, by
+    // fingerprint, and every such link has its row.
+    let score = between(&html, "<section id=\"scorecard\">", "</section>");
+    let r = fixed_report();
+    let LayerVerdict::Fail { findings: fps, .. } = &r.scorecards[0].network else {
+        panic!("the fixture's network layer fails");
+    };
+    assert_eq!(fps.len(), 3);
+    for fp in fps {
+        assert!(score.contains(&format!("href=\"#finding-{fp}\"")), "{fp}");
+        assert!(
+            html.contains(&format!(" id=\"finding-{fp}\"")),
+            "no row for {fp}"
+        );
+    }
+    assert!(score.contains("NET-004 · sg-0app</a>"), "{score}");
+    // A fingerprint the report does not list is named, not linked.
+    assert!(score.contains("<span class=\"flink muted\""), "{score}");
+    for (i, _) in html.match_indices("href=\"#finding-") {
+        let id = between(&html[i..], "href=\"#", "\"");
+        assert!(
+            html.contains(&format!(" id=\"{id}\"")),
+            "no target for {id}"
+        );
+    }
 }
 
 #[test]
@@ -343,7 +406,7 @@ fn html_shows_incomplete_snapshot_baseline_and_expired_suppressions() {
     assert!(expired.contains("2026-10-01"));
     let baseline = between(&html, "<section id=\"baseline\">", "</section>");
     assert!(baseline.contains("nightly/2026-11-19/report.json"));
-    assert!(baseline.contains("2 new, 3 unchanged, 1 resolved, 0 unknown."));
+    assert!(baseline.contains("3 new, 3 unchanged, 1 resolved, 0 unknown."));
     assert!(baseline.contains("stage a1b2c3/prod had no authorizer"));
     assert!(baseline.contains("href=\"#check-EDGE-003\""));
     // Every check link has a target, even one only the baseline mentions.
@@ -368,8 +431,8 @@ fn html_documents_every_check_and_copes_without_metadata() {
     assert_eq!(
         ids,
         [
-            "EDGE-001", "EDGE-003", "EDGE-004", "NET-005", "NET-099", "INST-001", "INST-003",
-            "DATA-002", "DATA-004"
+            "EDGE-001", "EDGE-003", "EDGE-004", "NET-004", "NET-005", "NET-099", "INST-001",
+            "INST-003", "DATA-002", "DATA-004"
         ]
     );
     let edge = between(docs, "id=\"check-EDGE-001\">", "</article>");
@@ -548,11 +611,11 @@ fn html_script_runs_and_shows_everything_by_default() {
         "true",
         "the script did not run"
     );
-    assert_eq!(body_attr(&dom, "data-visible"), "9");
+    assert_eq!(body_attr(&dom, "data-visible"), "10");
     let (visible, hidden) = split_rows(&dom);
-    assert_eq!((visible.len(), hidden.len()), (9, 0));
+    assert_eq!((visible.len(), hidden.len()), (10, 0));
     assert!(dom.contains("<form id=\"filters\" class=\"filters\" role=\"search\""));
-    assert!(dom.contains("<p id=\"shown\" class=\"count\" aria-live=\"polite\">9 findings</p>"));
+    assert!(dom.contains("<p id=\"shown\" class=\"count\" aria-live=\"polite\">10 findings</p>"));
     // The hostile name stayed text: the only script element is ours.
     assert_eq!(count(&dom, "<script"), 1);
     assert!(!dom.contains("<script>alert"));
@@ -566,7 +629,7 @@ fn html_filters_preset_from_the_fragment() {
     assert_eq!(body_attr(&dom, "data-ready"), "true");
     assert_eq!(body_attr(&dom, "data-visible"), "2");
     let (visible, hidden) = split_rows(&dom);
-    assert_eq!((visible.len(), hidden.len()), (2, 7));
+    assert_eq!((visible.len(), hidden.len()), (2, 8));
     assert!(
         visible
             .iter()
@@ -577,7 +640,7 @@ fn html_filters_preset_from_the_fragment() {
             .iter()
             .all(|r| !r.contains("data-severity=\"critical\""))
     );
-    assert!(dom.contains(">Showing 2 of 9 findings</p>"));
+    assert!(dom.contains(">Showing 2 of 10 findings</p>"));
 
     let dom = self::dom(browser, "#layer=edge&status=not-evaluated");
     let (visible, _) = split_rows(&dom);
@@ -586,7 +649,7 @@ fn html_filters_preset_from_the_fragment() {
 
     // A plain anchor is navigation, not a filter.
     let dom = self::dom(browser, "#check-NET-005");
-    assert_eq!(body_attr(&dom, "data-visible"), "9");
+    assert_eq!(body_attr(&dom, "data-visible"), "10");
 
     // Free text over the rendered row (here the suppressed role's ARN).
     let dom = self::dom(browser, "#q=role%2Fapi-role");
@@ -599,7 +662,7 @@ fn html_filters_preset_from_the_fragment() {
 fn html_filters_preset_from_the_query_and_fragment_together() {
     let Some(browser) = chromium() else { return };
     let dom = dom(browser, "?status=fail");
-    assert_eq!(body_attr(&dom, "data-visible"), "5");
+    assert_eq!(body_attr(&dom, "data-visible"), "6");
     let (visible, _) = split_rows(&dom);
     assert!(visible.iter().all(|r| r.contains("data-status=\"fail\"")));
 
@@ -609,7 +672,7 @@ fn html_filters_preset_from_the_query_and_fragment_together() {
         .iter()
         .map(|r| between(r, "data-severity=\"", "\""))
         .collect();
-    assert_eq!(checks, ["critical", "high", "high"]);
+    assert_eq!(checks, ["critical", "high", "high", "high"]);
 }
 
 /// Where test artifacts go: `$CARGO_TARGET_DIR/test-artifacts`, or the
@@ -925,9 +988,9 @@ fn accounts_html_script_runs_under_the_csp_and_shows_everything() {
         "true",
         "the script did not run"
     );
-    assert_eq!(body_attr(&dom, "data-visible"), "18");
+    assert_eq!(body_attr(&dom, "data-visible"), "20");
     for account in [ACCOUNT, EMPTY] {
-        assert_eq!(section_visible(&dom, account), "9", "{account}");
+        assert_eq!(section_visible(&dom, account), "10", "{account}");
         let section = account_section(&dom, account);
         assert!(section.contains(&format!(
             "<form id=\"a{account}-filters\" class=\"filters\" role=\"search\""
@@ -947,40 +1010,40 @@ fn accounts_html_preset_filters_only_its_own_section() {
     let dom = accounts_dom(browser, "#a444455556666-severity=critical");
     assert_eq!(body_attr(&dom, "data-ready"), "true");
     assert_eq!(section_visible(&dom, ACCOUNT), "2");
-    assert_eq!(section_visible(&dom, EMPTY), "9");
+    assert_eq!(section_visible(&dom, EMPTY), "10");
     let (visible, hidden) = split_rows(account_section(&dom, ACCOUNT));
-    assert_eq!((visible.len(), hidden.len()), (2, 7));
+    assert_eq!((visible.len(), hidden.len()), (2, 8));
     assert!(
         visible
             .iter()
             .all(|r| r.contains("data-severity=\"critical\""))
     );
     let (visible, hidden) = split_rows(account_section(&dom, EMPTY));
-    assert_eq!((visible.len(), hidden.len()), (9, 0));
+    assert_eq!((visible.len(), hidden.len()), (10, 0));
     assert!(
         account_section(&dom, ACCOUNT)
-            .contains("<p id=\"a444455556666-shown\" class=\"count\" aria-live=\"polite\">Showing 2 of 9 findings</p>")
+            .contains("<p id=\"a444455556666-shown\" class=\"count\" aria-live=\"polite\">Showing 2 of 10 findings</p>")
     );
-    assert!(account_section(&dom, EMPTY).contains(">9 findings</p>"));
-    assert_eq!(body_attr(&dom, "data-visible"), "11");
+    assert!(account_section(&dom, EMPTY).contains(">10 findings</p>"));
+    assert_eq!(body_attr(&dom, "data-visible"), "12");
 
     // The other account's preset, with the query too.
     let dom = accounts_dom(browser, "?a111122223333-status=fail");
-    assert_eq!(section_visible(&dom, ACCOUNT), "9");
-    assert_eq!(section_visible(&dom, EMPTY), "5");
+    assert_eq!(section_visible(&dom, ACCOUNT), "10");
+    assert_eq!(section_visible(&dom, EMPTY), "6");
 
     // A key without a prefix applies to every section that has no key of
     // that name of its own.
     let dom = accounts_dom(browser, "#status=fail&a111122223333-severity=critical");
-    assert_eq!(section_visible(&dom, ACCOUNT), "5");
+    assert_eq!(section_visible(&dom, ACCOUNT), "6");
     assert_eq!(section_visible(&dom, EMPTY), "1", "critical and fail");
     let dom = accounts_dom(browser, "#status=fail&a111122223333-status=pass");
-    assert_eq!(section_visible(&dom, ACCOUNT), "5");
+    assert_eq!(section_visible(&dom, ACCOUNT), "6");
     assert_eq!(section_visible(&dom, EMPTY), "2", "its own status wins");
 
     // A plain anchor to a section or a check is navigation, not a filter.
     let dom = accounts_dom(browser, "#a444455556666-check-NET-005");
-    assert_eq!(body_attr(&dom, "data-visible"), "18");
+    assert_eq!(body_attr(&dom, "data-visible"), "20");
 }
 
 #[test]

@@ -166,6 +166,7 @@ fn json_validates_every_optional_shape() {
     r.scorecards[1].edge = LayerVerdict::NotEvaluated {
         checks: vec![],
         reasons: vec!["no check applies to this backend on this layer".into()],
+        findings: vec![],
     };
     if let Some(b) = &mut r.baseline {
         b.resolved.clear();
@@ -206,7 +207,7 @@ fn json_validates_a_real_baseline_comparison() {
         }
     }
     let b = current.baseline.as_ref().unwrap();
-    assert_eq!((b.new, b.unchanged), (1, 5));
+    assert_eq!((b.new, b.unchanged), (1, 6));
     assert!(!b.resolved.is_empty() && !b.unknown.is_empty());
     assert_valid(&current);
 }
@@ -349,7 +350,10 @@ const MUTATIONS: &[Mutation] = &[
     ("a short fingerprint", |v| {
         v["findings"][0]["fingerprint"] = "5eae5c37".into()
     }),
-    ("schema_version 2", |v| v["schema_version"] = 2.into()),
+    ("schema_version 1 (the old format)", |v| {
+        v["schema_version"] = 1.into()
+    }),
+    ("schema_version 3", |v| v["schema_version"] = 3.into()),
     ("schema_version as a string", |v| {
         v["schema_version"] = "1".into()
     }),
@@ -462,6 +466,39 @@ const MUTATIONS: &[Mutation] = &[
     }),
     ("a fail verdict with no failing check", |v| {
         v["scorecards"][0]["edge"]["failing"] = serde_json::json!([])
+    }),
+    ("a fail verdict without its findings (the old shape)", |v| {
+        remove(&mut v["scorecards"][0]["instance"], "findings")
+    }),
+    (
+        "a not-evaluated verdict without its findings (the old shape)",
+        |v| remove(&mut v["scorecards"][0]["data"], "findings"),
+    ),
+    ("a pass verdict with findings", |v| {
+        v["scorecards"][1]["instance"]["findings"] = serde_json::json!([])
+    }),
+    ("a fail verdict with no finding", |v| {
+        v["scorecards"][0]["edge"]["findings"] = serde_json::json!([])
+    }),
+    (
+        "a verdict naming a finding by something else than a fingerprint",
+        |v| v["scorecards"][0]["edge"]["findings"][0] = "EDGE-001".into(),
+    ),
+    ("an empty affected list (omitted instead)", |v| {
+        let i = find(v, |f| f.get("affected").is_some());
+        v["findings"][i]["affected"] = serde_json::json!([]);
+    }),
+    ("an affected backend listed twice", |v| {
+        let i = find(v, |f| f.get("affected").is_some());
+        let first = v["findings"][i]["affected"][0].clone();
+        v["findings"][i]["affected"]
+            .as_array_mut()
+            .unwrap()
+            .push(first);
+    }),
+    ("affected as one string", |v| {
+        let i = find(v, |f| f.get("affected").is_some());
+        v["findings"][i]["affected"] = "arn:aws:ec2:eu-west-1:1:instance/i-1".into();
     }),
     ("a scorecard path as a string (the old shape)", |v| {
         v["scorecards"][0]["paths"][0] = "internet -> nlb/edge (no WAF) -> i-0api1".into()

@@ -501,6 +501,52 @@ fn ocsf_resources_carry_the_arn_type_region_and_partition() {
     );
 }
 
+/// A finding on a shared resource: the resource to change is the Target,
+/// each backend it exposes an Affected resource (role_id 3) with its own
+/// region, and the message names a few of them; the events validate.
+#[test]
+fn ocsf_shared_findings_list_the_backends_they_expose_as_affected_resources() {
+    let r = fixed_report();
+    assert_valid(&render(&r));
+    let events = events(&r);
+    let e = find(&events, "NET-004", fixture::APP_SG);
+    let resources = e["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1 + 7);
+    assert_eq!(resources[0]["uid"], fixture::APP_SG);
+    assert_eq!(resources[0]["type"], "AwsEc2SecurityGroup");
+    assert_eq!(resources[0]["role_id"], 1);
+    for (r, arn) in resources[1..].iter().zip(fixture::app_fleet()) {
+        assert_eq!(
+            *r,
+            json!({
+                "uid": arn,
+                "type": "AwsEc2Instance",
+                "cloud_partition": "aws",
+                "region": "eu-west-1",
+                "role_id": 3,
+            })
+        );
+    }
+    assert_eq!(
+        e["message"],
+        "sg-0app admits TCP 8080 from 0.0.0.0/0 instead of the load balancer\n\
+         Affects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+    );
+    // The global role's backend keeps the instance's region.
+    let admin = find(&events, "INST-003", ROLE);
+    assert_eq!(admin["resources"][1]["uid"], API_1);
+    assert_eq!(admin["resources"][1]["region"], "eu-west-1");
+    assert_eq!(admin["resources"][1]["role_id"], 3);
+    // A finding on the backend itself has only its Target.
+    assert_eq!(
+        find(&events, "NET-005", API_1)["resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 #[test]
 fn ocsf_remediation_and_descriptions_come_from_the_check_metadata() {
     let events = events(&fixed_report());

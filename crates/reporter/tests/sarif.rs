@@ -17,7 +17,7 @@ use rampart_model::{
     SnapshotInfo, Status, Summary, ToolInfo,
 };
 use rampart_reporter::Emit;
-use rampart_reporter::sarif::Sarif;
+use rampart_reporter::sarif::{RELATED_LOCATIONS, Sarif};
 use serde_json::Value;
 
 const HOSTILE: &str = "web \"1\" <script>alert(1)</script>\nsecond line \u{1b}[31mred\u{1b}[0m";
@@ -635,11 +635,89 @@ fn sarif_results_carry_their_baseline_state() {
     // Not evaluated findings are never compared.
     assert_eq!(state("EDGE-004"), [Value::Null]);
     let b = &log["runs"][0]["properties"]["baseline"];
-    assert_eq!(b["new"], 2);
+    assert_eq!(b["new"], 3);
     assert_eq!(b["resolved"].as_array().unwrap().len(), 1);
     assert_eq!(b["source"], "nightly/2026-11-19/report.json");
     // A resolved finding is not a result: it would open an alert.
     assert!(!results(&log).iter().any(|r| r["ruleId"] == "EDGE-003"));
+}
+
+/// A finding on a shared resource: its backends as related locations (at
+/// most [`RELATED_LOCATIONS`], GitHub's display limit), every one in the
+/// properties, and a capped line in the message; the log still validates.
+#[test]
+fn sarif_shared_findings_name_the_backends_they_expose() {
+    let (text, log) = triaged_log();
+    assert_valid(&text);
+    let r = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "NET-004")
+        .expect("the security group's finding");
+    assert_eq!(
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        common::fixture::APP_SG,
+        "the location is the resource to change"
+    );
+    let fleet = common::fixture::app_fleet();
+    let related: Vec<&Value> = r["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["logicalLocations"][0]["fullyQualifiedName"])
+        .collect();
+    assert_eq!(related, fleet.iter().collect::<Vec<_>>());
+    assert_eq!(r["properties"]["affectedCount"], 7);
+    assert_eq!(r["properties"]["affected"], serde_json::json!(fleet));
+    assert!(
+        r["message"]["text"].as_str().unwrap().ends_with(
+            "\nAffects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+        ),
+        "{}",
+        r["message"]["text"]
+    );
+    // A finding on the backend itself has none of it.
+    let own = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "NET-005")
+        .unwrap();
+    assert!(own.get("relatedLocations").is_none());
+    assert!(own["properties"].get("affected").is_none());
+
+    // One group on 150 backends: 100 related locations, all 150 listed.
+    let mut big = common::fixture::fixed_report();
+    let f = big
+        .findings
+        .iter_mut()
+        .find(|f| f.check_id == "NET-004")
+        .unwrap();
+    f.affected = (0..150)
+        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-{n:04}"))
+        .collect();
+    let mut out = Vec::new();
+    default_sarif()
+        .emit(&big, &common::fixture::lookup, &mut out)
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_valid(&text);
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let r = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "NET-004")
+        .unwrap();
+    assert_eq!(
+        r["relatedLocations"].as_array().unwrap().len(),
+        RELATED_LOCATIONS
+    );
+    assert_eq!(r["relatedLocations"][99]["id"], 99);
+    assert_eq!(r["properties"]["affected"].as_array().unwrap().len(), 150);
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("(+145 more)"),
+        "{}",
+        r["message"]["text"]
+    );
 }
 
 #[test]

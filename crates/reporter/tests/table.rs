@@ -136,13 +136,15 @@ fn failing_part(text: &str) -> &str {
 #[test]
 fn findings_are_grouped_by_backend_and_severity() {
     let mut r = fixed_report();
-    // The admin role, no longer accepted, belongs to no backend.
+    // The admin role, no longer accepted and listing no backend, belongs
+    // to none.
     let role = r
         .findings
         .iter_mut()
         .find(|f| f.check_id == "INST-003")
         .unwrap();
     role.suppressed = None;
+    role.affected.clear();
     // A failure on web-2, and a load balancer shared by both backends.
     let mut web = r
         .findings
@@ -161,17 +163,24 @@ fn findings_are_grouped_by_backend_and_severity() {
 
     let text = render(PLAIN, &r);
     let part = failing_part(&text);
-    assert!(part.contains("failing findings: 7"), "{part}");
+    assert!(part.contains("failing findings: 8"), "{part}");
     let api = part.find("\ni-0api1 (api").expect("api-1 group");
     let web = part
-        .find("\ni-0web2 in us-east-1: 2 failing")
+        .find("\ni-0web2 in us-east-1: 2 failing\n")
         .expect("web-2 group");
+    let shared = part
+        .find("\nshared resources (each finding lists the backends it exposes): 1 failing")
+        .expect("shared group");
     let wide = part
         .find("\naccount-wide (no backend): 1 failing")
         .expect("account-wide group");
     assert!(
-        api < web && web < wide,
-        "backends in scorecard order, account-wide last"
+        api < web && web < shared && shared < wide,
+        "backends in scorecard order, then shared resources, account-wide last"
+    );
+    assert!(
+        part[api..].contains("eu-west-1: 5 failing (and 1 on shared resources, below)\n"),
+        "{part}"
     );
     assert!(
         part[api..].starts_with("\ni-0api1 (api \"1\" <script>"),
@@ -201,9 +210,21 @@ fn findings_are_grouped_by_backend_and_severity() {
     assert!(api_part.contains("also affects: i-0web2"), "{api_part}");
     assert!(!api_part.contains("INST-003"), "{api_part}");
 
-    let web_part = &part[web..wide];
+    assert!(!api_part.contains("NET-004"), "{api_part}");
+    let web_part = &part[web..shared];
     assert!(web_part.contains("i-0web2 allows IMDSv1"), "{web_part}");
     assert!(web_part.contains("DATA-004") && web_part.contains("also affects: i-0api1"));
+    // The security group's finding once, with the backends it exposes.
+    let shared_part = &part[shared..wide];
+    assert_eq!(shared_part.matches("NET-004").count(), 1, "{shared_part}");
+    assert!(
+        shared_part.contains("resource: arn:aws:ec2:eu-west-1:444455556666:security-group/sg-0app")
+            && shared_part.contains(
+                "affects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+            ),
+        "{shared_part}"
+    );
+    assert_eq!(part.matches("sg-0app admits").count(), 1, "shown once");
     let wide_part = &part[wide..];
     assert!(wide_part.contains("INST-003") && wide_part.contains("role/api-role"));
     assert!(!wide_part.contains("NET-005"), "{wide_part}");
@@ -276,9 +297,11 @@ fn suppressed_findings_are_listed_apart_not_as_failing() {
     ] {
         assert!(part.contains(s), "{s}\n{part}");
     }
+    // The role lists the backend it exposes.
+    assert!(part.contains("affects 1 backend: i-0api1"), "{part}");
     assert!(
         text.trim_end()
-            .ends_with("\n2 pass, 5 fail, 1 not evaluated, 1 suppressed"),
+            .ends_with("\n2 pass, 6 fail, 1 not evaluated, 1 suppressed"),
         "{text}"
     );
 }
@@ -309,7 +332,7 @@ fn baseline_marks_and_since_block() {
     let text = render(PLAIN, &fixed_report());
     let part = failing_part(&text);
     assert!(
-        part.contains("failing findings: 5 (2 new, 3 unchanged)"),
+        part.contains("failing findings: 6 (3 new, 3 unchanged)"),
         "{part}"
     );
     // The marker sits under the check id.
@@ -328,7 +351,7 @@ fn baseline_marks_and_since_block() {
     let since = &text[at..text.find("\nsuppressed:").unwrap()];
     assert!(
         since.contains(
-            "(nightly/2026-11-19/report.json): 2 new, 3 unchanged, 1 resolved, 0 unknown"
+            "(nightly/2026-11-19/report.json): 3 new, 3 unchanged, 1 resolved, 0 unknown"
         ),
         "{since}"
     );
@@ -347,7 +370,7 @@ fn baseline_marks_and_since_block() {
     gone.message = "stage authorizers were not collected".into();
     b.unknown.push(gone);
     let text = render(PLAIN, &r);
-    assert!(text.contains("2 new, 3 unchanged, 1 resolved, 1 unknown"));
+    assert!(text.contains("3 new, 3 unchanged, 1 resolved, 1 unknown"));
     assert!(text.contains("unknown (failing then; not evaluated now, so not resolved):"));
     assert!(text.contains("stage authorizers were not collected"));
 
@@ -358,7 +381,7 @@ fn baseline_marks_and_since_block() {
     }
     let text = render(PLAIN, &r);
     assert!(!text.contains("\nsince ") && !text.contains("NEW") && !text.contains("unchanged"));
-    assert!(text.contains("failing findings: 5\n"), "{text}");
+    assert!(text.contains("failing findings: 6\n"), "{text}");
 }
 
 #[test]

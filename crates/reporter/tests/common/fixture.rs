@@ -1,8 +1,11 @@
 //! One rich, fixed report for the format tests that render everything
 //! (table, HTML, OCSF, JSON schema): two backends with hop-by-hop paths,
 //! every status, a suppressed finding, a baseline comparison, an expired
-//! suppression, a global (IAM) resource, a check without metadata and
-//! hostile account text. Its golden files pin every format's rendering.
+//! suppression, a global (IAM) resource, a check without metadata, findings
+//! filed on a shared resource with the backends they expose (a security
+//! group on seven, more than a line names; a role on one), scorecard
+//! verdicts linked to their findings, and hostile account text. Its golden
+//! files pin every format's rendering.
 #![allow(dead_code)]
 
 use std::sync::LazyLock;
@@ -27,6 +30,16 @@ pub const NLB: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:444455556666:loadbalancer/net/edge/50dc6c495c0c9188";
 pub const STAGE: &str = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod";
 pub const ROLE: &str = "arn:aws:iam::444455556666:role/api-role";
+/// The security group of the API fleet: `i-0api1` and six more backends.
+pub const APP_SG: &str = "arn:aws:ec2:eu-west-1:444455556666:security-group/sg-0app";
+
+/// The backends behind [`APP_SG`]: `i-0api1` and `i-0api2` ... `i-0api7`,
+/// sorted as `Finding::affected` is.
+pub fn app_fleet() -> Vec<String> {
+    (1..=7)
+        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-0api{n}"))
+        .collect()
+}
 
 fn meta(id: &str, slug: &str, layer: Layer, severity: Severity, title: &str) -> CheckMeta {
     CheckMeta {
@@ -71,6 +84,13 @@ static METAS: LazyLock<Vec<CheckMeta>> = LazyLock::new(|| {
             Layer::Network,
             Severity::Critical,
             "Admin ports are not open to the internet",
+        ),
+        meta(
+            "NET-004",
+            "backend-sg-app-port-open-wide",
+            Layer::Network,
+            Severity::High,
+            "Backend security groups admit the app port only from the load balancer",
         ),
         meta(
             "INST-001",
@@ -188,6 +208,7 @@ pub fn findings() -> Vec<Finding> {
         "role api-role has AdministratorAccess attached",
         None,
     );
+    admin.affected = vec![API_1.into()];
     admin.suppressed = Some(Box::new(Suppressed {
         reason: "break-glass role, reviewed by secops <SEC-42>".into(),
         source: "rampart.toml:3".into(),
@@ -203,6 +224,17 @@ pub fn findings() -> Vec<Finding> {
         Some(lb_path()),
     );
     ssh.baseline = Some(Change::New);
+    let mut app_port = f(
+        "NET-004",
+        Severity::High,
+        Status::Fail,
+        APP_SG,
+        eu,
+        "sg-0app admits TCP 8080 from 0.0.0.0/0 instead of the load balancer",
+        None,
+    );
+    app_port.affected = app_fleet();
+    app_port.baseline = Some(Change::New);
     let mut imds = f(
         "INST-001",
         Severity::High,
@@ -245,6 +277,7 @@ pub fn findings() -> Vec<Finding> {
     plain_http.baseline = Some(Change::Unchanged);
     vec![
         ssh,
+        app_port,
         imds,
         waf,
         admin,
@@ -282,7 +315,23 @@ pub fn findings() -> Vec<Finding> {
     ]
 }
 
+/// The fingerprint of the fixture's finding of `check` on `arn`.
+fn fp(check: &str, arn: &str) -> String {
+    let all = findings();
+    let f = all
+        .iter()
+        .find(|f| f.check_id == check && f.resource_arn == arn)
+        .unwrap_or_else(|| panic!("the fixture has no {check} on {arn}"));
+    f.fingerprint.clone()
+}
+
+/// The failing and unevaluated verdicts name the fixture's findings by
+/// fingerprint; one names a finding the report does not list, as
+/// `--min-severity` can leave it (the scorecard sees every finding): the
+/// not-evaluated listener check.
 pub fn scorecards() -> Vec<Scorecard> {
+    let listener =
+        "arn:aws:elasticloadbalancing:eu-west-1:444455556666:listener/net/edge/50dc6c495c0c9188/22";
     vec![
         Scorecard {
             region: "eu-west-1".into(),
@@ -292,16 +341,24 @@ pub fn scorecards() -> Vec<Scorecard> {
             paths: vec![lb_path(), gateway_path()],
             edge: LayerVerdict::Fail {
                 failing: vec!["EDGE-001".into()],
+                findings: vec![fp("EDGE-001", STAGE)],
             },
             network: LayerVerdict::Fail {
-                failing: vec!["NET-005".into(), "NET-099".into()],
+                failing: vec!["NET-004".into(), "NET-005".into(), "NET-099".into()],
+                findings: vec![
+                    fp("NET-005", API_1),
+                    fp("NET-004", APP_SG),
+                    fp("NET-099", API_1),
+                ],
             },
             instance: LayerVerdict::Fail {
                 failing: vec!["INST-001".into(), "INST-003".into()],
+                findings: vec![fp("INST-001", API_1), fp("INST-003", ROLE)],
             },
             data: LayerVerdict::NotEvaluated {
                 checks: vec!["DATA-004".into()],
                 reasons: vec!["elbv2:DescribeListeners failed (Throttling)".into()],
+                findings: vec![rampart_model::fingerprint("DATA-004", listener, None)],
             },
         },
         Scorecard {
@@ -368,7 +425,7 @@ pub fn fixed_report() -> Report {
         baseline: Some(BaselineInfo {
             source: "nightly/2026-11-19/report.json".into(),
             previous_collected_at: at(1_794_913_600),
-            new: 2,
+            new: 3,
             unchanged: 3,
             resolved: vec![resolved],
             unknown: vec![],
