@@ -1152,11 +1152,36 @@ fn check_report(snap: &Path, man: &Value) {
             "{check} on the legacy instance"
         );
     }
+    // The role checks are filed once on the role (issue 13 item 19), with
+    // every instance that carries it listed, none on the instances.
+    let role = m(man, "/iam/roles/api-backend-role");
+    let hardened: BTreeSet<String> = ms(man, "/hardened/instance_ids")
+        .iter()
+        .map(|id| instance_arn(id))
+        .collect();
+    for check in ["INST-003", "INST-004"] {
+        assert_eq!(verdict(check, role), "pass", "{check} on {role}");
+        let f = by_check[check]
+            .iter()
+            .find(|f| f.resource_arn == role)
+            .unwrap();
+        assert_eq!(f.region, None, "{check}: IAM is global");
+        assert_eq!(
+            f.affected.iter().cloned().collect::<BTreeSet<_>>(),
+            hardened,
+            "{check}"
+        );
+        assert!(
+            !by_check[check]
+                .iter()
+                .any(|f| f.resource_arn.contains(":instance/")),
+            "{check} filed on an instance:\n{}",
+            describe(&by_check[check])
+        );
+    }
     for id in ms(man, "/hardened/instance_ids") {
         let arn = instance_arn(&id);
-        for check in [
-            "INST-001", "INST-002", "INST-003", "INST-004", "INST-005", "INST-006",
-        ] {
+        for check in ["INST-001", "INST-002", "INST-005", "INST-006"] {
             assert_eq!(verdict(check, &arn), "pass", "{check} on {id}");
         }
         // Private, behind a VPC link to an NLB nobody could collect: whether

@@ -72,6 +72,62 @@ pub fn inline(s: &mut Snapshot, name: &str, document: Option<Value>) {
         });
 }
 
+/// Adds role `name` (no policies, both lists collected), in its own
+/// instance profile `name` when `with_profile`; returns its ARN.
+pub fn add_role(s: &mut Snapshot, name: &str, with_profile: bool) -> String {
+    let arn = format!("arn:aws:iam::123456789012:role/{name}");
+    s.iam.roles.push(Role {
+        arn: arn.clone(),
+        role_name: name.into(),
+        role_id: None,
+        path: Some("/".into()),
+        assume_role_policy: Some(trust("ec2.amazonaws.com")),
+        permissions_boundary_arn: None,
+        attached_policy_arns: Some(vec![]),
+        inline_policies: Some(vec![]),
+    });
+    if with_profile {
+        s.iam.instance_profiles.push(InstanceProfile {
+            arn: format!("arn:aws:iam::123456789012:instance-profile/{name}"),
+            instance_profile_name: name.into(),
+            instance_profile_id: None,
+            path: Some("/".into()),
+            role_names: vec![name.into()],
+        });
+    }
+    arn
+}
+
+/// A role trust policy letting `service` assume the role.
+pub fn trust(service: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    ]})
+}
+
+/// [`inline`] on role `role_name`.
+pub fn inline_on(s: &mut Snapshot, role_name: &str, name: &str, document: Value) {
+    let r = s
+        .iam
+        .roles
+        .iter_mut()
+        .find(|r| r.role_name == role_name)
+        .expect("role");
+    r.inline_policies
+        .get_or_insert_with(Vec::new)
+        .push(InlinePolicy {
+            policy_name: name.into(),
+            document: Some(document),
+        });
+}
+
+/// An instance `id` in the test region carrying instance profile `profile`.
+pub fn instance_with(s: &mut Snapshot, id: &str, profile: &str) {
+    let mut i = instance(id);
+    i.iam_instance_profile_arn = Some(profile.into());
+    region(s).ec2.instances.push(i);
+}
+
 /// A one-statement Allow policy.
 pub fn allow(action: Value, resource: Value) -> Value {
     json!({"Version": "2012-10-17", "Statement": [
@@ -129,4 +185,17 @@ pub fn run_with_paths(check: &dyn Check, s: &Snapshot, paths: Vec<Exposure>) -> 
         exposures.add(e);
     }
     check.evaluate(&Context::new(s, &index, &exposures))
+}
+
+/// Attaches managed policy `arn` (already in the snapshot or known by name,
+/// like AdministratorAccess) to role `role_name`.
+pub fn attach_on(s: &mut Snapshot, role_name: &str, arn: &str) {
+    s.iam
+        .roles
+        .iter_mut()
+        .find(|r| r.role_name == role_name)
+        .expect("role")
+        .attached_policy_arns
+        .get_or_insert_with(Vec::new)
+        .push(arn.into());
 }

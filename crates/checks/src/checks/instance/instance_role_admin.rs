@@ -3,12 +3,20 @@
 //!
 //! Admin means: the AWS managed `AdministratorAccess` attached, or any
 //! attached (default version) or inline policy with an `Allow` of every
-//! action (`*`, or `NotAction`) on every resource (`*`, or `NotResource`).
+//! action (`*`, or `NotAction`) on every resource (`*`, `arn:*` and the
+//! like, or `NotResource`); or a way for the role to make itself admin in a
+//! call or two: rewriting its own policies, a new default version of a
+//! policy attached to it, or taking over an admin role through its trust
+//! policy or PassRole (see [`super::escalation`], which names the path).
 //! Explicit denies, conditions and permissions boundaries are not
-//! subtracted (see [`super::policy`]). Instances without a profile are
-//! INST-002's; they get no outcome here.
+//! subtracted from a direct admin grant (see [`super::policy`]).
+//!
+//! Filed on the role, listing the live instances that carry it (see
+//! [`super::role_grants`]); instances without a profile are INST-002's and
+//! get no outcome here.
 
-use super::role_grants::{Judged, per_instance, resolve};
+use super::escalation::Analysis;
+use super::role_grants::per_role;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceRoleAdmin;
@@ -19,51 +27,9 @@ impl Check for InstanceRoleAdmin {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        per_instance(cx, judge)
+        let analysis = Analysis::new(cx);
+        per_role(cx, |role| analysis.verdict(role))
     }
-}
-
-/// The verdict for every instance carrying `profile`.
-fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
-    let grants = resolve(cx, profile)?;
-    let mut admin: Vec<String> = grants
-        .administrator_access
-        .iter()
-        .map(|r| format!("{r}: AWS managed AdministratorAccess attached"))
-        .collect();
-    // AdministratorAccess's own document would say the same again.
-    for g in grants.grants.iter().filter(|g| !g.is_administrator_access) {
-        if let Some(a) = g.allows.iter().find(|a| a.is_admin()) {
-            let what = match (a.not_action, a.not_resource) {
-                (false, false) => "allows * on *".to_string(),
-                (true, _) => format!(
-                    "allows every action except {} (NotAction)",
-                    a.actions.join(", ")
-                ),
-                (false, true) => format!(
-                    "allows * on every resource except {} (NotResource)",
-                    a.resources.join(", ")
-                ),
-            };
-            admin.push(format!("{}: {what}", g.source));
-        }
-    }
-    Ok(Judged::of(
-        &grants,
-        &admin,
-        " has admin rights through its instance profile: ",
-        "admin",
-        || {
-            if grants.roles.is_empty() {
-                format!("instance profile {profile} holds no role")
-            } else {
-                format!(
-                    "no policy of {} grants every action on every resource",
-                    grants.roles.join(", ")
-                )
-            }
-        },
-    ))
 }
 
 #[cfg(test)]
@@ -80,40 +46,404 @@ mod tests {
         got.into_iter().next().unwrap()
     }
 
+    /// Issue 13 item 19: the finding is filed on the role, the resource
+    /// whose configuration must change, once, with every live instance
+    /// that carries it listed; instances whose profile is unknown get one
+    /// not-evaluated outcome on that profile, listing them.
     #[test]
-    fn instances_sharing_a_profile_are_each_named_in_their_own_finding() {
+    fn one_role_on_many_instances_is_one_finding_on_the_role() {
         let mut s = with_role();
         attach(&mut s, ADMIN, None);
-        let mut other = crate::testing::instance("i-2");
-        other.iam_instance_profile_arn = Some(PROFILE.into());
-        let mut stranger = crate::testing::instance("i-3");
-        stranger.iam_instance_profile_arn =
-            Some("arn:aws:iam::123456789012:instance-profile/gone".into());
-        let mut stranger2 = crate::testing::instance("i-4");
-        stranger2.iam_instance_profile_arn = stranger.iam_instance_profile_arn.clone();
-        crate::testing::region(&mut s)
-            .ec2
-            .instances
-            .extend([other, stranger, stranger2]);
+        instance_with(&mut s, "i-2", PROFILE);
+        instance_with(&mut s, "i-3", PROFILE);
+        // A terminated instance is not exposed by the role any more.
+        instance_with(&mut s, "i-9", PROFILE);
+        region(&mut s).ec2.instances.last_mut().unwrap().state = Some("terminated".into());
+        let gone = "arn:aws:iam::123456789012:instance-profile/gone";
+        instance_with(&mut s, "i-4", gone);
+        instance_with(&mut s, "i-5", gone);
         let got = run(&InstanceRoleAdmin, &s);
-        let by_id = |id: &str| {
-            got.iter()
-                .find(|o| o.resource_arn.ends_with(&format!("instance/{id}")))
-                .unwrap_or_else(|| panic!("no outcome for {id}: {got:?}"))
+        assert_eq!(got.len(), 2, "{got:?}");
+        let on_role = got.iter().find(|o| o.resource_arn == ROLE_ARN).unwrap();
+        assert_eq!(on_role.status, Status::Fail);
+        assert_eq!(on_role.region, None, "IAM is global");
+        let arn = |id: &str| format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}");
+        let mut affected = on_role.affected.clone();
+        affected.sort();
+        assert_eq!(affected, vec![arn("i-1"), arn("i-2"), arn("i-3")]);
+        assert!(
+            on_role
+                .message
+                .starts_with("role app-role has admin rights: "),
+            "{}",
+            on_role.message
+        );
+        let on_profile = got.iter().find(|o| o.resource_arn == gone).unwrap();
+        assert!(
+            matches!(&on_profile.status, Status::NotEvaluated(r) if r.contains("instance profile arn:aws:iam::123456789012:instance-profile/gone is not in the snapshot")),
+            "{on_profile:?}"
+        );
+        assert_eq!(on_profile.region, None);
+        let mut affected = on_profile.affected.clone();
+        affected.sort();
+        assert_eq!(affected, vec![arn("i-4"), arn("i-5")]);
+    }
+
+    fn esc(action: serde_json::Value, resource: serde_json::Value) -> Outcome {
+        let mut s = with_role();
+        inline(&mut s, "esc", Some(allow(action, resource)));
+        verdict(&s)
+    }
+
+    /// Issue 13 item 18: a role that may rewrite its own permissions is
+    /// admin in one call. PutRolePolicy and AttachRolePolicy act on the
+    /// role (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html);
+    /// action names match case-insensitively, with `*` and `?`
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+    #[test]
+    fn a_role_that_may_rewrite_its_own_policies_is_admin() {
+        let o = esc(json!("iam:PutRolePolicy"), json!(ROLE_ARN));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert_eq!(
+            o.message,
+            "role app-role can make itself admin: iam:PutRolePolicy on \
+             arn:aws:iam::123456789012:role/app-role (inline policy esc)"
+        );
+        let o = esc(json!(["IAM:attachrolepolicy"]), json!("*"));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(
+            o.message.contains("iam:AttachRolePolicy on arn:aws:iam::123456789012:role/app-role (inline policy esc)"),
+            "{}",
+            o.message
+        );
+        let o = esc(
+            json!("iam:*"),
+            json!("arn:aws:iam::123456789012:role/app-*"),
+        );
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        let o = esc(json!("iam:Put?olePolicy"), json!("arn:aws:iam::*:role/*"));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        // On another role, or another action: not itself.
+        let o = esc(
+            json!(["iam:PutRolePolicy", "iam:AttachRolePolicy"]),
+            json!("arn:aws:iam::123456789012:role/worker"),
+        );
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        let o = esc(json!("iam:PutUserPolicy"), json!("*"));
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        // A resource pattern is case-sensitive, as the ARN is
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+        let o = esc(
+            json!("iam:PutRolePolicy"),
+            json!("arn:aws:iam::123456789012:role/App-Role"),
+        );
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+    }
+
+    /// CreatePolicyVersion alone sets the new version as the default:
+    /// "The iam:CreatePolicyVersion action allows them to create a new
+    /// version of the policy and to set that version as the default"
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html#policy-version-permissions).
+    /// It counts on a customer managed policy attached to the role; AWS
+    /// managed policies cannot be versioned by the account.
+    #[test]
+    fn create_policy_version_on_an_attached_policy_is_admin() {
+        let custom = "arn:aws:iam::123456789012:policy/app-read";
+        let mut s = with_role();
+        attach(
+            &mut s,
+            custom,
+            Some(allow(
+                json!(["s3:GetObject", "iam:CreatePolicyVersion"]),
+                json!(["arn:aws:s3:::orders/*", custom]),
+            )),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert_eq!(
+            o.message,
+            "role app-role can make itself admin: iam:CreatePolicyVersion on \
+             arn:aws:iam::123456789012:policy/app-read, attached to it, as the new \
+             default version (managed policy app-read)"
+        );
+        // On a policy the role does not carry, or an AWS managed one: no.
+        let mut s = with_role();
+        attach(
+            &mut s,
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            Some(allow(json!("s3:Get*"), json!("*"))),
+        );
+        inline(
+            &mut s,
+            "versions",
+            Some(allow(json!("iam:CreatePolicyVersion"), json!("*"))),
+        );
+        assert_eq!(verdict(&s).status, Status::Pass);
+        // SetDefaultPolicyVersion alone only picks among versions that exist.
+        let mut s = with_role();
+        attach(
+            &mut s,
+            custom,
+            Some(allow(json!("iam:SetDefaultPolicyVersion"), json!(custom))),
+        );
+        assert_eq!(verdict(&s).status, Status::Pass);
+    }
+
+    /// Explicit denies that always apply block a path
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html);
+    /// a conditional allow counts, with its condition named; a conditional
+    /// deny may not apply and blocks nothing.
+    #[test]
+    fn denies_conditions_not_resource_and_not_action_in_escalation() {
+        let deny = |cond: Option<serde_json::Value>| {
+            let mut st =
+                json!({"Effect": "Deny", "Action": "iam:*RolePolicy", "Resource": ROLE_ARN});
+            if let Some(c) = cond {
+                st["Condition"] = c;
+            }
+            json!({"Statement": [st]})
         };
-        for id in ["i-1", "i-2"] {
-            let o = by_id(id);
-            assert_eq!(o.status, Status::Fail, "{o:?}");
-            assert!(
-                o.message.starts_with(&format!("{id} has admin rights")),
-                "{}",
-                o.message
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "esc",
+            Some(allow(json!("iam:PutRolePolicy"), json!("*"))),
+        );
+        inline(&mut s, "guard", Some(deny(None)));
+        assert_eq!(verdict(&s).status, Status::Pass);
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "esc",
+            Some(allow(json!("iam:PutRolePolicy"), json!("*"))),
+        );
+        inline(
+            &mut s,
+            "guard",
+            Some(deny(Some(
+                json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}}),
+            ))),
+        );
+        assert_eq!(verdict(&s).status, Status::Fail);
+
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "esc",
+            Some(json!({"Statement": [{
+                "Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*",
+                "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}
+            }]})),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message
+                .contains("(inline policy esc, if its condition on iam:PolicyARN allows it)"),
+            "{}",
+            o.message
+        );
+
+        let not_resource = |r: &str| json!({"Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "NotResource": r}]});
+        let mut s = with_role();
+        inline(&mut s, "esc", Some(not_resource(ROLE_ARN)));
+        assert_eq!(verdict(&s).status, Status::Pass);
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "esc",
+            Some(not_resource("arn:aws:iam::123456789012:role/admin")),
+        );
+        assert_eq!(verdict(&s).status, Status::Fail);
+
+        // Everything but S3 on the role itself includes iam:PutRolePolicy.
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "esc",
+            Some(
+                json!({"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": ROLE_ARN}]}),
+            ),
+        );
+        assert_eq!(verdict(&s).status, Status::Fail);
+    }
+
+    /// UpdateAssumeRolePolicy on itself lets others in, but adds no
+    /// permission; on an admin role it is a takeover in two calls: trust
+    /// itself, then AssumeRole, which a trust policy naming the role's ARN
+    /// allows in the same account
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+    #[test]
+    fn update_assume_role_policy_counts_on_an_admin_role() {
+        let o = esc(json!("iam:UpdateAssumeRolePolicy"), json!(ROLE_ARN));
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        let mut s = with_role();
+        let admin = add_role(&mut s, "ops-admin", true);
+        inline_on(&mut s, "ops-admin", "all", allow(json!("*"), json!("*")));
+        inline(
+            &mut s,
+            "trust",
+            Some(allow(json!("iam:UpdateAssumeRolePolicy"), json!(admin))),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert_eq!(
+            o.message,
+            "role app-role can make itself admin: iam:UpdateAssumeRolePolicy on \
+             arn:aws:iam::123456789012:role/ops-admin (an admin role: trust itself, \
+             then sts:AssumeRole) (inline policy trust)"
+        );
+    }
+
+    /// PassRole hands a role to a service: to an instance launched (or
+    /// re-profiled) with an instance profile holding an admin role
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permission-to-pass-iam-roles.html),
+    /// or to a Lambda function it then invokes, if the admin role trusts
+    /// Lambda (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    #[test]
+    fn pass_role_on_an_admin_role_with_a_launch_is_admin() {
+        let setup = |pass: serde_json::Value, others: &[&str]| {
+            let mut s = with_role();
+            add_role(&mut s, "ops-admin", true);
+            attach_on(&mut s, "ops-admin", ADMIN);
+            inline(
+                &mut s,
+                "deploy",
+                Some(json!({"Statement": [
+                    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": pass},
+                    {"Effect": "Allow", "Action": others, "Resource": "*"}
+                ]})),
             );
-        }
-        for id in ["i-3", "i-4"] {
-            let o = by_id(id);
-            assert!(matches!(o.status, Status::NotEvaluated(_)), "{o:?}");
-            assert_eq!(o.message, format!("the role of {id} is unknown"));
+            s
+        };
+        let admin = "arn:aws:iam::123456789012:role/ops-admin";
+        let o = verdict(&setup(json!(admin), &["ec2:RunInstances"]));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert_eq!(
+            o.message,
+            "role app-role can make itself admin: iam:PassRole on \
+             arn:aws:iam::123456789012:role/ops-admin (an admin role, in instance \
+             profile ops-admin) with ec2:RunInstances (inline policy deploy)"
+        );
+        let o = verdict(&setup(
+            json!("*"),
+            &["ec2:ReplaceIamInstanceProfileAssociation"],
+        ));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        // Without a way to launch, PassRole alone does nothing.
+        assert_eq!(
+            verdict(&setup(json!("*"), &["s3:GetObject"])).status,
+            Status::Pass
+        );
+        // Lambda: only for an admin role that trusts Lambda.
+        let lambda = ["lambda:CreateFunction", "lambda:InvokeFunction"];
+        let mut s = setup(json!(admin), &lambda);
+        assert_eq!(
+            verdict(&s).status,
+            Status::Pass,
+            "ops-admin trusts EC2 only"
+        );
+        s.iam.roles[1].assume_role_policy = Some(trust("lambda.amazonaws.com"));
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(
+            o.message
+                .contains("with lambda:CreateFunction and lambda:InvokeFunction"),
+            "{}",
+            o.message
+        );
+    }
+
+    /// Only the roles in instance profiles are collected. PassRole on `*`
+    /// with a launch reaches all of those, so "no admin among them" is a
+    /// pass; with Lambda it may reach any other role of the account: not
+    /// evaluated, the potential named.
+    #[test]
+    fn pass_role_on_every_role_without_a_known_admin_role() {
+        let mut s = with_role();
+        inline(
+            &mut s,
+            "deploy",
+            Some(allow(
+                json!(["iam:PassRole", "ec2:RunInstances"]),
+                json!("*"),
+            )),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        inline(
+            &mut s,
+            "fn",
+            Some(allow(
+                json!(["lambda:CreateFunction", "lambda:InvokeFunction"]),
+                json!("*"),
+            )),
+        );
+        let o = verdict(&s);
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(r) if r.contains("roles outside instance profiles are not collected")),
+            "{o:?}"
+        );
+        assert!(o.message.contains("iam:PassRole on *"), "{}", o.message);
+    }
+
+    /// A role that can pass a role that can make itself admin is admin too;
+    /// a role it can pass whose permissions are unknown leaves it unknown.
+    #[test]
+    fn pass_role_follows_roles_that_escalate_and_unknown_roles() {
+        let mut s = with_role();
+        add_role(&mut s, "builder", true);
+        inline_on(
+            &mut s,
+            "builder",
+            "self",
+            allow(
+                json!("iam:AttachRolePolicy"),
+                json!("arn:aws:iam::123456789012:role/builder"),
+            ),
+        );
+        inline(
+            &mut s,
+            "deploy",
+            Some(allow(
+                json!(["iam:PassRole", "ec2:RunInstances"]),
+                json!("*"),
+            )),
+        );
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(
+            o.message.contains("role/builder (an admin role"),
+            "{}",
+            o.message
+        );
+
+        let mut s = with_role();
+        add_role(&mut s, "mystery", true);
+        s.iam.roles[1].inline_policies = None;
+        iam_fail(&mut s, "iam:GetAccountAuthorizationDetails", None);
+        inline(
+            &mut s,
+            "deploy",
+            Some(allow(
+                json!(["iam:PassRole", "ec2:RunInstances"]),
+                json!("*"),
+            )),
+        );
+        let o = verdict(&s);
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(r) if r.contains("role mystery")),
+            "{o:?}"
+        );
+    }
+
+    /// `arn:*` is every resource: `*` on it is admin.
+    #[test]
+    fn star_on_every_arn_is_admin() {
+        for r in ["arn:*", "arn:aws:*", "arn:*:*:*:*:*"] {
+            let o = esc(json!("*"), json!(r));
+            assert_eq!(o.status, Status::Fail, "{r}: {o:?}");
+            assert!(o.message.contains("has admin rights"), "{}", o.message);
         }
     }
 

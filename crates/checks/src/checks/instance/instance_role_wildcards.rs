@@ -4,14 +4,18 @@
 //! one included) to a new EC2 instance, Lambda function or ECS task and so
 //! escalate to it.
 //!
-//! Fails on `service:*` actions (whatever the resource), `iam:PassRole` or
-//! a pattern covering it on every role (`*` or `arn:...:role/*`), `*` on
-//! limited resources, and `NotAction` on limited resources. The full `*` on
-//! `*` grant is INST-003's finding and is ignored here, so a role whose only
-//! broad grant is admin passes this check (and fails INST-003). The same
-//! conservative policy reading as INST-003 (see [`super::policy`]).
+//! Fails on `service:*` actions (whatever the resource; `iam:*` too,
+//! although INST-003 also reports the self-escalation it allows),
+//! `iam:PassRole` or a pattern covering it on every role (`*`, `arn:*`,
+//! `arn:...:role/*`), `*` on limited resources, and `NotAction` on limited
+//! resources. A resource pattern that covers every ARN (`arn:*`) is
+//! described as every resource. The full `*` on every resource grant is
+//! INST-003's finding and is ignored here, so a role whose only broad grant
+//! is admin passes this check (and fails INST-003). Filed on the role,
+//! listing the instances that carry it (see [`super::role_grants`]); the
+//! same policy reading as INST-003 (see [`super::policy`]).
 
-use super::role_grants::{Judged, per_instance, resolve};
+use super::role_grants::{Judged, PolicyCache, per_role, resolve_role};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct InstanceRoleWildcards;
@@ -22,49 +26,44 @@ impl Check for InstanceRoleWildcards {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        per_instance(cx, judge)
+        let mut cache = PolicyCache::default();
+        per_role(cx, |role| judge(cx, role, &mut cache))
     }
 }
 
-/// The verdict for every instance carrying `profile`.
-fn judge(cx: &Context<'_>, profile: &str) -> Result<Judged, String> {
-    let grants = resolve(cx, profile)?;
+fn judge<'s>(
+    cx: &Context<'s>,
+    role: &'s rampart_model::Role,
+    cache: &mut PolicyCache<'s>,
+) -> Judged {
+    let grants = resolve_role(cx, role, cache);
     let wild: Vec<String> = grants
-        .grants
-        .iter()
-        .flat_map(|g| {
-            g.allows
-                .iter()
-                .flat_map(|a| a.wildcards())
-                .map(move |w| format!("{}: {w}", g.source))
+        .allows()
+        .flat_map(|(source, a)| {
+            a.wildcards()
+                .into_iter()
+                .map(move |w| format!("{source}: {w}"))
         })
         .collect();
-    Ok(Judged::of(
+    Judged::of(
         &grants,
         &wild,
-        "'s role grants wildcard permissions: ",
+        &grants.missing,
+        " grants wildcard permissions: ",
         "wildcard",
         || {
-            let admin = if grants.administrator_access.is_empty()
-                && !grants
-                    .grants
-                    .iter()
-                    .any(|g| g.allows.iter().any(|a| a.is_admin()))
-            {
-                ""
-            } else {
-                " (beyond the * on * grant INST-003 reports)"
-            };
-            format!(
-                "no service-wide wildcard or PassRole on every role{admin} in {}",
-                if grants.roles.is_empty() {
-                    format!("instance profile {profile} (no role)")
+            let admin =
+                if !grants.administrator_access && !grants.allows().any(|(_, a)| a.is_admin()) {
+                    ""
                 } else {
-                    grants.roles.join(", ")
-                }
+                    " (beyond the * on * grant INST-003 reports)"
+                };
+            format!(
+                "no service-wide wildcard or PassRole on every role{admin} in role {}",
+                grants.role
             )
         },
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -81,24 +80,63 @@ mod tests {
         got.into_iter().next().unwrap()
     }
 
+    /// Issue 13 item 19: filed once on the role, listing its instances.
     #[test]
-    fn instances_sharing_a_profile_are_each_named_in_their_own_finding() {
+    fn one_role_on_many_instances_is_one_finding_on_the_role() {
         let mut s = with_role();
         inline(&mut s, "broad", Some(allow(json!("s3:*"), json!("*"))));
-        let mut other = crate::testing::instance("i-2");
-        other.iam_instance_profile_arn = Some(PROFILE.into());
-        crate::testing::region(&mut s).ec2.instances.push(other);
+        instance_with(&mut s, "i-2", PROFILE);
         let got = run(&InstanceRoleWildcards, &s);
-        assert_eq!(got.len(), 2, "{got:?}");
-        for (o, id) in got.iter().zip(["i-1", "i-2"]) {
-            assert!(o.resource_arn.ends_with(&format!("instance/{id}")), "{o:?}");
-            assert_eq!(o.status, Status::Fail, "{o:?}");
-            assert!(
-                o.message
-                    .starts_with(&format!("{id}'s role grants wildcard permissions: ")),
-                "{}",
-                o.message
-            );
+        assert_eq!(got.len(), 1, "{got:?}");
+        let o = &got[0];
+        assert_eq!(o.resource_arn, ROLE_ARN);
+        assert_eq!(o.region, None);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        let mut affected = o.affected.clone();
+        affected.sort();
+        assert_eq!(
+            affected,
+            ["i-1", "i-2"].map(|id| format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}"))
+        );
+        assert_eq!(
+            o.message,
+            "role app-role grants wildcard permissions: inline policy broad: s3:* on *"
+        );
+    }
+
+    /// Issue 13 item 18: `iam:*` stays listed here although INST-003 now
+    /// reports the self-escalation it allows, and a resource pattern that
+    /// covers every ARN (`arn:*`) is "every resource", for PassRole too.
+    #[test]
+    fn iam_star_and_every_arn_patterns_are_the_wildcards_they_are() {
+        let mut s = with_role();
+        inline(&mut s, "iam", Some(allow(json!("iam:*"), json!("*"))));
+        let o = verdict(&s);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("inline policy iam: iam:* on *"),
+            "{}",
+            o.message
+        );
+
+        let mut s = with_role();
+        inline(&mut s, "s3", Some(allow(json!("s3:*"), json!("arn:*"))));
+        let o = verdict(&s);
+        assert!(
+            o.message.contains("s3:* on arn:* (every resource)"),
+            "{}",
+            o.message
+        );
+        for r in [
+            "arn:*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:*",
+        ] {
+            let mut s = with_role();
+            inline(&mut s, "pass", Some(allow(json!("iam:PassRole"), json!(r))));
+            let o = verdict(&s);
+            assert_eq!(o.status, Status::Fail, "{r}: {o:?}");
+            assert!(o.message.contains("pass any role"), "{}", o.message);
         }
     }
 
@@ -140,7 +178,7 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.message
-                .contains("role app-role: managed policy AmazonS3FullAccess: s3:* on *"),
+                .contains("role app-role grants wildcard permissions: managed policy AmazonS3FullAccess: s3:* on *"),
             "{}",
             o.message
         );

@@ -1,5 +1,6 @@
 //! Layer 3, the instance: metadata service, credentials, admin access.
 
+mod escalation;
 #[cfg(test)]
 mod fixtures;
 pub mod imds_hop_limit_above_one;

@@ -1,183 +1,210 @@
-//! What an instance's credentials allow: instance profile -> roles -> the
-//! `Allow` statements of every attached managed policy (default version)
-//! and inline policy, each labelled with where it came from, plus the parts
-//! that could not be read. Shared by INST-003 (admin) and INST-004
-//! (wildcards), which judge the statements; this module only gathers them.
+//! What a role's credentials allow, and which instances carry it.
+//!
+//! [`resolve_role`] gathers a role's statements: the `Allow` and `Deny`
+//! statements of every attached managed policy (default version) and inline
+//! policy, each labelled with where it came from, plus the parts that could
+//! not be read. Shared by INST-003 (admin) and INST-004 (wildcards), which
+//! judge the statements; this module only gathers them.
+//!
+//! [`per_role`] files the verdicts: one outcome per role that a live
+//! instance carries, on the role's ARN (IAM is global: no region), listing
+//! those instances in `affected` (issue 13 item 19: a finding is filed on
+//! the resource whose configuration must change). Instances whose profile
+//! cannot be resolved get one not-evaluated outcome on the profile's ARN,
+//! listing them; a profile that holds no role passes, on its ARN.
 //!
 //! Knowledge is partial, not all-or-nothing: a check fails on what it can
 //! see (an admin grant in one policy is a fact even if another policy was
 //! not collected) and reports *not evaluated* only when nothing it saw
 //! fails and something is missing.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use foldhash::HashMap;
 
-use rampart_model::Status;
+use rampart_model::{Role, Status};
 
 use crate::registry::why_missing;
 use crate::registry::{Context, Outcome};
 
-use super::policy::{Allow, allows, is_aws_administrator_access};
+use super::policy::{Parsed, Statement, is_aws_administrator_access, parse};
 
-/// One policy's `Allow` statements and where they came from.
+/// One policy's statements and where they came from.
 #[derive(Debug)]
 pub(crate) struct Grant {
-    /// `role R: managed policy NAME` or `role R: inline policy NAME`.
+    /// `managed policy NAME` or `inline policy NAME`.
     pub source: String,
-    pub allows: Vec<Allow>,
+    /// Shared by every role the policy is attached to.
+    pub statements: Arc<Parsed>,
     /// The AWS managed `AdministratorAccess`, already counted in
     /// [`RoleGrants::administrator_access`].
     pub is_administrator_access: bool,
 }
 
-/// Everything known about the permissions an instance profile hands out.
+/// Everything known about the permissions of one role.
 #[derive(Debug, Default)]
 pub(crate) struct RoleGrants {
-    /// The profile's role names.
-    pub roles: Vec<String>,
+    /// The role's name.
+    pub role: String,
     pub grants: Vec<Grant>,
-    /// AWS managed `AdministratorAccess` attachments (`role R`): admin by
-    /// name, whether or not its document was collected.
-    pub administrator_access: Vec<String>,
-    /// Roles with a permissions boundary, which rampart does not evaluate
-    /// (it can only narrow what the policies grant).
-    pub boundaries: Vec<String>,
+    /// The AWS managed `AdministratorAccess` is attached: admin by name,
+    /// whether or not its document was collected.
+    pub administrator_access: bool,
+    /// The role's permissions boundary, which rampart does not evaluate (it
+    /// can only narrow what the policies grant).
+    pub boundary: Option<String>,
     /// Why part of the permissions is unknown, one entry per missing piece.
     pub missing: Vec<String>,
 }
 
-/// Resolves an instance profile. `Err` when the profile itself is unknown.
-pub(crate) fn resolve(cx: &Context<'_>, profile_arn: &str) -> Result<RoleGrants, String> {
-    let Some(profile) = cx.index.instance_profiles.get(profile_arn) else {
-        return Err(cx
-            .not_collected(None, &["iam:ListInstanceProfiles"])
-            .unwrap_or_else(|| format!("instance profile {profile_arn} is not in the snapshot")));
-    };
+/// Managed policies parsed once however many roles carry them, by ARN.
+pub(crate) type PolicyCache<'s> = HashMap<&'s str, Result<Arc<Parsed>, String>>;
+
+/// Gathers a role's policies.
+pub(crate) fn resolve_role<'s>(
+    cx: &Context<'s>,
+    role: &'s Role,
+    cache: &mut PolicyCache<'s>,
+) -> RoleGrants {
     let mut out = RoleGrants {
-        roles: profile.role_names.clone(),
+        role: role.role_name.clone(),
+        boundary: role.permissions_boundary_arn.clone(),
         ..RoleGrants::default()
     };
-    for name in &profile.role_names {
-        let Some(role) = cx.index.roles.get(name.as_str()) else {
-            out.missing
-                .push(format!("role {name} is not in the snapshot"));
-            continue;
-        };
-        if let Some(b) = &role.permissions_boundary_arn {
-            out.boundaries.push(format!("role {name}: {b}"));
-        }
-        // The collector reads roles and customer managed policies with
-        // GetAccountAuthorizationDetails; the per-role operation names stay
-        // so snapshots from earlier versions still name what failed.
-        match &role.attached_policy_arns {
-            None => out.missing.push(why_missing(
-                cx,
-                None,
-                &[
-                    "iam:GetAccountAuthorizationDetails",
-                    "iam:ListAttachedRolePolicies",
-                ],
-                &role.arn,
-            )),
-            Some(arns) => {
-                for arn in arns {
-                    if is_aws_administrator_access(arn) {
-                        out.administrator_access.push(format!("role {name}"));
+    // The collector reads roles and customer managed policies with
+    // GetAccountAuthorizationDetails; the per-role operation names stay
+    // so snapshots from earlier versions still name what failed.
+    match &role.attached_policy_arns {
+        None => out.missing.push(why_missing(
+            cx,
+            None,
+            &[
+                "iam:GetAccountAuthorizationDetails",
+                "iam:ListAttachedRolePolicies",
+            ],
+            &role.arn,
+        )),
+        Some(arns) => {
+            for arn in arns {
+                let aws_admin = is_aws_administrator_access(arn);
+                out.administrator_access |= aws_admin;
+                let policy = cx.index.policies.get(arn.as_str()).copied();
+                let label = policy
+                    .and_then(|p| p.policy_name.as_deref())
+                    .unwrap_or(arn.as_str());
+                let source = format!("managed policy {label}");
+                match policy.and_then(|p| p.document.as_ref().map(|d| (p, d))) {
+                    Some((p, doc)) => {
+                        let parsed = cache
+                            .entry(p.arn.as_str())
+                            .or_insert_with(|| parse(doc).map(Arc::new))
+                            .clone();
+                        out.push(source, parsed, aws_admin)
                     }
-                    let policy = cx.index.policies.get(arn.as_str());
-                    let label = policy
-                        .and_then(|p| p.policy_name.as_deref())
-                        .unwrap_or(arn.as_str());
-                    let source = format!("role {name}: managed policy {label}");
-                    match policy.and_then(|p| p.document.as_ref()) {
-                        Some(doc) => {
-                            out.push(source, allows(doc), is_aws_administrator_access(arn))
-                        }
-                        // AdministratorAccess is `*` on `*` by definition;
-                        // its missing document hides nothing.
-                        None if is_aws_administrator_access(arn) => {}
-                        None => out.missing.push(why_missing(
-                            cx,
-                            None,
-                            &[
-                                "iam:GetPolicy",
-                                "iam:GetPolicyVersion",
-                                "iam:GetAccountAuthorizationDetails",
-                            ],
-                            arn,
-                        )),
-                    }
-                }
-            }
-        }
-        match &role.inline_policies {
-            None => out.missing.push(why_missing(
-                cx,
-                None,
-                &["iam:GetAccountAuthorizationDetails", "iam:ListRolePolicies"],
-                &role.arn,
-            )),
-            Some(inline) => {
-                for p in inline {
-                    let source = format!("role {name}: inline policy {}", p.policy_name);
-                    match &p.document {
-                        Some(doc) => out.push(source, allows(doc), false),
-                        None => out.missing.push(why_missing(
-                            cx,
-                            None,
-                            &["iam:GetAccountAuthorizationDetails", "iam:GetRolePolicy"],
-                            &format!("{}/{}", role.arn, p.policy_name),
-                        )),
-                    }
+                    // AdministratorAccess is `*` on `*` by definition;
+                    // its missing document hides nothing.
+                    None if aws_admin => {}
+                    None => out.missing.push(why_missing(
+                        cx,
+                        None,
+                        &[
+                            "iam:GetPolicy",
+                            "iam:GetPolicyVersion",
+                            "iam:GetAccountAuthorizationDetails",
+                        ],
+                        arn,
+                    )),
                 }
             }
         }
     }
-    Ok(out)
+    match &role.inline_policies {
+        None => out.missing.push(why_missing(
+            cx,
+            None,
+            &["iam:GetAccountAuthorizationDetails", "iam:ListRolePolicies"],
+            &role.arn,
+        )),
+        Some(inline) => {
+            for p in inline {
+                let source = format!("inline policy {}", p.policy_name);
+                match &p.document {
+                    Some(doc) => out.push(source, parse(doc).map(Arc::new), false),
+                    None => out.missing.push(why_missing(
+                        cx,
+                        None,
+                        &["iam:GetAccountAuthorizationDetails", "iam:GetRolePolicy"],
+                        &format!("{}/{}", role.arn, p.policy_name),
+                    )),
+                }
+            }
+        }
+    }
+    out
 }
 
 impl RoleGrants {
-    fn push(&mut self, source: String, parsed: Result<Vec<Allow>, String>, aws_admin: bool) {
+    fn push(&mut self, source: String, parsed: Result<Arc<Parsed>, String>, aws_admin: bool) {
         match parsed {
-            Ok(allows) => self.grants.push(Grant {
+            Ok(statements) => self.grants.push(Grant {
                 source,
-                allows,
+                statements,
                 is_administrator_access: aws_admin,
             }),
-            Err(why) => self.missing.push(format!("{source}: {why}")),
+            Err(why) => self
+                .missing
+                .push(format!("role {}: {source}: {why}", self.role)),
         }
     }
 
-    /// `; role R has a permissions boundary B (not evaluated)`, or nothing.
+    /// `; permissions boundary B not evaluated`, or nothing.
     pub fn boundary_note(&self) -> String {
-        if self.boundaries.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; permissions boundary not evaluated ({})",
-                self.boundaries.join(", ")
-            )
+        match &self.boundary {
+            None => String::new(),
+            Some(b) => format!("; permissions boundary {b} not evaluated"),
         }
+    }
+
+    /// Every `Allow` statement, with the source of its policy.
+    pub fn allows(&self) -> impl Iterator<Item = (&str, &Statement)> {
+        self.grants.iter().flat_map(|g| {
+            g.statements
+                .allows
+                .iter()
+                .map(move |a| (g.source.as_str(), a))
+        })
+    }
+
+    /// Whether an explicit `Deny` that always applies (no condition)
+    /// covers `action` on `arn` ([`None`]: on every resource).
+    pub fn denied(&self, action: &str, arn: Option<&str>) -> bool {
+        self.grants
+            .iter()
+            .flat_map(|g| &g.statements.denies)
+            .filter(|d| d.conditions.is_empty() && d.matches_action(action))
+            .any(|d| match arn {
+                Some(arn) => d.matches_resource(arn),
+                None => d.every_resource(),
+            })
     }
 }
 
-/// One profile's verdict, shared by every instance that carries the
-/// profile: a role is made per service, not per instance, so a hundred
-/// instances may share one, and judging it parses its policies.
+/// A role's verdict.
 pub(crate) struct Judged {
     pub status: Status,
-    /// The message; after the instance id when `after_id`.
-    pub text: String,
-    pub after_id: bool,
+    pub message: String,
 }
 
 impl Judged {
     /// The verdict both role checks give: fail on what was `found` (the
-    /// message is `ID{lead}{found, "; "-joined}` plus the boundary note);
-    /// else not evaluated when part of the permissions is unknown ("no
-    /// {what} grant seen, ..."); else pass, with `pass`'s message.
+    /// message is `role R{lead}{found, "; "-joined}` plus the boundary
+    /// note); else not evaluated when something is `missing` (the first is
+    /// the reason); else pass, with `pass`'s message.
     pub fn of(
         grants: &RoleGrants,
         found: &[String],
+        missing: &[String],
         lead: &str,
         what: &str,
         pass: impl FnOnce() -> String,
@@ -185,63 +212,120 @@ impl Judged {
         if !found.is_empty() {
             Judged {
                 status: Status::Fail,
-                text: format!("{lead}{}{}", found.join("; "), grants.boundary_note()),
-                after_id: true,
+                message: format!(
+                    "role {}{lead}{}{}",
+                    grants.role,
+                    found.join("; "),
+                    grants.boundary_note()
+                ),
             }
-        } else if let Some(why) = grants.missing.first() {
+        } else if let Some(why) = missing.first() {
+            let more = match missing.len() {
+                1 => String::new(),
+                n => format!(" (and {} more unknown part(s))", n - 1),
+            };
             Judged {
                 status: Status::NotEvaluated(why.clone()),
-                text: format!(
-                    "no {what} grant seen, but {} part(s) of the role's permissions are unknown",
-                    grants.missing.len()
+                message: format!(
+                    "no {what} grant seen in role {}, but part of what it may do is unknown: {why}{more}",
+                    grants.role
                 ),
-                after_id: false,
             }
         } else {
             Judged {
                 status: Status::Pass,
-                text: pass(),
-                after_id: false,
+                message: pass(),
             }
-        }
-    }
-
-    /// The message for one instance.
-    pub fn message(&self, instance_id: &str) -> String {
-        if self.after_id {
-            format!("{instance_id}{}", self.text)
-        } else {
-            self.text.clone()
         }
     }
 }
 
-/// One outcome per live instance with a profile, from `judge`'s verdict on
-/// its profile, each profile judged once (`Err`: the profile is unknown,
-/// remembered too); plus the regions without an instance list.
-pub(crate) fn per_instance(
-    cx: &Context<'_>,
-    judge: impl Fn(&Context<'_>, &str) -> Result<Judged, String>,
+/// An outcome on a global IAM resource (a role, an instance profile).
+fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<String>) -> Outcome {
+    Outcome {
+        resource_arn: arn,
+        region: None,
+        status,
+        message,
+        path: None,
+        affected,
+        severity: None,
+    }
+}
+
+/// One outcome per role carried by a live instance, from `judge`, listing
+/// those instances; one per instance profile that cannot be resolved (not
+/// evaluated) or holds no role (pass), listing its instances; plus the
+/// regions without an instance list. Instances without a profile are
+/// INST-002's and get nothing here.
+pub(crate) fn per_role<'s>(
+    cx: &Context<'s>,
+    mut judge: impl FnMut(&'s Role) -> Judged,
 ) -> Vec<Outcome> {
     let mut out = cx.instance_gaps();
-    let mut seen: HashMap<&str, Result<Judged, String>> = HashMap::default();
+    let mut by_role: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Profile ARN -> (status, message, instances).
+    let mut by_profile: BTreeMap<&str, (Status, String, Vec<String>)> = BTreeMap::new();
     for (region, i) in cx.live_instances() {
-        let Some(profile) = &i.iam_instance_profile_arn else {
+        let Some(profile_arn) = i.iam_instance_profile_arn.as_deref() else {
             continue;
         };
         let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-        let verdict = seen
-            .entry(profile.as_str())
-            .or_insert_with(|| judge(cx, profile));
-        out.push(match verdict {
-            Ok(j) => Outcome::new(arn, region, j.status.clone(), j.message(&i.instance_id)),
-            Err(why) => Outcome::new(
-                arn,
-                region,
-                Status::NotEvaluated(why.clone()),
-                format!("the role of {} is unknown", i.instance_id),
-            ),
-        });
+        let verdict = match cx.index.instance_profiles.get(profile_arn) {
+            None => Some((
+                Status::NotEvaluated(
+                    cx.not_collected(None, &["iam:ListInstanceProfiles"])
+                        .unwrap_or_else(|| {
+                            format!("instance profile {profile_arn} is not in the snapshot")
+                        }),
+                ),
+                format!("the role behind instance profile {profile_arn} is unknown"),
+            )),
+            Some(p) if p.role_names.is_empty() => Some((
+                Status::Pass,
+                format!(
+                    "instance profile {} holds no role: its instances get no credentials",
+                    p.instance_profile_name
+                ),
+            )),
+            Some(p) => {
+                let mut unknown = None;
+                for name in &p.role_names {
+                    match cx.index.roles.get(name.as_str()) {
+                        Some(r) => by_role.entry(&r.role_name).or_default().push(arn.clone()),
+                        None => unknown = Some(name),
+                    }
+                }
+                unknown.map(|name| {
+                    (
+                        Status::NotEvaluated(format!(
+                            "role {name}, named by instance profile {profile_arn}, is not in the snapshot"
+                        )),
+                        format!("the role {name} of instance profile {} is unknown", p.instance_profile_name),
+                    )
+                })
+            }
+        };
+        if let Some((status, message)) = verdict {
+            by_profile
+                .entry(profile_arn)
+                .or_insert((status, message, vec![]))
+                .2
+                .push(arn);
+        }
+    }
+    for (name, instances) in by_role {
+        let role = cx.index.roles[name];
+        let j = judge(role);
+        out.push(iam_outcome(
+            role.arn.clone(),
+            j.status,
+            j.message,
+            instances,
+        ));
+    }
+    for (profile, (status, message, instances)) in by_profile {
+        out.push(iam_outcome(profile.to_string(), status, message, instances));
     }
     out
 }
