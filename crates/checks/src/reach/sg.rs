@@ -9,8 +9,8 @@
 use ipnet::IpNet;
 use rampart_model::{PortRange, SgPeer, SgRule};
 
-use super::ip::{AddrSet, contains_public, nets_overlap, parse_cidr};
-use super::ports::{Protocol, merge, rule_covers, rule_span};
+use super::ip::{AddrSet, Family, contains_public, nets_overlap, parse_cidr};
+use super::ports::{ALL_PORTS, Protocol, merge, rule_covers, rule_span};
 use super::{PrefixLists, Reach};
 
 /// Who is on the other end of the traffic being asked about.
@@ -169,9 +169,14 @@ pub fn internet_open_rules<'r>(rules: &'r [SgRule], resolve: &PrefixLists<'_>) -
 /// every rule's bounds, and within a piece each rule covers every port or
 /// none, so one port per piece decides; an address is in the answer when
 /// every piece admits it. Group references admit no address and are
-/// skipped. Rules whose protocol or peer cannot be read are skipped and
-/// their reasons returned (deduplicated): the set is what is *certainly*
-/// admitted.
+/// skipped.
+///
+/// The set is what is *certainly* admitted. Rules whose protocol or peer
+/// cannot be read are left out of it, and their reasons are returned
+/// (deduplicated) only when they could change it: the answer is computed
+/// again with each such rule admitting every address on every port of
+/// `proto`, and a rule for one port that cannot complete any coverage
+/// (tcp/443 to an uncollected prefix list) is no reason for doubt.
 pub fn all_ports_peers(
     rules: &[&SgRule],
     proto: Protocol,
@@ -183,32 +188,49 @@ pub fn all_ports_peers(
             unknowns.push(r);
         }
     };
-    let mut spans: Vec<(PortRange, AddrSet)> = Vec::new();
+    let everything = || AddrSet::all(Family::V4).union(&AddrSet::all(Family::V6));
+    let mut certain: Vec<(PortRange, AddrSet)> = Vec::new();
+    let mut unread: Vec<(PortRange, AddrSet)> = Vec::new();
     for rule in rules {
         let Some(rp) = Protocol::parse(&rule.protocol) else {
             note(format!(
                 "security group rule protocol {:?} not recognised",
                 rule.protocol
             ));
+            unread.push((ALL_PORTS, everything()));
             continue;
         };
         if !rp.covers(proto) {
             continue;
         }
+        let span = rule_span(rp, rule.from_port, rule.to_port);
         match rule_nets(rule, resolve) {
-            Ok(nets) if !nets.is_empty() => spans.push((
-                rule_span(rp, rule.from_port, rule.to_port),
-                AddrSet::from_nets(nets),
-            )),
+            Ok(nets) if !nets.is_empty() => certain.push((span, AddrSet::from_nets(nets))),
             Ok(_) => {}
-            Err(why) => note(why),
+            Err(why) => {
+                note(why);
+                unread.push((span, everything()));
+            }
         }
     }
+    let sure = every_port(&certain);
+    if !unknowns.is_empty() {
+        certain.extend(unread);
+        if every_port(&certain) == sure {
+            unknowns.clear();
+        }
+    }
+    (sure, unknowns)
+}
+
+/// The addresses every piece of the port space admits, given each rule's
+/// port range and addresses (see [`all_ports_peers`]).
+fn every_port(spans: &[(PortRange, AddrSet)]) -> AddrSet {
     if spans.is_empty() {
-        return (AddrSet::empty(), unknowns);
+        return AddrSet::empty();
     }
     let mut cuts = vec![0];
-    for (r, _) in &spans {
+    for (r, _) in spans {
         cuts.push(r.from);
         if r.to < 65535 {
             cuts.push(r.to + 1);
@@ -227,11 +249,11 @@ pub fn all_ports_peers(
             Some(f) => f.intersection(&here),
         };
         if next.is_empty() {
-            return (next, unknowns);
+            return next;
         }
         full = Some(next);
     }
-    (full.unwrap_or_default(), unknowns)
+    full.unwrap_or_default()
 }
 
 /// The addresses to (or from) which `rules` admit *all traffic*: every port
@@ -682,6 +704,24 @@ mod tests {
             vec!["prefix list pl-123 entries not collected".to_string()]
         );
         assert!(all_traffic_peers(&[], &lists).0.is_empty());
+        // An unreadable rule for one port cannot complete a coverage: no
+        // doubt from it.
+        let rules = [tcp(443, 443, pl("pl-123")), tcp(0, 65535, v4("0.0.0.0/0"))];
+        let (got, unknowns) = all_ports_peers(&refs(&rules), Protocol::Tcp, &lists);
+        assert_eq!(got, addrs(&["0.0.0.0/0"]));
+        assert!(unknowns.is_empty(), "{unknowns:?}");
+        let rules = [
+            tcp(443, 443, pl("pl-123")),
+            tcp(0, 442, v4("0.0.0.0/0")),
+            tcp(444, 65535, v4("0.0.0.0/0")),
+        ];
+        let (got, unknowns) = all_ports_peers(&refs(&rules), Protocol::Tcp, &lists);
+        assert!(got.is_empty());
+        assert_eq!(
+            unknowns.len(),
+            1,
+            "the list may hold the missing port's peers"
+        );
     }
 
     // ------------------------------------------------------------ properties

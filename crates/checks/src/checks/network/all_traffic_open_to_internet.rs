@@ -92,7 +92,7 @@ impl Check for AllTrafficOpenToInternet {
 
 /// The rules to quote: the all-protocol ones from the internet, else the
 /// TCP and UDP ones from the internet.
-fn quoted(rules: &[&SgRule], resolve: &crate::reach::PrefixLists<'_>) -> Vec<String> {
+pub(crate) fn quoted(rules: &[&SgRule], resolve: &crate::reach::PrefixLists<'_>) -> Vec<String> {
     let from_internet = |p: Protocol| {
         rules
             .iter()

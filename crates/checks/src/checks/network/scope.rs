@@ -246,9 +246,7 @@ pub(crate) fn vpc_of<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Option<&'s s
 /// group id), each list sorted: for findings filed on a group, which list
 /// the backends it exposes. Instances whose ENIs are unknown are left out
 /// (the checks that need them report those instances themselves).
-pub(crate) fn backends_by_group<'s>(
-    cx: &Context<'s>,
-) -> HashMap<(&'s str, &'s str), Vec<&'s str>> {
+pub(crate) fn backends_by_group<'s>(cx: &Context<'s>) -> HashMap<(&'s str, &'s str), Vec<&'s str>> {
     let mut map: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
     for (region, i) in cx.backends() {
         let Some(rix) = cx.index.regions.get(region) else {
