@@ -411,13 +411,10 @@ mod tests {
         let with = |e: NaclEntry| {
             let mut s = demo();
             entries_of(&mut s, "acl-ldef").push(e);
-            let got = run(&NaclAllowsAllInbound, &s);
-            let o = got
-                .iter()
+            run(&NaclAllowsAllInbound, &s)
+                .into_iter()
                 .find(|o| o.resource_arn.ends_with("acl-ldef"))
                 .unwrap()
-                .clone();
-            o
         };
         for unrelated in [
             entry(false, 50, "17", "deny", "0.0.0.0/0", Some((53, 53))),
