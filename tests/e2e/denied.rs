@@ -91,7 +91,7 @@ const NO_CHECK: &[(&str, &str)] = &[
     (
         "ec2:DescribeManagedPrefixLists",
         "the demo's prefix lists decide no verdict: the app group's egress \
-         to one is TCP 443 (NET-007 weighs all-protocol rules only) and the \
+         to one is TCP 443 (NET-007 needs every TCP and UDP port) and the \
          S3 endpoint's route targets a VPC endpoint, which cannot make a \
          subnet public; denied_prefix_lists_are_a_gap_where_a_rule_needs_them \
          covers an account where one does",
@@ -112,7 +112,7 @@ const NO_CHECK: &[(&str, &str)] = &[
     (
         "ec2:GetManagedPrefixListEntries",
         "the demo's prefix lists decide no verdict: the app group's egress \
-         to one is TCP 443 (NET-007 weighs all-protocol rules only) and the \
+         to one is TCP 443 (NET-007 needs every TCP and UDP port) and the \
          S3 endpoint's route targets a VPC endpoint, which cannot make a \
          subnet public; denied_prefix_lists_are_a_gap_where_a_rule_needs_them \
          covers an account where one does",

@@ -1008,6 +1008,7 @@ const LB_OR_WAF_ONLY: &[(&str, &str)] = &[
 const SELF_CONTAINED: &[&str] = &[
     "DATA-001", "DATA-002", "DATA-006", "DATA-007", "EDGE-008", "INST-001", "INST-002", "INST-003",
     "INST-004", "INST-005", "INST-006", "NET-005", "NET-006", "NET-009", "NET-012", "NET-014",
+    "NET-015",
 ];
 
 /// `rampart check --format json`: EC2/IAM/REST checks evaluate with the
@@ -1144,7 +1145,7 @@ fn check_report(snap: &Path, man: &Value) {
     };
     let legacy = instance_arn(m(man, "/legacy/instance_id"));
     for check in [
-        "INST-001", "INST-002", "INST-005", "NET-001", "NET-002", "NET-004", "EDGE-001",
+        "INST-001", "INST-002", "INST-005", "NET-002", "NET-004", "EDGE-001",
     ] {
         assert_eq!(
             verdict(check, &legacy),
@@ -1186,7 +1187,7 @@ fn check_report(snap: &Path, man: &Value) {
         }
         // Private, behind a VPC link to an NLB nobody could collect: whether
         // it is a backend depends on the load balancers.
-        for check in ["NET-001", "NET-002", "NET-004", "NET-010"] {
+        for check in ["NET-002", "NET-004", "NET-010"] {
             let f = by_check[check]
                 .iter()
                 .find(|f| f.resource_arn == arn)
@@ -1197,6 +1198,27 @@ fn check_report(snap: &Path, man: &Value) {
             );
         }
     }
+    // NET-001 is filed on the route table (issue 13 item 19): the legacy
+    // backend's public table fails listing it; the hardened private table
+    // passes whoever sits behind it, with no known backend to list.
+    let rt_arn = |id: &str| {
+        format!(
+            "arn:aws:ec2:{REGION}:{}:route-table/{id}",
+            m(man, "/account")
+        )
+    };
+    let net001 = |id: &str| {
+        by_check["NET-001"]
+            .iter()
+            .find(|f| f.resource_arn == rt_arn(id))
+            .unwrap_or_else(|| panic!("NET-001 on {id}:\n{}", describe(&by_check["NET-001"])))
+    };
+    let public = net001(m(man, "/legacy/public_route_table_id"));
+    assert_eq!(status(public), "fail", "{public:?}");
+    assert_eq!(public.affected, vec![legacy.clone()]);
+    let private = net001(m(man, "/hardened/private_route_table_id"));
+    assert_eq!(status(private), "pass", "{private:?}");
+    assert!(private.affected.is_empty(), "{private:?}");
     let vol_arn = |id: &str| format!("arn:aws:ec2:{REGION}:{}:volume/{id}", m(man, "/account"));
     for v in ms(man, "/legacy/volume_ids") {
         assert_eq!(verdict("DATA-001", &vol_arn(&v)), "fail", "{v}");

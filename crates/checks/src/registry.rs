@@ -108,6 +108,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &network::default_sg_allows_traffic::DefaultSgAllowsTraffic,
     &network::vpc_flow_logs_disabled::VpcFlowLogsDisabled,
     &network::subnet_auto_assigns_public_ip::SubnetAutoAssignsPublicIp,
+    &network::high_risk_port_open_to_internet::HighRiskPortOpenToInternet,
 ];
 
 /// Runs the selected checks (all when `only` is empty) and returns findings

@@ -9,8 +9,8 @@
 use ipnet::IpNet;
 use rampart_model::{PortRange, SgPeer, SgRule};
 
-use super::ip::{contains_public, nets_overlap, parse_cidr};
-use super::ports::{Protocol, merge, rule_covers, rule_span};
+use super::ip::{AddrSet, Family, contains_public, nets_overlap, parse_cidr};
+use super::ports::{ALL_PORTS, Protocol, merge, rule_covers, rule_span};
 use super::{PrefixLists, Reach};
 
 /// Who is on the other end of the traffic being asked about.
@@ -160,6 +160,128 @@ pub fn internet_open_rules<'r>(rules: &'r [SgRule], resolve: &PrefixLists<'_>) -
         .iter()
         .filter(|r| peer_matches(r, &Peer::Internet, resolve).is_yes())
         .collect()
+}
+
+/// The addresses to (or from) which `rules` admit *every port* of `proto`
+/// (`Tcp` or `Udp`), whichever rules together do it: one `tcp 0-65535`
+/// rule, `0-32767` plus `32768-65535` for the same block, or an
+/// all-protocol (`-1`) rule. Exact, not sampled: the port space is cut at
+/// every rule's bounds, and within a piece each rule covers every port or
+/// none, so one port per piece decides; an address is in the answer when
+/// every piece admits it. Group references admit no address and are
+/// skipped.
+///
+/// The set is what is *certainly* admitted. Rules whose protocol or peer
+/// cannot be read are left out of it, and their reasons are returned
+/// (deduplicated) only when they could change it: the answer is computed
+/// again with each such rule admitting every address on every port of
+/// `proto`, and a rule for one port that cannot complete any coverage
+/// (tcp/443 to an uncollected prefix list) is no reason for doubt.
+pub fn all_ports_peers(
+    rules: &[&SgRule],
+    proto: Protocol,
+    resolve: &PrefixLists<'_>,
+) -> (AddrSet, Vec<String>) {
+    let mut unknowns: Vec<String> = Vec::new();
+    let mut note = |r: String| {
+        if !unknowns.contains(&r) {
+            unknowns.push(r);
+        }
+    };
+    let everything = || AddrSet::all(Family::V4).union(&AddrSet::all(Family::V6));
+    let mut certain: Vec<(PortRange, AddrSet)> = Vec::new();
+    let mut unread: Vec<(PortRange, AddrSet)> = Vec::new();
+    for rule in rules {
+        let Some(rp) = Protocol::parse(&rule.protocol) else {
+            note(format!(
+                "security group rule protocol {:?} not recognised",
+                rule.protocol
+            ));
+            unread.push((ALL_PORTS, everything()));
+            continue;
+        };
+        if !rp.covers(proto) {
+            continue;
+        }
+        let span = rule_span(rp, rule.from_port, rule.to_port);
+        match rule_nets(rule, resolve) {
+            Ok(nets) if !nets.is_empty() => certain.push((span, AddrSet::from_nets(nets))),
+            Ok(_) => {}
+            Err(why) => {
+                note(why);
+                unread.push((span, everything()));
+            }
+        }
+    }
+    let sure = every_port(&certain);
+    if !unknowns.is_empty() {
+        certain.extend(unread);
+        if every_port(&certain) == sure {
+            unknowns.clear();
+        }
+    }
+    (sure, unknowns)
+}
+
+/// The addresses every piece of the port space admits, given each rule's
+/// port range and addresses (see [`all_ports_peers`]).
+fn every_port(spans: &[(PortRange, AddrSet)]) -> AddrSet {
+    if spans.is_empty() {
+        return AddrSet::empty();
+    }
+    let mut cuts = vec![0];
+    for (r, _) in spans {
+        cuts.push(r.from);
+        if r.to < 65535 {
+            cuts.push(r.to + 1);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut full: Option<AddrSet> = None;
+    for c in cuts {
+        let here = spans
+            .iter()
+            .filter(|(r, _)| r.from <= c && c <= r.to)
+            .fold(AddrSet::empty(), |acc, (_, s)| acc.union(s));
+        let next = match full {
+            None => here,
+            Some(f) => f.intersection(&here),
+        };
+        if next.is_empty() {
+            return next;
+        }
+        full = Some(next);
+    }
+    full.unwrap_or_default()
+}
+
+/// The addresses to (or from) which `rules` admit *all traffic*: every port
+/// of TCP and every port of UDP (so any service, whatever it listens on),
+/// which an all-protocol (`-1`) rule gives at once and `tcp 0-65535` plus
+/// `udp 0-65535` give together. ICMP is not required: it carries no
+/// service. The unknowns are as in [`all_ports_peers`].
+pub fn all_traffic_peers(rules: &[&SgRule], resolve: &PrefixLists<'_>) -> (AddrSet, Vec<String>) {
+    let (tcp, mut unknowns) = all_ports_peers(rules, Protocol::Tcp, resolve);
+    let (udp, more) = all_ports_peers(rules, Protocol::Udp, resolve);
+    for m in more {
+        if !unknowns.contains(&m) {
+            unknowns.push(m);
+        }
+    }
+    (tcp.intersection(&udp), unknowns)
+}
+
+/// The CIDR blocks a rule's peer names: its CIDR, or its prefix list's
+/// entries; none for a group reference.
+fn rule_nets(rule: &SgRule, resolve: &PrefixLists<'_>) -> Result<Vec<IpNet>, String> {
+    match &rule.peer {
+        SgPeer::Ipv4 { cidr } | SgPeer::Ipv6 { cidr } => parse_cidr(cidr)
+            .map(|n| vec![n])
+            .ok_or_else(|| format!("security group rule CIDR {cidr:?} not parseable")),
+        SgPeer::PrefixList { prefix_list_id } => resolve(prefix_list_id),
+        SgPeer::SecurityGroup { .. } => Ok(vec![]),
+    }
 }
 
 #[cfg(test)]
@@ -514,6 +636,92 @@ mod tests {
         ];
         let open = internet_open_rules(&rules, &lists);
         assert_eq!(open, vec![&rules[0], &rules[2], &rules[5]]);
+    }
+
+    fn udp(from: i32, to: i32, peer: SgPeer) -> SgRule {
+        rule("udp", Some(from), Some(to), peer)
+    }
+
+    fn addrs(cidrs: &[&str]) -> AddrSet {
+        AddrSet::from_nets(cidrs.iter().map(|c| net(c)))
+    }
+
+    /// Issue 13 item 11: `tcp 0-65535` plus `udp 0-65535` is all traffic,
+    /// as `-1` is; ports may be spread over rules (and over the groups of
+    /// one ENI, whose rules are a union: "Security group rules",
+    /// https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+    #[test]
+    fn all_traffic_is_every_tcp_and_every_udp_port() {
+        let rules = [rule("-1", None, None, v4("0.0.0.0/0"))];
+        assert_eq!(
+            all_traffic_peers(&refs(&rules), &lists).0,
+            addrs(&["0.0.0.0/0"])
+        );
+        // tcp and udp for the same block; tcp alone is not all traffic.
+        let rules = [
+            tcp(0, 65535, v4("0.0.0.0/0")),
+            udp(0, 65535, v4("198.51.100.0/24")),
+        ];
+        assert_eq!(
+            all_traffic_peers(&refs(&rules), &lists).0,
+            addrs(&["198.51.100.0/24"])
+        );
+        assert_eq!(
+            all_ports_peers(&refs(&rules), Protocol::Tcp, &lists).0,
+            addrs(&["0.0.0.0/0"])
+        );
+        // Split port ranges join; a gap of one port breaks them.
+        let rules = [
+            tcp(0, 32767, v6("::/0")),
+            tcp(32768, 65535, v6("2001:db8::/32")),
+            rule("udp", None, None, v6("::/0")),
+        ];
+        assert_eq!(
+            all_traffic_peers(&refs(&rules), &lists).0,
+            addrs(&["2001:db8::/32"])
+        );
+        let rules = [
+            tcp(0, 32766, v4("0.0.0.0/0")),
+            tcp(32768, 65535, v4("0.0.0.0/0")),
+        ];
+        assert!(
+            all_ports_peers(&refs(&rules), Protocol::Tcp, &lists)
+                .0
+                .is_empty()
+        );
+        // ICMP is not needed; group references admit no address; an
+        // unresolvable list is reported, not guessed.
+        let rules = [
+            tcp(0, 65535, pl("pl-public")),
+            udp(0, 65535, pl("pl-public")),
+            tcp(0, 65535, sg("sg-x")),
+            udp(0, 65535, pl("pl-123")),
+        ];
+        let (got, unknowns) = all_traffic_peers(&refs(&rules), &lists);
+        assert_eq!(got, addrs(&["10.0.0.0/8", "198.51.100.0/24"]));
+        assert_eq!(
+            unknowns,
+            vec!["prefix list pl-123 entries not collected".to_string()]
+        );
+        assert!(all_traffic_peers(&[], &lists).0.is_empty());
+        // An unreadable rule for one port cannot complete a coverage: no
+        // doubt from it.
+        let rules = [tcp(443, 443, pl("pl-123")), tcp(0, 65535, v4("0.0.0.0/0"))];
+        let (got, unknowns) = all_ports_peers(&refs(&rules), Protocol::Tcp, &lists);
+        assert_eq!(got, addrs(&["0.0.0.0/0"]));
+        assert!(unknowns.is_empty(), "{unknowns:?}");
+        let rules = [
+            tcp(443, 443, pl("pl-123")),
+            tcp(0, 442, v4("0.0.0.0/0")),
+            tcp(444, 65535, v4("0.0.0.0/0")),
+        ];
+        let (got, unknowns) = all_ports_peers(&refs(&rules), Protocol::Tcp, &lists);
+        assert!(got.is_empty());
+        assert_eq!(
+            unknowns.len(),
+            1,
+            "the list may hold the missing port's peers"
+        );
     }
 
     // ------------------------------------------------------------ properties

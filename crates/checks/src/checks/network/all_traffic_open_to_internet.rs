@@ -1,13 +1,26 @@
-//! NET-006: a security group rule for every protocol (`-1`) from public
-//! address space opens every port of every protocol of whatever carries the
-//! group: admin ports, databases, debug endpoints, all at once.
+//! NET-006: a security group that admits all traffic from public address
+//! space opens every service of whatever carries the group: admin ports,
+//! databases, debug endpoints, all at once.
+//!
+//! "All traffic" is every TCP port and every UDP port (issue 13 item 11):
+//! an all-protocol (`-1`) rule gives it at once, `tcp 0-65535` plus
+//! `udp 0-65535` (in one rule or several) give it together. Services
+//! listen on TCP or UDP, so ICMP is not required: a group that admits both
+//! from the internet is fully open whether or not ping works. It must be
+//! the same public address that gets both (see
+//! [`crate::reach::sg::all_traffic_peers`]). Every group in the account is
+//! judged, as Security Hub's EC2.18 and EC2.19 do: one that guards nothing
+//! today is one attachment away from doing so. A failing group lists the
+//! backends that carry it.
 
-use rampart_model::Status;
+use rampart_model::{SgRule, Status};
 
 use super::backend_sg_app_port_open_wide::describe;
+use super::scope::{backends_by_group, instance_arns};
+use crate::reach::ip::public;
 use crate::reach::ports::Protocol;
-use crate::reach::sg::{Peer, peer_matches};
-use crate::reach::{Reach, prefix_list_resolver};
+use crate::reach::prefix_list_resolver;
+use crate::reach::sg::{Peer, all_traffic_peers, peer_matches};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct AllTrafficOpenToInternet;
@@ -19,6 +32,7 @@ impl Check for AllTrafficOpenToInternet {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = Vec::new();
+        let carriers = backends_by_group(cx);
         for (region, inv) in &cx.snapshot.regions {
             if let Some(gap) =
                 cx.region_gap(region, &["ec2:DescribeSecurityGroups"], "security-group")
@@ -32,27 +46,11 @@ impl Check for AllTrafficOpenToInternet {
                 region,
             );
             for sg in &inv.ec2.security_groups {
-                let mut open = Vec::new();
-                let mut unknown = None;
-                for r in &sg.ingress {
-                    let all = match Protocol::parse(&r.protocol) {
-                        Some(p) => Reach::from_bool(p == Protocol::All),
-                        None => Reach::unknown(format!(
-                            "security group rule protocol {:?} not recognised",
-                            r.protocol
-                        )),
-                    };
-                    if all.is_no() {
-                        continue;
-                    }
-                    match all.and(peer_matches(r, &Peer::Internet, &resolve)) {
-                        Reach::Yes => open.push(describe(r)),
-                        Reach::No => {}
-                        Reach::Unknown(why) => unknown = Some(why),
-                    }
-                }
+                let rules: Vec<&SgRule> = sg.ingress.iter().collect();
+                let (peers, unknowns) = all_traffic_peers(&rules, &resolve);
+                let open = peers.intersection(&public());
                 let arn = cx.ec2_arn(region, "security-group", &sg.group_id);
-                out.push(if !open.is_empty() {
+                let mut o = if !open.is_empty() {
                     Outcome::new(
                         arn,
                         region,
@@ -61,10 +59,10 @@ impl Check for AllTrafficOpenToInternet {
                             "{} ({}) admits all traffic from the internet: {}",
                             sg.group_id,
                             sg.group_name,
-                            open.join(", ")
+                            quoted(&rules, &resolve).join(", ")
                         ),
                     )
-                } else if let Some(why) = unknown {
+                } else if let Some(why) = unknowns.into_iter().next() {
                     Outcome::new(
                         arn,
                         region,
@@ -76,13 +74,39 @@ impl Check for AllTrafficOpenToInternet {
                         arn,
                         region,
                         Status::Pass,
-                        format!("{} has no all-protocol rule from the internet", sg.group_id),
+                        format!(
+                            "{} admits no public address on every TCP and UDP port",
+                            sg.group_id
+                        ),
                     )
-                });
+                };
+                if let Some(ids) = carriers.get(&(region.as_str(), sg.group_id.as_str())) {
+                    o.affected = instance_arns(cx, region, ids);
+                }
+                out.push(o);
             }
         }
         out
     }
+}
+
+/// The rules to quote: the all-protocol ones from the internet, else the
+/// TCP and UDP ones from the internet.
+pub(crate) fn quoted(rules: &[&SgRule], resolve: &crate::reach::PrefixLists<'_>) -> Vec<String> {
+    let from_internet = |p: Protocol| {
+        rules
+            .iter()
+            .filter(move |r| Protocol::parse(&r.protocol) == Some(p))
+            .filter(|r| peer_matches(r, &Peer::Internet, resolve).is_yes())
+            .map(|r| describe(r))
+    };
+    let all: Vec<String> = from_internet(Protocol::All).collect();
+    if !all.is_empty() {
+        return all;
+    }
+    from_internet(Protocol::Tcp)
+        .chain(from_internet(Protocol::Udp))
+        .collect()
 }
 
 #[cfg(test)]
@@ -155,6 +179,52 @@ mod tests {
             world.message,
             "sg-world (sg-world) admits all traffic from the internet: all from 0.0.0.0/0"
         );
+    }
+
+    /// Issue 13 item 11: `tcp 0-65535` plus `udp 0-65535` from the internet
+    /// is all traffic, as `-1` is (what listens on an instance listens on
+    /// TCP or UDP; ICMP is not required). The finding is filed on the group
+    /// and lists the backends that carry it.
+    #[test]
+    fn every_tcp_and_udp_port_is_all_traffic_and_lists_the_backends() {
+        let mut s = demo();
+        let g = region(&mut s)
+            .ec2
+            .security_groups
+            .iter_mut()
+            .find(|g| g.group_id == "sg-lweb")
+            .unwrap();
+        g.ingress = vec![
+            tcp(0, 65535, v4("0.0.0.0/0")),
+            SgRule {
+                protocol: "udp".into(),
+                ..tcp(0, 65535, v4("0.0.0.0/0"))
+            },
+        ];
+        let got = run(&AllTrafficOpenToInternet, &s);
+        let lweb = got
+            .iter()
+            .find(|o| o.resource_arn.ends_with("sg-lweb"))
+            .unwrap();
+        assert_eq!(lweb.status, Status::Fail, "{}", lweb.message);
+        assert_eq!(
+            lweb.message,
+            "sg-lweb (sg-lweb) admits all traffic from the internet: tcp 0-65535 from 0.0.0.0/0, udp 0-65535 from 0.0.0.0/0"
+        );
+        assert_eq!(
+            lweb.affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-l1".to_string()]
+        );
+        // The same ports for different addresses admit nobody all traffic.
+        let g = region(&mut s)
+            .ec2
+            .security_groups
+            .iter_mut()
+            .find(|g| g.group_id == "sg-lweb")
+            .unwrap();
+        g.ingress[1].peer = v6("::/0");
+        let got = run(&AllTrafficOpenToInternet, &s);
+        assert_eq!(statuses(&got)[2], ("sg-lweb".into(), "pass"));
     }
 
     #[test]

@@ -1,25 +1,72 @@
-//! NET-007: a backend whose security group lets every protocol out to every
-//! address gives an attacker who lands on it a free channel: exfiltration,
-//! command and control, lateral movement, all on whatever port they like.
+//! NET-007: a backend that can send every protocol to every address gives
+//! an attacker who lands on it a free channel: exfiltration, command and
+//! control, lateral movement, all on whatever port they like.
 //!
-//! Scope: only the security groups on backends' network interfaces. Every
-//! new group starts with exactly this rule (AWS's default egress), so
-//! judging every group in the account would bury the backends' groups in
-//! noise; the egress that matters is the egress of the machines the
-//! internet reaches. A group counts as unrestricted when its all-protocol
-//! egress rules together cover every public address of a family: the
-//! textbook 0.0.0.0/0 or ::/0, but also 0.0.0.0/1 + 128.0.0.0/1.
+//! Judged per network interface (issue 13 item 10): the groups on one ENI
+//! are a union, so what the backend can actually send is what any rule of
+//! any of its groups allows ("Security group rules",
+//! https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+//! An ENI sends "all traffic everywhere" when its groups' egress rules
+//! together admit every TCP and every UDP port (an all-protocol rule, or
+//! full TCP and UDP ranges; ICMP is not required, as for NET-006) to every
+//! public address of a family: the textbook 0.0.0.0/0 or ::/0, but also
+//! 0.0.0.0/1 in one group plus 128.0.0.0/1 in another.
+//!
+//! The finding is filed on each group that contributes (the resource to
+//! change), with the backends whose ENIs it opens: a group contributes when
+//! its own rules admit every port of TCP, of UDP or of all protocols to
+//! some public address of that family (a group that adds only tcp/443 to
+//! an ENI that already sends everything is not the problem). If no single
+//! group does (the ports are spread over groups), every group with a
+//! TCP, UDP or all-protocol rule to public space is named.
+//!
+//! Scope: only the groups on backends' ENIs. Every new group starts with
+//! allow-all egress (AWS's default), so judging every group in the account
+//! would bury the backends' groups in noise.
 
-use rampart_model::Status;
+use foldhash::HashMap;
+use rampart_model::{SecurityGroup, SgRule, Status};
 
-use super::backend_sg_app_port_open_wide::describe;
-use super::scope::{Scope, sg_sets};
-use crate::reach::ip::{AddrSet, parse_cidr, public_v4, public_v6};
+use super::all_traffic_open_to_internet::quoted;
+use super::scope::{Scope, backends_by_group, instance_arns, sg_sets};
+use crate::reach::ip::{AddrSet, public_v4, public_v6};
 use crate::reach::ports::Protocol;
-use crate::reach::prefix_list_resolver;
+use crate::reach::sg::{all_ports_peers, all_traffic_peers};
+use crate::reach::{PrefixLists, prefix_list_resolver};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct EgressUnrestricted;
+
+/// At most this many ENIs are named in one message.
+const MAX_NAMED: usize = 5;
+
+/// What one ENI's group set allows out, shared by every ENI with the same
+/// groups.
+#[derive(Clone, Default)]
+struct EniVerdict {
+    /// The families (`IPv4`, `IPv6`) to every public address of which all
+    /// traffic may go.
+    everywhere: Vec<&'static str>,
+    /// The groups that let it (see the module docs).
+    contributors: Vec<String>,
+    /// Why the answer may be wrong, when it is not "everywhere": a rule or
+    /// a group that could not be read. Named groups are the ones that may
+    /// contribute.
+    unknown: Option<(String, Vec<String>)>,
+}
+
+/// What a group's findings gather, over every ENI it is on.
+#[derive(Default)]
+struct GroupTally<'a> {
+    /// (instance, ENI, the other contributors) where it lets all out, known
+    /// backends only.
+    fails: Vec<(&'a str, &'a str, Vec<String>)>,
+    /// Maybe-backends it lets all out, with why they may be backends.
+    maybe: Vec<(&'a str, String)>,
+    /// The families named in the failures.
+    families: Vec<&'static str>,
+    unknown: Option<String>,
+}
 
 impl Check for EgressUnrestricted {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -28,128 +75,289 @@ impl Check for EgressUnrestricted {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
-        let (groups, mut out) = scope.resources(cx, "security groups", |rix, i| {
-            Ok(sg_sets(rix, i)?
-                .into_iter()
-                .flat_map(|(_, ids)| ids.iter().map(String::as_str))
-                .collect())
-        });
-        for ((region, group_id), users) in &groups {
-            let arn = cx.ec2_arn(region, "security-group", group_id);
+        let carriers = backends_by_group(cx);
+        let mut out = scope.instance_gaps.clone();
+        let mut tally: HashMap<(&str, &str), GroupTally> = HashMap::default();
+        // By (region, the ENI's group ids): thousands of backends share a set.
+        let mut memo: HashMap<(&str, Vec<&str>), EniVerdict> = HashMap::default();
+        let all = scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
+            scope
+                .maybe
+                .iter()
+                .map(|(r, i, why)| (*r, *i, Some(why.as_str()))),
+        );
+        for (region, i, maybe) in all {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
-                cx.snapshot.regions.get(*region),
+                cx.snapshot.regions.get(region),
             ) else {
                 continue;
             };
-            let Some(sg) = rix.security_groups.get(group_id) else {
+            let sets = match sg_sets(rix, i) {
+                Ok(s) => s,
+                Err(why) => {
+                    out.push(Outcome::new(
+                        cx.ec2_arn(region, "instance", &i.instance_id),
+                        region,
+                        Status::NotEvaluated(why),
+                        format!("the security groups of {} are unknown", i.instance_id),
+                    ));
+                    continue;
+                }
+            };
+            for (eni, ids) in sets {
+                let mut key: Vec<&str> = ids.iter().map(String::as_str).collect();
+                key.sort_unstable();
+                key.dedup();
+                for g in &key {
+                    tally.entry((region, *g)).or_default();
+                }
+                let v = memo
+                    .entry((region, key.clone()))
+                    .or_insert_with(|| {
+                        let resolve = prefix_list_resolver(
+                            &inv.ec2.managed_prefix_lists,
+                            &cx.snapshot.collection_errors,
+                            region,
+                        );
+                        let groups: Vec<(&str, Option<&SecurityGroup>)> = key
+                            .iter()
+                            .map(|g| (*g, rix.security_groups.get(g).copied()))
+                            .collect();
+                        judge_eni(&groups, &resolve)
+                    })
+                    .clone();
+                // The group ids as the snapshot holds them (the verdict's
+                // copies do not outlive this iteration).
+                let held = |g: &String| key.iter().copied().find(|k| *k == g.as_str());
+                if !v.everywhere.is_empty() {
+                    for g in &v.contributors {
+                        let Some(gk) = held(g) else { continue };
+                        let t = tally.entry((region, gk)).or_default();
+                        match maybe {
+                            None => {
+                                let others =
+                                    v.contributors.iter().filter(|o| *o != g).cloned().collect();
+                                t.fails.push((i.instance_id.as_str(), eni, others));
+                            }
+                            Some(why) => t.maybe.push((i.instance_id.as_str(), why.to_string())),
+                        }
+                        for f in &v.everywhere {
+                            if !t.families.contains(f) {
+                                t.families.push(f);
+                            }
+                        }
+                    }
+                } else if let Some((why, groups)) = &v.unknown {
+                    for g in groups.iter().filter_map(held) {
+                        tally
+                            .entry((region, g))
+                            .or_default()
+                            .unknown
+                            .get_or_insert_with(|| why.clone());
+                    }
+                }
+            }
+        }
+        let mut tally: Vec<_> = tally.into_iter().collect();
+        tally.sort_unstable_by_key(|(k, _)| *k);
+        for ((region, group_id), t) in tally {
+            let arn = cx.ec2_arn(region, "security-group", group_id);
+            let affected = carriers
+                .get(&(region, group_id))
+                .map(|ids| instance_arns(cx, region, ids))
+                .unwrap_or_default();
+            let Some(sg) = cx
+                .index
+                .regions
+                .get(region)
+                .and_then(|rix| rix.security_groups.get(group_id))
+            else {
                 let why = cx
                     .not_collected(Some(region), &["ec2:DescribeSecurityGroups"])
                     .unwrap_or_else(|| format!("security group {group_id} was not collected"));
-                out.push(Outcome::new(
+                let mut o = Outcome::new(
                     arn,
                     region,
                     Status::NotEvaluated(why),
-                    format!(
-                        "the egress rules of {group_id} (on {}) are unknown",
-                        users.names()
-                    ),
-                ));
+                    format!("the egress rules of {group_id} are unknown"),
+                );
+                o.affected = affected;
+                out.push(o);
                 continue;
             };
-            let resolve = prefix_list_resolver(
-                &inv.ec2.managed_prefix_lists,
-                &cx.snapshot.collection_errors,
-                region,
-            );
-            let mut reach = AddrSet::empty();
-            let mut rules = Vec::new();
-            let mut unknown = None;
-            for r in &sg.egress {
-                match Protocol::parse(&r.protocol) {
-                    Some(Protocol::All) => {}
-                    Some(_) => continue,
-                    None => {
-                        unknown = Some(format!(
-                            "security group rule protocol {:?} not recognised",
-                            r.protocol
-                        ));
-                        continue;
-                    }
-                }
-                let nets = match &r.peer {
-                    rampart_model::SgPeer::Ipv4 { cidr } | rampart_model::SgPeer::Ipv6 { cidr } => {
-                        match parse_cidr(cidr) {
-                            Some(n) => vec![n],
-                            None => {
-                                unknown = Some(format!(
-                                    "security group rule CIDR {cidr:?} not parseable"
-                                ));
-                                continue;
-                            }
+            let resolve = cx.snapshot.regions.get(region).map(|inv| {
+                prefix_list_resolver(
+                    &inv.ec2.managed_prefix_lists,
+                    &cx.snapshot.collection_errors,
+                    region,
+                )
+            });
+            let rules: Vec<&SgRule> = sg.egress.iter().collect();
+            let quoted_rules = || {
+                resolve
+                    .as_ref()
+                    .map(|r| quoted(&rules, r))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|q| q.replacen(" from ", " to ", 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut o = if !t.fails.is_empty() {
+                let mut named: Vec<String> = t
+                    .fails
+                    .iter()
+                    .take(MAX_NAMED)
+                    .map(|(inst, eni, others)| {
+                        let with = if others.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", with {}", others.join(", "))
+                        };
+                        match (*inst == *eni, others.is_empty()) {
+                            (true, true) => inst.to_string(),
+                            (true, false) => format!("{inst} (with {})", others.join(", ")),
+                            (false, _) => format!("{inst} ({eni}{with})"),
                         }
-                    }
-                    rampart_model::SgPeer::PrefixList { prefix_list_id } => {
-                        match resolve(prefix_list_id) {
-                            Ok(n) => n,
-                            Err(why) => {
-                                unknown = Some(why);
-                                continue;
-                            }
-                        }
-                    }
-                    rampart_model::SgPeer::SecurityGroup { .. } => continue,
-                };
-                reach = reach.union(&AddrSet::from_nets(nets));
-                rules.push(describe(r).replacen(" from ", " to ", 1));
-            }
-            let everywhere = [("IPv4", public_v4()), ("IPv6", public_v6())]
-                .into_iter()
-                .filter(|(_, public)| public.difference(&reach).is_empty())
-                .map(|(f, _)| f)
-                .collect::<Vec<_>>();
-            out.push(if !everywhere.is_empty() {
-                match users.doubt() {
-                    Some(why) => Outcome::new(
-                        arn,
-                        region,
-                        Status::NotEvaluated(why),
-                        format!(
-                            "{group_id} allows all egress ({}), on instances that may be backends",
-                            rules.join(", ")
-                        ),
-                    ),
-                    None => Outcome::new(
-                        arn,
-                        region,
-                        Status::Fail,
-                        format!(
-                            "{group_id} ({}) on backend(s) {} allows all traffic out to every {} address ({})",
-                            sg.group_name,
-                            users.names(),
-                            everywhere.join(" and "),
-                            rules.join(", ")
-                        ),
-                    ),
+                    })
+                    .collect();
+                if t.fails.len() > MAX_NAMED {
+                    named.push(format!("{} more", t.fails.len() - MAX_NAMED));
                 }
-            } else if let Some(why) = unknown {
+                let mut o = Outcome::new(
+                    arn,
+                    region,
+                    Status::Fail,
+                    format!(
+                        "{group_id} ({}) lets backend{} {} send all traffic to every {} address ({})",
+                        sg.group_name,
+                        if t.fails.len() > 1 { "s" } else { "" },
+                        named.join(", "),
+                        t.families.join(" and "),
+                        quoted_rules()
+                    ),
+                );
+                let mut ids: Vec<&str> = t.fails.iter().map(|(i, _, _)| *i).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                o.affected = instance_arns(cx, region, &ids);
+                out.push(o);
+                continue;
+            } else if let Some((first, why)) = t.maybe.first() {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::NotEvaluated(format!(
+                        "used only by instances that may be backends ({first}, ...): {why}"
+                    )),
+                    format!(
+                        "{group_id} lets all traffic out ({}), on instances that may be backends",
+                        quoted_rules()
+                    ),
+                )
+            } else if let Some(why) = t.unknown {
                 Outcome::new(
                     arn,
                     region,
                     Status::NotEvaluated(why),
-                    format!("{group_id} may allow all egress"),
+                    format!("{group_id} may let a backend send all traffic everywhere"),
                 )
             } else {
                 Outcome::new(
                     arn,
                     region,
                     Status::Pass,
-                    format!("{group_id} restricts egress by protocol, port or destination"),
+                    format!(
+                        "{group_id} lets no backend ENI send all traffic to every public address"
+                    ),
                 )
-            });
+            };
+            o.affected = affected;
+            out.push(o);
         }
         out
     }
+}
+
+/// One ENI's verdict from its groups (`None` for a group not collected).
+fn judge_eni(groups: &[(&str, Option<&SecurityGroup>)], resolve: &PrefixLists<'_>) -> EniVerdict {
+    let rules: Vec<&SgRule> = groups
+        .iter()
+        .filter_map(|(_, g)| *g)
+        .flat_map(|g| g.egress.iter())
+        .collect();
+    let (reach, unknowns) = all_traffic_peers(&rules, resolve);
+    let families: Vec<(&'static str, AddrSet)> = [("IPv4", public_v4()), ("IPv6", public_v6())]
+        .into_iter()
+        .filter(|(_, public)| public.difference(&reach).is_empty())
+        .collect();
+    // Each group's own reach: every port of TCP, of UDP (all-protocol rules
+    // count for both).
+    let wide = |g: &SecurityGroup| {
+        let rules: Vec<&SgRule> = g.egress.iter().collect();
+        all_ports_peers(&rules, Protocol::Tcp, resolve)
+            .0
+            .union(&all_ports_peers(&rules, Protocol::Udp, resolve).0)
+    };
+    let mut v = EniVerdict::default();
+    if !families.is_empty() {
+        v.everywhere = families.iter().map(|(f, _)| *f).collect();
+        let public = families
+            .iter()
+            .fold(AddrSet::empty(), |acc, (_, p)| acc.union(p));
+        v.contributors = groups
+            .iter()
+            .filter_map(|(id, g)| Some((*id, (*g)?)))
+            .filter(|(_, g)| wide(g).overlaps(&public))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        if v.contributors.is_empty() {
+            v.contributors = groups
+                .iter()
+                .filter_map(|(id, g)| Some((*id, (*g)?)))
+                .filter(|(_, g)| {
+                    g.egress.iter().any(|r| {
+                        matches!(
+                            Protocol::parse(&r.protocol),
+                            Some(Protocol::All | Protocol::Tcp | Protocol::Udp)
+                        ) && crate::reach::sg::peer_matches(
+                            r,
+                            &crate::reach::sg::Peer::Internet,
+                            resolve,
+                        )
+                        .is_yes()
+                    })
+                })
+                .map(|(id, _)| id.to_string())
+                .collect();
+        }
+        return v;
+    }
+    let missing: Vec<&str> = groups
+        .iter()
+        .filter(|(_, g)| g.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    let why = match (missing.first(), unknowns.into_iter().next()) {
+        (Some(g), _) => format!("security group {g} was not collected"),
+        (None, Some(why)) => why,
+        (None, None) => return v,
+    };
+    // The groups that may complete the picture: those whose own rules
+    // could not all be read, and those that already reach far.
+    let named: Vec<String> = groups
+        .iter()
+        .filter_map(|(id, g)| Some((*id, (*g)?)))
+        .filter(|(_, g)| {
+            let rules: Vec<&SgRule> = g.egress.iter().collect();
+            !all_traffic_peers(&rules, resolve).1.is_empty()
+                || wide(g).overlaps(&public_v4().union(&public_v6()))
+        })
+        .map(|(id, _)| id.to_string())
+        .collect();
+    v.unknown = Some((why, named));
+    v
 }
 
 #[cfg(test)]
@@ -178,7 +386,7 @@ mod tests {
         );
         assert_eq!(
             got[1].message,
-            "sg-lweb (sg-lweb) on backend(s) i-l1 allows all traffic out to every IPv4 address (all to 0.0.0.0/0)"
+            "sg-lweb (sg-lweb) lets backend i-l1 (eni-l1) send all traffic to every IPv4 address (all to 0.0.0.0/0)"
         );
     }
 
@@ -204,6 +412,69 @@ mod tests {
             statuses(&run(&EgressUnrestricted, &s))[0],
             ("sg-happ".into(), "pass")
         );
+    }
+
+    /// Issue 13 item 10: the groups on one ENI are a union (traffic is
+    /// allowed when any rule of any group allows it: "Security group
+    /// rules", https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html),
+    /// so egress is judged per ENI and every group that contributes is
+    /// named. Half the internet each, on one ENI, is the whole internet.
+    #[test]
+    fn groups_on_one_eni_combine_and_each_contributor_is_named() {
+        let mut s = demo();
+        group(&mut s, "sg-happ").egress = vec![all_traffic(v4("0.0.0.0/1"))];
+        region(&mut s).ec2.security_groups.push(sg(
+            "sg-h2",
+            "vpc-h",
+            vec![],
+            vec![
+                all_traffic(v4("128.0.0.0/1")),
+                tcp(443, 443, v4("0.0.0.0/0")),
+            ],
+        ));
+        region(&mut s).ec2.security_groups.push(sg(
+            "sg-h3",
+            "vpc-h",
+            vec![],
+            vec![tcp(443, 443, v4("0.0.0.0/0"))],
+        ));
+        for e in &mut region(&mut s).ec2.network_interfaces {
+            if e.network_interface_id == "eni-h1" {
+                e.security_group_ids = vec!["sg-happ".into(), "sg-h2".into(), "sg-h3".into()];
+            }
+        }
+        let got = run(&EgressUnrestricted, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("sg-h2".into(), "fail"),
+                // Adds only tcp/443 to an ENI that already sends everything.
+                ("sg-h3".into(), "pass"),
+                ("sg-happ".into(), "fail"),
+                ("sg-lweb".into(), "fail")
+            ]
+        );
+        let happ = got
+            .iter()
+            .find(|o| o.resource_arn.ends_with("sg-happ"))
+            .unwrap();
+        assert_eq!(
+            happ.message,
+            "sg-happ (sg-happ) lets backend i-h1 (eni-h1, with sg-h2) send all traffic to every IPv4 address (all to 0.0.0.0/1)"
+        );
+        assert_eq!(
+            happ.affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-h1".to_string()]
+        );
+        // tcp 0-65535 in one group and udp 0-65535 in another: all traffic.
+        group(&mut s, "sg-happ").egress = vec![tcp(0, 65535, v4("0.0.0.0/0"))];
+        group(&mut s, "sg-h2").egress = vec![SgRule {
+            protocol: "udp".into(),
+            ..tcp(0, 65535, v4("0.0.0.0/0"))
+        }];
+        let got = statuses(&run(&EgressUnrestricted, &s));
+        assert_eq!(got[0], ("sg-h2".into(), "fail"));
+        assert_eq!(got[2], ("sg-happ".into(), "fail"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod backend_in_public_subnet;
 pub mod backend_sg_app_port_open_wide;
 pub mod default_sg_allows_traffic;
 pub mod egress_unrestricted;
+pub mod high_risk_port_open_to_internet;
 pub mod integration_not_via_vpc_link;
 pub mod internet_facing_lb_to_backend;
 pub mod lb_listener_without_tls;

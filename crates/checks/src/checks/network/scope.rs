@@ -290,3 +290,42 @@ pub(crate) fn vpc_of<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Option<&'s s
             .find_map(|e| e.vpc_id.as_deref())
     })
 }
+
+/// The known backends that carry each security group (on any of their
+/// ENIs, or in the instance's own list when it names no ENI), by (region,
+/// group id), each list sorted: for findings filed on a group, which list
+/// the backends it exposes. Instances whose ENIs are unknown are left out
+/// (the checks that need them report those instances themselves).
+pub(crate) fn backends_by_group<'s>(cx: &Context<'s>) -> HashMap<(&'s str, &'s str), Vec<&'s str>> {
+    let mut map: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
+    for (region, i) in cx.backends() {
+        let Some(rix) = cx.index.regions.get(region) else {
+            continue;
+        };
+        let Ok(sets) = sg_sets(rix, i) else {
+            continue;
+        };
+        let mut groups: Vec<&str> = sets
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            map.entry((*region, g))
+                .or_default()
+                .push(i.instance_id.as_str());
+        }
+    }
+    for v in map.values_mut() {
+        v.sort_unstable();
+    }
+    map
+}
+
+/// Instance ARNs for `ids` in `region`, for [`Outcome::affected`].
+pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec<String> {
+    ids.iter()
+        .map(|id| cx.ec2_arn(region, "instance", id))
+        .collect()
+}
