@@ -261,3 +261,11 @@ pub fn group_ref(name: &str, override_action: &str) -> WafRule {
         },
     }
 }
+
+/// A WebSocket API with no routes, integrations or stages yet.
+pub fn websocket_api(id: &str) -> HttpApi {
+    HttpApi {
+        protocol_type: Some("WEBSOCKET".into()),
+        ..http_api(id)
+    }
+}
