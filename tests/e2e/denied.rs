@@ -64,6 +64,14 @@ const NO_CHECK: &[(&str, &str)] = &[
         "inventory: no check reads custom domain names yet",
     ),
     (
+        "apigateway:GetUsagePlans",
+        "no demo method requires an API key, and a usage plan throttles only \
+         requests made with its keys (EDGE-007): hardened prod is throttled \
+         stage-wide and legacy v1 has unkeyed methods without limits, so the \
+         plans decide no verdict; api_stage_without_throttling's unit tests \
+         cover unknown plans where a keyed method depends on them",
+    ),
+    (
         "apigateway:GetVpcLinks",
         "stand-in: a REST integration resolves by its VPC link id, else by \
          its URI host against the load balancers' DNS names; moto drops \

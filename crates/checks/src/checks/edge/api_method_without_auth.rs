@@ -4,11 +4,11 @@
 //! need an authorization type other than NONE. OPTIONS (CORS preflight) is
 //! not judged. APIs with no stage are not reachable and not judged.
 
-use rampart_model::Status;
+use rampart_model::{HttpRoute, Status};
 
 use super::support::{
-    http_api_arn, http_label, is_http, is_public, missing, region_gap, regions, rest_api_arn,
-    rest_label,
+    http_api_arn, http_label, is_public, missing, region_gap, regions, rest_api_arn, rest_label,
+    v2_kind,
 };
 use crate::registry::{Check, Context, Outcome};
 
@@ -112,7 +112,7 @@ impl Check for ApiMethodWithoutAuth {
                 }
             }
 
-            for api in inv.apigatewayv2.apis.iter().filter(|a| is_http(a)) {
+            for api in &inv.apigatewayv2.apis {
                 let arn = http_api_arn(s, region, &api.api_id);
                 let label = http_label(api);
                 let deployed = deployed(api.stages.as_ref(), || {
@@ -123,6 +123,19 @@ impl Check for ApiMethodWithoutAuth {
                 if deployed == Ok(false) {
                     continue;
                 }
+                let Some(kind) = v2_kind(api) else {
+                    out.push(Outcome::new(
+                        arn,
+                        region,
+                        Status::NotEvaluated(format!(
+                            "the protocol type of API {} is unknown ({:?}): rampart judges HTTP \
+                             and WebSocket APIs",
+                            api.api_id, api.protocol_type
+                        )),
+                        format!("API {label}: protocol unknown"),
+                    ));
+                    continue;
+                };
                 let Some(routes) = &api.routes else {
                     let reason = missing(cx, region, "apigatewayv2:GetRoutes", &api.api_id, || {
                         format!("the routes of {} were not collected", api.api_id)
@@ -131,10 +144,14 @@ impl Check for ApiMethodWithoutAuth {
                         format!("{arn}/routes/*"),
                         region,
                         Status::NotEvaluated(reason),
-                        format!("routes of HTTP API {label} unknown"),
+                        format!("routes of {kind} {label} unknown"),
                     ));
                     continue;
                 };
+                if api.protocol_type.as_deref() == Some("WEBSOCKET") {
+                    out.push(websocket_connect(&arn, region, &label, routes, &deployed));
+                    continue;
+                }
                 for r in routes
                     .iter()
                     .filter(|r| !r.route_key.starts_with("OPTIONS "))
@@ -168,6 +185,64 @@ impl Check for ApiMethodWithoutAuth {
         }
         out
     }
+}
+
+/// The verdict on a WebSocket API: AWS authorizes a WebSocket connection
+/// once, on `$connect`, the only route that can hold authorization; the
+/// other routes are judged through it. Filed on the `$connect` route, or
+/// on the API when it has none.
+fn websocket_connect(
+    arn: &str,
+    region: &str,
+    label: &str,
+    routes: &[HttpRoute],
+    deployed: &Result<bool, String>,
+) -> Outcome {
+    let Some(connect) = routes.iter().find(|r| r.route_key == "$connect") else {
+        let (status, message) = match deployed {
+            Err(reason) => (
+                Status::NotEvaluated(reason.clone()),
+                format!(
+                    "WebSocket API {label} has no $connect route; whether it is deployed is unknown"
+                ),
+            ),
+            Ok(_) => (
+                Status::Fail,
+                format!(
+                    "WebSocket API {label} has no $connect route: nothing authorizes a \
+                     connection (only $connect can hold authorization), so any client can connect \
+                     and send to every route"
+                ),
+            ),
+        };
+        return Outcome::new(arn.to_string(), region, status, message);
+    };
+    let what = format!("route $connect on WebSocket API {label}");
+    let (status, message) = match connect.authorization_type.as_deref() {
+        None => (
+            Status::NotEvaluated("the route reported no authorization type".into()),
+            format!("{what}: authorization unknown"),
+        ),
+        Some("NONE") if connect.api_key_required => (
+            Status::Pass,
+            format!("{what} requires an API key (identifies callers, does not authenticate them)"),
+        ),
+        Some("NONE") => match deployed {
+            Err(reason) => (
+                Status::NotEvaluated(reason.clone()),
+                format!("{what} has no authorization; whether it is deployed is unknown"),
+            ),
+            Ok(_) => (
+                Status::Fail,
+                format!(
+                    "{what} has authorization NONE: any client can connect and then send to every route"
+                ),
+            ),
+        },
+        Some(kind) => (Status::Pass, format!("{what} is authorized by {kind}")),
+    };
+    let id = connect.route_id.as_deref().unwrap_or("$connect");
+    Outcome::new(format!("{arn}/routes/{id}"), region, status, message)
 }
 
 #[cfg(test)]
@@ -307,5 +382,81 @@ mod tests {
                 "arn:aws:apigateway:us-east-1::/restapis/r1/resources/*"
             ]
         );
+    }
+
+    /// A deployed WebSocket API `id` with `routes`.
+    fn ws(id: &str, routes: Vec<rampart_model::HttpRoute>) -> rampart_model::HttpApi {
+        let mut api = websocket_api(id);
+        api.routes = Some(routes);
+        api.stages = Some(vec![http_stage("prod")]);
+        api
+    }
+
+    /// WebSocket APIs authorize once, on `$connect`: AWS lets authorization
+    /// be configured on that route only, and a client whose `$connect`
+    /// passes may then send to every route
+    /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html,
+    /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html).
+    /// Without a `$connect` route nothing can authorize the connection.
+    #[test]
+    fn websocket_apis_are_judged_on_their_connect_route() {
+        let mut keyed = route("k-connect", "$connect", "NONE");
+        keyed.api_key_required = true;
+        let mut undeployed = ws("w-undeployed", vec![route("u", "$connect", "NONE")]);
+        undeployed.stages = Some(vec![]);
+        let mut unknown = ws("w-unknown", vec![]);
+        unknown.routes = None;
+        let mut odd = ws("odd", vec![route("o", "GET /", "NONE")]);
+        odd.protocol_type = None;
+        let mut s = apis(vec![], vec![]);
+        region(&mut s).apigatewayv2.apis = vec![
+            ws(
+                "w-auth",
+                vec![
+                    route("a-connect", "$connect", "AWS_IAM"),
+                    route("a-send", "sendmessage", "NONE"),
+                ],
+            ),
+            ws("w-open", vec![route("o-connect", "$connect", "NONE")]),
+            ws("w-keyed", vec![keyed]),
+            ws("w-none", vec![route("n-default", "$default", "NONE")]),
+            undeployed,
+            unknown,
+            odd,
+        ];
+        fail(&mut s, "apigatewayv2:GetRoutes");
+        let got = run(&ApiMethodWithoutAuth, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("*".into(), "not-evaluated"),
+                ("a-connect".into(), "pass"),
+                ("k-connect".into(), "pass"),
+                ("o-connect".into(), "fail"),
+                ("odd".into(), "not-evaluated"),
+                ("w-none".into(), "fail"),
+            ]
+        );
+        let message = |suffix: &str| {
+            got.iter()
+                .find(|o| o.resource_arn.ends_with(suffix))
+                .unwrap()
+                .message
+                .as_str()
+        };
+        assert_eq!(
+            message("/o-connect"),
+            "route $connect on WebSocket API w-open-name (w-open) has authorization NONE: any \
+             client can connect and then send to every route"
+        );
+        assert_eq!(
+            message("/apis/w-none"),
+            "WebSocket API w-none-name (w-none) has no $connect route: nothing authorizes a \
+             connection (only $connect can hold authorization), so any client can connect and \
+             send to every route"
+        );
+        assert!(got.iter().any(|o| o.resource_arn
+            == "arn:aws:apigateway:us-east-1::/apis/w-unknown/routes/*"
+            && matches!(&o.status, Status::NotEvaluated(r) if r.contains("apigatewayv2:GetRoutes"))));
     }
 }

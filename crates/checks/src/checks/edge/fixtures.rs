@@ -1,8 +1,6 @@
-//! Snapshot fragments for the edge checks' tests: REST and HTTP APIs with
-//! their resources, stages and usage plans, web ACLs and their rules, and
-//! JSON policy documents. The checks crate does not depend on serde_json,
-//! so documents are built through the conversions `Value` implements, with
-//! the type inferred from the field they are assigned to.
+//! Snapshot fragments for the edge checks' tests: REST, HTTP and WebSocket
+//! APIs with their resources, stages and usage plans, web ACLs and their
+//! rules. Policy documents are written with `serde_json::json!` where used.
 
 use std::collections::BTreeMap;
 
@@ -264,17 +262,10 @@ pub fn group_ref(name: &str, override_action: &str) -> WafRule {
     }
 }
 
-/// A JSON object (`Value::Object`), for policy documents.
-pub fn obj<V: FromIterator<(String, V)>>(pairs: Vec<(&str, V)>) -> V {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// A JSON array.
-pub fn arr<V: FromIterator<V>>(items: Vec<V>) -> V {
-    items.into_iter().collect()
-}
-
-/// A JSON string.
-pub fn s<V: From<&'static str>>(v: &'static str) -> V {
-    V::from(v)
+/// A WebSocket API with no routes, integrations or stages yet.
+pub fn websocket_api(id: &str) -> HttpApi {
+    HttpApi {
+        protocol_type: Some("WEBSOCKET".into()),
+        ..http_api(id)
+    }
 }

@@ -8,6 +8,7 @@ pub mod backend_bypasses_gateway;
 #[cfg(test)]
 mod fixtures;
 pub mod private_api_without_vpce_policy;
+mod resource_policy;
 mod support;
 pub mod waf_logging_disabled;
 pub mod waf_not_blocking;

@@ -61,6 +61,16 @@ pub(crate) fn is_http(api: &HttpApi) -> bool {
     api.protocol_type.as_deref() == Some("HTTP")
 }
 
+/// What an apigatewayv2 API is, for messages: `HTTP API` or `WebSocket
+/// API`; `None` when its protocol type is missing or unknown.
+pub(crate) fn v2_kind(api: &HttpApi) -> Option<&'static str> {
+    match api.protocol_type.as_deref() {
+        Some("HTTP") => Some("HTTP API"),
+        Some("WEBSOCKET") => Some("WebSocket API"),
+        _ => None,
+    }
+}
+
 /// `name (id)`, or the id alone.
 pub(crate) fn rest_label(api: &RestApi) -> String {
     label(api.name.as_deref(), &api.id)
