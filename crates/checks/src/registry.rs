@@ -91,6 +91,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &edge::private_api_without_vpce_policy::PrivateApiWithoutVpcePolicy,
     &edge::waf_logging_disabled::WafLoggingDisabled,
     &edge::api_backend_without_mtls::ApiBackendWithoutMtls,
+    &edge::waf_without_use_case_rules::WafWithoutUseCaseRules,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
     &instance::instance_role_admin::InstanceRoleAdmin,
