@@ -404,4 +404,29 @@ mod tests {
             msg("health")
         );
     }
+
+    /// Item 17 of issue 13: SQLi is a use-case group, so its rules tuned to
+    /// COUNT are tuning, unless rampart.toml requires the group for an API
+    /// the ACL protects: then they are counted like the baseline's.
+    #[test]
+    fn counted_rules_of_a_group_rampart_toml_requires_fail() {
+        let mut s = snapshot();
+        let mut tuned = baseline();
+        tuned[2].statement = managed_statement("AWSManagedRulesSQLiRuleSet", vec!["SQLi_BODY"]);
+        region(&mut s).wafv2.web_acls =
+            vec![protecting(web_acl("a1-waf", "allow", tuned), &["a1/prod"])];
+        assert_eq!(
+            statuses(&run(&WafNotBlocking, &s)),
+            vec![("a1-waf".into(), "pass")]
+        );
+        let required = settings(
+            "[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\napis = [\"a1\"]\n",
+        );
+        let got = run_configured(&WafNotBlocking, &s, &required);
+        assert_eq!(got[0].status, Status::Fail);
+        assert_eq!(
+            got[0].message,
+            "web ACL a1-waf does not block with AWS-AWSManagedRulesSQLiRuleSet (SQLi_BODY -> COUNT)"
+        );
+    }
 }
