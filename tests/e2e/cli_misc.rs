@@ -1,7 +1,8 @@
-//! Commands that need no snapshot and no emulator: shell completions and the
-//! man page, both generated from the clap definition.
+//! Commands that need no emulator: shell completions and the man page, both
+//! generated from the clap definition, and `check` on a hand-built snapshot
+//! under a `rampart.toml` (`--config`).
 
-use crate::harness::rampart;
+use crate::harness::{one_error_line, rampart};
 
 const SUBCOMMANDS: [&str; 9] = [
     "scan",
@@ -114,4 +115,141 @@ fn man_page_is_roff_for_rampart_with_its_subcommands() {
     }
     // The long description carries the exit codes.
     assert!(page.contains("Exit codes"), "{page}");
+}
+
+/// A snapshot of one REST API (`a1`, stage `prod`) behind a web ACL with
+/// AWS's baseline rule groups and no SQL database group.
+fn save_waf_snapshot(path: &std::path::Path) {
+    use rampart_model::*;
+    let acl_arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api-waf/1";
+    let stage_arn = "arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod";
+    let managed = |priority: i32, name: &str| WafRule {
+        name: format!("AWS-{name}"),
+        priority,
+        action: None,
+        override_action: Some("none".into()),
+        statement: WafStatement::ManagedRuleGroup {
+            vendor_name: "AWS".into(),
+            name: name.into(),
+            version: None,
+            rule_action_overrides: vec![],
+            excluded_rules: vec![],
+            scope_down: None,
+        },
+    };
+    let mut region = RegionInventory::default();
+    region.wafv2.web_acls = vec![WebAcl {
+        arn: acl_arn.into(),
+        id: "1".into(),
+        name: "api-waf".into(),
+        default_action: Some("allow".into()),
+        rules: Some(vec![
+            managed(0, "AWSManagedRulesCommonRuleSet"),
+            managed(1, "AWSManagedRulesKnownBadInputsRuleSet"),
+        ]),
+        capacity: Some(800),
+        associated_resources: Some(vec![stage_arn.into()]),
+        logging_destinations: Some(vec![]),
+    }];
+    Snapshot {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "rampart".into(),
+            version: TOOL_VERSION.into(),
+        },
+        collected_at: time::OffsetDateTime::UNIX_EPOCH,
+        scan_duration_ms: 0,
+        account_id: "123456789012".into(),
+        partition: "aws".into(),
+        caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+        api_calls: Default::default(),
+        collection_errors: vec![],
+        iam: Default::default(),
+        regions: [("us-east-1".to_string(), region)].into(),
+    }
+    .save(path)
+    .unwrap();
+}
+
+/// Issue 13 item 17: `[[waf.require]]` in the file given by `--config`
+/// reaches the checks: without it SQLi is EDGE-011's low note, with it
+/// its absence fails EDGE-003 on the ACL of the API that requires it.
+#[test]
+fn check_config_waf_requirements_reach_the_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("waf.json");
+    save_waf_snapshot(&snap);
+    let config = tmp.path().join("rampart.toml");
+    std::fs::write(
+        &config,
+        "[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\napis = [\"a1\"]\n",
+    )
+    .unwrap();
+    let verdicts = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            snap.to_str().unwrap(),
+            "--format",
+            "json",
+            "--checks",
+            "EDGE-003,EDGE-011",
+        ];
+        args.extend(extra);
+        let run = rampart(&args, &[]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["check_id"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = verdicts(&[]);
+    assert_eq!(
+        plain
+            .iter()
+            .map(|(c, s, _)| (c.as_str(), s.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("EDGE-003", "pass"), ("EDGE-011", "fail")]
+    );
+    let configured = verdicts(&["--config", config.to_str().unwrap()]);
+    assert_eq!(
+        configured
+            .iter()
+            .map(|(c, s, _)| (c.as_str(), s.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("EDGE-003", "fail"), ("EDGE-011", "pass")]
+    );
+    assert!(
+        configured[0].2.contains(
+            "AWSManagedRulesSQLiRuleSet (rampart.toml line 1 requires it for REST API a1)"
+        ),
+        "{}",
+        configured[0].2
+    );
+
+    // A malformed [waf] section is a usage error naming the file and line.
+    std::fs::write(&config, "[waf]\nuse_case_groups = [\"SQLi\"]\n").unwrap();
+    let run = rampart(
+        &[
+            "check",
+            snap.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    let line = one_error_line(&run.stderr);
+    assert!(
+        line.contains("rampart.toml, line 2") && line.contains("\"SQLi\""),
+        "{line}"
+    );
 }

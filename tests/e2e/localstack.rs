@@ -999,6 +999,7 @@ const LB_OR_WAF_ONLY: &[(&str, &str)] = &[
     ("EDGE-004", "wafv2:ListWebACLs"),
     ("EDGE-005", "wafv2:ListWebACLs"),
     ("EDGE-009", "wafv2:ListWebACLs"),
+    ("EDGE-011", "wafv2:ListWebACLs"),
     // Internet-facing load balancer -> backend: without LBs, no answer.
     ("NET-010", "elasticloadbalancing:DescribeLoadBalancers"),
 ];

@@ -32,6 +32,9 @@ pub struct Selection {
     /// Keep only findings at or above this severity (scorecards still use
     /// every finding of the selected checks).
     pub min_severity: Option<Severity>,
+    /// What `rampart.toml` tells the checks (`[waf]`); the defaults when
+    /// there is none.
+    pub settings: rampart_model::config::Settings,
 }
 
 /// The metadata of every registered check, in id order.
@@ -84,7 +87,7 @@ pub fn evaluate_observed(
         only.retain(|id| sel.only.iter().any(|o| o.eq_ignore_ascii_case(id)));
     }
     only.retain(|id| !sel.skip.iter().any(|s| s.eq_ignore_ascii_case(id)));
-    let findings = registry::run_with(snapshot, &index, &exposures, &only);
+    let findings = registry::run_configured(snapshot, &index, &exposures, &only, &sel.settings);
     phase_done("checks");
     let layer_of = |id: &str| meta(id).map(|m| m.layer);
     let scorecards = scorecard::scorecards(&index, exposures, &findings, &layer_of);

@@ -10,11 +10,14 @@ use rampart_model::*;
 use crate::index::Index;
 use crate::paths::Exposures;
 
-/// What a check sees: the snapshot, its index and the exposure paths.
+/// What a check sees: the snapshot, its index, the exposure paths and the
+/// settings of `rampart.toml` ([`Context::with_settings`]; the defaults
+/// otherwise).
 pub struct Context<'s> {
     pub snapshot: &'s Snapshot,
     pub index: &'s Index<'s>,
     pub exposures: &'s Exposures,
+    pub settings: &'s rampart_model::config::Settings,
     /// [`Context::backends`], found once for every check that asks.
     backends: std::sync::OnceLock<Vec<(&'s str, &'s Instance)>>,
 }
@@ -88,6 +91,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &edge::private_api_without_vpce_policy::PrivateApiWithoutVpcePolicy,
     &edge::waf_logging_disabled::WafLoggingDisabled,
     &edge::api_backend_without_mtls::ApiBackendWithoutMtls,
+    &edge::waf_without_use_case_rules::WafWithoutUseCaseRules,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
     &instance::instance_role_admin::InstanceRoleAdmin,
@@ -124,9 +128,28 @@ pub fn run_with(
     exposures: &Exposures,
     only: &BTreeSet<String>,
 ) -> Vec<Finding> {
+    run_configured(snapshot, index, exposures, only, &DEFAULT_SETTINGS)
+}
+
+/// What an absent `rampart.toml` means.
+static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config::Settings {
+    waf: rampart_model::config::WafSettings {
+        use_case_groups: None,
+        require: Vec::new(),
+    },
+};
+
+/// [`run_with`] under the settings of a `rampart.toml`.
+pub fn run_configured(
+    snapshot: &Snapshot,
+    index: &Index<'_>,
+    exposures: &Exposures,
+    only: &BTreeSet<String>,
+    settings: &rampart_model::config::Settings,
+) -> Vec<Finding> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
-    let cx = Context::new(snapshot, index, exposures);
+    let cx = Context::new(snapshot, index, exposures).with_settings(settings);
     // Checks are independent pure functions of the context: run them on
     // every core, each with its outcomes fingerprinted and sorted on its own
     // (the order is check id first, so the per-check runs joined in id order
@@ -231,8 +254,14 @@ impl<'s> Context<'s> {
             snapshot,
             index,
             exposures,
+            settings: &DEFAULT_SETTINGS,
             backends: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The context under the settings of a `rampart.toml`.
+    pub fn with_settings(self, settings: &'s rampart_model::config::Settings) -> Self {
+        Context { settings, ..self }
     }
 
     /// Why a check cannot be evaluated in `region`: the first of `operations`

@@ -21,7 +21,8 @@ pub struct EvalArgs {
     /// Skip these checks (comma-separated ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub skip_checks: Vec<String>,
-    /// Suppressions the team has accepted (rampart.toml; see docs/formats.md).
+    /// Suppressions the team has accepted and check settings such as the WAF
+    /// rule groups required (rampart.toml; see docs/formats.md).
     #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
     pub config: Option<PathBuf>,
     /// Compare with a previous run: a JSON report (`check --format json`) or
@@ -69,6 +70,7 @@ impl EvalArgs {
             only: self.checks.iter().cloned().collect(),
             skip: self.skip_checks.iter().cloned().collect(),
             min_severity: None,
+            settings: Default::default(),
         }
     }
 
@@ -90,7 +92,12 @@ impl EvalArgs {
         config: Option<&Config>,
         baseline: Option<&Path>,
     ) -> Result<Evaluated, String> {
-        let selection = self.selection();
+        // The config's settings (`[waf]`) reach the checks through the
+        // selection, so a baseline snapshot is evaluated under them too.
+        let mut selection = self.selection();
+        if let Some(c) = config {
+            selection.settings = c.settings.clone();
+        }
         let mut report = evaluate_with(snapshot, &selection, config, self.config.as_deref());
         if let Some(path) = baseline.or(self.baseline.as_deref()) {
             let previous = load_report(path, &selection, None, None)

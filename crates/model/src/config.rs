@@ -1,4 +1,5 @@
-//! The `rampart.toml` configuration: suppressions the team has accepted.
+//! The `rampart.toml` configuration: suppressions the team has accepted,
+//! and the settings the checks read (`[waf]`).
 //!
 //! ```toml
 //! [[suppress]]
@@ -14,6 +15,17 @@
 //! Every given selector must match (AND); a suppression with no selector is
 //! refused (it would silence everything). An expired suppression no longer
 //! applies and is itself reported. Errors name the file and the line.
+//!
+//! ```toml
+//! [waf]
+//! # AWS use-case rule groups whose absence EDGE-011 notes (low) on every
+//! # web ACL; default ["AWSManagedRulesSQLiRuleSet"], [] for none.
+//! use_case_groups = ["AWSManagedRulesSQLiRuleSet", "AWSManagedRulesLinuxRuleSet"]
+//!
+//! [[waf.require]]                         # fails EDGE-003 when missing
+//! groups = ["AWSManagedRulesSQLiRuleSet"]
+//! apis = ["a1b2c3d4e5"]                   # REST API ids, or "*" for every API
+//! ```
 //!
 //! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
 //! from its metadata before it is read.
@@ -56,6 +68,22 @@ pub enum ConfigError {
 struct RawConfig {
     #[serde(default)]
     suppress: Vec<toml::Spanned<RawSuppression>>,
+    waf: Option<RawWaf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaf {
+    use_case_groups: Option<toml::Spanned<Vec<String>>>,
+    #[serde(default)]
+    require: Vec<toml::Spanned<RawRequire>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequire {
+    groups: Vec<String>,
+    apis: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +123,59 @@ pub struct Suppression {
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub suppressions: Vec<Suppression>,
+    /// What the checks read from the file (the defaults when it is silent).
+    pub settings: Settings,
+}
+
+/// The settings the checks read, carried into the evaluation as data (the
+/// checks read no file). `Default` is what an absent `rampart.toml` means.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub waf: WafSettings,
+}
+
+/// `[waf]`: the AWS managed rule groups expected beyond AWS's baseline
+/// (the core rule set and known bad inputs, which EDGE-003 always requires).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WafSettings {
+    /// The use-case groups whose absence EDGE-011 notes on every web ACL;
+    /// `None` for [`DEFAULT_USE_CASE_GROUPS`].
+    pub use_case_groups: Option<Vec<String>>,
+    /// Groups required on the web ACLs that protect chosen REST APIs: their
+    /// absence fails EDGE-003 for those ACLs.
+    pub require: Vec<WafRequirement>,
+}
+
+/// The use-case groups EDGE-011 expects when `[waf] use_case_groups` is not
+/// set: the SQL database group, for APIs in front of SQL databases.
+pub const DEFAULT_USE_CASE_GROUPS: [&str; 1] = ["AWSManagedRulesSQLiRuleSet"];
+
+impl WafSettings {
+    /// The use-case groups EDGE-011 expects.
+    pub fn use_case_groups(&self) -> Vec<&str> {
+        match &self.use_case_groups {
+            Some(groups) => groups.iter().map(String::as_str).collect(),
+            None => DEFAULT_USE_CASE_GROUPS.to_vec(),
+        }
+    }
+}
+
+/// One `[[waf.require]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WafRequirement {
+    /// 1-based line of the entry, for messages.
+    pub line: usize,
+    /// AWS managed rule group names (vendor AWS).
+    pub groups: Vec<String>,
+    /// REST API ids, or `*` for every API.
+    pub apis: Vec<String>,
+}
+
+impl WafRequirement {
+    /// Does the entry cover the REST API `api_id`?
+    pub fn covers(&self, api_id: &str) -> bool {
+        self.apis.iter().any(|a| a == "*" || a == api_id)
+    }
 }
 
 /// The largest `rampart.toml` read: 1 MiB is thousands of suppressions.
@@ -204,8 +285,77 @@ impl Config {
                 expires,
             });
         }
-        Ok(Config { suppressions })
+        let settings = Settings {
+            waf: match raw.waf {
+                Some(w) => parse_waf(w, &line_of, &invalid)?,
+                None => WafSettings::default(),
+            },
+        };
+        Ok(Config {
+            suppressions,
+            settings,
+        })
     }
+}
+
+/// AWS managed rule group names all start with this; rampart matches the
+/// groups of vendor AWS only, so another name could never be found.
+const AWS_GROUP_PREFIX: &str = "AWSManagedRules";
+
+fn parse_waf(
+    raw: RawWaf,
+    line_of: &dyn Fn(usize) -> usize,
+    invalid: &dyn Fn(usize, String) -> ConfigError,
+) -> Result<WafSettings, ConfigError> {
+    let check_groups = |line: usize, key: &str, groups: &[String]| match groups
+        .iter()
+        .find(|g| !g.starts_with(AWS_GROUP_PREFIX))
+    {
+        Some(bad) => Err(invalid(
+            line,
+            format!(
+                "[waf] {key}: {bad:?} is not an AWS managed rule group name \
+                     (they start with {AWS_GROUP_PREFIX}, e.g. AWSManagedRulesSQLiRuleSet)"
+            ),
+        )),
+        None => Ok(()),
+    };
+    let use_case_groups = match raw.use_case_groups {
+        Some(spanned) => {
+            let line = line_of(spanned.span().start);
+            let groups = spanned.into_inner();
+            check_groups(line, "use_case_groups", &groups)?;
+            Some(groups)
+        }
+        None => None,
+    };
+    let mut require = Vec::new();
+    for spanned in raw.require {
+        let line = line_of(spanned.span().start);
+        let r = spanned.into_inner();
+        if r.groups.is_empty() {
+            return Err(invalid(
+                line,
+                "[[waf.require]] needs at least one group in `groups`".into(),
+            ));
+        }
+        check_groups(line, "require groups", &r.groups)?;
+        if r.apis.is_empty() || r.apis.iter().any(|a| a.trim().is_empty()) {
+            return Err(invalid(
+                line,
+                "[[waf.require]] needs `apis`: REST API ids, or \"*\" for every API".into(),
+            ));
+        }
+        require.push(WafRequirement {
+            line,
+            groups: r.groups,
+            apis: r.apis,
+        });
+    }
+    Ok(WafSettings {
+        use_case_groups,
+        require,
+    })
 }
 
 impl Config {
@@ -401,6 +551,67 @@ reason = "legacy estate, migration ticket SEC-42"
         assert!(e.contains("line 4"), "{e}");
         let e = err("this is = = not toml");
         assert!(e.starts_with("config rampart.toml, line 1:"), "{e}");
+    }
+
+    #[test]
+    fn the_waf_section_carries_use_case_groups_and_requirements() {
+        let absent = Config::parse("rampart.toml", GOOD).unwrap();
+        assert_eq!(absent.settings, Settings::default());
+        assert_eq!(
+            absent.settings.waf.use_case_groups(),
+            vec!["AWSManagedRulesSQLiRuleSet"]
+        );
+        let text = r#"
+[waf]
+use_case_groups = ["AWSManagedRulesLinuxRuleSet"]
+
+[[waf.require]]
+groups = ["AWSManagedRulesSQLiRuleSet"]
+apis = ["a1b2c3d4e5"]
+
+[[waf.require]]
+groups = ["AWSManagedRulesPHPRuleSet", "AWSManagedRulesWordPressRuleSet"]
+apis = ["*"]
+"#;
+        let c = Config::parse("rampart.toml", text).unwrap();
+        let waf = &c.settings.waf;
+        assert_eq!(waf.use_case_groups(), vec!["AWSManagedRulesLinuxRuleSet"]);
+        assert_eq!(waf.require.len(), 2);
+        assert_eq!(waf.require[0].line, 5);
+        assert!(waf.require[0].covers("a1b2c3d4e5") && !waf.require[0].covers("other"));
+        assert!(waf.require[1].covers("anything"));
+        assert_eq!(waf.require[1].line, 9);
+        // An empty list silences EDGE-011.
+        let none = Config::parse("rampart.toml", "[waf]\nuse_case_groups = []\n").unwrap();
+        assert!(none.settings.waf.use_case_groups().is_empty());
+    }
+
+    #[test]
+    fn bad_waf_sections_name_the_file_and_line() {
+        let err = |text: &str| Config::parse("rampart.toml", text).unwrap_err().to_string();
+        let e = err("[waf]\ncolour = \"red\"\n");
+        assert!(
+            e.starts_with("config rampart.toml, line 2:") && e.contains("unknown field"),
+            "{e}"
+        );
+        let e = err("[waf]\n\nuse_case_groups = [\"SQLiRuleSet\"]\n");
+        assert!(
+            e.contains("line 3") && e.contains("\"SQLiRuleSet\" is not an AWS managed rule group"),
+            "{e}"
+        );
+        let e = err("\n[[waf.require]]\ngroups = []\napis = [\"*\"]\n");
+        assert!(
+            e.contains("line 2") && e.contains("at least one group"),
+            "{e}"
+        );
+        let e = err("[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\napis = []\n");
+        assert!(e.contains("line 1") && e.contains("`apis`"), "{e}");
+        let e = err("[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\n");
+        assert!(e.contains("line 1") && e.contains("apis"), "{e}");
+        let e = err(
+            "[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\napis = [\"*\"]\nstage = \"prod\"\n",
+        );
+        assert!(e.contains("line 4") && e.contains("unknown field"), "{e}");
     }
 
     #[test]

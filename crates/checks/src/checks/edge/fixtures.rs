@@ -209,7 +209,8 @@ pub fn managed_statement(group: &str, count: Vec<&str>) -> WafStatement {
     }
 }
 
-/// The three required managed groups, blocking.
+/// A well-kept ACL's managed groups, blocking: AWS's baseline (core rule
+/// set, known bad inputs) and the SQL database use-case group.
 pub fn baseline() -> Vec<WafRule> {
     vec![
         managed(0, "AWSManagedRulesCommonRuleSet"),
@@ -268,4 +269,106 @@ pub fn websocket_api(id: &str) -> HttpApi {
         protocol_type: Some("WEBSOCKET".into()),
         ..http_api(id)
     }
+}
+
+/// A rule that ALLOWs what `statement` matches, at `priority`.
+pub fn allow(name: &str, priority: i32, statement: WafStatement) -> WafRule {
+    WafRule {
+        name: name.into(),
+        priority,
+        action: Some("allow".into()),
+        override_action: None,
+        statement,
+    }
+}
+
+/// A reference to the IP set `name`.
+pub fn ip_set(name: &str) -> WafStatement {
+    WafStatement::IpSetReference {
+        arn: format!("arn:aws:wafv2:us-east-1:123456789012:regional/ipset/{name}/1"),
+    }
+}
+
+pub fn geo(countries: &[&str]) -> WafStatement {
+    WafStatement::GeoMatch {
+        country_codes: countries.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+pub fn not(statement: WafStatement) -> WafStatement {
+    WafStatement::Not {
+        statement: Box::new(statement),
+    }
+}
+
+/// A statement kept by its type only (`ByteMatchStatement`, ...).
+pub fn other(statement_type: &str) -> WafStatement {
+    WafStatement::Other {
+        statement_type: statement_type.into(),
+    }
+}
+
+/// `rule` (a managed rule group or rate-based rule) with a scope-down
+/// statement.
+pub fn scoped(mut rule: WafRule, scope: WafStatement) -> WafRule {
+    match &mut rule.statement {
+        WafStatement::ManagedRuleGroup { scope_down, .. }
+        | WafStatement::RateBased { scope_down, .. } => *scope_down = Some(Box::new(scope)),
+        other => panic!("no scope-down on {other:?}"),
+    }
+    rule
+}
+
+/// `rule` at `priority`.
+pub fn at(mut rule: WafRule, priority: i32) -> WafRule {
+    rule.priority = priority;
+    rule
+}
+
+/// The settings of a `rampart.toml` with `text`.
+pub fn settings(text: &str) -> config::Settings {
+    config::Config::parse("rampart.toml", text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .settings
+}
+
+/// Runs `check` on `s` under `settings`.
+pub fn run_configured(
+    check: &dyn crate::registry::Check,
+    s: &Snapshot,
+    settings: &config::Settings,
+) -> Vec<crate::registry::Outcome> {
+    let index = crate::index::Index::new(s);
+    let exposures = crate::paths::Exposures::compute(&index);
+    check.evaluate(&crate::registry::Context::new(s, &index, &exposures).with_settings(settings))
+}
+
+/// A web ACL that protects the REST stages `stages` (`API/STAGE`), as
+/// `ListResourcesForWebACL` reports them.
+pub fn protecting(mut acl: WebAcl, stages: &[&str]) -> WebAcl {
+    acl.associated_resources = Some(
+        stages
+            .iter()
+            .map(|s| {
+                let (api, stage) = s.split_once('/').expect("API/STAGE");
+                crate::index::stage_arn("aws", "us-east-1", api, stage)
+            })
+            .collect(),
+    );
+    acl
+}
+
+/// A JSON object (`Value::Object`), for policy documents.
+pub fn obj<V: FromIterator<(String, V)>>(pairs: Vec<(&str, V)>) -> V {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// A JSON array.
+pub fn arr<V: FromIterator<V>>(items: Vec<V>) -> V {
+    items.into_iter().collect()
+}
+
+/// A JSON string.
+pub fn s<V: From<&'static str>>(v: &'static str) -> V {
+    V::from(v)
 }

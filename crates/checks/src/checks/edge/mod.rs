@@ -12,5 +12,7 @@ mod resource_policy;
 mod support;
 pub mod waf_logging_disabled;
 pub mod waf_not_blocking;
+mod waf_order;
 pub mod waf_without_managed_rules;
 pub mod waf_without_rate_rule;
+pub mod waf_without_use_case_rules;

@@ -4,18 +4,132 @@
 //! after the exact operation (and, when the collector recorded it, the exact
 //! API or ACL) that failed.
 
-use rampart_model::{HttpApi, RestApi, Snapshot, Status, WafStatement, WebAcl};
+use std::collections::BTreeSet;
+
+use rampart_model::{HttpApi, RestApi, Snapshot, Status, WebAcl};
 
 use crate::index::RegionIndex;
 use crate::registry::{Context, Outcome};
 
-/// The three AWS managed rule groups the edge layer expects on every web
-/// ACL (DESIGN.md, layer 1): common exploits, known bad inputs, SQL injection.
-pub(crate) const REQUIRED_GROUPS: [&str; 3] = [
+/// AWS's baseline rule groups, which EDGE-003 requires on every web ACL:
+/// the core rule set and known bad inputs
+/// (<https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html>).
+/// The SQL database group is a use-case group
+/// (<https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html>),
+/// required only where `rampart.toml` says so ([`config_required`]).
+pub(crate) const BASELINE_GROUPS: [&str; 2] = [
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
-    "AWSManagedRulesSQLiRuleSet",
 ];
+
+/// A rule group that `[[waf.require]]` asks of a web ACL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConfigRequired {
+    pub group: String,
+    /// `rampart.toml line N requires it for REST API(s) ...`, for messages.
+    pub why: String,
+    /// `false` when the ACL may protect the APIs named (its resources were
+    /// not collected) but is not known to.
+    pub certain: bool,
+}
+
+/// The REST APIs whose stages a web ACL protects, by id, and whether that
+/// list is complete (the ACL's resources were collected). The stages'
+/// own `webAclArn` fills in what the ACL side misses.
+pub(crate) fn protected_apis<'a>(
+    inv: &'a rampart_model::RegionInventory,
+    acl: &'a WebAcl,
+) -> (BTreeSet<&'a str>, bool) {
+    let mut apis = BTreeSet::new();
+    for arn in acl.associated_resources.iter().flatten() {
+        if let Some(id) = arn
+            .split_once("/restapis/")
+            .and_then(|(_, rest)| rest.split_once("/stages/"))
+            .map(|(id, _)| id)
+        {
+            apis.insert(id);
+        }
+    }
+    for api in &inv.apigateway.rest_apis {
+        if api
+            .stages
+            .iter()
+            .flatten()
+            .any(|st| st.web_acl_arn.as_deref() == Some(acl.arn.as_str()))
+        {
+            apis.insert(api.id.as_str());
+        }
+    }
+    (apis, acl.associated_resources.is_some())
+}
+
+/// The groups `[[waf.require]]` entries ask of `acl`: those for an API it
+/// protects (certain), and, when its resources are unknown, those it may
+/// owe (uncertain). One entry per group, a certain one first.
+pub(crate) fn config_required(
+    cx: &Context<'_>,
+    inv: &rampart_model::RegionInventory,
+    acl: &WebAcl,
+) -> Vec<ConfigRequired> {
+    let requirements = &cx.settings.waf.require;
+    if requirements.is_empty() {
+        return Vec::new();
+    }
+    let (apis, complete) = protected_apis(inv, acl);
+    let mut out: Vec<ConfigRequired> = Vec::new();
+    for r in requirements {
+        let matched: Vec<String> = apis
+            .iter()
+            .filter(|a| r.covers(a))
+            .map(|a| a.to_string())
+            .collect();
+        let certain = !matched.is_empty();
+        if !certain && complete {
+            continue;
+        }
+        let why = if certain {
+            format!(
+                "rampart.toml line {} requires it for REST API {}",
+                r.line,
+                list(&matched)
+            )
+        } else {
+            format!(
+                "rampart.toml line {} requires it for REST API {}",
+                r.line,
+                list(&r.apis)
+            )
+        };
+        for g in &r.groups {
+            match out.iter_mut().find(|c| &c.group == g) {
+                Some(c) if !c.certain && certain => {
+                    *c = ConfigRequired {
+                        group: g.clone(),
+                        why: why.clone(),
+                        certain,
+                    }
+                }
+                Some(_) => {}
+                None => out.push(ConfigRequired {
+                    group: g.clone(),
+                    why: why.clone(),
+                    certain,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// Why a web ACL's protected resources are unknown.
+pub(crate) fn resources_missing(cx: &Context<'_>, region: &str, acl: &WebAcl) -> String {
+    missing(cx, region, "wafv2:ListResourcesForWebACL", &acl.arn, || {
+        format!(
+            "the resources web ACL {} protects were not collected",
+            acl.name
+        )
+    })
+}
 
 /// `arn:PARTITION:apigateway:REGION::/restapis/ID`.
 pub(crate) fn rest_api_arn(s: &Snapshot, region: &str, api_id: &str) -> String {
@@ -153,6 +267,14 @@ pub(crate) fn each_web_acl(
     cx: &Context<'_>,
     mut judge: impl FnMut(&str, &WebAcl) -> (Status, String),
 ) -> Vec<Outcome> {
+    each_web_acl_in(cx, |region, _, acl| judge(region, acl))
+}
+
+/// [`each_web_acl`], with the region's inventory for `judge`.
+pub(crate) fn each_web_acl_in(
+    cx: &Context<'_>,
+    mut judge: impl FnMut(&str, &rampart_model::RegionInventory, &WebAcl) -> (Status, String),
+) -> Vec<Outcome> {
     let mut out = Vec::new();
     for (region, inv, _) in regions(cx) {
         out.extend(region_gap(
@@ -163,7 +285,7 @@ pub(crate) fn each_web_acl(
             "web ACLs",
         ));
         for acl in &inv.wafv2.web_acls {
-            let (status, message) = judge(region, acl);
+            let (status, message) = judge(region, inv, acl);
             out.push(Outcome::new(acl.arn.clone(), region, status, message));
         }
     }
@@ -179,32 +301,6 @@ pub(crate) fn acl_body_missing(cx: &Context<'_>, region: &str, acl: &WebAcl) -> 
         Status::NotEvaluated(reason),
         format!("web ACL {}: rules unknown", acl.name),
     )
-}
-
-/// Every statement of a tree, depth first (AWS nests rule groups only at the
-/// top, but scope-downs and logical statements can hold anything).
-pub(crate) fn statements(root: &WafStatement) -> Vec<&WafStatement> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(s) = stack.pop() {
-        out.push(s);
-        match s {
-            WafStatement::ManagedRuleGroup {
-                scope_down: Some(inner),
-                ..
-            }
-            | WafStatement::RateBased {
-                scope_down: Some(inner),
-                ..
-            } => stack.push(inner),
-            WafStatement::And { statements } | WafStatement::Or { statements } => {
-                stack.extend(statements.iter().rev());
-            }
-            WafStatement::Not { statement } => stack.push(statement),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// A rule (or override) action that stops the request.

@@ -1,12 +1,18 @@
 //! EDGE-005: a web ACL that only counts is a monitor, not a firewall. It
 //! fails when a rule group is overridden to COUNT, when rules of the
-//! required AWS managed groups are overridden to COUNT (or ALLOW, or
-//! excluded), or when the default action is ALLOW and no rule stops
-//! anything. The message names every such rule.
+//! baseline AWS managed groups (and of the groups `rampart.toml` requires
+//! for the APIs the ACL protects) are overridden to COUNT (or ALLOW, or
+//! excluded), or when nothing that stops requests is reached by every
+//! request: a default action ALLOW with no rule that blocks, or a broad
+//! Allow ahead of every rule that blocks and of a default action BLOCK
+//! (see [`super::waf_order`]). The message names every such rule.
 
 use rampart_model::{Status, WafStatement};
 
-use super::support::{REQUIRED_GROUPS, acl_body_missing, each_web_acl, list, stops};
+use super::support::{
+    BASELINE_GROUPS, acl_body_missing, config_required, each_web_acl_in, list, stops,
+};
+use super::waf_order::{Coverage, coverage, exemptions, explain, in_order, label};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct WafNotBlocking;
@@ -17,16 +23,26 @@ impl Check for WafNotBlocking {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        each_web_acl(cx, |region, acl| {
+        each_web_acl_in(cx, |region, inv, acl| {
             let Some(rules) = &acl.rules else {
                 return acl_body_missing(cx, region, acl);
             };
+            let ordered = in_order(rules);
+            let mut required: Vec<String> = BASELINE_GROUPS.map(String::from).to_vec();
+            required.extend(
+                config_required(cx, inv, acl)
+                    .into_iter()
+                    .filter(|c| c.certain)
+                    .map(|c| c.group),
+            );
             // Rules (or groups) that do not act as written.
             let mut counted = Vec::new();
-            // Rules that stop requests, and rule groups whose contents may.
-            let mut stopping = Vec::new();
-            let mut opaque = Vec::new();
-            for r in rules {
+            // What stops requests, and rule groups whose contents may, with
+            // how completely requests reach them.
+            let mut stopping: Vec<(String, Coverage)> = Vec::new();
+            let mut opaque: Vec<(String, Coverage)> = Vec::new();
+            for r in &ordered {
+                let reach = || coverage(&ordered, Some(r), &label(r));
                 // Rule group statements only exist at the top of a rule.
                 match &r.statement {
                     WafStatement::ManagedRuleGroup {
@@ -40,8 +56,8 @@ impl Check for WafNotBlocking {
                             counted.push(format!("{} (group {name} overridden to COUNT)", r.name));
                             continue;
                         }
-                        stopping.push(r.name.clone());
-                        if vendor_name == "AWS" && REQUIRED_GROUPS.contains(&name.as_str()) {
+                        stopping.push((r.name.clone(), reach()));
+                        if vendor_name == "AWS" && required.contains(name) {
                             let neutered: Vec<String> = rule_action_overrides
                                 .iter()
                                 .filter(|o| matches!(o.action.as_deref(), Some("count" | "allow")))
@@ -63,12 +79,12 @@ impl Check for WafNotBlocking {
                         if r.override_action.as_deref() == Some("count") {
                             counted.push(format!("{} (rule group overridden to COUNT)", r.name));
                         } else {
-                            opaque.push(r.name.clone());
+                            opaque.push((r.name.clone(), reach()));
                         }
                     }
                     _ => {
                         if stops(r.action.as_deref()) {
-                            stopping.push(r.name.clone());
+                            stopping.push((r.name.clone(), reach()));
                         }
                     }
                 }
@@ -83,45 +99,101 @@ impl Check for WafNotBlocking {
                     ),
                 );
             }
-            match acl.default_action.as_deref() {
-                Some("block") => (
-                    Status::Pass,
-                    format!("web ACL {} blocks by default", acl.name),
-                ),
-                None => (
+            let Some(default) = acl.default_action.as_deref() else {
+                return (
                     Status::NotEvaluated(format!(
                         "the default action of web ACL {} was not collected",
                         acl.name
                     )),
                     format!("web ACL {}: default action unknown", acl.name),
-                ),
-                Some(_) if !stopping.is_empty() => (
+                );
+            };
+            const DEFAULT_BLOCK: &str = "the default action BLOCK";
+            if default == "block" {
+                let reach = coverage(&ordered, None, DEFAULT_BLOCK);
+                if matches!(reach, Coverage::Full(_)) {
+                    return (
+                        Status::Pass,
+                        format!(
+                            "web ACL {} blocks by default{}",
+                            acl.name,
+                            exemptions([&reach])
+                        ),
+                    );
+                }
+                stopping.push((DEFAULT_BLOCK.to_string(), reach));
+            }
+            let full: Vec<&(String, Coverage)> = stopping
+                .iter()
+                .filter(|(_, c)| matches!(c, Coverage::Full(_)))
+                .collect();
+            if !full.is_empty() {
+                let names: Vec<String> = full.iter().map(|(n, _)| n.clone()).collect();
+                return (
                     Status::Pass,
                     format!(
-                        "web ACL {} stops requests with {}",
+                        "web ACL {} stops requests with {}{}",
                         acl.name,
-                        list(&stopping)
+                        list(&names),
+                        exemptions(full.iter().map(|(_, c)| c))
                     ),
-                ),
-                Some(_) if !opaque.is_empty() => (
-                    Status::NotEvaluated(format!(
-                        "the rules inside rule group(s) {} are not collected",
-                        list(&opaque)
-                    )),
+                );
+            }
+            let unknown: Vec<_> = stopping
+                .iter()
+                .filter_map(|(_, c)| match c {
+                    Coverage::Unknown(g) => Some(g),
+                    _ => None,
+                })
+                .collect();
+            let mut reasons = explain(&unknown, false);
+            // A customer rule group any client can bypass cannot block for
+            // everyone; one that requests may reach may block.
+            let reached: Vec<String> = opaque
+                .iter()
+                .filter(|(_, c)| !matches!(c, Coverage::Bypassed(_)))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if !reached.is_empty() {
+                reasons.push(format!(
+                    "the rules inside rule group(s) {} are not collected",
+                    list(&reached)
+                ));
+            }
+            if !reasons.is_empty() {
+                return (
+                    Status::NotEvaluated(reasons.join("; ")),
                     format!(
-                        "web ACL {} allows by default and blocks only through rule groups, if at all",
+                        "web ACL {} may block only through rules whose reach or contents are unknown",
                         acl.name
                     ),
-                ),
-                Some(action) => (
+                );
+            }
+            if stopping.is_empty() {
+                return (
                     Status::Fail,
                     format!(
                         "web ACL {} has default action {} and no rule that blocks",
                         acl.name,
-                        action.to_uppercase()
+                        default.to_uppercase()
                     ),
-                ),
+                );
             }
+            let bypassed: Vec<_> = stopping
+                .iter()
+                .filter_map(|(_, c)| match c {
+                    Coverage::Bypassed(g) => Some(g),
+                    _ => None,
+                })
+                .collect();
+            (
+                Status::Fail,
+                format!(
+                    "web ACL {}: any client can get past everything that blocks: {}",
+                    acl.name,
+                    explain(&bypassed, true).join("; ")
+                ),
+            )
         })
     }
 }
@@ -138,7 +210,11 @@ mod tests {
         region(&mut s).wafv2.web_acls = vec![
             web_acl("managed", "allow", baseline()),
             web_acl("custom", "allow", vec![plain("ua", "block")]),
-            web_acl("closed", "block", vec![plain("office", "allow")]),
+            web_acl(
+                "closed",
+                "block",
+                vec![allow("office", 0, ip_set("office"))],
+            ),
             // Overrides on groups outside the baseline are tuning, not a gap.
             web_acl(
                 "tuned",
@@ -243,6 +319,114 @@ mod tests {
         // Without a recorded error the reason still says what is missing.
         assert!(
             matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("rules of web ACL opaque"))
+        );
+    }
+
+    /// Item 16 of issue 13: Allow ends evaluation, so the rules that block
+    /// (and the default action) behind a broad Allow never see the requests
+    /// it matches
+    /// (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html,
+    /// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-default-action.html).
+    #[test]
+    fn blocking_rules_behind_a_broad_allow_do_not_count() {
+        let mut s = snapshot();
+        region(&mut s).wafv2.web_acls = vec![
+            // A geo fence: every client in DE skips the block by default.
+            web_acl(
+                "geo-fence",
+                "block",
+                vec![allow("allow-de", 0, geo(&["DE"]))],
+            ),
+            web_acl(
+                "open",
+                "allow",
+                vec![
+                    allow("not-bad", 0, not(ip_set("bad"))),
+                    plain("ua", "block"),
+                ],
+            ),
+            web_acl(
+                "office",
+                "allow",
+                vec![allow("office", 0, ip_set("office")), plain("ua", "block")],
+            ),
+            web_acl(
+                "health",
+                "block",
+                vec![allow("health", 0, other("ByteMatchStatement"))],
+            ),
+            // A block ahead of the allow still blocks everyone.
+            web_acl(
+                "block-first",
+                "allow",
+                vec![
+                    at(plain("ua", "block"), 0),
+                    allow("allow-de", 5, geo(&["DE"])),
+                ],
+            ),
+        ];
+        let got = run(&WafNotBlocking, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("block-first".into(), "pass"),
+                ("geo-fence".into(), "fail"),
+                ("health".into(), "not-evaluated"),
+                ("office".into(), "pass"),
+                ("open".into(), "fail"),
+            ]
+        );
+        let msg = |name: &str| {
+            let o = got
+                .iter()
+                .find(|o| o.resource_arn == acl_arn(name))
+                .unwrap();
+            match &o.status {
+                Status::NotEvaluated(r) => format!("{} / {r}", o.message),
+                _ => o.message.clone(),
+            }
+        };
+        assert!(
+            msg("geo-fence")
+                .contains("rule allow-de (priority 0) allows requests matching geo match DE"),
+            "{}",
+            msg("geo-fence")
+        );
+        assert!(
+            msg("open")
+                .contains("rule not-bad (priority 0) allows requests matching NOT IP set bad"),
+            "{}",
+            msg("open")
+        );
+        assert!(
+            msg("health").contains("rule health (priority 0)"),
+            "{}",
+            msg("health")
+        );
+    }
+
+    /// Item 17 of issue 13: SQLi is a use-case group, so its rules tuned to
+    /// COUNT are tuning, unless rampart.toml requires the group for an API
+    /// the ACL protects: then they are counted like the baseline's.
+    #[test]
+    fn counted_rules_of_a_group_rampart_toml_requires_fail() {
+        let mut s = snapshot();
+        let mut tuned = baseline();
+        tuned[2].statement = managed_statement("AWSManagedRulesSQLiRuleSet", vec!["SQLi_BODY"]);
+        region(&mut s).wafv2.web_acls =
+            vec![protecting(web_acl("a1-waf", "allow", tuned), &["a1/prod"])];
+        assert_eq!(
+            statuses(&run(&WafNotBlocking, &s)),
+            vec![("a1-waf".into(), "pass")]
+        );
+        let required = settings(
+            "[[waf.require]]\ngroups = [\"AWSManagedRulesSQLiRuleSet\"]\napis = [\"a1\"]\n",
+        );
+        let got = run_configured(&WafNotBlocking, &s, &required);
+        assert_eq!(got[0].status, Status::Fail);
+        assert_eq!(
+            got[0].message,
+            "web ACL a1-waf does not block with AWS-AWSManagedRulesSQLiRuleSet (SQLi_BODY -> COUNT)"
         );
     }
 }

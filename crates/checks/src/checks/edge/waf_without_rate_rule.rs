@@ -1,11 +1,15 @@
 //! EDGE-004: a web ACL without a rate-based rule that acts (block, CAPTCHA
 //! or challenge) lets one client send as many requests as it likes:
 //! credential stuffing, scraping and application-layer floods go through
-//! the WAF untouched. A rate rule left in COUNT only measures the flood.
+//! the WAF untouched. A rate rule left in COUNT only measures the flood. A
+//! rate rule counts only when every request reaches it (see
+//! [`super::waf_order`]): a broad Allow ahead of it, or a scope-down
+//! statement any client can stay outside of, fails.
 
-use rampart_model::{Status, WafStatement};
+use rampart_model::{Status, WafRule, WafStatement};
 
-use super::support::{acl_body_missing, each_web_acl, list, statements, stops};
+use super::support::{acl_body_missing, each_web_acl, list, stops};
+use super::waf_order::{Coverage, coverage, exemptions, explain, in_order, label};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct WafWithoutRateRule;
@@ -20,15 +24,21 @@ impl Check for WafWithoutRateRule {
             let Some(rules) = &acl.rules else {
                 return acl_body_missing(cx, region, acl);
             };
-            let rate_rules: Vec<_> = rules
+            let ordered = in_order(rules);
+            // A rate-based statement is always a rule's top-level statement
+            // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements.html,
+            // "Nesting rule statements").
+            let rate_rules: Vec<&WafRule> = ordered
                 .iter()
-                .filter(|r| {
-                    statements(&r.statement)
-                        .iter()
-                        .any(|s| matches!(s, WafStatement::RateBased { .. }))
-                })
+                .copied()
+                .filter(|r| matches!(r.statement, WafStatement::RateBased { .. }))
                 .collect();
-            if let Some(r) = rate_rules.iter().find(|r| stops(r.action.as_deref())) {
+            let acting: Vec<(&WafRule, Coverage)> = rate_rules
+                .iter()
+                .filter(|r| stops(r.action.as_deref()))
+                .map(|r| (*r, coverage(&ordered, Some(r), &label(r))))
+                .collect();
+            if let Some((r, reach)) = acting.iter().find(|(_, c)| matches!(c, Coverage::Full(_))) {
                 let limit = match &r.statement {
                     WafStatement::RateBased { limit, .. } => format!(" ({limit} requests)"),
                     _ => String::new(),
@@ -36,10 +46,42 @@ impl Check for WafWithoutRateRule {
                 return (
                     Status::Pass,
                     format!(
-                        "web ACL {} rate-limits with rule {}{limit}, action {}",
+                        "web ACL {} rate-limits with rule {}{limit}, action {}, reached by every \
+                         request{}",
                         acl.name,
                         r.name,
-                        r.action.as_deref().unwrap_or_default()
+                        r.action.as_deref().unwrap_or_default(),
+                        exemptions([reach])
+                    ),
+                );
+            }
+            let gaps = |bypassed: bool| -> Vec<_> {
+                acting
+                    .iter()
+                    .filter_map(|(_, c)| match c {
+                        Coverage::Bypassed(g) if bypassed => Some(g),
+                        Coverage::Unknown(g) if !bypassed => Some(g),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let unknown = gaps(false);
+            if !unknown.is_empty() {
+                return (
+                    Status::NotEvaluated(explain(&unknown, false).join("; ")),
+                    format!(
+                        "web ACL {}: whether requests reach its rate-based rule(s) is unknown",
+                        acl.name
+                    ),
+                );
+            }
+            if !acting.is_empty() {
+                return (
+                    Status::Fail,
+                    format!(
+                        "web ACL {}: any client can avoid its rate-based rule(s): {}",
+                        acl.name,
+                        explain(&gaps(true), true).join("; ")
                     ),
                 );
             }
@@ -64,12 +106,17 @@ impl Check for WafWithoutRateRule {
                 );
             }
             // Customer rule groups can hold rate-based rules, and their
-            // rules are not in the snapshot.
-            let opaque: Vec<String> = rules
+            // rules are not in the snapshot; one that any client can bypass
+            // cannot rate-limit every client.
+            let opaque: Vec<String> = ordered
                 .iter()
                 .filter(|r| {
                     matches!(r.statement, WafStatement::RuleGroupReference { .. })
                         && r.override_action.as_deref() != Some("count")
+                        && !matches!(
+                            coverage(&ordered, Some(r), &label(r)),
+                            Coverage::Bypassed(_)
+                        )
                 })
                 .map(|r| r.name.clone())
                 .collect();
@@ -169,5 +216,100 @@ mod tests {
         assert!(
             matches!(&got[1].status, Status::NotEvaluated(r) if r.contains("rule group(s) mine"))
         );
+    }
+
+    /// Item 16 of issue 13: a rate rule behind a broad Allow is not reached
+    /// by the requests the Allow matches
+    /// (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html);
+    /// a scope-down statement limits the rate rule to the requests it
+    /// matches
+    /// (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-scope-down-statements.html).
+    #[test]
+    fn only_a_rate_rule_that_requests_reach_counts() {
+        let mut s = snapshot();
+        let first = |rule: rampart_model::WafRule| vec![rule, rate("rl", "block")];
+        region(&mut s).wafv2.web_acls = vec![
+            web_acl("geo", "allow", first(allow("allow-de", 0, geo(&["DE"])))),
+            web_acl(
+                "office",
+                "allow",
+                first(allow("office", 0, ip_set("office"))),
+            ),
+            web_acl(
+                "bytematch",
+                "allow",
+                first(allow("health", 0, other("ByteMatchStatement"))),
+            ),
+            web_acl(
+                "scoped-geo",
+                "allow",
+                vec![scoped(rate("rl", "block"), geo(&["US"]))],
+            ),
+            web_acl(
+                "scoped-office",
+                "allow",
+                vec![scoped(rate("rl", "block"), not(ip_set("office")))],
+            ),
+            web_acl(
+                "scoped-login",
+                "allow",
+                vec![scoped(rate("rl", "block"), other("ByteMatchStatement"))],
+            ),
+            // One rate rule for everyone is enough, whatever else is scoped.
+            web_acl(
+                "two",
+                "allow",
+                vec![
+                    scoped(rate("login", "block"), other("ByteMatchStatement")),
+                    at(rate("all", "block"), 11),
+                ],
+            ),
+        ];
+        let got = run(&WafWithoutRateRule, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("bytematch".into(), "not-evaluated"),
+                ("geo".into(), "fail"),
+                ("office".into(), "pass"),
+                ("scoped-geo".into(), "fail"),
+                ("scoped-login".into(), "not-evaluated"),
+                ("scoped-office".into(), "pass"),
+                ("two".into(), "pass"),
+            ]
+        );
+        let msg = |name: &str| {
+            let o = got
+                .iter()
+                .find(|o| o.resource_arn == acl_arn(name))
+                .unwrap();
+            match &o.status {
+                Status::NotEvaluated(r) => format!("{} / {r}", o.message),
+                _ => o.message.clone(),
+            }
+        };
+        assert!(
+            msg("geo").contains("rule allow-de (priority 0) allows requests matching geo match DE")
+                && msg("geo").contains("rl (priority 10)"),
+            "{}",
+            msg("geo")
+        );
+        assert!(msg("office").contains("IP set office"), "{}", msg("office"));
+        assert!(
+            msg("scoped-geo").contains("scope-down statement (geo match US)"),
+            "{}",
+            msg("scoped-geo")
+        );
+        assert!(
+            msg("scoped-office").contains("NOT IP set office"),
+            "{}",
+            msg("scoped-office")
+        );
+        assert!(
+            msg("scoped-login").contains("ByteMatchStatement"),
+            "{}",
+            msg("scoped-login")
+        );
+        assert!(msg("two").contains("rule all"), "{}", msg("two"));
     }
 }
