@@ -46,6 +46,7 @@ fn meta(
         references: vec![format!("https://docs.aws.amazon.com/{slug}")],
         fsbp: fsbp.iter().map(|s| s.to_string()).collect(),
         cis: cis.iter().map(|s| s.to_string()).collect(),
+        mapping: vec![],
     }))
 }
 

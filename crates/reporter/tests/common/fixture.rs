@@ -44,6 +44,7 @@ fn meta(id: &str, slug: &str, layer: Layer, severity: Severity, title: &str) -> 
         references: vec![format!("https://docs.aws.amazon.com/{slug}")],
         fsbp: vec![],
         cis: vec![],
+        mapping: vec![],
     }
 }
 
