@@ -43,6 +43,14 @@ impl Framework {
         }
     }
 
+    /// The name people read: `AWS Security Hub FSBP`, `CIS AWS Foundations`.
+    pub fn long(self) -> &'static str {
+        match self {
+            Framework::Fsbp => "AWS Security Hub FSBP",
+            Framework::Cis => "CIS AWS Foundations",
+        }
+    }
+
     /// The standard's full name, as OCSF `compliance.standards` and Security
     /// Hub spell it.
     pub fn standard(self) -> &'static str {
