@@ -251,5 +251,62 @@ fn check_config_waf_requirements_reach_the_checks() {
     assert!(
         line.contains("rampart.toml, line 2") && line.contains("\"SQLi\""),
         "{line}"
+/// Issue 13 item 22: `checks explain` says how the check compares with each
+/// control it maps to, with the note where it differs, so a result that
+/// differs from Security Hub's is explained.
+#[test]
+fn checks_explain_prints_each_mapping_with_its_relation_and_note() {
+    let run = rampart(&["checks", "explain", "NET-005"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let out = &run.stdout;
+    let block = out
+        .split_once("Maps to:\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no mappings block:\n{out}"));
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(
+        lines[0], "  AWS Security Hub FSBP EC2.13: stricter",
+        "{block}"
+    );
+    assert!(
+        lines[1].starts_with("    EC2.13 fails rules from 0.0.0.0/0 or ::/0 to port 22."),
+        "{block}"
+    );
+    // The note is wrapped for the terminal, every line indented.
+    let note: Vec<&str> = lines[1..]
+        .iter()
+        .take_while(|l| !l.starts_with("    control: "))
+        .copied()
+        .collect();
+    assert!(note.len() > 1, "{block}");
+    assert!(
+        note.iter().all(|l| l.starts_with("    ") && l.len() <= 76),
+        "{block}"
+    );
+    assert!(
+        note.join(" ").contains("prefix lists whose entries do"),
+        "{block}"
+    );
+    assert!(block.contains(
+        "    control: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13\n"
+    ));
+    for heading in [
+        "  AWS Security Hub FSBP EC2.14: stricter\n",
+        "  AWS Security Hub FSBP EC2.53: partial\n",
+        "  AWS Security Hub FSBP EC2.54: partial\n",
+        "  CIS AWS Foundations v3.0.0 5.2: partial\n",
+        "  CIS AWS Foundations v3.0.0 5.3: partial\n",
+    ] {
+        assert!(block.contains(heading), "no {heading:?} in\n{block}");
+    }
+    // A control without a [[mapping]] entry is equivalent, with no note.
+    let run = rampart(&["checks", "explain", "DATA-001"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Maps to:\n  AWS Security Hub FSBP EC2.3: equivalent\n\nsee "),
+        "{}",
+        run.stdout
     );
 }

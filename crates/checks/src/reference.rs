@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use rampart_model::Layer;
+use rampart_model::{CheckMeta, Framework, Layer, Relation};
 
 /// The whole reference as Markdown.
 pub fn markdown() -> String {
@@ -28,8 +28,8 @@ pub fn markdown() -> String {
             layer = m.layer,
             sev = m.severity,
             title = m.title,
-            fsbp = m.fsbp.join(", "),
-            cis = m.cis.join(", "),
+            fsbp = controls(m, Framework::Fsbp),
+            cis = controls(m, Framework::Cis),
         );
     }
     for layer in Layer::ALL {
@@ -57,21 +57,29 @@ pub fn markdown() -> String {
                 "Remediation, Terraform:\n\n```hcl\n{}\n```",
                 m.remediation.terraform.trim()
             );
-            if !m.fsbp.is_empty() || !m.cis.is_empty() {
+            let mut mappings = m.mappings().peekable();
+            if mappings.peek().is_some() {
                 let _ = writeln!(
                     out,
-                    "\nMappings: AWS Security Hub FSBP {}; CIS AWS Foundations {}.",
-                    if m.fsbp.is_empty() {
-                        "none".to_string()
-                    } else {
-                        m.fsbp.join(", ")
-                    },
-                    if m.cis.is_empty() {
-                        "none".to_string()
-                    } else {
-                        m.cis.join(", ")
-                    },
+                    "\nMappings (the relation is how this check compares with the control; \
+                     see `checks/README.md`):\n"
                 );
+                for x in mappings {
+                    let _ = write!(
+                        out,
+                        "- {} {}: {}.",
+                        x.framework.long(),
+                        x.control,
+                        x.relation
+                    );
+                    if let Some(note) = x.note {
+                        let _ = write!(out, " {note}");
+                    }
+                    if let Some(src) = x.source {
+                        let _ = write!(out, " Control: <{src}>");
+                    }
+                    let _ = writeln!(out);
+                }
             }
             if !m.references.is_empty() {
                 let _ = writeln!(out, "\nReferences:\n");
@@ -84,8 +92,49 @@ pub fn markdown() -> String {
     out
 }
 
+/// A check's controls of one framework for the summary table, each marked
+/// with its relation unless equivalent: `EC2.13 (stricter), EC2.3`.
+fn controls(m: &CheckMeta, framework: Framework) -> String {
+    m.mappings()
+        .filter(|x| x.framework == framework)
+        .map(|x| match x.relation {
+            Relation::Equivalent => x.control.to_string(),
+            r => format!("{} ({r})", x.control),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
+    /// Issue 13 item 22: the reference says where a check differs from the
+    /// control it maps to, in the summary table and in the check's section.
+    #[test]
+    fn mappings_show_their_relation_and_note() {
+        let md = super::markdown();
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| [NET-005]"))
+            .expect("NET-005 row");
+        assert!(
+            row.contains(
+                "| EC2.13 (stricter), EC2.14 (stricter), EC2.53 (partial), EC2.54 (partial) |"
+            ),
+            "{row}"
+        );
+        assert!(
+            md.contains(
+                "- AWS Security Hub FSBP EC2.13: stricter. EC2.13 fails rules from 0.0.0.0/0 or ::/0 to port 22."
+            ),
+            "no EC2.13 note in the NET-005 section"
+        );
+        assert!(md.contains(
+            "Control: <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13>"
+        ));
+        // An equivalent mapping without a note is listed plainly.
+        assert!(md.contains("- AWS Security Hub FSBP EC2.3: equivalent.\n"));
+    }
+
     #[test]
     fn docs_checks_md_matches_the_metadata() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");

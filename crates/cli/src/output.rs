@@ -606,24 +606,74 @@ pub fn checks_list(metas: impl Iterator<Item = &'static rampart_model::CheckMeta
 
 /// `rampart checks explain ID`.
 pub fn checks_explain(m: &rampart_model::CheckMeta) {
-    println!(
+    print!("{}", render_explain(m));
+}
+
+fn render_explain(m: &rampart_model::CheckMeta) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "{} {} ({} severity, {} layer)",
         m.id, m.slug, m.severity, m.layer
     );
-    println!("{}\n", m.title);
-    println!("Why:\n{}\n", m.rationale.trim());
-    println!("Fix (console):\n{}\n", m.remediation.console.trim());
-    println!("Fix (CLI):\n{}\n", m.remediation.cli.trim());
-    println!("Fix (Terraform):\n{}\n", m.remediation.terraform.trim());
-    if !m.fsbp.is_empty() {
-        println!("AWS Security Hub FSBP: {}", m.fsbp.join(", "));
-    }
-    if !m.cis.is_empty() {
-        println!("CIS AWS Foundations: {}", m.cis.join(", "));
+    let _ = writeln!(out, "{}\n", m.title);
+    let _ = writeln!(out, "Why:\n{}\n", m.rationale.trim());
+    let _ = writeln!(out, "Fix (console):\n{}\n", m.remediation.console.trim());
+    let _ = writeln!(out, "Fix (CLI):\n{}\n", m.remediation.cli.trim());
+    let _ = writeln!(
+        out,
+        "Fix (Terraform):\n{}\n",
+        m.remediation.terraform.trim()
+    );
+    // Each mapped control with how this check compares with it, so a
+    // result that differs from Security Hub's is explained where it is read.
+    let mut mappings = m.mappings().peekable();
+    if mappings.peek().is_some() {
+        let _ = writeln!(out, "Maps to:");
+        for x in mappings {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                x.framework.long(),
+                x.control,
+                x.relation
+            );
+            if let Some(note) = x.note {
+                for line in wrap(note, 72) {
+                    let _ = writeln!(out, "    {line}");
+                }
+            }
+            if let Some(src) = x.source {
+                let _ = writeln!(out, "    control: {src}");
+            }
+        }
+        let _ = writeln!(out);
     }
     for r in &m.references {
-        println!("see {r}");
+        let _ = writeln!(out, "see {r}");
     }
+    out
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// `rampart paths --format dot`: one Graphviz digraph, a node per hop (the

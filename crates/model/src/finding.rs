@@ -148,15 +148,22 @@ pub struct CheckMeta {
     /// CIS AWS Foundations Benchmark items.
     #[serde(default)]
     pub cis: Vec<String>,
+    /// `[[mapping]]`: how the check relates to the controls above, where
+    /// it differs from one (see [`crate::mapping`]). Read it through
+    /// [`CheckMeta::mappings`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mapping: Vec<crate::MappingNote>,
 }
 
 impl CheckMeta {
     /// Parses and validates one `checks/<layer>/<ID>.toml` file: known keys
     /// only, the id it claims is the id the code registers, the id's prefix
     /// matches the layer, a kebab-case slug, a title that states the secure
-    /// state (never "Ensure ..."), and no empty rationale or remediation.
+    /// state (never "Ensure ..."), `[[mapping]]` entries that annotate a
+    /// mapped control each (see [`crate::mapping`]), and no empty rationale
+    /// or remediation.
     pub fn from_toml(expected_id: &str, text: &str) -> Result<CheckMeta, String> {
-        let meta: CheckMeta =
+        let mut meta: CheckMeta =
             toml::from_str(text).map_err(|e| format!("checks metadata for {expected_id}: {e}"))?;
         let fail = |why: String| Err(format!("checks metadata for {expected_id}: {why}"));
         if meta.id != expected_id {
@@ -191,6 +198,12 @@ impl CheckMeta {
                 "title {:?} must state the secure state, not start with \"Ensure\"",
                 meta.title
             ));
+        }
+        if let Err(why) = meta.check_mapping_notes() {
+            return fail(why);
+        }
+        for n in &mut meta.mapping {
+            n.note = n.note.as_deref().map(crate::mapping::one_line);
         }
         for (field, value) in [
             ("rationale", &meta.rationale),

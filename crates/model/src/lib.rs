@@ -10,6 +10,7 @@ pub mod date;
 pub mod diff;
 pub mod finding;
 pub mod io;
+pub mod mapping;
 pub mod org;
 pub mod org_report;
 mod parse;
@@ -18,6 +19,7 @@ pub mod snapshot;
 
 pub use finding::*;
 pub use io::SnapshotError;
+pub use mapping::{Framework, Mapping, MappingNote, Relation};
 pub use report::*;
 pub use snapshot::*;
 /// Re-exported so snapshot consumers name timestamps without their own dependency.

@@ -47,8 +47,8 @@ use rampart_model::baseline::Change;
 use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
 use rampart_model::time::{OffsetDateTime, UtcOffset};
 use rampart_model::{
-    CheckMeta, ExposurePath, Finding, Hop, Layer, LayerVerdict, PathKind, PortRange, Report,
-    Scorecard, Severity, Status,
+    CheckMeta, ExposurePath, Finding, Hop, Layer, LayerVerdict, PathKind, PortRange, Relation,
+    Report, Scorecard, Severity, Status,
 };
 
 use crate::accounts::EmitAccounts;
@@ -844,10 +844,28 @@ fn check_doc(id: &str, meta: Option<&CheckMeta>, p: &str) -> Markup {
                     p.cmeta {
                         span class={ "sev sev-" (m.severity.as_str()) } { (m.severity.as_str()) }
                         " " span.lay { (m.layer.as_str()) } " " span.mono { (clean(&m.slug)) }
-                        @for c in &m.fsbp { " " span.map { "FSBP " (clean(c)) } }
-                        @for c in &m.cis { " " span.map { "CIS " (clean(c)) } }
+                        @for x in m.mappings() {
+                            " " span.map {
+                                (clean(&x.label()))
+                                @if x.relation != Relation::Equivalent { " (" (x.relation.as_str()) ")" }
+                            }
+                        }
                     } (NL)
                     @for para in block(&m.rationale).split("\n\n") { p { (para) } (NL) }
+                    @if m.mappings().any(|x| x.note.is_some()) {
+                        h4 { "Compared with Security Hub and CIS" } (NL)
+                        ul.maps {
+                            @for x in m.mappings().filter(|x| x.note.is_some()) {
+                                li {
+                                    b { (clean(&x.label())) ": " (x.relation.as_str()) } ". "
+                                    (clean(x.note.unwrap_or_default()))
+                                    @if let Some(src) = x.source.filter(|s| s.starts_with("https://")) {
+                                        " " a href=(clean(src)) rel="noopener noreferrer" { "control" }
+                                    }
+                                }
+                            }
+                        } (NL)
+                    }
                     h4 { "Remediation" } (NL)
                     dl.rem { (NL)
                         dt { "Console" } dd { (block(&m.remediation.console)) } (NL)

@@ -61,7 +61,7 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use rampart_model::baseline::Change;
-use rampart_model::{CheckMeta, Finding, Layer, Report, Severity, Status};
+use rampart_model::{CheckMeta, Finding, Framework, Layer, Mapping, Report, Severity, Status};
 use serde_json::{Map, Value, json};
 
 use crate::sarif::{HELP_URI_BASE, INFORMATION_URI};
@@ -592,6 +592,17 @@ fn compliance(f: &Finding, verdict: Verdict, meta: Option<&CheckMeta>) -> Value 
     if !requirements.is_empty() {
         c.insert("requirements".into(), json!(requirements));
     }
+    // Each mapped control as an OCSF `check`, its `desc` saying how the
+    // rampart check compares with it (checks/README.md): why a result can
+    // differ from Security Hub's for the same control.
+    let checks: Vec<Value> = meta
+        .into_iter()
+        .flat_map(|m| m.mappings())
+        .map(check)
+        .collect();
+    if !checks.is_empty() {
+        c.insert("checks".into(), Value::Array(checks));
+    }
     c.insert("status_id".into(), json!(status.id()));
     c.insert("status".into(), json!(status.name()));
     c.insert("status_code".into(), json!(verdict.code()));
@@ -611,6 +622,29 @@ fn compliance(f: &Finding, verdict: Verdict, meta: Option<&CheckMeta>) -> Value 
         c.insert("status_details".into(), json!(details));
     }
     Value::Object(c)
+}
+
+/// A mapped control as an OCSF `check` object: `uid` the control as the
+/// metadata lists it (`EC2.13`, `v3.0.0 5.2`), `name` with its framework
+/// (`FSBP EC2.13`, as in `requirements`), `standards` the standard's name,
+/// `version` the CIS benchmark version, `desc` the relation, then the note.
+fn check(x: Mapping<'_>) -> Value {
+    let mut o = Map::new();
+    o.insert("uid".into(), json!(x.control));
+    o.insert("name".into(), json!(x.label()));
+    o.insert("standards".into(), json!([x.framework.standard()]));
+    if x.framework == Framework::Cis
+        && let Some((version, _)) = x.control.split_once(' ')
+        && version.starts_with('v')
+    {
+        o.insert("version".into(), json!(version));
+    }
+    let desc = match x.note {
+        Some(note) => format!("{}: {note}", x.relation),
+        None => x.relation.as_str().to_owned(),
+    };
+    o.insert("desc".into(), json!(desc));
+    Value::Object(o)
 }
 
 /// Console, CLI and Terraform steps in plain text, and where to read more:

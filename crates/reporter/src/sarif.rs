@@ -41,8 +41,8 @@ use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use rampart_model::baseline::Change;
-use rampart_model::{CheckMeta, Finding, Layer, Report, Severity, Status};
-use serde_json::json;
+use rampart_model::{CheckMeta, Finding, Layer, Mapping, Report, Severity, Status};
+use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
@@ -277,6 +277,12 @@ fn rule(id: &str, meta: Option<&CheckMeta>, fallback: Option<Severity>) -> Repor
     };
     tags.extend(m.fsbp.iter().map(|c| format!("FSBP:{c}")));
     tags.extend(m.cis.iter().map(|c| format!("CIS:{c}")));
+    // How the check compares with each control it maps to, so a result
+    // that differs from Security Hub's says why (checks/README.md).
+    let mappings: Vec<Value> = m.mappings().map(mapping_json).collect();
+    if !mappings.is_empty() {
+        props.insert("mappings".to_owned(), Value::Array(mappings));
+    }
     // The schema wants distinct tags; metadata could repeat a mapping.
     let mut seen = std::collections::HashSet::new();
     tags.retain(|t| seen.insert(t.clone()));
@@ -299,6 +305,42 @@ fn rule(id: &str, meta: Option<&CheckMeta>, fallback: Option<Severity>) -> Repor
         .build()
 }
 
+/// One entry of a rule's `properties.mappings`.
+fn mapping_json(x: Mapping<'_>) -> Value {
+    let mut o = serde_json::Map::new();
+    o.insert("framework".into(), json!(x.framework.as_str()));
+    o.insert("control".into(), json!(x.control));
+    o.insert("relation".into(), json!(x.relation.as_str()));
+    if let Some(note) = x.note {
+        o.insert("note".into(), json!(note));
+    }
+    if let Some(src) = x.source {
+        o.insert("source".into(), json!(src));
+    }
+    Value::Object(o)
+}
+
+/// `- FSBP EC2.13: stricter. NOTE` lines for the help, one per mapping;
+/// `prose` renders the note, `link` the control's page.
+fn mapping_lines(
+    m: &CheckMeta,
+    prose: impl Fn(&str) -> String,
+    link: impl Fn(&str) -> String,
+) -> String {
+    let mut s = String::new();
+    for x in m.mappings() {
+        s.push_str(&format!("- {}: {}.", x.label(), x.relation));
+        if let Some(note) = x.note {
+            s.push_str(&format!(" {}", prose(note)));
+        }
+        if let Some(src) = x.source {
+            s.push_str(&format!(" Control: {}", link(src)));
+        }
+        s.push('\n');
+    }
+    s
+}
+
 fn help_text(m: &CheckMeta) -> String {
     let r = &m.remediation;
     let mut s = format!(
@@ -308,6 +350,11 @@ fn help_text(m: &CheckMeta) -> String {
         r.cli.trim_end(),
         r.terraform.trim_end()
     );
+    let maps = mapping_lines(m, str::to_owned, str::to_owned);
+    if !maps.is_empty() {
+        s.push_str("\nMappings:\n");
+        s.push_str(&maps);
+    }
     if !m.references.is_empty() {
         s.push_str("\nReferences:\n");
         for url in &m.references {
@@ -328,6 +375,11 @@ fn help_markdown(m: &CheckMeta) -> String {
         fenced("sh", &r.cli),
         fenced("hcl", &r.terraform)
     );
+    let maps = mapping_lines(m, markdown_escape, |src| format!("<{src}>"));
+    if !maps.is_empty() {
+        s.push_str("\n## Mappings\n\n");
+        s.push_str(&maps);
+    }
     if !m.references.is_empty() {
         s.push_str("\n## References\n\n");
         for url in &m.references {
@@ -335,6 +387,22 @@ fn help_markdown(m: &CheckMeta) -> String {
         }
     }
     s
+}
+
+/// Prose with the characters Markdown would read as markup escaped (notes
+/// quote `"*"` and policy-name globs).
+fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn fenced(lang: &str, code: &str) -> String {

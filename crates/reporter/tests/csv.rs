@@ -32,6 +32,7 @@ fn meta(id: &str, layer: Layer, severity: Severity, title: &str) -> CheckMeta {
         references: vec![],
         fsbp: vec![],
         cis: vec![],
+        mapping: vec![],
     }
 }
 

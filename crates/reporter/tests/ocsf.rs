@@ -593,6 +593,7 @@ fn mapped_lookup(id: &str) -> Option<&'static CheckMeta> {
         // Repeated on purpose: requirements stay distinct.
         fsbp: vec!["EC2.8".into(), "EC2.8".into()],
         cis: vec!["v3.0.0 5.6".into()],
+        mapping: vec![],
     });
     if id == "INST-001" {
         Some(&MAPPED)
@@ -622,6 +623,39 @@ fn ocsf_compliance_lists_the_mapped_standards_and_requirements() {
         e["remediation"]["references"],
         json!(["https://github.com/rampart-audit/rampart/blob/main/docs/checks.md#inst-001"])
     );
+}
+
+/// Issue 13 item 22: every mapped control is an OCSF `check` whose `desc`
+/// says how rampart's check compares with it, note included.
+#[test]
+fn ocsf_compliance_checks_carry_each_mapping_with_its_relation_and_note() {
+    let events = events(&fixed_report());
+    let e = find(&events, "NET-005", API_1);
+    assert_eq!(
+        e["compliance"]["checks"],
+        json!([
+            {
+                "uid": "EC2.13",
+                "name": "FSBP EC2.13",
+                "standards": ["AWS Foundational Security Best Practices"],
+                "desc": "stricter: EC2.13 fails only 0.0.0.0/0 and ::/0; rampart fails any <b>public</b> range."
+            },
+            {
+                "uid": "v3.0.0 5.2",
+                "name": "CIS v3.0.0 5.2",
+                "standards": ["CIS AWS Foundations Benchmark"],
+                "version": "v3.0.0",
+                "desc": "equivalent"
+            }
+        ])
+    );
+    // A check that maps to nothing has no checks.
+    let plain = find(
+        &events,
+        "EDGE-004",
+        "arn:aws:wafv2:eu-west-1:444455556666:regional/webacl/edge/abc",
+    );
+    assert!(plain["compliance"].get("checks").is_none(), "{plain}");
 }
 
 #[test]

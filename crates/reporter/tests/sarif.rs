@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 
 use rampart_model::time::OffsetDateTime;
 use rampart_model::{
-    CheckMeta, ExposurePath, Finding, Layer, PathKind, PortRange, Remediation, Report, Severity,
-    SnapshotInfo, Status, Summary, ToolInfo,
+    CheckMeta, ExposurePath, Finding, Framework, Layer, MappingNote, PathKind, PortRange, Relation,
+    Remediation, Report, Severity, SnapshotInfo, Status, Summary, ToolInfo,
 };
 use rampart_reporter::Emit;
 use rampart_reporter::sarif::{RELATED_LOCATIONS, Sarif};
@@ -31,7 +31,21 @@ fn meta(
     fsbp: &[&str],
     cis: &[&str],
 ) -> &'static CheckMeta {
-    Box::leak(Box::new(CheckMeta {
+    Box::leak(Box::new(meta_of(
+        id, slug, layer, severity, title, fsbp, cis,
+    )))
+}
+
+fn meta_of(
+    id: &str,
+    slug: &str,
+    layer: Layer,
+    severity: Severity,
+    title: &str,
+    fsbp: &[&str],
+    cis: &[&str],
+) -> CheckMeta {
+    CheckMeta {
         id: id.into(),
         slug: slug.into(),
         layer,
@@ -46,7 +60,8 @@ fn meta(
         references: vec![format!("https://docs.aws.amazon.com/{slug}")],
         fsbp: fsbp.iter().map(|s| s.to_string()).collect(),
         cis: cis.iter().map(|s| s.to_string()).collect(),
-    }))
+        mapping: vec![],
+    }
 }
 
 /// NET-099 is deliberately absent: a result whose check the caller does
@@ -99,15 +114,37 @@ static METAS: LazyLock<Vec<&'static CheckMeta>> = LazyLock::new(|| {
             &[],
             &[],
         ),
-        meta(
-            "NET-005",
-            "admin-port-open-to-internet",
-            Layer::Network,
-            Severity::Critical,
-            "Admin ports are not open to the internet",
-            &[],
-            &[],
-        ),
+        // Mapped controls with notes where rampart differs (issue 13 item 22).
+        Box::leak(Box::new(CheckMeta {
+            mapping: vec![
+                MappingNote {
+                    framework: Framework::Fsbp,
+                    control: "EC2.13".into(),
+                    relation: Relation::Stricter,
+                    note: Some("Any public source counts, not only \"0.0.0.0/0\" or *_/0.".into()),
+                    source: Some(
+                        "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13"
+                            .into(),
+                    ),
+                },
+                MappingNote {
+                    framework: Framework::Cis,
+                    control: "v3.0.0 5.2".into(),
+                    relation: Relation::Partial,
+                    note: Some("UDP rules are not judged.".into()),
+                    source: None,
+                },
+            ],
+            ..meta_of(
+                "NET-005",
+                "admin-port-open-to-internet",
+                Layer::Network,
+                Severity::Critical,
+                "Admin ports are not open to the internet",
+                &["EC2.13", "EC2.14"],
+                &["v3.0.0 5.2"],
+            )
+        })),
     ]
 });
 
@@ -506,6 +543,59 @@ fn sarif_rules_carry_security_severity_tags_and_help() {
     let text = r["help"]["text"].as_str().unwrap();
     assert!(text.contains("aws example fix-imdsv1-allowed --id ID"));
     assert!(!text.contains("```"));
+}
+
+/// Issue 13 item 22: a rule says how its check compares with each control
+/// it maps to, machine-readable in `properties.mappings` and in the help.
+#[test]
+fn sarif_rules_carry_mapping_relations_and_notes() {
+    let log = log(&fixed_report());
+    let r = rule(&log, "NET-005");
+    assert_eq!(
+        r["properties"]["mappings"],
+        serde_json::json!([
+            {
+                "framework": "fsbp",
+                "control": "EC2.13",
+                "relation": "stricter",
+                "note": "Any public source counts, not only \"0.0.0.0/0\" or *_/0.",
+                "source": "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13"
+            },
+            // Listed without an entry: equivalent, nothing more to say.
+            {"framework": "fsbp", "control": "EC2.14", "relation": "equivalent"},
+            {
+                "framework": "cis",
+                "control": "v3.0.0 5.2",
+                "relation": "partial",
+                "note": "UDP rules are not judged."
+            }
+        ])
+    );
+    let text = r["help"]["text"].as_str().unwrap();
+    assert!(
+        text.contains(
+            "\nMappings:\n- FSBP EC2.13: stricter. Any public source counts, not only \"0.0.0.0/0\" or *_/0. \
+             Control: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13\n\
+             - FSBP EC2.14: equivalent.\n\
+             - CIS v3.0.0 5.2: partial. UDP rules are not judged.\n"
+        ),
+        "{text}"
+    );
+    // In Markdown the note's stars and underscores stay literal.
+    let md = r["help"]["markdown"].as_str().unwrap();
+    assert!(
+        md.contains(
+            "\n## Mappings\n\n- FSBP EC2.13: stricter. Any public source counts, not only \"0.0.0.0/0\" or \\*\\_/0. \
+             Control: <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13>\n"
+        ),
+        "{md}"
+    );
+    // A check without mappings has no such property.
+    assert!(
+        rule(&log, "EDGE-004")["properties"]
+            .get("mappings")
+            .is_none()
+    );
 }
 
 #[test]

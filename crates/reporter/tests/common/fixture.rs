@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use rampart_model::baseline::Change;
 use rampart_model::time::{Date, Month, OffsetDateTime};
 use rampart_model::{
-    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Layer, LayerVerdict,
-    PathKind, PortRange, Remediation, Report, Scorecard, Severity, SnapshotInfo, Status, Summary,
-    Suppressed, ToolInfo,
+    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Framework, Layer,
+    LayerVerdict, MappingNote, PathKind, PortRange, Relation, Remediation, Report, Scorecard,
+    Severity, SnapshotInfo, Status, Summary, Suppressed, ToolInfo,
 };
 
 use super::{finding_in, hop};
@@ -57,6 +57,7 @@ fn meta(id: &str, slug: &str, layer: Layer, severity: Severity, title: &str) -> 
         references: vec![format!("https://docs.aws.amazon.com/{slug}")],
         fsbp: vec![],
         cis: vec![],
+        mapping: vec![],
     }
 }
 
@@ -78,13 +79,31 @@ static METAS: LazyLock<Vec<CheckMeta>> = LazyLock::new(|| {
             Severity::Medium,
             "Web ACLs rate-limit clients",
         ),
-        meta(
-            "NET-005",
-            "admin-port-open-to-internet",
-            Layer::Network,
-            Severity::Critical,
-            "Admin ports are not open to the internet",
-        ),
+        // Mapped, with a note where rampart differs (issue 13 item 22).
+        CheckMeta {
+            fsbp: vec!["EC2.13".into()],
+            cis: vec!["v3.0.0 5.2".into()],
+            mapping: vec![MappingNote {
+                framework: Framework::Fsbp,
+                control: "EC2.13".into(),
+                relation: Relation::Stricter,
+                note: Some(
+                    "EC2.13 fails only 0.0.0.0/0 and ::/0; rampart fails any <b>public</b> range."
+                        .into(),
+                ),
+                source: Some(
+                    "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13"
+                        .into(),
+                ),
+            }],
+            ..meta(
+                "NET-005",
+                "admin-port-open-to-internet",
+                Layer::Network,
+                Severity::Critical,
+                "Admin ports are not open to the internet",
+            )
+        },
         meta(
             "NET-004",
             "backend-sg-app-port-open-wide",
