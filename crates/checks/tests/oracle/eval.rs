@@ -56,7 +56,12 @@
 //!   `ip` targets on that address of an ENI in the target group's VPC;
 //!   `AvailabilityZone=all` is outside the VPC; `lambda` targets end a path
 //!   (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-type>).
-//!   An ALB's targets see the ALB node's address. An NLB's targets see the
+//!   An ALB's targets see an ALB node's address: ELB nodes forward from
+//!   the private addresses of their ENIs
+//!   (<https://repost.aws/knowledge-center/elb-find-load-balancer-IP>), and
+//!   since an ALB adds and replaces node ENIs as it scales, any address of
+//!   its subnets counts; an NLB has one fixed address per subnet. Traffic
+//!   from a node comes from the load balancer's groups. An NLB's targets see the
 //!   client's address when client IP preservation is on (instance target
 //!   groups and UDP/TCP_UDP/QUIC/TCP_QUIC groups by default, ip TCP/TLS
 //!   groups off by default, `preserve_client_ip.enabled`), else the node's
@@ -158,6 +163,11 @@ struct Node<'s> {
     eni: &'s NetworkInterface,
     v4: Option<IpAddr>,
     v6: Option<IpAddr>,
+    /// The addresses the node may send from: an NLB node's fixed address;
+    /// for an ALB node also every candidate address of its subnet (an ALB
+    /// adds and replaces node ENIs as it scales, so any address of its
+    /// subnets may be a node's tomorrow).
+    senders: Vec<IpAddr>,
 }
 
 /// A known way the engine departs from AWS's behaviour, which the oracle can
@@ -165,9 +175,13 @@ struct Node<'s> {
 /// `KNOWN_ENGINE_DEVIATIONS` in `oracle.rs`). Each is an engine bug to fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Deviation {
-    /// A direct path's security group, NACL and route are each judged for
-    /// some public address, not for one client address: a group admitting
-    /// `11.0.0.0/8` with the only internet route `128.0.0.0/1` is a path.
+    /// The hops a client's own address crosses are each judged for some
+    /// public address, not for one client address: on a direct path the
+    /// security group, the NACL and the route back (a group admitting
+    /// `11.0.0.0/8` with the only internet route `128.0.0.0/1` is a path);
+    /// behind an NLB preserving the client's address, the target's group
+    /// and its subnet's NACL (a group admitting only `198.51.100.10/32`
+    /// whose NACL denies `198.51.100.10/32` is a path).
     UncorrelatedSources,
     /// The target subnet's NACL is applied to a load balancer's traffic to
     /// a target (and the reply) even when the node and the target share the
@@ -204,12 +218,54 @@ pub enum Deviation {
     /// private IPv4 of the primary ENI (device index 0), and an `ip`
     /// target's to the ENI holding that address.
     AnyEniForInstanceTargets,
+    // The rest emulate unimplemented items for a local survey
+    // (`RAMPART_ORACLE_ALSO`) only: with the item's switch on, they let the
+    // test get past the item's first disagreement to the next.
+    /// Item 2: every listener and target group is taken as TCP; no UDP path.
+    NoUdpPaths,
+    /// Item 8: stopped instances have no direct path.
+    StoppedHaveNoPaths,
+    /// Item 7: the internet gateway's edge route table is ignored, and a
+    /// reply through an appliance carries nothing.
+    NoInspection,
+    /// Item 9: an IPv6 rule admits public IPv4 clients when it covers public
+    /// IPv6 space, and vice versa (CIDRs and prefix lists).
+    FamilyBlindGroups,
+    /// Item 4: an `ip` target resolved to any ENI holding the address, in
+    /// any VPC, `all` ignored.
+    IpTargetsByAddress,
+    /// Item 1: nothing through `alb` target groups.
+    NoAlbTargets,
+    /// Item 6: no load balancer is reached over IPv6.
+    NoDualStack,
+}
+
+impl Deviation {
+    pub const ALL: &[Deviation] = &[
+        Deviation::UncorrelatedSources,
+        Deviation::NaclWithinSubnet,
+        Deviation::NoLbSubnetNacl,
+        Deviation::UncorrelatedNodes,
+        Deviation::NoLbGroupEgress,
+        Deviation::PreservationOverPrivateLink,
+        Deviation::PreservationByNlbGroups,
+        Deviation::AnyEniForInstanceTargets,
+        Deviation::NoUdpPaths,
+        Deviation::StoppedHaveNoPaths,
+        Deviation::NoInspection,
+        Deviation::FamilyBlindGroups,
+        Deviation::IpTargetsByAddress,
+        Deviation::NoAlbTargets,
+        Deviation::NoDualStack,
+    ];
 }
 
 pub struct Oracle<'s> {
     inv: &'s RegionInventory,
     deviations: Vec<Deviation>,
     sources: Vec<IpAddr>,
+    /// Private IPv4 edges of every CIDR (where ALB nodes may send from).
+    private: Vec<IpAddr>,
     ephemeral: Vec<u16>,
     ports: Vec<u16>,
 }
@@ -329,6 +385,11 @@ impl<'s> Oracle<'s> {
                     .flatten(),
             );
         }
+        let private: Vec<IpAddr> = sources
+            .iter()
+            .copied()
+            .filter(|a| a.is_ipv4() && !is_public(*a))
+            .collect();
         let sources: Vec<IpAddr> = sources.into_iter().filter(|a| is_public(*a)).collect();
 
         // Every port boundary (and its neighbours) of a rule, a listener, a
@@ -388,6 +449,7 @@ impl<'s> Oracle<'s> {
             inv,
             deviations: Vec::new(),
             sources,
+            private,
             ephemeral: nacl_edges.into_iter().collect(),
             ports: edges.into_iter().collect(),
         }
@@ -509,6 +571,9 @@ impl<'s> Oracle<'s> {
 
     /// Whether a route hands traffic to an appliance whose rules are unknown.
     fn is_inspection(&self, target: &RouteTarget) -> bool {
+        if self.deviates(Deviation::NoInspection) {
+            return false;
+        }
         match target {
             RouteTarget::NetworkInterface(_) | RouteTarget::Instance(_) => true,
             RouteTarget::VpcEndpoint(id) => self.is_gwlb_endpoint(id),
@@ -591,13 +656,25 @@ impl<'s> Oracle<'s> {
                 return false;
             }
         }
+        let family_blind = |cidr: &str| {
+            self.deviates(Deviation::FamilyBlindGroups)
+                && is_public(peer)
+                && net(cidr)
+                    .is_some_and(|n| self.sources(n.addr().is_ipv6()).any(|s| n.contains(&s)))
+        };
         match &r.peer {
-            SgPeer::Ipv4 { cidr } => peer.is_ipv4() && net(cidr).is_some_and(|n| n.contains(&peer)),
-            SgPeer::Ipv6 { cidr } => peer.is_ipv6() && net(cidr).is_some_and(|n| n.contains(&peer)),
+            SgPeer::Ipv4 { cidr } => {
+                (peer.is_ipv4() && net(cidr).is_some_and(|n| n.contains(&peer)))
+                    || (peer.is_ipv6() && family_blind(cidr))
+            }
+            SgPeer::Ipv6 { cidr } => {
+                (peer.is_ipv6() && net(cidr).is_some_and(|n| n.contains(&peer)))
+                    || (peer.is_ipv4() && family_blind(cidr))
+            }
             SgPeer::PrefixList { prefix_list_id } => self
                 .prefix_list(prefix_list_id)
                 .iter()
-                .any(|n| n.contains(&peer)),
+                .any(|n| n.contains(&peer) || family_blind(&n.to_string())),
             SgPeer::SecurityGroup { group_id, .. } => {
                 via.iter().any(|v| v == group_id) || self.is_member(group_id, peer)
             }
@@ -629,7 +706,7 @@ impl<'s> Oracle<'s> {
     /// (with its edge route table), subnet NACL in, `groups` (None: nothing
     /// filters, an NLB without groups), NACL out, the subnet's route back.
     #[allow(clippy::too_many_arguments)]
-    fn from_internet(
+    fn internet_to(
         &self,
         eni: &NetworkInterface,
         lb_node: bool,
@@ -650,7 +727,10 @@ impl<'s> Oracle<'s> {
             return Verdict::No;
         };
         let mut v = Verdict::Yes;
-        if let Some(edge) = self.edge_table(&igw.internet_gateway_id) {
+        let edge = self
+            .edge_table(&igw.internet_gateway_id)
+            .filter(|_| !self.deviates(Deviation::NoInspection));
+        if let Some(edge) = edge {
             match self.route(edge, dst) {
                 Some(r) if r.state.as_deref() == Some("blackhole") => return Verdict::No,
                 Some(r) if r.target == RouteTarget::Local => {}
@@ -714,7 +794,7 @@ impl<'s> Oracle<'s> {
         &self,
         node: &Node<'_>,
         lb_groups: &[String],
-        nlb_groups: &[String],
+        via_groups: &[String],
         seen: IpAddr,
         sport: u16,
         target: &NetworkInterface,
@@ -748,7 +828,12 @@ impl<'s> Oracle<'s> {
         (!lb_side || (self.nacl_allows(from, true, p) && self.nacl_allows(from, false, back)))
             && (!target_side
                 || (self.nacl_allows(to, false, p) && self.nacl_allows(to, true, back)))
-            && self.sg_in(target_groups, p, nlb_groups)
+            && if self.deviates(Deviation::UncorrelatedSources) && is_public(seen) {
+                self.sources(seen.is_ipv6())
+                    .any(|s| self.sg_in(target_groups, Pkt { src: s, ..p }, via_groups))
+            } else {
+                self.sg_in(target_groups, p, via_groups)
+            }
     }
 
     // ------------------------------------------------------------ structure
@@ -800,7 +885,22 @@ impl<'s> Oracle<'s> {
             .map(|eni| Node {
                 eni,
                 v4: Self::primary_v4(eni),
-                v6: if lb.ip_address_type.as_deref() == Some("dualstack") {
+                senders: {
+                    let mut senders: Vec<IpAddr> = Self::primary_v4(eni).into_iter().collect();
+                    let subnet = eni
+                        .subnet_id
+                        .as_deref()
+                        .and_then(|s| self.subnet(s))
+                        .and_then(|s| s.cidr_block.as_deref())
+                        .and_then(net);
+                    if let (false, Some(subnet)) = (Self::is_nlb(lb), subnet) {
+                        senders.extend(self.private.iter().filter(|a| subnet.contains(*a)));
+                    }
+                    senders
+                },
+                v6: if lb.ip_address_type.as_deref() == Some("dualstack")
+                    && !self.deviates(Deviation::NoDualStack)
+                {
                     eni.ipv6_addresses.first().and_then(|a| addr(a))
                 } else {
                     None
@@ -822,7 +922,14 @@ impl<'s> Oracle<'s> {
     }
 
     /// The protocols a listener accepts from clients.
-    fn listener_protos(l: &Listener) -> Vec<Proto> {
+    fn listener_protos(&self, l: &Listener) -> Vec<Proto> {
+        if self.deviates(Deviation::NoUdpPaths) {
+            return vec![Proto::Tcp];
+        }
+        Self::protos_of(l)
+    }
+
+    fn protos_of(l: &Listener) -> Vec<Proto> {
         match l
             .protocol
             .as_deref()
@@ -839,8 +946,8 @@ impl<'s> Oracle<'s> {
 
     /// The protocol the target group carries to targets for a client
     /// protocol, if it carries it at all.
-    fn tg_proto(lb: &LoadBalancer, tg: &TargetGroup, client: Proto) -> Option<Proto> {
-        if !Self::is_nlb(lb) {
+    fn tg_proto(&self, lb: &LoadBalancer, tg: &TargetGroup, client: Proto) -> Option<Proto> {
+        if !Self::is_nlb(lb) || self.deviates(Deviation::NoUdpPaths) {
             return (client == Proto::Tcp).then_some(Proto::Tcp);
         }
         let ok = match tg
@@ -924,6 +1031,20 @@ impl<'s> Oracle<'s> {
                 .filter_map(|e| Some((e, Self::primary_v4(e)?, port as u16)))
                 .collect();
         }
+        if tg.target_type.as_deref() == Some("ip")
+            && self.deviates(Deviation::IpTargetsByAddress)
+            && let (Some(a), Some(port)) = (addr(&t.id), t.port.or(tg.port))
+        {
+            return self
+                .enis_of(instance)
+                .filter(|e| {
+                    e.private_ip_addresses
+                        .iter()
+                        .any(|p| addr(&p.private_ip) == Some(a))
+                })
+                .map(|e| (e, a, port as u16))
+                .collect();
+        }
         self.target_endpoint(tg, t, instance).into_iter().collect()
     }
 
@@ -943,13 +1064,14 @@ impl<'s> Oracle<'s> {
                 Some((eni, Self::primary_v4(eni)?, port))
             }
             "ip" => {
-                if t.availability_zone.as_deref() == Some("all") {
+                let by_address = self.deviates(Deviation::IpTargetsByAddress);
+                if t.availability_zone.as_deref() == Some("all") && !by_address {
                     return None;
                 }
                 let a = addr(&t.id)?;
                 let vpc = tg.vpc_id.as_deref()?;
                 let eni = self.inv.ec2.network_interfaces.iter().find(|e| {
-                    e.vpc_id.as_deref() == Some(vpc)
+                    (by_address || e.vpc_id.as_deref() == Some(vpc))
                         && (e
                             .private_ip_addresses
                             .iter()
@@ -972,15 +1094,17 @@ impl<'s> Oracle<'s> {
         listener: &Listener,
         client: Client,
         cproto: Proto,
-        instance: &str,
-        proto: Proto,
-        port: u16,
-        depth: u8,
+        goal: Goal<'_>,
     ) -> Verdict {
+        let Goal {
+            instance,
+            proto,
+            port,
+        } = goal;
         let mut best = Verdict::No;
         let nlb = Self::is_nlb(lb);
         for tg in self.target_groups_of(listener) {
-            let Some(tproto) = Self::tg_proto(lb, tg, cproto) else {
+            let Some(tproto) = self.tg_proto(lb, tg, cproto) else {
                 continue;
             };
             if tproto != proto && tg.target_type.as_deref() != Some("alb") {
@@ -988,13 +1112,10 @@ impl<'s> Oracle<'s> {
             }
             for t in tg.targets.iter().flatten() {
                 if tg.target_type.as_deref() == Some("alb") {
-                    if !nlb || depth > 0 || tproto != Proto::Tcp {
+                    if !nlb || tproto != Proto::Tcp {
                         continue;
                     }
-                    best = max(
-                        best,
-                        self.via_alb(lb, node, tg, t, client, instance, proto, port),
-                    );
+                    best = max(best, self.via_alb(lb, node, tg, t, client, goal));
                     continue;
                 }
                 for (eni, dst, tport) in self.target_endpoints(tg, t, instance) {
@@ -1002,13 +1123,15 @@ impl<'s> Oracle<'s> {
                         continue;
                     }
                     let seen = self.seen_by_target(lb, tg, node, client, dst);
-                    let nlb_groups: &[String] = if nlb { &lb.security_group_ids } else { &[] };
+                    // Traffic from a node comes from the load balancer's
+                    // groups (an NLB's even with client IP preservation).
+                    let via_groups: &[String] = &lb.security_group_ids;
                     let ok = seen.iter().any(|(src, sports)| {
                         sports.iter().any(|&sport| {
                             self.to_target(
                                 node,
                                 &lb.security_group_ids,
-                                nlb_groups,
+                                via_groups,
                                 *src,
                                 sport,
                                 eni,
@@ -1055,9 +1178,9 @@ impl<'s> Oracle<'s> {
             }
             _ => {}
         }
-        node.v4
-            .map(|a| (a, self.ephemeral.clone()))
-            .into_iter()
+        node.senders
+            .iter()
+            .map(|a| (*a, self.ephemeral.clone()))
             .collect()
     }
 
@@ -1072,13 +1195,19 @@ impl<'s> Oracle<'s> {
         tg: &TargetGroup,
         t: &Target,
         client: Client,
-        instance: &str,
-        proto: Proto,
-        port: u16,
+        goal: Goal<'_>,
     ) -> Verdict {
+        let Goal {
+            instance,
+            proto,
+            port,
+        } = goal;
         let Some(alb) = self.lb(&t.id) else {
             return Verdict::No;
         };
+        if self.deviates(Deviation::NoAlbTargets) {
+            return Verdict::No;
+        }
         if alb.lb_type.as_deref() != Some("application") {
             return Verdict::No;
         }
@@ -1129,10 +1258,11 @@ impl<'s> Oracle<'s> {
                     listener,
                     Client::PrivateLink,
                     Proto::Tcp,
-                    instance,
-                    proto,
-                    port,
-                    1,
+                    Goal {
+                        instance,
+                        proto,
+                        port,
+                    },
                 ),
             );
             if best == Verdict::Yes {
@@ -1147,7 +1277,12 @@ impl<'s> Oracle<'s> {
     /// Whether the internet reaches `instance` on (`proto`, `port`) through
     /// `entry`.
     pub fn verdict(&self, instance: &str, entry: Entry, proto: Proto, port: u16) -> Verdict {
-        if !self.live(instance) {
+        if !self.live(instance)
+            || (proto == Proto::Udp && self.deviates(Deviation::NoUdpPaths))
+            || (entry == Entry::Direct
+                && self.deviates(Deviation::StoppedHaveNoPaths)
+                && self.instance(instance).and_then(|i| i.state.as_deref()) == Some("stopped"))
+        {
             return Verdict::No;
         }
         match entry {
@@ -1183,7 +1318,7 @@ impl<'s> Oracle<'s> {
             for dst in dsts {
                 for client in self.sources(dst.is_ipv6()) {
                     for &cport in &self.ephemeral {
-                        let v = self.from_internet(
+                        let v = self.internet_to(
                             eni,
                             false,
                             dst,
@@ -1221,11 +1356,11 @@ impl<'s> Oracle<'s> {
                     let Some(lport) = listener.port.map(|p| p as u16) else {
                         continue;
                     };
-                    for cproto in Self::listener_protos(listener) {
+                    for cproto in self.listener_protos(listener) {
                         for dst in [node.v4, node.v6].into_iter().flatten() {
                             for client in self.sources(dst.is_ipv6()) {
                                 for &cport in &self.ephemeral {
-                                    let entry = self.from_internet(
+                                    let entry = self.internet_to(
                                         node.eni, true, dst, groups, client, cport, cproto, lport,
                                     );
                                     if entry == Verdict::No {
@@ -1251,10 +1386,11 @@ impl<'s> Oracle<'s> {
                                                     port: cport,
                                                 },
                                                 cproto,
-                                                instance,
-                                                proto,
-                                                port,
-                                                0,
+                                                Goal {
+                                                    instance,
+                                                    proto,
+                                                    port,
+                                                },
                                             )
                                         })
                                         .max()
@@ -1307,7 +1443,7 @@ impl<'s> Oracle<'s> {
                     }
                     for listener in lb.listeners.iter().flatten() {
                         if listener.port != Some(lport as i32)
-                            || !Self::listener_protos(listener).contains(&Proto::Tcp)
+                            || !self.listener_protos(listener).contains(&Proto::Tcp)
                         {
                             continue;
                         }
@@ -1320,10 +1456,11 @@ impl<'s> Oracle<'s> {
                                     listener,
                                     Client::PrivateLink,
                                     Proto::Tcp,
-                                    instance,
-                                    proto,
-                                    port,
-                                    0,
+                                    Goal {
+                                        instance,
+                                        proto,
+                                        port,
+                                    },
                                 ),
                             );
                             if best == Verdict::Yes {
@@ -1336,6 +1473,14 @@ impl<'s> Oracle<'s> {
         }
         best
     }
+}
+
+/// The question: reaching `instance` on (`proto`, `port`).
+#[derive(Clone, Copy, Debug)]
+struct Goal<'a> {
+    instance: &'a str,
+    proto: Proto,
+    port: u16,
 }
 
 /// Who the load balancer node received the connection from.

@@ -500,7 +500,7 @@ fn tg(sw: Switches) -> impl Strategy<Value = TgG> {
         (true, 5, Just(0u8).boxed()),
         (true, 3, Just(1u8).boxed()),
         (true, 1, Just(2u8).boxed()),
-        (sw.alb_targets, 2, Just(3u8).boxed()),
+        (sw.alb_targets, 4, Just(3u8).boxed()),
     ]);
     let preserve = if sw.preservation_attribute {
         prop::option::of(any::<bool>()).boxed()
@@ -549,7 +549,8 @@ fn lb(sw: Switches) -> impl Strategy<Value = LbG> {
     (
         any::<bool>(),
         prop::bool::weighted(0.8),
-        any::<u8>(),
+        // Mostly the first VPC, so that load balancers meet (`alb` targets).
+        prop_oneof![3 => Just(0u8), 1 => any::<u8>()],
         prop::collection::vec(any::<u8>(), 1..3),
         prop::collection::vec(any::<u8>(), 1..3),
         prop::bool::weighted(0.4),
@@ -622,7 +623,7 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
         prop::collection::vec(nacl, 0..3),
         prop::collection::vec(group, 1..5),
         prop::collection::vec(instance(sw), 1..5),
-        prop::collection::vec(lb(sw), 0..3),
+        prop::collection::vec(lb(sw), if sw.alb_targets { 1..4 } else { 0..3 }),
         api,
         prop::collection::vec(0..V4.len() as u8, 0..3),
     )
@@ -1650,7 +1651,13 @@ pub fn build(t: &Topo) -> Snapshot {
             if listeners.iter().any(|x| x.port == Some(port)) {
                 continue;
             }
-            let protocol = if l.nlb {
+            let to_alb = g
+                .default_tg
+                .is_some_and(|x| l.tgs[x as usize % l.tgs.len()].kind % 4 == 3);
+            let protocol = if l.nlb && to_alb {
+                // Only TCP listeners forward to an `alb` target group.
+                "TCP"
+            } else if l.nlb {
                 *pick(NLB_PROTOCOLS, g.protocol).unwrap()
             } else {
                 *pick(ALB_PROTOCOLS, g.protocol).unwrap()
@@ -2215,7 +2222,11 @@ pub fn render(s: &Snapshot) -> String {
                 "  listener {}:{} -> {}",
                 li.protocol.clone().unwrap_or_default(),
                 li.port.unwrap_or(0),
-                fwd.join(",")
+                if fwd.is_empty() {
+                    "(fixed-response)".to_string()
+                } else {
+                    fwd.join(",")
+                }
             );
         }
     }
