@@ -221,6 +221,40 @@ fn nlb_alb_target_exposes_the_albs_targets() {
     assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
 }
 
+/// A load balancer with security groups sends to a target only what its
+/// groups' outbound rules allow (found by the oracle of item 20)
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html>).
+#[test]
+fn the_load_balancers_egress_must_reach_the_target() {
+    let mut s = base();
+    add_sg(&mut s, "sg-alb", vec![tcp(443, 443, v4("0.0.0.0/0"))]);
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    assert_eq!(certain(&s, "i-1").len(), 1);
+    // Outbound only to the app group on 8080: still there.
+    region(&mut s).ec2.security_groups[0].egress = vec![tcp(8080, 8080, sg_ref("sg-app"))];
+    assert_eq!(certain(&s, "i-1").len(), 1);
+    // No outbound rule for the target: nothing gets through.
+    region(&mut s).ec2.security_groups[0].egress = vec![tcp(443, 443, v4("0.0.0.0/0"))];
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
 // ------------------------------------------------------------ 2: protocols
 
 /// A UDP listener forwards UDP: a udp rule opens the path, a tcp rule on

@@ -403,6 +403,25 @@ impl<'a, 's> RegionCx<'a, 's> {
         self.groups_ingress(&eni.security_group_ids, &eni.network_interface_id)
     }
 
+    /// The egress rules of the union of `groups` (those of `owner`).
+    fn groups_egress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
+        self.reads.look_up(Input::SecurityGroups);
+        let mut rules = Vec::new();
+        for g in groups {
+            match self.rix.security_groups.get(g.as_str()) {
+                Some(sg) => rules.extend(sg.egress.iter()),
+                None => {
+                    return Err(self.missing(
+                        Input::SecurityGroups,
+                        Some(g),
+                        format!("security group {g} of {owner} was not collected"),
+                    ));
+                }
+            }
+        }
+        Ok(rules)
+    }
+
     /// The ingress rules of the union of `groups` (those of `owner`, named
     /// in the reason when one is missing).
     fn groups_ingress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {

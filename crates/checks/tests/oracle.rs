@@ -47,32 +47,21 @@ use topo::{REGION, Switches, Topo};
 /// The features of issue 13 the engine implements: the generator uses
 /// only these. The lead flips each to `true` as it lands.
 const IMPLEMENTED: Switches = Switches {
-    alb_targets: false,
-    udp: false,
-    preservation_attribute: false,
-    overlapping_ip_targets: false,
-    dual_stack: false,
-    inspection: false,
-    stopped: false,
-    ipv6: false,
+    alb_targets: true,
+    udp: true,
+    preservation_attribute: true,
+    overlapping_ip_targets: true,
+    dual_stack: true,
+    inspection: true,
+    stopped: true,
+    ipv6: true,
 };
 
 /// Where the engine departs from AWS today, each emulated by the oracle so
 /// the test stays green and names it: a disagreement that vanishes when the
 /// oracle emulates these is accepted. Remove each as it is fixed (the
 /// variants' docs say what AWS does).
-const KNOWN_ENGINE_DEVIATIONS: &[Deviation] = &[
-    // engine bugs in the implemented part
-    Deviation::UncorrelatedSources,
-    Deviation::NaclWithinSubnet,
-    Deviation::NoLbSubnetNacl,
-    Deviation::AnyEniForInstanceTargets,
-    Deviation::NoLbGroupEgress,
-    Deviation::UncorrelatedNodes,
-    // issue 13 items not implemented yet that the generator cannot avoid
-    Deviation::PreservationOverPrivateLink,
-    Deviation::PreservationByNlbGroups,
-];
+const KNOWN_ENGINE_DEVIATIONS: &[Deviation] = &[];
 
 fn switches() -> Switches {
     let Ok(v) = std::env::var("RAMPART_ORACLE_SWITCHES") else {

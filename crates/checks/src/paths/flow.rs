@@ -200,6 +200,59 @@ pub(crate) fn security_groups(
     out
 }
 
+/// Whether the union of a sender's egress `rules` (a load balancer's
+/// groups) lets `proto`/`port` out to `dest` (the receiver's addresses),
+/// or to the receiver's `dest_groups` by reference. Security groups are
+/// stateful, so the reply needs no rule. `Err` when a group or a prefix
+/// list is unknown and the answer depends on it.
+pub(crate) fn egress_admits(
+    rules: &Result<Vec<&SgRule>, String>,
+    proto: Protocol,
+    port: u16,
+    dest: &AddrSet,
+    dest_groups: &[String],
+    resolve: &PrefixLists<'_>,
+) -> Result<bool, String> {
+    let rules = rules.as_ref().map_err(Clone::clone)?;
+    let mut unknown = None;
+    for rule in rules {
+        let Some(rp) = Protocol::parse(&rule.protocol) else {
+            unknown = Some(format!(
+                "security group rule protocol {:?} not recognised",
+                rule.protocol
+            ));
+            continue;
+        };
+        if !rule_covers(rp, rule.from_port, rule.to_port, proto, port) {
+            continue;
+        }
+        let hit = match &rule.peer {
+            SgPeer::Ipv4 { cidr } | SgPeer::Ipv6 { cidr } => match parse_cidr(cidr) {
+                Some(net) => dest.overlaps(&AddrSet::from_net(net)),
+                None => {
+                    unknown = Some(format!("security group rule CIDR {cidr:?} not parseable"));
+                    false
+                }
+            },
+            SgPeer::PrefixList { prefix_list_id } => match resolve(prefix_list_id) {
+                Ok(nets) => dest.overlaps(&AddrSet::from_nets(nets)),
+                Err(w) => {
+                    unknown = Some(w);
+                    false
+                }
+            },
+            SgPeer::SecurityGroup { group_id, .. } => dest_groups.iter().any(|g| g == group_id),
+        };
+        if hit {
+            return Ok(true);
+        }
+    }
+    match unknown {
+        Some(why) => Err(why),
+        None => Ok(false),
+    }
+}
+
 /// The sources of `flow` that hold a conversation with `port` through the
 /// NACL of `subnet` (inbound, and the reply outbound to the source's
 /// ephemeral port; NACLs are stateless). A NACL sits at the subnet's

@@ -593,6 +593,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                     Err(why) => f = f.doubt(why),
                 }
             }
+            f = self.lb_egress(lb, proto, tport, &dest, &eni.security_group_ids, f);
             results.push(f);
         }
         let certain = results.iter().all(|f| !f.sure.is_empty());
@@ -617,6 +618,30 @@ impl<'a, 's> RegionCx<'a, 's> {
         Some(self.exposure(i, kind, h, t, vec![single(tport)], uncertain))
     }
 
+    /// A load balancer with security groups sends to its targets only what
+    /// their egress rules allow (security groups are stateful: the reply
+    /// needs no rule)
+    /// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html>).
+    fn lb_egress(
+        &self,
+        lb: &'s LoadBalancer,
+        proto: Protocol,
+        port: u16,
+        dest: &AddrSet,
+        dest_groups: &[String],
+        f: Flow,
+    ) -> Flow {
+        if lb.security_group_ids.is_empty() || f.is_empty() {
+            return f;
+        }
+        let rules = self.groups_egress(&lb.security_group_ids, &lb.name);
+        match flow::egress_admits(&rules, proto, port, dest, dest_groups, self.resolve) {
+            Ok(true) => f,
+            Ok(false) => Flow::default(),
+            Err(why) => f.doubt(why),
+        }
+    }
+
     /// Who the target sees as the source: the alternatives (one, or two
     /// when client IP preservation could not be read), and why there are
     /// two.
@@ -631,7 +656,8 @@ impl<'a, 's> RegionCx<'a, 's> {
         arriving: &Flow,
         lb_subnet: Option<&str>,
     ) -> (Vec<Flow>, Option<String>) {
-        let nodes = || self.lb_nodes(lb, lb_subnet, arriving);
+        let target_family = if target_v6 { Family::V6 } else { Family::V4 };
+        let nodes = || self.lb_nodes(lb, lb_subnet, arriving, target_family);
         if lb.lb_type.as_deref() != Some("network") || via == Via::PrivateLink {
             return (vec![nodes()], None);
         }
@@ -654,13 +680,20 @@ impl<'a, 's> RegionCx<'a, 's> {
     /// The traffic re-sent by `lb`'s nodes: from the addresses of its
     /// subnet `lb_subnet` (all its subnets when that is not known), in its
     /// security groups.
-    fn lb_nodes(&self, lb: &'s LoadBalancer, lb_subnet: Option<&str>, arriving: &Flow) -> Flow {
+    fn lb_nodes(
+        &self,
+        lb: &'s LoadBalancer,
+        lb_subnet: Option<&str>,
+        arriving: &Flow,
+        family: Family,
+    ) -> Flow {
         let subnets: Vec<String> = match lb_subnet {
             Some(s) => vec![s.to_string()],
             None => lb.subnet_ids.clone(),
         };
         let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &subnets);
-        let f = arriving.resent(addrs, &lb.security_group_ids);
+        // A node talks to a target over the target's address family.
+        let f = arriving.resent(addrs.only(family), &lb.security_group_ids);
         if missing.is_empty() {
             f
         } else {
@@ -685,13 +718,14 @@ impl<'a, 's> RegionCx<'a, 's> {
         family: Family,
         target_v6: bool,
     ) -> Result<bool, String> {
-        if always_preserved(tg) {
-            return Ok(true);
-        }
         // A client of the other family arrives from the load balancer's
-        // own address.
+        // own address, whatever the protocol (the table of addresses
+        // targets receive, on the attributes page).
         if (family == Family::V6) != target_v6 {
             return Ok(false);
+        }
+        if always_preserved(tg) {
+            return Ok(true);
         }
         self.reads.look_up(Input::TargetGroupAttributes);
         match client_ip_preserved(tg) {
@@ -727,7 +761,7 @@ impl<'a, 's> RegionCx<'a, 's> {
             return vec![];
         }
         let seen = if via == Via::PrivateLink {
-            self.lb_nodes(nlb, nlb_subnet, arriving)
+            self.lb_nodes(nlb, nlb_subnet, arriving, Family::V4)
         } else {
             let mut f = arriving.clone();
             f.groups = nlb.security_group_ids.clone();
@@ -740,8 +774,8 @@ impl<'a, 's> RegionCx<'a, 's> {
         for subnet in &alb.subnet_ids {
             let f = flow::security_groups(&rules, Protocol::Tcp, tport, &seen, self.resolve);
             let mut f = self.nacl_inbound(subnet, Protocol::Tcp, tport, &f);
+            let dest = flow::subnet_addrs(self.subnet(subnet));
             if let Some(s) = nlb_subnet {
-                let dest = flow::subnet_addrs(self.subnet(subnet));
                 match flow::nacl_outbound(
                     self.nacl(s),
                     s,
@@ -755,6 +789,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                     Err(why) => f = f.doubt(why),
                 }
             }
+            f = self.lb_egress(nlb, Protocol::Tcp, tport, &dest, &alb.security_group_ids, f);
             if f.is_empty() {
                 continue;
             }

@@ -1509,10 +1509,8 @@ fn uri_port(uri: &str) -> Option<u16> {
     }
 }
 
-/// A target group attribute. The snapshot has no target group attributes
-/// yet (`rampart_model::TargetGroup` carries none): until it does, every
-/// group has AWS's defaults. When the model gains them, read them here and
-/// write them in `build::target_group`.
-fn target_group_attribute<'a>(_tg: &'a TargetGroup, _key: &str) -> Option<&'a str> {
-    None
+/// A target group attribute, as collected (`None` when the group does not
+/// set it: AWS's default applies).
+fn target_group_attribute<'a>(tg: &'a TargetGroup, key: &str) -> Option<&'a str> {
+    tg.attributes.as_ref()?.get(key).map(String::as_str)
 }

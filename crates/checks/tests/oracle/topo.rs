@@ -302,9 +302,7 @@ pub struct TgG {
     /// NLB: 0 TCP, 1 TLS, 2 TCP_UDP (when its listeners allow); ALB: HTTP/HTTPS.
     pub protocol: u8,
     pub port: u8,
-    /// `preserve_client_ip.enabled`. Not written yet: the snapshot has no
-    /// target group attributes (see `eval::target_group_attribute`).
-    #[allow(dead_code)]
+    /// `preserve_client_ip.enabled`, when the generator sets it.
     pub preserve: Option<bool>,
     pub targets: Vec<TargetG>,
 }
@@ -1845,6 +1843,14 @@ pub fn build(t: &Topo) -> Snapshot {
                 health_check_port: None,
                 health_check_path: None,
                 targets: Some(targets),
+                // Collected: AWS's defaults unless the generator set the
+                // preservation attribute.
+                attributes: Some(
+                    g.preserve
+                        .map(|on| ("preserve_client_ip.enabled".to_string(), on.to_string()))
+                        .into_iter()
+                        .collect(),
+                ),
             });
         }
     }

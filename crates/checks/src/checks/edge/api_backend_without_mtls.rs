@@ -237,6 +237,25 @@ mod tests {
             egress: vec![],
             tags: Tags::new(),
         });
+        // The NLB's own group: its egress lets it reach the targets.
+        r.ec2.security_groups.push(SecurityGroup {
+            group_id: "sg-nlb".into(),
+            group_name: "nlb".into(),
+            vpc_id: Some("vpc-1".into()),
+            owner_id: None,
+            description: None,
+            ingress: vec![],
+            egress: vec![SgRule {
+                protocol: "-1".into(),
+                from_port: None,
+                to_port: None,
+                peer: SgPeer::Ipv4 {
+                    cidr: "10.0.0.0/16".into(),
+                },
+                description: None,
+            }],
+            tags: Tags::new(),
+        });
         r.ec2.network_interfaces.push(NetworkInterface {
             network_interface_id: "eni-1".into(),
             subnet_id: Some("subnet-1".into()),

@@ -357,18 +357,3 @@ pub fn protecting(mut acl: WebAcl, stages: &[&str]) -> WebAcl {
     );
     acl
 }
-
-/// A JSON object (`Value::Object`), for policy documents.
-pub fn obj<V: FromIterator<(String, V)>>(pairs: Vec<(&str, V)>) -> V {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// A JSON array.
-pub fn arr<V: FromIterator<V>>(items: Vec<V>) -> V {
-    items.into_iter().collect()
-}
-
-/// A JSON string.
-pub fn s<V: From<&'static str>>(v: &'static str) -> V {
-    V::from(v)
-}
