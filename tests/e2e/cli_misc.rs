@@ -251,6 +251,9 @@ fn check_config_waf_requirements_reach_the_checks() {
     assert!(
         line.contains("rampart.toml, line 2") && line.contains("\"SQLi\""),
         "{line}"
+    );
+}
+
 /// Issue 13 item 22: `checks explain` says how the check compares with each
 /// control it maps to, with the note where it differs, so a result that
 /// differs from Security Hub's is explained.
