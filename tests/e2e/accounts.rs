@@ -655,6 +655,8 @@ fn rampart_reporter_columns() -> Vec<String> {
         "suppressed",
         "suppression_source",
         "baseline",
+        "affected_count",
+        "affected",
     ]
     .map(String::from)
     .to_vec()

@@ -140,6 +140,16 @@ const NO_CHECK: &[(&str, &str)] = &[
          document is a gap in crates/checks instance_role_admin's unit tests",
     ),
     (
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "the demo's paths hold whatever client IP preservation says: the \
+         legacy backend admits the internet and the NLB's subnet alike, and \
+         the hardened NLB is reached over PrivateLink, where targets see the \
+         NLB either way; crates/checks exposure_rules \
+         (denying_any_path_input_never_yields_a_pass, \
+         preservation_off_means_the_vpc_rule_admits_the_internet) covers \
+         topologies where it decides",
+    ),
+    (
         "elasticloadbalancing:DescribeTags",
         "tag suppressions only (a missing tag can only un-suppress)",
     ),

@@ -12,12 +12,12 @@
 //! - **fail**: the table sends some public address to an internet gateway
 //!   (longest prefix match; blackholes carry nothing; an egress-only IGW is
 //!   not one) and serves a known backend;
-//! - **pass**: the table has no such route and serves backends (or
-//!   instances that may be backends: a private table is compliant whoever
-//!   sits behind it);
+//! - **pass**: the table has no such route and serves a known backend;
 //! - **not evaluated**: the routes depend on a prefix list that was not
-//!   collected; or the table is public but serves only instances that may
-//!   be backends (their region's exposure-path inputs are incomplete).
+//!   collected; or the table serves only instances that may be backends
+//!   (their region's exposure-path inputs are incomplete, or only
+//!   uncertain paths reach them): a verdict on a table nobody may use
+//!   would be a pass the missing data decides.
 //!
 //! A subnet whose route table is unknown (route tables not collected, or a
 //! subnet without its VPC's main table) is not evaluated, filed on the
@@ -155,6 +155,23 @@ impl Check for BackendInPublicSubnet {
                         ),
                         _ => Outcome::new(arn, region, Status::Fail, what),
                     }
+                }
+                // Serving only instances that may not be backends (their
+                // region's paths are incomplete, or only uncertain paths
+                // reach them): no verdict on a backend's subnet can be given.
+                Reach::No if served.backends.is_empty() && !served.maybe.is_empty() => {
+                    let (first, why) = &served.maybe[0];
+                    Outcome::new(
+                        arn,
+                        region,
+                        Status::NotEvaluated(format!(
+                            "used only by instances that may be backends ({first}, ...): {why}"
+                        )),
+                        format!(
+                            "route table {rt_id} has no route to an internet gateway, but serves only instance(s) that may be backends: {}",
+                            served.names()
+                        ),
+                    )
                 }
                 Reach::No => Outcome::new(
                     arn,
@@ -367,7 +384,10 @@ mod tests {
         r.ec2.instances.push(instance_on("i-x", &extra));
         r.ec2.network_interfaces.push(extra);
         // The target lists not collected (per target group, as the collector
-        // records it): i-x may be a target of either group.
+        // records it): i-x may be a target of either group, and so may i-h1
+        // (the gateway reaches it only through its group): neither table
+        // serving only them is judged; the legacy one still fails on i-l1's
+        // certain direct path.
         for tg in &mut region(&mut s).elbv2.target_groups {
             tg.targets = None;
         }
@@ -378,7 +398,7 @@ mod tests {
         assert_eq!(
             statuses(&got),
             vec![
-                ("rtb-happ".into(), "pass"),
+                ("rtb-happ".into(), "not-evaluated"),
                 ("rtb-l".into(), "fail"),
                 ("rtb-lx".into(), "not-evaluated"),
             ]
