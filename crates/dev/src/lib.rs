@@ -925,7 +925,20 @@ fn load_balancers(
                 })
                 .collect();
             inv.elbv2.target_groups.push(TargetGroup {
-                attributes: None,
+                // As DescribeTargetGroupAttributes answers for an instance
+                // group: client IP preservation on (NLB), deregistration delay.
+                attributes: Some(
+                    [
+                        ("deregistration_delay.timeout_seconds", "300"),
+                        (
+                            "preserve_client_ip.enabled",
+                            if network { "true" } else { "false" },
+                        ),
+                    ]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                ),
                 target_group_arn: tg_arn,
                 name: Some(format!("tg-{ri:02x}-{l:06}")),
                 protocol: Some(if network { "TCP" } else { "HTTP" }.into()),

@@ -279,6 +279,12 @@ impl<'a, 's> RegionCx<'a, 's> {
             }
             | IntegrationTarget::NotEc2 => vec![],
             IntegrationTarget::Unresolved(why) | IntegrationTarget::UnknownUrl(why) => {
+                // A link or load balancer that was not collected is the
+                // likely cause: name the failed operations, if any.
+                let mut why = why;
+                for input in [Input::RestVpcLinks, Input::LoadBalancers, Input::Listeners] {
+                    why = self.missing(input, None, why);
+                }
                 entry.push(hop("integration", "?", "integration ? (unresolved)"));
                 self.unresolved(Unresolved {
                     region: String::new(),
