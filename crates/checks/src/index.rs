@@ -531,9 +531,8 @@ impl<'s> RegionIndex<'s> {
         integration: &RestIntegration,
         stage: Option<&RestStage>,
     ) -> IntegrationTarget<'s> {
-        match integration.integration_type.as_deref() {
-            Some("HTTP") | Some("HTTP_PROXY") => {}
-            _ => return IntegrationTarget::NotEc2,
+        if !calls_http(integration.integration_type.as_deref()) {
+            return IntegrationTarget::NotEc2;
         }
         let vars = stage.map(|s| (s.stage_name.as_str(), &s.variables));
         self.link_integration(
@@ -553,9 +552,8 @@ impl<'s> RegionIndex<'s> {
         integration: &HttpIntegration,
         stage: Option<&HttpStage>,
     ) -> IntegrationTarget<'s> {
-        match integration.integration_type.as_deref() {
-            Some("HTTP_PROXY") | Some("HTTP") => {}
-            _ => return IntegrationTarget::NotEc2,
+        if !calls_http(integration.integration_type.as_deref()) {
+            return IntegrationTarget::NotEc2;
         }
         let vars = stage.map(|s| (s.stage_name.as_str(), &s.stage_variables));
         self.link_integration(
@@ -645,9 +643,8 @@ impl<'s> RegionIndex<'s> {
         integration: &HttpIntegration,
         stage: Option<&HttpStage>,
     ) -> IntegrationTarget<'s> {
-        match integration.integration_type.as_deref() {
-            Some("HTTP_PROXY") | Some("HTTP") => {}
-            _ => return IntegrationTarget::NotEc2,
+        if !calls_http(integration.integration_type.as_deref()) {
+            return IntegrationTarget::NotEc2;
         }
         let vars = stage.map(|s| (s.stage_name.as_str(), &s.stage_variables));
         let link = integration.connection_type.as_deref() == Some("VPC_LINK");
@@ -729,6 +726,12 @@ pub fn stage_arn(partition: &str, region: &str, api_id: &str, stage: &str) -> St
         region,
         &format!("/restapis/{api_id}/stages/{stage}"),
     )
+}
+
+/// An HTTP or HTTP_PROXY integration: the only kinds that call an HTTP
+/// endpoint (a load balancer, an instance); AWS, AWS_PROXY and MOCK do not.
+fn calls_http(integration_type: Option<&str>) -> bool {
+    matches!(integration_type, Some("HTTP" | "HTTP_PROXY"))
 }
 
 /// Replaces every `${stageVariables.name}` with the stage's value. A

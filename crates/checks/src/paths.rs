@@ -405,31 +405,26 @@ impl<'a, 's> RegionCx<'a, 's> {
 
     /// The egress rules of the union of `groups` (those of `owner`).
     fn groups_egress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
-        self.reads.look_up(Input::SecurityGroups);
-        let mut rules = Vec::new();
-        for g in groups {
-            match self.rix.security_groups.get(g.as_str()) {
-                Some(sg) => rules.extend(sg.egress.iter()),
-                None => {
-                    return Err(self.missing(
-                        Input::SecurityGroups,
-                        Some(g),
-                        format!("security group {g} of {owner} was not collected"),
-                    ));
-                }
-            }
-        }
-        Ok(rules)
+        self.groups_rules(groups, owner, |sg| &sg.egress)
     }
 
     /// The ingress rules of the union of `groups` (those of `owner`, named
     /// in the reason when one is missing).
     fn groups_ingress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
+        self.groups_rules(groups, owner, |sg| &sg.ingress)
+    }
+
+    fn groups_rules(
+        &self,
+        groups: &[String],
+        owner: &str,
+        side: impl Fn(&'s SecurityGroup) -> &'s Vec<SgRule>,
+    ) -> Result<Vec<&'s SgRule>, String> {
         self.reads.look_up(Input::SecurityGroups);
         let mut rules = Vec::new();
         for g in groups {
             match self.rix.security_groups.get(g.as_str()) {
-                Some(sg) => rules.extend(sg.ingress.iter()),
+                Some(sg) => rules.extend(side(sg).iter()),
                 None => {
                     return Err(self.missing(
                         Input::SecurityGroups,

@@ -153,13 +153,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         }
                     }
                     None => {
-                        let why = self.missing(
-                            Input::Listeners,
-                            Some(&lb.load_balancer_arn),
-                            format!("the listeners of {} were not collected", lb.name),
-                        );
-                        let mut h = path.clone();
-                        h.push(hop("listener", "?", "listener ? (not collected)"));
+                        let (why, h) = self.listeners_unknown(lb, &path);
                         out.extend(self.forward(
                             lb,
                             None,
@@ -226,13 +220,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                     }
                 }
                 None => {
-                    let why = self.missing(
-                        Input::Listeners,
-                        Some(&lb.load_balancer_arn),
-                        format!("the listeners of {} were not collected", lb.name),
-                    );
-                    let mut h = hops.clone();
-                    h.push(hop("listener", "?", "listener ? (not collected)"));
+                    let (why, h) = self.listeners_unknown(lb, &hops);
                     out.extend(self.forward(
                         lb,
                         None,
@@ -315,6 +303,19 @@ impl<'a, 's> RegionCx<'a, 's> {
             ));
         }
         out
+    }
+
+    /// Why `lb`'s listeners are unknown, and `hops` with an unknown
+    /// listener after them.
+    fn listeners_unknown(&self, lb: &LoadBalancer, hops: &[Hop]) -> (String, Vec<Hop>) {
+        let why = self.missing(
+            Input::Listeners,
+            Some(&lb.load_balancer_arn),
+            format!("the listeners of {} were not collected", lb.name),
+        );
+        let mut h = hops.to_vec();
+        h.push(hop("listener", "?", "listener ? (not collected)"));
+        (why, h)
     }
 
     /// From a listener (or, when the listeners are unknown, from every
@@ -816,13 +817,12 @@ impl<'a, 's> RegionCx<'a, 's> {
                     }
                 }
                 None => {
-                    let mut h = h.clone();
-                    h.push(hop("listener", "?", "listener ? (not collected)"));
+                    let (why, h) = self.listeners_unknown(alb, &h);
                     out.extend(self.forward(
                         alb,
                         None,
                         Some(Transport::Tcp),
-                        &f,
+                        &f.clone().doubt(why),
                         family,
                         via,
                         Some(subnet),
