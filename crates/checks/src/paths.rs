@@ -32,9 +32,9 @@ mod flow;
 pub mod inputs;
 mod lb;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rampart_model::*;
 
@@ -114,6 +114,7 @@ impl Exposures {
                 reads: Reads::default(),
                 unresolved: Mutex::new(Vec::new()),
                 gaps: Mutex::new(Vec::new()),
+                memo: Mutex::default(),
             };
             // Every instance, load balancer and API is traced on its own
             // from shared, read-only data: on every core, then gathered in
@@ -305,6 +306,27 @@ struct RegionCx<'a, 's> {
     reads: Reads,
     unresolved: Mutex<Vec<Unresolved>>,
     gaps: Mutex<Vec<String>>,
+    /// Traversals that many ways in share (every method and stage of the
+    /// APIs behind one VPC link reaches the same load balancer listener),
+    /// traced once: see [`RegionCx::traced`].
+    memo: Mutex<HashMap<String, Arc<Traced>>>,
+}
+
+/// What one traversal found with no hops before it, and what tracing it
+/// recorded on the way, to be replayed for every caller.
+struct Traced {
+    found: Vec<Exposure>,
+    unresolved: Vec<Unresolved>,
+    gaps: Vec<String>,
+    reads: ReadSet,
+}
+
+/// `prefix` followed by `hops`.
+fn prefixed(prefix: &[Hop], hops: &[Hop]) -> Vec<Hop> {
+    let mut h = Vec::with_capacity(prefix.len() + hops.len());
+    h.extend_from_slice(prefix);
+    h.extend_from_slice(hops);
+    h
 }
 
 /// How the internet gets into a subnet: the sources whose traffic and
@@ -376,6 +398,76 @@ impl<'a, 's> RegionCx<'a, 's> {
                     e.message
                 )
             })
+    }
+
+    /// The paths `trace` finds from a start that does not depend on the
+    /// hops before it (`key` names that start), after `prefix`. Traced once
+    /// per key and replayed: the paths, the unresolved targets and the
+    /// gaps come out as if `trace` had run with `prefix` every time, and
+    /// what it read is recorded each time. (Two threads may trace one key
+    /// at once; both get the same answer.)
+    fn traced(
+        &self,
+        key: String,
+        prefix: &[Hop],
+        trace: impl FnOnce(&RegionCx<'a, 's>) -> Vec<Exposure>,
+    ) -> Vec<Exposure> {
+        let lock = || self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = lock().get(&key).cloned();
+        let t = match hit {
+            Some(t) => t,
+            None => {
+                let child = RegionCx {
+                    region: self.region,
+                    rix: self.rix,
+                    inv: self.inv,
+                    resolve: self.resolve,
+                    errors: self.errors,
+                    reads: Reads::default(),
+                    unresolved: Mutex::new(Vec::new()),
+                    gaps: Mutex::new(Vec::new()),
+                    memo: Mutex::default(),
+                };
+                let found = trace(&child);
+                let t = Arc::new(Traced {
+                    found,
+                    reads: child.reads.done(),
+                    unresolved: child
+                        .unresolved
+                        .into_inner()
+                        .unwrap_or_else(|e| e.into_inner()),
+                    gaps: child.gaps.into_inner().unwrap_or_else(|e| e.into_inner()),
+                });
+                lock().entry(key).or_insert(t).clone()
+            }
+        };
+        self.reads.merge(t.reads);
+        for g in &t.gaps {
+            self.gap(g.clone());
+        }
+        for u in &t.unresolved {
+            self.unresolved(Unresolved {
+                path: ExposurePath {
+                    hops: prefixed(prefix, &u.path.hops),
+                    ..u.path.clone()
+                },
+                ..u.clone()
+            });
+        }
+        t.found
+            .iter()
+            .map(|e| Exposure {
+                region: e.region.clone(),
+                instance_id: e.instance_id.clone(),
+                path: ExposurePath {
+                    kind: e.path.kind,
+                    hops: prefixed(prefix, &e.path.hops),
+                    ports: e.path.ports.clone(),
+                    protocol: e.path.protocol,
+                },
+                uncertain: e.uncertain.clone(),
+            })
+            .collect()
     }
 
     fn unresolved(&self, u: Unresolved) {

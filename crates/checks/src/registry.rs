@@ -20,6 +20,10 @@ pub struct Context<'s> {
     pub settings: &'s rampart_model::config::Settings,
     /// [`Context::backends`], found once for every check that asks.
     backends: std::sync::OnceLock<Vec<(&'s str, &'s Instance)>>,
+    /// What the backend-scoped network checks share, found once
+    /// ([`crate::checks::network::scope`]).
+    pub(crate) scope: std::sync::OnceLock<crate::checks::network::scope::Scope<'s>>,
+    pub(crate) carriers: std::sync::OnceLock<crate::checks::network::scope::Carriers<'s>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -226,8 +230,8 @@ pub fn run_configured(
 /// first so that the short ones fill in around them. Only the order of work
 /// depends on this list, never a result.
 const SLOWEST_FIRST: &[&str] = &[
-    "NET-004", "NET-001", "INST-004", "NET-007", "EDGE-001", "NET-002", "NET-005", "INST-003",
-    "NET-010", "NET-008", "DATA-001", "INST-005",
+    "NET-007", "NET-004", "NET-015", "NET-006", "NET-008", "NET-001", "NET-002", "EDGE-001",
+    "DATA-001", "NET-013", "NET-005", "INST-002",
 ];
 
 /// One check's outcomes, fingerprinted and sorted by resource, then
@@ -256,6 +260,8 @@ impl<'s> Context<'s> {
             exposures,
             settings: &DEFAULT_SETTINGS,
             backends: std::sync::OnceLock::new(),
+            scope: std::sync::OnceLock::new(),
+            carriers: std::sync::OnceLock::new(),
         }
     }
 

@@ -240,7 +240,18 @@ impl<'a, 's> RegionCx<'a, 's> {
                     });
                 load_balancers
                     .into_iter()
-                    .flat_map(|lb| self.through_vpc_link(lb, listener, link.clone(), entry.clone()))
+                    .flat_map(|lb| {
+                        let key = format!(
+                            "vpc-link {} {} {:?}",
+                            lb.load_balancer_arn,
+                            listener.listener_arn,
+                            link.as_ref().map(|l| &l.vpc_link_id)
+                        );
+                        let link = link.clone();
+                        self.traced(key, &entry, |cx| {
+                            cx.through_vpc_link(lb, listener, link, Vec::new())
+                        })
+                    })
                     .collect()
             }
             IntegrationTarget::VpcLink {
@@ -255,7 +266,12 @@ impl<'a, 's> RegionCx<'a, 's> {
                 let port = uri_port(&uri).or_else(|| default_port(&uri));
                 load_balancers
                     .into_iter()
-                    .flat_map(|lb| self.through_private_link(lb, port, entry.clone()))
+                    .flat_map(|lb| {
+                        let key = format!("private-link {} {port:?}", lb.load_balancer_arn);
+                        self.traced(key, &entry, |cx| {
+                            cx.through_private_link(lb, port, Vec::new())
+                        })
+                    })
                     .collect()
             }
             IntegrationTarget::PublicUrl {

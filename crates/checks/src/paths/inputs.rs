@@ -124,6 +124,12 @@ impl Reads {
         self.looked_up.fetch_or(input.bit(), Ordering::Relaxed);
     }
 
+    /// Records everything `set` says another trace read.
+    pub fn merge(&self, set: ReadSet) {
+        self.enumerated.fetch_or(set.enumerated, Ordering::Relaxed);
+        self.looked_up.fetch_or(set.looked_up, Ordering::Relaxed);
+    }
+
     pub fn done(&self) -> ReadSet {
         ReadSet {
             enumerated: self.enumerated.load(Ordering::Relaxed),

@@ -46,7 +46,13 @@ impl Check for AllTrafficOpenToInternet {
                 region,
             );
             for sg in &inv.ec2.security_groups {
-                let rules: Vec<&SgRule> = sg.ingress.iter().collect();
+                // Only rules whose peer may be a public address can let the
+                // internet in (a private range cannot, whatever its protocol).
+                let rules: Vec<&SgRule> = sg
+                    .ingress
+                    .iter()
+                    .filter(|r| !peer_matches(r, &Peer::Internet, &resolve).is_no())
+                    .collect();
                 let (peers, unknowns) = all_traffic_peers(&rules, &resolve);
                 let open = peers.intersection(&public());
                 let arn = cx.ec2_arn(region, "security-group", &sg.group_id);

@@ -76,6 +76,8 @@ impl Check for BackendSgAppPortOpenWide {
         // By (region, group id, protocol, port): thousands of backends share
         // a group, and judging one parses its every rule.
         let mut judged: HashMap<(&str, &str, Transport, u16), Judged> = HashMap::default();
+        // By (region, group id, protocol), for directly reachable backends.
+        let mut open_memo: HashMap<(&str, &str, Transport), Open> = HashMap::default();
         let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
         let everyone = scope
             .backends
@@ -145,23 +147,19 @@ impl Check for BackendSgAppPortOpenWide {
                         // Directly reachable only: every internet-open port
                         // but SSH/RDP on their own.
                         for t in [Transport::Tcp, Transport::Udp] {
-                            let proto = proto(t);
-                            let rules: Vec<&SgRule> = sg.ingress.iter().collect();
-                            let (ranges, unknowns) = internet_ports(&rules, proto, &resolve);
-                            if let Some(why) = unknowns.into_iter().next() {
-                                v.unknown = Some(why);
+                            let (ranges, quoted, why) = open_memo
+                                .entry((region, g.as_str(), t))
+                                .or_insert_with(|| judge_open(sg, g, t, &resolve));
+                            if let Some(why) = why {
+                                v.unknown = Some(why.clone());
                             }
-                            for r in ranges.into_iter().filter(|r| !admin_only(*r)) {
+                            for r in ranges.iter() {
                                 v.open
                                     .entry(id)
                                     .or_default()
-                                    .push(format!("{t} {} on {eni}", show(r)));
-                                for rule in &sg.ingress {
-                                    if covers_range(rule, proto, r, &resolve) {
-                                        v.quoted.insert(format!("{g}: {}", describe(rule)));
-                                    }
-                                }
+                                    .push(format!("{t} {} on {eni}", show(*r)));
                             }
+                            v.quoted.extend(quoted.iter().cloned());
                         }
                     }
                 }
@@ -319,6 +317,31 @@ fn proto(t: Transport) -> Protocol {
         Transport::Tcp => Protocol::Tcp,
         Transport::Udp => Protocol::Udp,
     }
+}
+
+/// What [`judge_open`] finds.
+type Open = (Vec<PortRange>, Vec<String>, Option<String>);
+
+/// The port ranges of protocol `t` that group `g` (`id`) opens to the
+/// internet, but SSH/RDP on their own; the rules that open them, quoted;
+/// and the last reason a rule could not be judged.
+fn judge_open(g: &SecurityGroup, id: &str, t: Transport, resolve: &PrefixLists<'_>) -> Open {
+    let proto = proto(t);
+    let rules: Vec<&SgRule> = g.ingress.iter().collect();
+    let (ranges, unknowns) = internet_ports(&rules, proto, resolve);
+    let ranges: Vec<PortRange> = ranges.into_iter().filter(|r| !admin_only(*r)).collect();
+    let mut quoted = Vec::new();
+    for r in &ranges {
+        for rule in &g.ingress {
+            if covers_range(rule, proto, *r, resolve) {
+                let q = format!("{id}: {}", describe(rule));
+                if !quoted.contains(&q) {
+                    quoted.push(q);
+                }
+            }
+        }
+    }
+    (ranges, quoted, unknowns.into_iter().next())
 }
 
 /// What [`judge_port`] finds.

@@ -80,6 +80,8 @@ impl Check for EgressUnrestricted {
         let mut tally: HashMap<(&str, &str), GroupTally> = HashMap::default();
         // By (region, the ENI's group ids): thousands of backends share a set.
         let mut memo: HashMap<(&str, Vec<&str>), EniVerdict> = HashMap::default();
+        // By (region, group id): groups recur in many sets.
+        let mut wide_memo: HashMap<(&str, String), AddrSet> = HashMap::default();
         let all = scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             scope
                 .maybe
@@ -124,7 +126,12 @@ impl Check for EgressUnrestricted {
                             .iter()
                             .map(|g| (*g, rix.security_groups.get(g).copied()))
                             .collect();
-                        judge_eni(&groups, &resolve)
+                        judge_eni(&groups, &resolve, &mut |id, g| {
+                            wide_memo
+                                .entry((region, id.to_string()))
+                                .or_insert_with(|| wide(g, &resolve))
+                                .clone()
+                        })
                     })
                     .clone();
                 // The group ids as the snapshot holds them (the verdict's
@@ -281,7 +288,12 @@ impl Check for EgressUnrestricted {
 }
 
 /// One ENI's verdict from its groups (`None` for a group not collected).
-fn judge_eni(groups: &[(&str, Option<&SecurityGroup>)], resolve: &PrefixLists<'_>) -> EniVerdict {
+/// `wide` is [`wide`] of a group, remembered across ENIs.
+fn judge_eni(
+    groups: &[(&str, Option<&SecurityGroup>)],
+    resolve: &PrefixLists<'_>,
+    wide: &mut dyn FnMut(&str, &SecurityGroup) -> AddrSet,
+) -> EniVerdict {
     let rules: Vec<&SgRule> = groups
         .iter()
         .filter_map(|(_, g)| *g)
@@ -292,14 +304,6 @@ fn judge_eni(groups: &[(&str, Option<&SecurityGroup>)], resolve: &PrefixLists<'_
         .into_iter()
         .filter(|(_, public)| public.difference(&reach).is_empty())
         .collect();
-    // Each group's own reach: every port of TCP, of UDP (all-protocol rules
-    // count for both).
-    let wide = |g: &SecurityGroup| {
-        let rules: Vec<&SgRule> = g.egress.iter().collect();
-        all_ports_peers(&rules, Protocol::Tcp, resolve)
-            .0
-            .union(&all_ports_peers(&rules, Protocol::Udp, resolve).0)
-    };
     let mut v = EniVerdict::default();
     if !families.is_empty() {
         v.everywhere = families.iter().map(|(f, _)| *f).collect();
@@ -309,7 +313,7 @@ fn judge_eni(groups: &[(&str, Option<&SecurityGroup>)], resolve: &PrefixLists<'_
         v.contributors = groups
             .iter()
             .filter_map(|(id, g)| Some((*id, (*g)?)))
-            .filter(|(_, g)| wide(g).overlaps(&public))
+            .filter(|(id, g)| wide(id, g).overlaps(&public))
             .map(|(id, _)| id.to_string())
             .collect();
         if v.contributors.is_empty() {
@@ -349,15 +353,24 @@ fn judge_eni(groups: &[(&str, Option<&SecurityGroup>)], resolve: &PrefixLists<'_
     let named: Vec<String> = groups
         .iter()
         .filter_map(|(id, g)| Some((*id, (*g)?)))
-        .filter(|(_, g)| {
+        .filter(|(id, g)| {
             let rules: Vec<&SgRule> = g.egress.iter().collect();
             !all_traffic_peers(&rules, resolve).1.is_empty()
-                || wide(g).overlaps(&public_v4().union(&public_v6()))
+                || wide(id, g).overlaps(&public_v4().union(&public_v6()))
         })
         .map(|(id, _)| id.to_string())
         .collect();
     v.unknown = Some((why, named));
     v
+}
+
+/// A group's own reach: the addresses it lets every port of TCP, or every
+/// port of UDP, go to (all-protocol rules count for both).
+fn wide(g: &SecurityGroup, resolve: &PrefixLists<'_>) -> AddrSet {
+    let rules: Vec<&SgRule> = g.egress.iter().collect();
+    all_ports_peers(&rules, Protocol::Tcp, resolve)
+        .0
+        .union(&all_ports_peers(&rules, Protocol::Udp, resolve).0)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use rampart_model::{PathKind, Severity, SgRule, Status, Transport};
 
 use super::scope::{backends_by_group, instance_arns};
 use crate::reach::ports::{Protocol, range_contains};
-use crate::reach::sg::{Peer, admits};
+use crate::reach::sg::{Peer, admits, peer_matches};
 use crate::reach::{Reach, prefix_list_resolver};
 use crate::registry::{Check, Context, Outcome};
 
@@ -81,7 +81,14 @@ impl Check for HighRiskPortOpenToInternet {
                 region,
             );
             for sg in &inv.ec2.security_groups {
-                let rules: Vec<&SgRule> = sg.ingress.iter().collect();
+                // A rule whose peer is no public address admits nothing
+                // from the internet whatever its ports: judged once, not
+                // once per port.
+                let rules: Vec<&SgRule> = sg
+                    .ingress
+                    .iter()
+                    .filter(|r| !peer_matches(r, &Peer::Internet, &resolve).is_no())
+                    .collect();
                 let mut open: Vec<(u16, &str)> = Vec::new();
                 let mut unknown = None;
                 for (port, name) in HIGH_RISK_PORTS {

@@ -43,7 +43,13 @@ pub(crate) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn of(cx: &'a Context<'_>) -> Scope<'a> {
+    /// The scope of `cx`'s snapshot, found by the first check that asks
+    /// and shared by the others (they run at once, on every core).
+    pub fn of<'c>(cx: &'c Context<'a>) -> &'c Scope<'a> {
+        cx.scope.get_or_init(|| Scope::find(cx))
+    }
+
+    fn find(cx: &Context<'a>) -> Scope<'a> {
         let incomplete: BTreeMap<&str, String> = cx
             .snapshot
             .region_names()
@@ -296,7 +302,15 @@ pub(crate) fn vpc_of<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Option<&'s s
 /// group id), each list sorted: for findings filed on a group, which list
 /// the backends it exposes. Instances whose ENIs are unknown are left out
 /// (the checks that need them report those instances themselves).
-pub(crate) fn backends_by_group<'s>(cx: &Context<'s>) -> HashMap<(&'s str, &'s str), Vec<&'s str>> {
+pub(crate) fn backends_by_group<'c, 's>(cx: &'c Context<'s>) -> &'c Carriers<'s> {
+    cx.carriers.get_or_init(|| find_carriers(cx))
+}
+
+/// The known backends carrying each security group: by (region, group
+/// id), the sorted instance ids ([`backends_by_group`]).
+pub(crate) type Carriers<'s> = HashMap<(&'s str, &'s str), Vec<&'s str>>;
+
+fn find_carriers<'s>(cx: &Context<'s>) -> Carriers<'s> {
     let mut map: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
     for (region, i) in cx.backends() {
         let Some(rix) = cx.index.regions.get(region) else {
