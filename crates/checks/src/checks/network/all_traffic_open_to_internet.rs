@@ -255,4 +255,30 @@ mod tests {
             vec![("*".into(), "not-evaluated")]
         );
     }
+
+    /// A rule admits only sources in its CIDR, whatever its protocol
+    /// ("Security group rules", the source of a rule:
+    /// https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html):
+    /// a protocol rampart does not recognise on a private range cannot let
+    /// the internet in, so it leaves the group's verdict alone; on a public
+    /// range it makes the group not evaluated.
+    #[test]
+    fn an_unknown_protocol_matters_only_on_a_public_range() {
+        let odd = |peer| SgRule {
+            protocol: "bogus".into(),
+            ..all_traffic(peer)
+        };
+        let mut s = snapshot();
+        region(&mut s).ec2.security_groups = vec![
+            sg("sg-private", "vpc-1", vec![odd(v4("10.0.0.0/8"))], vec![]),
+            sg("sg-public", "vpc-1", vec![odd(v4("0.0.0.0/0"))], vec![]),
+        ];
+        assert_eq!(
+            statuses(&run(&AllTrafficOpenToInternet, &s)),
+            vec![
+                ("sg-private".into(), "pass"),
+                ("sg-public".into(), "not-evaluated"),
+            ]
+        );
+    }
 }
