@@ -268,7 +268,7 @@ mod tests {
         render(&d, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
-            text.contains("      affects 7 backends: i-1, i-2, i-3, i-4, i-5 (+2 more)\n"),
+            text.contains("      affects 7 instances: i-1, i-2, i-3, i-4, i-5 (+2 more)\n"),
             "{text}"
         );
         assert!(text.contains("      changed: affected\n"), "{text}");

@@ -690,7 +690,7 @@ fn affected_list(affected: &[String], cards: &HashSet<&str>, p: &str) -> Markup 
     };
     html! {
         div.affects {
-            strong { "Affects " (plural(affected.len(), "backend", "backends")) ": " }
+            strong { "Affects " (plural(affected.len(), "instance", "instances")) ": " }
             @for (i, arn) in first.iter().enumerate() { @if i > 0 { ", " } (one(arn)) }
             @if !rest.is_empty() {
                 " "

@@ -32,15 +32,16 @@ pub fn backend_id(arn: &str) -> &str {
     }
 }
 
-/// `affects 7 backends: i-1, i-2, i-3, i-4, i-5 (+2 more)`: the backends a
-/// finding on a shared resource exposes, at most [`AFFECTED_INLINE`] by
-/// id, cleaned for display. `None` when the finding lists none.
+/// `affects 7 instances: i-1, i-2, i-3, i-4, i-5 (+2 more)`: the instances a
+/// finding on a shared resource exposes (the backends behind a security
+/// group or route table; every instance carrying a role, backend or not),
+/// at most [`AFFECTED_INLINE`] by id, cleaned for display. `None` when the finding lists none.
 pub fn affects_line(affected: &[String]) -> Option<String> {
     if affected.is_empty() {
         return None;
     }
     let n = affected.len();
-    let noun = if n == 1 { "backend" } else { "backends" };
+    let noun = if n == 1 { "instance" } else { "instances" };
     Some(format!("affects {n} {noun}: {}", id_list(affected)))
 }
 
@@ -121,21 +122,21 @@ mod tests {
                 .collect()
         };
         assert_eq!(affects_line(&[]), None);
-        assert_eq!(affects_line(&arns(1)).unwrap(), "affects 1 backend: i-1");
+        assert_eq!(affects_line(&arns(1)).unwrap(), "affects 1 instance: i-1");
         assert_eq!(
             affects_line(&arns(AFFECTED_INLINE)).unwrap(),
-            "affects 5 backends: i-1, i-2, i-3, i-4, i-5"
+            "affects 5 instances: i-1, i-2, i-3, i-4, i-5"
         );
         assert_eq!(
             affects_line(&arns(100)).unwrap(),
-            "affects 100 backends: i-1, i-2, i-3, i-4, i-5 (+95 more)"
+            "affects 100 instances: i-1, i-2, i-3, i-4, i-5 (+95 more)"
         );
         assert_eq!(backend_id("not-an-arn"), "not-an-arn");
         assert_eq!(backend_id("trailing/"), "trailing/");
         // Account text is cleaned: an id is no place for an escape.
         assert_eq!(
             affects_line(&["x/i-1\u{1b}[2J".to_string()]).unwrap(),
-            "affects 1 backend: i-1 [2J"
+            "affects 1 instance: i-1 [2J"
         );
     }
 

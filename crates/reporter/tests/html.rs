@@ -345,7 +345,7 @@ fn html_links_verdicts_to_findings_and_findings_to_backends() {
     );
     let affects = between(sg, "<div class=\"affects\">", "</details></div>");
     assert!(
-        affects.starts_with("<strong>Affects 7 backends: </strong>"),
+        affects.starts_with("<strong>Affects 7 instances: </strong>"),
         "{affects}"
     );
     // i-0api1 has a scorecard: a link to its row; the others are text.

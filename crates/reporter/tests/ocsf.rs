@@ -530,7 +530,7 @@ fn ocsf_shared_findings_list_the_backends_they_expose_as_affected_resources() {
     assert_eq!(
         e["message"],
         "sg-0app admits TCP 8080 from 0.0.0.0/0 instead of the load balancer\n\
-         Affects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+         Affects 7 instances: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
     );
     // The global role's backend keeps the instance's region.
     let admin = find(&events, "INST-003", ROLE);

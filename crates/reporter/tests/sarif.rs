@@ -760,7 +760,7 @@ fn sarif_shared_findings_name_the_backends_they_expose() {
     assert_eq!(r["properties"]["affected"], serde_json::json!(fleet));
     assert!(
         r["message"]["text"].as_str().unwrap().ends_with(
-            "\nAffects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+            "\nAffects 7 instances: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
         ),
         "{}",
         r["message"]["text"]

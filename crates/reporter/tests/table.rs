@@ -220,7 +220,7 @@ fn findings_are_grouped_by_backend_and_severity() {
     assert!(
         shared_part.contains("resource: arn:aws:ec2:eu-west-1:444455556666:security-group/sg-0app")
             && shared_part.contains(
-                "affects 7 backends: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
+                "affects 7 instances: i-0api1, i-0api2, i-0api3, i-0api4, i-0api5 (+2 more)"
             ),
         "{shared_part}"
     );
@@ -298,7 +298,7 @@ fn suppressed_findings_are_listed_apart_not_as_failing() {
         assert!(part.contains(s), "{s}\n{part}");
     }
     // The role lists the backend it exposes.
-    assert!(part.contains("affects 1 backend: i-0api1"), "{part}");
+    assert!(part.contains("affects 1 instance: i-0api1"), "{part}");
     assert!(
         text.trim_end()
             .ends_with("\n2 pass, 6 fail, 1 not evaluated, 1 suppressed"),
