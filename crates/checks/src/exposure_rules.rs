@@ -396,6 +396,58 @@ fn rest_vpc_link_targets_see_the_nlbs_addresses() {
     assert_eq!(got[0].path.kind, PathKind::Gateway);
 }
 
+/// Every method behind one VPC link reaches the same NLB listener: the
+/// traversal from the link on is traced once and replayed after each
+/// method's own hops (`RegionCx::traced`), so each method still has its
+/// own path, identical from the load balancer on.
+#[test]
+fn methods_sharing_a_vpc_link_each_keep_their_own_path() {
+    let mut s = base();
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, v4("10.0.0.0/16"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.elbv2.load_balancers.push(LoadBalancer {
+        scheme: Some("internal".into()),
+        subnet_ids: vec!["subnet-app".into()],
+        ..internet_nlb("TCP", 443, TG_APP)
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "TCP", 8080, "instance", NLB, &["i-1"]));
+    r.apigateway.vpc_links.push(RestVpcLink {
+        id: "vl-1".into(),
+        name: None,
+        target_arns: vec![NLB.into()],
+        status: Some("AVAILABLE".into()),
+        tags: tags(),
+    });
+    let call = || {
+        Some(integration(
+            "VPC_LINK",
+            "http://nlb-1.example:443/orders",
+            Some("vl-1"),
+        ))
+    };
+    r.apigateway.rest_apis.push(rest_api(
+        "api-1",
+        "REGIONAL",
+        "r-1",
+        "/orders",
+        vec![method("GET", call()), method("POST", call())],
+        "prod",
+    ));
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 2, "{:#?}", paths(&s, "i-1"));
+    let (a, b) = (&got[0].path.hops, &got[1].path.hops);
+    assert_ne!(a, b, "each method has its own hops");
+    let from_lb = |h: &[Hop]| {
+        let at = h.iter().position(|x| x.kind == "load-balancer").unwrap();
+        h[at..].to_vec()
+    };
+    assert_eq!(from_lb(a), from_lb(b));
+    assert_eq!(a.last().unwrap().id, "i-1");
+}
+
 // ------------------------------------------------------------ 4: ip targets per VPC
 
 /// An `ip` target is an address in the target group's VPC: with two VPCs

@@ -105,17 +105,13 @@ impl Exposures {
                 &index.snapshot.collection_errors,
                 region,
             );
-            let cx = RegionCx {
+            let cx = RegionCx::new(
                 region,
                 rix,
                 inv,
-                resolve: &resolve,
-                errors: &index.snapshot.collection_errors,
-                reads: Reads::default(),
-                unresolved: Mutex::new(Vec::new()),
-                gaps: Mutex::new(Vec::new()),
-                memo: Mutex::default(),
-            };
+                &resolve,
+                &index.snapshot.collection_errors,
+            );
             // Every instance, load balancer and API is traced on its own
             // from shared, read-only data: on every core, then gathered in
             // the same order as one loop over them would produce.
@@ -359,6 +355,27 @@ pub(crate) fn proto_of(t: Transport) -> Protocol {
 }
 
 impl<'a, 's> RegionCx<'a, 's> {
+    /// A context with nothing traced or recorded yet.
+    fn new(
+        region: &'a str,
+        rix: &'a RegionIndex<'s>,
+        inv: &'s RegionInventory,
+        resolve: &'a PrefixLists<'a>,
+        errors: &'s [CollectionError],
+    ) -> Self {
+        RegionCx {
+            region,
+            rix,
+            inv,
+            resolve,
+            errors,
+            reads: Reads::default(),
+            unresolved: Mutex::new(Vec::new()),
+            gaps: Mutex::new(Vec::new()),
+            memo: Mutex::default(),
+        }
+    }
+
     /// Why `input` is missing for `resource`: `what`, with the failed
     /// operation when the snapshot recorded one (for this resource, else
     /// for the region).
@@ -417,17 +434,8 @@ impl<'a, 's> RegionCx<'a, 's> {
         let t = match hit {
             Some(t) => t,
             None => {
-                let child = RegionCx {
-                    region: self.region,
-                    rix: self.rix,
-                    inv: self.inv,
-                    resolve: self.resolve,
-                    errors: self.errors,
-                    reads: Reads::default(),
-                    unresolved: Mutex::new(Vec::new()),
-                    gaps: Mutex::new(Vec::new()),
-                    memo: Mutex::default(),
-                };
+                let child =
+                    RegionCx::new(self.region, self.rix, self.inv, self.resolve, self.errors);
                 let found = trace(&child);
                 let t = Arc::new(Traced {
                     found,
