@@ -12,6 +12,7 @@ mod faults;
 mod harness;
 mod hostile;
 mod input_errors;
+mod interrupt;
 mod localstack;
 mod nightly;
 mod org;

@@ -98,7 +98,10 @@ pub fn run(args: AuditArgs) -> u8 {
         return exit::USAGE;
     }
     // One folder per run, named by its UTC start time; a second run in
-    // the same second gets `-2`, `-3`, ... (create_dir is the lock).
+    // the same second gets `-2`, `-3`, ... The run is built in a hidden
+    // `.rampart-run-STAMP.partial` (create_dir is the lock) and renamed to
+    // `STAMP` when complete: a run folder is never seen half-written, and
+    // an interrupted run leaves none (crate::interrupt).
     let base = crate::utc_stamp();
     let mut made = None;
     for n in 1..=100 {
@@ -107,7 +110,10 @@ pub fn run(args: AuditArgs) -> u8 {
         } else {
             format!("{base}-{n}")
         };
-        let dir = args.out_dir.join(&stamp);
+        if args.out_dir.join(&stamp).symlink_metadata().is_ok() {
+            continue;
+        }
+        let dir = args.out_dir.join(partial_name(&stamp));
         match private_dir(&dir, false) {
             Ok(()) => {
                 made = Some((stamp, dir));
@@ -120,19 +126,22 @@ pub fn run(args: AuditArgs) -> u8 {
             }
         }
     }
-    let Some((stamp, run_dir)) = made else {
+    let Some((stamp, partial)) = made else {
         output::error(&format!(
             "cannot create a run folder for {base} in {} (--out-dir)",
             args.out_dir.display()
         ));
         return exit::USAGE;
     };
-    let snapshot_path = run_dir.join("snapshot.json");
+    let unfinished = crate::interrupt::Unfinished::new(&partial);
+    // Held while the run lives: another rampart sweeping the folder sees a
+    // live run, not a killed one (released by the kernel on any exit).
+    let _alive = lock_dir(&partial);
+    sweep_killed_runs(&args.out_dir, &partial);
+    let snapshot_path = partial.join("snapshot.json");
     let (snapshot, _) = match args.connect.collect(|_| Ok(snapshot_path.clone())) {
         Ok(v) => v,
         Err(e) => {
-            // Nothing was collected: leave no empty run behind.
-            let _ = std::fs::remove_dir(&run_dir);
             output::error(&e);
             return exit::USAGE;
         }
@@ -158,24 +167,103 @@ pub fn run(args: AuditArgs) -> u8 {
     let artifact = Path::new("snapshot.json");
     let mut written = Vec::new();
     for format in formats {
-        let path = run_dir.join(format.file_name());
+        let path = partial.join(format.file_name());
         let emitter = format.emitter(artifact, false, Some(output::FILE_WIDTH));
         if let Err(e) = rampart_model::io::write_atomic(&path, |w| emitter.emit(&report, &meta, w))
         {
             output::error(&format!("{e} (--out-dir)"));
             return exit::USAGE;
         }
-        written.push(path);
+        written.push(format.file_name());
     }
-    if let Err(e) = point_latest(&args.out_dir, &stamp) {
+    let run_dir = args.out_dir.join(&stamp);
+    let published = unfinished.publish(|partial| {
+        std::fs::rename(partial, &run_dir)?;
+        point_latest(&args.out_dir, &stamp)
+    });
+    if let Err(e) = published {
         output::error(&format!(
-            "cannot update {}: {e} (--out-dir)",
+            "cannot publish the run as {} and point {} at it: {e} (--out-dir)",
+            run_dir.display(),
             args.out_dir.join("latest").display()
         ));
         return exit::USAGE;
     }
+    let written: Vec<PathBuf> = written.into_iter().map(|f| run_dir.join(f)).collect();
     output::audit_summary(&report, &run_dir, &written, previous.as_deref());
     crate::outcome(gate_hit, snapshot.is_complete())
+}
+
+/// The hidden name a run is built under before it is complete.
+fn partial_name(stamp: &str) -> String {
+    format!(".rampart-run-{stamp}.partial")
+}
+
+/// An exclusive lock on a folder, held as long as the handle lives; `None`
+/// where the file system has no locks (then only the age rule applies).
+fn lock_dir(dir: &Path) -> Option<std::fs::File> {
+    let f = std::fs::File::open(dir).ok()?;
+    f.try_lock().ok()?;
+    Some(f)
+}
+
+/// Removes what a killed `audit` left in `out_dir`: unfinished run folders
+/// (`.rampart-run-STAMP.partial`) that no live run holds locked, and
+/// `.latest-STAMP` links that were never renamed to `latest`, once either
+/// has gone [`STALE_TEMP`] unmodified (a run that has only just created its
+/// folder has not locked it yet). Only real folders and links with the
+/// owner of `ours` (this run's folder, skipped); nothing else is touched.
+/// Best effort.
+///
+/// [`STALE_TEMP`]: rampart_model::io::STALE_TEMP
+fn sweep_killed_runs(out_dir: &Path, ours: &Path) {
+    let (Ok(entries), Ok(mine)) = (std::fs::read_dir(out_dir), ours.symlink_metadata()) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path == ours {
+            continue;
+        }
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= rampart_model::io::STALE_TEMP);
+        if !stale || !same_owner(&meta, &mine) {
+            continue;
+        }
+        let is_partial = name
+            .strip_prefix(".rampart-run-")
+            .is_some_and(|r| r.ends_with(".partial"));
+        if is_partial && meta.is_dir() {
+            // A live run keeps its folder locked.
+            if let Ok(f) = std::fs::File::open(&path)
+                && matches!(f.try_lock(), Ok(()))
+            {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else if name.starts_with(".latest-") && meta.file_type().is_symlink() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_owner(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.uid() == b.uid()
+}
+
+#[cfg(not(unix))]
+fn same_owner(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Creates a folder only its owner can enter (0700 on Unix): snapshots map

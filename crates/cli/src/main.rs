@@ -6,6 +6,7 @@ mod accounts;
 #[cfg(feature = "scan")]
 mod audit;
 mod eval;
+mod interrupt;
 #[cfg(feature = "scan")]
 mod org;
 mod output;
@@ -39,6 +40,8 @@ mod exit {
     pub const USAGE: u8 = 2;
     /// The scan finished but some calls failed: the snapshot is incomplete.
     pub const INCOMPLETE: u8 = 3;
+    // 130 (SIGINT) and 143 (SIGTERM): interrupted, nothing half-written
+    // left behind (crate::interrupt).
 }
 
 #[derive(Parser)]
@@ -287,6 +290,7 @@ pub(crate) enum RetryModeArg {
 }
 
 fn main() -> ExitCode {
+    interrupt::install();
     let cli = Cli::parse();
     output::init_logging(cli.verbose);
     let timed = cli.verbose > 0;

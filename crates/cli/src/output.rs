@@ -65,6 +65,12 @@ pub fn error(e: &dyn Display) {
     eprintln!("rampart: error: {}", clean(&e.to_string()));
 }
 
+/// The last line of an interrupted run, on stderr, on a line of its own
+/// (a progress bar may have left the cursor mid-line).
+pub fn interrupted(message: &str) {
+    eprintln!("\nrampart: {}", clean(message));
+}
+
 /// One warning line on stderr, `rampart: warning: ...`.
 pub fn warn(message: &str) {
     eprintln!("rampart: warning: {}", clean(message));

@@ -627,6 +627,7 @@ pub fn write_atomic(
         return write_stream(path, write);
     }
     let mut tmp = temp_file_beside(path)?;
+    let _in_flight = InFlight::new(&tmp);
     sweep_stale_temps(tmp.path());
     let syncer = tmp.as_file().try_clone().map_err(|e| fail(e.to_string()))?;
     std::thread::scope(|scope| {
@@ -793,16 +794,77 @@ impl<W: Write> Drop for WriteBehind<'_, W> {
 }
 
 /// How long a temp file must have gone unmodified before a later write in
-/// the same directory removes it. A write in progress touches its file
-/// continuously (a buffer's worth at a time), so an hour of silence means
-/// the writer died (killed mid-write, a machine lost power).
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+/// the same directory may remove it: only the instant between creating a
+/// temp file and locking it (below) is unprotected, so a few seconds are
+/// ample.
+pub const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The temp files this process is writing: removed by [`abandon_writes`]
+/// when the process is interrupted.
+static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temp file of [`write_atomic`] while it is being written: listed in
+/// [`IN_FLIGHT`], and locked (an exclusive `flock`) so that another rampart
+/// sweeping the directory knows a live writer holds it. Both end on drop
+/// (the lock with the file handle).
+struct InFlight(PathBuf);
+
+impl InFlight {
+    fn new(tmp: &tempfile::NamedTempFile) -> InFlight {
+        // Best effort: a file system without locks leaves only the age rule.
+        let _ = tmp.as_file().try_lock();
+        let path = tmp.path().to_path_buf();
+        in_flight().push(path.clone());
+        InFlight(path)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        in_flight().retain(|p| p != &self.0);
+    }
+}
+
+fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the temp files of every [`write_atomic`] under way, for a
+/// process about to exit on a signal: the destination keeps its previous
+/// content (or stays absent), and no `.rampart-XXXXXX.tmp` is left behind.
+pub fn abandon_writes() {
+    abandon_writes_where(|_| true);
+}
+
+/// [`abandon_writes`] for the temp files `which` selects (a test must not
+/// remove the files of the tests running beside it).
+fn abandon_writes_where(which: impl Fn(&Path) -> bool) {
+    in_flight().retain(|p| {
+        if which(p) {
+            let _ = std::fs::remove_file(p);
+            false
+        } else {
+            true
+        }
+    });
+}
+
+/// True when `path` (a file) is locked by a live writer: another open
+/// handle holds its `flock`.
+fn locked(path: &Path) -> bool {
+    match File::open(path).map(|f| f.try_lock()) {
+        Ok(Ok(())) => false,
+        Ok(Err(std::fs::TryLockError::WouldBlock)) => true,
+        // Cannot tell (no locks here, unreadable): only the age rule decides.
+        Ok(Err(std::fs::TryLockError::Error(_))) | Err(_) => false,
+    }
+}
 
 /// Removes temp files a killed rampart left beside `ours` (the temp file
 /// just created): regular files named `.rampart-XXXXXX.tmp`, owned by the
-/// same user, unmodified for [`STALE_TEMP`]. Best effort: a file that
-/// cannot be read or removed is left alone, and nothing else in the
-/// directory is touched.
+/// same user, unmodified for [`STALE_TEMP`] and not locked by a live
+/// writer. Best effort: a file that cannot be read or removed is left
+/// alone, and nothing else in the directory is touched.
 fn sweep_stale_temps(ours: &Path) {
     let (Some(dir), Ok(mine)) = (ours.parent(), std::fs::symlink_metadata(ours)) else {
         return;
@@ -831,7 +893,8 @@ fn sweep_stale_temps(ours: &Path) {
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .is_some_and(|age| age >= STALE_TEMP);
-        if meta.file_type().is_file() && same_owner(&meta, &mine) && stale {
+        if meta.file_type().is_file() && same_owner(&meta, &mine) && stale && !locked(&entry.path())
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -1138,14 +1201,15 @@ mod tests {
     }
 
     /// A kill mid-write leaves `.rampart-XXXXXX.tmp`; the next write in
-    /// that directory removes it once it has gone an hour unmodified, and
-    /// touches nothing else: not a fresh temp file (a write in progress),
-    /// not a look-alike name, not a symlink, not a directory.
+    /// that directory removes it once it has gone [`STALE_TEMP`] unmodified
+    /// and no live writer holds its lock, and touches nothing else: not a
+    /// fresh temp file, not a locked one (a write in progress), not a
+    /// look-alike name, not a symlink, not a directory.
     #[test]
     fn a_write_sweeps_temp_files_a_killed_run_left() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        let two_hours_ago = std::time::SystemTime::now() - STALE_TEMP * 2;
         let old = |name: &str| {
             let p = d.join(name);
             let f = File::create(&p).unwrap();
@@ -1155,6 +1219,10 @@ mod tests {
         let stale = old(".rampart-a1B2c3.tmp");
         let fresh = d.join(".rampart-z9Y8x7.tmp");
         std::fs::write(&fresh, "a write in progress").unwrap();
+        // A slow writer that has not written for a while, still alive.
+        let live = old(".rampart-L1ve00.tmp");
+        let writer = File::open(&live).unwrap();
+        writer.try_lock().unwrap();
         let lookalikes = [
             old(".rampart-a1B2c3.tmp.keep"),
             old(".rampart-toolong1.tmp"),
@@ -1171,11 +1239,50 @@ mod tests {
 
         assert!(!stale.exists(), "the stale temp file is removed");
         assert!(fresh.exists(), "a recent temp file may be a live write");
+        assert!(live.exists(), "a locked temp file is a live write");
+        drop(writer);
         for p in lookalikes.iter().chain([&target, &sub]) {
             assert!(p.exists(), "{} is not ours to remove", p.display());
         }
         assert!(link.symlink_metadata().is_ok(), "symlinks are left alone");
         assert!(d.join("s.json").exists());
+    }
+
+    /// An interrupted process removes the temp file of a write under way
+    /// (crates/cli/src/interrupt.rs): the destination is never created.
+    #[test]
+    fn abandoned_writes_leave_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("report.json");
+        let (started, wait) = std::sync::mpsc::channel();
+        let (go, resume) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let dest = dest.clone();
+            std::thread::spawn(move || {
+                write_atomic(&dest, |w| {
+                    w.write_all(b"{\"half\":")?;
+                    w.flush()?;
+                    started.send(()).unwrap();
+                    resume.recv().unwrap();
+                    w.write_all(b"1}")
+                })
+            })
+        };
+        wait.recv().unwrap();
+        let temps = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+                .count()
+        };
+        assert_eq!(temps(), 1, "the write is under way in a temp file");
+        abandon_writes_where(|p| p.starts_with(dir.path()));
+        assert_eq!(temps(), 0);
+        go.send(()).unwrap();
+        // The writer finds its file gone: an error, never a half file.
+        assert!(writer.join().unwrap().is_err());
+        assert!(!dest.exists());
     }
 
     #[test]
