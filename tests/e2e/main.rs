@@ -16,6 +16,7 @@ mod localstack;
 mod nightly;
 mod org;
 mod paths;
+mod preflight;
 mod proxy;
 mod read_only;
 mod scan;

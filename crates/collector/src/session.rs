@@ -240,19 +240,17 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         });
     }
 
-    // Pre-flight calls fail fast: an unreachable endpoint should be an
-    // immediate error, not minutes of backoff.
-    let quick = sdk
-        .to_builder()
-        .retry_config(RetryConfig::standard().with_max_attempts(2))
-        .build();
+    // The pre-flight calls get the retry budget of every other call: a
+    // throttled sts:GetCallerIdentity on a busy account is retried, not the
+    // end of the scan. An unreachable endpoint still fails within seconds
+    // (at the defaults, six attempts with at most 6.2 s of backoff).
     let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&quick)
+        aws_sdk_sts::config::Builder::from(&sdk)
             .interceptor(CallCounter {
                 prefix: "sts",
                 recorder: recorder.clone(),
             })
-            .http_client(caps.http_client("sts", home_region(&quick)))
+            .http_client(caps.http_client("sts", home_region(&sdk)))
             .build(),
     );
     let identity = sts
@@ -267,7 +265,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let (regions, warnings) = resolve_regions(
         &opts.regions,
         configured_region,
-        &quick,
+        &sdk,
         &recorder,
         &caps,
         &account_id,
@@ -367,18 +365,18 @@ pub(crate) fn endpoint_hint(service: &str) -> String {
 async fn resolve_regions(
     selection: &RegionSelection,
     configured: Option<String>,
-    quick: &SdkConfig,
+    sdk: &SdkConfig,
     recorder: &Arc<Recorder>,
     caps: &RateCaps,
     account: &str,
 ) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(quick)
+        aws_sdk_ec2::config::Builder::from(sdk)
             .interceptor(CallCounter {
                 prefix: "ec2",
                 recorder: recorder.clone(),
             })
-            .http_client(caps.http_client("ec2", home_region(quick)))
+            .http_client(caps.http_client("ec2", home_region(sdk)))
             .build(),
     );
     // Known regions with their opt-in status. Filters are applied here, not
