@@ -59,6 +59,7 @@ fn report() -> Report {
             regions: vec!["eu-west-1".into()],
             complete: true,
             collection_errors: 0,
+            credential_source: None,
         },
         summary: Summary::of(&findings),
         scorecards: vec![],

@@ -78,8 +78,8 @@ fn faults_by_kind(ops: &BTreeMap<String, OpStats>) -> BTreeMap<String, u64> {
 /// 500, half 503), 2 % connection resets, 2 % bodies cut short, and 3 % of
 /// the remaining requests answered after 2 s (under the 30 s read timeout,
 /// so a delay never fails an attempt). The pre-flight calls are spared:
-/// they are fail-fast by design (two attempts, docs/cli.md), so a throttled
-/// `sts:GetCallerIdentity` is an exit 2, not a retry.
+/// they retry like every call (tests/e2e/preflight.rs), but a throttled one
+/// in adaptive mode waits up to 20 s per retry before the scan even starts.
 fn plan(seed: u64, throttle: f64) -> FaultPlan {
     FaultPlan::new()
         .seed(seed)

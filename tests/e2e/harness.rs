@@ -295,6 +295,7 @@ pub fn save_empty_snapshot(path: &Path) {
         account_id: "123456789012".into(),
         partition: "aws".into(),
         caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+        credential_source: None,
         api_calls: Default::default(),
         collection_errors: vec![],
         iam: Default::default(),

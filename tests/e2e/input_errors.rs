@@ -71,7 +71,10 @@ fn unknown_profile_is_a_usage_error() {
     );
     assert_eq!(run.code, 2);
     let line = one_error_line(&run.stderr);
-    assert!(line.contains("profile \"nope\" (--profile)"), "{line}");
+    assert!(
+        line.contains("profile \"nope\" (--profile or AWS_PROFILE)"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -17,6 +17,8 @@ mod localstack;
 mod nightly;
 mod org;
 mod paths;
+mod preflight;
+mod profiles;
 mod proxy;
 mod read_only;
 mod scan;

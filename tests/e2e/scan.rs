@@ -1189,4 +1189,9 @@ fn role_arn_is_assumed_before_scanning() {
         "arn:aws:sts::123456789012:assumed-role/rampart-audit/rampart-scan"
     );
     assert_eq!(s.region_names().collect::<Vec<_>>(), vec!["us-east-1"]);
+    // And says so: the role, and the credentials that assumed it.
+    assert_eq!(
+        s.credential_source.as_deref(),
+        Some("assumed role arn:aws:iam::123456789012:role/rampart-audit via environment")
+    );
 }

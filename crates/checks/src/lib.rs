@@ -110,6 +110,7 @@ pub fn evaluate_observed(
             regions: snapshot.regions.keys().cloned().collect(),
             complete: snapshot.is_complete(),
             collection_errors: snapshot.collection_errors.len(),
+            credential_source: snapshot.credential_source.clone(),
         },
         summary: Summary::of(&findings),
         scorecards,

@@ -23,6 +23,7 @@ pub fn snapshot() -> Snapshot {
         account_id: "123456789012".into(),
         partition: "aws".into(),
         caller_arn: "arn:aws:iam::123456789012:user/test".into(),
+        credential_source: None,
         api_calls: BTreeMap::new(),
         collection_errors: vec![],
         iam: IamInventory::default(),

@@ -737,10 +737,9 @@ impl ConnectArgs {
                 .await
                 .map_err(|e| e.to_string())?;
             let out = out_for(session.account_id())?;
-            if !self.quiet {
-                for w in session.warnings() {
-                    output::warn(w);
-                }
+            // Warnings always reach stderr: --quiet silences progress only.
+            for w in session.warnings() {
+                output::warn(w);
             }
             let progress: Arc<dyn Progress> =
                 output::progress(session.task_count(), self.quiet, session.regions());

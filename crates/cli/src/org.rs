@@ -291,10 +291,9 @@ async fn run_async(quiet: bool, caller_opts: ScanOptions, multi: &MultiArgs, pla
     };
     let caller_id = caller.account_id().to_string();
     let partition = caller.partition().to_string();
-    if !quiet {
-        for w in caller.warnings() {
-            output::warn(&format!("account {caller_id}: {w}"));
-        }
+    // Warnings always reach stderr: --quiet silences progress only.
+    for w in caller.warnings() {
+        output::warn(&format!("account {caller_id}: {w}"));
     }
     let mut caller_session = Some(caller);
 
@@ -323,7 +322,6 @@ async fn run_async(quiet: bool, caller_opts: ScanOptions, multi: &MultiArgs, pla
                 caller_opts,
                 &partition,
                 role,
-                quiet,
                 dest,
                 store_ref.as_deref(),
             )
@@ -410,7 +408,6 @@ async fn scan_one(
     caller_opts: &ScanOptions,
     partition: &str,
     role: &str,
-    quiet: bool,
     dest: &Dest,
     store: Option<&S3Store>,
 ) -> Done {
@@ -450,10 +447,9 @@ async fn scan_one(
             }
         }
     };
-    if !quiet {
-        for w in session.warnings() {
-            output::warn(&format!("account {id}: {w}"));
-        }
+    // Warnings always reach stderr: --quiet silences progress only.
+    for w in session.warnings() {
+        output::warn(&format!("account {id}: {w}"));
     }
     let snapshot = session
         .collect(Arc::new(rampart_collector::progress::Silent))

@@ -115,6 +115,9 @@ fn render_audit_summary(
             )
         }
     );
+    if let Some(source) = &r.snapshot.credential_source {
+        let _ = writeln!(s, "credentials: {}", clean(source));
+    }
     if !r.summary.failing_by_severity.is_empty() {
         let by: Vec<String> = rampart_model::Severity::ALL
             .iter()
@@ -391,6 +394,11 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
             .unwrap_or_default(),
         clean(&s.caller_arn),
     );
+    // Which credentials chose the account: said before anything else, so
+    // a scan of the wrong account is seen at once.
+    if let Some(source) = &s.credential_source {
+        let _ = writeln!(out, "credentials: {}", clean(source));
+    }
     type Count = fn(&rampart_model::RegionInventory) -> usize;
     let cols: [(&str, Count); 13] = [
         ("vpcs", |r| r.ec2.vpcs.len()),

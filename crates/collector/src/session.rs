@@ -101,6 +101,21 @@ pub enum ScanError {
     NoCredentials { profile: String, detail: String },
     #[error("cannot load AWS credentials{profile}: {detail}")]
     Credentials { profile: String, detail: String },
+    #[error(
+        "unknown profile {profile:?} (--profile or AWS_PROFILE): it is in neither {config} nor \
+         {credentials} (profiles there: {known})"
+    )]
+    UnknownProfile {
+        profile: String,
+        config: String,
+        credentials: String,
+        known: String,
+    },
+    #[error(
+        "profile {profile:?} (--profile or AWS_PROFILE) is an SSO profile without a valid cached \
+         token: run `aws sso login --profile {profile}` ({detail})"
+    )]
+    SsoLogin { profile: String, detail: String },
     #[error("cannot reach the AWS {service} endpoint{endpoint}: {detail}")]
     Unreachable {
         service: &'static str,
@@ -130,6 +145,7 @@ pub struct Session {
     account_id: String,
     partition: String,
     caller_arn: String,
+    credential_source: String,
     regions: Vec<String>,
     warnings: Vec<String>,
     started: Instant,
@@ -154,8 +170,15 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let profile_note = opts
         .profile
         .as_ref()
-        .map(|p| format!(" for profile {p:?} (--profile)"))
+        .map(|p| format!(" for profile {p:?} (--profile or AWS_PROFILE)"))
         .unwrap_or_default();
+    // A named profile is read first: an unknown name is the first thing
+    // wrong (its region, if any, would come from it), and its kind says
+    // how to fix a failed login.
+    let named = match &opts.profile {
+        Some(p) => Some(named_profile(p).await?),
+        None => None,
+    };
 
     // Adaptive mode adds client-side rate limiting on top of exponential
     // backoff, so a throttled account slows us down instead of failing calls.
@@ -198,17 +221,17 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     });
     let mut sdk = base.into_builder().region(Region::new(home)).build();
 
-    if let Some(role) = &opts.role_arn {
-        if !is_role_arn(role) {
-            return Err(ScanError::BadRoleArn(role.clone()));
-        }
-        let mut builder = AssumeRoleProvider::builder(role.clone())
-            .session_name("rampart-scan")
-            .configure(&sdk);
-        if let Some(id) = &opts.external_id {
-            builder = builder.external_id(id.clone());
-        }
-        let provider = builder.build().await;
+    // The SDK's default chain puts the environment's keys before the
+    // profile, even one named with `profile_name`: with a profile named,
+    // the chain is the profile's alone, as in the AWS CLI, where `--profile`
+    // overrides the environment (docs/cli.md, "Credential precedence").
+    if let (Some(p), Some(_)) = (&opts.profile, &named) {
+        use aws_config::profile::ProfileFileCredentialsProvider;
+        use aws_config::provider_config::ProviderConfig;
+        let provider = ProfileFileCredentialsProvider::builder()
+            .profile_name(p)
+            .configure(&ProviderConfig::default().with_region(sdk.region().cloned()))
+            .build();
         sdk = sdk
             .into_builder()
             .credentials_provider(SharedCredentialsProvider::new(provider))
@@ -223,36 +246,59 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
             detail: "no credentials provider configured".into(),
         });
     };
-    if let Err(e) = provider.provide_credentials().await {
-        use aws_credential_types::provider::error::CredentialsError;
-        let detail = one_line(&chain(&e));
-        return Err(match e {
-            CredentialsError::CredentialsNotLoaded(_) => ScanError::NoCredentials {
-                profile: profile_note,
-                detail: "checked the environment, the shared config and credentials files, SSO, \
-                         web identity, container and instance metadata"
-                    .into(),
-            },
-            _ => ScanError::Credentials {
-                profile: profile_note,
-                detail,
-            },
-        });
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| credentials_error(e, &profile_note, opts.profile.as_deref(), &named))?;
+    let mut credential_source = match (&opts.profile, &named) {
+        (Some(p), Some(n)) if n.sso => format!("sso profile {p}"),
+        (Some(p), Some(_)) => format!("profile {p}"),
+        _ => chain_source(&creds),
+    };
+    let mut warnings = Vec::new();
+    if let (Some(p), Some(n)) = (&opts.profile, &named)
+        && !n.uses_environment
+        && std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty())
+    {
+        warnings.push(format!(
+            "AWS_ACCESS_KEY_ID is set but not used: profile {p} (--profile or AWS_PROFILE) \
+             takes precedence over the environment's keys"
+        ));
     }
 
-    // Pre-flight calls fail fast: an unreachable endpoint should be an
-    // immediate error, not minutes of backoff.
-    let quick = sdk
-        .to_builder()
-        .retry_config(RetryConfig::standard().with_max_attempts(2))
-        .build();
+    if let Some(role) = &opts.role_arn {
+        if !is_role_arn(role) {
+            return Err(ScanError::BadRoleArn(role.clone()));
+        }
+        let mut builder = AssumeRoleProvider::builder(role.clone())
+            .session_name("rampart-scan")
+            .configure(&sdk);
+        if let Some(id) = &opts.external_id {
+            builder = builder.external_id(id.clone());
+        }
+        let provider = builder.build().await;
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| credentials_error(e, &profile_note, None, &None))?;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+        credential_source = format!("assumed role {role} via {credential_source}");
+    }
+
+    // The pre-flight calls get the retry budget of every other call: a
+    // throttled sts:GetCallerIdentity on a busy account is retried, not the
+    // end of the scan. An unreachable endpoint still fails within seconds
+    // (at the defaults, six attempts with at most 6.2 s of backoff).
     let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&quick)
+        aws_sdk_sts::config::Builder::from(&sdk)
             .interceptor(CallCounter {
                 prefix: "sts",
                 recorder: recorder.clone(),
             })
-            .http_client(caps.http_client("sts", home_region(&quick)))
+            .http_client(caps.http_client("sts", home_region(&sdk)))
             .build(),
     );
     let identity = sts
@@ -264,15 +310,16 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let caller_arn = identity.arn().unwrap_or_default().to_string();
     let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_string();
 
-    let (regions, warnings) = resolve_regions(
+    let (regions, region_warnings) = resolve_regions(
         &opts.regions,
         configured_region,
-        &quick,
+        &sdk,
         &recorder,
         &caps,
         &account_id,
     )
     .await?;
+    warnings.extend(region_warnings);
 
     Ok(Session {
         sdk,
@@ -282,11 +329,164 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         account_id,
         partition,
         caller_arn,
+        credential_source,
         regions,
         warnings,
         started,
         started_at,
     })
+}
+
+/// What the named profile is, as far as choosing credentials goes.
+struct NamedProfile {
+    /// `sso_start_url` or `sso_session`: a failed load means a login.
+    sso: bool,
+    /// `credential_source = Environment`: the profile itself uses the
+    /// environment's keys (to assume its role).
+    uses_environment: bool,
+}
+
+/// The shared config and credentials files the SDK reads, as paths.
+fn profile_file_paths() -> (String, String) {
+    let home = std::env::var("HOME").unwrap_or_else(|_| "~".into());
+    let pick = |var: &str, default: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{v} (from {var})"))
+            .unwrap_or_else(|| format!("{home}/.aws/{default}"))
+    };
+    (
+        pick("AWS_CONFIG_FILE", "config"),
+        pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
+}
+
+/// Reads the profile files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`
+/// or their `~/.aws` defaults, parsed by aws-config as every SDK does) and
+/// finds `name` in them.
+async fn named_profile(name: &str) -> Result<NamedProfile, ScanError> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let (config, credentials) = profile_file_paths();
+    let set = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &Default::default(),
+        Some(name.to_string().into()),
+    )
+    .await
+    .map_err(|e| ScanError::Credentials {
+        profile: format!(" for profile {name:?} (--profile or AWS_PROFILE)"),
+        detail: format!(
+            "cannot read {config} or {credentials}: {}",
+            one_line(&chain(&e))
+        ),
+    })?;
+    let Some(profile) = set.get_profile(name) else {
+        let mut known: Vec<&str> = set.profiles().collect();
+        known.sort_unstable();
+        return Err(ScanError::UnknownProfile {
+            profile: name.to_string(),
+            config,
+            credentials,
+            known: if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            },
+        });
+    };
+    Ok(NamedProfile {
+        sso: profile.get("sso_start_url").is_some() || profile.get("sso_session").is_some(),
+        uses_environment: profile
+            .get("credential_source")
+            .is_some_and(|s| s.eq_ignore_ascii_case("Environment")),
+    })
+}
+
+/// A failed credentials load as a [`ScanError`]: an SSO profile's failure
+/// names `aws sso login`.
+fn credentials_error(
+    e: aws_credential_types::provider::error::CredentialsError,
+    profile_note: &str,
+    profile: Option<&str>,
+    named: &Option<NamedProfile>,
+) -> ScanError {
+    use aws_credential_types::provider::error::CredentialsError;
+    let detail = one_line(&chain(&e));
+    if let (Some(p), Some(n)) = (profile, named)
+        && n.sso
+    {
+        return ScanError::SsoLogin {
+            profile: p.to_string(),
+            detail,
+        };
+    }
+    match e {
+        CredentialsError::CredentialsNotLoaded(_) if profile.is_none() => {
+            ScanError::NoCredentials {
+                profile: profile_note.to_string(),
+                detail: "checked the environment, the shared config and credentials files, SSO, \
+                         web identity, container and instance metadata"
+                    .into(),
+            }
+        }
+        CredentialsError::CredentialsNotLoaded(_) => {
+            let (config, credentials) = profile_file_paths();
+            ScanError::Credentials {
+                profile: profile_note.to_string(),
+                detail: format!(
+                    "the profile in {config} / {credentials} holds no credentials \
+                     (aws_access_key_id, role_arn with source_profile or credential_source, \
+                     sso_session or sso_start_url, credential_process, web_identity_token_file): \
+                     {detail}"
+                ),
+            }
+        }
+        _ => ScanError::Credentials {
+            profile: profile_note.to_string(),
+            detail,
+        },
+    }
+}
+
+/// The source of credentials the SDK's default chain found (no profile
+/// named), from the features its providers mark them with.
+fn chain_source(creds: &aws_credential_types::Credentials) -> String {
+    use aws_credential_types::credential_feature::AwsCredentialFeature as F;
+    let features: &[F] = creds
+        .get_property::<Vec<F>>()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let has = |f: F| features.contains(&f);
+    if has(F::CredentialsSso) || has(F::CredentialsProfileSso) {
+        "sso profile default"
+    } else if has(F::CredentialsStsAssumeRoleWebId)
+        || has(F::CredentialsEnvVarsStsWebIdToken)
+        || has(F::CredentialsProfileStsWebIdToken)
+    {
+        "web identity"
+    } else if has(F::CredentialsProcess) || has(F::CredentialsProfileProcess) {
+        "credential process"
+    } else if has(F::CredentialsEnvVars) {
+        "environment"
+    } else if features.iter().any(|f| {
+        matches!(
+            f,
+            F::CredentialsProfile
+                | F::CredentialsProfileSourceProfile
+                | F::CredentialsProfileNamedProvider
+        )
+    }) {
+        "profile default"
+    } else if has(F::CredentialsHttp) {
+        "container credentials"
+    } else if has(F::CredentialsImds) {
+        "instance metadata"
+    } else {
+        "default credential chain"
+    }
+    .to_string()
 }
 
 /// Per-resource fan-out: `--concurrency`, but never above `--max-rps`.
@@ -367,18 +567,18 @@ pub(crate) fn endpoint_hint(service: &str) -> String {
 async fn resolve_regions(
     selection: &RegionSelection,
     configured: Option<String>,
-    quick: &SdkConfig,
+    sdk: &SdkConfig,
     recorder: &Arc<Recorder>,
     caps: &RateCaps,
     account: &str,
 ) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(quick)
+        aws_sdk_ec2::config::Builder::from(sdk)
             .interceptor(CallCounter {
                 prefix: "ec2",
                 recorder: recorder.clone(),
             })
-            .http_client(caps.http_client("ec2", home_region(quick)))
+            .http_client(caps.http_client("ec2", home_region(sdk)))
             .build(),
     );
     // Known regions with their opt-in status. Filters are applied here, not
@@ -513,6 +713,12 @@ impl Session {
         &self.caller_arn
     }
 
+    /// Where the credentials came from, in words (the snapshot's
+    /// `credential_source`).
+    pub fn credential_source(&self) -> &str {
+        &self.credential_source
+    }
+
     /// `aws`, `aws-cn`, `aws-us-gov`: from the caller's ARN.
     pub fn partition(&self) -> &str {
         &self.partition
@@ -574,6 +780,7 @@ impl Session {
             account_id: self.account_id,
             partition: self.partition,
             caller_arn: self.caller_arn,
+            credential_source: Some(self.credential_source),
             api_calls,
             collection_errors,
             iam,
@@ -757,6 +964,32 @@ mod tests {
             select_regions(&RegionSelection::Configured, None, Ok(&k), "1"),
             Err(ScanError::NoRegion)
         ));
+    }
+
+    #[test]
+    fn the_default_chains_source_is_named_from_the_credentials_features() {
+        use aws_credential_types::Credentials;
+        use aws_credential_types::credential_feature::AwsCredentialFeature as F;
+        let with = |features: &[F]| {
+            let mut c = Credentials::new("AKID", "secret", None, None, "test");
+            c.get_property_mut_or_default::<Vec<F>>()
+                .extend_from_slice(features);
+            chain_source(&c)
+        };
+        assert_eq!(with(&[F::CredentialsEnvVars]), "environment");
+        assert_eq!(with(&[F::CredentialsProfile]), "profile default");
+        assert_eq!(
+            with(&[F::CredentialsSso, F::CredentialsProfile]),
+            "sso profile default"
+        );
+        assert_eq!(with(&[F::CredentialsStsAssumeRoleWebId]), "web identity");
+        assert_eq!(with(&[F::CredentialsHttp]), "container credentials");
+        assert_eq!(with(&[F::CredentialsImds]), "instance metadata");
+        assert_eq!(
+            with(&[F::CredentialsProcess, F::CredentialsProfile]),
+            "credential process"
+        );
+        assert_eq!(with(&[]), "default credential chain");
     }
 
     #[test]

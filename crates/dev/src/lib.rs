@@ -127,6 +127,7 @@ pub fn generate(p: &Params) -> Snapshot {
         account_id: ACCOUNT.into(),
         partition: "aws".into(),
         caller_arn: format!("arn:aws:iam::{ACCOUNT}:role/rampart-synthetic"),
+        credential_source: None,
         api_calls: BTreeMap::new(),
         collection_errors: vec![],
         iam,

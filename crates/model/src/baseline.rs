@@ -187,6 +187,7 @@ mod tests {
                 regions: vec![],
                 complete: true,
                 collection_errors: 0,
+                credential_source: None,
             },
             summary: crate::Summary::of(&findings),
             scorecards: vec![],

@@ -663,6 +663,7 @@ apis = ["*"]
                 regions: vec![],
                 complete: true,
                 collection_errors: 0,
+                credential_source: None,
             },
             summary: Summary::of(&findings),
             scorecards: vec![],

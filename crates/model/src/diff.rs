@@ -546,6 +546,7 @@ mod tests {
             account_id: "123456789012".into(),
             partition: "aws".into(),
             caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+            credential_source: None,
             api_calls: BTreeMap::new(),
             collection_errors: vec![],
             iam: crate::IamInventory::default(),

@@ -987,6 +987,7 @@ mod tests {
             account_id: "123456789012".into(),
             partition: "aws".into(),
             caller_arn: "arn:aws:iam::123456789012:user/audit".into(),
+            credential_source: None,
             api_calls: BTreeMap::from([("ec2:DescribeVpcs".to_string(), 1)]),
             collection_errors: vec![CollectionError {
                 service: "wafv2".into(),
@@ -1656,6 +1657,7 @@ mod tests {
                 regions: vec!["us-east-1".into()],
                 complete: true,
                 collection_errors: 0,
+                credential_source: None,
             },
             summary: Summary::default(),
             scorecards: vec![],

@@ -105,6 +105,11 @@ pub struct SnapshotInfo {
     /// not evaluated.
     pub complete: bool,
     pub collection_errors: usize,
+    /// Where the scan's credentials came from (the snapshot's
+    /// `credential_source`: `profile audit`, `environment`, ...); absent
+    /// for snapshots that did not record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_source: Option<String>,
 }
 
 /// Counts of findings by status, and of failing findings by severity.

@@ -36,6 +36,13 @@ pub struct Snapshot {
     pub partition: String,
     /// The principal that ran the scan (an ARN, never a credential).
     pub caller_arn: String,
+    /// Where the scan's credentials came from, in words (never a
+    /// credential): `profile NAME`, `sso profile NAME`, `environment`,
+    /// `web identity`, `container credentials`, `instance metadata`,
+    /// `credential process`, or `assumed role ARN via ...` with one of those.
+    /// Absent in snapshots written before rampart recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_source: Option<String>,
     /// Number of logical API calls per operation, keyed `service:Operation`
     /// (e.g. `ec2:DescribeInstances`); retries are not counted twice. The
     /// service is the IAM prefix, except `apigatewayv2` for API Gateway v2

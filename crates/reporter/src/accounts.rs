@@ -176,7 +176,7 @@ impl EmitAccounts for crate::table::Table {
             self.prose(
                 out,
                 &format!(
-                    "== account {}{}",
+                    "== account {}{}{}",
                     account_label(a),
                     if report.snapshot.complete {
                         String::new()
@@ -185,7 +185,8 @@ impl EmitAccounts for crate::table::Table {
                             " (INCOMPLETE: {} collection error(s))",
                             report.snapshot.collection_errors
                         )
-                    }
+                    },
+                    crate::table::credentials(&report.snapshot),
                 ),
             )?;
             self.failing(report, meta, out)?;

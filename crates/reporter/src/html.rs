@@ -101,6 +101,7 @@ fn page(report: &Report, meta: MetaLookup<'_>) -> Markup {
                     h1 { "Account " (account) } (NL)
                     dl.facts { (NL)
                         div { dt { "Partition" } dd { (clean(&snap.partition)) } } (NL)
+                        @if let Some(c) = &snap.credential_source { div { dt { "Credentials" } dd { (clean(c)) } } (NL) }
                         div { dt { "Collected" } dd { (when(snap.collected_at)) } } (NL)
                         div { dt { "Regions" } dd {
                             @if snap.regions.is_empty() { "none" }
@@ -1090,6 +1091,7 @@ fn account_section(r: &OrgReport, a: &AccountLine, p: &str, meta: MetaLookup<'_>
                     @let snap = &rep.snapshot;
                     dl.facts.acct-facts { (NL)
                         div { dt { "Partition" } dd { (clean(&snap.partition)) } } (NL)
+                        @if let Some(c) = &snap.credential_source { div { dt { "Credentials" } dd { (clean(c)) } } (NL) }
                         div { dt { "Collected" } dd { (when(snap.collected_at)) } } (NL)
                         div { dt { "Regions" } dd {
                             @if snap.regions.is_empty() { "none" }

@@ -50,12 +50,13 @@ impl Emit for Table {
         self.prose(
             out,
             &format!(
-                "account {} ({}), {} region(s): {}; snapshot {}",
+                "account {} ({}), {} region(s): {}; snapshot {}{}",
                 clean(&s.account_id),
                 clean(&s.partition),
                 s.regions.len(),
                 clean(&s.regions.join(", ")),
-                timestamp(s.collected_at)
+                timestamp(s.collected_at),
+                credentials(s)
             ),
         )?;
         self.scorecard(r, out)?;
@@ -602,6 +603,15 @@ fn backend_cell(c: &Scorecard) -> String {
 fn timestamp(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+}
+
+/// `; credentials: SOURCE` for the header line, when the snapshot says
+/// which credentials chose the account (older ones do not).
+pub(crate) fn credentials(s: &rampart_model::SnapshotInfo) -> String {
+    s.credential_source
+        .as_deref()
+        .map(|c| format!("; credentials: {}", clean(c)))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -75,8 +75,9 @@ fn accounts_table_lists_every_account_the_total_and_cleans_errors() {
         "not scanned (failed)",
         "not scanned (missing)",
         "2 of 4 scanned",
-        "== account 444455556666 (name-444455556666) (INCOMPLETE: 1 collection error(s))",
-        "== account 111122223333 (name-111122223333)",
+        "== account 444455556666 (name-444455556666) (INCOMPLETE: 1 collection error(s)); \
+         credentials: profile audit",
+        "== account 111122223333 (name-111122223333); credentials: profile audit",
         "failing findings: none",
     ] {
         assert!(text.contains(want), "{want:?} not in\n{text}");

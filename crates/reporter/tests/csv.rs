@@ -104,6 +104,7 @@ fn report(findings: Vec<Finding>) -> Report {
             regions: vec!["us-east-1".into()],
             complete: false,
             collection_errors: 1,
+            credential_source: None,
         },
         summary: Summary::of(&findings),
         scorecards: vec![],

@@ -286,6 +286,7 @@ fn report(findings: Vec<Finding>) -> Report {
             regions: vec!["eu-west-1".into()],
             complete: false,
             collection_errors: 1,
+            credential_source: None,
         },
         summary: Summary::of(&findings),
         scorecards: vec![],

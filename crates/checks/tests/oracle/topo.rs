@@ -654,6 +654,7 @@ pub fn empty_snapshot() -> Snapshot {
         account_id: ACCOUNT.into(),
         partition: "aws".into(),
         caller_arn: format!("arn:aws:iam::{ACCOUNT}:user/oracle"),
+        credential_source: None,
         api_calls: BTreeMap::new(),
         collection_errors: vec![],
         iam: IamInventory::default(),

@@ -430,6 +430,7 @@ pub fn fixed_report() -> Report {
             regions: vec!["eu-west-1".into(), "us-east-1".into()],
             complete: false,
             collection_errors: 1,
+            credential_source: Some("profile audit".into()),
         },
         summary: Summary::of(&findings),
         scorecards: scorecards(),
