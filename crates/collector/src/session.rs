@@ -248,6 +248,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
         .build();
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&quick)
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .interceptor(CallCounter {
                 prefix: "sts",
                 recorder: recorder.clone(),
@@ -374,6 +375,7 @@ async fn resolve_regions(
 ) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(quick)
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .interceptor(CallCounter {
                 prefix: "ec2",
                 recorder: recorder.clone(),
