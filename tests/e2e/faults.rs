@@ -399,3 +399,266 @@ fn max_rps_holds_for_every_service_and_every_attempt_on_the_wire() {
         }
     }
 }
+
+/// The operation of each wire protocol whose answer the cut-body test
+/// cuts: what the demo account's checks stand on (instances, load
+/// balancers, the instance roles with their attached policies, the APIs,
+/// the web ACLs). `sts:GetCallerIdentity` (awsQuery XML, the pre-flight)
+/// is cut on its own.
+const CUT_PER_PROTOCOL: &[&str] = &[
+    "ec2:DescribeInstances",                      // EC2 query, XML
+    "elasticloadbalancing:DescribeLoadBalancers", // awsQuery, XML
+    "iam:GetAccountAuthorizationDetails",         // awsQuery, XML
+    "apigateway:GetRestApis",                     // restJson1
+    "apigatewayv2:GetApis",                       // restJson1
+    "wafv2:ListWebACLs",                          // awsJson1_1
+];
+
+/// `rampart check --format json` of a snapshot.
+fn check_report(snapshot: &Path) -> rampart_model::Report {
+    let run = rampart(
+        &["check", snapshot.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    assert!(
+        [0, 1, 3].contains(&run.code),
+        "check {}: {}",
+        snapshot.display(),
+        run.stderr
+    );
+    serde_json::from_str(&run.stdout).expect("JSON report")
+}
+
+/// A body cut in half whose `Content-Length` announces exactly the cut (a
+/// middlebox can do this) is a complete HTTP message: only its content
+/// says the answer is not whole. In every protocol rampart speaks (EC2
+/// query, ELBv2, IAM and STS XML, API Gateway v1 and v2 REST JSON, WAFv2
+/// JSON 1.1) such an answer is never taken as the whole:
+///
+/// - cut twice (STS once: the pre-flight's budget), the call is retried to
+///   exactly the fault-free snapshot;
+/// - cut on every attempt, the call is a named collection error of kind
+///   `unavailable` (like a body cut short by the transport), and no
+///   check passes that did not pass on the fault-free snapshot (the
+///   legacy backend's admin role among them: an IAM answer cut before
+///   `AttachedManagedPolicies` made it look harmless);
+/// - `sts:GetCallerIdentity` cut on every attempt stops the scan with an
+///   error naming it, and writes no snapshot;
+/// - an answer whole in every byte but holding a malformed resource id
+///   (`x-...` for an instance, `-...` for a REST API, a `rolx/` ARN) is
+///   refused whole: a collection error naming the call, the list empty,
+///   and again no check passes that did not pass on the fault-free one.
+///
+/// The five scans run side by side against one emulator, each through its
+/// own proxy; `--max-attempts 3` keeps the always-cut scan's backoff short.
+#[test]
+fn a_body_cut_with_a_matching_content_length_is_never_a_complete_answer_in_any_protocol() {
+    use rampart_model::Status;
+
+    use crate::proxy::{Fault, Rule};
+
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let regions = ["us-east-1", "eu-west-1"];
+    let attempts = ["--retry-mode", "standard", "--max-attempts", "3"];
+
+    let mut twice = FaultPlan::new().rule(Rule::new("sts:GetCallerIdentity", Fault::Cut).times(1));
+    let mut always = FaultPlan::new();
+    for op in CUT_PER_PROTOCOL {
+        twice = twice.rule(Rule::new(op, Fault::Cut).times(2));
+        always = always.rule(Rule::new(op, Fault::Cut));
+    }
+    let sts = FaultPlan::new().rule(Rule::new("sts:GetCallerIdentity", Fault::Cut));
+    let rewrite = |op: &str, from: &str, to: &str| {
+        Rule::new(
+            op,
+            Fault::Rewrite {
+                from: from.into(),
+                to: to.into(),
+            },
+        )
+    };
+    let malformed = FaultPlan::new()
+        .rule(rewrite(
+            "ec2:DescribeInstances",
+            "<instanceId>i-",
+            "<instanceId>x-",
+        ))
+        .rule(rewrite(
+            "apigateway:GetRestApis",
+            r#""id": ""#,
+            r#""id": "-"#,
+        ))
+        .rule(rewrite(
+            "iam:GetAccountAuthorizationDetails",
+            ":role/",
+            ":rolx/",
+        ));
+    let cases = [
+        ("clean", FaultPlan::new()),
+        ("twice", twice),
+        ("always", always),
+        ("sts", sts),
+        ("malformed", malformed),
+    ];
+    let results: BTreeMap<&str, _> = std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|(name, plan)| {
+                let (emu, dir, regions) = (&emu, &dir, &regions);
+                s.spawn(move || {
+                    let proxy = proxy::start(&emu.url, plan.clone());
+                    let out = dir.path().join(format!("{name}.json"));
+                    let (run, snap) = scan_via(proxy.url(), regions, &out, &attempts);
+                    (*name, (run, snap, out, proxy.operations()))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+
+    let (run, base, base_path, _) = &results["clean"];
+    assert_eq!(run.code, 0, "clean scan: {}{}", run.stdout, run.stderr);
+    let base = base.as_ref().expect("clean snapshot");
+    assert!(
+        base.collection_errors.is_empty(),
+        "{:?}",
+        base.collection_errors
+    );
+
+    // Cut twice: retried to the same snapshot.
+    let (run, got, _, ops) = &results["twice"];
+    assert_eq!(run.code, 0, "twice: {}{}", run.stdout, run.stderr);
+    let got = got.as_ref().expect("snapshot");
+    assert!(
+        got.collection_errors.is_empty(),
+        "a body cut twice was not retried to a whole answer: {:#?}",
+        got.collection_errors
+    );
+    for (what, a, b) in [
+        (
+            "regions",
+            serde_json::to_value(&base.regions).unwrap(),
+            serde_json::to_value(&got.regions).unwrap(),
+        ),
+        (
+            "iam",
+            serde_json::to_value(&base.iam).unwrap(),
+            serde_json::to_value(&got.iam).unwrap(),
+        ),
+    ] {
+        if let Some(d) = first_difference(&a, &b, "") {
+            panic!("with cut bodies, the scan's {what} differ from the clean scan's at {d}");
+        }
+    }
+    for op in CUT_PER_PROTOCOL
+        .iter()
+        .copied()
+        .chain(["sts:GetCallerIdentity"])
+    {
+        let want = if op.starts_with("sts:") { 1 } else { 2 };
+        assert_eq!(
+            ops.get(op).and_then(|s| s.faults.get("cut")).copied(),
+            Some(want),
+            "{op} was cut {want} times: {ops:?}"
+        );
+    }
+
+    // Cut on every attempt: a named gap, never a pass.
+    let (run, got, got_path, _) = &results["always"];
+    assert!(
+        got.is_some(),
+        "always: no snapshot: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    let got = got.as_ref().unwrap();
+    for op in CUT_PER_PROTOCOL {
+        let errors: Vec<_> = got
+            .collection_errors
+            .iter()
+            .filter(|e| e.operation == *op)
+            .collect();
+        assert!(
+            !errors.is_empty(),
+            "{op} always cut, yet no collection error names it: {:#?}",
+            got.collection_errors
+        );
+        for e in errors {
+            assert_eq!(e.kind, rampart_model::ErrorKind::Unavailable, "{e:?}");
+            assert!(e.message.contains("incomplete"), "{op}: {}", e.message);
+        }
+    }
+    let clean = check_report(base_path);
+    let clean_status: BTreeMap<(&str, &str), &Status> = clean
+        .findings
+        .iter()
+        .map(|f| ((f.check_id.as_str(), f.resource_arn.as_str()), &f.status))
+        .collect();
+    let no_new_pass = |what: &str, path: &Path| {
+        for f in check_report(path)
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Pass)
+        {
+            let was = clean_status.get(&(f.check_id.as_str(), f.resource_arn.as_str()));
+            assert!(
+                was == Some(&&Status::Pass),
+                "{} passes on {} with {what} answers, but is {was:?} on the clean scan",
+                f.check_id,
+                f.resource_arn
+            );
+        }
+    };
+    no_new_pass("cut", got_path);
+    assert!(
+        clean
+            .findings
+            .iter()
+            .any(|f| f.check_id == "INST-003" && f.status == Status::Fail),
+        "the clean scan fails INST-003 (the legacy admin role)"
+    );
+
+    // Whole answers holding a malformed resource id: refused, named.
+    let (run, got, got_path, _) = &results["malformed"];
+    let got = got
+        .as_ref()
+        .unwrap_or_else(|| panic!("malformed: no snapshot: {}{}", run.stdout, run.stderr));
+    for op in [
+        "ec2:DescribeInstances",
+        "apigateway:GetRestApis",
+        "iam:GetAccountAuthorizationDetails",
+    ] {
+        let e = got
+            .collection_errors
+            .iter()
+            .find(|e| e.operation == op)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{op} answered malformed ids, yet no collection error names it: {:#?}",
+                    got.collection_errors
+                )
+            });
+        assert_eq!(e.kind, rampart_model::ErrorKind::Other, "{e:?}");
+        assert!(
+            e.message.starts_with("answer refused: "),
+            "{op}: {}",
+            e.message
+        );
+    }
+    for inv in got.regions.values() {
+        assert!(inv.ec2.instances.is_empty() && inv.apigateway.rest_apis.is_empty());
+    }
+    no_new_pass("malformed", got_path);
+
+    // The pre-flight cut on every attempt: the scan stops, naming it.
+    let (run, snap, _, _) = &results["sts"];
+    assert_ne!(run.code, 0, "sts always cut: {}{}", run.stdout, run.stderr);
+    assert!(snap.is_none(), "no snapshot without the caller's identity");
+    assert!(
+        run.stderr.contains("GetCallerIdentity"),
+        "the error names the call: {}",
+        run.stderr
+    );
+}

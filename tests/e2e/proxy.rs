@@ -12,6 +12,7 @@
 //!     .server_error_rate(0.1)          // 500 / 503 in the service's format
 //!     .reset_rate(0.05)                // TCP reset instead of an answer
 //!     .truncate_rate(0.05)             // body cut short mid-transfer
+//!     .cut_rate(0.05)                  // body cut, Content-Length rewritten to match
 //!     .delay(0.1, Duration::from_millis(200))
 //!     .deny("ec2:DescribeVpcs")        // AccessDenied / UnauthorizedOperation
 //!     .spare("sts:*")                  // never faulted at random
@@ -70,6 +71,16 @@ pub enum Fault {
     /// body, of which only the first half is sent before the connection
     /// closes.
     Truncate,
+    /// The request is forwarded and the answer's body cut to its first
+    /// half, with a `Content-Length` that announces exactly the cut (a
+    /// middlebox that rewrote the length): on the wire a complete
+    /// message, only its content can tell it is not the whole answer.
+    Cut,
+    /// The request is forwarded and every `from` in the answer's body
+    /// replaced by `to`, with the length announced to match: an answer
+    /// whole on the wire and in its syntax, with content no service sends
+    /// (a malformed resource id).
+    Rewrite { from: String, to: String },
     /// The request is forwarded after this delay.
     Delay(Duration),
 }
@@ -84,6 +95,8 @@ impl Fault {
             Fault::Error { code, .. } => code.clone(),
             Fault::Reset => "reset".into(),
             Fault::Truncate => "truncate".into(),
+            Fault::Cut => "cut".into(),
+            Fault::Rewrite { .. } => "rewrite".into(),
             Fault::Delay(_) => "delay".into(),
         }
     }
@@ -145,6 +158,8 @@ pub struct FaultPlan {
     pub reset_rate: f64,
     /// Share answered with [`Fault::Truncate`].
     pub truncate_rate: f64,
+    /// Share answered with [`Fault::Cut`].
+    pub cut_rate: f64,
     /// Share of the otherwise untouched requests forwarded after `delay`.
     pub delay_rate: f64,
     pub delay: Duration,
@@ -182,6 +197,10 @@ impl FaultPlan {
     }
     pub fn truncate_rate(mut self, rate: f64) -> FaultPlan {
         self.truncate_rate = rate;
+        self
+    }
+    pub fn cut_rate(mut self, rate: f64) -> FaultPlan {
+        self.cut_rate = rate;
         self
     }
     pub fn delay(mut self, rate: f64, delay: Duration) -> FaultPlan {
@@ -230,8 +249,11 @@ impl FaultPlan {
         if self.spare.iter().any(|p| op_matches(p, op)) {
             return None;
         }
-        let total =
-            self.throttle_rate + self.server_error_rate + self.reset_rate + self.truncate_rate;
+        let total = self.throttle_rate
+            + self.server_error_rate
+            + self.reset_rate
+            + self.truncate_rate
+            + self.cut_rate;
         assert!(
             total <= 1.0 && self.delay_rate <= 1.0,
             "fault rates add up to more than 1"
@@ -257,6 +279,10 @@ impl FaultPlan {
         edge += self.truncate_rate;
         if u < edge {
             return Some(Fault::Truncate);
+        }
+        edge += self.cut_rate;
+        if u < edge {
+            return Some(Fault::Cut);
         }
         (unit(self.seed, op, nth, 2) < self.delay_rate).then_some(Fault::Delay(self.delay))
     }
@@ -738,6 +764,18 @@ fn serve(
             let resp = forward(upstream, &req)?;
             write_response(&mut conn, &resp, Some(resp.body.len() / 2))
         }
+        Some(Fault::Cut) => {
+            let mut resp = forward(upstream, &req)?;
+            resp.body.truncate(resp.body.len() / 2);
+            write_response(&mut conn, &resp, None)
+        }
+        Some(Fault::Rewrite { from, to }) => {
+            let mut resp = forward(upstream, &req)?;
+            resp.body = String::from_utf8_lossy(&resp.body)
+                .replace(&from, &to)
+                .into_bytes();
+            write_response(&mut conn, &resp, None)
+        }
         Some(Fault::Reset) => {
             // SO_LINGER 0: close sends RST, not FIN.
             socket2::SockRef::from(&conn).set_linger(Some(Duration::ZERO))?;
@@ -1118,6 +1156,7 @@ mod tests {
             .server_error_rate(0.1)
             .reset_rate(0.1)
             .truncate_rate(0.1)
+            .cut_rate(0.1)
             .delay(0.5, Duration::from_millis(1));
         let draws = |plan: &FaultPlan| -> Vec<Option<Fault>> {
             (0..2000)
@@ -1139,8 +1178,9 @@ mod tests {
         assert!(near(share(&|f| matches!(f, Fault::ServerError(_))), 0.1));
         assert!(near(share(&|f| *f == Fault::Reset), 0.1));
         assert!(near(share(&|f| *f == Fault::Truncate), 0.1));
-        // Delays only fall on the otherwise untouched half: 0.5 * 0.5.
-        assert!(near(share(&|f| matches!(f, Fault::Delay(_))), 0.25));
+        assert!(near(share(&|f| *f == Fault::Cut), 0.1));
+        // Delays only fall on the otherwise untouched 40 %: 0.5 * 0.4.
+        assert!(near(share(&|f| matches!(f, Fault::Delay(_))), 0.2));
         assert!(a.contains(&Some(Fault::ServerError(500))));
         assert!(a.contains(&Some(Fault::ServerError(503))));
         let none = FaultPlan::new();
@@ -1441,7 +1481,7 @@ mod tests {
     }
 
     #[test]
-    fn reset_truncate_and_delay_fault_the_transport() {
+    fn reset_truncate_cut_and_delay_fault_the_transport() {
         let body = br#"{"items":[{"id":"a1"},{"id":"b2"},{"id":"c3"}],"position":null}"#;
         let answer: &'static [u8] = Box::leak(
             format!(
@@ -1456,6 +1496,7 @@ mod tests {
         let plan = FaultPlan::new()
             .rule(Rule::new("apigateway:GetRestApis", Fault::Reset))
             .rule(Rule::new("apigateway:GetVpcLinks", Fault::Truncate))
+            .rule(Rule::new("apigateway:GetStages", Fault::Cut))
             .rule(Rule::new(
                 "apigateway:GetUsagePlans",
                 Fault::Delay(Duration::from_millis(400)),
@@ -1476,6 +1517,16 @@ mod tests {
         );
         assert_eq!(resp.body, &body[..body.len() / 2]);
 
+        // Cut: half the body arrives, and the length announces just that.
+        let (raw, _) = send(proxy.url(), &rest("GET", "/restapis/a1/stages")).unwrap();
+        let resp = parse(&raw);
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.body, &body[..body.len() / 2]);
+        assert_eq!(
+            resp.header("content-length"),
+            Some((body.len() / 2).to_string().as_str())
+        );
+
         // Delay: the answer is intact, just late.
         let (raw, took) = send(proxy.url(), &rest("GET", "/usageplans")).unwrap();
         assert_eq!(parse(&raw).body, body);
@@ -1489,6 +1540,7 @@ mod tests {
         let label = |op: &str| ops[op].faults.keys().cloned().collect::<Vec<_>>();
         assert_eq!(label("apigateway:GetRestApis"), ["reset"]);
         assert_eq!(label("apigateway:GetVpcLinks"), ["truncate"]);
+        assert_eq!(label("apigateway:GetStages"), ["cut"]);
         assert_eq!(label("apigateway:GetUsagePlans"), ["delay"]);
         assert_eq!(ops["apigateway:GetDomainNames"].faulted, 0);
     }

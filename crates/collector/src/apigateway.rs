@@ -11,6 +11,7 @@ use futures::StreamExt;
 use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, map, o, parse_policy, strings};
+use crate::ids::IdShape;
 
 /// The largest page API Gateway hands out (`limit` 1..=500; default 25).
 const PAGE: i32 = 500;
@@ -21,6 +22,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
         aws_sdk_apigateway::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigateway"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
             .http_client(ctx.http_client("apigateway", Some(region)))
             .build(),
     );
@@ -43,7 +45,43 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
             )
         },
     );
-    let apis: Vec<t::RestApi> = apis;
+    // An answer with a malformed id is refused whole (crate::ids).
+    let apis = ctx.well_formed(
+        site,
+        "GetRestApis",
+        None,
+        "REST API",
+        IdShape::ApiGateway,
+        apis,
+        |a: &t::RestApi| a.id(),
+    );
+    let links = ctx.well_formed(
+        site,
+        "GetVpcLinks",
+        None,
+        "VPC link",
+        IdShape::ApiGateway,
+        links,
+        |l: &t::VpcLink| l.id(),
+    );
+    let plans = ctx.well_formed(
+        site,
+        "GetUsagePlans",
+        None,
+        "usage plan",
+        IdShape::ApiGateway,
+        plans,
+        |p: &t::UsagePlan| p.id(),
+    );
+    let domains = ctx.well_formed(
+        site,
+        "GetDomainNames",
+        None,
+        "domain name",
+        IdShape::Name,
+        domains,
+        |d: &t::DomainName| d.domain_name(),
+    );
     let mut rest_apis: Vec<RestApi> = futures::stream::iter(apis.iter())
         .map(|api| rest_api(ctx, site, c, api))
         .buffer_unordered(ctx.fanout)
@@ -195,6 +233,19 @@ async fn resources(ctx: &Ctx, site: Site<'_>, c: &Client, id: &str) -> Option<Ve
         .collect()
         .await;
     let listed = ctx.ok(site, "GetResources", Some(id), res)?;
+    let n = listed.len();
+    let listed = ctx.well_formed(
+        site,
+        "GetResources",
+        Some(id),
+        "resource",
+        IdShape::ApiGateway,
+        listed,
+        |r: &t::Resource| r.id(),
+    );
+    if listed.len() != n {
+        return None;
+    }
     let mut out = Vec::with_capacity(listed.len());
     for r in &listed {
         let rid = r.id().unwrap_or_default().to_string();

@@ -9,6 +9,7 @@ use futures::StreamExt;
 use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, map, o, strings};
+use crate::ids::IdShape;
 
 pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
     let _timer = crate::ctx::Timer::new("apigatewayv2", Some(region));
@@ -16,6 +17,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
         aws_sdk_apigatewayv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigatewayv2"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
             // One endpoint (apigateway.REGION.amazonaws.com, signing name
             // `apigateway`) serves v1 and v2 and meters them together: one cap.
             .http_client(ctx.http_client("apigateway", Some(region)))
@@ -47,7 +49,27 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
             |o| o.next_token()
         ),
     );
-    let apis = apis.unwrap_or_default();
+    // An answer with a malformed id is refused whole (crate::ids).
+    let apis = ctx.well_formed(
+        site,
+        "GetApis",
+        None,
+        "API",
+        IdShape::ApiGateway,
+        apis.unwrap_or_default(),
+        |a: &t::Api| a.api_id(),
+    );
+    let links = links.map(|l| {
+        ctx.well_formed(
+            site,
+            "GetVpcLinks",
+            None,
+            "VPC link",
+            IdShape::ApiGateway,
+            l,
+            |l: &t::VpcLink| l.vpc_link_id(),
+        )
+    });
     let mut out_apis: Vec<HttpApi> = futures::stream::iter(apis.iter())
         .map(|api| http_api(ctx, site, c, api))
         .buffer_unordered(ctx.fanout)
@@ -119,6 +141,35 @@ async fn http_api(ctx: &Ctx, site: Site<'_>, c: &Client, api: &t::Api) -> HttpAp
             |o| o.next_token()
         ),
     );
+
+    // A route or integration with a malformed id: that list is not
+    // collected (crate::ids).
+    let routes = routes.and_then(|list| {
+        let n = list.len();
+        let list = ctx.well_formed(
+            site,
+            "GetRoutes",
+            rid,
+            "route",
+            IdShape::ApiGateway,
+            list,
+            |r: &t::Route| r.route_id(),
+        );
+        (list.len() == n).then_some(list)
+    });
+    let integrations = integrations.and_then(|list| {
+        let n = list.len();
+        let list = ctx.well_formed(
+            site,
+            "GetIntegrations",
+            rid,
+            "integration",
+            IdShape::ApiGateway,
+            list,
+            |r: &t::Integration| r.integration_id(),
+        );
+        (list.len() == n).then_some(list)
+    });
 
     // Authorizers only matter if a route uses one; skipping the call
     // otherwise saves one request per API.

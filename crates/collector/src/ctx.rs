@@ -233,6 +233,31 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// `items` as the call `operation` (on `resource`, as for
+    /// [`Ctx::ok`]) answered them, if every one's identifier (`id`) has
+    /// `shape`; otherwise the call is recorded as failed, naming the first
+    /// malformed identifier, and nothing of it is kept (see
+    /// [`crate::ids`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn well_formed<T>(
+        &self,
+        site: Site<'_>,
+        operation: &str,
+        resource: Option<&str>,
+        what: &str,
+        shape: crate::ids::IdShape,
+        items: Vec<T>,
+        id: impl Fn(&T) -> Option<&str>,
+    ) -> Vec<T> {
+        match malformed(site, operation, resource, what, shape, &items, id) {
+            None => items,
+            Some(error) => {
+                self.recorder.push(error);
+                Vec::new()
+            }
+        }
+    }
+
     /// Follows `NextToken`/`NextMarker` paging for operations the SDK has no
     /// paginator for. A failed page records the error and yields `None`:
     /// a partial list is never passed off as the whole.
@@ -314,6 +339,41 @@ const UNAVAILABLE: &[&str] = &[
     "NotImplemented",
     "WAFInternalErrorException",
 ];
+
+/// The error [`Ctx::well_formed`] records when an item of `items` has an
+/// identifier that is not of `shape` (`None`: every one is).
+pub(crate) fn malformed<T>(
+    site: Site<'_>,
+    operation: &str,
+    resource: Option<&str>,
+    what: &str,
+    shape: crate::ids::IdShape,
+    items: &[T],
+    id: impl Fn(&T) -> Option<&str>,
+) -> Option<CollectionError> {
+    let bad = items
+        .iter()
+        .map(|item| id(item).unwrap_or_default())
+        .find(|i| !shape.accepts(i))?;
+    Some(CollectionError {
+        service: site.service.to_string(),
+        region: site.region.map(str::to_string),
+        operation: format!("{}:{operation}", site.service),
+        resource: resource.map(str::to_string),
+        kind: ErrorKind::Other,
+        code: None,
+        message: one_line(&format!(
+            "answer refused: {} (expected {}); none of the {} item(s) of this answer is kept",
+            if bad.is_empty() {
+                format!("one {what} has an empty identifier")
+            } else {
+                format!("one {what} has the malformed identifier {bad:?}")
+            },
+            shape.describe(),
+            items.len(),
+        )),
+    })
+}
 
 /// The error [`Ctx::record`] records and [`Ctx::defer`] keeps aside:
 /// `operation` is the bare operation name.
@@ -650,6 +710,90 @@ mod tests {
         assert_eq!(
             parse_policy("not json"),
             serde_json::Value::String("not json".into())
+        );
+    }
+
+    /// A list with one empty or malformed id is refused whole, as an
+    /// error naming the call (and the resource it was about) and the id.
+    #[test]
+    fn a_list_with_a_malformed_id_is_a_named_error() {
+        use crate::ids::IdShape;
+        let site = Site {
+            service: "ec2",
+            region: Some("us-east-1"),
+        };
+        let ids = |v: &[&'static str]| v.iter().map(|s| Some(*s)).collect::<Vec<_>>();
+        let shape = IdShape::Ec2("i");
+        let good = ids(&["i-1234567890abcdef0", "i-0598c7d356eba48d7"]);
+        assert_eq!(
+            malformed(
+                site,
+                "DescribeInstances",
+                None,
+                "instance",
+                shape,
+                &good,
+                |i| *i
+            ),
+            None
+        );
+        let mut empty = good.clone();
+        empty.push(Some(""));
+        let e = malformed(
+            site,
+            "DescribeInstances",
+            None,
+            "instance",
+            shape,
+            &empty,
+            |i| *i,
+        )
+        .expect("refused");
+        assert_eq!(e.operation, "ec2:DescribeInstances");
+        assert_eq!(e.region.as_deref(), Some("us-east-1"));
+        assert_eq!(e.kind, ErrorKind::Other);
+        assert!(
+            e.message.starts_with(
+                "answer refused: one instance has an empty identifier (expected i- followed by"
+            ),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .ends_with("none of the 3 item(s) of this answer is kept"),
+            "{}",
+            e.message
+        );
+        let missing = vec![Some("i-1234567890abcdef0"), None];
+        assert!(
+            malformed(
+                site,
+                "DescribeInstances",
+                None,
+                "instance",
+                shape,
+                &missing,
+                |i| *i
+            )
+            .is_some()
+        );
+        let odd = ids(&["i-1234567890abcdef0", "i-12345"]);
+        let e = malformed(
+            site,
+            "GetResources",
+            Some("a1b2c3d4e5"),
+            "instance",
+            shape,
+            &odd,
+            |i| *i,
+        )
+        .expect("refused");
+        assert_eq!(e.resource.as_deref(), Some("a1b2c3d4e5"));
+        assert!(
+            e.message.contains(r#"malformed identifier "i-12345""#),
+            "{}",
+            e.message
         );
     }
 

@@ -13,6 +13,7 @@ use rampart_model::*;
 use time::OffsetDateTime;
 
 use crate::ctx::{Ctx, Site, e, o, parse_policy, strings, tags};
+use crate::ids::IdShape::Ec2;
 
 pub(crate) fn count(i: &Ec2Inventory) -> usize {
     i.vpcs.len()
@@ -42,6 +43,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("ec2"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .http_client(ctx.http_client("ec2", Some(region)))
             .build(),
     );
@@ -177,6 +179,142 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         },
     );
 
+    // An answer with a malformed resource id is refused whole (crate::ids).
+    let vpcs = ctx.well_formed(
+        site,
+        "DescribeVpcs",
+        None,
+        "VPC",
+        Ec2("vpc"),
+        vpcs,
+        |v: &t::Vpc| v.vpc_id(),
+    );
+    let subnets = ctx.well_formed(
+        site,
+        "DescribeSubnets",
+        None,
+        "subnet",
+        Ec2("subnet"),
+        subnets,
+        |v: &t::Subnet| v.subnet_id(),
+    );
+    let route_tables = ctx.well_formed(
+        site,
+        "DescribeRouteTables",
+        None,
+        "route table",
+        Ec2("rtb"),
+        route_tables,
+        |v: &t::RouteTable| v.route_table_id(),
+    );
+    let igws = ctx.well_formed(
+        site,
+        "DescribeInternetGateways",
+        None,
+        "internet gateway",
+        Ec2("igw"),
+        igws,
+        |v: &t::InternetGateway| v.internet_gateway_id(),
+    );
+    let eigws = ctx.well_formed(
+        site,
+        "DescribeEgressOnlyInternetGateways",
+        None,
+        "egress-only internet gateway",
+        Ec2("eigw"),
+        eigws,
+        |v: &t::EgressOnlyInternetGateway| v.egress_only_internet_gateway_id(),
+    );
+    let nats = ctx.well_formed(
+        site,
+        "DescribeNatGateways",
+        None,
+        "NAT gateway",
+        Ec2("nat"),
+        nats,
+        |v: &t::NatGateway| v.nat_gateway_id(),
+    );
+    let endpoints = ctx.well_formed(
+        site,
+        "DescribeVpcEndpoints",
+        None,
+        "VPC endpoint",
+        Ec2("vpce"),
+        endpoints,
+        |v: &t::VpcEndpoint| v.vpc_endpoint_id(),
+    );
+    let sgs = ctx.well_formed(
+        site,
+        "DescribeSecurityGroups",
+        None,
+        "security group",
+        Ec2("sg"),
+        sgs,
+        |v: &t::SecurityGroup| v.group_id(),
+    );
+    let nacls = ctx.well_formed(
+        site,
+        "DescribeNetworkAcls",
+        None,
+        "network ACL",
+        Ec2("acl"),
+        nacls,
+        |v: &t::NetworkAcl| v.network_acl_id(),
+    );
+    let enis = ctx.well_formed(
+        site,
+        "DescribeNetworkInterfaces",
+        None,
+        "network interface",
+        Ec2("eni"),
+        enis,
+        |v: &t::NetworkInterface| v.network_interface_id(),
+    );
+    let instances: Vec<t::Instance> = reservations
+        .iter()
+        .flat_map(|r: &t::Reservation| r.instances().iter().cloned())
+        .collect();
+    let instances = ctx.well_formed(
+        site,
+        "DescribeInstances",
+        None,
+        "instance",
+        Ec2("i"),
+        instances,
+        |v: &t::Instance| v.instance_id(),
+    );
+    let volumes = ctx.well_formed(
+        site,
+        "DescribeVolumes",
+        None,
+        "volume",
+        Ec2("vol"),
+        volumes,
+        |v: &t::Volume| v.volume_id(),
+    );
+    let flow_logs = ctx.well_formed(
+        site,
+        "DescribeFlowLogs",
+        None,
+        "flow log",
+        Ec2("fl"),
+        flow_logs,
+        |v: &t::FlowLog| v.flow_log_id(),
+    );
+    let addresses = addresses
+        .map(|out| {
+            ctx.well_formed(
+                site,
+                "DescribeAddresses",
+                None,
+                "Elastic IP",
+                Ec2("eipalloc"),
+                out.addresses().to_vec(),
+                |v: &t::Address| v.allocation_id(),
+            )
+        })
+        .unwrap_or_default();
+
     let mut inv = Ec2Inventory {
         vpcs: vpcs.iter().map(vpc).collect(),
         subnets: subnets.iter().map(subnet).collect(),
@@ -216,13 +354,8 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         security_groups: sgs.iter().map(security_group).collect(),
         network_acls: nacls.iter().map(network_acl).collect(),
         network_interfaces: enis.iter().map(network_interface).collect(),
-        elastic_ips: addresses
-            .map(|out| out.addresses().iter().map(elastic_ip).collect())
-            .unwrap_or_default(),
-        instances: reservations
-            .iter()
-            .flat_map(|r: &t::Reservation| r.instances().iter().map(instance))
-            .collect(),
+        elastic_ips: addresses.iter().map(elastic_ip).collect(),
+        instances: instances.iter().map(instance).collect(),
         volumes: volumes.iter().map(volume).collect(),
         ebs_encryption_by_default: ebs_default.and_then(|o| o.ebs_encryption_by_default()),
         flow_logs: flow_logs.iter().map(flow_log).collect(),
@@ -270,6 +403,15 @@ async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefi
         site,
         "DescribeManagedPrefixLists",
         c.describe_managed_prefix_lists().max_results(100)
+    );
+    let lists = ctx.well_formed(
+        site,
+        "DescribeManagedPrefixLists",
+        None,
+        "prefix list",
+        Ec2("pl"),
+        lists,
+        |v: &t::ManagedPrefixList| v.prefix_list_id(),
     );
     futures::stream::iter(lists)
         .map(|pl| async move {

@@ -12,6 +12,7 @@ use futures::StreamExt;
 use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, e, o, strings, tags};
+use crate::ids::IdShape;
 
 /// The largest page ELBv2 hands out (`PageSize` 1..=400).
 const PAGE: i32 = 400;
@@ -22,6 +23,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
         aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("elasticloadbalancing"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .http_client(ctx.http_client("elasticloadbalancing", Some(region)))
             .build(),
     );
@@ -49,8 +51,31 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
             )
         },
     );
-    let lbs: Vec<t::LoadBalancer> = lbs;
-    let tgs: Vec<t::TargetGroup> = tgs;
+    // An answer with a malformed ARN is refused whole (crate::ids).
+    let lbs = ctx.well_formed(
+        site,
+        "DescribeLoadBalancers",
+        None,
+        "load balancer",
+        IdShape::Arn {
+            service: "elasticloadbalancing",
+            resource: "loadbalancer",
+        },
+        lbs,
+        |lb: &t::LoadBalancer| lb.load_balancer_arn(),
+    );
+    let tgs = ctx.well_formed(
+        site,
+        "DescribeTargetGroups",
+        None,
+        "target group",
+        IdShape::Arn {
+            service: "elasticloadbalancing",
+            resource: "targetgroup",
+        },
+        tgs,
+        |tg: &t::TargetGroup| tg.target_group_arn(),
+    );
 
     let arns: Vec<String> = lbs
         .iter()

@@ -24,11 +24,21 @@ use futures::StreamExt;
 use rampart_model::*;
 
 use crate::ctx::{Ctx, Site, parse_policy};
+use crate::ids::IdShape;
 use crate::session::task;
 
 const SITE: Site<'static> = Site {
     service: "iam",
     region: None,
+};
+
+const ROLE: IdShape = IdShape::Arn {
+    service: "iam",
+    resource: "role",
+};
+const POLICY: IdShape = IdShape::Arn {
+    service: "iam",
+    resource: "policy",
 };
 
 /// The largest page IAM hands out (`MaxItems` 1..=1000).
@@ -68,6 +78,34 @@ async fn details(ctx: &Ctx, c: &Client) -> Option<Details> {
     };
     for page in pages {
         let page = ctx.ok(SITE, "GetAccountAuthorizationDetails", None, page)?;
+        // A role, attached policy or policy with a malformed ARN: the whole
+        // answer is refused (crate::ids), so no role's policies are known.
+        let gaad = "GetAccountAuthorizationDetails";
+        let refused = |what: &str, shape: IdShape, arns: Vec<Option<&str>>| {
+            !arns.is_empty()
+                && ctx
+                    .well_formed(SITE, gaad, None, what, shape, arns, |a| *a)
+                    .is_empty()
+        };
+        let attached: Vec<Option<&str>> = page
+            .role_detail_list()
+            .iter()
+            .flat_map(|r| r.attached_managed_policies())
+            .map(|p| p.policy_arn())
+            .collect();
+        if refused(
+            "role",
+            ROLE,
+            page.role_detail_list().iter().map(|r| r.arn()).collect(),
+        ) || refused("attached policy", POLICY, attached)
+            || refused(
+                "policy",
+                POLICY,
+                page.policies().iter().map(|p| p.arn()).collect(),
+            )
+        {
+            return None;
+        }
         for r in page.role_detail_list() {
             if let Some(arn) = r.arn() {
                 out.roles.insert(arn.to_string(), r.clone());
@@ -87,6 +125,7 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
     let client = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter("iam"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .http_client(ctx.http_client("iam", None))
             .build(),
     );
@@ -99,6 +138,40 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
                 "ListInstanceProfiles",
                 c.list_instance_profiles().max_items(PAGE)
             );
+            // A malformed instance profile or role ARN: the answer is
+            // refused whole (crate::ids).
+            let profiles = ctx.well_formed(
+                SITE,
+                "ListInstanceProfiles",
+                None,
+                "instance profile",
+                IdShape::Arn {
+                    service: "iam",
+                    resource: "instance-profile",
+                },
+                profiles,
+                |p| Some(p.arn()),
+            );
+            let roles: Vec<&str> = profiles
+                .iter()
+                .flat_map(|p| p.roles())
+                .map(|r| r.arn())
+                .collect();
+            if !roles.is_empty()
+                && ctx
+                    .well_formed(
+                        SITE,
+                        "ListInstanceProfiles",
+                        None,
+                        "role",
+                        ROLE,
+                        roles,
+                        |a| Some(*a),
+                    )
+                    .is_empty()
+            {
+                return Vec::new();
+            }
             profiles
         },
         details(ctx, c),

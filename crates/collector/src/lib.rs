@@ -27,12 +27,14 @@ mod ctx;
 mod ec2;
 mod elbv2;
 mod iam;
+mod ids;
 pub mod org;
 pub mod progress;
 mod rate;
 mod redact;
 mod session;
 pub mod store;
+mod verify;
 mod wafv2;
 
 pub use rate::DEFAULT_MAX_RPS;

@@ -294,6 +294,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     // (at the defaults, six attempts with at most 6.2 s of backoff).
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&sdk)
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .interceptor(CallCounter {
                 prefix: "sts",
                 recorder: recorder.clone(),
@@ -574,6 +575,7 @@ async fn resolve_regions(
 ) -> Result<(Vec<String>, Vec<String>), ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(sdk)
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .interceptor(CallCounter {
                 prefix: "ec2",
                 recorder: recorder.clone(),

@@ -21,12 +21,14 @@ use futures::StreamExt;
 use rampart_model::*;
 
 use crate::ctx::{Ctx, Site};
+use crate::ids::IdShape;
 
 fn client(ctx: &Ctx, region: &str) -> Client {
     Client::from_conf(
         aws_sdk_wafv2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("wafv2"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
             .http_client(ctx.http_client("wafv2", Some(region)))
             .build(),
     )
@@ -64,6 +66,19 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
     else {
         return Vec::new();
     };
+    // An answer with a malformed ARN is refused whole (crate::ids).
+    let summaries = ctx.well_formed(
+        site,
+        "ListWebACLs",
+        None,
+        "web ACL",
+        IdShape::Arn {
+            service: "wafv2",
+            resource: "regional/webacl",
+        },
+        summaries,
+        |s: &t::WebAclSummary| s.arn(),
+    );
 
     let mut acls: Vec<WebAcl> = futures::stream::iter(summaries.iter())
         .map(|s| async move {
