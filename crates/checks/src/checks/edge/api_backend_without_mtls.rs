@@ -139,9 +139,7 @@ impl Check for ApiBackendWithoutMtls {
                 // A stage no path goes through is not judged, unless a path
                 // may be missing (an input of the region's paths was not
                 // collected) and the API may call an HTTP backend.
-                let hidden = may_call_ec2(api)
-                    .then(|| cx.path_gap(region))
-                    .flatten();
+                let hidden = may_call_ec2(api).then(|| cx.path_gap(region)).flatten();
                 for stage in stages {
                     let name = format!("REST API {} stage {}", rest_label(api), stage.stage_name);
                     let Some(backends) = by_stage.get(&(api.id.clone(), stage.stage_name.clone()))
@@ -508,11 +506,11 @@ mod tests {
         let drop_enis = |s: &mut Snapshot| region(s).ec2.network_interfaces.clear();
         let drop_subnets = |s: &mut Snapshot| region(s).ec2.subnets.clear();
         let drop_lbs = |s: &mut Snapshot| region(s).elbv2.load_balancers.clear();
-        let drop_listeners =
-            |s: &mut Snapshot| region(s).elbv2.load_balancers[0].listeners = None;
+        let drop_listeners = |s: &mut Snapshot| region(s).elbv2.load_balancers[0].listeners = None;
         let drop_tgs = |s: &mut Snapshot| region(s).elbv2.target_groups.clear();
         let drop_health = |s: &mut Snapshot| region(s).elbv2.target_groups[0].targets = None;
-        let cases: [(&str, &dyn Fn(&mut Snapshot)); 7] = [
+        type Drop<'a> = &'a dyn Fn(&mut Snapshot);
+        let cases: [(&str, Drop<'_>); 7] = [
             ("ec2:DescribeInstances", &drop_instances),
             ("ec2:DescribeNetworkInterfaces", &drop_enis),
             ("ec2:DescribeSubnets", &drop_subnets),
@@ -538,7 +536,10 @@ mod tests {
                 ],
                 "{op} denied: {got:#?}"
             );
-            for o in got.iter().filter(|o| o.resource_arn.contains("/restapis/r1/")) {
+            for o in got
+                .iter()
+                .filter(|o| o.resource_arn.contains("/restapis/r1/"))
+            {
                 assert!(
                     matches!(&o.status, Status::NotEvaluated(r) if r.contains(op)),
                     "{op} denied: {o:?}"
