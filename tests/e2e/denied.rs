@@ -690,3 +690,386 @@ fn denied_prefix_list_reasons_name_the_operation() {
         }
     }
 }
+
+/// What the demo lacks for the collector to call every operation it can:
+/// an internet-facing ALB (only ALBs have listener rules, `DescribeRules`,
+/// and are looked up one by one with `GetWebACLForResource` where
+/// `ListResourcesForWebACL` is unavailable, as on moto), with a
+/// path-pattern rule forwarding to a hardened app instance, protected by
+/// the demo's logged web ACL. Prints the ALB's ARN.
+const ALB_EXTRAS: &str = r#"
+import sys, json, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="test", aws_secret_access_key="test")
+ec2, elb, waf = (boto3.client(s, **kw) for s in ("ec2", "elbv2", "wafv2"))
+h = json.loads(sys.argv[2])
+lb = elb.create_load_balancer(Name="edge-alb", Type="application", Scheme="internet-facing",
+                              Subnets=h["public_subnet_ids"][:2],
+                              SecurityGroups=[h["nlb_sg_id"]])["LoadBalancers"][0]
+tg = elb.create_target_group(Name="edge-alb-app", Protocol="HTTP", Port=8080,
+                             VpcId=h["vpc_id"], TargetType="instance")["TargetGroups"][0]
+elb.register_targets(TargetGroupArn=tg["TargetGroupArn"],
+                     Targets=[{"Id": h["instance_ids"][0], "Port": 8080}])
+listener = elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                               DefaultActions=[{"Type": "fixed-response",
+                                                "FixedResponseConfig": {"StatusCode": "404"}}]
+                               )["Listeners"][0]
+elb.create_rule(ListenerArn=listener["ListenerArn"], Priority=10,
+                Conditions=[{"Field": "path-pattern", "Values": ["/api/*"]}],
+                Actions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+waf.associate_web_acl(WebACLArn=h["web_acl_arn"], ResourceArn=lb["LoadBalancerArn"])
+print(lb["LoadBalancerArn"])
+"#;
+
+/// The (check, resource) pairs of a report, with their findings.
+fn by_pair(r: &Report) -> BTreeMap<(&str, &str), Vec<&Finding>> {
+    let mut out: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in &r.findings {
+        out.entry((f.check_id.as_str(), f.resource_arn.as_str()))
+            .or_default()
+            .push(f);
+    }
+    out
+}
+
+/// The resource a resource belongs to, whose not-evaluated verdict stands
+/// for it when its own list is missing: a listener's load balancer, a REST
+/// method's API, an HTTP API route's API.
+fn parent_of(arn: &str) -> Option<&str> {
+    if let Some(i) = arn.find("/resources/").or_else(|| arn.find("/routes/")) {
+        return Some(&arn[..i]);
+    }
+    None
+}
+
+/// A listener ARN's load balancer ARN (`listener/app/N/ID/L` ->
+/// `loadbalancer/app/N/ID`).
+fn listener_lb(arn: &str) -> Option<String> {
+    let (head, tail) = arn.split_once(":listener/")?;
+    let (lb, _) = tail.rsplit_once('/')?;
+    Some(format!("{head}:loadbalancer/{lb}"))
+}
+
+/// The token by which a resource would show in a snapshot: an EC2 id, an
+/// API id, else the whole ARN.
+fn resource_token(arn: &str) -> &str {
+    if let Some(rest) = arn
+        .split("::/restapis/")
+        .nth(1)
+        .or(arn.split("::/apis/").nth(1))
+    {
+        // A stage is named by its whole ARN (its name alone, `prod`, says
+        // nothing), an API by its id.
+        if rest.contains("/stages/") {
+            return arn;
+        }
+        // A method by its resource id, a route by its id.
+        for part in ["/resources/", "/routes/"] {
+            if let Some((_, child)) = rest.split_once(part) {
+                return child.split('/').next().unwrap_or(child);
+            }
+        }
+        return rest.split('/').next().unwrap_or(rest);
+    }
+    if arn.split(':').nth(2) == Some("ec2") {
+        return arn.rsplit('/').next().unwrap_or(arn);
+    }
+    arn
+}
+
+/// Every way a report with `denied` missing breaks the invariant: each
+/// (check, resource) pair of the clean report is still there (a resource
+/// the denied data alone named may be stood for by a `KIND/*` verdict of
+/// the same check, or by its parent's verdict, not evaluated naming what
+/// is missing), and every pass is a pass of the clean run.
+fn invariant_problems(
+    case: &str,
+    denied: &[&str],
+    clean: &Report,
+    report: &Report,
+    snapshot_text: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let names_denied = |f: &Finding| matches!(&f.status, Status::NotEvaluated(why) if denied.iter().any(|op| why.contains(op)));
+    let now = by_pair(report);
+    for ((check, arn), _) in by_pair(clean) {
+        if now.contains_key(&(check, arn)) {
+            continue;
+        }
+        let wildcard = report.findings.iter().find(|f| {
+            f.check_id == check
+                && names_denied(f)
+                && (f
+                    .resource_arn
+                    .strip_suffix('*')
+                    .is_some_and(|prefix| arn.starts_with(prefix))
+                    || parent_of(arn) == Some(f.resource_arn.as_str())
+                    || listener_lb(arn).as_deref() == Some(f.resource_arn.as_str()))
+        });
+        match wildcard {
+            Some(w) if snapshot_text.contains(resource_token(arn)) => problems.push(format!(
+                "{case}: {check} on {arn} is only covered by {} although the snapshot still names it",
+                w.resource_arn
+            )),
+            Some(_) => {}
+            None => problems.push(format!(
+                "{case}: {check} on {arn} vanished (no verdict, no covering gap naming {denied:?})"
+            )),
+        }
+    }
+    let clean_passes: BTreeSet<&str> = clean
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Pass)
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    for f in report.findings.iter().filter(|f| f.status == Status::Pass) {
+        if !clean_passes.contains(f.fingerprint.as_str()) {
+            problems.push(format!(
+                "{case}: {} passes on {} ({:?}), not as in the clean run",
+                f.check_id, f.resource_arn, f.message
+            ));
+        }
+    }
+    problems
+}
+
+/// (denied operation, check) pairs the invariant below still finds broken,
+/// to be fixed (issue 14 item 3, left open): "vanished" is a verdict with no
+/// stand-in at all; "named" is a resource the snapshot still names (from
+/// other data) that only a region-wide `KIND/*` verdict stands for. The
+/// test fails on any other problem, and on an entry here that no longer
+/// occurs (then delete it).
+const KNOWN_OPEN: &[(&str, &str, &str)] = &[
+    ("apigatewayv2:GetIntegrations", "DATA-005", "named"),
+    ("ec2:DescribeInstances", "EDGE-001", "named"),
+    ("ec2:DescribeInstances", "INST-001", "named"),
+    ("ec2:DescribeInstances", "INST-002", "named"),
+    ("ec2:DescribeInstances", "INST-003", "vanished"),
+    ("ec2:DescribeInstances", "INST-004", "vanished"),
+    ("ec2:DescribeInstances", "INST-005", "named"),
+    ("ec2:DescribeInstances", "INST-006", "named"),
+    ("ec2:DescribeInstances", "NET-001", "vanished"),
+    ("ec2:DescribeInstances", "NET-002", "named"),
+    ("ec2:DescribeInstances", "NET-004", "vanished"),
+    ("ec2:DescribeInstances", "NET-007", "vanished"),
+    ("ec2:DescribeInstances", "NET-008", "vanished"),
+    ("ec2:DescribeInstances", "NET-013", "vanished"),
+    ("ec2:DescribeNetworkAcls", "NET-008", "vanished"),
+    ("ec2:DescribeNetworkInterfaces", "NET-001", "vanished"),
+    ("ec2:DescribeNetworkInterfaces", "NET-004", "vanished"),
+    ("ec2:DescribeNetworkInterfaces", "NET-007", "vanished"),
+    ("ec2:DescribeNetworkInterfaces", "NET-008", "vanished"),
+    ("ec2:DescribeRouteTables", "NET-001", "vanished"),
+    ("ec2:DescribeSecurityGroups", "NET-005", "named"),
+    ("ec2:DescribeSecurityGroups", "NET-006", "named"),
+    ("ec2:DescribeSecurityGroups", "NET-012", "named"),
+    ("ec2:DescribeSecurityGroups", "NET-015", "named"),
+    ("ec2:DescribeSubnets", "NET-014", "named"),
+    ("ec2:DescribeVolumes", "DATA-001", "named"),
+    ("elasticloadbalancing:DescribeListeners", "NET-011", "named"),
+    (
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "DATA-004",
+        "named",
+    ),
+    (
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "NET-010",
+        "named",
+    ),
+    (
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "NET-011",
+        "named",
+    ),
+    (
+        "elasticloadbalancing:DescribeTargetGroups",
+        "DATA-005",
+        "named",
+    ),
+    ("iam:ListInstanceProfiles", "INST-003", "vanished"),
+    ("iam:ListInstanceProfiles", "INST-004", "vanished"),
+    ("wafv2:ListWebACLs", "EDGE-003", "named"),
+    ("wafv2:ListWebACLs", "EDGE-004", "named"),
+    ("wafv2:ListWebACLs", "EDGE-005", "named"),
+    ("wafv2:ListWebACLs", "EDGE-009", "named"),
+    ("wafv2:ListWebACLs", "EDGE-011", "named"),
+];
+
+/// The (operation, check, kind) of an [`invariant_problems`] line, for
+/// [`KNOWN_OPEN`]; `None` for a pass (never tolerated).
+fn problem_key(p: &str) -> Option<(String, String, &'static str)> {
+    let (op, rest) = p.split_once(": ")?;
+    let check = rest.split(' ').next()?;
+    let kind = if p.contains(" vanished ") {
+        "vanished"
+    } else if p.contains("although the snapshot still names it") {
+        "named"
+    } else {
+        return None;
+    };
+    Some((op.to_string(), check.to_string(), kind))
+}
+
+/// Issue 14 item 3: for every operation the collector calls (as seen on
+/// the wire in a clean scan of the demo plus [`ALB_EXTRAS`], and the
+/// fallbacks seen when the [`FALLBACKS`] primaries are denied; checked
+/// against every action docs/iam-policy.json grants), a scan with that
+/// operation denied keeps every (check, resource) verdict of the clean
+/// run, failed or not evaluated, and passes nothing the clean run did not
+/// pass the same way. A fallback is denied together with its primary (it
+/// is only called when that fails). Pre-flight (`PREFLIGHT`) writes no
+/// snapshot and is tested above.
+#[test]
+fn every_verdict_survives_any_one_denied_operation() {
+    let started = std::time::Instant::now();
+    let emu = Emulator::start();
+    let manifest = emu.seed("demo");
+    let hardened = serde_json::to_string(&manifest["hardened"]).unwrap();
+    emu.python(ALB_EXTRAS, &[&hardened]);
+
+    let primaries: Vec<&str> = FALLBACKS.iter().map(|(op, _)| *op).collect();
+    let (clean, fallback) = std::thread::scope(|s| {
+        let fb = s.spawn(|| {
+            let mut plan = FaultPlan::new();
+            for op in &primaries {
+                plan = plan.deny(op);
+            }
+            scan_with(&emu, "fallbacks", plan)
+        });
+        (
+            scan_with(&emu, "clean", FaultPlan::new()),
+            fb.join().unwrap(),
+        )
+    });
+    assert_eq!(clean.scan.code, 0, "clean scan: {}", clean.scan.stderr);
+    let clean_report = &clean.json.as_ref().unwrap().1;
+
+    // One case per operation: (name, operations denied).
+    let mut cases: Vec<(String, Vec<String>)> = clean
+        .seen
+        .keys()
+        .filter(|op| !PREFLIGHT.contains(&op.as_str()))
+        .map(|op| (op.clone(), vec![op.clone()]))
+        .collect();
+    for op in fallback
+        .seen
+        .keys()
+        .filter(|op| !clean.seen.contains_key(*op))
+    {
+        let mut denied: Vec<String> = primaries.iter().map(|p| p.to_string()).collect();
+        denied.push(op.clone());
+        cases.push((op.clone(), denied));
+    }
+    let called: BTreeSet<String> = cases
+        .iter()
+        .map(|(op, _)| proxy::iam_action(op))
+        .chain(PREFLIGHT.iter().map(|op| op.to_string()))
+        .collect();
+    let granted = crate::read_only::granted_actions_of("docs/iam-policy.json");
+    let untested: Vec<&String> = granted.difference(&called).collect();
+    assert!(
+        untested.is_empty(),
+        "docs/iam-policy.json grants actions no case denies (seed what makes them called): {untested:?}"
+    );
+    for op in [
+        "elasticloadbalancing:DescribeRules",
+        "wafv2:GetWebACLForResource",
+        "wafv2:GetLoggingConfiguration",
+    ] {
+        assert!(cases.iter().any(|(c, _)| c == op), "{op} has no case");
+    }
+
+    // RAMPART_E2E_DENY=op,op narrows the run while investigating one.
+    if let Ok(only) = std::env::var("RAMPART_E2E_DENY") {
+        cases.retain(|(op, _)| only.split(',').any(|x| x == op));
+    }
+    let next = AtomicUsize::new(0);
+    let problems = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..PARALLEL {
+            s.spawn(|| {
+                while let Some((name, denied)) = cases.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let mut plan = FaultPlan::new();
+                    for op in denied {
+                        plan = plan.deny(op);
+                    }
+                    let (found, _) = invariant_case(&emu, name, denied, plan, clean_report);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    let mut open: BTreeSet<(String, String, &str)> = BTreeSet::new();
+    let mut unexpected = Vec::new();
+    for p in &problems {
+        match problem_key(p) {
+            Some(k)
+                if KNOWN_OPEN
+                    .iter()
+                    .any(|(o, c, kind)| (*o, *c, *kind) == (k.0.as_str(), k.1.as_str(), k.2)) =>
+            {
+                open.insert(k);
+            }
+            _ => unexpected.push(p.clone()),
+        }
+    }
+    let narrowed = std::env::var("RAMPART_E2E_DENY").is_ok();
+    let fixed: Vec<_> = KNOWN_OPEN
+        .iter()
+        .filter(|(o, c, k)| !open.contains(&(o.to_string(), c.to_string(), *k)))
+        .collect();
+    assert!(
+        unexpected.is_empty() && (narrowed || fixed.is_empty()),
+        "{} problem(s) in {:?}:\n{}\nfixed, delete from KNOWN_OPEN: {fixed:?}",
+        unexpected.len(),
+        started.elapsed(),
+        unexpected.join("\n")
+    );
+}
+
+/// One denied scan and its JSON report, judged by [`invariant_problems`].
+fn invariant_case(
+    emu: &Emulator,
+    name: &str,
+    denied: &[String],
+    plan: FaultPlan,
+    clean: &Report,
+) -> (Vec<String>, Option<Report>) {
+    let proxy = proxy::start(&emu.url, plan);
+    let out = emu
+        .dir()
+        .join(format!("inv-{}.json", name.replace(':', "-")));
+    let (run, snapshot) = scan(emu, &out, &[("AWS_ENDPOINT_URL", proxy.url())]);
+    let seen = proxy.operations();
+    drop(proxy);
+    let denied: Vec<&str> = denied.iter().map(String::as_str).collect();
+    if !denied
+        .iter()
+        .all(|op| seen.get(*op).is_some_and(|s| s.faults.contains_key("deny")))
+    {
+        return (
+            vec![format!("{name}: the proxy did not deny all of {denied:?}")],
+            None,
+        );
+    }
+    if snapshot.is_none() {
+        return (
+            vec![format!(
+                "{name}: no snapshot (exit {}): {}",
+                run.code, run.stderr
+            )],
+            None,
+        );
+    }
+    let j = check(&out, "json");
+    let report: Report = serde_json::from_str(&j.stdout)
+        .unwrap_or_else(|e| panic!("{name}: JSON report: {e}\n{}", j.stderr));
+    let text = std::fs::read_to_string(&out).expect("snapshot text");
+    (
+        invariant_problems(name, &denied, clean, &report, &text),
+        Some(report),
+    )
+}

@@ -18,7 +18,7 @@ fn granted_actions() -> BTreeSet<String> {
 }
 
 /// The IAM actions granted by a policy document under the repository root.
-fn granted_actions_of(file: &str) -> BTreeSet<String> {
+pub(crate) fn granted_actions_of(file: &str) -> BTreeSet<String> {
     let path = repo_root().join(file);
     let doc: Value =
         serde_json::from_slice(&std::fs::read(&path).expect(file)).expect("policy JSON");

@@ -297,6 +297,18 @@ impl<'s> Context<'s> {
         ))
     }
 
+    /// Why `region`'s exposure paths may lack some path: a list they walk
+    /// whole, or any data they read, was not collected there. A check that
+    /// judges a resource only where a path reaches it reports the
+    /// resources that may be reached as not evaluated with this reason,
+    /// never drops them (issue 14 item 3).
+    pub fn path_gap(&self, region: &str) -> Option<String> {
+        self.exposures
+            .gap(region)
+            .map(str::to_string)
+            .or_else(|| self.not_collected(Some(region), &self.exposures.inputs(region)))
+    }
+
     /// [`Context::region_gap`] for every region whose instance list is missing.
     pub fn instance_gaps(&self) -> Vec<Outcome> {
         self.snapshot

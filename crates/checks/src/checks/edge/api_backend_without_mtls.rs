@@ -69,6 +69,22 @@ fn backends_by_stage(cx: &Context<'_>, region: &str) -> BTreeMap<(String, String
     out
 }
 
+/// Whether a stage of `api` may call an EC2 backend: some method's
+/// integration calls HTTP (directly or through a VPC link), or is unknown.
+fn may_call_ec2(api: &rampart_model::RestApi) -> bool {
+    api.resources
+        .iter()
+        .flatten()
+        .flat_map(|r| &r.methods)
+        .any(|m| match &m.integration {
+            None => true,
+            Some(i) => !matches!(
+                i.integration_type.as_deref(),
+                Some("MOCK" | "AWS" | "AWS_PROXY")
+            ),
+        })
+}
+
 impl Check for ApiBackendWithoutMtls {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
         crate::check_meta!("edge", "EDGE-010")
@@ -87,30 +103,59 @@ impl Check for ApiBackendWithoutMtls {
             ));
             let by_stage = backends_by_stage(cx, region);
             for api in inv.apigateway.rest_apis.iter().filter(|a| is_public(a)) {
-                // Without stages or methods there are no paths to judge by.
-                let gap = match (&api.stages, &api.resources) {
-                    (None, _) => Some(("apigateway:GetStages", "stages")),
-                    (_, None) => Some(("apigateway:GetResources", "resources")),
-                    _ => None,
-                };
-                if let Some((op, what)) = gap {
-                    let reason = missing(cx, region, op, &api.id, || {
-                        format!("the {what} of {} were not collected", api.id)
+                // Without stages or methods there are no paths to judge by:
+                // each known stage is not evaluated (the `*` of the API when
+                // its stages are unknown).
+                let Some(stages) = &api.stages else {
+                    let reason = missing(cx, region, "apigateway:GetStages", &api.id, || {
+                        format!("the stages of {} were not collected", api.id)
                     });
                     out.push(Outcome::new(
                         rest_stage_arn(s, region, &api.id, "*"),
                         region,
                         Status::NotEvaluated(reason),
-                        format!("{what} of REST API {} unknown", rest_label(api)),
+                        format!("stages of REST API {} unknown", rest_label(api)),
                     ));
                     continue;
+                };
+                if api.resources.is_none() {
+                    let reason = missing(cx, region, "apigateway:GetResources", &api.id, || {
+                        format!("the resources of {} were not collected", api.id)
+                    });
+                    for stage in stages {
+                        out.push(Outcome::new(
+                            rest_stage_arn(s, region, &api.id, &stage.stage_name),
+                            region,
+                            Status::NotEvaluated(reason.clone()),
+                            format!(
+                                "REST API {} stage {}: its methods are unknown, so are its backends",
+                                rest_label(api),
+                                stage.stage_name
+                            ),
+                        ));
+                    }
+                    continue;
                 }
-                for stage in api.stages.iter().flatten() {
+                // A stage no path goes through is not judged, unless a path
+                // may be missing (an input of the region's paths was not
+                // collected) and the API may call an HTTP backend.
+                let hidden = may_call_ec2(api).then(|| cx.path_gap(region)).flatten();
+                for stage in stages {
+                    let name = format!("REST API {} stage {}", rest_label(api), stage.stage_name);
                     let Some(backends) = by_stage.get(&(api.id.clone(), stage.stage_name.clone()))
                     else {
+                        if let Some(why) = &hidden {
+                            out.push(Outcome::new(
+                                rest_stage_arn(s, region, &api.id, &stage.stage_name),
+                                region,
+                                Status::NotEvaluated(why.clone()),
+                                format!(
+                                    "{name} may call EC2 backends that the region's incomplete exposure paths cannot show"
+                                ),
+                            ));
+                        }
                         continue;
                     };
-                    let name = format!("REST API {} stage {}", rest_label(api), stage.stage_name);
                     let (status, message) = match (
                         &stage.client_certificate_id,
                         backends.sure.first_key_value(),
@@ -418,17 +463,88 @@ mod tests {
             got[0].status
         );
 
+        // Without the methods, each known stage is not evaluated on its
+        // own (the stages are known: none may vanish behind a `*`).
         let mut s = chain();
         region(&mut s).apigateway.rest_apis[0].resources = None;
         fail(&mut s, "apigateway:GetResources");
         let got = run(&ApiBackendWithoutMtls, &s);
-        assert_eq!(statuses(&got), vec![("*".into(), "not-evaluated")]);
-        assert!(
-            matches!(&got[0].status, Status::NotEvaluated(r) if r.contains("apigateway:GetResources"))
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("dev".into(), "not-evaluated"),
+                ("prod".into(), "not-evaluated")
+            ]
         );
+        for o in &got {
+            assert!(
+                matches!(&o.status, Status::NotEvaluated(r) if r.contains("apigateway:GetResources")),
+                "{o:?}"
+            );
+        }
+        // Without the stages there is nothing to name but the API's `*`.
+        let mut s = chain();
+        region(&mut s).apigateway.rest_apis[0].stages = None;
+        fail(&mut s, "apigateway:GetStages");
+        let got = run(&ApiBackendWithoutMtls, &s);
+        assert_eq!(statuses(&got), vec![("*".into(), "not-evaluated")]);
         assert_eq!(
             got[0].resource_arn,
             "arn:aws:apigateway:us-east-1::/restapis/r1/stages/*"
         );
+    }
+
+    /// Issue 14 item 3: EDGE-010 vanished from the report when any input
+    /// of the exposure paths was missing (the stages were judged only when
+    /// a path through them was found). A stage that may call an EC2
+    /// backend is now not evaluated, naming the missing operation, when
+    /// no path through it is found and the region's path inputs are
+    /// incomplete; a MOCK-only stage still reaches no instance.
+    #[test]
+    fn a_missing_path_input_never_drops_a_stage() {
+        let drop_instances = |s: &mut Snapshot| region(s).ec2.instances.clear();
+        let drop_enis = |s: &mut Snapshot| region(s).ec2.network_interfaces.clear();
+        let drop_subnets = |s: &mut Snapshot| region(s).ec2.subnets.clear();
+        let drop_lbs = |s: &mut Snapshot| region(s).elbv2.load_balancers.clear();
+        let drop_listeners = |s: &mut Snapshot| region(s).elbv2.load_balancers[0].listeners = None;
+        let drop_tgs = |s: &mut Snapshot| region(s).elbv2.target_groups.clear();
+        let drop_health = |s: &mut Snapshot| region(s).elbv2.target_groups[0].targets = None;
+        type Drop<'a> = &'a dyn Fn(&mut Snapshot);
+        let cases: [(&str, Drop<'_>); 7] = [
+            ("ec2:DescribeInstances", &drop_instances),
+            ("ec2:DescribeNetworkInterfaces", &drop_enis),
+            ("ec2:DescribeSubnets", &drop_subnets),
+            ("elasticloadbalancing:DescribeLoadBalancers", &drop_lbs),
+            ("elasticloadbalancing:DescribeListeners", &drop_listeners),
+            ("elasticloadbalancing:DescribeTargetGroups", &drop_tgs),
+            ("elasticloadbalancing:DescribeTargetHealth", &drop_health),
+        ];
+        for (op, drop) in cases {
+            let mut s = chain();
+            drop(&mut s);
+            fail(&mut s, op);
+            let got = run(&ApiBackendWithoutMtls, &s);
+            let stages: Vec<(String, &str)> = statuses(&got)
+                .into_iter()
+                .filter(|(r, _)| r != "*")
+                .collect();
+            assert_eq!(
+                stages,
+                vec![
+                    ("dev".into(), "not-evaluated"),
+                    ("prod".into(), "not-evaluated")
+                ],
+                "{op} denied: {got:#?}"
+            );
+            for o in got
+                .iter()
+                .filter(|o| o.resource_arn.contains("/restapis/r1/"))
+            {
+                assert!(
+                    matches!(&o.status, Status::NotEvaluated(r) if r.contains(op)),
+                    "{op} denied: {o:?}"
+                );
+            }
+        }
     }
 }
