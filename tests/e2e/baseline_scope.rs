@@ -213,14 +213,10 @@ fn a_baseline_of_other_regions_or_accounts_is_not_compared() {
 fn diff_with_a_config_marks_suppressed_findings() {
     let dir = tempfile::tempdir().unwrap();
     let now = two_regions();
-    // Yesterday nobody's security groups admitted anything: today's
-    // group findings are new.
+    // Yesterday eu-west-1 was scanned and empty: today's failures there
+    // are new.
     let mut before = now.clone();
-    for inv in before.regions.values_mut() {
-        for sg in &mut inv.ec2.security_groups {
-            sg.ingress.clear();
-        }
-    }
+    before.regions.insert(GONE.into(), Default::default());
     let (old_p, new_p) = (dir.path().join("old.json"), dir.path().join("new.json"));
     before.save(&old_p).unwrap();
     now.save(&new_p).unwrap();
@@ -229,7 +225,21 @@ fn diff_with_a_config_marks_suppressed_findings() {
     let first = plain["findings"]["new"][0].clone();
     let check = first["check_id"]
         .as_str()
-        .expect("a new finding")
+        .unwrap_or_else(|| {
+            let counts: Vec<String> = ["new", "resolved", "unknown", "changed", "not_compared"]
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{k} {}",
+                        plain["findings"][k].as_array().map_or(0, Vec::len)
+                    )
+                })
+                .collect();
+            panic!(
+                "no new finding: {counts:?} {}",
+                plain["findings"]["not_compared"][0]
+            )
+        })
         .to_string();
     assert!(first["suppressed"].is_null());
 

@@ -150,11 +150,14 @@ impl Comparison {
             .map(|f| (f.fingerprint.as_str(), f))
             .collect();
         let mut c = Comparison::default();
+        // The same fingerprint in another account is another resource (an
+        // API Gateway ARN holds no account id).
+        let same = |a: &Finding, b: &&Finding| a.account_id == b.account_id;
         for (fp, f) in &now {
             if f.status != Status::Fail {
                 continue;
             }
-            let then = before.get(fp).map(|b| &b.status);
+            let then = before.get(fp).filter(|b| same(f, b)).map(|b| &b.status);
             let not_compared = match then {
                 Some(Status::Fail) => None,
                 // Judged before, and not failing: new wherever it is.
@@ -178,7 +181,7 @@ impl Comparison {
             if f.status != Status::Fail {
                 continue;
             }
-            let change = match now.get(fp).map(|f| &f.status) {
+            let change = match now.get(fp).filter(|n| same(f, n)).map(|n| &n.status) {
                 Some(Status::Fail) => continue,
                 Some(Status::NotEvaluated(_)) => Change::Unknown,
                 Some(Status::Pass) => Change::Resolved,
@@ -468,6 +471,20 @@ mod tests {
                 (Side::Current, "account 1 was not scanned in the baseline"),
             ]
         );
+    }
+
+    /// An API Gateway ARN holds no account id: the same fingerprint in
+    /// another account's baseline is another resource, not unchanged.
+    #[test]
+    fn the_same_fingerprint_in_another_account_is_not_unchanged() {
+        let mut previous = report_of(&["us-east-1"], vec![f("api", Status::Fail)]);
+        previous.snapshot.account_id = "2".into();
+        previous.findings[0].account_id = "2".into();
+        let mut current = report_of(&["us-east-1"], vec![f("api", Status::Fail)]);
+        Comparison::apply("other.json", &previous, &mut current);
+        assert_eq!(current.findings[0].baseline, Some(Change::NotCompared));
+        let b = current.baseline.unwrap();
+        assert_eq!((b.new, b.unchanged, b.not_compared.len()), (0, 0, 2));
     }
 
     /// A failure whose check could not list its resources today (a
