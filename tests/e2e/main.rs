@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod baseline_scope;
 mod calls;
 mod check;
 mod cli_misc;

@@ -115,6 +115,7 @@ pub fn evaluate_observed(
         summary: Summary::of(&findings),
         scorecards,
         findings,
+        checks: only.into_iter().collect(),
         expired_suppressions: Vec::new(),
         baseline: None,
     }

@@ -154,6 +154,10 @@ struct DiffArgs {
     /// Skip these checks (comma-separated ids) when a side is a snapshot.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     skip_checks: Vec<String>,
+    /// A rampart.toml: snapshot sides are evaluated under its settings, and
+    /// its suppressions mark the findings of both sides (see docs/formats.md).
+    #[arg(long, value_name = "FILE", env = "RAMPART_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -543,13 +547,25 @@ fn diff(args: DiffArgs) -> u8 {
     let eval_args = EvalArgs {
         checks: args.checks.clone(),
         skip_checks: args.skip_checks.clone(),
+        config: args.config.clone(),
         ..EvalArgs::default()
     };
     if let Err(e) = eval_args.validate(true) {
         output::error(&e);
         return exit::USAGE;
     }
-    let selection = eval_args.selection();
+    let config = match eval_args.load_config() {
+        Ok(c) => c,
+        Err(e) => {
+            output::error(&e);
+            return exit::USAGE;
+        }
+    };
+    let mut selection = eval_args.selection();
+    if let Some(c) = &config {
+        selection.settings = c.settings.clone();
+    }
+    let config_path = args.config.as_deref();
     let load = |path: &Path| -> Result<
         (
             rampart_model::diff::DiffSide,
@@ -560,10 +576,22 @@ fn diff(args: DiffArgs) -> u8 {
     > {
         let run = rampart_model::io::Run::load(path).map_err(|e| e.to_string())?;
         let (kind, report, snapshot) = match run {
-            rampart_model::io::Run::Report(r) => ("report", *r, None),
+            rampart_model::io::Run::Report(r) => {
+                let mut r = *r;
+                // A report keeps its own marks; the config's suppressions
+                // mark the rest. Tags live in snapshots: a `tag` selector
+                // matches nothing here.
+                if let Some(c) = &config {
+                    let source = config_path
+                        .map_or_else(|| "rampart.toml".to_string(), |p| p.display().to_string());
+                    let today = r.snapshot.collected_at.date();
+                    c.apply(&source, &mut r, today, &|_| None);
+                }
+                ("report", r, None)
+            }
             rampart_model::io::Run::Snapshot(s) => (
                 "snapshot",
-                rampart_checks::evaluate(&s, &selection),
+                eval::evaluate_with(&s, &selection, config.as_ref(), config_path),
                 Some(*s),
             ),
         };
@@ -588,7 +616,7 @@ fn diff(args: DiffArgs) -> u8 {
         _ => None,
     };
     let d = rampart_model::diff::DiffReport {
-        findings: rampart_model::diff::FindingsDiff::of(&old.1.findings, &new.1.findings),
+        findings: rampart_model::diff::FindingsDiff::of(&old.1, &new.1),
         old: old.0,
         new: new.0,
         drift,

@@ -135,7 +135,7 @@ fn render_audit_summary(
         Some(b) => {
             let _ = writeln!(
                 s,
-                "since {}{}: {} new, {} resolved, {} unchanged, {} unknown",
+                "since {}{}: {} new, {} resolved, {} unchanged, {} unknown{}",
                 b.source,
                 if previous.is_some() {
                     " (previous run)"
@@ -145,16 +145,28 @@ fn render_audit_summary(
                 b.new,
                 b.resolved.len(),
                 b.unchanged,
-                b.unknown.len()
+                b.unknown.len(),
+                if b.not_compared.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not compared", b.not_compared.len())
+                }
             );
             for f in r
                 .findings
                 .iter()
                 .filter(|f| f.baseline == Some(rampart_model::baseline::Change::New))
             {
+                // New but accepted in rampart.toml: --fail-on-new does not
+                // gate on it, so say why rather than list it as if it did.
+                let accepted = f
+                    .suppressed
+                    .as_ref()
+                    .map(|x| format!(" (suppressed: {}, {})", clean(&x.reason), clean(&x.source)))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "  new: [{}] {} {}",
+                    "  new: [{}] {} {}{accepted}",
                     f.severity.as_str(),
                     f.check_id,
                     clean(&f.resource_arn)
@@ -167,6 +179,20 @@ fn render_audit_summary(
                     f.severity.as_str(),
                     f.check_id,
                     clean(&f.resource_arn)
+                );
+            }
+            for n in &b.not_compared {
+                let _ = writeln!(
+                    s,
+                    "  not compared: [{}] {} {} ({}; {})",
+                    n.finding.severity.as_str(),
+                    n.finding.check_id,
+                    clean(&n.finding.resource_arn),
+                    match n.side {
+                        rampart_model::baseline::Side::Previous => "failing in the baseline",
+                        rampart_model::baseline::Side::Current => "failing now",
+                    },
+                    clean(&n.reason)
                 );
             }
         }
@@ -820,4 +846,102 @@ fn render_org_summary(index: &rampart_model::org::OrgIndex, index_at: &str) -> S
         clean(index_at)
     );
     out
+}
+
+#[cfg(all(test, feature = "scan"))]
+mod tests {
+    use super::*;
+    use rampart_model::baseline::{Change, NotCompared, Side};
+    use rampart_model::{
+        BaselineInfo, Finding, Report, Severity, SnapshotInfo, Status, Summary, Suppressed,
+        ToolInfo,
+    };
+
+    fn failing(check: &str, arn: &str, mark: Change) -> Finding {
+        Finding {
+            check_id: check.into(),
+            severity: Severity::Critical,
+            status: Status::Fail,
+            resource_arn: arn.into(),
+            account_id: "111122223333".into(),
+            region: Some("us-east-1".into()),
+            message: String::new(),
+            path: None,
+            affected: vec![],
+            fingerprint: arn.into(),
+            suppressed: None,
+            baseline: Some(mark),
+        }
+    }
+
+    /// Issue 14 item 5: a new finding that a suppression accepts says so,
+    /// with its reason, and what was not compared is counted and listed
+    /// with why, never folded into resolved.
+    #[test]
+    fn audit_summary_marks_suppressed_new_findings_and_counts_not_compared() {
+        let mut accepted = failing("NET-005", "arn:sg-bastion", Change::New);
+        accepted.suppressed = Some(Box::new(Suppressed {
+            reason: "bastion, reviewed by secops".into(),
+            source: "rampart.toml:3".into(),
+            expires: None,
+        }));
+        let open = failing("NET-004", "arn:sg-app", Change::New);
+        let mut west = failing("NET-005", "arn:sg-west", Change::NotCompared);
+        west.region = Some("us-west-2".into());
+        let findings = vec![accepted, open];
+        let r = Report {
+            schema_version: rampart_model::REPORT_SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "rampart".into(),
+                version: "0".into(),
+            },
+            snapshot: SnapshotInfo {
+                account_id: "111122223333".into(),
+                partition: "aws".into(),
+                collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
+                regions: vec!["us-east-1".into()],
+                complete: true,
+                collection_errors: 0,
+            },
+            summary: Summary::of(&findings),
+            scorecards: vec![],
+            findings,
+            checks: vec![],
+            expired_suppressions: vec![],
+            baseline: Some(BaselineInfo {
+                source: "nightly/latest/report.json".into(),
+                previous_collected_at: rampart_model::time::OffsetDateTime::UNIX_EPOCH,
+                new: 2,
+                unchanged: 0,
+                resolved: vec![],
+                unknown: vec![],
+                not_compared: vec![NotCompared {
+                    side: Side::Previous,
+                    reason: "region us-west-2 was not scanned this time".into(),
+                    finding: west,
+                }],
+            }),
+        };
+        let text = render_audit_summary(&r, Path::new("nightly/run"), &[], None);
+        assert!(
+            text.contains(": 2 new, 0 resolved, 0 unchanged, 0 unknown, 1 not compared\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  new: [critical] NET-005 arn:sg-bastion (suppressed: bastion, reviewed by secops, rampart.toml:3)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  new: [critical] NET-004 arn:sg-app\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  not compared: [critical] NET-005 arn:sg-west (failing in the baseline; region us-west-2 was not scanned this time)\n"
+            ),
+            "{text}"
+        );
+    }
 }

@@ -668,6 +668,7 @@ apis = ["*"]
             summary: Summary::of(&findings),
             scorecards: vec![],
             findings,
+            checks: vec![],
             expired_suppressions: vec![],
             baseline: None,
         }

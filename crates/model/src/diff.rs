@@ -2,7 +2,9 @@
 //!
 //! - Findings, by fingerprint: new and resolved failures (as in
 //!   [`crate::baseline`]), failures that are now not evaluated (unknown:
-//!   never reported as resolved), and *changed* ones: failing in both, but
+//!   never reported as resolved), failures outside what the other run
+//!   judged (not compared: an account, region or check only one run
+//!   covered), and *changed* ones: failing in both, but
 //!   with another severity, message or exposure (ports, gaps on the path,
 //!   the backends a finding on a shared resource exposes).
 //! - Resource drift, when both sides are snapshots: every resource added,
@@ -20,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::baseline::{Change, Comparison};
-use crate::{Finding, Snapshot};
+use crate::baseline::{Change, Comparison, NotCompared};
+use crate::{Finding, Report, Snapshot};
 
 /// A failing finding present in both runs whose details moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,11 +45,17 @@ pub struct FindingsDiff {
     pub changed: Vec<ChangedFinding>,
     /// Failing in both runs, unchanged.
     pub unchanged: usize,
+    /// Failing in one run, outside what the other judged (its account or
+    /// region not scanned, its check not run or without its input there):
+    /// neither new nor resolved. Absent from a diff written before it.
+    #[serde(default)]
+    pub not_compared: Vec<NotCompared>,
 }
 
 impl FindingsDiff {
-    pub fn of(old: &[Finding], new: &[Finding]) -> FindingsDiff {
-        let c = Comparison::of(old, new);
+    pub fn of(old_report: &Report, new_report: &Report) -> FindingsDiff {
+        let (old, new) = (&old_report.findings, &new_report.findings);
+        let c = Comparison::of(old_report, new_report);
         // A report read back may carry its own baseline marks: this diff is
         // its own comparison, so they are dropped from what it lists.
         let by_fp = |fs: &[Finding]| -> BTreeMap<String, Finding> {
@@ -66,6 +74,8 @@ impl FindingsDiff {
                 Change::New => d.new.extend(after.get(fp).cloned()),
                 Change::Resolved => d.resolved.extend(before.get(fp).cloned()),
                 Change::Unknown => d.unknown.extend(before.get(fp).cloned()),
+                // Listed below, with the reason and the run it is from.
+                Change::NotCompared => {}
                 Change::Unchanged => {
                     let (Some(b), Some(a)) = (before.get(fp), after.get(fp)) else {
                         continue;
@@ -106,6 +116,9 @@ impl FindingsDiff {
         d.resolved.sort_by_key(order);
         d.unknown.sort_by_key(order);
         d.changed.sort_by_key(|c| order(&c.after));
+        d.not_compared = c.not_compared(old, new);
+        d.not_compared
+            .sort_by_key(|n| (n.side, n.reason.clone(), order(&n.finding)));
         d
     }
 
@@ -114,6 +127,7 @@ impl FindingsDiff {
             && self.resolved.is_empty()
             && self.unknown.is_empty()
             && self.changed.is_empty()
+            && self.not_compared.is_empty()
     }
 }
 
@@ -445,6 +459,31 @@ mod tests {
         }
     }
 
+    /// A report of account `1` over us-east-1 holding `findings`.
+    fn report(findings: Vec<Finding>) -> Report {
+        Report {
+            schema_version: crate::REPORT_SCHEMA_VERSION,
+            tool: crate::ToolInfo {
+                name: "rampart".into(),
+                version: "0".into(),
+            },
+            snapshot: crate::SnapshotInfo {
+                account_id: "1".into(),
+                partition: "aws".into(),
+                collected_at: time::OffsetDateTime::UNIX_EPOCH,
+                regions: vec!["us-east-1".into()],
+                complete: true,
+                collection_errors: 0,
+            },
+            summary: crate::Summary::of(&findings),
+            scorecards: vec![],
+            findings,
+            checks: vec![],
+            expired_suppressions: vec![],
+            baseline: None,
+        }
+    }
+
     #[test]
     fn findings_diff_sorts_failures_into_new_resolved_unknown_changed() {
         let old = vec![
@@ -460,7 +499,7 @@ mod tests {
             f("blind", Status::NotEvaluated("denied".into()), ""),
             f("fresh", Status::Fail, "8080 open"),
         ];
-        let d = FindingsDiff::of(&old, &new);
+        let d = FindingsDiff::of(&report(old), &report(new.clone()));
         let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
         assert_eq!(fps(&d.new), ["fresh"]);
         assert_eq!(fps(&d.resolved), ["fixed"]);
@@ -470,7 +509,30 @@ mod tests {
         assert_eq!(d.changed[0].what, ["message"]);
         assert_eq!(d.unchanged, 1);
         assert!(!d.is_empty());
-        assert!(FindingsDiff::of(&new, &new).is_empty());
+        assert!(FindingsDiff::of(&report(new.clone()), &report(new)).is_empty());
+    }
+
+    /// `rampart diff` of a run over two regions with a run over one: the
+    /// other region's failures are not compared, not resolved.
+    #[test]
+    fn findings_diff_lists_what_only_one_run_judged_apart() {
+        let mut west = f("west", Status::Fail, "22 open");
+        west.region = Some("us-west-2".into());
+        let mut old = report(vec![f("east", Status::Fail, "22 open"), west]);
+        old.snapshot.regions.push("us-west-2".into());
+        let new = report(vec![f("east", Status::Fail, "22 open")]);
+        let d = FindingsDiff::of(&old, &new);
+        assert!(d.resolved.is_empty(), "{:?}", d.resolved);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(d.not_compared.len(), 1);
+        assert_eq!(d.not_compared[0].finding.fingerprint, "west");
+        assert_eq!(d.not_compared[0].side, crate::baseline::Side::Previous);
+        assert!(!d.is_empty());
+        // A diff written before `not_compared` existed still reads.
+        let mut v = serde_json::to_value(&d).unwrap();
+        v.as_object_mut().unwrap().remove("not_compared");
+        let back: FindingsDiff = serde_json::from_value(v).unwrap();
+        assert!(back.not_compared.is_empty());
     }
 
     /// A finding on a shared resource whose list of exposed backends grew
@@ -484,11 +546,11 @@ mod tests {
         };
         let i = |id: &str| format!("arn:aws:ec2:us-east-1:1:instance/{id}");
         let (a, b) = (i("i-a"), i("i-b"));
-        let d = FindingsDiff::of(&[sg(&[&a])], &[sg(&[&a, &b])]);
+        let d = FindingsDiff::of(&report(vec![sg(&[&a])]), &report(vec![sg(&[&a, &b])]));
         assert_eq!(d.changed.len(), 1, "{d:?}");
         assert_eq!(d.changed[0].what, ["affected"]);
         assert_eq!(d.changed[0].after.affected, [a.clone(), b]);
-        assert!(FindingsDiff::of(&[sg(&[&a])], &[sg(&[&a])]).is_empty());
+        assert!(FindingsDiff::of(&report(vec![sg(&[&a])]), &report(vec![sg(&[&a])])).is_empty());
     }
 
     fn changes(a: Value, b: Value) -> Vec<(String, Option<Value>, Option<Value>)> {

@@ -321,12 +321,17 @@ impl Run {
                     .and_then(|v| u32::try_from(v).ok())
                     .filter(|v| readable.contains(v));
                 let Some(version) = version else {
-                    let list: Vec<String> = readable.iter().map(u32::to_string).collect();
+                    let mut list: Vec<String> = readable.iter().map(u32::to_string).collect();
+                    // "1, 2 and 3"
+                    if list.len() >= 2 {
+                        let last = list.split_off(list.len() - 2).join(" and ");
+                        list.push(last);
+                    }
                     return Err(report_err(format!(
                         "has report schema version {}; this rampart ({}) reads versions {}",
                         schema_version.map_or("(none)".to_string(), |v| v.to_string()),
                         crate::TOOL_VERSION,
-                        list.join(" and ")
+                        list.join(", ")
                     )));
                 };
                 serde_json::from_slice(bytes)
@@ -1662,6 +1667,7 @@ mod tests {
             summary: Summary::default(),
             scorecards: vec![],
             findings: vec![],
+            checks: vec![],
             expired_suppressions: vec![],
             baseline: None,
         };

@@ -10,13 +10,17 @@ use time::OffsetDateTime;
 use crate::{Finding, Layer, Severity, ToolInfo};
 
 /// Version of the JSON report format. 2 added `findings` to each layer
-/// verdict and `affected` to findings filed on a shared resource.
-pub const REPORT_SCHEMA_VERSION: u32 = 2;
+/// verdict and `affected` to findings filed on a shared resource; 3 added
+/// `checks` (the checks run), the `not-compared` baseline mark and
+/// `baseline.not_compared`.
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 /// The report versions this rampart reads back (`--baseline`, `rampart
 /// diff`): a version-1 report is a version-2 report without the two
-/// additions, so yesterday's report still compares after an upgrade.
-pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 2] = [1, REPORT_SCHEMA_VERSION];
+/// additions, a version-2 report a version-3 one without the checks run
+/// (every check then counts as run), so yesterday's report still compares
+/// after an upgrade.
+pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 3] = [1, 2, REPORT_SCHEMA_VERSION];
 
 /// One layer's verdict for one backend. `findings` links a gap to the
 /// findings behind it, by fingerprint, in report order: the failing ones
@@ -137,6 +141,11 @@ pub struct Report {
     pub scorecards: Vec<Scorecard>,
     /// Every finding (after --checks/--skip-checks and --min-severity).
     pub findings: Vec<Finding>,
+    /// The ids of the checks that were run (after --checks/--skip-checks),
+    /// sorted: a baseline compares only the checks both runs ran. Empty in
+    /// a report older than version 3.
+    #[serde(default)]
+    pub checks: Vec<String>,
     /// Suppressions in the config whose expiry date has passed: they no
     /// longer apply, and say so here until someone renews or removes them.
     #[serde(default)]
@@ -177,6 +186,11 @@ pub struct BaselineInfo {
     /// Failing before; now not evaluated (not collected today): never
     /// counted as resolved. The previous findings.
     pub unknown: Vec<Finding>,
+    /// Failing in one run, outside what the other judged (account or
+    /// region not scanned, check not run or without its input): neither
+    /// new nor resolved, whichever run it is from.
+    #[serde(default)]
+    pub not_compared: Vec<crate::baseline::NotCompared>,
 }
 
 impl Summary {

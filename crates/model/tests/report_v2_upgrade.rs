@@ -44,12 +44,12 @@ fn a_version_1_report_still_loads() {
         LayerVerdict::Fail { ref failing, .. } if failing == &["EDGE-001".to_string()]
     ));
     // Nothing but the version is checked for: another version is refused.
-    let v3 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 3", 1);
-    let e = Run::from_slice(Path::new("v3.json"), v3.as_bytes())
+    let v4 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 4", 1);
+    let e = Run::from_slice(Path::new("v4.json"), v4.as_bytes())
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("v3.json") && e.contains("report schema version 3") && e.contains("1 and 2"),
+        e.contains("v4.json") && e.contains("report schema version 4") && e.contains("1, 2 and 3"),
         "{e}"
     );
 }
@@ -81,6 +81,9 @@ fn failing(check: &str, arn: &str, affected: &[String]) -> Finding {
 fn report(version: u32, findings: Vec<Finding>) -> Report {
     let mut r = load("header.json", V1);
     r.schema_version = version;
+    // The findings below are of ACCOUNT: so is the scan (a baseline
+    // compares only the accounts both runs scanned).
+    r.snapshot.account_id = ACCOUNT.into();
     r.summary = rampart_model::Summary::of(&findings);
     r.scorecards.clear();
     r.findings = findings;
@@ -131,7 +134,7 @@ fn a_version_1_baseline_compares_across_per_resource_filing() {
     assert_eq!(resolved, [a.as_str(), b.as_str()]);
 
     // `rampart diff yesterday.json today.json` says the same.
-    let d = FindingsDiff::of(&yesterday.findings, &today.findings);
+    let d = FindingsDiff::of(&yesterday, &today);
     assert_eq!(d.new.len(), 1);
     assert_eq!(d.new[0].resource_arn, sg);
     assert_eq!(d.new[0].affected, [a, b]);
@@ -148,7 +151,7 @@ fn a_version_1_baseline_compares_across_per_resource_filing() {
     let b_info = tomorrow.baseline.as_ref().unwrap();
     assert_eq!((b_info.new, b_info.unchanged), (0, 2));
     assert!(b_info.resolved.is_empty());
-    let d = FindingsDiff::of(&today.findings, &tomorrow.findings);
+    let d = FindingsDiff::of(&today, &tomorrow);
     assert_eq!(d.changed.len(), 1);
     assert_eq!(d.changed[0].what, ["affected"]);
 }

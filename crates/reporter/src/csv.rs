@@ -92,6 +92,7 @@ pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
             Some(Change::Unchanged) => "unchanged".to_string(),
             Some(Change::Resolved) => "resolved".to_string(),
             Some(Change::Unknown) => "unknown".to_string(),
+            Some(Change::NotCompared) => "not-compared".to_string(),
             None => String::new(),
         },
         // 0 and empty for a finding on the backend itself. Every ARN, one

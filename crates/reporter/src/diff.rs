@@ -1,10 +1,12 @@
-//! `rampart diff OLD NEW`, for people: new, resolved, unknown and changed
-//! failing findings, then resource drift field by field. (`--format json`
+//! `rampart diff OLD NEW`, for people: new, resolved, unknown, changed and
+//! not-compared failing findings (a suppressed one says so, with its
+//! reason), then resource drift field by field. (`--format json`
 //! is the [`DiffReport`] itself.) Pure, like every renderer here.
 
 use std::io::{self, Write};
 
 use rampart_model::Finding;
+use rampart_model::baseline::Side;
 use rampart_model::diff::{DiffReport, DiffSide, DriftKind, FieldChange, brief};
 
 use crate::{affects_line, clean, id_list};
@@ -43,7 +45,26 @@ fn finding_line(out: &mut dyn Write, mark: &str, f: &Finding) -> io::Result<()> 
     if let Some(p) = &f.path {
         writeln!(out, "      path: {}", clean(&p.to_string()))?;
     }
+    if let Some(s) = &f.suppressed {
+        writeln!(
+            out,
+            "      suppressed: {} ({}{})",
+            clean(&s.reason),
+            clean(&s.source),
+            s.expires
+                .map(|d| format!(", until {}", rampart_model::date::format(d)))
+                .unwrap_or_default()
+        )?;
+    }
     Ok(())
+}
+
+/// ` (N suppressed)` when some of `list` are accepted by a suppression.
+fn suppressed_count<'a>(list: impl IntoIterator<Item = &'a Finding>) -> String {
+    match list.into_iter().filter(|f| f.suppressed.is_some()).count() {
+        0 => String::new(),
+        n => format!(" ({n} suppressed)"),
+    }
 }
 
 fn value(v: &Option<serde_json::Value>) -> String {
@@ -78,15 +99,21 @@ pub fn render(d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
     let f = &d.findings;
     writeln!(
         out,
-        "\nfailing findings: {} new, {} resolved, {} changed, {} unknown, {} unchanged",
+        "\nfailing findings: {} new{}, {} resolved, {} changed, {} unknown, {} unchanged{}",
         f.new.len(),
+        suppressed_count(&f.new),
         f.resolved.len(),
         f.changed.len(),
         f.unknown.len(),
-        f.unchanged
+        f.unchanged,
+        if f.not_compared.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not compared", f.not_compared.len())
+        }
     )?;
     if !f.new.is_empty() {
-        writeln!(out, "\nnew:")?;
+        writeln!(out, "\nnew{}:", suppressed_count(&f.new))?;
         for x in &f.new {
             finding_line(out, "+", x)?;
         }
@@ -134,6 +161,20 @@ pub fn render(d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
         for x in &f.unknown {
             finding_line(out, "?", x)?;
+        }
+    }
+    if !f.not_compared.is_empty() {
+        writeln!(
+            out,
+            "\nnot compared (failing in one run, outside what the other judged: neither new nor resolved):"
+        )?;
+        for n in &f.not_compared {
+            finding_line(out, "=", &n.finding)?;
+            let run = match n.side {
+                Side::Previous => "failing in old",
+                Side::Current => "failing in new",
+            };
+            writeln!(out, "      {run}; {}", clean(&n.reason))?;
         }
     }
     match &d.drift {
@@ -277,6 +318,53 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("      no longer exposes: i-9\n"), "{text}");
+    }
+
+    /// A suppressed new finding says so, with its reason; a failure only
+    /// one run judged is listed apart with why.
+    #[test]
+    fn suppressed_and_not_compared_findings_are_marked() {
+        let mut accepted = f("NET-005", "SSH (22) open");
+        accepted.suppressed = Some(Box::new(rampart_model::Suppressed {
+            reason: "bastion, reviewed by secops".into(),
+            source: "rampart.toml:3".into(),
+            expires: None,
+        }));
+        let mut west = f("NET-004", "8080 open");
+        west.region = Some("us-west-2".into());
+        let d = DiffReport {
+            old: side("mon.json"),
+            new: side("tue.json"),
+            findings: FindingsDiff {
+                new: vec![accepted, f("EDGE-002", "no WAF")],
+                not_compared: vec![rampart_model::baseline::NotCompared {
+                    side: Side::Previous,
+                    reason: "region us-west-2 was not scanned this time".into(),
+                    finding: west,
+                }],
+                ..FindingsDiff::default()
+            },
+            drift: None,
+        };
+        let mut out = Vec::new();
+        render(&d, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("failing findings: 2 new (1 suppressed), 0 resolved, 0 changed, 0 unknown, 0 unchanged, 1 not compared\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("      suppressed: bastion, reviewed by secops (rampart.toml:3)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nnot compared (failing in one run"),
+            "{text}"
+        );
+        assert!(
+            text.contains("      failing in old; region us-west-2 was not scanned this time\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use rampart_model::baseline::Change;
+use rampart_model::baseline::{Change, Side};
 use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
 use rampart_model::time::{OffsetDateTime, UtcOffset};
 use rampart_model::{
@@ -641,6 +641,7 @@ fn finding_row(
                     Some(Change::Unchanged) => { span.badge.b-unchanged title="failing in the baseline too" { "unchanged" } }
                     Some(Change::Resolved) => { span.badge.b-unchanged { "resolved" } }
                     Some(Change::Unknown) => { span.badge.b-unchanged { "unknown" } }
+                    Some(Change::NotCompared) => { span.badge.b-unchanged title="the baseline did not judge it (see Baseline comparison): neither new nor resolved" { "not compared" } }
                     None => {}
                 }
             }
@@ -730,7 +731,9 @@ fn baseline(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
             p.note { "Compared with " span.mono { (clean(&b.source)) } ", collected "
                 (when(b.previous_collected_at)) ": "
                 (b.new) " new, " (b.unchanged) " unchanged, " (b.resolved.len()) " resolved, "
-                (b.unknown.len()) " unknown." } (NL)
+                (b.unknown.len()) " unknown"
+                @if !b.not_compared.is_empty() { ", " (b.not_compared.len()) " not compared" }
+                "." } (NL)
             h3 { "Resolved" } (NL)
             @if b.resolved.is_empty() {
                 p.empty { "Nothing that failed in the baseline has been fixed since." }
@@ -743,6 +746,28 @@ fn baseline(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
                 p.note { "Failing in the baseline and not evaluated now (their data was not collected): \
                           not counted as resolved." }
                 (prev_table(&b.unknown, meta, p)) (NL)
+            }
+            @if !b.not_compared.is_empty() {
+                h3 { "Not compared" } (NL)
+                p.note { "Failing in one run, outside what the other judged (an account or region \
+                          it did not scan, a check it did not run or could not feed): neither new \
+                          nor resolved." }
+                div.scroll {
+                table.grid { (NL)
+                    thead { tr { th { "Run" } th { "Severity" } th { "Check" } th { "Resource" } th { "Why not compared" } } } (NL)
+                    tbody { (NL)
+                        @for n in &b.not_compared {
+                            tr {
+                                td { (match n.side { Side::Previous => "baseline", Side::Current => "this run" }) }
+                                td { span class={ "sev sev-" (n.finding.severity.as_str()) } { (n.finding.severity.as_str()) } }
+                                td { (check_link(&n.finding.check_id, p)) }
+                                td.res { span.mono.arn { (clean(&n.finding.resource_arn)) } }
+                                td { (clean(&n.reason)) }
+                            } (NL)
+                        }
+                    } (NL)
+                }
+                } (NL)
             }
         }
     }
@@ -791,6 +816,7 @@ fn mentioned_checks(report: &Report, meta: MetaLookup<'_>) -> Vec<String> {
     if let Some(b) = &report.baseline {
         ids.extend(b.resolved.iter().map(|f| f.check_id.as_str()));
         ids.extend(b.unknown.iter().map(|f| f.check_id.as_str()));
+        ids.extend(b.not_compared.iter().map(|n| n.finding.check_id.as_str()));
     }
     let mut ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
     ids.sort_by_key(|id| {

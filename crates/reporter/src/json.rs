@@ -41,6 +41,7 @@ pub fn write_pretty(report: &Report, out: &mut impl Write) -> io::Result<()> {
         summary: report.summary.clone(),
         scorecards: Vec::new(),
         findings: Vec::new(),
+        checks: report.checks.clone(),
         expired_suppressions: report.expired_suppressions.clone(),
         baseline: report.baseline.clone(),
     };

@@ -133,10 +133,16 @@ impl Table {
         }
         let marked = |c: Change| failing.iter().filter(|f| f.baseline == Some(c)).count();
         let moved = if failing.iter().any(|f| f.baseline.is_some()) {
+            let apart = marked(Change::NotCompared);
             format!(
-                " ({} new, {} unchanged)",
+                " ({} new, {} unchanged{})",
                 marked(Change::New),
-                marked(Change::Unchanged)
+                marked(Change::Unchanged),
+                if apart > 0 {
+                    format!(", {apart} not compared")
+                } else {
+                    String::new()
+                }
             )
         } else {
             String::new()
@@ -217,6 +223,7 @@ impl Table {
                 match f.baseline {
                     Some(Change::New) => check.push_str("\nNEW"),
                     Some(Change::Unchanged) => check.push_str("\nunchanged"),
+                    Some(Change::NotCompared) => check.push_str("\nnot compared"),
                     _ => {}
                 }
                 let mut lines = Vec::new();
@@ -256,13 +263,18 @@ impl Table {
         self.prose(
             out,
             &format!(
-                "since {} ({}): {} new, {} unchanged, {} resolved, {} unknown",
+                "since {} ({}): {} new, {} unchanged, {} resolved, {} unknown{}",
                 timestamp(b.previous_collected_at),
                 clean(&b.source),
                 b.new,
                 b.unchanged,
                 b.resolved.len(),
-                b.unknown.len()
+                b.unknown.len(),
+                if b.not_compared.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not compared", b.not_compared.len())
+                }
             ),
         )?;
         for (what, list) in [
@@ -286,6 +298,31 @@ impl Table {
                 lines.push(clean(&f.message));
                 lines.push(format!("resource: {}", clean(&f.resource_arn)));
                 lines.extend(affects_line(&f.affected));
+                g.add_row([
+                    self.severity(f.severity),
+                    Cell::new(clean(&f.check_id)),
+                    Cell::new(lines.join("\n")),
+                ]);
+            }
+            writeln!(out, "{g}")?;
+        }
+        if !b.not_compared.is_empty() {
+            self.prose(
+                out,
+                "  not compared (failing in one run, outside what the other judged; \
+                 neither new nor resolved):",
+            )?;
+            let mut g = self.grid();
+            g.set_header(["severity", "check", "finding"]);
+            for n in &b.not_compared {
+                let f = &n.finding;
+                let run = match n.side {
+                    rampart_model::baseline::Side::Previous => "failing in the baseline",
+                    rampart_model::baseline::Side::Current => "failing now",
+                };
+                let mut lines = vec![format!("{run}: {}", clean(&n.reason))];
+                lines.push(clean(&f.message));
+                lines.push(format!("resource: {}", clean(&f.resource_arn)));
                 g.add_row([
                     self.severity(f.severity),
                     Cell::new(clean(&f.check_id)),

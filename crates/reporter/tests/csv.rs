@@ -109,6 +109,7 @@ fn report(findings: Vec<Finding>) -> Report {
         summary: Summary::of(&findings),
         scorecards: vec![],
         findings,
+        checks: vec![],
         expired_suppressions: vec![],
         baseline: None,
     }

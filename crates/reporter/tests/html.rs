@@ -406,7 +406,10 @@ fn html_shows_incomplete_snapshot_baseline_and_expired_suppressions() {
     assert!(expired.contains("2026-10-01"));
     let baseline = between(&html, "<section id=\"baseline\">", "</section>");
     assert!(baseline.contains("nightly/2026-11-19/report.json"));
-    assert!(baseline.contains("3 new, 3 unchanged, 1 resolved, 0 unknown."));
+    assert!(baseline.contains("3 new, 3 unchanged, 1 resolved, 0 unknown, 1 not compared."));
+    // Listed apart, with why: not resolved.
+    assert!(baseline.contains("<h3>Not compared</h3>"), "{baseline}");
+    assert!(baseline.contains("region us-west-2 was not scanned this time"));
     assert!(baseline.contains("stage a1b2c3/prod had no authorizer"));
     assert!(baseline.contains("href=\"#check-EDGE-003\""));
     // Every check link has a target, even one only the baseline mentions.

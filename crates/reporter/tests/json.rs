@@ -353,7 +353,11 @@ const MUTATIONS: &[Mutation] = &[
     ("schema_version 1 (the old format)", |v| {
         v["schema_version"] = 1.into()
     }),
-    ("schema_version 3", |v| v["schema_version"] = 3.into()),
+    (
+        "schema_version 2 (the format before checks and not-compared)",
+        |v| v["schema_version"] = 2.into(),
+    ),
+    ("schema_version 4", |v| v["schema_version"] = 4.into()),
     ("schema_version as a string", |v| {
         v["schema_version"] = "1".into()
     }),
@@ -407,6 +411,23 @@ const MUTATIONS: &[Mutation] = &[
         remove(&mut v["scorecards"][1], "name")
     }),
     ("an omitted report baseline", |v| remove(v, "baseline")),
+    ("omitted checks", |v| remove(v, "checks")),
+    ("a malformed check id in checks", |v| {
+        v["checks"] = serde_json::json!(["net-5"])
+    }),
+    ("omitted baseline.not_compared", |v| {
+        remove(&mut v["baseline"], "not_compared")
+    }),
+    ("a not-compared failure without its side", |v| {
+        remove(&mut v["baseline"]["not_compared"][0], "side")
+    }),
+    ("a not-compared failure marked resolved", |v| {
+        v["baseline"]["not_compared"][0]["finding"]["baseline"] = "resolved".into()
+    }),
+    ("a passing finding marked not-compared", |v| {
+        let i = find(v, with_status("pass"));
+        v["findings"][i]["baseline"] = "not-compared".into();
+    }),
     ("omitted expired_suppressions", |v| {
         remove(v, "expired_suppressions")
     }),

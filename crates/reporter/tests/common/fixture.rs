@@ -417,6 +417,25 @@ pub fn fixed_report() -> Report {
         r.baseline = Some(Change::Resolved);
         r
     };
+    // A failure of a region the baseline scanned and this run did not:
+    // neither resolved nor new.
+    let not_compared = {
+        let mut r = f(
+            "NET-005",
+            Severity::Critical,
+            Status::Fail,
+            "arn:aws:ec2:us-west-2:444455556666:security-group/sg-0west",
+            Some("us-west-2"),
+            "sg-0west (legacy) admits SSH (22) from the internet",
+            None,
+        );
+        r.baseline = Some(Change::NotCompared);
+        rampart_model::baseline::NotCompared {
+            side: rampart_model::baseline::Side::Previous,
+            reason: "region us-west-2 was not scanned this time".into(),
+            finding: r,
+        }
+    };
     Report {
         schema_version: rampart_model::REPORT_SCHEMA_VERSION,
         tool: ToolInfo {
@@ -435,6 +454,7 @@ pub fn fixed_report() -> Report {
         summary: Summary::of(&findings),
         scorecards: scorecards(),
         findings,
+        checks: vec![],
         expired_suppressions: vec![ExpiredSuppression {
             source: "rampart.toml:9".into(),
             reason: "temporary exception for the migration".into(),
@@ -449,6 +469,7 @@ pub fn fixed_report() -> Report {
             unchanged: 3,
             resolved: vec![resolved],
             unknown: vec![],
+            not_compared: vec![not_compared],
         }),
     }
 }
