@@ -902,6 +902,7 @@ mod tests {
                 regions: vec!["us-east-1".into()],
                 complete: true,
                 collection_errors: 0,
+                credential_source: None,
             },
             summary: Summary::of(&findings),
             scorecards: vec![],

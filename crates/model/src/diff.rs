@@ -474,6 +474,7 @@ mod tests {
                 regions: vec!["us-east-1".into()],
                 complete: true,
                 collection_errors: 0,
+                credential_source: None,
             },
             summary: crate::Summary::of(&findings),
             scorecards: vec![],
