@@ -146,7 +146,7 @@ impl Run {
 
 /// Removes the caller's AWS and logging settings from `cmd`, so a test
 /// sees only the environment it gives.
-fn scrub(cmd: &mut Command) {
+pub fn scrub(cmd: &mut Command) {
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") || k == "RUST_LOG" {
             cmd.env_remove(k);

@@ -7,24 +7,14 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Emulator, emulator_env, rampart};
+use crate::harness::{Emulator, emulator_env, rampart_on, scrub};
 use crate::proxy::{self, Fault, FaultPlan, Rule};
 
 /// Starts `rampart ARGS` against `url` with a scrubbed environment.
 fn spawn(url: &str, args: &[&str]) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
     cmd.args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k == "RUST_LOG" {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rampart-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+    scrub(&mut cmd);
     for (k, v) in emulator_env(url) {
         cmd.env(k, v);
     }
@@ -90,9 +80,8 @@ fn an_interrupted_audit_leaves_no_run_folder_and_latest_unmoved() {
     let out = dir.path().join("runs");
     let out_s = out.to_str().unwrap();
     // A first, complete run: `latest` points at it.
-    let env = emulator_env(&emu.url);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = rampart(
+    let first = rampart_on(
+        &emu,
         &[
             "audit",
             "--region",
@@ -101,7 +90,6 @@ fn an_interrupted_audit_leaves_no_run_folder_and_latest_unmoved() {
             out_s,
             "--quiet",
         ],
-        &env,
     );
     assert_eq!(first.code, 0, "{}", first.stderr);
     let before = entries(&out);
@@ -186,9 +174,8 @@ fn what_a_killed_run_left_is_removed_by_the_next_run() {
     std::fs::write(out.join("notes.txt"), b"mine").unwrap();
     std::fs::write(out.join(".rampart-notours.tmp"), b"x").unwrap();
 
-    let env = emulator_env(&emu.url);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let run = rampart(
+    let run = rampart_on(
+        &emu,
         &[
             "audit",
             "--region",
@@ -197,7 +184,6 @@ fn what_a_killed_run_left_is_removed_by_the_next_run() {
             out.to_str().unwrap(),
             "--quiet",
         ],
-        &env,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let left = entries(&out);
@@ -222,7 +208,8 @@ fn what_a_killed_run_left_is_removed_by_the_next_run() {
     std::fs::write(&stale, b"<Describe").unwrap();
     age(&stale, 30);
     let snap = snapdir.join("s.json");
-    let run = rampart(
+    let run = rampart_on(
+        &emu,
         &[
             "scan",
             "--region",
@@ -231,7 +218,6 @@ fn what_a_killed_run_left_is_removed_by_the_next_run() {
             snap.to_str().unwrap(),
             "--quiet",
         ],
-        &env,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(entries(&snapdir), vec!["s.json".to_string()]);
