@@ -8,6 +8,7 @@ pub mod checks;
 mod exposure_rules;
 pub mod index;
 mod joined;
+pub mod named;
 pub mod paths;
 pub mod reach;
 pub mod reference;

@@ -24,6 +24,9 @@ pub struct Context<'s> {
     /// ([`crate::checks::network::scope`]).
     pub(crate) scope: std::sync::OnceLock<crate::checks::network::scope::Scope<'s>>,
     pub(crate) carriers: std::sync::OnceLock<crate::checks::network::scope::Carriers<'s>>,
+    /// What each region's data names ([`Context::named_in`]), gathered
+    /// when a check first asks (only snapshots with gaps ask).
+    pub(crate) names: std::sync::OnceLock<crate::named::Names>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -238,8 +241,12 @@ const SLOWEST_FIRST: &[&str] = &[
 /// fingerprint.
 fn run_one(check: &dyn Check, cx: &Context<'_>) -> (&'static CheckMeta, Vec<(Outcome, String)>) {
     let meta = check.meta();
-    let mut outcomes: Vec<(Outcome, String)> = check
-        .evaluate(cx)
+    let mut evaluated = check.evaluate(cx);
+    // A resource other data names keeps its own verdict when its list is
+    // missing (issue 14 item 3): applied here, so no check can forget.
+    let stand_ins = crate::named::stand_ins(cx, &evaluated);
+    evaluated.extend(stand_ins);
+    let mut outcomes: Vec<(Outcome, String)> = evaluated
         .into_iter()
         .map(|mut o| {
             o.affected.sort_unstable();
@@ -262,6 +269,7 @@ impl<'s> Context<'s> {
             backends: std::sync::OnceLock::new(),
             scope: std::sync::OnceLock::new(),
             carriers: std::sync::OnceLock::new(),
+            names: std::sync::OnceLock::new(),
         }
     }
 

@@ -23,12 +23,12 @@
 //! subnet without its VPC's main table) is not evaluated, filed on the
 //! subnet; an instance whose subnets are unknown, on the instance.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
 use rampart_model::{RouteTable, RouteTarget, Status};
 
-use super::scope::{Scope, instance_arns, subnets};
+use super::scope::{Scope, instance_arns, subnets, unjudged};
 use crate::reach::{Reach, prefix_list_resolver, route};
 use crate::registry::{Check, Context, Outcome};
 
@@ -75,6 +75,7 @@ impl Check for BackendInPublicSubnet {
         let mut out = scope.instance_gaps.clone();
         let mut tables: HashMap<(&str, &str), (&RouteTable, Served)> = HashMap::default();
         let mut orphans: HashMap<(&str, &str), Served> = HashMap::default();
+        let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
         let all = scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             scope
                 .maybe
@@ -88,6 +89,7 @@ impl Check for BackendInPublicSubnet {
             let subnets = match subnets(rix, i) {
                 Ok(s) => s,
                 Err(why) => {
+                    doubt.entry(region).or_insert_with(|| why.clone());
                     out.push(Outcome::new(
                         cx.ec2_arn(region, "instance", &i.instance_id),
                         region,
@@ -117,6 +119,24 @@ impl Check for BackendInPublicSubnet {
             }
         }
 
+        // Tables no known backend uses, where who uses them is unknown;
+        // and the regions without a table list.
+        out.extend(unjudged(
+            cx,
+            "route-table",
+            doubt,
+            |r, id| tables.contains_key(&(r, id)),
+            |inv| {
+                inv.ec2
+                    .route_tables
+                    .iter()
+                    .map(|t| t.route_table_id.as_str())
+                    .collect()
+            },
+        ));
+        for r in cx.snapshot.region_names() {
+            out.extend(cx.region_gap(r, &["ec2:DescribeRouteTables"], "route-table"));
+        }
         let mut tables: Vec<_> = tables.into_iter().collect();
         tables.sort_unstable_by_key(|(k, _)| *k);
         for ((region, rt_id), (rt, served)) in tables {
@@ -329,6 +349,7 @@ mod tests {
         assert_eq!(
             statuses(&got),
             vec![
+                ("*".into(), "not-evaluated"),
                 ("subnet-happ".into(), "not-evaluated"),
                 ("subnet-lpub".into(), "not-evaluated")
             ]
@@ -339,7 +360,7 @@ mod tests {
             got[0].status
         );
         assert_eq!(
-            got[1].affected,
+            got[2].affected,
             vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-l1".to_string()]
         );
         // An unresolvable prefix-list route to the IGW might cover the internet.

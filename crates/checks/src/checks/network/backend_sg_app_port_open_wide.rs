@@ -27,7 +27,7 @@ use foldhash::HashMap;
 use rampart_model::{PathKind, PortRange, SecurityGroup, SgPeer, SgRule, Status, Transport};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
-use super::scope::{Scope, sg_sets};
+use super::scope::{Scope, sg_sets, unjudged};
 use crate::index::RegionIndex;
 use crate::paths::{Exposures, client_ip_preserved, transports};
 use crate::reach::ports::{Protocol, overlap, rule_span};
@@ -79,6 +79,7 @@ impl Check for BackendSgAppPortOpenWide {
         // By (region, group id, protocol), for directly reachable backends.
         let mut open_memo: HashMap<(&str, &str, Transport), Open> = HashMap::default();
         let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
+        let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
         let everyone = scope
             .backends
             .iter()
@@ -100,6 +101,7 @@ impl Check for BackendSgAppPortOpenWide {
             let sets = match sg_sets(rix, i) {
                 Ok(s) => s,
                 Err(why) => {
+                    doubt.entry(region).or_insert_with(|| why.clone());
                     out.push(Outcome::new(
                         cx.ec2_arn(region, "instance", &i.instance_id),
                         region,
@@ -165,6 +167,19 @@ impl Check for BackendSgAppPortOpenWide {
                 }
             }
         }
+        out.extend(unjudged(
+            cx,
+            "security-group",
+            doubt,
+            |r, id| groups.contains_key(&(r, id)),
+            |inv| {
+                inv.ec2
+                    .security_groups
+                    .iter()
+                    .map(|g| g.group_id.as_str())
+                    .collect()
+            },
+        ));
         for ((region, g), v) in groups {
             let blocker = cx
                 .not_collected(Some(region), INPUTS)

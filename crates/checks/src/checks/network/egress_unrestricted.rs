@@ -82,6 +82,7 @@ impl Check for EgressUnrestricted {
         let mut memo: HashMap<(&str, Vec<&str>), EniVerdict> = HashMap::default();
         // By (region, group id): groups recur in many sets.
         let mut wide_memo: HashMap<(&str, String), AddrSet> = HashMap::default();
+        let mut doubt: std::collections::BTreeMap<&str, String> = Default::default();
         let all = scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             scope
                 .maybe
@@ -98,6 +99,7 @@ impl Check for EgressUnrestricted {
             let sets = match sg_sets(rix, i) {
                 Ok(s) => s,
                 Err(why) => {
+                    doubt.entry(region).or_insert_with(|| why.clone());
                     out.push(Outcome::new(
                         cx.ec2_arn(region, "instance", &i.instance_id),
                         region,
@@ -166,6 +168,19 @@ impl Check for EgressUnrestricted {
                 }
             }
         }
+        out.extend(super::scope::unjudged(
+            cx,
+            "security-group",
+            doubt,
+            |r, id| tally.contains_key(&(r, id)),
+            |inv| {
+                inv.ec2
+                    .security_groups
+                    .iter()
+                    .map(|g| g.group_id.as_str())
+                    .collect()
+            },
+        ));
         let mut tally: Vec<_> = tally.into_iter().collect();
         tally.sort_unstable_by_key(|(k, _)| *k);
         for ((region, group_id), t) in tally {

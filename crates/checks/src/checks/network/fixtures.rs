@@ -434,6 +434,18 @@ pub(crate) fn demo() -> Snapshot {
     let r = region(&mut s);
     let ec2 = &mut r.ec2;
 
+    for (id, cidr) in [("vpc-h", "10.10.0.0/16"), ("vpc-l", "10.20.0.0/16")] {
+        ec2.vpcs.push(Vpc {
+            vpc_id: id.into(),
+            owner_id: Some("123456789012".into()),
+            state: Some("available".into()),
+            is_default: false,
+            cidr_blocks: vec![cidr.into()],
+            ipv6_cidr_blocks: vec![],
+            tags: tags(),
+        });
+    }
+
     // ---- hardened
     ec2.subnets
         .push(subnet("subnet-hpub", "vpc-h", "10.10.0.0/24"));

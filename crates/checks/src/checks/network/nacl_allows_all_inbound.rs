@@ -55,17 +55,32 @@ impl Check for NaclAllowsAllInbound {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
-        let (acls, mut out) = scope.resources(cx, "network ACLs", |rix, i| {
-            subnets(rix, i)?
-                .into_iter()
-                .map(|s| {
-                    rix.subnet_nacl
-                        .get(s)
-                        .map(|a| a.network_acl_id.as_str())
-                        .ok_or_else(|| format!("no network ACL known for {s}"))
-                })
-                .collect()
-        });
+        let (acls, mut out) = scope.resources(
+            cx,
+            "network ACLs",
+            "network-acl",
+            |inv| {
+                inv.ec2
+                    .network_acls
+                    .iter()
+                    .map(|a| a.network_acl_id.as_str())
+                    .collect()
+            },
+            |rix, i| {
+                subnets(rix, i)?
+                    .into_iter()
+                    .map(|s| {
+                        rix.subnet_nacl
+                            .get(s)
+                            .map(|a| a.network_acl_id.as_str())
+                            .ok_or_else(|| format!("no network ACL known for {s}"))
+                    })
+                    .collect()
+            },
+        );
+        for r in cx.snapshot.region_names() {
+            out.extend(cx.region_gap(r, &["ec2:DescribeNetworkAcls"], "network-acl"));
+        }
         for ((region, acl_id), users) in &acls {
             let Some(rix) = cx.index.regions.get(region) else {
                 continue;
@@ -460,6 +475,7 @@ mod tests {
         assert_eq!(
             statuses(&run(&NaclAllowsAllInbound, &s)),
             vec![
+                ("*".into(), "not-evaluated"),
                 ("i-h1".into(), "not-evaluated"),
                 ("i-l1".into(), "not-evaluated")
             ]

@@ -181,14 +181,21 @@ impl<'a> Scope<'a> {
     /// by key (gathered in a hash map and sorted once: a B-tree compared
     /// strings a dozen times per backend's resource).
     #[allow(clippy::type_complexity)]
+    ///
+    /// Resources of `kind` (`ids` of a region's inventory) that no backend
+    /// is known to use are reported not evaluated where who uses them is
+    /// unknown ([`unjudged`]).
     pub fn resources(
         &self,
         cx: &'a Context<'_>,
         what: &str,
+        kind: &str,
+        ids: impl for<'x> Fn(&'x rampart_model::RegionInventory) -> Vec<&'x str>,
         uses: impl Fn(&RegionIndex<'a>, &'a Instance) -> Result<Vec<&'a str>, String>,
     ) -> (Vec<((&'a str, &'a str), Users<'a>)>, Vec<Outcome>) {
         let mut map: HashMap<(&str, &str), Users<'a>> = HashMap::default();
         let mut gaps = self.instance_gaps.clone();
+        let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
         let all = self.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             self.maybe
                 .iter()
@@ -211,18 +218,67 @@ impl<'a> Scope<'a> {
                         }
                     }
                 }
-                Err(why) => gaps.push(Outcome::new(
-                    cx.ec2_arn(region, "instance", &i.instance_id),
-                    region,
-                    Status::NotEvaluated(why),
-                    format!("the {what} of {} are unknown", i.instance_id),
-                )),
+                Err(why) => {
+                    doubt.entry(region).or_insert_with(|| why.clone());
+                    gaps.push(Outcome::new(
+                        cx.ec2_arn(region, "instance", &i.instance_id),
+                        region,
+                        Status::NotEvaluated(why),
+                        format!("the {what} of {} are unknown", i.instance_id),
+                    ))
+                }
             }
         }
+        gaps.extend(unjudged(
+            cx,
+            kind,
+            doubt,
+            |r, id| map.contains_key(&(r, id)),
+            ids,
+        ));
         let mut map: Vec<_> = map.into_iter().collect();
         map.sort_unstable_by_key(|(k, _)| *k);
         (map, gaps)
     }
+}
+
+/// Not-evaluated outcomes for the resources of `kind` (`ids` of each
+/// region's inventory: route tables, groups, ACLs, VPCs) that `judged`
+/// says got no verdict, in every region where which instances use them is
+/// unknown: `doubt` (an instance whose resources could not be resolved,
+/// with why) or a missing instance list. Without who uses a resource, a
+/// resource-level check cannot tell whether a backend does, so it reports
+/// the resource rather than drop it (issue 14 item 3).
+pub(crate) fn unjudged<'r>(
+    cx: &'r Context<'_>,
+    kind: &str,
+    mut doubt: BTreeMap<&'r str, String>,
+    judged: impl Fn(&str, &str) -> bool,
+    ids: impl for<'x> Fn(&'x rampart_model::RegionInventory) -> Vec<&'x str>,
+) -> Vec<Outcome> {
+    for r in cx.snapshot.region_names() {
+        if let Some(why) = cx.not_collected(Some(r), &["ec2:DescribeInstances"]) {
+            doubt.insert(r, why);
+        }
+    }
+    let mut out = Vec::new();
+    for (region, why) in doubt {
+        let Some(inv) = cx.snapshot.regions.get(region) else {
+            continue;
+        };
+        let mut ids = ids(inv);
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids.into_iter().filter(|id| !judged(region, id)) {
+            out.push(Outcome::new(
+                cx.ec2_arn(region, kind, id),
+                region,
+                Status::NotEvaluated(why.clone()),
+                format!("cannot tell whether backends use {id}: which instances use it is unknown"),
+            ));
+        }
+    }
+    out
 }
 
 /// The instance's ENIs, primary first. `Err` when an ENI the instance names
@@ -342,4 +398,99 @@ pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec
     ids.iter()
         .map(|id| cx.ec2_arn(region, "instance", id))
         .collect()
+}
+
+#[cfg(test)]
+mod every_verdict_tests {
+    //! Issue 14 item 3: a check judging the resources backends use (route
+    //! tables, groups, network ACLs, VPCs) keeps a verdict on each of them
+    //! when the data that says who uses them, or the resources themselves,
+    //! is missing: not evaluated, never dropped.
+
+    use rampart_model::{Snapshot, Status};
+
+    use super::super::fixtures::demo;
+    use crate::registry::{CHECKS, Check, Outcome};
+    use crate::testing::{fail, region, run};
+
+    fn check(id: &str) -> &'static dyn Check {
+        *CHECKS
+            .iter()
+            .find(|c| c.meta().id == id)
+            .expect("registered")
+    }
+
+    /// Whether `arn`'s verdict in `full` is still present in `denied`:
+    /// on the resource itself, or on a `KIND/*` of its kind.
+    fn kept(arn: &str, denied: &[Outcome]) -> bool {
+        denied.iter().any(|o| {
+            o.resource_arn == arn
+                || o.resource_arn
+                    .strip_suffix('*')
+                    .is_some_and(|p| arn.starts_with(p))
+        })
+    }
+
+    /// Every (check, resource) of the demo's full run against the run with
+    /// `operation` denied (its data removed by `clear`); no pass there that
+    /// the full run did not give.
+    fn survives(id: &str, operation: &str, clear: fn(&mut Snapshot)) {
+        let full = run(check(id), &demo());
+        assert!(!full.is_empty(), "{id}: the demo gives no verdict");
+        let mut s = demo();
+        clear(&mut s);
+        fail(&mut s, operation);
+        let denied = run(check(id), &s);
+        for o in &full {
+            assert!(
+                kept(&o.resource_arn, &denied),
+                "{id} with {operation} denied: no verdict on {} ({:?}); got {:#?}",
+                o.resource_arn,
+                o.status,
+                denied
+            );
+        }
+        for o in denied.iter().filter(|o| o.status == Status::Pass) {
+            assert!(
+                full.iter()
+                    .any(|f| f.resource_arn == o.resource_arn && f.status == Status::Pass),
+                "{id} with {operation} denied passes {}",
+                o.resource_arn
+            );
+        }
+    }
+
+    const RESOURCE_LEVEL: [&str; 5] = ["NET-001", "NET-004", "NET-007", "NET-008", "NET-013"];
+
+    #[test]
+    fn no_instance_list_keeps_every_resource_verdict() {
+        for id in RESOURCE_LEVEL {
+            survives(id, "ec2:DescribeInstances", |s| {
+                region(s).ec2.instances.clear()
+            });
+        }
+    }
+
+    #[test]
+    fn no_interface_list_keeps_every_resource_verdict() {
+        for id in RESOURCE_LEVEL {
+            survives(id, "ec2:DescribeNetworkInterfaces", |s| {
+                region(s).ec2.network_interfaces.clear()
+            });
+        }
+    }
+
+    #[test]
+    fn no_route_tables_keeps_the_route_table_verdicts() {
+        survives("NET-001", "ec2:DescribeRouteTables", |s| {
+            region(s).ec2.route_tables.clear()
+        });
+    }
+
+    #[test]
+    fn no_network_acls_keeps_the_acl_verdicts() {
+        survives("NET-008", "ec2:DescribeNetworkAcls", |s| {
+            region(s).ec2.network_acls.clear()
+        });
+    }
 }

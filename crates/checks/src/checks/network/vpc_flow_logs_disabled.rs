@@ -22,11 +22,17 @@ impl Check for VpcFlowLogsDisabled {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let scope = Scope::of(cx);
-        let (vpcs, mut out) = scope.resources(cx, "VPC", |rix, i| {
-            vpc_of(rix, i)
-                .map(|v| vec![v])
-                .ok_or_else(|| format!("the VPC of {} is unknown", i.instance_id))
-        });
+        let (vpcs, mut out) = scope.resources(
+            cx,
+            "VPC",
+            "vpc",
+            |inv| inv.ec2.vpcs.iter().map(|v| v.vpc_id.as_str()).collect(),
+            |rix, i| {
+                vpc_of(rix, i)
+                    .map(|v| vec![v])
+                    .ok_or_else(|| format!("the VPC of {} is unknown", i.instance_id))
+            },
+        );
         for ((region, vpc), users) in &vpcs {
             let Some(rix) = cx.index.regions.get(region) else {
                 continue;
