@@ -588,11 +588,23 @@ mod tests {
         assert!(
             matches!(&verdict(&s).status, Status::NotEvaluated(r) if r.contains("role app-role"))
         );
+        // Without the profiles, the profile the instance names and the
+        // role EC2 may assume (its trust policy is unknown here) are both
+        // not evaluated (issue 14 item 3).
         let mut s = with_role();
         s.iam.instance_profiles.clear();
         iam_fail(&mut s, "iam:ListInstanceProfiles", None);
+        let got = run(&InstanceRoleAdmin, &s);
+        assert_eq!(
+            statuses(&got),
+            vec![
+                ("app".into(), "not-evaluated"),
+                ("app-role".into(), "not-evaluated")
+            ]
+        );
         assert!(
-            matches!(&verdict(&s).status, Status::NotEvaluated(r) if r.contains("iam:ListInstanceProfiles"))
+            got.iter().all(|o| matches!(&o.status, Status::NotEvaluated(r) if r.contains("iam:ListInstanceProfiles"))),
+            "{got:#?}"
         );
         // ... but a certain admin grant still fails despite the gap.
         let mut s = with_role();
@@ -606,9 +618,13 @@ mod tests {
         let mut s = with_role();
         fail(&mut s, "ec2:DescribeInstances");
         region(&mut s).ec2.instances.clear();
+        // The role its profile holds may be on a backend: not evaluated.
         assert_eq!(
             statuses(&run(&InstanceRoleAdmin, &s)),
-            vec![("*".into(), "not-evaluated")]
+            vec![
+                ("*".into(), "not-evaluated"),
+                ("app-role".into(), "not-evaluated")
+            ]
         );
     }
 }

@@ -253,6 +253,89 @@ fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<Strin
     }
 }
 
+/// Roles an instance may carry although none is known to, where the data
+/// that says which instance carries which role is missing: the instance
+/// list of a region, or the instance profiles (issue 14 item 3: a verdict
+/// the full data would give is never dropped). An instance gets a role
+/// only through an instance profile, and only if the role's trust policy
+/// lets EC2 assume it
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html>):
+/// without the instances, the roles the profiles hold; without the
+/// profiles, the roles EC2 may assume. Each is not evaluated.
+fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<String>>) -> Vec<Outcome> {
+    let profiles_missing = cx.not_collected(None, &["iam:ListInstanceProfiles"]);
+    let instances_missing = cx
+        .snapshot
+        .region_names()
+        .find_map(|r| cx.not_collected(Some(r), &["ec2:DescribeInstances"]));
+    let Some(why) = instances_missing.or_else(|| profiles_missing.clone()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for role in &cx.snapshot.iam.roles {
+        if judged.contains_key(role.role_name.as_str()) {
+            continue;
+        }
+        let candidate = if profiles_missing.is_some() {
+            ec2_may_assume(role)
+        } else {
+            cx.snapshot
+                .iam
+                .instance_profiles
+                .iter()
+                .any(|p| p.role_names.contains(&role.role_name))
+        };
+        if candidate {
+            out.push(iam_outcome(
+                role.arn.clone(),
+                Status::NotEvaluated(why.clone()),
+                format!(
+                    "cannot tell whether an instance carries role {}: which instances carry which role is unknown",
+                    role.role_name
+                ),
+                Vec::new(),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether the role's trust policy may let EC2 assume it: an `Allow`
+/// statement whose principal is everyone or names the EC2 service
+/// principal; `true` when the trust policy is unknown or unreadable.
+fn ec2_may_assume(role: &Role) -> bool {
+    use serde_json::Value;
+    let Some(doc) = &role.assume_role_policy else {
+        return true;
+    };
+    let statements: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return true,
+    };
+    let names = |v: &Value, want: &dyn Fn(&str) -> bool| match v {
+        Value::String(s) => want(s),
+        Value::Array(a) => a.iter().any(|x| x.as_str().is_some_and(want)),
+        _ => false,
+    };
+    let ec2 = |s: &str| {
+        s.eq_ignore_ascii_case("ec2.amazonaws.com")
+            || s.eq_ignore_ascii_case("ec2.amazonaws.com.cn")
+    };
+    statements.iter().any(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && match st.get("Principal") {
+                Some(Value::String(p)) => p == "*",
+                Some(Value::Object(p)) => {
+                    p.get("Service").is_some_and(|v| names(v, &ec2))
+                        || p.get("AWS").is_some_and(|v| names(v, &|s| s == "*"))
+                }
+                None => st.get("NotPrincipal").is_some(),
+                _ => true,
+            }
+    })
+}
+
 /// One outcome per role carried by a live instance, from `judge`, listing
 /// those instances; one per instance profile that cannot be resolved (not
 /// evaluated) or holds no role (pass), listing its instances; plus the
@@ -314,6 +397,7 @@ pub(crate) fn per_role<'s>(
                 .push(arn);
         }
     }
+    out.extend(maybe_carried(cx, &by_role));
     for (name, instances) in by_role {
         let role = cx.index.roles[name];
         let j = judge(role);
@@ -328,4 +412,70 @@ pub(crate) fn per_role<'s>(
         out.push(iam_outcome(profile.to_string(), status, message, instances));
     }
     out
+}
+
+#[cfg(test)]
+mod every_verdict_tests {
+    //! Issue 14 item 3: a role an instance may carry keeps a verdict when
+    //! the instances or the instance profiles were not collected.
+
+    use rampart_model::Status;
+
+    use super::super::fixtures::*;
+    use super::super::instance_role_admin::InstanceRoleAdmin;
+    use super::super::instance_role_wildcards::InstanceRoleWildcards;
+    use crate::registry::Check;
+    use crate::testing::{fail, region, run};
+
+    fn status_on<'a>(got: &'a [crate::registry::Outcome], arn: &str) -> Option<&'a Status> {
+        got.iter()
+            .find(|o| o.resource_arn == arn)
+            .map(|o| &o.status)
+    }
+
+    #[test]
+    fn a_role_in_a_profile_is_not_evaluated_without_the_instance_list() {
+        for check in [&InstanceRoleAdmin as &dyn Check, &InstanceRoleWildcards] {
+            let mut s = with_role();
+            // A role no profile holds cannot be on an instance.
+            let loose = add_role(&mut s, "loose", false);
+            region(&mut s).ec2.instances.clear();
+            fail(&mut s, "ec2:DescribeInstances");
+            let got = run(check, &s);
+            assert!(
+                matches!(status_on(&got, ROLE_ARN), Some(Status::NotEvaluated(w)) if w.contains("ec2:DescribeInstances")),
+                "{got:#?}"
+            );
+            assert_eq!(status_on(&got, &loose), None, "{got:#?}");
+        }
+    }
+
+    #[test]
+    fn a_role_ec2_may_assume_is_not_evaluated_without_the_profiles() {
+        for check in [&InstanceRoleAdmin as &dyn Check, &InstanceRoleWildcards] {
+            let mut s = with_role();
+            role(&mut s).assume_role_policy = Some(trust("ec2.amazonaws.com"));
+            let lambda = add_role(&mut s, "fn", false);
+            s.iam.roles.last_mut().unwrap().assume_role_policy =
+                Some(trust("lambda.amazonaws.com"));
+            s.iam.instance_profiles.clear();
+            iam_fail(&mut s, "iam:ListInstanceProfiles", None);
+            let got = run(check, &s);
+            assert!(
+                matches!(status_on(&got, ROLE_ARN), Some(Status::NotEvaluated(w)) if w.contains("iam:ListInstanceProfiles")),
+                "{got:#?}"
+            );
+            // Only EC2 can put a role on an instance (the role's trust
+            // policy must let ec2.amazonaws.com assume it).
+            assert_eq!(status_on(&got, &lambda), None, "{got:#?}");
+        }
+    }
+
+    #[test]
+    fn nothing_missing_adds_nothing() {
+        let mut s = with_role();
+        add_role(&mut s, "spare", true);
+        let got = run(&InstanceRoleAdmin, &s);
+        assert_eq!(got.len(), 1, "{got:#?}");
+    }
 }
