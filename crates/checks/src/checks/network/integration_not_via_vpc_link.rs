@@ -437,42 +437,6 @@ mod tests {
         v
     }
 
-    fn http_api(integ: HttpIntegration) -> HttpApi {
-        HttpApi {
-            api_id: "h1".into(),
-            name: None,
-            protocol_type: Some("HTTP".into()),
-            api_endpoint: None,
-            disable_execute_api_endpoint: false,
-            routes: Some(vec![HttpRoute {
-                route_id: Some("rt1".into()),
-                route_key: "GET /x".into(),
-                authorization_type: Some("NONE".into()),
-                authorizer_id: None,
-                api_key_required: false,
-                target: Some(format!("integrations/{}", integ.integration_id)),
-            }]),
-            integrations: Some(vec![integ]),
-            stages: Some(vec![]),
-            authorizers: None,
-            tags: tags(),
-        }
-    }
-
-    fn http_integration(connection: &str, uri: &str) -> HttpIntegration {
-        HttpIntegration {
-            integration_id: "in1".into(),
-            integration_type: Some("HTTP_PROXY".into()),
-            integration_method: Some("ANY".into()),
-            integration_uri: Some(uri.into()),
-            connection_type: Some(connection.into()),
-            connection_id: None,
-            tls_configured: false,
-            tls_server_name_to_verify: None,
-            payload_format_version: Some("1.0".into()),
-        }
-    }
-
     #[test]
     fn a_vpc_link_passes_a_call_to_a_public_load_balancer_fails_mocks_are_skipped() {
         let got = run(&IntegrationNotViaVpcLink, &demo());

@@ -55,6 +55,18 @@ impl Check for LbListenerWithoutTls {
                     let why = cx
                         .not_collected(Some(region), &["elasticloadbalancing:DescribeListeners"])
                         .unwrap_or_else(|| format!("listeners of {} not collected", lb.name));
+                    // Listeners other data names (a private integration)
+                    // keep their own verdict (issue 14 item 3).
+                    if let Some(prefix) = listener_prefix(&lb.load_balancer_arn) {
+                        for arn in cx.named_in(region, &prefix) {
+                            out.push(Outcome::new(
+                                arn,
+                                region,
+                                Status::NotEvaluated(why.clone()),
+                                format!("the listeners of {} are unknown", lb.name),
+                            ));
+                        }
+                    }
                     out.push(Outcome::new(
                         lb.load_balancer_arn.clone(),
                         region,
@@ -76,6 +88,14 @@ impl Check for LbListenerWithoutTls {
         }
         out
     }
+}
+
+/// The ARN prefix of a load balancer's listeners: `...:loadbalancer/app/NAME/ID`
+/// gives `...:listener/app/NAME/ID/`
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_elasticloadbalancingv2.html#elasticloadbalancingv2-resources-for-iam-policies>).
+fn listener_prefix(lb_arn: &str) -> Option<String> {
+    let (head, tail) = lb_arn.split_once(":loadbalancer/")?;
+    Some(format!("{head}:listener/{tail}/"))
 }
 
 fn judge(cx: &Context<'_>, region: &str, lb: &LoadBalancer, l: &Listener) -> (Status, String) {
@@ -299,6 +319,31 @@ mod tests {
         assert_eq!(
             statuses(&run(&LbListenerWithoutTls, &s)),
             vec![("*".into(), "not-evaluated")]
+        );
+    }
+
+    /// Issue 14 item 3: a listener other data names (an HTTP API's
+    /// private integration) keeps its own verdict when its load
+    /// balancer's listeners were not collected.
+    #[test]
+    fn a_listener_other_data_names_keeps_a_verdict_without_the_listener_list() {
+        let full = run(&LbListenerWithoutTls, &demo());
+        assert!(
+            full.iter().any(|o| o.resource_arn == LISTENER_L),
+            "{full:#?}"
+        );
+        let mut s = demo();
+        region(&mut s).apigatewayv2.apis = vec![http_api(http_integration("VPC_LINK", LISTENER_L))];
+        region(&mut s).elbv2.load_balancers[1].listeners = None;
+        fail(&mut s, "elasticloadbalancing:DescribeListeners");
+        let got = run(&LbListenerWithoutTls, &s);
+        let l = got
+            .iter()
+            .find(|o| o.resource_arn == LISTENER_L)
+            .unwrap_or_else(|| panic!("no verdict on {LISTENER_L}: {got:#?}"));
+        assert!(
+            matches!(&l.status, Status::NotEvaluated(w) if w.contains("DescribeListeners")),
+            "{l:#?}"
         );
     }
 }
