@@ -834,84 +834,6 @@ fn invariant_problems(
     problems
 }
 
-/// (denied operation, check) pairs the invariant below still finds broken,
-/// to be fixed (issue 14 item 3, left open): "vanished" is a verdict with no
-/// stand-in at all; "named" is a resource the snapshot still names (from
-/// other data) that only a region-wide `KIND/*` verdict stands for. The
-/// test fails on any other problem, and on an entry here that no longer
-/// occurs (then delete it).
-const KNOWN_OPEN: &[(&str, &str, &str)] = &[
-    ("apigatewayv2:GetIntegrations", "DATA-005", "named"),
-    ("ec2:DescribeInstances", "EDGE-001", "named"),
-    ("ec2:DescribeInstances", "INST-001", "named"),
-    ("ec2:DescribeInstances", "INST-002", "named"),
-    ("ec2:DescribeInstances", "INST-003", "vanished"),
-    ("ec2:DescribeInstances", "INST-004", "vanished"),
-    ("ec2:DescribeInstances", "INST-005", "named"),
-    ("ec2:DescribeInstances", "INST-006", "named"),
-    ("ec2:DescribeInstances", "NET-001", "vanished"),
-    ("ec2:DescribeInstances", "NET-002", "named"),
-    ("ec2:DescribeInstances", "NET-004", "vanished"),
-    ("ec2:DescribeInstances", "NET-007", "vanished"),
-    ("ec2:DescribeInstances", "NET-008", "vanished"),
-    ("ec2:DescribeInstances", "NET-013", "vanished"),
-    ("ec2:DescribeNetworkAcls", "NET-008", "vanished"),
-    ("ec2:DescribeNetworkInterfaces", "NET-001", "vanished"),
-    ("ec2:DescribeNetworkInterfaces", "NET-004", "vanished"),
-    ("ec2:DescribeNetworkInterfaces", "NET-007", "vanished"),
-    ("ec2:DescribeNetworkInterfaces", "NET-008", "vanished"),
-    ("ec2:DescribeRouteTables", "NET-001", "vanished"),
-    ("ec2:DescribeSecurityGroups", "NET-005", "named"),
-    ("ec2:DescribeSecurityGroups", "NET-006", "named"),
-    ("ec2:DescribeSecurityGroups", "NET-012", "named"),
-    ("ec2:DescribeSecurityGroups", "NET-015", "named"),
-    ("ec2:DescribeSubnets", "NET-014", "named"),
-    ("ec2:DescribeVolumes", "DATA-001", "named"),
-    ("elasticloadbalancing:DescribeListeners", "NET-011", "named"),
-    (
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "DATA-004",
-        "named",
-    ),
-    (
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "NET-010",
-        "named",
-    ),
-    (
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "NET-011",
-        "named",
-    ),
-    (
-        "elasticloadbalancing:DescribeTargetGroups",
-        "DATA-005",
-        "named",
-    ),
-    ("iam:ListInstanceProfiles", "INST-003", "vanished"),
-    ("iam:ListInstanceProfiles", "INST-004", "vanished"),
-    ("wafv2:ListWebACLs", "EDGE-003", "named"),
-    ("wafv2:ListWebACLs", "EDGE-004", "named"),
-    ("wafv2:ListWebACLs", "EDGE-005", "named"),
-    ("wafv2:ListWebACLs", "EDGE-009", "named"),
-    ("wafv2:ListWebACLs", "EDGE-011", "named"),
-];
-
-/// The (operation, check, kind) of an [`invariant_problems`] line, for
-/// [`KNOWN_OPEN`]; `None` for a pass (never tolerated).
-fn problem_key(p: &str) -> Option<(String, String, &'static str)> {
-    let (op, rest) = p.split_once(": ")?;
-    let check = rest.split(' ').next()?;
-    let kind = if p.contains(" vanished ") {
-        "vanished"
-    } else if p.contains("although the snapshot still names it") {
-        "named"
-    } else {
-        return None;
-    };
-    Some((op.to_string(), check.to_string(), kind))
-}
-
 /// Issue 14 item 3: for every operation the collector calls (as seen on
 /// the wire in a clean scan of the demo plus [`ALB_EXTRAS`], and the
 /// fallbacks seen when the [`FALLBACKS`] primaries are denied; checked
@@ -1002,31 +924,12 @@ fn every_verdict_survives_any_one_denied_operation() {
         }
     });
     let problems = problems.into_inner().unwrap();
-    let mut open: BTreeSet<(String, String, &str)> = BTreeSet::new();
-    let mut unexpected = Vec::new();
-    for p in &problems {
-        match problem_key(p) {
-            Some(k)
-                if KNOWN_OPEN
-                    .iter()
-                    .any(|(o, c, kind)| (*o, *c, *kind) == (k.0.as_str(), k.1.as_str(), k.2)) =>
-            {
-                open.insert(k);
-            }
-            _ => unexpected.push(p.clone()),
-        }
-    }
-    let narrowed = std::env::var("RAMPART_E2E_DENY").is_ok();
-    let fixed: Vec<_> = KNOWN_OPEN
-        .iter()
-        .filter(|(o, c, k)| !open.contains(&(o.to_string(), c.to_string(), *k)))
-        .collect();
     assert!(
-        unexpected.is_empty() && (narrowed || fixed.is_empty()),
-        "{} problem(s) in {:?}:\n{}\nfixed, delete from KNOWN_OPEN: {fixed:?}",
-        unexpected.len(),
+        problems.is_empty(),
+        "{} problem(s) in {:?}:\n{}",
+        problems.len(),
         started.elapsed(),
-        unexpected.join("\n")
+        problems.join("\n")
     );
 }
 

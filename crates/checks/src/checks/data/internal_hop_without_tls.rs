@@ -397,17 +397,35 @@ fn http_integrations(
     }
     for api in &inv.apigatewayv2.apis {
         let Some(integrations) = &api.integrations else {
-            out.push(Outcome::new(
-                apigateway_arn(cx, region, &format!("/apis/{}/integrations/*", api.api_id)),
-                region,
-                Status::NotEvaluated(why_missing(
-                    cx,
-                    Some(region),
-                    &["apigatewayv2:GetIntegrations"],
-                    &api.api_id,
-                )),
-                format!("the integrations of API {} were not collected", api.api_id),
-            ));
+            let why = why_missing(
+                cx,
+                Some(region),
+                &["apigatewayv2:GetIntegrations"],
+                &api.api_id,
+            );
+            // The integrations the routes name keep their own verdict
+            // (issue 14 item 3); a route's target is `integrations/ID`
+            // (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-routes.html).
+            let mut named: Vec<&str> = api
+                .routes
+                .iter()
+                .flatten()
+                .filter_map(|r| r.target.as_deref()?.strip_prefix("integrations/"))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            for id in std::iter::once("*").chain(named) {
+                out.push(Outcome::new(
+                    apigateway_arn(
+                        cx,
+                        region,
+                        &format!("/apis/{}/integrations/{id}", api.api_id),
+                    ),
+                    region,
+                    Status::NotEvaluated(why.clone()),
+                    format!("the integrations of API {} were not collected", api.api_id),
+                ));
+            }
             continue;
         };
         for i in integrations {
@@ -610,6 +628,15 @@ mod tests {
         gone.resources = None;
         let mut v2 = http_api("h1", vec![], vec![]);
         v2.integrations = None;
+        // Issue 14 item 3: the integration a route names keeps a verdict.
+        v2.routes = Some(vec![HttpRoute {
+            route_id: Some("rt1".into()),
+            route_key: "GET /x".into(),
+            authorization_type: Some("NONE".into()),
+            authorizer_id: None,
+            api_key_required: false,
+            target: Some("integrations/in1".into()),
+        }]);
         let r = region(&mut s);
         r.elbv2.load_balancers = vec![lb];
         r.elbv2.target_groups = vec![target_group("plain", "TCP", "int")];
@@ -623,6 +650,7 @@ mod tests {
             verdicts(&got),
             vec![
                 ("/apis/h1/integrations/*".into(), "not-evaluated"),
+                ("/apis/h1/integrations/in1".into(), "not-evaluated"),
                 (
                     "/restapis/a1/resources/r1/methods/GET/integration".into(),
                     "not-evaluated"

@@ -598,6 +598,7 @@ mod tests {
         assert_eq!(
             statuses(&got),
             vec![
+                ("*".into(), "not-evaluated"),
                 ("app".into(), "not-evaluated"),
                 ("app-role".into(), "not-evaluated")
             ]

@@ -272,6 +272,19 @@ fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<String>>) -> Vec<
         return Vec::new();
     };
     let mut out = Vec::new();
+    if let Some(why) = &profiles_missing {
+        // The collector keeps only roles a profile holds: without the
+        // profiles, the roles themselves may be missing too.
+        out.push(iam_outcome(
+            format!(
+                "arn:{}:iam::{}:role/*",
+                cx.snapshot.partition, cx.snapshot.account_id
+            ),
+            Status::NotEvaluated(why.clone()),
+            "the roles instance profiles hold were not collected".to_string(),
+            Vec::new(),
+        ));
+    }
     for role in &cx.snapshot.iam.roles {
         if judged.contains_key(role.role_name.as_str()) {
             continue;
@@ -468,6 +481,14 @@ mod every_verdict_tests {
             // Only EC2 can put a role on an instance (the role's trust
             // policy must let ec2.amazonaws.com assume it).
             assert_eq!(status_on(&got, &lambda), None, "{got:#?}");
+            // The roles the collector did not keep stand behind role/*.
+            assert!(
+                matches!(
+                    status_on(&got, "arn:aws:iam::123456789012:role/*"),
+                    Some(Status::NotEvaluated(_))
+                ),
+                "{got:#?}"
+            );
         }
     }
 

@@ -657,41 +657,6 @@ pub(crate) fn add_target_instance(
     targets.push(t);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::index::Index;
-    use crate::paths::Exposures;
-
-    /// The fixture tells the stories it claims: the hardened backend only
-    /// through the gateway, the legacy one directly, through its NLB and
-    /// through the API that calls the NLB over the internet.
-    #[test]
-    fn the_demo_fixture_has_the_seeded_exposure_paths() {
-        let s = demo();
-        let index = Index::new(&s);
-        let ex = Exposures::compute(&index);
-        let kinds = |id: &str| {
-            let mut v: Vec<_> = ex
-                .for_instance("us-east-1", id)
-                .iter()
-                .map(|e| (e.path.kind, e.uncertain.is_none()))
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(kinds("i-h1"), vec![(PathKind::Gateway, true)]);
-        assert_eq!(
-            kinds("i-l1"),
-            vec![
-                (PathKind::Direct, true),
-                (PathKind::LoadBalancer, true),
-                (PathKind::Gateway, true)
-            ]
-        );
-    }
-}
-
 /// An HTTP API with one route to `integ`.
 pub(crate) fn http_api(integ: HttpIntegration) -> HttpApi {
     HttpApi {
@@ -727,5 +692,40 @@ pub(crate) fn http_integration(connection: &str, uri: &str) -> HttpIntegration {
         tls_configured: false,
         tls_server_name_to_verify: None,
         payload_format_version: Some("1.0".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Index;
+    use crate::paths::Exposures;
+
+    /// The fixture tells the stories it claims: the hardened backend only
+    /// through the gateway, the legacy one directly, through its NLB and
+    /// through the API that calls the NLB over the internet.
+    #[test]
+    fn the_demo_fixture_has_the_seeded_exposure_paths() {
+        let s = demo();
+        let index = Index::new(&s);
+        let ex = Exposures::compute(&index);
+        let kinds = |id: &str| {
+            let mut v: Vec<_> = ex
+                .for_instance("us-east-1", id)
+                .iter()
+                .map(|e| (e.path.kind, e.uncertain.is_none()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(kinds("i-h1"), vec![(PathKind::Gateway, true)]);
+        assert_eq!(
+            kinds("i-l1"),
+            vec![
+                (PathKind::Direct, true),
+                (PathKind::LoadBalancer, true),
+                (PathKind::Gateway, true)
+            ]
+        );
     }
 }
