@@ -105,6 +105,8 @@ pub static CHECKS: &[&dyn Check] = &[
     &instance::instance_role_wildcards::InstanceRoleWildcards,
     &instance::ssh_key_with_open_admin_port::SshKeyWithOpenAdminPort,
     &instance::imds_hop_limit_above_one::ImdsHopLimitAboveOne,
+    &instance::backend_not_managed_by_ssm::BackendNotManagedBySsm,
+    &instance::backend_missing_patches::BackendMissingPatches,
     &network::backend_in_public_subnet::BackendInPublicSubnet,
     &network::backend_has_public_ip::BackendHasPublicIp,
     &network::integration_not_via_vpc_link::IntegrationNotViaVpcLink,
@@ -143,6 +145,9 @@ static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config
     waf: rampart_model::config::WafSettings {
         use_case_groups: None,
         require: Vec::new(),
+    },
+    instance: rampart_model::config::InstanceSettings {
+        patch_max_age_days: None,
     },
 };
 

@@ -33,6 +33,7 @@ pub mod progress;
 mod rate;
 mod redact;
 mod session;
+mod ssm;
 pub mod store;
 mod verify;
 mod wafv2;

@@ -153,12 +153,13 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 5] = [
+pub const REGIONAL_SERVICES: [&str; 6] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
     "apigatewayv2",
     "wafv2",
+    "ssm",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -810,7 +811,7 @@ pub(crate) async fn task<T>(
 }
 
 async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
-    let (ec2, elbv2, apigateway, apigatewayv2, acls) = tokio::join!(
+    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm) = tokio::join!(
         task(
             ctx,
             "ec2",
@@ -847,6 +848,13 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             ctx.progress.started(&task);
             crate::wafv2::collect_acls(ctx, region).await
         },
+        task(
+            ctx,
+            "ssm",
+            Some(region),
+            crate::ssm::count,
+            crate::ssm::collect(ctx, region)
+        ),
     );
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
@@ -864,6 +872,7 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
         apigateway,
         apigatewayv2,
         wafv2,
+        ssm: Some(ssm),
     }
 }
 

@@ -557,6 +557,44 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
                 delete_on_termination: Some(d == 0),
             });
         }
+        // Systems Manager: most instances managed; some offline, some with
+        // missing patches, some never scanned.
+        if n % 6 != 5 {
+            let ssm = inv.ssm.get_or_insert_with(SsmInventory::default);
+            ssm.managed_instances.push(ManagedInstance {
+                instance_id: id.clone(),
+                ping_status: Some(
+                    if n % 11 == 10 {
+                        "ConnectionLost"
+                    } else {
+                        "Online"
+                    }
+                    .into(),
+                ),
+                last_ping: Some(time::macros::datetime!(2026-11-21 23:50:00 UTC)),
+                agent_version: Some("3.3.1142.0".into()),
+                is_latest_version: Some(n % 4 != 0),
+                platform_type: Some("Linux".into()),
+                platform_name: Some("Amazon Linux".into()),
+            });
+            if n % 8 != 7 {
+                ssm.patch_states.push(PatchState {
+                    instance_id: id.clone(),
+                    baseline_id: Some("pb-0123456789abcdef0".into()),
+                    missing_count: (n % 5 == 1) as i32 * 3,
+                    failed_count: 0,
+                    installed_pending_reboot_count: Some(0),
+                    critical_non_compliant_count: Some((n % 10 == 1) as i32),
+                    security_non_compliant_count: Some((n % 5 == 1) as i32 * 2),
+                    operation: Some("Scan".into()),
+                    operation_end_time: Some(if n % 13 == 12 {
+                        time::macros::datetime!(2026-10-01 03:00:00 UTC)
+                    } else {
+                        time::macros::datetime!(2026-11-21 03:00:00 UTC)
+                    }),
+                });
+            }
+        }
         ec2.instances.push(Instance {
             instance_id: id,
             state: Some(if n % 40 == 39 { "stopped" } else { "running" }.into()),

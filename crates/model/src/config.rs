@@ -27,6 +27,13 @@
 //! apis = ["a1b2c3d4e5"]                   # REST API ids, or "*" for every API
 //! ```
 //!
+//! ```toml
+//! [instance]
+//! # INST-008: a backend's last patch scan may be at most this many days
+//! # old; default 7.
+//! patch_max_age_days = 14
+//! ```
+//!
 //! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
 //! from its metadata before it is read.
 
@@ -69,6 +76,13 @@ struct RawConfig {
     #[serde(default)]
     suppress: Vec<toml::Spanned<RawSuppression>>,
     waf: Option<RawWaf>,
+    instance: Option<RawInstance>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstance {
+    patch_max_age_days: Option<toml::Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +146,28 @@ pub struct Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     pub waf: WafSettings,
+    pub instance: InstanceSettings,
+}
+
+/// `[instance]`: what the instance-layer checks read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceSettings {
+    /// INST-008: how many days old a backend's last patch scan may be;
+    /// `None` for [`DEFAULT_PATCH_MAX_AGE_DAYS`].
+    pub patch_max_age_days: Option<u32>,
+}
+
+/// INST-008's default window: Patch Manager's own default scan schedule is
+/// daily, and FSBP SSM.2 judges the last installation; a week leaves room
+/// for a missed run.
+pub const DEFAULT_PATCH_MAX_AGE_DAYS: u32 = 7;
+
+impl InstanceSettings {
+    /// The patch scan window in days.
+    pub fn patch_max_age_days(&self) -> u32 {
+        self.patch_max_age_days
+            .unwrap_or(DEFAULT_PATCH_MAX_AGE_DAYS)
+    }
 }
 
 /// `[waf]`: the AWS managed rule groups expected beyond AWS's baseline
@@ -289,6 +325,24 @@ impl Config {
             waf: match raw.waf {
                 Some(w) => parse_waf(w, &line_of, &invalid)?,
                 None => WafSettings::default(),
+            },
+            instance: match raw.instance {
+                Some(i) => InstanceSettings {
+                    patch_max_age_days: match i.patch_max_age_days {
+                        Some(d) => {
+                            let line = line_of(d.span().start);
+                            let v = *d.get_ref();
+                            Some(u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
+                                invalid(
+                                    line,
+                                    format!("[instance] patch_max_age_days is {v}: a whole number of days from 1 to 3650"),
+                                )
+                            })?)
+                        }
+                        None => None,
+                    },
+                },
+                None => InstanceSettings::default(),
             },
         };
         Ok(Config {

@@ -139,6 +139,11 @@ pub struct RegionInventory {
     pub apigateway: ApiGatewayInventory,
     pub apigatewayv2: ApiGatewayV2Inventory,
     pub wafv2: Wafv2Inventory,
+    /// Systems Manager's view of the region's EC2 instances; `None` in
+    /// snapshots of schema version 2 or older, which did not hold it (the
+    /// checks that need it say *not evaluated*).
+    #[serde(default)]
+    pub ssm: Option<SsmInventory>,
 }
 
 // ---------------------------------------------------------------- EC2 / VPC
@@ -921,6 +926,57 @@ pub struct HttpVpcLink {
     pub security_group_ids: Vec<String>,
     pub status: Option<String>,
     pub tags: Tags,
+}
+
+// ---------------------------------------------------------------- SSM
+
+/// Systems Manager in one region: which EC2 instances it manages and their
+/// patch state. Either list is empty when its call failed (a
+/// `collection_errors` entry says so).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SsmInventory {
+    /// `DescribeInstanceInformation`, EC2 instances only (`i-` ids; hybrid
+    /// `mi-` nodes are not backends), sorted by id.
+    pub managed_instances: Vec<ManagedInstance>,
+    /// `DescribeInstancePatchStates` for the managed instances, sorted by id;
+    /// an instance that never reported patch data has no entry.
+    pub patch_states: Vec<PatchState>,
+}
+
+/// One managed node
+/// (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformation.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedInstance {
+    pub instance_id: String,
+    /// `Online`, `ConnectionLost` or `Inactive`.
+    pub ping_status: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub last_ping: Option<OffsetDateTime>,
+    pub agent_version: Option<String>,
+    pub is_latest_version: Option<bool>,
+    /// `Windows`, `Linux` or `MacOS`.
+    pub platform_type: Option<String>,
+    pub platform_name: Option<String>,
+}
+
+/// An instance's high-level patch state
+/// (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstancePatchState.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatchState {
+    pub instance_id: String,
+    pub baseline_id: Option<String>,
+    pub missing_count: i32,
+    pub failed_count: i32,
+    pub installed_pending_reboot_count: Option<i32>,
+    /// Patches the baseline classifies as critical that are not installed.
+    pub critical_non_compliant_count: Option<i32>,
+    /// Security patches that are not installed.
+    pub security_non_compliant_count: Option<i32>,
+    /// `Scan` or `Install`.
+    pub operation: Option<String>,
+    /// When the last patching operation (scan or install) completed.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub operation_end_time: Option<OffsetDateTime>,
 }
 
 // ---------------------------------------------------------------- WAFv2

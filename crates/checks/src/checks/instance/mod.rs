@@ -1,5 +1,7 @@
 //! Layer 3, the instance: metadata service, credentials, admin access.
 
+pub mod backend_missing_patches;
+pub mod backend_not_managed_by_ssm;
 mod escalation;
 #[cfg(test)]
 mod fixtures;
@@ -11,3 +13,6 @@ pub mod instance_without_role;
 pub(crate) mod policy;
 pub(crate) mod role_grants;
 pub mod ssh_key_with_open_admin_port;
+#[cfg(test)]
+mod ssm_fixtures;
+pub(crate) mod ssm_state;

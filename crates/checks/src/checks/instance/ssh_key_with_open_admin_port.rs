@@ -70,10 +70,11 @@ impl Check for SshKeyWithOpenAdminPort {
                     region,
                     Status::Fail,
                     format!(
-                        "{} has key pair {key} and the internet reaches {} on it: {}",
+                        "{} has key pair {key} and the internet reaches {} on it: {}; {}",
                         i.instance_id,
                         ports.join(" and "),
-                        e.path
+                        e.path,
+                        super::ssm_state::admin_remedy(cx, region, &i.instance_id)
                     ),
                 );
                 o.path = Some(e.path.clone());

@@ -4,6 +4,7 @@
 
 use rampart_model::Status;
 
+use super::scope::backends_by_group;
 use crate::reach::ports::Protocol;
 use crate::reach::sg::{Peer, admits};
 use crate::reach::{Reach, prefix_list_resolver};
@@ -45,15 +46,24 @@ impl Check for AdminPortOpenToInternet {
                 }
                 let arn = cx.ec2_arn(region, "security-group", &sg.group_id);
                 out.push(if !open.is_empty() {
+                    // The remedy depends on whether Session Manager already
+                    // reaches the backends behind the group (issue 15).
+                    let carriers = backends_by_group(cx)
+                        .get(&(region.as_str(), sg.group_id.as_str()))
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    let remedy =
+                        crate::checks::instance::ssm_state::group_remedy(cx, region, carriers);
                     Outcome::new(
                         arn,
                         region,
                         Status::Fail,
                         format!(
-                            "{} ({}) admits {} from the internet",
+                            "{} ({}) admits {} from the internet{}",
                             sg.group_id,
                             sg.group_name,
-                            open.join(" and ")
+                            open.join(" and "),
+                            remedy.map(|r| format!("; {r}")).unwrap_or_default()
                         ),
                     )
                 } else if let Some(why) = unknown {
