@@ -1239,6 +1239,7 @@ class Seeder:
             # account-wide default (in AWS they could not be created
             # unencrypted afterwards).
             ("ebs-default", self.seed_ebs_default),
+            ("ssm", self.seed_ssm),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1250,6 +1251,26 @@ class Seeder:
                 raise SeedError(f"phase '{name}' failed: {e}") from e
             self.timings[name] = time.monotonic() - t0
         return self.manifest
+
+    def seed_ssm(self) -> None:
+        """Systems Manager's view of the instances, through moto_server.py's
+        parameters (moto does not implement DescribeInstanceInformation or
+        DescribeInstancePatchStates): the hardened backends are managed,
+        online and scanned a day ago with nothing missing; the EU worker is
+        managed but misses critical and security patches; the legacy box
+        has no agent (not managed)."""
+        m = self.manifest["ssm"] = {}
+        clean = {"missing": 0, "failed": 0, "critical": 0, "security": 0, "age_days": 1}
+        unpatched = {"missing": 3, "failed": 0, "critical": 1, "security": 2, "age_days": 2}
+        plan = [(REGION, iid, clean) for iid in self.manifest["hardened"]["instance_ids"]]
+        plan.append((EU_REGION, self.manifest["eu"]["instance_id"], unpatched))
+        for region, iid, patch in plan:
+            state = {"ping_status": "Online", "platform_type": "Linux", "patch": patch}
+            self.client("ssm", region).put_parameter(
+                Name=f"/rampart-emu/ssm/{iid}", Type="String", Value=json.dumps(state)
+            )
+            m[iid] = state
+        self.manifest["ssm_unmanaged"] = list(self.manifest["legacy"]["instance_ids"])
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

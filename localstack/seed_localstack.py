@@ -29,7 +29,7 @@ that lives in those services (or in S3, ACM, KMS, which are not started):
 
 Everything LocalStack cannot do is listed in the manifest under
 `localstack.skipped` (what, and why), and the three license-gated services
-under `localstack.unavailable` with the error LocalStack answered, probed at
+(plus SSM, not started) under `localstack.unavailable` with the error LocalStack answered, probed at
 seed time (so a LocalStack that suddenly serves one of them is noticed).
 
 The account is 123456789012: LocalStack derives the account id from a
@@ -100,13 +100,15 @@ EC2_TRUST_POLICY = {
     ],
 }
 
-# The services the community edition does not serve, with one read-only call
-# each to prove it: (boto3 service name, IAM prefix as rampart names it,
-# operation, kwargs).
+# The services the community edition does not serve (and SSM, which
+# `localstack-host start` does not enable: LocalStack's SSM has no
+# DescribeInstanceInformation anyway), with one read-only call each to prove
+# it: (boto3 service name, IAM prefix as rampart names it, operation, kwargs).
 GATED = [
     ("elbv2", "elasticloadbalancing", "DescribeLoadBalancers", {}),
     ("wafv2", "wafv2", "ListWebACLs", {"Scope": "REGIONAL"}),
     ("apigatewayv2", "apigatewayv2", "GetApis", {}),
+    ("ssm", "ssm", "DescribeInstanceInformation", {}),
 ]
 
 # What the demo scenario has that this one cannot, and why.

@@ -183,6 +183,18 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
                 .count();
             add("wafv2:GetWebACLForResource", albs as u64);
         }
+
+        // Systems Manager: one paged list of managed nodes (50 a page), and
+        // only when some are managed, their patch states in batches of 50
+        // ids (100 states a page).
+        if let Some(ssm) = &r.ssm {
+            let managed = ssm.managed_instances.len();
+            add("ssm:DescribeInstanceInformation", pages(managed, 50));
+            add(
+                "ssm:DescribeInstancePatchStates",
+                managed.div_ceil(50) as u64,
+            );
+        }
     }
 
     // IAM (global): instance profiles and the authorization details
@@ -244,6 +256,8 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "wafv2:GetWebACL",
         "iam:GetAccountAuthorizationDetails",
         "iam:GetPolicyVersion",
+        "ssm:DescribeInstanceInformation",
+        "ssm:DescribeInstancePatchStates",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

@@ -70,8 +70,36 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     let emu = Emulator::start();
     let man = emu.seed("demo");
     let snap = emu.dir().join("check.json");
-    let (run, _) = scan(&emu, &snap, &[]);
+    let (run, collected) = scan(&emu, &snap, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Systems Manager as seeded (localstack/README.md): the EU worker's
+    // patch counts arrive as the API returned them.
+    let collected = collected.expect("snapshot");
+    let eu_ssm = collected.regions["eu-west-1"].ssm.as_ref().expect("ssm");
+    let eu_patch = &eu_ssm.patch_states[0];
+    assert_eq!(eu_patch.instance_id, m(&man, "/eu/instance_id"));
+    assert_eq!(
+        (
+            eu_patch.missing_count,
+            eu_patch.critical_non_compliant_count,
+            eu_patch.security_non_compliant_count
+        ),
+        (3, Some(1), Some(2))
+    );
+    let us_ssm = collected.regions["us-east-1"].ssm.as_ref().expect("ssm");
+    assert_eq!(
+        us_ssm
+            .managed_instances
+            .iter()
+            .map(|i| i.instance_id.clone())
+            .collect::<Vec<_>>(),
+        {
+            let mut ids = ms(&man, "/hardened/instance_ids");
+            ids.sort();
+            ids
+        },
+        "the legacy box is not managed"
+    );
     let snap = with_client_certificate(&snap, &man);
     let (code, r) = report(&snap, &[]);
     assert_eq!(code, 0, "no --fail-on: exit 0 whatever the findings");
@@ -106,6 +134,17 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         .map(|(l, ids)| (*l, ids.iter().map(|s| s.to_string()).collect()))
         .collect();
     assert_eq!(failing(legacy), want);
+    let legacy_patch = r
+        .findings
+        .iter()
+        .find(|f| {
+            f.check_id == "INST-008" && f.resource_arn.ends_with(m(&man, "/legacy/instance_id"))
+        })
+        .expect("INST-008 judges the legacy backend");
+    assert!(
+        matches!(&legacy_patch.status, Status::NotEvaluated(w) if w.contains("not managed")),
+        "{legacy_patch:?}"
+    );
     assert_eq!(legacy.paths.len(), 5, "{:?}", legacy.paths);
     // Path findings carry the path hop by hop.
     let edge1 = r
@@ -272,8 +311,12 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
             "NET-010", "NET-011", "NET-012", "NET-013", "NET-014",
         ],
     ),
-    // IMDSv1, no role, key pair with SSH reachable.
-    (Layer::Instance, &["INST-001", "INST-002", "INST-005"]),
+    // IMDSv1, no role, key pair with SSH reachable, not managed by Systems
+    // Manager (INST-008 is then not evaluated: no patch data).
+    (
+        Layer::Instance,
+        &["INST-001", "INST-002", "INST-005", "INST-007"],
+    ),
     // unencrypted volumes, no stage or NLB logs, http:// integration, no tracing.
     (
         Layer::Data,

@@ -28,7 +28,7 @@ use crate::harness::{emulator_env, m, ms, rampart, repo_root};
 const ACCESS_KEY: &str = "123456789012";
 const REGION: &str = "us-east-1";
 
-/// The operations the collector calls on the three unserved services, each
+/// The operations the collector calls on the four unserved services, each
 /// failing once in the one region scanned.
 const UNAVAILABLE: &[(&str, &str)] = &[
     ("apigatewayv2", "apigatewayv2:GetApis"),
@@ -42,6 +42,9 @@ const UNAVAILABLE: &[(&str, &str)] = &[
         "elasticloadbalancing:DescribeTargetGroups",
     ),
     ("wafv2", "wafv2:ListWebACLs"),
+    // Not license-gated: `localstack-host` does not start SSM (LocalStack's
+    // SSM does not implement DescribeInstanceInformation either).
+    ("ssm", "ssm:DescribeInstanceInformation"),
 ];
 
 fn script() -> PathBuf {
@@ -153,7 +156,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the three services itself: the premise of this test.
+    // The seed probed the four services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -162,7 +165,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         .collect();
     assert_eq!(
         probed,
-        BTreeSet::from(["apigatewayv2", "elasticloadbalancing", "wafv2"])
+        BTreeSet::from(["apigatewayv2", "elasticloadbalancing", "ssm", "wafv2"])
     );
 
     let snap_path = ls.dir().join("localstack.json");
@@ -240,7 +243,8 @@ fn check_errors(s: &Snapshot, man: &Value, stdout: &str) {
         assert_eq!(e.code.as_deref(), Some("InternalFailure"), "{e:?}");
         assert!(
             e.message
-                .contains("not included in your current license plan"),
+                .contains("not included in your current license plan")
+                || (e.service == "ssm" && e.message.contains("is not enabled")),
             "{e:?}"
         );
         // The seed's own probe of the same service got the same answer.
@@ -1119,6 +1123,20 @@ fn check_report(snap: &Path, man: &Value) {
                 && matches!(&f.status, Status::NotEvaluated(r) if r.contains("apigatewayv2:GetApis"))),
             "{check}:\n{}",
             describe(&by_check[check])
+        );
+    }
+
+    // Systems Manager was not collected: no backend is judged managed or
+    // patched, every one is named.
+    for check in ["INST-007", "INST-008"] {
+        let fs = by_check.get(check).map(Vec::as_slice).unwrap_or_default();
+        assert!(!fs.is_empty(), "{check} reported nothing");
+        assert!(
+            fs.iter()
+                .all(|f| matches!(f.status, Status::NotEvaluated(_))),
+            "{check} without Systems Manager data:
+{}",
+            describe(fs)
         );
     }
 

@@ -202,7 +202,7 @@ fn collection_key(collection: &str) -> Option<&'static str> {
         "network_acls" => "network_acl_id",
         "network_interfaces" => "network_interface_id",
         "elastic_ips" => "allocation_id",
-        "instances" => "instance_id",
+        "instances" | "managed_instances" | "patch_states" => "instance_id",
         "volumes" => "volume_id",
         "flow_logs" => "flow_log_id",
         "load_balancers" => "load_balancer_arn",

@@ -1,0 +1,138 @@
+"""moto's server, plus the two Systems Manager reads moto does not implement.
+
+rampart's collector calls `ssm:DescribeInstanceInformation` and
+`ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
+implemented", which would make every scan of the emulator end in a
+collection error. This wrapper adds them to moto's SSM responses, answering
+from state the seeder stores, as it stores everything else, through an
+ordinary write API: one SSM parameter per managed instance,
+
+    /rampart-emu/ssm/<instance-id> = {"ping_status": "Online",
+                                      "agent_version": "3.3.1142.0",
+                                      "platform_type": "Linux",
+                                      "patch": {"missing": 0, ...}}
+
+(`patch` absent: the instance never reported patch data). Shapes follow the
+API reference:
+https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstanceInformation.html
+https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeInstancePatchStates.html
+Paging is AWS's: MaxResults bounded as in the service model, an opaque
+NextToken (here the offset). `emu start` runs this file instead of
+`moto_server`; its arguments are moto_server's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+
+from moto.core.responses import ActionResult
+from moto.ssm.exceptions import ValidationException
+from moto.ssm.responses import SimpleSystemManagerResponse
+
+PREFIX = "/rampart-emu/ssm/"
+
+
+def _seeded(resp: SimpleSystemManagerResponse) -> list[tuple[str, dict, datetime.datetime]]:
+    """(instance id, seeded state, when it was seeded) for every seeded
+    instance, sorted by id. Times derive from the seeding time, never from
+    the clock at answer time, so two scans of one state are identical."""
+    backend = resp.ssm_backend
+    out = []
+    for name in backend._parameters.get_keys_beginning_with(PREFIX, True):
+        param = backend.get_parameter(name)
+        if param is None:
+            continue
+        at = param.last_modified_date  # moto: a naive UTC datetime (or epoch seconds)
+        if isinstance(at, (int, float)):
+            at = datetime.datetime.fromtimestamp(at, datetime.timezone.utc)
+        elif at.tzinfo is None:
+            at = at.replace(tzinfo=datetime.timezone.utc)
+        out.append((name[len(PREFIX) :], json.loads(param.value), at.replace(microsecond=0)))
+    out.sort(key=lambda kv: kv[0])
+    return out
+
+
+def _page(resp: SimpleSystemManagerResponse, items: list, lo: int, hi: int, default: int):
+    """One page of `items` and the next token, with AWS's MaxResults bounds."""
+    max_results = resp._get_param("MaxResults") or default
+    if not lo <= int(max_results) <= hi:
+        raise ValidationException(
+            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
+            f"satisfy constraint: Member must have value between {lo} and {hi}"
+        )
+    start = int(resp._get_param("NextToken") or 0)
+    end = start + int(max_results)
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+def describe_instance_information(self: SimpleSystemManagerResponse) -> ActionResult:
+    nodes = [
+        {
+            "InstanceId": iid,
+            "PingStatus": state.get("ping_status", "Online"),
+            "LastPingDateTime": at,
+            "AgentVersion": state.get("agent_version", "3.3.1142.0"),
+            "IsLatestVersion": state.get("is_latest_version", True),
+            "PlatformType": state.get("platform_type", "Linux"),
+            "PlatformName": state.get("platform_name", "Amazon Linux"),
+            "PlatformVersion": state.get("platform_version", "2023"),
+            "ResourceType": "EC2Instance",
+            "IPAddress": state.get("ip_address", "10.0.0.10"),
+            "ComputerName": state.get("computer_name", f"{iid}.ec2.internal"),
+        }
+        for iid, state, at in _seeded(self)
+    ]
+    page, token = _page(self, nodes, 5, 50, 50)
+    result = {"InstanceInformationList": page}
+    if token:
+        result["NextToken"] = token
+    return ActionResult(result)
+
+
+def describe_instance_patch_states(self: SimpleSystemManagerResponse) -> ActionResult:
+    wanted = self._get_param("InstanceIds") or []
+    if not 1 <= len(wanted) <= 50:
+        raise ValidationException(
+            "1 validation error detected: Value at 'instanceIds' failed to satisfy "
+            "constraint: Member must have length less than or equal to 50"
+        )
+    states = []
+    for iid, state, at in _seeded(self):
+        patch = state.get("patch")
+        if iid not in wanted or patch is None:
+            continue
+        end = at - datetime.timedelta(days=patch.get("age_days", 1))
+        states.append(
+            {
+                "InstanceId": iid,
+                "PatchGroup": patch.get("patch_group", ""),
+                "BaselineId": patch.get("baseline_id", "pb-0c10e65780f5a6b7b"),
+                "OperationStartTime": end - datetime.timedelta(minutes=3),
+                "OperationEndTime": end,
+                "Operation": patch.get("operation", "Scan"),
+                "InstalledCount": patch.get("installed", 120),
+                "InstalledPendingRebootCount": patch.get("pending_reboot", 0),
+                "MissingCount": patch.get("missing", 0),
+                "FailedCount": patch.get("failed", 0),
+                "NotApplicableCount": 0,
+                "CriticalNonCompliantCount": patch.get("critical", 0),
+                "SecurityNonCompliantCount": patch.get("security", 0),
+                "OtherNonCompliantCount": 0,
+            }
+        )
+    page, token = _page(self, states, 10, 100, 10)
+    result = {"InstancePatchStates": page}
+    if token:
+        result["NextToken"] = token
+    return ActionResult(result)
+
+
+SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
+SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
