@@ -27,6 +27,9 @@ pub struct Context<'s> {
     /// What each region's data names ([`Context::named_in`]), gathered
     /// when a check first asks (only snapshots with gaps ask).
     pub(crate) names: std::sync::OnceLock<crate::named::Names>,
+    /// Systems Manager's records by region and instance id, indexed when a
+    /// check first asks ([`crate::checks::instance::ssm_state`]).
+    pub(crate) ssm: std::sync::OnceLock<crate::checks::instance::ssm_state::SsmIndex<'s>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -36,7 +39,7 @@ pub struct Outcome {
     pub region: Option<String>,
     pub status: Status,
     pub message: String,
-    pub path: Option<ExposurePath>,
+    pub path: Option<Box<ExposurePath>>,
     /// The backends (instance ARNs) a finding on a shared resource exposes;
     /// see [`Finding::affected`]. Sorted and deduplicated by [`run`].
     pub affected: Vec<String>,
@@ -256,7 +259,7 @@ fn run_one(check: &dyn Check, cx: &Context<'_>) -> (&'static CheckMeta, Vec<(Out
         .map(|mut o| {
             o.affected.sort_unstable();
             o.affected.dedup();
-            let fp = fingerprint(&meta.id, &o.resource_arn, o.path.as_ref());
+            let fp = fingerprint(&meta.id, &o.resource_arn, o.path.as_deref());
             (o, fp)
         })
         .collect();
@@ -275,6 +278,7 @@ impl<'s> Context<'s> {
             scope: std::sync::OnceLock::new(),
             carriers: std::sync::OnceLock::new(),
             names: std::sync::OnceLock::new(),
+            ssm: std::sync::OnceLock::new(),
         }
     }
 

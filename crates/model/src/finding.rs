@@ -316,7 +316,7 @@ pub struct Finding {
     /// `None` for global resources (IAM).
     pub region: Option<String>,
     pub message: String,
-    pub path: Option<ExposurePath>,
+    pub path: Option<Box<ExposurePath>>,
     /// The backends this finding exposes (instance ARNs, sorted), when it is
     /// filed on a shared resource that must change (a security group, a
     /// route table, a role, a load balancer) rather than on a backend: one

@@ -34,7 +34,7 @@ pub fn finding_in(
         region: region.map(str::to_string),
         message: message.into(),
         fingerprint: fingerprint(check_id, arn, path.as_ref()),
-        path,
+        path: path.map(Box::new),
         affected: vec![],
         suppressed: None,
         baseline: None,

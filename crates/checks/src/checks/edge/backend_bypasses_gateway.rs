@@ -40,7 +40,7 @@ impl Check for BackendBypassesGateway {
                         sure.path
                     ),
                 );
-                o.path = Some(sure.path.clone());
+                o.path = Some(Box::new(sure.path.clone()));
                 o
             } else if let Some(maybe) = bypass.first() {
                 Outcome::new(

@@ -77,7 +77,7 @@ impl Check for SshKeyWithOpenAdminPort {
                         super::ssm_state::admin_remedy(cx, region, &i.instance_id)
                     ),
                 );
-                o.path = Some(e.path.clone());
+                o.path = Some(Box::new(e.path.clone()));
                 o
             } else if let Some(e) = maybe {
                 Outcome::new(

@@ -21,40 +21,67 @@ pub(crate) fn ssm_of<'s>(cx: &Context<'s>, region: &str, instance_id: &str) -> S
     let Some(inv) = cx.snapshot.regions.get(region) else {
         return Ssm::Unknown(format!("region {region} was not scanned"));
     };
-    let Some(ssm) = &inv.ssm else {
+    if inv.ssm.is_none() {
         return Ssm::Unknown(
             "Systems Manager data is not in this snapshot (written before schema version 3): re-scan"
                 .into(),
         );
-    };
+    }
     if let Some(why) = cx.not_collected(Some(region), &["ssm:DescribeInstanceInformation"]) {
         return Ssm::Unknown(why);
     }
-    // The collector writes both lists sorted by id; a hand-edited file
-    // may not be, so a miss is confirmed by a scan.
-    let managed = ssm
-        .managed_instances
-        .binary_search_by(|m| m.instance_id.as_str().cmp(instance_id))
-        .ok()
-        .map(|i| &ssm.managed_instances[i])
-        .or_else(|| {
-            ssm.managed_instances
-                .iter()
-                .find(|m| m.instance_id == instance_id)
-        });
-    let patch = ssm
-        .patch_states
-        .binary_search_by(|p| p.instance_id.as_str().cmp(instance_id))
-        .ok()
-        .map(|i| &ssm.patch_states[i])
-        .or_else(|| {
-            ssm.patch_states
-                .iter()
-                .find(|p| p.instance_id == instance_id)
-        });
+    let (managed, patch) = cx
+        .ssm
+        .get_or_init(|| SsmIndex::of(cx.snapshot))
+        .get(region, instance_id);
     match managed {
         None => Ssm::NotManaged,
         Some(m) => Ssm::Managed(m, patch),
+    }
+}
+
+/// Every region's managed-node and patch-state records by (region,
+/// instance id): one pass over the lists, whatever their order (a
+/// hand-edited snapshot need not be sorted), so that judging n backends
+/// costs O(n), not a search per backend.
+type Record<'s> = (Option<&'s ManagedInstance>, Option<&'s PatchState>);
+
+#[derive(Default)]
+pub(crate) struct SsmIndex<'s>(
+    std::collections::HashMap<&'s str, std::collections::HashMap<&'s str, Record<'s>>>,
+);
+
+impl<'s> SsmIndex<'s> {
+    fn of(snapshot: &'s rampart_model::Snapshot) -> Self {
+        let mut map = std::collections::HashMap::new();
+        for (region, inv) in &snapshot.regions {
+            let Some(ssm) = &inv.ssm else { continue };
+            let by_id: &mut std::collections::HashMap<&str, Record> =
+                map.entry(region.as_str()).or_default();
+            for m in &ssm.managed_instances {
+                by_id
+                    .entry(m.instance_id.as_str())
+                    .or_insert((None, None))
+                    .0
+                    .get_or_insert(m);
+            }
+            for p in &ssm.patch_states {
+                by_id
+                    .entry(p.instance_id.as_str())
+                    .or_insert((None, None))
+                    .1
+                    .get_or_insert(p);
+            }
+        }
+        SsmIndex(map)
+    }
+
+    fn get(&self, region: &str, instance_id: &str) -> Record<'s> {
+        self.0
+            .get(region)
+            .and_then(|m| m.get(instance_id))
+            .copied()
+            .unwrap_or((None, None))
     }
 }
 

@@ -269,7 +269,7 @@ impl Judge<'_> {
         for (stage_hop, t) in &targets {
             let fail = |msg: String| {
                 let mut o = Outcome::new(arn.clone(), region, Status::Fail, msg);
-                o.path = self.path_for(stage_hop);
+                o.path = self.path_for(stage_hop).map(Box::new);
                 Some(o)
             };
             match t {
