@@ -25,4 +25,5 @@ mod read_only;
 mod scan;
 mod schemas;
 mod secrets;
+mod ssm;
 mod zstd;
