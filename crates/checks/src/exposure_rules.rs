@@ -1413,3 +1413,60 @@ fn denying_any_path_input_never_yields_a_pass() {
         }
     }
 }
+
+/// A dual-stack NLB reached over IPv6 alone forwards to its `alb` targets
+/// over IPv4 from its own address: client IP preservation has no effect on
+/// traffic translated from IPv6 to IPv4, so the ALB's groups judge the
+/// NLB's address, not the client's
+/// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>).
+/// Found by the oracle (2026-12-06): the engine judged the ALB's group
+/// against the IPv6 client, found no path, and missed the exposure.
+#[test]
+fn dual_stack_nlb_to_alb_over_ipv6_arrives_from_the_nlb() {
+    let mut s = base();
+    // The ALB admits the VPC's IPv4 range only: the NLB, never a client.
+    add_sg(&mut s, "sg-alb", vec![tcp(80, 80, v4("10.0.0.0/16"))]);
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.ec2.subnets[0].ipv6_cidr_blocks = vec!["2600:1f18:1:100::/64".into()];
+    r.ec2.route_tables[0].routes = vec![
+        route("10.0.0.0/16", RouteTarget::Local),
+        route("::/0", igw("igw-1")),
+    ];
+    r.ec2.network_acls[0]
+        .entries
+        .push(entry(false, 101, "-1", "allow", "::/0", None));
+    r.ec2.network_acls[0]
+        .entries
+        .push(entry(true, 101, "-1", "allow", "::/0", None));
+    r.elbv2.load_balancers.push(LoadBalancer {
+        ip_address_type: Some("dualstack".into()),
+        ..internet_nlb("TCP", 80, TG_ALB)
+    });
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internal",
+            &["subnet-app"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 80, "HTTP", None, forward(TG_APP))],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_ALB, "TCP", 80, "alb", NLB, &[ALB]));
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    let got = certain(&s, "i-1");
+    assert_eq!(got.len(), 1, "{:#?}", paths(&s, "i-1"));
+    let shown = labels(&got[0]);
+    assert!(
+        shown.contains("nlb/nlb-1") && shown.contains("alb/alb-1"),
+        "{shown}"
+    );
+}

@@ -761,7 +761,16 @@ impl<'a, 's> RegionCx<'a, 's> {
         if arriving.is_empty() {
             return vec![];
         }
-        let seen = if via == Via::PrivateLink {
+        // `alb` target groups are IPv4 only. A client of the other family
+        // (IPv6, through a dualstack NLB) is translated and arrives from
+        // the NLB's own address: client IP preservation has no effect on
+        // traffic converted from IPv6 to IPv4
+        // (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>).
+        // Found by the oracle: the ALB's groups were judged against the
+        // IPv6 client and the path was missed.
+        let translated = family == Family::V6;
+        let family = if translated { Family::V4 } else { family };
+        let seen = if via == Via::PrivateLink || translated {
             self.lb_nodes(nlb, nlb_subnet, arriving, Family::V4)
         } else {
             let mut f = arriving.clone();
