@@ -129,6 +129,40 @@ def describe_instance_patch_states(self: SimpleSystemManagerResponse) -> ActionR
     return ActionResult(result)
 
 
+# ---------------------------------------------------------------- AMIs
+#
+# moto gives every AMI of MOTO_AMIS_PATH the owner alias `amazon` whatever
+# its owner; AWS sets `ImageOwnerAlias` only on images Amazon (or AWS
+# Marketplace) publishes
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html).
+# And the file's creation dates are fixed, so the "current" Amazon Linux
+# image would age out of INST-009's 90 days as the calendar moves: the
+# x86_64 AL2023 image is dated CURRENT_AMI_AGE_DAYS before the server
+# starts, as a fresh release would be.
+AMAZON = "137112412989"
+CURRENT_AMI = "ami-0123456789abc2023"
+CURRENT_AMI_AGE_DAYS = 30
+
+import moto.ec2.models.amis as _amis  # noqa: E402
+
+for _ami in _amis.AMIS:
+    if _ami["ami_id"] == CURRENT_AMI:
+        _ami["creation_date"] = (
+            datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=CURRENT_AMI_AGE_DAYS)
+        ).strftime("%Y-%m-%dT00:00:00.000Z")
+
+_load_amis = _amis.AmiBackend._load_amis
+
+
+def _load_amis_as_aws(self) -> None:
+    _load_amis(self)
+    for ami in self.amis.values():
+        if ami.owner_id != AMAZON:
+            ami.owner_alias = None
+
+
+_amis.AmiBackend._load_amis = _load_amis_as_aws
+
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states
 

@@ -38,6 +38,9 @@ EU_REGION = "eu-west-1"
 # The harness starts moto with MOTO_AMIS_PATH pointing at that file, so this id
 # exists in every region.
 AMI_AL2023 = "ami-0123456789abc2023"
+# A public "hardened Ubuntu" of an account nobody vetted (amis.json, 2024):
+# the legacy box was built from it (INST-009 and INST-010 fail there).
+AMI_COMMUNITY = "ami-0123456789abc0bad"
 
 # Must never show up in anything rampart collects: the tests grep for it.
 USERDATA_SECRET = "RAMPART-FAKE-SECRET-USERDATA"
@@ -139,6 +142,7 @@ class Seeder:
             "regions": [REGION, EU_REGION],
             "scenario": scenario,
             "ami_id": AMI_AL2023,
+            "legacy_ami_id": AMI_COMMUNITY,
             "userdata_secret": USERDATA_SECRET,
             "hardened": {},
             "legacy": {},
@@ -951,7 +955,7 @@ class Seeder:
         # Hostile tag value: HTML and a newline, for report escaping tests.
         note = "legacy box <script>alert(1)</script>\nowner: nobody"
         inst = ec2.run_instances(
-            ImageId=AMI_AL2023,
+            ImageId=AMI_COMMUNITY,
             InstanceType="t3.micro",
             MinCount=1,
             MaxCount=1,

@@ -184,6 +184,17 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             add("wafv2:GetWebACLForResource", albs as u64);
         }
 
+        // AMIs: the images the instances run, 200 ids a filter, 1000
+        // images a page; no call without instances.
+        let amis: std::collections::BTreeSet<&str> = e
+            .instances
+            .iter()
+            .filter_map(|i| i.image_id.as_deref())
+            .collect();
+        if !amis.is_empty() {
+            add("ec2:DescribeImages", amis.len().div_ceil(200) as u64);
+        }
+
         // Systems Manager: one paged list of managed nodes (50 a page), and
         // only when some are managed, their patch states in batches of 50
         // ids (100 states a page).

@@ -312,10 +312,13 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
         ],
     ),
     // IMDSv1, no role, key pair with SSH reachable, not managed by Systems
-    // Manager (INST-008 is then not evaluated: no patch data).
+    // Manager (INST-008 is then not evaluated: no patch data), an old
+    // public AMI of an unvetted account.
     (
         Layer::Instance,
-        &["INST-001", "INST-002", "INST-005", "INST-007"],
+        &[
+            "INST-001", "INST-002", "INST-005", "INST-007", "INST-009", "INST-010",
+        ],
     ),
     // unencrypted volumes, no stage or NLB logs, http:// integration, no tracing.
     (

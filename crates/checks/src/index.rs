@@ -704,7 +704,11 @@ impl<'s> RegionIndex<'s> {
 
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`: the one place EC2 resource
 /// ARNs are built (findings and tag lookups must agree on them).
+/// AMIs are the exception: their ARN names no account
+/// (`arn:PARTITION:ec2:REGION::image/ID`,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies>).
 pub fn ec2_arn(partition: &str, region: &str, account: &str, kind: &str, id: &str) -> String {
+    let account = if kind == "image" { "" } else { account };
     // Joined, not `format!`ted: every instance outcome of every check
     // builds one (a million and more), and `concat` sizes it once.
     [

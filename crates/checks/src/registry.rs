@@ -110,6 +110,8 @@ pub static CHECKS: &[&dyn Check] = &[
     &instance::imds_hop_limit_above_one::ImdsHopLimitAboveOne,
     &instance::backend_not_managed_by_ssm::BackendNotManagedBySsm,
     &instance::backend_missing_patches::BackendMissingPatches,
+    &instance::backend_ami_outdated::BackendAmiOutdated,
+    &instance::backend_ami_untrusted::BackendAmiUntrusted,
     &network::backend_in_public_subnet::BackendInPublicSubnet,
     &network::backend_has_public_ip::BackendHasPublicIp,
     &network::integration_not_via_vpc_link::IntegrationNotViaVpcLink,
@@ -151,6 +153,8 @@ static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config
     },
     instance: rampart_model::config::InstanceSettings {
         patch_max_age_days: None,
+        ami_max_age_days: None,
+        trusted_ami_owners: Vec::new(),
     },
 };
 

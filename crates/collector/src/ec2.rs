@@ -315,6 +315,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         })
         .unwrap_or_default();
 
+    let images = images(ctx, site, c, &instances).await;
     let mut inv = Ec2Inventory {
         vpcs: vpcs.iter().map(vpc).collect(),
         subnets: subnets.iter().map(subnet).collect(),
@@ -359,6 +360,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         volumes: volumes.iter().map(volume).collect(),
         ebs_encryption_by_default: ebs_default.and_then(|o| o.ebs_encryption_by_default()),
         flow_logs: flow_logs.iter().map(flow_log).collect(),
+        images: Some(images),
     };
     sort(&mut inv);
     inv
@@ -395,6 +397,76 @@ fn sort(inv: &mut Ec2Inventory) {
     inv.volumes.sort_by(|a, b| a.volume_id.cmp(&b.volume_id));
     inv.flow_logs
         .sort_by(|a, b| a.flow_log_id.cmp(&b.flow_log_id));
+}
+
+/// Image ids a `DescribeImages` filter takes at once (EC2 accepts up to
+/// 200 values per filter).
+const IMAGE_IDS: usize = 200;
+
+/// The AMIs the instances were launched from, and only those
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html>).
+/// By an `image-id` filter, not `ImageIds`: an id that no longer exists
+/// (deregistered after launch) fails a whole `ImageIds` call, but simply
+/// matches nothing in a filter. `IncludeDeprecated` and `IncludeDisabled`,
+/// because the point is to see the deprecated ones. One failed batch
+/// leaves the list empty (the error names the call): never a partial list.
+async fn images(ctx: &Ctx, site: Site<'_>, c: &Client, instances: &[t::Instance]) -> Vec<Image> {
+    let mut ids: Vec<&str> = instances.iter().filter_map(|i| i.image_id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut all = Vec::new();
+    for batch in ids.chunks(IMAGE_IDS) {
+        let res: Result<Vec<t::Image>, _> = c
+            .describe_images()
+            .filters(
+                t::Filter::builder()
+                    .name("image-id")
+                    .set_values(Some(batch.iter().map(|s| s.to_string()).collect()))
+                    .build(),
+            )
+            .include_deprecated(true)
+            .include_disabled(true)
+            .max_results(1000)
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        match ctx.ok(site, "DescribeImages", None, res) {
+            Some(v) => all.extend(v),
+            None => return Vec::new(),
+        }
+    }
+    let all = ctx.well_formed(
+        site,
+        "DescribeImages",
+        None,
+        "image",
+        Ec2("ami"),
+        all,
+        |v: &t::Image| v.image_id(),
+    );
+    let mut out: Vec<Image> = all.iter().map(image).collect();
+    out.sort_by(|a, b| a.image_id.cmp(&b.image_id));
+    out.dedup_by(|a, b| a.image_id == b.image_id);
+    out
+}
+
+fn iso_time(v: Option<&str>) -> Option<OffsetDateTime> {
+    v.and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
+}
+
+fn image(i: &t::Image) -> Image {
+    Image {
+        image_id: i.image_id().unwrap_or_default().to_string(),
+        name: o(i.name()),
+        owner_id: o(i.owner_id()),
+        owner_alias: o(i.image_owner_alias()),
+        public: i.public().unwrap_or(false),
+        creation_date: iso_time(i.creation_date()),
+        deprecation_time: iso_time(i.deprecation_time()),
+        state: e(i.state()),
+    }
 }
 
 async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefixList> {

@@ -626,6 +626,17 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
         });
     }
     ec2.ebs_encryption_by_default = Some(ri % 2 == 0);
+    // The one AMI every generated instance runs: Amazon's, three weeks old.
+    ec2.images = Some(vec![Image {
+        image_id: "ami-0123456789abcdef0".into(),
+        name: Some("al2023-ami-2023.9.20261101.0-kernel-6.1-x86_64".into()),
+        owner_id: Some("137112412989".into()),
+        owner_alias: Some("amazon".into()),
+        public: true,
+        creation_date: Some(time::macros::datetime!(2026-11-01 00:00:00 UTC)),
+        deprecation_time: None,
+        state: Some("available".into()),
+    }]);
 
     load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
     apis(p, &plans, &mut inv);

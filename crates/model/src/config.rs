@@ -83,6 +83,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawInstance {
     patch_max_age_days: Option<toml::Spanned<i64>>,
+    ami_max_age_days: Option<toml::Spanned<i64>>,
+    trusted_ami_owners: Option<toml::Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,7 +157,17 @@ pub struct InstanceSettings {
     /// INST-008: how many days old a backend's last patch scan may be;
     /// `None` for [`DEFAULT_PATCH_MAX_AGE_DAYS`].
     pub patch_max_age_days: Option<u32>,
+    /// INST-009: how many days old a backend's AMI may be; `None` for
+    /// [`DEFAULT_AMI_MAX_AGE_DAYS`].
+    pub ami_max_age_days: Option<u32>,
+    /// INST-010: accounts whose public AMIs are trusted besides the
+    /// account itself and AWS's own (`amazon`, `aws-marketplace`).
+    pub trusted_ami_owners: Vec<String>,
 }
+
+/// INST-009's default: Amazon Linux and most vendors publish patched AMIs
+/// at least monthly; 90 days is three missed releases.
+pub const DEFAULT_AMI_MAX_AGE_DAYS: u32 = 90;
 
 /// INST-008's default window: Patch Manager's own default scan schedule is
 /// daily, and FSBP SSM.2 judges the last installation; a week leaves room
@@ -167,6 +179,11 @@ impl InstanceSettings {
     pub fn patch_max_age_days(&self) -> u32 {
         self.patch_max_age_days
             .unwrap_or(DEFAULT_PATCH_MAX_AGE_DAYS)
+    }
+
+    /// The AMI age limit in days.
+    pub fn ami_max_age_days(&self) -> u32 {
+        self.ami_max_age_days.unwrap_or(DEFAULT_AMI_MAX_AGE_DAYS)
     }
 }
 
@@ -327,21 +344,49 @@ impl Config {
                 None => WafSettings::default(),
             },
             instance: match raw.instance {
-                Some(i) => InstanceSettings {
-                    patch_max_age_days: match i.patch_max_age_days {
-                        Some(d) => {
-                            let line = line_of(d.span().start);
-                            let v = *d.get_ref();
-                            Some(u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
-                                invalid(
-                                    line,
-                                    format!("[instance] patch_max_age_days is {v}: a whole number of days from 1 to 3650"),
-                                )
-                            })?)
+                Some(i) => {
+                    let days = |d: Option<toml::Spanned<i64>>,
+                                key: &str|
+                     -> Result<Option<u32>, ConfigError> {
+                        match d {
+                            Some(d) => {
+                                let line = line_of(d.span().start);
+                                let v = *d.get_ref();
+                                Ok(Some(u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
+                                    invalid(
+                                        line,
+                                        format!("[instance] {key} is {v}: a whole number of days from 1 to 3650"),
+                                    )
+                                })?))
+                            }
+                            None => Ok(None),
                         }
-                        None => None,
-                    },
-                },
+                    };
+                    let trusted_ami_owners = match i.trusted_ami_owners {
+                        Some(list) => {
+                            let line = line_of(list.span().start);
+                            let owners = list.into_inner();
+                            if let Some(bad) = owners
+                                .iter()
+                                .find(|o| o.len() != 12 || !o.bytes().all(|b| b.is_ascii_digit()))
+                            {
+                                return Err(invalid(
+                                    line,
+                                    format!(
+                                        "[instance] trusted_ami_owners holds {bad:?}: each entry is a 12-digit AWS account id"
+                                    ),
+                                ));
+                            }
+                            owners
+                        }
+                        None => Vec::new(),
+                    };
+                    InstanceSettings {
+                        patch_max_age_days: days(i.patch_max_age_days, "patch_max_age_days")?,
+                        ami_max_age_days: days(i.ami_max_age_days, "ami_max_age_days")?,
+                        trusted_ami_owners,
+                    }
+                }
                 None => InstanceSettings::default(),
             },
         };

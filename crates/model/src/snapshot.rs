@@ -175,6 +175,34 @@ pub struct Ec2Inventory {
     /// `ec2:GetEbsEncryptionByDefault`; `None` when it was not collected.
     pub ebs_encryption_by_default: Option<bool>,
     pub flow_logs: Vec<FlowLog>,
+    /// `DescribeImages` for the AMIs the region's instances were launched
+    /// from (those ids only), sorted by id. An AMI that is no longer
+    /// described (deregistered, or no longer shared with the account) has
+    /// no entry. `None` in snapshots older than schema version 3, which did
+    /// not hold it.
+    #[serde(default)]
+    pub images: Option<Vec<Image>>,
+}
+
+/// One AMI (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub image_id: String,
+    pub name: Option<String>,
+    /// The owning account.
+    pub owner_id: Option<String>,
+    /// `amazon` or `aws-marketplace` (`aws-backup-vault` for restored
+    /// images): set by AWS, absent for every other owner.
+    pub owner_alias: Option<String>,
+    /// Launch permission for everyone.
+    pub public: bool,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub creation_date: Option<OffsetDateTime>,
+    /// When the AMI is (or was) deprecated; `None` when no deprecation is set.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deprecation_time: Option<OffsetDateTime>,
+    /// `available`, `disabled`, ...
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,10 @@
 //! Layer 3, the instance: metadata service, credentials, admin access.
 
+#[cfg(test)]
+mod ami_fixtures;
+pub(crate) mod ami_state;
+pub mod backend_ami_outdated;
+pub mod backend_ami_untrusted;
 pub mod backend_missing_patches;
 pub mod backend_not_managed_by_ssm;
 mod escalation;
