@@ -1244,6 +1244,7 @@ class Seeder:
             # unencrypted afterwards).
             ("ebs-default", self.seed_ebs_default),
             ("ssm", self.seed_ssm),
+            ("legacy-domain", self.seed_legacy_domain),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1275,6 +1276,21 @@ class Seeder:
             )
             m[iid] = state
         self.manifest["ssm_unmanaged"] = list(self.manifest["legacy"]["instance_ids"])
+
+    def seed_legacy_domain(self) -> None:
+        """A custom domain still on the TLS_1_0 security policy (EDGE-012
+        fails it). Last, so that every earlier id stays as it was."""
+        cert = self.manifest["hardened"].get("acm_certificate_arn")
+        if not cert:
+            return
+        dom = self.apigw.create_domain_name(
+            domainName="legacy.example.com",
+            regionalCertificateArn=cert,
+            endpointConfiguration={"types": ["REGIONAL"]},
+            securityPolicy="TLS_1_0",
+            tags={"Name": "legacy-domain"},
+        )
+        self.manifest["legacy"]["domain_name"] = dom["domainName"]
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

@@ -60,10 +60,6 @@ const NO_CHECK: &[(&str, &str)] = &[
          (GetResources), not the authorizer list",
     ),
     (
-        "apigateway:GetDomainNames",
-        "inventory: no check reads custom domain names yet",
-    ),
-    (
         "apigateway:GetUsagePlans",
         "no demo method requires an API key, and a usage plan throttles only \
          requests made with its keys (EDGE-007): hardened prod is throttled \
