@@ -795,6 +795,15 @@ class Seeder:
             apigw.create_base_path_mapping(
                 domainName="api.orders.example.com", restApiId=api_id, stage="prod", basePath="v1"
             )
+            # Clients reach the API only through its domain (EDGE-013
+            # passes; the exposure paths enter by the domain).
+            apigw.update_rest_api(
+                restApiId=api_id,
+                patchOperations=[
+                    {"op": "replace", "path": "/disableExecuteApiEndpoint", "value": "True"}
+                ],
+            )
+            h["default_endpoint_disabled"] = True
             h["domain_name"] = dom["domainName"]
             h["domain_regional_name"] = dom.get("regionalDomainName")
         except Exception as e:
@@ -1244,7 +1253,7 @@ class Seeder:
             # unencrypted afterwards).
             ("ebs-default", self.seed_ebs_default),
             ("ssm", self.seed_ssm),
-            ("legacy-domain", self.seed_legacy_domain),
+            ("domains", self.seed_domains),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1277,20 +1286,55 @@ class Seeder:
             m[iid] = state
         self.manifest["ssm_unmanaged"] = list(self.manifest["legacy"]["instance_ids"])
 
-    def seed_legacy_domain(self) -> None:
-        """A custom domain still on the TLS_1_0 security policy (EDGE-012
-        fails it). Last, so that every earlier id stays as it was."""
+    def seed_domains(self) -> None:
+        """Custom domains of the legacy story, last so that every earlier id
+        stays as it was: `legacy.example.com`, edge-optimized on the TLS_1_0
+        security policy (EDGE-012 fails), mapping its root to legacy-api/v1
+        whose default endpoint stays enabled (EDGE-013 fails); and
+        `http.orders.example.com` through the v2 API (moto keeps v1 and v2
+        domains apart; AWS lists each domain through both), mapping `orders`
+        to the HTTP API's $default stage, default endpoint enabled."""
         cert = self.manifest["hardened"].get("acm_certificate_arn")
         if not cert:
             return
-        dom = self.apigw.create_domain_name(
-            domainName="legacy.example.com",
-            regionalCertificateArn=cert,
-            endpointConfiguration={"types": ["REGIONAL"]},
-            securityPolicy="TLS_1_0",
-            tags={"Name": "legacy-domain"},
-        )
-        self.manifest["legacy"]["domain_name"] = dom["domainName"]
+        l, x = self.manifest["legacy"], self.manifest["http_api"]
+        try:
+            dom = self.apigw.create_domain_name(
+                domainName="legacy.example.com",
+                certificateArn=cert,
+                endpointConfiguration={"types": ["EDGE"]},
+                securityPolicy="TLS_1_0",
+                tags={"Name": "legacy-domain"},
+            )
+            self.apigw.create_base_path_mapping(
+                domainName="legacy.example.com", restApiId=l["rest_api_id"], stage=l["stage_name"]
+            )
+            l["domain_name"] = dom["domainName"]
+        except Exception as e:
+            self.adapt(f"legacy custom domain not created ({e})")
+            l["domain_name"] = None
+        try:
+            self.apigw2.create_domain_name(
+                DomainName="http.orders.example.com",
+                DomainNameConfigurations=[
+                    {
+                        "CertificateArn": cert,
+                        "EndpointType": "REGIONAL",
+                        "SecurityPolicy": "TLS_1_2",
+                    }
+                ],
+                Tags={"Name": "legacy-http-domain"},
+            )
+            self.apigw2.create_api_mapping(
+                DomainName="http.orders.example.com",
+                ApiId=x["api_id"],
+                Stage=x["stage_name"],
+                ApiMappingKey="orders",
+            )
+            x["domain_name"] = "http.orders.example.com"
+        except Exception as e:
+            self.adapt(f"HTTP API custom domain not created ({e})")
+            x["domain_name"] = None
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

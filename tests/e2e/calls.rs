@@ -126,6 +126,11 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             "apigateway:GetDomainNames",
             pages(ag.domain_names.len(), 500),
         );
+        // Each custom domain's base path mappings (limit 500).
+        for d in &ag.domain_names {
+            let n = d.api_mappings.as_ref().map_or(0, Vec::len);
+            add("apigateway:GetBasePathMappings", pages(n, 500));
+        }
         for api in &ag.rest_apis {
             let resources = api.resources.as_ref().map_or(0, Vec::len);
             add("apigateway:GetResources", pages(resources, 500));
@@ -154,6 +159,13 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         let v2 = &r.apigatewayv2;
         add("apigatewayv2:GetApis", 1);
         add("apigatewayv2:GetVpcLinks", 1);
+        // Custom domains, and the API mappings of each Regional one.
+        add("apigatewayv2:GetDomainNames", 1);
+        for d in v2.domain_names.iter().flatten() {
+            if d.endpoint_types.iter().any(|t| t == "REGIONAL") {
+                add("apigatewayv2:GetApiMappings", 1);
+            }
+        }
         for api in &v2.apis {
             add("apigatewayv2:GetRoutes", 1);
             add("apigatewayv2:GetIntegrations", 1);

@@ -759,8 +759,8 @@ fn resource_token(arn: &str) -> &str {
         if rest.contains("/stages/") {
             return arn;
         }
-        // A method by its resource id, a route by its id.
-        for part in ["/resources/", "/routes/"] {
+        // A method by its resource id, a route or an integration by its id.
+        for part in ["/resources/", "/routes/", "/integrations/"] {
             if let Some((_, child)) = rest.split_once(part) {
                 return child.split('/').next().unwrap_or(child);
             }

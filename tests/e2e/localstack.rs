@@ -32,6 +32,7 @@ const REGION: &str = "us-east-1";
 /// failing once in the one region scanned.
 const UNAVAILABLE: &[(&str, &str)] = &[
     ("apigatewayv2", "apigatewayv2:GetApis"),
+    ("apigatewayv2", "apigatewayv2:GetDomainNames"),
     ("apigatewayv2", "apigatewayv2:GetVpcLinks"),
     (
         "elasticloadbalancing",

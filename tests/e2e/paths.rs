@@ -42,8 +42,10 @@ fn demo_paths_tell_the_seeded_stories() {
 
     for id in ms(&man, "/hardened/instance_ids") {
         let paths = of(&id);
-        // The two REST methods, through the VPC link to the internal NLB;
-        // never directly, never via a public LB, no gap on the way.
+        // The two REST methods, entered by the custom domain (orders-api's
+        // default endpoint is disabled), through the VPC link to the
+        // internal NLB; never directly, never via a public LB, no gap on
+        // the way.
         assert_eq!(paths.len(), 2, "{id}: {paths:#?}");
         for p in &paths {
             assert_eq!(p["kind"], "gateway");
@@ -58,6 +60,7 @@ fn demo_paths_tell_the_seeded_stories() {
                 hops,
                 [
                     "internet",
+                    "api-domain",
                     "api-stage",
                     "vpc-link",
                     "load-balancer",
@@ -66,8 +69,9 @@ fn demo_paths_tell_the_seeded_stories() {
                     "instance"
                 ]
             );
-            assert_eq!(p["hops"][2]["id"], m(&man, "/hardened/vpc_link_id"));
-            assert_eq!(p["hops"][3]["id"], m(&man, "/hardened/nlb_arn"));
+            assert_eq!(p["hops"][1]["id"], "api.orders.example.com/v1");
+            assert_eq!(p["hops"][3]["id"], m(&man, "/hardened/vpc_link_id"));
+            assert_eq!(p["hops"][4]["id"], m(&man, "/hardened/nlb_arn"));
             assert!(
                 p["hops"]
                     .as_array()

@@ -500,6 +500,10 @@ pub const APIGATEWAY_ROUTES: &[(&str, &str)] = &[
     ("/vpclinks", "apigateway:GetVpcLinks"),
     ("/usageplans", "apigateway:GetUsagePlans"),
     ("/domainnames", "apigateway:GetDomainNames"),
+    (
+        "/domainnames/{domain_name}/basepathmappings",
+        "apigateway:GetBasePathMappings",
+    ),
     ("/clientcertificates", "apigateway:GetClientCertificates"),
     (
         "/clientcertificates/{clientcertificate_id}",
@@ -519,6 +523,10 @@ pub const APIGATEWAY_ROUTES: &[(&str, &str)] = &[
     ("/v2/apis/{apiId}/stages", "apigatewayv2:GetStages"),
     ("/v2/vpclinks", "apigatewayv2:GetVpcLinks"),
     ("/v2/domainnames", "apigatewayv2:GetDomainNames"),
+    (
+        "/v2/domainnames/{domainName}/apimappings",
+        "apigatewayv2:GetApiMappings",
+    ),
 ];
 
 /// The route template of an API Gateway operation (for its IAM resource).

@@ -1153,7 +1153,19 @@ fn rich() -> Snapshot {
         status: Some("AVAILABLE".into()),
         tags: tags(),
     });
-    r.apigateway.rest_apis.push(rest_link_api());
+    // Its default endpoint disabled: clients enter by the custom domain.
+    r.apigateway.rest_apis.push(RestApi {
+        disable_execute_api_endpoint: true,
+        ..rest_link_api()
+    });
+    r.apigateway.domain_names.push(custom_domain(
+        "api.example.com",
+        Some(vec![ApiMapping {
+            api_id: "api-1".into(),
+            stage: Some("prod".into()),
+            key: "v1".into(),
+        }]),
+    ));
 
     // Internet-facing ALB: default -> tg i-alb, rule -> tg i-rule.
     let mut l = listener(ALB_IN_L, 80, "HTTP", None, forward(TG_ALB));
@@ -1234,8 +1246,32 @@ fn rich() -> Snapshot {
         status: Some("AVAILABLE".into()),
         tags: tags(),
     });
-    r.apigatewayv2.apis.push(http_link_api());
+    r.apigatewayv2.apis.push(HttpApi {
+        disable_execute_api_endpoint: true,
+        ..http_link_api()
+    });
+    r.apigatewayv2.domain_names = Some(vec![custom_domain(
+        "http.example.com",
+        Some(vec![ApiMapping {
+            api_id: "http-1".into(),
+            stage: Some("$default".into()),
+            key: String::new(),
+        }]),
+    )]);
     s
+}
+
+fn custom_domain(name: &str, api_mappings: Option<Vec<ApiMapping>>) -> DomainName {
+    DomainName {
+        domain_name: name.into(),
+        endpoint_types: vec!["REGIONAL".into()],
+        security_policy: Some("TLS_1_2".into()),
+        certificate_arn: None,
+        regional_certificate_arn: None,
+        mutual_tls_truststore_uri: None,
+        tags: tags(),
+        api_mappings,
+    }
 }
 
 /// What the collector leaves when `input`'s operation is denied: the data
@@ -1310,6 +1346,20 @@ fn deny(s: &mut Snapshot, input: crate::paths::Input) {
             }
         }
         I::ApiVpcLinks => r.apigatewayv2.vpc_links.clear(),
+        I::DomainNames => r.apigateway.domain_names.clear(),
+        I::ApiDomainNames => r.apigatewayv2.domain_names = None,
+        I::BasePathMappings => {
+            for d in &mut r.apigateway.domain_names {
+                d.api_mappings = None;
+                per.push(d.domain_name.clone());
+            }
+        }
+        I::ApiMappings => {
+            for d in r.apigatewayv2.domain_names.iter_mut().flatten() {
+                d.api_mappings = None;
+                per.push(d.domain_name.clone());
+            }
+        }
     }
     if per.is_empty() {
         crate::testing::fail(s, op);
@@ -1371,6 +1421,72 @@ fn the_path_inputs_are_what_the_path_code_reads() {
     assert!(!ex.for_instance(REGION, "i-insp").is_empty() && !sure("i-insp"));
     assert!(ex.for_instance(REGION, "i-s3").is_empty());
     assert!(ex.gap(REGION).is_none());
+}
+
+/// An API whose default `execute-api` endpoint is disabled is still public
+/// through every custom domain mapped to it
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html>):
+/// the domain is the path's entry. Without a mapping there is no way in;
+/// with the mappings unknown the API is an unresolved way in, never
+/// "unreachable". An API with its endpoint enabled names the domains that
+/// also serve the stage.
+#[test]
+fn a_disabled_default_endpoint_leaves_the_custom_domains_as_the_way_in() {
+    let s = rich();
+    for (instance, door) in [
+        ("i-rest", "-> domain api.example.com/v1 (TLS_1_2)"),
+        ("i-v2", "-> domain http.example.com/ (TLS_1_2)"),
+    ] {
+        let got = certain(&s, instance);
+        assert!(
+            got.iter().any(|e| labels(e).contains(door)),
+            "{instance}: {got:#?}"
+        );
+    }
+
+    // No domain maps the REST API: nothing enters it.
+    let mut none = rich();
+    region(&mut none).apigateway.domain_names[0].api_mappings = Some(vec![]);
+    assert!(
+        paths(&none, "i-rest").is_empty(),
+        "{:#?}",
+        paths(&none, "i-rest")
+    );
+
+    // Its mappings were not collected: unresolved, with the reason.
+    let mut unknown = rich();
+    deny(&mut unknown, crate::paths::Input::BasePathMappings);
+    let index = Index::new(&unknown);
+    let ex = Exposures::compute(&index);
+    assert!(ex.for_instance(REGION, "i-rest").is_empty());
+    let u: Vec<String> = ex.unresolved().iter().map(|u| u.reason.clone()).collect();
+    assert!(
+        u.iter()
+            .any(|r| r.contains("API api-1 disables its default endpoint")
+                && r.contains("apigateway:GetBasePathMappings")),
+        "{u:#?}"
+    );
+    assert!(ex.gap(REGION).is_some());
+
+    // Endpoint enabled: the stage hop names the domain as well.
+    let mut both = rich();
+    region(&mut both)
+        .apigateway
+        .rest_apis
+        .iter_mut()
+        .for_each(|a| {
+            if a.id == "api-1" {
+                a.disable_execute_api_endpoint = false;
+            }
+        });
+    let got = certain(&both, "i-rest");
+    assert!(
+        got.iter().any(
+            |e| labels(e).contains("GET /orders (also via api.example.com/v1)")
+                && !labels(e).contains("-> domain")
+        ),
+        "{got:#?}"
+    );
 }
 
 /// Denying each operation the path code reads changes the model (a path

@@ -4,6 +4,7 @@
 //! no AWS SDK, no clock: everything comes from the snapshot.
 
 pub mod checks;
+pub mod domains;
 #[cfg(test)]
 mod exposure_rules;
 pub mod index;

@@ -306,6 +306,8 @@ struct RegionCx<'a, 's> {
     /// APIs behind one VPC link reaches the same load balancer listener),
     /// traced once: see [`RegionCx::traced`].
     memo: Mutex<HashMap<String, Arc<Traced>>>,
+    /// The region's custom domains, merged once when an API needs them.
+    domains: std::sync::OnceLock<crate::domains::Domains<'s>>,
 }
 
 /// What one traversal found with no hops before it, and what tracing it
@@ -373,7 +375,15 @@ impl<'a, 's> RegionCx<'a, 's> {
             unresolved: Mutex::new(Vec::new()),
             gaps: Mutex::new(Vec::new()),
             memo: Mutex::default(),
+            domains: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The region's custom domains (v1 and v2 merged by name).
+    fn domains(&self) -> &crate::domains::Domains<'s> {
+        self.domains.get_or_init(|| {
+            crate::domains::Domains::with_errors(self.errors, self.region, self.inv)
+        })
     }
 
     /// Why `input` is missing for `resource`: `what`, with the failed

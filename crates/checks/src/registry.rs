@@ -103,6 +103,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &edge::api_backend_without_mtls::ApiBackendWithoutMtls,
     &edge::waf_without_use_case_rules::WafWithoutUseCaseRules,
     &edge::api_domain_tls_policy::ApiDomainTlsPolicy,
+    &edge::api_default_endpoint::ApiDefaultEndpointEnabled,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
     &instance::instance_role_admin::InstanceRoleAdmin,

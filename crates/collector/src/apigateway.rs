@@ -108,9 +108,17 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
     let mut usage_plans: Vec<UsagePlan> = plans.iter().map(usage_plan).collect();
     usage_plans.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut domain_names: Vec<DomainName> = domains
-        .iter()
-        .map(|d: &t::DomainName| DomainName {
+    let mut domain_names: Vec<DomainName> = futures::stream::iter(domains.iter())
+        .map(|d: &t::DomainName| async move {
+            let name = d.domain_name().unwrap_or_default();
+            let api_mappings = base_path_mappings(ctx, site, c, name).await;
+            (d, api_mappings)
+        })
+        .buffer_unordered(ctx.fanout)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .map(|(d, api_mappings)| DomainName {
             domain_name: d.domain_name().unwrap_or_default().to_string(),
             endpoint_types: d
                 .endpoint_configuration()
@@ -123,6 +131,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
                 .mutual_tls_authentication()
                 .and_then(|m| o(m.truststore_uri())),
             tags: map(d.tags()),
+            api_mappings,
         })
         .collect();
     domain_names.sort_by(|a, b| a.domain_name.cmp(&b.domain_name));
@@ -132,6 +141,47 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
         vpc_links,
         usage_plans,
         domain_names,
+    }
+}
+
+/// A REST custom domain's base path mappings
+/// (<https://docs.aws.amazon.com/apigateway/latest/api/API_GetBasePathMappings.html>):
+/// the root mapping's base path is `(none)`, stored as the empty key.
+async fn base_path_mappings(
+    ctx: &Ctx,
+    site: Site<'_>,
+    c: &Client,
+    domain: &str,
+) -> Option<Vec<ApiMapping>> {
+    let res: Result<Vec<t::BasePathMapping>, _> = c
+        .get_base_path_mappings()
+        .domain_name(domain)
+        .limit(PAGE)
+        .into_paginator()
+        .items()
+        .send()
+        .collect()
+        .await;
+    let listed = ctx.ok(site, "GetBasePathMappings", Some(domain), res)?;
+    let mut out: Vec<ApiMapping> = listed
+        .iter()
+        .filter_map(|m| {
+            Some(ApiMapping {
+                api_id: m.rest_api_id()?.to_string(),
+                stage: o(m.stage()),
+                key: mapping_key(m.base_path()),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.api_id.cmp(&b.api_id)));
+    Some(out)
+}
+
+/// A mapping's base path as a key: `(none)` (or nothing) is the root.
+pub(crate) fn mapping_key(path: Option<&str>) -> String {
+    match path.map(|p| p.trim_matches('/')) {
+        None | Some("(none)") => String::new(),
+        Some(p) => p.to_string(),
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
     };
     let c = &client;
 
-    let (apis, links) = tokio::join!(
+    let (apis, links, domains) = tokio::join!(
         ctx.token_pages(
             site,
             "GetApis",
@@ -45,6 +45,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
             "GetVpcLinks",
             None,
             |tok| c.get_vpc_links().set_next_token(tok).send(),
+            |o| o.items(),
+            |o| o.next_token()
+        ),
+        ctx.token_pages(
+            site,
+            "GetDomainNames",
+            None,
+            |tok| c.get_domain_names().set_next_token(tok).send(),
             |o| o.items(),
             |o| o.next_token()
         ),
@@ -97,9 +105,96 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
         .collect();
     vpc_links.sort_by(|a, b| a.vpc_link_id.cmp(&b.vpc_link_id));
 
+    let domain_names = match domains {
+        None => None,
+        Some(d) => {
+            let d = ctx.well_formed(
+                site,
+                "GetDomainNames",
+                None,
+                "domain name",
+                IdShape::Name,
+                d,
+                |d: &t::DomainName| d.domain_name(),
+            );
+            let mut v: Vec<DomainName> = futures::stream::iter(d.iter())
+                .map(|d| domain_name(ctx, site, c, d))
+                .buffer_unordered(ctx.fanout)
+                .collect()
+                .await;
+            v.sort_by(|a, b| a.domain_name.cmp(&b.domain_name));
+            Some(v)
+        }
+    };
+
     ApiGatewayV2Inventory {
         apis: out_apis,
         vpc_links,
+        domain_names,
+    }
+}
+
+/// A custom domain as the v2 API describes it, with its API mappings
+/// (<https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/domainnames-domainname-apimappings.html>).
+/// Only Regional domains have v2 API mappings: HTTP APIs cannot be mapped
+/// to an edge-optimized domain, whose REST mappings the v1 base path
+/// mappings list
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html>).
+async fn domain_name(ctx: &Ctx, site: Site<'_>, c: &Client, d: &t::DomainName) -> DomainName {
+    let name = d.domain_name().unwrap_or_default().to_string();
+    let config = d.domain_name_configurations().first();
+    let endpoint_types: Vec<String> = d
+        .domain_name_configurations()
+        .iter()
+        .filter_map(|c| e(c.endpoint_type()))
+        .collect();
+    let api_mappings = if endpoint_types.iter().any(|t| t == "REGIONAL") {
+        ctx.token_pages(
+            site,
+            "GetApiMappings",
+            Some(&name),
+            |tok| {
+                c.get_api_mappings()
+                    .domain_name(&name)
+                    .set_next_token(tok)
+                    .send()
+            },
+            |o| o.items(),
+            |o| o.next_token(),
+        )
+        .await
+        .map(|items| {
+            let mut v: Vec<ApiMapping> = items
+                .iter()
+                .filter_map(|m| {
+                    Some(ApiMapping {
+                        api_id: m.api_id()?.to_string(),
+                        stage: o(m.stage()),
+                        key: crate::apigateway::mapping_key(m.api_mapping_key()),
+                    })
+                })
+                .collect();
+            v.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.api_id.cmp(&b.api_id)));
+            v
+        })
+    } else {
+        Some(Vec::new())
+    };
+    // The configuration's one certificate is the edge (CloudFront) one for
+    // an EDGE domain, the Regional one otherwise, as v1 names them.
+    let cert = config.and_then(|c| o(c.certificate_arn()));
+    let edge = endpoint_types.iter().any(|t| t == "EDGE");
+    DomainName {
+        security_policy: config.and_then(|c| e(c.security_policy())),
+        certificate_arn: if edge { cert.clone() } else { None },
+        regional_certificate_arn: if edge { None } else { cert },
+        endpoint_types,
+        mutual_tls_truststore_uri: d
+            .mutual_tls_authentication()
+            .and_then(|m| o(m.truststore_uri())),
+        tags: map(d.tags()),
+        api_mappings,
+        domain_name: name,
     }
 }
 

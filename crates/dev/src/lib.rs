@@ -1198,7 +1198,9 @@ fn apis(p: &RegionParams, plans: &[VpcPlan], inv: &mut RegionInventory) {
                         "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*",
                         "Condition": {"StringEquals": {"aws:SourceVpce": format!("vpce-{ri:02x}{a:06x}")}}}]})
                 }),
-                disable_execute_api_endpoint: false,
+                // Every sixth public API is served only by its custom
+                // domain (below).
+                disable_execute_api_endpoint: !private && a % 6 == 3,
                 api_key_source: Some("HEADER".into()),
                 resources: Some(resources),
                 authorizers: Some(vec![RestAuthorizer {
@@ -1218,6 +1220,26 @@ fn apis(p: &RegionParams, plans: &[VpcPlan], inv: &mut RegionInventory) {
                 stages: Some(stages),
                 tags: Tags::new(),
             });
+            // Every third public API has a custom domain mapping its prod
+            // stage (every other one on TLS 1.0).
+            if !private && a % 3 == 0 {
+                inv.apigateway.domain_names.push(DomainName {
+                    domain_name: format!("api-{a}.{r}.example.com"),
+                    endpoint_types: vec!["REGIONAL".into()],
+                    security_policy: Some(if a % 2 == 0 { "TLS_1_2" } else { "TLS_1_0" }.into()),
+                    certificate_arn: None,
+                    regional_certificate_arn: Some(format!(
+                        "arn:aws:acm:{r}:{ACCOUNT}:certificate/{ri:02x}{a:06x}-0000-0000-0000-000000000000"
+                    )),
+                    mutual_tls_truststore_uri: None,
+                    tags: Tags::new(),
+                    api_mappings: Some(vec![ApiMapping {
+                        api_id: id.clone(),
+                        stage: Some("prod".into()),
+                        key: "v1".into(),
+                    }]),
+                });
+            }
             if a % 5 == 1 {
                 inv.apigateway.usage_plans.push(UsagePlan {
                     id: format!("up{ri:02x}{a:06x}"),
@@ -1329,6 +1351,26 @@ fn apis(p: &RegionParams, plans: &[VpcPlan], inv: &mut RegionInventory) {
                 }]),
                 tags: Tags::new(),
             });
+            // Half the HTTP APIs without a default endpoint are served by
+            // a custom domain (the v2 API mappings); the rest by nothing.
+            if a % 8 == 0
+                && let Some(domains) = inv.apigatewayv2.domain_names.as_mut()
+            {
+                domains.push(DomainName {
+                    domain_name: format!("http-{a}.{r}.example.com"),
+                    endpoint_types: vec!["REGIONAL".into()],
+                    security_policy: Some("TLS_1_2".into()),
+                    certificate_arn: None,
+                    regional_certificate_arn: None,
+                    mutual_tls_truststore_uri: None,
+                    tags: Tags::new(),
+                    api_mappings: Some(vec![ApiMapping {
+                        api_id: id.clone(),
+                        stage: Some("$default".into()),
+                        key: String::new(),
+                    }]),
+                });
+            }
         }
     }
     // A few ALBs sit behind a web ACL of their own.

@@ -1100,7 +1100,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 3,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 4,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1421,13 +1421,13 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":4,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 4, .. } => {}
+        match load_err(b"{\"schema_version\":5,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 5, .. } => {}
             e => panic!("{e}"),
         }
         match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
             e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
-                assert!(e.to_string().contains("reads versions 1 to 3"), "{e}");
+                assert!(e.to_string().contains("reads versions 1 to 4"), "{e}");
             }
             e => panic!("{e}"),
         }

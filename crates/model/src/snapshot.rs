@@ -854,15 +854,54 @@ pub struct DomainName {
     /// Mutual TLS truststore, when client certificates are required.
     pub mutual_tls_truststore_uri: Option<String>,
     pub tags: Tags,
+    /// The API stages the domain serves: REST base path mappings
+    /// (`GetBasePathMappings`) in `apigateway.domain_names`, API mappings
+    /// (`GetApiMappings`, REST and HTTP alike) in `apigatewayv2.domain_names`.
+    /// `None` when not collected (the call failed, or a snapshot older than
+    /// schema version 4).
+    #[serde(default)]
+    pub api_mappings: Option<Vec<ApiMapping>>,
+}
+
+/// One mapping of a custom domain to an API stage
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiMapping {
+    /// The REST or HTTP API's id.
+    pub api_id: String,
+    /// `None` for a REST mapping without a stage (clients name the stage
+    /// after the base path).
+    pub stage: Option<String>,
+    /// The base path (mapping key); empty for the root (`(none)`).
+    pub key: String,
 }
 
 // ---------------------------------------------------------------- API Gateway (HTTP, v2)
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `Default` is an empty, collected inventory (`domain_names` is
+/// `Some(vec![])`); a snapshot without the field loads it as `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiGatewayV2Inventory {
     #[serde(deserialize_with = "crate::parse::par_vec")]
     pub apis: Vec<HttpApi>,
     pub vpc_links: Vec<HttpVpcLink>,
+    /// Custom domain names as the v2 API lists them (`GetDomainNames`;
+    /// AWS shares domains between REST and HTTP APIs, so these are mostly
+    /// the same names as `apigateway.domain_names`), with their API
+    /// mappings. `None` when not collected (the call failed, or a snapshot
+    /// older than schema version 4).
+    #[serde(default)]
+    pub domain_names: Option<Vec<DomainName>>,
+}
+
+impl Default for ApiGatewayV2Inventory {
+    fn default() -> Self {
+        ApiGatewayV2Inventory {
+            apis: Vec::new(),
+            vpc_links: Vec::new(),
+            domain_names: Some(Vec::new()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -29,16 +29,19 @@ use crate::index::{IntegrationTarget, stage_arn};
 impl<'a, 's> RegionCx<'a, 's> {
     pub(super) fn rest_api(&self, api: &'s RestApi) -> Vec<Exposure> {
         // PRIVATE APIs are reachable only through a VPC endpoint.
-        if api.endpoint_types.iter().all(|t| t == "PRIVATE") || api.disable_execute_api_endpoint {
+        if api.endpoint_types.iter().all(|t| t == "PRIVATE") {
             return vec![];
         }
-        self.reads.look_up(Input::RestResources);
-        self.reads.look_up(Input::RestStages);
         let api_arn = crate::index::apigateway_arn(
             self.rix.partition,
             self.region,
             &format!("/restapis/{}", api.id),
         );
+        if !self.has_doors(&api.id, api.disable_execute_api_endpoint, &api_arn) {
+            return vec![];
+        }
+        self.reads.look_up(Input::RestResources);
+        self.reads.look_up(Input::RestStages);
         let (Some(resources), Some(stages)) = (&api.resources, &api.stages) else {
             let (input, what) = if api.resources.is_none() {
                 (Input::RestResources, "methods")
@@ -84,13 +87,19 @@ impl<'a, 's> RegionCx<'a, 's> {
                     {
                         stage_hop.gaps.push("no auth".into());
                     }
-                    let entry = vec![hop("internet", "internet", "internet"), stage_hop];
                     self.reads.look_up(Input::RestVpcLinks);
-                    out.extend(self.integration(
-                        self.rix.rest_integration(integ, Some(stage)),
-                        entry,
-                        &sarn,
-                    ));
+                    for entry in self.doors(
+                        &api.id,
+                        api.disable_execute_api_endpoint,
+                        &stage.stage_name,
+                        stage_hop,
+                    ) {
+                        out.extend(self.integration(
+                            self.rix.rest_integration(integ, Some(stage)),
+                            entry,
+                            &sarn,
+                        ));
+                    }
                 }
             }
         }
@@ -104,17 +113,17 @@ impl<'a, 's> RegionCx<'a, 's> {
             Some("WEBSOCKET") => true,
             _ => return vec![],
         };
-        if api.disable_execute_api_endpoint {
-            return vec![];
-        }
-        self.reads.look_up(Input::ApiRoutes);
-        self.reads.look_up(Input::ApiIntegrations);
-        self.reads.look_up(Input::ApiStages);
         let api_arn = crate::index::apigateway_arn(
             self.rix.partition,
             self.region,
             &format!("/apis/{}", api.api_id),
         );
+        if !self.has_doors(&api.api_id, api.disable_execute_api_endpoint, &api_arn) {
+            return vec![];
+        }
+        self.reads.look_up(Input::ApiRoutes);
+        self.reads.look_up(Input::ApiIntegrations);
+        self.reads.look_up(Input::ApiStages);
         let (Some(routes), Some(integrations), Some(stages)) =
             (&api.routes, &api.integrations, &api.stages)
         else {
@@ -177,17 +186,107 @@ impl<'a, 's> RegionCx<'a, 's> {
                 if open {
                     stage_hop.gaps.push("no auth".into());
                 }
-                let entry = vec![hop("internet", "internet", "internet"), stage_hop];
-                let target = if websocket {
-                    self.reads.look_up(Input::RestVpcLinks);
-                    self.rix.websocket_integration(integ, Some(stage))
-                } else {
-                    self.rix.http_integration(integ, Some(stage))
-                };
-                out.extend(self.integration(target, entry, &sarn));
+                for entry in self.doors(
+                    &api.api_id,
+                    api.disable_execute_api_endpoint,
+                    &stage.stage_name,
+                    stage_hop,
+                ) {
+                    let target = if websocket {
+                        self.reads.look_up(Input::RestVpcLinks);
+                        self.rix.websocket_integration(integ, Some(stage))
+                    } else {
+                        self.rix.http_integration(integ, Some(stage))
+                    };
+                    out.extend(self.integration(target, entry, &sarn));
+                }
             }
         }
         out
+    }
+
+    /// Whether clients can enter API `api_id` at all. With its default
+    /// (`execute-api`) endpoint enabled they can; with it disabled, only
+    /// through a custom domain mapped to it
+    /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html>):
+    /// the domains are read, and when a domain list or some domain's
+    /// mappings are missing, the API is an unresolved way in (its backends
+    /// may be reached through a mapping nobody can see), besides whatever
+    /// the known mappings give.
+    fn has_doors(&self, api_id: &str, disabled: bool, api_arn: &str) -> bool {
+        if !disabled {
+            return true;
+        }
+        use crate::domains::{LIST_V1, LIST_V2, MAPPINGS_V1};
+        for input in [
+            Input::DomainNames,
+            Input::BasePathMappings,
+            Input::ApiDomainNames,
+            Input::ApiMappings,
+        ] {
+            self.reads.look_up(input);
+        }
+        let domains = self.domains();
+        if let Some(op) = domains.unknown_mappings().first() {
+            let input = match *op {
+                LIST_V1 => Input::DomainNames,
+                LIST_V2 => Input::ApiDomainNames,
+                MAPPINGS_V1 => Input::BasePathMappings,
+                _ => Input::ApiMappings,
+            };
+            let why = self.missing(
+                input,
+                None,
+                format!(
+                    "API {api_id} disables its default endpoint, and the custom domains that may serve it are not all known"
+                ),
+            );
+            self.unknown_api(api_arn, &format!("api {api_id} via a custom domain"), why);
+        }
+        domains.maps_api(api_id)
+    }
+
+    /// The ways in to one stage hop of API `api_id`, each a list of hops
+    /// ending with `stage_hop`: the default endpoint (unless `disabled`),
+    /// whose stage hop names the custom domains that also serve the
+    /// stage; with the default endpoint disabled, one entry per custom
+    /// domain mapping to the stage, through a `domain` hop.
+    fn doors(&self, api_id: &str, disabled: bool, stage: &str, stage_hop: Hop) -> Vec<Vec<Hop>> {
+        let internet = hop("internet", "internet", "internet");
+        if !disabled {
+            let mut stage_hop = stage_hop;
+            let also: Vec<String> = self
+                .domains()
+                .entries(api_id, stage)
+                .map(|(d, m)| crate::domains::entry_id(d.name, m))
+                .collect();
+            if !also.is_empty() {
+                stage_hop.label = format!("{} (also via {})", stage_hop.label, also.join(", "));
+            }
+            return vec![vec![internet, stage_hop]];
+        }
+        self.domains()
+            .entries(api_id, stage)
+            .map(|(d, m)| {
+                let id = crate::domains::entry_id(d.name, m);
+                let desc = d.described();
+                let mut label = format!("domain {id}");
+                let notes: Vec<&str> = desc
+                    .security_policy
+                    .as_deref()
+                    .into_iter()
+                    .chain(desc.mutual_tls_truststore_uri.as_ref().map(|_| "mTLS"))
+                    .collect();
+                if !notes.is_empty() {
+                    label.push_str(&format!(" ({})", notes.join(", ")));
+                }
+                vec![
+                    internet.clone(),
+                    hop("api-domain", &id, label),
+                    stage_hop.clone(),
+                ]
+            })
+            .collect()
     }
 
     /// An API whose methods or stages are unknown: its backends are

@@ -42,10 +42,14 @@ pub enum Input {
     ApiIntegrations,
     ApiStages,
     ApiVpcLinks,
+    DomainNames,
+    BasePathMappings,
+    ApiDomainNames,
+    ApiMappings,
 }
 
 impl Input {
-    pub const ALL: [Input; 22] = [
+    pub const ALL: [Input; 26] = [
         Input::Instances,
         Input::NetworkInterfaces,
         Input::SecurityGroups,
@@ -68,6 +72,10 @@ impl Input {
         Input::ApiIntegrations,
         Input::ApiStages,
         Input::ApiVpcLinks,
+        Input::DomainNames,
+        Input::BasePathMappings,
+        Input::ApiDomainNames,
+        Input::ApiMappings,
     ];
 
     /// The operation that collects it, as the snapshot names operations
@@ -97,6 +105,10 @@ impl Input {
             Input::ApiIntegrations => "apigatewayv2:GetIntegrations",
             Input::ApiStages => "apigatewayv2:GetStages",
             Input::ApiVpcLinks => "apigatewayv2:GetVpcLinks",
+            Input::DomainNames => crate::domains::LIST_V1,
+            Input::BasePathMappings => crate::domains::MAPPINGS_V1,
+            Input::ApiDomainNames => crate::domains::LIST_V2,
+            Input::ApiMappings => crate::domains::MAPPINGS_V2,
         }
     }
 

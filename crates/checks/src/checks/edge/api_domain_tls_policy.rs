@@ -11,6 +11,7 @@
 use rampart_model::Status;
 
 use super::support::{region_gap, regions};
+use crate::domains::{Domains, LIST_V1, LIST_V2};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct ApiDomainTlsPolicy;
@@ -30,11 +31,14 @@ impl Check for ApiDomainTlsPolicy {
             out.extend(region_gap(
                 cx,
                 region,
-                &["apigateway:GetDomainNames"],
+                &[LIST_V1, LIST_V2],
                 arn(region, "*"),
                 "custom domain names",
             ));
-            for d in &inv.apigateway.domain_names {
+            // v1 and v2 list the same domains (AWS shares them): one
+            // verdict per name.
+            for dom in Domains::of(s, region, inv).list {
+                let d = dom.described();
                 let name = &d.domain_name;
                 let (status, message) = match d.security_policy.as_deref().map(minimum) {
                     Some(Some(Min::Tls10)) => (
@@ -109,6 +113,7 @@ mod tests {
             ),
             mutual_tls_truststore_uri: None,
             tags: Tags::new(),
+            api_mappings: Some(vec![]),
         }
     }
 
@@ -146,6 +151,34 @@ mod tests {
         assert_eq!(
             arn,
             "arn:aws:apigateway:us-east-1::/domainnames/b.example.com"
+        );
+    }
+
+    /// A domain only the v2 API listed (moto keeps the two apart; on AWS
+    /// both list it) is judged once, as is one both listed.
+    #[test]
+    fn v2_domains_are_judged_once_by_name() {
+        let mut s = snapshot();
+        let r = region(&mut s);
+        r.apigateway.domain_names = vec![domain("a.example.com", Some("TLS_1_2"))];
+        r.apigatewayv2.domain_names = Some(vec![
+            domain("a.example.com", Some("TLS_1_2")),
+            domain("h.example.com", Some("TLS_1_0")),
+        ]);
+        let got = verdicts(&s);
+        assert_eq!(
+            got,
+            [
+                ("a.example.com".into(), Status::Pass),
+                ("h.example.com".into(), Status::Fail)
+            ]
+        );
+        // Either list missing is the region's gap.
+        let mut s = snapshot();
+        fail(&mut s, "apigatewayv2:GetDomainNames");
+        let got = run(&ApiDomainTlsPolicy, &s);
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("apigatewayv2:GetDomainNames"))
         );
     }
 

@@ -1,6 +1,7 @@
 //! Layer 1, the edge: API Gateway, WAF, authorization, throttling.
 
 pub mod api_backend_without_mtls;
+pub mod api_default_endpoint;
 pub mod api_domain_tls_policy;
 pub mod api_method_without_auth;
 pub mod api_stage_without_throttling;
