@@ -10,7 +10,9 @@
 //!
 //! [`write_atomic`]: rampart_model::io::write_atomic
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "scan")]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 /// Unfinished run folders, removed on interrupt. Held while publishing.
@@ -65,12 +67,15 @@ fn clean_up() -> Vec<PathBuf> {
 }
 
 /// A run folder being filled: removed if the process is interrupted (or
-/// the run fails) before [`Unfinished::publish`].
+/// the run fails) before [`Unfinished::publish`]. Only `audit` (part of the
+/// `scan` feature) fills run folders.
+#[cfg(feature = "scan")]
 pub struct Unfinished {
     path: PathBuf,
     done: bool,
 }
 
+#[cfg(feature = "scan")]
 impl Unfinished {
     pub fn new(path: &Path) -> Unfinished {
         unfinished().push(path.to_path_buf());
@@ -97,6 +102,7 @@ impl Unfinished {
     }
 }
 
+#[cfg(feature = "scan")]
 impl Drop for Unfinished {
     /// A run that failed before publishing leaves nothing either.
     fn drop(&mut self) {
