@@ -402,7 +402,7 @@ fn failing_checks(snapshot: &Path) -> Vec<String> {
         .findings
         .iter()
         .filter(|f| f.status == rampart_model::Status::Fail)
-        .map(|f| f.check_id.clone())
+        .map(|f| f.check_id.to_string())
         .collect();
     ids.sort();
     ids.dedup();

@@ -215,6 +215,18 @@ pub fn run_configured(
     let mut out = Vec::new();
     {
         use rayon::prelude::*;
+        // One shared string per check id, region and the account: every
+        // finding clones a reference, not the text (SharedStr).
+        let ids: foldhash::HashMap<&str, rampart_model::SharedStr> = per_check
+            .iter()
+            .map(|(meta, _)| (meta.id.as_str(), meta.id.as_str().into()))
+            .collect();
+        let regions: foldhash::HashMap<&str, rampart_model::SharedStr> = snapshot
+            .regions
+            .keys()
+            .map(|r| (r.as_str(), r.as_str().into()))
+            .collect();
+        let account: rampart_model::SharedStr = snapshot.account_id.as_str().into();
         let joined = crate::joined::Joined::new(per_check);
         // A few long pieces: each cut inside a check's list copies part of
         // that list (up to 20 MB at a million findings), and the copies
@@ -225,12 +237,15 @@ pub fn run_configured(
             .with_min_len(min_len)
             .map(|(meta, (o, fingerprint))| Finding {
                 fingerprint,
-                check_id: meta.id.clone(),
+                check_id: ids[meta.id.as_str()].clone(),
                 severity: o.severity.unwrap_or(meta.severity),
                 status: o.status,
                 resource_arn: o.resource_arn,
-                account_id: snapshot.account_id.clone(),
-                region: o.region,
+                account_id: account.clone(),
+                region: o.region.map(|r| match regions.get(r.as_str()) {
+                    Some(shared) => shared.clone(),
+                    None => r.into(),
+                }),
                 message: o.message,
                 path: o.path,
                 affected: o.affected,
@@ -500,7 +515,7 @@ mod tests {
         // was never collected (DATA-002 not evaluated), the instance twice.
         let all: Vec<_> = run(&s, &index, &BTreeSet::new())
             .into_iter()
-            .map(|f| (f.check_id, f.status.as_str()))
+            .map(|f| (f.check_id.to_string(), f.status.as_str()))
             .collect();
         assert_eq!(
             all,

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::SharedStr;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -307,14 +308,16 @@ impl fmt::Display for ExposurePath {
 /// One check's verdict on one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub check_id: String,
+    /// Shared: every finding of a check holds the same one.
+    pub check_id: SharedStr,
     pub severity: Severity,
     #[serde(flatten)]
     pub status: Status,
     pub resource_arn: String,
-    pub account_id: String,
-    /// `None` for global resources (IAM).
-    pub region: Option<String>,
+    /// Shared, as `check_id`.
+    pub account_id: SharedStr,
+    /// `None` for global resources (IAM). Shared, as `check_id`.
+    pub region: Option<SharedStr>,
     pub message: String,
     pub path: Option<Box<ExposurePath>>,
     /// The backends this finding exposes (instance ARNs, sorted), when it is

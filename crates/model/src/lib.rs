@@ -15,12 +15,14 @@ pub mod org;
 pub mod org_report;
 mod parse;
 pub mod report;
+pub mod shared;
 pub mod snapshot;
 
 pub use finding::*;
 pub use io::SnapshotError;
 pub use mapping::{Framework, Mapping, MappingNote, Relation};
 pub use report::*;
+pub use shared::SharedStr;
 pub use snapshot::*;
 /// Re-exported so snapshot consumers name timestamps without their own dependency.
 pub use time;

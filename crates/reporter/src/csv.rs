@@ -64,7 +64,7 @@ pub(crate) fn io_error(e: csv::Error) -> io::Error {
 pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
     let m = meta(&f.check_id);
     [
-        f.check_id.clone(),
+        f.check_id.to_string(),
         f.severity.as_str().to_string(),
         f.status.as_str().to_string(),
         match &f.status {
@@ -74,8 +74,8 @@ pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
         m.map(|m| m.layer.as_str().to_string()).unwrap_or_default(),
         m.map(|m| m.title.clone()).unwrap_or_default(),
         f.resource_arn.clone(),
-        f.account_id.clone(),
-        f.region.clone().unwrap_or_default(),
+        f.account_id.to_string(),
+        f.region.as_deref().unwrap_or_default().to_string(),
         f.message.clone(),
         f.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
         f.fingerprint.clone(),

@@ -31,7 +31,7 @@ pub fn finding_in(
         status,
         resource_arn: arn.into(),
         account_id: account.into(),
-        region: region.map(str::to_string),
+        region: region.map(Into::into),
         message: message.into(),
         fingerprint: fingerprint(check_id, arn, path.as_ref()),
         path: path.map(Box::new),
