@@ -139,7 +139,8 @@ mod tests {
         assert_eq!(a, "EDGE-001");
         assert_eq!("EDGE-001", a);
         assert_eq!(a, String::from("EDGE-001"));
-        assert!(a < SharedStr::from("EDGE-002"));
+        let later = SharedStr::from("EDGE-002");
+        assert!(a < later);
         let json = serde_json::to_string(&a).unwrap();
         assert_eq!(json, "\"EDGE-001\"");
         assert_eq!(serde_json::from_str::<SharedStr>(&json).unwrap(), a);
