@@ -1,4 +1,5 @@
-"""moto's server, plus the two Systems Manager reads moto does not implement.
+"""moto's server, plus the reads moto does not implement (two of Systems
+Manager, EC2's GetEbsDefaultKmsKeyId) and AWS's AMI owner aliases.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -162,6 +163,22 @@ def _load_amis_as_aws(self) -> None:
 
 
 _amis.AmiBackend._load_amis = _load_amis_as_aws
+
+# ---------------------------------------------------------------- EBS default key
+#
+# moto implements ModifyEbsDefaultKmsKeyId but not GetEbsDefaultKmsKeyId.
+# AWS answers the key set by Modify... (as an ARN), and `alias/aws/ebs`
+# while it was never changed
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetEbsDefaultKmsKeyId.html).
+from moto.ec2.responses.elastic_block_store import ElasticBlockStore  # noqa: E402
+
+
+def get_ebs_default_kms_key_id(self: ElasticBlockStore) -> ActionResult:
+    key = self.ec2_backend.default_kms_key_id or "alias/aws/ebs"
+    return ActionResult({"KmsKeyId": key})
+
+
+ElasticBlockStore.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

@@ -518,6 +518,8 @@ class Seeder:
         )["KeyMetadata"]
         self.kms.create_alias(AliasName="alias/hardened-ebs", TargetKeyId=key["KeyId"])
         h["kms_key_arn"] = key["Arn"]
+        # Rotated yearly (DATA-009 passes).
+        self.kms.enable_key_rotation(KeyId=key["KeyId"])
 
         user_data = (
             "#!/bin/bash\n"
@@ -1254,6 +1256,7 @@ class Seeder:
             ("ebs-default", self.seed_ebs_default),
             ("ssm", self.seed_ssm),
             ("domains", self.seed_domains),
+            ("kms", self.seed_kms),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1335,6 +1338,22 @@ class Seeder:
         except Exception as e:
             self.adapt(f"HTTP API custom domain not created ({e})")
             x["domain_name"] = None
+
+    def seed_kms(self) -> None:
+        """eu-west-1's EBS default key (legacy story): a customer managed key
+        that never rotated and was later disabled, so every volume created
+        there without a key would be unusable (DATA-008 and DATA-009 fail on
+        it, account-wide: no backend volume uses it yet). Last, so no earlier
+        id moves."""
+        kms = self.client("kms", EU_REGION)
+        ec2 = self.client("ec2", EU_REGION)
+        key = kms.create_key(
+            Description="legacy default EBS key",
+            Tags=[{"TagKey": "Name", "TagValue": "legacy-eu-ebs"}],
+        )["KeyMetadata"]
+        ec2.modify_ebs_default_kms_key_id(KmsKeyId=key["Arn"])
+        kms.disable_key(KeyId=key["KeyId"])
+        self.manifest["eu"]["default_kms_key_arn"] = key["Arn"]
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

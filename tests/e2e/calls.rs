@@ -69,6 +69,7 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         // Unpaged: one call each.
         add("ec2:DescribeAddresses", 1);
         add("ec2:GetEbsEncryptionByDefault", 1);
+        add("ec2:GetEbsDefaultKmsKeyId", 1);
         // No batch form: one paged call per prefix list.
         for pl in &e.managed_prefix_lists {
             let n = pl.entries.as_ref().map_or(0, Vec::len);
@@ -218,6 +219,22 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
                 managed.div_ceil(50) as u64,
             );
         }
+
+        // KMS: each key behind a volume or the EBS default described once,
+        // and the rotation of each customer managed symmetric KMS-made key.
+        if let Some(kms) = &r.kms {
+            add("kms:DescribeKey", kms.keys.len() as u64);
+            let rotating = kms
+                .keys
+                .iter()
+                .filter(|k| {
+                    k.key_manager.as_deref() == Some("CUSTOMER")
+                        && k.origin.as_deref() == Some("AWS_KMS")
+                        && k.key_spec.as_deref() == Some("SYMMETRIC_DEFAULT")
+                })
+                .count();
+            add("kms:GetKeyRotationStatus", rotating as u64);
+        }
     }
 
     // IAM (global): instance profiles and the authorization details
@@ -281,6 +298,8 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "iam:GetPolicyVersion",
         "ssm:DescribeInstanceInformation",
         "ssm:DescribeInstancePatchStates",
+        "kms:DescribeKey",
+        "kms:GetKeyRotationStatus",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

@@ -453,7 +453,7 @@ pub enum Dialect {
     AwsQuery,
     /// restJson1 (API Gateway v1 and v2).
     RestJson,
-    /// awsJson1_1 (WAFv2, Organizations, Systems Manager).
+    /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS).
     AwsJson,
 }
 
@@ -462,7 +462,7 @@ pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" => Dialect::RestJson,
-        "wafv2" | "organizations" | "ssm" => Dialect::AwsJson,
+        "wafv2" | "organizations" | "ssm" | "kms" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }

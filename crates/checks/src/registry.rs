@@ -91,6 +91,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &data::internal_hop_without_tls::InternalHopWithoutTls,
     &data::api_stage_without_tracing::ApiStageWithoutTracing,
     &data::api_cache_unencrypted::ApiCacheUnencrypted,
+    &data::ebs_key_unusable::EbsKeyUnusable,
+    &data::ebs_key_not_rotated::EbsKeyNotRotated,
+    &data::ebs_key_aws_managed::EbsKeyAwsManaged,
     &edge::backend_bypasses_gateway::BackendBypassesGateway,
     &edge::api_stage_without_waf::ApiStageWithoutWaf,
     &edge::waf_without_managed_rules::WafWithoutManagedRules,
@@ -157,6 +160,9 @@ static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config
         patch_max_age_days: None,
         ami_max_age_days: None,
         trusted_ami_owners: Vec::new(),
+    },
+    data: rampart_model::config::DataSettings {
+        require_customer_managed_keys: false,
     },
 };
 

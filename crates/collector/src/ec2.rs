@@ -136,7 +136,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
             )
         },
     );
-    let (reservations, volumes, flow_logs, addresses, ebs_default) = tokio::join!(
+    let (reservations, volumes, flow_logs, addresses, ebs_default, ebs_default_key) = tokio::join!(
         async {
             paged!(
                 ctx,
@@ -175,6 +175,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
                 "GetEbsEncryptionByDefault",
                 None,
                 c.get_ebs_encryption_by_default().send().await,
+            )
+        },
+        async {
+            ctx.ok(
+                site,
+                "GetEbsDefaultKmsKeyId",
+                None,
+                c.get_ebs_default_kms_key_id().send().await,
             )
         },
     );
@@ -359,6 +367,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         instances: instances.iter().map(instance).collect(),
         volumes: volumes.iter().map(volume).collect(),
         ebs_encryption_by_default: ebs_default.and_then(|o| o.ebs_encryption_by_default()),
+        ebs_default_kms_key_id: ebs_default_key.and_then(|o| o.kms_key_id().map(str::to_string)),
         flow_logs: flow_logs.iter().map(flow_log).collect(),
         images: Some(images),
     };

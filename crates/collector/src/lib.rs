@@ -28,6 +28,7 @@ mod ec2;
 mod elbv2;
 mod iam;
 mod ids;
+mod kms;
 pub mod org;
 pub mod progress;
 mod rate;

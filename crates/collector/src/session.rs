@@ -153,13 +153,14 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 6] = [
+pub const REGIONAL_SERVICES: [&str; 7] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
     "apigatewayv2",
     "wafv2",
     "ssm",
+    "kms",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -856,6 +857,15 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::ssm::collect(ctx, region)
         ),
     );
+    // The keys behind the volumes: after EC2, which names them.
+    let kms = task(
+        ctx,
+        "kms",
+        Some(region),
+        crate::kms::count,
+        crate::kms::collect(ctx, region, &ec2),
+    )
+    .await;
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     let wafv2 = crate::wafv2::associate(ctx, region, acls, &apigateway, &elbv2).await;
@@ -873,6 +883,7 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
         apigatewayv2,
         wafv2,
         ssm: Some(ssm),
+        kms: Some(kms),
     }
 }
 

@@ -626,6 +626,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
         });
     }
     ec2.ebs_encryption_by_default = Some(ri % 2 == 0);
+    ec2.ebs_default_kms_key_id = Some("alias/aws/ebs".into());
     // The one AMI every generated instance runs: Amazon's, three weeks old.
     ec2.images = Some(vec![Image {
         image_id: "ami-0123456789abcdef0".into(),
@@ -637,6 +638,21 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
         deprecation_time: None,
         state: Some("available".into()),
     }]);
+    // The one key of the region's encrypted volumes: customer managed,
+    // rotating in every other region.
+    inv.kms = Some(KmsInventory {
+        keys: vec![KmsKey {
+            arn: format!("arn:aws:kms:{r}:{ACCOUNT}:key/synthetic"),
+            key_id: "synthetic".into(),
+            key_manager: Some("CUSTOMER".into()),
+            key_state: Some("Enabled".into()),
+            origin: Some("AWS_KMS".into()),
+            key_spec: Some("SYMMETRIC_DEFAULT".into()),
+            deletion_date: None,
+            rotation_enabled: Some(ri % 2 == 0),
+            rotation_period_days: (ri % 2 == 0).then_some(365),
+        }],
+    });
 
     load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
     apis(p, &plans, &mut inv);

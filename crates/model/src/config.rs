@@ -34,6 +34,13 @@
 //! patch_max_age_days = 14
 //! ```
 //!
+//! ```toml
+//! [data]
+//! # DATA-010: backend volumes must be encrypted with customer managed KMS
+//! # keys, not the AWS managed aws/ebs key; default false.
+//! require_customer_managed_keys = true
+//! ```
+//!
 //! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
 //! from its metadata before it is read.
 
@@ -77,6 +84,13 @@ struct RawConfig {
     suppress: Vec<toml::Spanned<RawSuppression>>,
     waf: Option<RawWaf>,
     instance: Option<RawInstance>,
+    data: Option<RawData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    require_customer_managed_keys: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +163,15 @@ pub struct Config {
 pub struct Settings {
     pub waf: WafSettings,
     pub instance: InstanceSettings,
+    pub data: DataSettings,
+}
+
+/// `[data]`: what the data-layer checks read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataSettings {
+    /// DATA-010: a backend volume on an AWS managed key (`aws/ebs`) fails
+    /// (low) instead of passing with a note.
+    pub require_customer_managed_keys: bool,
 }
 
 /// `[instance]`: what the instance-layer checks read.
@@ -388,6 +411,12 @@ impl Config {
                     }
                 }
                 None => InstanceSettings::default(),
+            },
+            data: DataSettings {
+                require_customer_managed_keys: raw
+                    .data
+                    .and_then(|d| d.require_customer_managed_keys)
+                    .unwrap_or(false),
             },
         };
         Ok(Config {
@@ -837,5 +866,29 @@ apis = ["*"]
         assert_eq!(e.expired, day(31));
         assert!(e.selectors.contains("check=NET-005"), "{}", e.selectors);
         assert_eq!((r2.summary.fail, r2.summary.suppressed), (2, 1));
+    }
+
+    #[test]
+    fn data_requires_customer_managed_keys_only_when_told() {
+        let off = Config::parse("rampart.toml", "").unwrap().settings;
+        assert!(!off.data.require_customer_managed_keys);
+        let on = Config::parse(
+            "rampart.toml",
+            "[data]\nrequire_customer_managed_keys = true\n",
+        )
+        .unwrap()
+        .settings;
+        assert!(on.data.require_customer_managed_keys);
+        let e = Config::parse(
+            "rampart.toml",
+            "[data]\nrequire_customer_managed_keys = \"yes\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("config rampart.toml, line 2:"), "{e}");
+        let e = Config::parse("rampart.toml", "[data]\nrequire_cmk = true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field") && e.contains("line 2"), "{e}");
     }
 }

@@ -144,6 +144,42 @@ pub struct RegionInventory {
     /// checks that need it say *not evaluated*).
     #[serde(default)]
     pub ssm: Option<SsmInventory>,
+    /// The KMS keys behind the region's encrypted volumes and its EBS
+    /// default key; `None` in snapshots older than schema version 4.
+    #[serde(default)]
+    pub kms: Option<KmsInventory>,
+}
+
+/// KMS keys, described (issue 15 item 5): only those that encrypt the
+/// region's volumes, and the EBS default key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KmsInventory {
+    /// `DescribeKey` of each key, sorted by ARN. A key that could not be
+    /// described has no entry (its error names it).
+    pub keys: Vec<KmsKey>,
+}
+
+/// One KMS key (<https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KmsKey {
+    pub arn: String,
+    pub key_id: String,
+    /// `AWS` (an AWS managed key such as `aws/ebs`) or `CUSTOMER`.
+    pub key_manager: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`,
+    /// `PendingReplicaDeletion`, `Unavailable`, `Creating`, `Updating`.
+    pub key_state: Option<String>,
+    /// `AWS_KMS`, `EXTERNAL` (imported key material), `AWS_CLOUDHSM`,
+    /// `EXTERNAL_KEY_STORE`.
+    pub origin: Option<String>,
+    /// `SYMMETRIC_DEFAULT`, ...
+    pub key_spec: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub deletion_date: Option<OffsetDateTime>,
+    /// `GetKeyRotationStatus` (customer managed symmetric keys with AWS
+    /// KMS key material only); `None` when not asked or not collected.
+    pub rotation_enabled: Option<bool>,
+    pub rotation_period_days: Option<i32>,
 }
 
 // ---------------------------------------------------------------- EC2 / VPC
@@ -174,6 +210,12 @@ pub struct Ec2Inventory {
     pub volumes: Vec<Volume>,
     /// `ec2:GetEbsEncryptionByDefault`; `None` when it was not collected.
     pub ebs_encryption_by_default: Option<bool>,
+    /// `ec2:GetEbsDefaultKmsKeyId`: the key new encrypted volumes get when
+    /// none is named, as a key ARN or an alias (`alias/aws/ebs`, the AWS
+    /// managed key, when it was never changed). `None` when not collected
+    /// (or a snapshot older than schema version 4).
+    #[serde(default)]
+    pub ebs_default_kms_key_id: Option<String>,
     pub flow_logs: Vec<FlowLog>,
     /// `DescribeImages` for the AMIs the region's instances were launched
     /// from (those ids only), sorted by id. An AMI that is no longer

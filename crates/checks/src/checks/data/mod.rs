@@ -5,8 +5,14 @@ pub mod api_stage_without_access_logs;
 pub mod api_stage_without_tracing;
 pub(crate) mod api_stages;
 pub mod ebs_encryption_by_default_off;
+pub mod ebs_key_aws_managed;
+pub mod ebs_key_not_rotated;
+pub mod ebs_key_unusable;
+mod ebs_keys;
 pub mod ebs_volume_unencrypted;
 #[cfg(test)]
 mod fixtures;
 pub mod internal_hop_without_tls;
+#[cfg(test)]
+mod kms_fixtures;
 pub mod lb_access_logs_disabled;

@@ -98,7 +98,7 @@ pub(crate) fn per_ami(
 /// Who runs an AMI, for a message: at most five instances by name and a
 /// count of the rest (the `affected` list names them all; a fleet image
 /// listed whole in every message cost 14 MiB at 100 000 backends).
-fn run_by(users: &crate::checks::network::scope::Users<'_>) -> String {
+pub(crate) fn run_by(users: &crate::checks::network::scope::Users<'_>) -> String {
     let all: Vec<&str> = users
         .backends
         .iter()

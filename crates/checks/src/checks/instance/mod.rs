@@ -19,5 +19,5 @@ pub(crate) mod policy;
 pub(crate) mod role_grants;
 pub mod ssh_key_with_open_admin_port;
 #[cfg(test)]
-mod ssm_fixtures;
+pub(crate) mod ssm_fixtures;
 pub(crate) mod ssm_state;
