@@ -1427,8 +1427,8 @@ fn the_path_inputs_are_what_the_path_code_reads() {
 /// through every custom domain mapped to it
 /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html>):
 /// the domain is the path's entry. Without a mapping there is no way in;
-/// with the mappings unknown the API is an unresolved way in, never
-/// "unreachable". An API with its endpoint enabled names the domains that
+/// with the mappings unknown the API's backends are reached maybe (an
+/// uncertain path), never "unreachable". An API with its endpoint enabled names the domains that
 /// also serve the stage.
 #[test]
 fn a_disabled_default_endpoint_leaves_the_custom_domains_as_the_way_in() {
@@ -1453,20 +1453,29 @@ fn a_disabled_default_endpoint_leaves_the_custom_domains_as_the_way_in() {
         paths(&none, "i-rest")
     );
 
-    // Its mappings were not collected: unresolved, with the reason.
+    // Its mappings were not collected: its backends are reached maybe,
+    // through an unknown domain, with the reason; nothing else in the
+    // region is in doubt (its integrations are known).
     let mut unknown = rich();
     deny(&mut unknown, crate::paths::Input::BasePathMappings);
+    let got = paths(&unknown, "i-rest");
+    assert!(!got.is_empty());
+    for e in &got {
+        let why = e.uncertain.as_deref().unwrap_or_default();
+        assert!(
+            why.contains("API api-1 disables its default endpoint")
+                && why.contains("apigateway:GetBasePathMappings"),
+            "{e:#?}"
+        );
+        assert!(
+            labels(e).contains("-> domain ? (mappings not collected)"),
+            "{e:#?}"
+        );
+    }
     let index = Index::new(&unknown);
-    let ex = Exposures::compute(&index);
-    assert!(ex.for_instance(REGION, "i-rest").is_empty());
-    let u: Vec<String> = ex.unresolved().iter().map(|u| u.reason.clone()).collect();
-    assert!(
-        u.iter()
-            .any(|r| r.contains("API api-1 disables its default endpoint")
-                && r.contains("apigateway:GetBasePathMappings")),
-        "{u:#?}"
-    );
-    assert!(ex.gap(REGION).is_some());
+    assert!(Exposures::compute(&index).gap(REGION).is_none());
+    // The v2 domain that maps the HTTP API is known: still certain.
+    assert!(!certain(&unknown, "i-v2").is_empty());
 
     // Endpoint enabled: the stage hop names the domain as well.
     let mut both = rich();

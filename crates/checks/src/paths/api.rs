@@ -37,9 +37,9 @@ impl<'a, 's> RegionCx<'a, 's> {
             self.region,
             &format!("/restapis/{}", api.id),
         );
-        if !self.has_doors(&api.id, api.disable_execute_api_endpoint, &api_arn) {
+        let Some(unsure) = self.has_doors(&api.id, api.disable_execute_api_endpoint) else {
             return vec![];
-        }
+        };
         self.reads.look_up(Input::RestResources);
         self.reads.look_up(Input::RestStages);
         let (Some(resources), Some(stages)) = (&api.resources, &api.stages) else {
@@ -88,16 +88,20 @@ impl<'a, 's> RegionCx<'a, 's> {
                         stage_hop.gaps.push("no auth".into());
                     }
                     self.reads.look_up(Input::RestVpcLinks);
-                    for entry in self.doors(
+                    for (entry, maybe) in self.doors(
                         &api.id,
                         api.disable_execute_api_endpoint,
                         &stage.stage_name,
                         stage_hop,
+                        unsure.as_deref(),
                     ) {
-                        out.extend(self.integration(
-                            self.rix.rest_integration(integ, Some(stage)),
-                            entry,
-                            &sarn,
+                        out.extend(maybe_only(
+                            self.integration(
+                                self.rix.rest_integration(integ, Some(stage)),
+                                entry,
+                                &sarn,
+                            ),
+                            maybe,
                         ));
                     }
                 }
@@ -118,9 +122,9 @@ impl<'a, 's> RegionCx<'a, 's> {
             self.region,
             &format!("/apis/{}", api.api_id),
         );
-        if !self.has_doors(&api.api_id, api.disable_execute_api_endpoint, &api_arn) {
+        let Some(unsure) = self.has_doors(&api.api_id, api.disable_execute_api_endpoint) else {
             return vec![];
-        }
+        };
         self.reads.look_up(Input::ApiRoutes);
         self.reads.look_up(Input::ApiIntegrations);
         self.reads.look_up(Input::ApiStages);
@@ -186,11 +190,12 @@ impl<'a, 's> RegionCx<'a, 's> {
                 if open {
                     stage_hop.gaps.push("no auth".into());
                 }
-                for entry in self.doors(
+                for (entry, maybe) in self.doors(
                     &api.api_id,
                     api.disable_execute_api_endpoint,
                     &stage.stage_name,
                     stage_hop,
+                    unsure.as_deref(),
                 ) {
                     let target = if websocket {
                         self.reads.look_up(Input::RestVpcLinks);
@@ -198,24 +203,27 @@ impl<'a, 's> RegionCx<'a, 's> {
                     } else {
                         self.rix.http_integration(integ, Some(stage))
                     };
-                    out.extend(self.integration(target, entry, &sarn));
+                    out.extend(maybe_only(self.integration(target, entry, &sarn), maybe));
                 }
             }
         }
         out
     }
 
-    /// Whether clients can enter API `api_id` at all. With its default
+    /// Whether clients can enter API `api_id` at all: `None` when they
+    /// cannot, `Some(None)` when they can by known ways, `Some(Some(why))`
+    /// when they may by a way nobody can see. With its default
     /// (`execute-api`) endpoint enabled they can; with it disabled, only
     /// through a custom domain mapped to it
     /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html>):
     /// the domains are read, and when a domain list or some domain's
-    /// mappings are missing, the API is an unresolved way in (its backends
-    /// may be reached through a mapping nobody can see), besides whatever
-    /// the known mappings give.
-    fn has_doors(&self, api_id: &str, disabled: bool, api_arn: &str) -> bool {
+    /// mappings are missing, the API's backends are reached *maybe*
+    /// (uncertain paths, with why) where no known mapping serves a stage.
+    /// Its backends are known (its integrations are), so nothing else in
+    /// the region is in doubt.
+    fn has_doors(&self, api_id: &str, disabled: bool) -> Option<Option<String>> {
         if !disabled {
-            return true;
+            return Some(None);
         }
         use crate::domains::{LIST_V1, LIST_V2, MAPPINGS_V1};
         for input in [
@@ -227,31 +235,41 @@ impl<'a, 's> RegionCx<'a, 's> {
             self.reads.look_up(input);
         }
         let domains = self.domains();
-        if let Some(op) = domains.unknown_mappings().first() {
-            let input = match *op {
-                LIST_V1 => Input::DomainNames,
-                LIST_V2 => Input::ApiDomainNames,
-                MAPPINGS_V1 => Input::BasePathMappings,
-                _ => Input::ApiMappings,
-            };
-            let why = self.missing(
-                input,
-                None,
-                format!(
-                    "API {api_id} disables its default endpoint, and the custom domains that may serve it are not all known"
-                ),
-            );
-            self.unknown_api(api_arn, &format!("api {api_id} via a custom domain"), why);
+        match domains.unknown_mappings().first() {
+            Some(op) => {
+                let input = match *op {
+                    LIST_V1 => Input::DomainNames,
+                    LIST_V2 => Input::ApiDomainNames,
+                    MAPPINGS_V1 => Input::BasePathMappings,
+                    _ => Input::ApiMappings,
+                };
+                Some(Some(self.missing(
+                    input,
+                    None,
+                    format!(
+                        "API {api_id} disables its default endpoint, and the custom domains that may serve it are not all known"
+                    ),
+                )))
+            }
+            None => domains.maps_api(api_id).then_some(None),
         }
-        domains.maps_api(api_id)
     }
 
     /// The ways in to one stage hop of API `api_id`, each a list of hops
-    /// ending with `stage_hop`: the default endpoint (unless `disabled`),
-    /// whose stage hop names the custom domains that also serve the
-    /// stage; with the default endpoint disabled, one entry per custom
-    /// domain mapping to the stage, through a `domain` hop.
-    fn doors(&self, api_id: &str, disabled: bool, stage: &str, stage_hop: Hop) -> Vec<Vec<Hop>> {
+    /// ending with `stage_hop`, with why it is only a maybe: the default
+    /// endpoint (unless `disabled`), whose stage hop names the custom
+    /// domains that also serve the stage; with the default endpoint
+    /// disabled, one entry per custom domain mapping to the stage, through
+    /// a `domain` hop, or, when none is known and `unsure` says some may be
+    /// unseen, one uncertain entry through an unknown domain.
+    fn doors(
+        &self,
+        api_id: &str,
+        disabled: bool,
+        stage: &str,
+        stage_hop: Hop,
+        unsure: Option<&str>,
+    ) -> Vec<(Vec<Hop>, Option<String>)> {
         let internet = hop("internet", "internet", "internet");
         if !disabled {
             let mut stage_hop = stage_hop;
@@ -263,9 +281,10 @@ impl<'a, 's> RegionCx<'a, 's> {
             if !also.is_empty() {
                 stage_hop.label = format!("{} (also via {})", stage_hop.label, also.join(", "));
             }
-            return vec![vec![internet, stage_hop]];
+            return vec![(vec![internet, stage_hop], None)];
         }
-        self.domains()
+        let mut out: Vec<(Vec<Hop>, Option<String>)> = self
+            .domains()
             .entries(api_id, stage)
             .map(|(d, m)| {
                 let id = crate::domains::entry_id(d.name, m);
@@ -280,13 +299,29 @@ impl<'a, 's> RegionCx<'a, 's> {
                 if !notes.is_empty() {
                     label.push_str(&format!(" ({})", notes.join(", ")));
                 }
-                vec![
-                    internet.clone(),
-                    hop("api-domain", &id, label),
-                    stage_hop.clone(),
-                ]
+                (
+                    vec![
+                        internet.clone(),
+                        hop("api-domain", &id, label),
+                        stage_hop.clone(),
+                    ],
+                    None,
+                )
             })
-            .collect()
+            .collect();
+        if out.is_empty()
+            && let Some(why) = unsure
+        {
+            out.push((
+                vec![
+                    internet,
+                    hop("api-domain", "?", "domain ? (mappings not collected)"),
+                    stage_hop,
+                ],
+                Some(why.to_string()),
+            ));
+        }
+        out
     }
 
     /// An API whose methods or stages are unknown: its backends are
@@ -417,4 +452,14 @@ impl<'a, 's> RegionCx<'a, 's> {
             }
         }
     }
+}
+
+/// `found`, each path marked uncertain with `maybe` when there is one.
+fn maybe_only(mut found: Vec<Exposure>, maybe: Option<String>) -> Vec<Exposure> {
+    if let Some(why) = maybe {
+        for e in &mut found {
+            e.uncertain.get_or_insert_with(|| why.clone());
+        }
+    }
+    found
 }
