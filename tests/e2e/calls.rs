@@ -227,11 +227,7 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             let rotating = kms
                 .keys
                 .iter()
-                .filter(|k| {
-                    k.key_manager.as_deref() == Some("CUSTOMER")
-                        && k.origin.as_deref() == Some("AWS_KMS")
-                        && k.key_spec.as_deref() == Some("SYMMETRIC_DEFAULT")
-                })
+                .filter(|k| k.automatic_rotation_applies())
                 .count();
             add("kms:GetKeyRotationStatus", rotating as u64);
         }

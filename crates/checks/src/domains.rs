@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use foldhash::HashMap;
+
 use rampart_model::{ApiMapping, CollectionError, DomainName, RegionInventory, Snapshot};
 
 /// The operations behind the domain lists and their mappings.
@@ -60,16 +62,6 @@ impl<'s> Domain<'s> {
             .unwrap_or(&[]);
         v1.iter().chain(v2.iter().filter(move |m| !v1.contains(m)))
     }
-
-    /// The mappings that send requests to `stage` of `api_id`.
-    pub fn mappings_to<'a>(
-        &'a self,
-        api_id: &'a str,
-        stage: &'a str,
-    ) -> impl Iterator<Item = &'s ApiMapping> + 'a {
-        self.mappings()
-            .filter(move |m| m.api_id == api_id && m.stage.as_deref().is_none_or(|s| s == stage))
-    }
 }
 
 /// A region's custom domains.
@@ -80,6 +72,9 @@ pub struct Domains<'s> {
     /// operation failed, or the snapshot predates them): a domain may
     /// exist that no list shows.
     pub unlisted: Vec<&'static str>,
+    /// API id -> (index in `list`, mapping), in `list` order: the paths
+    /// ask per stage and method, so the lookup must not walk every domain.
+    by_api: HashMap<&'s str, Vec<(usize, &'s ApiMapping)>>,
 }
 
 impl<'s> Domains<'s> {
@@ -99,25 +94,24 @@ impl<'s> Domains<'s> {
                 .any(|e| e.operation == op && e.region.as_deref() == Some(region))
         };
         let mut by_name: BTreeMap<&'s str, Domain<'s>> = BTreeMap::new();
-        for d in &inv.apigateway.domain_names {
-            by_name
-                .entry(&d.domain_name)
-                .or_insert(Domain {
-                    name: &d.domain_name,
-                    v1: None,
-                    v2: None,
-                })
-                .v1 = Some(d);
-        }
-        for d in inv.apigatewayv2.domain_names.iter().flatten() {
-            by_name
-                .entry(&d.domain_name)
-                .or_insert(Domain {
-                    name: &d.domain_name,
-                    v1: None,
-                    v2: None,
-                })
-                .v2 = Some(d);
+        let v1 = inv.apigateway.domain_names.iter().map(|d| (d, true));
+        let v2 = inv
+            .apigatewayv2
+            .domain_names
+            .iter()
+            .flatten()
+            .map(|d| (d, false));
+        for (d, is_v1) in v1.chain(v2) {
+            let entry = by_name.entry(&d.domain_name).or_insert(Domain {
+                name: &d.domain_name,
+                v1: None,
+                v2: None,
+            });
+            if is_v1 {
+                entry.v1 = Some(d);
+            } else {
+                entry.v2 = Some(d);
+            }
         }
         let mut unlisted = Vec::new();
         if failed(LIST_V1) {
@@ -126,9 +120,17 @@ impl<'s> Domains<'s> {
         if failed(LIST_V2) || inv.apigatewayv2.domain_names.is_none() {
             unlisted.push(LIST_V2);
         }
+        let list: Vec<Domain<'s>> = by_name.into_values().collect();
+        let mut by_api: HashMap<&'s str, Vec<(usize, &'s ApiMapping)>> = HashMap::default();
+        for (n, d) in list.iter().enumerate() {
+            for m in d.mappings() {
+                by_api.entry(m.api_id.as_str()).or_default().push((n, m));
+            }
+        }
         Domains {
-            list: by_name.into_values().collect(),
+            list,
             unlisted,
+            by_api,
         }
     }
 
@@ -146,23 +148,33 @@ impl<'s> Domains<'s> {
         ops
     }
 
+    /// Every known mapping to `api_id` with its domain, by domain name then
+    /// key.
+    pub fn mapped<'a>(
+        &'a self,
+        api_id: &str,
+    ) -> impl Iterator<Item = (&'a Domain<'s>, &'s ApiMapping)> + 'a {
+        self.by_api
+            .get(api_id)
+            .into_iter()
+            .flatten()
+            .map(|(n, m)| (&self.list[*n], *m))
+    }
+
     /// The domains (with the mapping key) that send requests to `stage` of
-    /// `api_id`, by domain name then key.
+    /// `api_id` (a REST mapping without a stage serves every stage).
     pub fn entries<'a>(
         &'a self,
-        api_id: &'a str,
+        api_id: &str,
         stage: &'a str,
     ) -> impl Iterator<Item = (&'a Domain<'s>, &'s ApiMapping)> + 'a {
-        self.list
-            .iter()
-            .flat_map(move |d| d.mappings_to(api_id, stage).map(move |m| (d, m)))
+        self.mapped(api_id)
+            .filter(move |(_, m)| m.stage.as_deref().is_none_or(|s| s == stage))
     }
 
     /// Whether any known mapping names `api_id`.
     pub fn maps_api(&self, api_id: &str) -> bool {
-        self.list
-            .iter()
-            .any(|d| d.mappings().any(|m| m.api_id == api_id))
+        self.by_api.contains_key(api_id)
     }
 }
 
@@ -175,20 +187,6 @@ pub fn entry_id(domain: &str, m: &ApiMapping) -> String {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use rampart_model::*;
-
-    pub fn domain(name: &str, mappings: Option<Vec<ApiMapping>>) -> DomainName {
-        DomainName {
-            domain_name: name.into(),
-            endpoint_types: vec!["REGIONAL".into()],
-            security_policy: Some("TLS_1_2".into()),
-            certificate_arn: None,
-            regional_certificate_arn: None,
-            mutual_tls_truststore_uri: None,
-            tags: Tags::new(),
-            api_mappings: mappings,
-        }
-    }
 
     fn m(api: &str, stage: Option<&str>, key: &str) -> ApiMapping {
         ApiMapping {
@@ -202,19 +200,19 @@ mod tests {
     fn v1_and_v2_listings_are_one_domain_with_the_union_of_mappings() {
         let mut s = snapshot();
         let r = region(&mut s);
-        r.apigateway.domain_names = vec![domain(
+        r.apigateway.domain_names = vec![custom_domain(
             "a.example.com",
             Some(vec![m("r1", Some("prod"), "v1")]),
         )];
         r.apigatewayv2.domain_names = Some(vec![
-            domain(
+            custom_domain(
                 "a.example.com",
                 Some(vec![
                     m("r1", Some("prod"), "v1"),
                     m("h1", Some("$default"), ""),
                 ]),
             ),
-            domain("b.example.com", Some(vec![m("r1", None, "")])),
+            custom_domain("b.example.com", Some(vec![m("r1", None, "")])),
         ]);
         let inv = &s.regions["us-east-1"];
         let d = Domains::of(&s, "us-east-1", inv);
@@ -236,7 +234,7 @@ mod tests {
     fn missing_lists_and_mappings_are_named() {
         let mut s = snapshot();
         let r = region(&mut s);
-        r.apigateway.domain_names = vec![domain("a.example.com", None)];
+        r.apigateway.domain_names = vec![custom_domain("a.example.com", None)];
         r.apigatewayv2.domain_names = None;
         let inv = &s.regions["us-east-1"];
         let d = Domains::of(&s, "us-east-1", inv);

@@ -9,7 +9,7 @@ use crate::checks::network::fixtures::*;
 use crate::index::Index;
 use crate::paths::{Exposure, Exposures};
 use crate::registry::{Check, Context, Outcome};
-use crate::testing::{REGION, region, snapshot};
+use crate::testing::{REGION, custom_domain, region, snapshot};
 
 const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-1/1";
 const ALB_L: &str =
@@ -1259,19 +1259,6 @@ fn rich() -> Snapshot {
         }]),
     )]);
     s
-}
-
-fn custom_domain(name: &str, api_mappings: Option<Vec<ApiMapping>>) -> DomainName {
-    DomainName {
-        domain_name: name.into(),
-        endpoint_types: vec!["REGIONAL".into()],
-        security_policy: Some("TLS_1_2".into()),
-        certificate_arn: None,
-        regional_certificate_arn: None,
-        mutual_tls_truststore_uri: None,
-        tags: tags(),
-        api_mappings,
-    }
 }
 
 /// What the collector leaves when `input`'s operation is denied: the data

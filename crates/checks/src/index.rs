@@ -708,10 +708,6 @@ impl<'s> RegionIndex<'s> {
 /// (`arn:PARTITION:ec2:REGION::image/ID`,
 /// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies>).
 pub fn ec2_arn(partition: &str, region: &str, account: &str, kind: &str, id: &str) -> String {
-    // An id that is already an ARN (a KMS key behind a volume) is its own.
-    if id.starts_with("arn:") {
-        return id.to_string();
-    }
     let account = if kind == "image" { "" } else { account };
     // Joined, not `format!`ted: every instance outcome of every check
     // builds one (a million and more), and `concat` sizes it once.

@@ -136,3 +136,18 @@ pub fn statuses(outcomes: &[Outcome]) -> Vec<(String, &'static str)> {
     v.sort();
     v
 }
+
+/// A Regional API Gateway custom domain on `TLS_1_2`, no mTLS, with
+/// `api_mappings` (`None`: not collected).
+pub fn custom_domain(name: &str, api_mappings: Option<Vec<ApiMapping>>) -> DomainName {
+    DomainName {
+        domain_name: name.into(),
+        endpoint_types: vec!["REGIONAL".into()],
+        security_policy: Some("TLS_1_2".into()),
+        certificate_arn: None,
+        regional_certificate_arn: None,
+        mutual_tls_truststore_uri: None,
+        tags: Tags::new(),
+        api_mappings,
+    }
+}

@@ -34,11 +34,6 @@ pub(crate) fn count(i: &KmsInventory) -> usize {
     i.keys.len()
 }
 
-/// Whether `id` (a name or an ARN) is a predefined AWS alias.
-pub fn is_aws_alias(id: &str) -> bool {
-    id.starts_with("alias/aws/") || id.contains(":alias/aws/")
-}
-
 /// The keys to describe: every volume's key and the EBS default key
 /// (unless it is a predefined AWS alias), without repeats.
 fn wanted(ec2: &Ec2Inventory) -> BTreeSet<&str> {
@@ -46,7 +41,7 @@ fn wanted(ec2: &Ec2Inventory) -> BTreeSet<&str> {
         .iter()
         .filter_map(|v| v.kms_key_id.as_deref())
         .chain(ec2.ebs_default_kms_key_id.as_deref())
-        .filter(|id| !id.is_empty() && !is_aws_alias(id))
+        .filter(|id| !id.is_empty() && !is_aws_kms_alias(id))
         .collect()
 }
 
@@ -81,39 +76,31 @@ async fn key(ctx: &Ctx, site: Site<'_>, c: &Client, id: &str) -> Option<KmsKey> 
         c.describe_key().key_id(id).send().await,
     )?;
     let m = out.key_metadata()?;
-    let arn = m.arn().unwrap_or(id).to_string();
-    let manager = e(m.key_manager());
-    let origin = e(m.origin());
-    let spec = e(m.key_spec());
-    // Automatic rotation exists only for symmetric customer managed keys
-    // whose material KMS generated
-    // (<https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html>).
-    let rotates = manager.as_deref() == Some("CUSTOMER")
-        && origin.as_deref() == Some("AWS_KMS")
-        && spec.as_deref().is_none_or(|s| s == "SYMMETRIC_DEFAULT");
-    let rotation = if rotates {
-        ctx.ok(
-            site,
-            "GetKeyRotationStatus",
-            Some(&arn),
-            c.get_key_rotation_status().key_id(&arn).send().await,
-        )
-    } else {
-        None
-    };
-    Some(KmsKey {
+    let mut key = KmsKey {
+        arn: m.arn().unwrap_or(id).to_string(),
         key_id: m.key_id().to_string(),
-        key_manager: manager,
+        key_manager: e(m.key_manager()),
         key_state: e(m.key_state()),
-        origin,
-        key_spec: spec,
+        origin: e(m.origin()),
+        key_spec: e(m.key_spec()),
         deletion_date: m
             .deletion_date()
             .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.secs()).ok()),
-        rotation_enabled: rotation.as_ref().map(|r| r.key_rotation_enabled()),
-        rotation_period_days: rotation.as_ref().and_then(|r| r.rotation_period_in_days()),
-        arn,
-    })
+        rotation_enabled: None,
+        rotation_period_days: None,
+    };
+    if key.automatic_rotation_applies()
+        && let Some(r) = ctx.ok(
+            site,
+            "GetKeyRotationStatus",
+            Some(&key.arn),
+            c.get_key_rotation_status().key_id(&key.arn).send().await,
+        )
+    {
+        key.rotation_enabled = Some(r.key_rotation_enabled());
+        key.rotation_period_days = r.rotation_period_in_days();
+    }
+    Some(key)
 }
 
 #[cfg(test)]
@@ -122,12 +109,14 @@ mod tests {
 
     #[test]
     fn predefined_aws_aliases_are_never_described() {
-        assert!(is_aws_alias("alias/aws/ebs"));
-        assert!(is_aws_alias(
+        assert!(is_aws_kms_alias("alias/aws/ebs"));
+        assert!(is_aws_kms_alias(
             "arn:aws:kms:us-east-1:123456789012:alias/aws/ebs"
         ));
-        assert!(!is_aws_alias("alias/hardened-ebs"));
-        assert!(!is_aws_alias("arn:aws:kms:us-east-1:123456789012:key/abc"));
+        assert!(!is_aws_kms_alias("alias/hardened-ebs"));
+        assert!(!is_aws_kms_alias(
+            "arn:aws:kms:us-east-1:123456789012:key/abc"
+        ));
         let ec2 = Ec2Inventory {
             ebs_default_kms_key_id: Some("alias/aws/ebs".into()),
             ..Default::default()

@@ -182,6 +182,31 @@ pub struct KmsKey {
     pub rotation_period_days: Option<i32>,
 }
 
+impl KmsKey {
+    /// Whether KMS rotates this key automatically when asked: customer
+    /// managed symmetric keys whose material KMS generated
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html>).
+    /// The one rule the collector (whether to call `GetKeyRotationStatus`),
+    /// DATA-009 and the call-budget test share.
+    pub fn automatic_rotation_applies(&self) -> bool {
+        self.key_manager.as_deref() == Some("CUSTOMER")
+            && self.origin.as_deref() == Some("AWS_KMS")
+            && self
+                .key_spec
+                .as_deref()
+                .is_none_or(|s| s == "SYMMETRIC_DEFAULT")
+    }
+}
+
+/// Whether a KMS key id (name or ARN) is a predefined AWS alias such as
+/// `alias/aws/ebs`: it names an AWS managed key, and `DescribeKey` on one
+/// that has no key yet creates it
+/// (<https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html>),
+/// so rampart never describes it.
+pub fn is_aws_kms_alias(id: &str) -> bool {
+    id.starts_with("alias/aws/") || id.contains(":alias/aws/")
+}
+
 // ---------------------------------------------------------------- EC2 / VPC
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -20,7 +20,7 @@ impl Check for EbsKeyAwsManaged {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let required = cx.settings.data.require_customer_managed_keys;
-        per_key(cx, "the manager", |_, k| {
+        per_key(cx, "the manager", |_, _, k| {
             let name = label(k);
             match (aws_managed(k), required) {
                 (false, _) => (Status::Pass, format!("{name} is customer managed")),

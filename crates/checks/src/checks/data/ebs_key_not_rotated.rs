@@ -11,7 +11,7 @@
 use rampart_model::Status;
 
 use super::ebs_keys::{aws_managed, label, per_key};
-use crate::registry::{Check, Context, Outcome};
+use crate::registry::{Check, Context, Outcome, why_missing};
 
 pub struct EbsKeyNotRotated;
 
@@ -21,7 +21,7 @@ impl Check for EbsKeyNotRotated {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        per_key(cx, "the rotation", |arn, k| {
+        per_key(cx, "the rotation", |region, arn, k| {
             let name = label(k);
             if aws_managed(k) {
                 return (
@@ -29,11 +29,12 @@ impl Check for EbsKeyNotRotated {
                     format!("{name} is AWS managed: AWS rotates it every year"),
                 );
             }
-            if k.origin.as_deref() != Some("AWS_KMS") {
+            if !k.automatic_rotation_applies() {
                 let origin = k.origin.as_deref().unwrap_or("unknown");
+                let spec = k.key_spec.as_deref().unwrap_or("unknown");
                 return (
                     Status::NotEvaluated(format!(
-                        "{name} has key material of origin {origin}: automatic rotation does not apply; rotate it by hand"
+                        "{name} has key material of origin {origin} and spec {spec}: automatic rotation does not apply; rotate it by hand"
                     )),
                     format!("whether {name} is rotated is unknown"),
                 );
@@ -53,22 +54,7 @@ impl Check for EbsKeyNotRotated {
                     ),
                 ),
                 None => {
-                    let why = cx
-                        .snapshot
-                        .collection_errors
-                        .iter()
-                        .find(|e| {
-                            e.operation == "kms:GetKeyRotationStatus"
-                                && e.resource.as_deref() == Some(arn)
-                        })
-                        .map(|e| {
-                            format!(
-                                "kms:GetKeyRotationStatus was not collected ({}: {})",
-                                e.kind.as_str(),
-                                e.message
-                            )
-                        })
-                        .unwrap_or_else(|| format!("the rotation of {name} was not collected"));
+                    let why = why_missing(cx, Some(region), &["kms:GetKeyRotationStatus"], arn);
                     (
                         Status::NotEvaluated(why),
                         format!("whether {name} is rotated is unknown"),

@@ -21,7 +21,7 @@ impl Check for EbsKeyUnusable {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        per_key(cx, "the state", |_, k| {
+        per_key(cx, "the state", |_, _, k| {
             let name = label(k);
             match k.key_state.as_deref() {
                 Some("Enabled") => (Status::Pass, format!("{name} is enabled")),

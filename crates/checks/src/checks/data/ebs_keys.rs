@@ -12,10 +12,10 @@
 //! enabled and rotates every year
 //! (<https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html>).
 
-use rampart_model::{KmsKey, Status};
+use rampart_model::{KmsKey, Status, is_aws_kms_alias};
 
 use crate::checks::network::scope::{Scope, instance_arns};
-use crate::registry::{Context, Outcome};
+use crate::registry::{Context, Outcome, why_missing};
 
 /// The key `arn` of `region` as collected, or why it cannot be judged.
 pub(crate) fn key_of<'s>(cx: &Context<'s>, region: &str, arn: &str) -> Result<&'s KmsKey, String> {
@@ -30,21 +30,15 @@ pub(crate) fn key_of<'s>(cx: &Context<'s>, region: &str, arn: &str) -> Result<&'
     if let Some(k) = kms.keys.iter().find(|k| k.arn == arn || k.key_id == arn) {
         return Ok(k);
     }
-    let failed = cx.snapshot.collection_errors.iter().find(|e| {
-        e.operation == "kms:DescribeKey"
-            && e.region.as_deref() == Some(region)
-            && e.resource.as_deref().is_none_or(|r| r == arn)
-    });
-    Err(match failed {
-        Some(e) => format!(
-            "kms:DescribeKey was not collected ({}: {})",
-            e.kind.as_str(),
-            e.message
-        ),
-        None => {
-            format!("{arn} is not described: deleted, or not readable by the scanning principal")
-        }
-    })
+    if cx
+        .not_collected(Some(region), &["kms:DescribeKey"])
+        .is_some()
+    {
+        return Err(why_missing(cx, Some(region), &["kms:DescribeKey"], arn));
+    }
+    Err(format!(
+        "{arn} is not described: deleted, or not readable by the scanning principal"
+    ))
 }
 
 /// The ARN under which a region's unknown keys are reported.
@@ -57,12 +51,12 @@ fn keys_arn(cx: &Context<'_>, region: &str) -> String {
 
 /// One outcome per key that encrypts backends' attached volumes (or that
 /// the region's EBS default names, when it is customer managed), judged by
-/// `judge` (status, message), plus the gaps; a key only maybe-backends use
+/// `judge` (region, key ARN, key -> status, message), plus the gaps; a key only maybe-backends use
 /// is not evaluated, with why.
 pub(crate) fn per_key(
     cx: &Context<'_>,
     what: &str,
-    judge: impl Fn(&str, &KmsKey) -> (Status, String),
+    judge: impl Fn(&str, &str, &KmsKey) -> (Status, String),
 ) -> Vec<Outcome> {
     let scope = Scope::of(cx);
     let (keys, mut out) = scope.resources(
@@ -105,7 +99,7 @@ pub(crate) fn per_key(
                 Status::NotEvaluated(why),
                 format!("{what} of {arn} is unknown"),
             ),
-            Ok(k) => judge(arn, k),
+            Ok(k) => judge(region, arn, k),
         };
         let status = match (status, users.doubt()) {
             (Status::NotEvaluated(why), _) => Status::NotEvaluated(why),
@@ -144,7 +138,7 @@ pub(crate) fn per_key(
         let Some(default) = inv.ec2.ebs_default_kms_key_id.as_deref() else {
             continue;
         };
-        if default.starts_with("alias/aws/") || default.contains(":alias/aws/") {
+        if is_aws_kms_alias(default) {
             continue;
         }
         let known = key_of(cx, region, default);
@@ -157,7 +151,7 @@ pub(crate) fn per_key(
                 Status::NotEvaluated(why),
                 format!("{what} of the EBS default key {default} is unknown"),
             ),
-            Ok(k) => judge(arn, k),
+            Ok(k) => judge(region, arn, k),
         };
         out.push(Outcome::new(
             arn.to_string(),

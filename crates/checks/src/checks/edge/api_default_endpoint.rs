@@ -17,7 +17,7 @@
 use rampart_model::Status;
 
 use super::support::{
-    http_api_arn, http_label, is_public, region_gap, regions, rest_api_arn, rest_label, v2_kind,
+    api_list_gaps, http_api_arn, http_label, is_public, regions, rest_api_arn, rest_label, v2_kind,
 };
 use crate::domains::{Domains, entry_id};
 use crate::registry::{Check, Context, Outcome};
@@ -33,20 +33,7 @@ impl Check for ApiDefaultEndpointEnabled {
         let s = cx.snapshot;
         let mut out = Vec::new();
         for (region, inv, _) in regions(cx) {
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigateway:GetRestApis"],
-                rest_api_arn(s, region, "*"),
-                "REST APIs",
-            ));
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigatewayv2:GetApis"],
-                http_api_arn(s, region, "*"),
-                "HTTP and WebSocket APIs",
-            ));
+            out.extend(api_list_gaps(cx, region, "HTTP and WebSocket APIs"));
             let domains = Domains::of(s, region, inv);
             let unknown = domains.unknown_mappings();
             out.extend(unlisted_apis(cx, region, inv, &domains));
@@ -75,14 +62,7 @@ impl Check for ApiDefaultEndpointEnabled {
             });
             for (arn, id, what, disabled) in rest.chain(v2) {
                 let doors: Vec<String> = domains
-                    .list
-                    .iter()
-                    .flat_map(|d| {
-                        d.mappings()
-                            .filter(|m| m.api_id == *id)
-                            .map(|m| (d, m))
-                            .collect::<Vec<_>>()
-                    })
+                    .mapped(id)
                     .map(|(d, m)| entry_id(d.name, m))
                     .collect();
                 if doors.is_empty() {
@@ -187,13 +167,12 @@ fn unlisted_apis(
 /// What the default endpoint lets a client skip: the domains' TLS policy
 /// and, where one is set, their mutual TLS.
 fn skipped(domains: &Domains<'_>, api_id: &str) -> String {
-    let mtls: Vec<&str> = domains
-        .list
-        .iter()
-        .filter(|d| d.mappings().any(|m| m.api_id == api_id))
-        .filter(|d| d.described().mutual_tls_truststore_uri.is_some())
-        .map(|d| d.name)
+    let mut mtls: Vec<&str> = domains
+        .mapped(api_id)
+        .filter(|(d, _)| d.described().mutual_tls_truststore_uri.is_some())
+        .map(|(d, _)| d.name)
         .collect();
+    mtls.dedup();
     if mtls.is_empty() {
         "the domain's TLS security policy".to_string()
     } else {
@@ -212,14 +191,8 @@ mod tests {
 
     fn domain(name: &str, mappings: Option<Vec<ApiMapping>>, mtls: bool) -> DomainName {
         DomainName {
-            domain_name: name.into(),
-            endpoint_types: vec!["REGIONAL".into()],
-            security_policy: Some("TLS_1_2".into()),
-            certificate_arn: None,
-            regional_certificate_arn: None,
             mutual_tls_truststore_uri: mtls.then(|| "s3://trust/store.pem".into()),
-            tags: Tags::new(),
-            api_mappings: mappings,
+            ..custom_domain(name, mappings)
         }
     }
 

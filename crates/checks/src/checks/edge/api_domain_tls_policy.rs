@@ -104,16 +104,8 @@ mod tests {
 
     fn domain(name: &str, policy: Option<&str>) -> DomainName {
         DomainName {
-            domain_name: name.into(),
-            endpoint_types: vec!["REGIONAL".into()],
             security_policy: policy.map(str::to_string),
-            certificate_arn: None,
-            regional_certificate_arn: Some(
-                "arn:aws:acm:us-east-1:123456789012:certificate/abc".into(),
-            ),
-            mutual_tls_truststore_uri: None,
-            tags: Tags::new(),
-            api_mappings: Some(vec![]),
+            ..custom_domain(name, Some(vec![]))
         }
     }
 

@@ -7,7 +7,7 @@
 use rampart_model::{HttpRoute, Status};
 
 use super::support::{
-    http_api_arn, http_label, is_public, missing, region_gap, regions, rest_api_arn, rest_label,
+    api_list_gaps, http_api_arn, http_label, is_public, missing, regions, rest_api_arn, rest_label,
     v2_kind,
 };
 use crate::registry::{Check, Context, Outcome};
@@ -31,20 +31,7 @@ impl Check for ApiMethodWithoutAuth {
         let s = cx.snapshot;
         let mut out = Vec::new();
         for (region, inv, _) in regions(cx) {
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigateway:GetRestApis"],
-                rest_api_arn(s, region, "*"),
-                "REST APIs",
-            ));
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigatewayv2:GetApis"],
-                http_api_arn(s, region, "*"),
-                "HTTP APIs",
-            ));
+            out.extend(api_list_gaps(cx, region, "HTTP APIs"));
 
             for api in inv.apigateway.rest_apis.iter().filter(|a| is_public(a)) {
                 let arn = rest_api_arn(s, region, &api.id);

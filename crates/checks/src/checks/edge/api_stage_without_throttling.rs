@@ -21,8 +21,8 @@ use rampart_model::{
 };
 
 use super::support::{
-    http_api_arn, http_label, http_stage_arn, is_public, list, missing, region_gap, regions,
-    rest_api_arn, rest_label, rest_stage_arn, v2_kind,
+    api_list_gaps, http_label, http_stage_arn, is_public, list, missing, regions, rest_label,
+    rest_stage_arn, v2_kind,
 };
 use crate::registry::{Check, Context, Outcome};
 
@@ -282,20 +282,7 @@ impl Check for ApiStageWithoutThrottling {
         let s = cx.snapshot;
         let mut out = Vec::new();
         for (region, inv, _) in regions(cx) {
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigateway:GetRestApis"],
-                rest_api_arn(s, region, "*"),
-                "REST APIs",
-            ));
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigatewayv2:GetApis"],
-                http_api_arn(s, region, "*"),
-                "HTTP and WebSocket APIs",
-            ));
+            out.extend(api_list_gaps(cx, region, "HTTP and WebSocket APIs"));
             let plans_missing = cx.not_collected(Some(region), &["apigateway:GetUsagePlans"]);
 
             for api in inv.apigateway.rest_apis.iter().filter(|a| is_public(a)) {

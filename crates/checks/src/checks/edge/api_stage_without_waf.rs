@@ -6,8 +6,8 @@
 use rampart_model::Status;
 
 use super::support::{
-    http_api_arn, http_label, http_stage_arn, is_http, is_public, missing, region_gap, regions,
-    rest_api_arn, rest_label, rest_stage_arn,
+    api_list_gaps, http_label, http_stage_arn, is_http, is_public, missing, regions, rest_api_arn,
+    rest_label, rest_stage_arn,
 };
 use crate::index::stage_arn;
 use crate::registry::{Check, Context, Outcome};
@@ -30,20 +30,7 @@ impl Check for ApiStageWithoutWaf {
         let s = cx.snapshot;
         let mut out = Vec::new();
         for (region, inv, rix) in regions(cx) {
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigateway:GetRestApis"],
-                rest_api_arn(s, region, "*"),
-                "REST APIs",
-            ));
-            out.extend(region_gap(
-                cx,
-                region,
-                &["apigatewayv2:GetApis"],
-                http_api_arn(s, region, "*"),
-                "HTTP APIs",
-            ));
+            out.extend(api_list_gaps(cx, region, "HTTP APIs"));
             // A stage that reports no ACL is unprotected unless the WAF side
             // could have told otherwise and was not fully collected.
             let acl_side_unknown = cx.not_collected(Some(region), ACL_SIDE).or_else(|| {

@@ -243,6 +243,28 @@ pub(crate) fn region_gap(
     ))
 }
 
+/// The region's gaps for the two API lists: REST APIs (`GetRestApis`) and
+/// the v2 APIs (`GetApis`), which `v2_what` names ("HTTP APIs", ...).
+pub(crate) fn api_list_gaps(cx: &Context<'_>, region: &str, v2_what: &str) -> Vec<Outcome> {
+    let s = cx.snapshot;
+    region_gap(
+        cx,
+        region,
+        &["apigateway:GetRestApis"],
+        rest_api_arn(s, region, "*"),
+        "REST APIs",
+    )
+    .into_iter()
+    .chain(region_gap(
+        cx,
+        region,
+        &["apigatewayv2:GetApis"],
+        http_api_arn(s, region, "*"),
+        v2_what,
+    ))
+    .collect()
+}
+
 /// Every scanned region with its index.
 pub(crate) fn regions<'a, 's>(
     cx: &'a Context<'s>,

@@ -270,8 +270,14 @@ pub(crate) fn unjudged<'r>(
         ids.sort_unstable();
         ids.dedup();
         for id in ids.into_iter().filter(|id| !judged(region, id)) {
+            // Kinds named by ARN (KMS keys) are their own ARN; EC2 kinds by id.
+            let arn = if id.starts_with("arn:") {
+                id.to_string()
+            } else {
+                cx.ec2_arn(region, kind, id)
+            };
             out.push(Outcome::new(
-                cx.ec2_arn(region, kind, id),
+                arn,
                 region,
                 Status::NotEvaluated(why.clone()),
                 format!("cannot tell whether backends use {id}: which instances use it is unknown"),
