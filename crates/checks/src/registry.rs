@@ -30,6 +30,9 @@ pub struct Context<'s> {
     /// Systems Manager's records by region and instance id, indexed when a
     /// check first asks ([`crate::checks::instance::ssm_state`]).
     pub(crate) ssm: std::sync::OnceLock<crate::checks::instance::ssm_state::SsmIndex<'s>>,
+    /// The certificates on the exposure paths, found when a certificate
+    /// check first asks ([`crate::checks::data::certificates`]).
+    pub(crate) certificates: std::sync::OnceLock<crate::checks::data::certificates::OnPaths<'s>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -94,6 +97,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &data::ebs_key_unusable::EbsKeyUnusable,
     &data::ebs_key_not_rotated::EbsKeyNotRotated,
     &data::ebs_key_aws_managed::EbsKeyAwsManaged,
+    &data::certificate_expiring::CertificateExpiring,
+    &data::certificate_weak_key::CertificateWeakKey,
+    &data::certificate_not_auto_renewed::CertificateNotAutoRenewed,
     &edge::backend_bypasses_gateway::BackendBypassesGateway,
     &edge::api_stage_without_waf::ApiStageWithoutWaf,
     &edge::waf_without_managed_rules::WafWithoutManagedRules,
@@ -163,6 +169,7 @@ static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config
     },
     data: rampart_model::config::DataSettings {
         require_customer_managed_keys: false,
+        certificate_expiry_days: None,
     },
 };
 
@@ -306,6 +313,7 @@ impl<'s> Context<'s> {
             carriers: std::sync::OnceLock::new(),
             names: std::sync::OnceLock::new(),
             ssm: std::sync::OnceLock::new(),
+            certificates: std::sync::OnceLock::new(),
         }
     }
 

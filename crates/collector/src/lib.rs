@@ -21,6 +21,7 @@ macro_rules! paged {
     }};
 }
 
+mod acm;
 mod apigateway;
 mod apigatewayv2;
 mod ctx;

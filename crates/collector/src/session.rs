@@ -153,7 +153,7 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 7] = [
+pub const REGIONAL_SERVICES: [&str; 8] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
@@ -161,6 +161,7 @@ pub const REGIONAL_SERVICES: [&str; 7] = [
     "wafv2",
     "ssm",
     "kms",
+    "acm",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -857,15 +858,36 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::ssm::collect(ctx, region)
         ),
     );
-    // The keys behind the volumes: after EC2, which names them.
-    let kms = task(
-        ctx,
-        "kms",
-        Some(region),
-        crate::kms::count,
-        crate::kms::collect(ctx, region, &ec2),
-    )
-    .await;
+    // The keys behind the volumes: after EC2, which names them; the
+    // certificates of the TLS hops: after the listeners and domains.
+    let partial = RegionInventory {
+        elbv2,
+        apigateway,
+        apigatewayv2,
+        ..Default::default()
+    };
+    let (kms, acm) = tokio::join!(
+        task(
+            ctx,
+            "kms",
+            Some(region),
+            crate::kms::count,
+            crate::kms::collect(ctx, region, &ec2),
+        ),
+        task(
+            ctx,
+            "acm",
+            Some(region),
+            crate::acm::count,
+            crate::acm::collect(ctx, region, &partial),
+        ),
+    );
+    let RegionInventory {
+        elbv2,
+        apigateway,
+        apigatewayv2,
+        ..
+    } = partial;
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     let wafv2 = crate::wafv2::associate(ctx, region, acls, &apigateway, &elbv2).await;
@@ -884,6 +906,7 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
         wafv2,
         ssm: Some(ssm),
         kms: Some(kms),
+        acm: Some(acm),
     }
 }
 

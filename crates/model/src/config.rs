@@ -39,6 +39,9 @@
 //! # DATA-010: backend volumes must be encrypted with customer managed KMS
 //! # keys, not the AWS managed aws/ebs key; default false.
 //! require_customer_managed_keys = true
+//! # DATA-011: a certificate on a TLS hop fails this many days before it
+//! # expires; default 30 (FSBP ACM.1's default).
+//! certificate_expiry_days = 45
 //! ```
 //!
 //! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
@@ -91,6 +94,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawData {
     require_customer_managed_keys: Option<bool>,
+    certificate_expiry_days: Option<toml::Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +176,22 @@ pub struct DataSettings {
     /// DATA-010: a backend volume on an AWS managed key (`aws/ebs`) fails
     /// (low) instead of passing with a note.
     pub require_customer_managed_keys: bool,
+    /// DATA-011: how many days before its expiry a certificate fails;
+    /// `None` for [`DEFAULT_CERTIFICATE_EXPIRY_DAYS`].
+    pub certificate_expiry_days: Option<u32>,
+}
+
+/// DATA-011's default window: FSBP ACM.1's default (30 days), and when ACM
+/// starts its own expiry events for public certificates
+/// (<https://docs.aws.amazon.com/acm/latest/userguide/supported-events.html>).
+pub const DEFAULT_CERTIFICATE_EXPIRY_DAYS: u32 = 30;
+
+impl DataSettings {
+    /// The certificate expiry window in days.
+    pub fn certificate_expiry_days(&self) -> u32 {
+        self.certificate_expiry_days
+            .unwrap_or(DEFAULT_CERTIFICATE_EXPIRY_DAYS)
+    }
 }
 
 /// `[instance]`: what the instance-layer checks read.
@@ -361,6 +381,26 @@ impl Config {
                 expires,
             });
         }
+        let days = |d: Option<toml::Spanned<i64>>, key: &str| -> Result<Option<u32>, ConfigError> {
+            match d {
+                Some(d) => {
+                    let line = line_of(d.span().start);
+                    let v = *d.get_ref();
+                    Ok(Some(
+                        u32::try_from(v)
+                            .ok()
+                            .filter(|v| (1..=3650).contains(v))
+                            .ok_or_else(|| {
+                                invalid(
+                                    line,
+                                    format!("{key} is {v}: a whole number of days from 1 to 3650"),
+                                )
+                            })?,
+                    ))
+                }
+                None => Ok(None),
+            }
+        };
         let settings = Settings {
             waf: match raw.waf {
                 Some(w) => parse_waf(w, &line_of, &invalid)?,
@@ -368,23 +408,6 @@ impl Config {
             },
             instance: match raw.instance {
                 Some(i) => {
-                    let days = |d: Option<toml::Spanned<i64>>,
-                                key: &str|
-                     -> Result<Option<u32>, ConfigError> {
-                        match d {
-                            Some(d) => {
-                                let line = line_of(d.span().start);
-                                let v = *d.get_ref();
-                                Ok(Some(u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)).ok_or_else(|| {
-                                    invalid(
-                                        line,
-                                        format!("[instance] {key} is {v}: a whole number of days from 1 to 3650"),
-                                    )
-                                })?))
-                            }
-                            None => Ok(None),
-                        }
-                    };
                     let trusted_ami_owners = match i.trusted_ami_owners {
                         Some(list) => {
                             let line = line_of(list.span().start);
@@ -405,18 +428,25 @@ impl Config {
                         None => Vec::new(),
                     };
                     InstanceSettings {
-                        patch_max_age_days: days(i.patch_max_age_days, "patch_max_age_days")?,
-                        ami_max_age_days: days(i.ami_max_age_days, "ami_max_age_days")?,
+                        patch_max_age_days: days(
+                            i.patch_max_age_days,
+                            "[instance] patch_max_age_days",
+                        )?,
+                        ami_max_age_days: days(i.ami_max_age_days, "[instance] ami_max_age_days")?,
                         trusted_ami_owners,
                     }
                 }
                 None => InstanceSettings::default(),
             },
-            data: DataSettings {
-                require_customer_managed_keys: raw
-                    .data
-                    .and_then(|d| d.require_customer_managed_keys)
-                    .unwrap_or(false),
+            data: match raw.data {
+                Some(d) => DataSettings {
+                    require_customer_managed_keys: d.require_customer_managed_keys.unwrap_or(false),
+                    certificate_expiry_days: days(
+                        d.certificate_expiry_days,
+                        "[data] certificate_expiry_days",
+                    )?,
+                },
+                None => DataSettings::default(),
             },
         };
         Ok(Config {
@@ -886,6 +916,19 @@ apis = ["*"]
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("config rampart.toml, line 2:"), "{e}");
+        assert_eq!(off.data.certificate_expiry_days(), 30);
+        let days = Config::parse("rampart.toml", "[data]\ncertificate_expiry_days = 45\n")
+            .unwrap()
+            .settings;
+        assert_eq!(days.data.certificate_expiry_days(), 45);
+        let e = Config::parse("rampart.toml", "[data]\n\ncertificate_expiry_days = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config rampart.toml, line 3:")
+                && e.contains("[data] certificate_expiry_days is 0"),
+            "{e}"
+        );
         let e = Config::parse("rampart.toml", "[data]\nrequire_cmk = true\n")
             .unwrap_err()
             .to_string();

@@ -1100,7 +1100,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 4,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 5,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1350,6 +1350,22 @@ mod tests {
         assert_eq!(s.regions["us-east-1"].elbv2.target_groups.len(), 1);
     }
 
+    /// A version-4 snapshot (before ACM certificates) still loads, with
+    /// the certificates not collected (`None`), never an empty list.
+    #[test]
+    fn version_4_snapshots_load_with_certificates_unknown() {
+        let mut s = sample();
+        s.regions.get_mut("us-east-1").unwrap().acm = Some(Default::default());
+        let mut v = serde_json::to_value(s).unwrap();
+        v["schema_version"] = 4.into();
+        let region = v["regions"]["us-east-1"].as_object_mut().unwrap();
+        assert!(region.remove("acm").is_some());
+        let s =
+            Snapshot::from_slice(Path::new("v4.json"), &serde_json::to_vec(&v).unwrap()).unwrap();
+        assert_eq!(s.schema_version, 4);
+        assert!(s.regions["us-east-1"].acm.is_none());
+    }
+
     /// The sample with many elements in every array the loader parses on
     /// every core (some of them differing, so order is checked too).
     fn many() -> Snapshot {
@@ -1421,13 +1437,13 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":5,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 5, .. } => {}
+        match load_err(b"{\"schema_version\":6,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 6, .. } => {}
             e => panic!("{e}"),
         }
         match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
             e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
-                assert!(e.to_string().contains("reads versions 1 to 4"), "{e}");
+                assert!(e.to_string().contains("reads versions 1 to 5"), "{e}");
             }
             e => panic!("{e}"),
         }

@@ -148,6 +148,99 @@ pub struct RegionInventory {
     /// default key; `None` in snapshots older than schema version 4.
     #[serde(default)]
     pub kms: Option<KmsInventory>,
+    /// The ACM certificates the region's TLS listeners and API custom
+    /// domains present; `None` in snapshots older than schema version 5.
+    #[serde(default)]
+    pub acm: Option<AcmInventory>,
+}
+
+impl RegionInventory {
+    /// The ACM certificates this region's TLS hops present, without
+    /// repeats: each load balancer listener's certificate (the default one
+    /// `DescribeListeners` names) and each API custom domain's (REST and
+    /// HTTP; an edge-optimized domain's certificate lives in us-east-1,
+    /// whichever region the domain is in:
+    /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-edge-optimized-custom-domain-name.html>).
+    /// IAM server certificates, which a listener may name instead, are not
+    /// ACM's and are left out. The one list the collector describes and
+    /// the certificate checks judge.
+    pub fn acm_certificate_arns(&self) -> std::collections::BTreeSet<&str> {
+        let listeners = self
+            .elbv2
+            .load_balancers
+            .iter()
+            .flat_map(|lb| lb.listeners.iter().flatten())
+            .flat_map(|l| l.certificate_arns.iter());
+        let domains = self
+            .apigateway
+            .domain_names
+            .iter()
+            .chain(self.apigatewayv2.domain_names.iter().flatten())
+            .flat_map(|d| [&d.certificate_arn, &d.regional_certificate_arn])
+            .flatten();
+        listeners
+            .chain(domains)
+            .map(String::as_str)
+            .filter(|a| is_acm_certificate_arn(a))
+            .collect()
+    }
+}
+
+/// Whether `arn` names an ACM certificate
+/// (`arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID`), not an IAM server
+/// certificate (`arn:PARTITION:iam::ACCOUNT:server-certificate/NAME`).
+pub fn is_acm_certificate_arn(arn: &str) -> bool {
+    let mut parts = arn.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some()
+        && parts.next() == Some("acm")
+        // Skips the region, then the account.
+        && parts.nth(1).is_some()
+        && parts.next().is_some_and(|r| r.starts_with("certificate/"))
+}
+
+/// The region an ARN names (its fourth field), if any.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    arn.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// ACM certificates, described (issue 15 item 6): only those the region's
+/// TLS hops present ([`RegionInventory::acm_certificate_arns`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcmInventory {
+    /// `DescribeCertificate` of each, sorted by ARN. One that could not be
+    /// described has no entry (its error names it).
+    pub certificates: Vec<Certificate>,
+}
+
+/// One ACM certificate's metadata
+/// (<https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html>);
+/// never the certificate body or its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain_name: Option<String>,
+    /// `IMPORTED`, `AMAZON_ISSUED` or `PRIVATE`.
+    #[serde(rename = "type")]
+    pub cert_type: Option<String>,
+    /// `ISSUED`, `EXPIRED`, `REVOKED`, `INACTIVE`, `PENDING_VALIDATION`,
+    /// `VALIDATION_TIMED_OUT`, `FAILED`.
+    pub status: Option<String>,
+    /// `RSA_1024`, `RSA_2048`, `RSA_3072`, `RSA_4096`, `EC_prime256v1`,
+    /// `EC_secp384r1`, `EC_secp521r1`.
+    pub key_algorithm: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub not_before: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub not_after: Option<OffsetDateTime>,
+    /// `ELIGIBLE` or `INELIGIBLE` for ACM's managed renewal.
+    pub renewal_eligibility: Option<String>,
+    /// The last managed renewal's status (`PENDING_AUTO_RENEWAL`,
+    /// `PENDING_VALIDATION`, `SUCCESS`, `FAILED`); `None` before ACM tried.
+    pub renewal_status: Option<String>,
+    pub renewal_status_reason: Option<String>,
+    /// The AWS resources that use the certificate, as ACM lists them.
+    pub in_use_by: Vec<String>,
 }
 
 /// KMS keys, described (issue 15 item 5): only those that encrypt the
@@ -1251,4 +1344,29 @@ pub struct ManagedPolicy {
     pub default_version_id: Option<String>,
     /// The default version's document; `None` when not collected.
     pub document: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acm_certificate_arns_are_told_from_iam_server_certificates() {
+        assert!(is_acm_certificate_arn(
+            "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e"
+        ));
+        assert!(is_acm_certificate_arn(
+            "arn:aws-cn:acm:cn-north-1:123456789012:certificate/0b1c2d3e"
+        ));
+        assert!(!is_acm_certificate_arn(
+            "arn:aws:iam::123456789012:server-certificate/legacy"
+        ));
+        assert!(!is_acm_certificate_arn("arn:aws:acm:us-east-1:1:pca/x"));
+        assert!(!is_acm_certificate_arn("certificate/0b1c2d3e"));
+        assert_eq!(
+            arn_region("arn:aws:acm:us-east-1:1:certificate/x"),
+            Some("us-east-1")
+        );
+        assert_eq!(arn_region("arn:aws:iam::1:server-certificate/x"), None);
+    }
 }
