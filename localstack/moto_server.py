@@ -1,5 +1,6 @@
 """moto's server, plus the reads moto does not implement (two of Systems
-Manager, EC2's GetEbsDefaultKmsKeyId) and AWS's AMI owner aliases.
+Manager, EC2's GetEbsDefaultKmsKeyId), AWS's AMI owner aliases and ACM's
+renewal eligibility.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -179,6 +180,31 @@ def get_ebs_default_kms_key_id(self: ElasticBlockStore) -> ActionResult:
 
 
 ElasticBlockStore.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
+
+# ---------------------------------------------------------------- ACM
+#
+# moto reports every certificate INELIGIBLE for managed renewal. AWS: an
+# Amazon-issued or private ACM certificate is ELIGIBLE while it is in use by
+# another service (or exported), never when imported or expired
+# (https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html).
+# moto does not record API Gateway domains as users of a certificate, so an
+# issued ACM certificate is reported ELIGIBLE here whatever uses it.
+# (`emu start` sets MOTO_ACM_VALIDATION_WAIT=0, so a requested certificate
+# is ISSUED at once, as the certificate of a listener on AWS is.)
+from moto.acm import models as _acm  # noqa: E402
+
+_describe_certificate = _acm.CertBundle.describe
+
+
+def _describe_certificate_as_aws(self) -> dict:
+    out = _describe_certificate(self)
+    c = out["Certificate"]
+    if c.get("Type") in ("AMAZON_ISSUED", "PRIVATE") and c.get("Status") == "ISSUED":
+        c["RenewalEligibility"] = "ELIGIBLE"
+    return out
+
+
+_acm.CertBundle.describe = _describe_certificate_as_aws
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

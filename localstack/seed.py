@@ -21,6 +21,7 @@ Run by the harness with the .venv-emu python (boto3 pinned by the lock).
 from __future__ import annotations
 
 import argparse
+import datetime
 import ipaddress
 import json
 import os
@@ -44,6 +45,9 @@ AMI_COMMUNITY = "ami-0123456789abc0bad"
 
 # Must never show up in anything rampart collects: the tests grep for it.
 USERDATA_SECRET = "RAMPART-FAKE-SECRET-USERDATA"
+# The legacy domain's imported certificate expires this many days after the
+# seed runs: inside DATA-011's default 30-day window.
+LEGACY_CERT_DAYS_LEFT = 10
 
 # Fake ARNs for services rampart does not read (and moto does not validate
 # where they are used).
@@ -1289,6 +1293,43 @@ class Seeder:
             m[iid] = state
         self.manifest["ssm_unmanaged"] = list(self.manifest["legacy"]["instance_ids"])
 
+    def legacy_certificate(self) -> str:
+        """Imports (in us-east-1, where edge-optimized domains take their
+        certificates) a self-signed certificate for legacy.example.com with
+        a 1024-bit RSA key, issued 355 days ago and expiring in 10: the
+        kind a team made once by hand and forgot. ACM imports RSA 1024
+        keys (https://docs.aws.amazon.com/acm/latest/userguide/import-certificate-prerequisites.html)."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "legacy.example.com")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=355))
+            .not_valid_after(now + datetime.timedelta(days=LEGACY_CERT_DAYS_LEFT))
+            .add_extension(
+                x509.SubjectAlternativeName([x509.DNSName("legacy.example.com")]), critical=False
+            )
+            .sign(key, hashes.SHA256())
+        )
+        return self.acm.import_certificate(
+            Certificate=cert.public_bytes(serialization.Encoding.PEM),
+            PrivateKey=key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,
+                serialization.NoEncryption(),
+            ),
+            Tags=[{"Key": "Name", "Value": "legacy-domain-cert"}],
+        )["CertificateArn"]
+
     def seed_domains(self) -> None:
         """Custom domains of the legacy story, last so that every earlier id
         stays as it was: `legacy.example.com`, edge-optimized on the TLS_1_0
@@ -1296,15 +1337,20 @@ class Seeder:
         whose default endpoint stays enabled (EDGE-013 fails); and
         `http.orders.example.com` through the v2 API (moto keeps v1 and v2
         domains apart; AWS lists each domain through both), mapping `orders`
-        to the HTTP API's $default stage, default endpoint enabled."""
+        to the HTTP API's $default stage, default endpoint enabled.
+        legacy.example.com presents an imported RSA 1024 certificate that
+        expires in 10 days (DATA-011, DATA-012 and DATA-013 fail on it);
+        the others the hardened story's ACM-issued one (all three pass)."""
         cert = self.manifest["hardened"].get("acm_certificate_arn")
         if not cert:
             return
         l, x = self.manifest["legacy"], self.manifest["http_api"]
+        legacy_cert = self.legacy_certificate()
+        l["acm_certificate_arn"] = legacy_cert
         try:
             dom = self.apigw.create_domain_name(
                 domainName="legacy.example.com",
-                certificateArn=cert,
+                certificateArn=legacy_cert,
                 endpointConfiguration={"types": ["EDGE"]},
                 securityPolicy="TLS_1_0",
                 tags={"Name": "legacy-domain"},

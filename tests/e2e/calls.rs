@@ -231,6 +231,13 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
                 .count();
             add("kms:GetKeyRotationStatus", rotating as u64);
         }
+
+        // ACM: each certificate a listener or custom domain presents,
+        // described once (whichever region its ARN names).
+        add(
+            "acm:DescribeCertificate",
+            r.acm_certificate_arns().len() as u64,
+        );
     }
 
     // IAM (global): instance profiles and the authorization details
@@ -296,6 +303,7 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "ssm:DescribeInstancePatchStates",
         "kms:DescribeKey",
         "kms:GetKeyRotationStatus",
+        "acm:DescribeCertificate",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

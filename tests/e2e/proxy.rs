@@ -462,7 +462,7 @@ pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" => Dialect::RestJson,
-        "wafv2" | "organizations" | "ssm" | "kms" => Dialect::AwsJson,
+        "wafv2" | "organizations" | "ssm" | "kms" | "acm" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }

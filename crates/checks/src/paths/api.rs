@@ -290,11 +290,18 @@ impl<'a, 's> RegionCx<'a, 's> {
                 let id = crate::domains::entry_id(d.name, m);
                 let desc = d.described();
                 let mut label = format!("domain {id}");
+                let certs: Vec<String> = [&desc.certificate_arn, &desc.regional_certificate_arn]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect();
+                let cert = self.cert_note(&certs);
                 let notes: Vec<&str> = desc
                     .security_policy
                     .as_deref()
                     .into_iter()
                     .chain(desc.mutual_tls_truststore_uri.as_ref().map(|_| "mTLS"))
+                    .chain(cert.as_deref())
                     .collect();
                 if !notes.is_empty() {
                     label.push_str(&format!(" ({})", notes.join(", ")));

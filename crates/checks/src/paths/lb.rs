@@ -137,7 +137,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                                     continue;
                                 }
                                 let mut h = path.clone();
-                                h.push(listener_hop(l, lport));
+                                h.push(self.listener_hop(l, lport));
                                 out.extend(self.forward(
                                     lb,
                                     Some(l),
@@ -205,7 +205,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                             continue;
                         }
                         let mut h = hops.clone();
-                        h.push(listener_hop(l, lport));
+                        h.push(self.listener_hop(l, lport));
                         out.extend(self.forward(
                             lb,
                             Some(l),
@@ -275,7 +275,7 @@ impl<'a, 's> RegionCx<'a, 's> {
             Err(why) => Flow::maybe(AddrSet::all(Family::V4), why),
         };
         hops.push(lb_hop(lb));
-        hops.push(listener_hop(listener, lport));
+        hops.push(self.listener_hop(listener, lport));
         let lb_rules = (!lb.security_group_ids.is_empty())
             .then(|| self.groups_ingress(&lb.security_group_ids, &lb.name));
         let f = match &lb_rules {
@@ -307,6 +307,15 @@ impl<'a, 's> RegionCx<'a, 's> {
 
     /// Why `lb`'s listeners are unknown, and `hops` with an unknown
     /// listener after them.
+    /// `PROTOCOL:PORT`, with the certificate a TLS listener presents.
+    fn listener_hop(&self, l: &Listener, port: u16) -> Hop {
+        let mut label = format!("{}:{port}", l.protocol.as_deref().unwrap_or("?"));
+        if let Some(cert) = self.cert_note(&l.certificate_arns) {
+            label.push_str(&format!(" ({cert})"));
+        }
+        hop("listener", &l.listener_arn, label)
+    }
+
     fn listeners_unknown(&self, lb: &LoadBalancer, hops: &[Hop]) -> (String, Vec<Hop>) {
         let why = self.missing(
             Input::Listeners,
@@ -811,7 +820,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                             continue;
                         }
                         let mut h = h.clone();
-                        h.push(listener_hop(l, tport));
+                        h.push(self.listener_hop(l, tport));
                         out.extend(self.forward(
                             alb,
                             Some(l),
@@ -884,13 +893,6 @@ fn lb_hop(lb: &LoadBalancer) -> Hop {
     )
 }
 
-fn listener_hop(l: &Listener, port: u16) -> Hop {
-    hop(
-        "listener",
-        &l.listener_arn,
-        format!("{}:{port}", l.protocol.as_deref().unwrap_or("?")),
-    )
-}
 
 fn tg_hop(tg: &TargetGroup) -> Hop {
     hop(

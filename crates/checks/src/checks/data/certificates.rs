@@ -338,3 +338,45 @@ fn where_used(cx: &Context<'_>, u: &Use<'_>) -> String {
         ids.len()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::data::cert_fixtures::*;
+    use crate::testing::*;
+
+    /// The path view shows the certificate on each TLS hop: the listener's
+    /// as ACM described it, a custom domain's beside its TLS policy.
+    #[test]
+    fn tls_hops_show_their_certificate() {
+        let mut s = default_account();
+        // Enter the legacy API only through its domain.
+        let r = region(&mut s);
+        r.apigateway.rest_apis[1].disable_execute_api_endpoint = true;
+        let index = crate::index::Index::new(&s);
+        let exposures = crate::paths::Exposures::compute(&index);
+        let labels: Vec<&str> = exposures
+            .all()
+            .flat_map(|e| e.path.hops.iter())
+            .filter(|h| h.kind == "listener" || h.kind == "api-domain")
+            .map(|h| h.label.as_str())
+            .collect();
+        assert!(
+            labels.contains(&"TLS:443 (cert c-h.example.com until 1971-01-01)"),
+            "{labels:?}"
+        );
+        assert!(
+            labels.contains(&"domain legacy.example.com/ (TLS_1_2, cert c-l.example.com until 1970-01-11)"),
+            "{labels:?}"
+        );
+        // Not described: the certificate's id.
+        region(&mut s).acm = None;
+        let index = crate::index::Index::new(&s);
+        let exposures = crate::paths::Exposures::compute(&index);
+        assert!(
+            exposures
+                .all()
+                .flat_map(|e| e.path.hops.iter())
+                .any(|h| h.label == "TLS:443 (cert c-h)")
+        );
+    }
+}
