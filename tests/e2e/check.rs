@@ -324,10 +324,15 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
             "INST-001", "INST-002", "INST-005", "INST-007", "INST-009", "INST-010",
         ],
     ),
-    // unencrypted volumes, no stage or NLB logs, http:// integration, no tracing.
+    // unencrypted volumes, no stage or NLB logs, http:// integration, no
+    // tracing; legacy.example.com's imported RSA 1024 certificate expiring
+    // in 10 days.
     (
         Layer::Data,
-        &["DATA-001", "DATA-003", "DATA-004", "DATA-005", "DATA-006"],
+        &[
+            "DATA-001", "DATA-003", "DATA-004", "DATA-005", "DATA-006", "DATA-011", "DATA-012",
+            "DATA-013",
+        ],
     ),
 ];
 

@@ -656,7 +656,46 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
 
     load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
     apis(p, &plans, &mut inv);
+    inv.acm = Some(certificates(&inv));
     inv
+}
+
+/// Every certificate the region's listeners and domains present,
+/// described: the listeners' one certificate is Amazon-issued and valid for
+/// a year; of the domains' certificates every fourth is imported (ACM does
+/// not renew it) and expires within two weeks, every tenth has an RSA 1024
+/// key.
+fn certificates(inv: &RegionInventory) -> AcmInventory {
+    let at = time::macros::datetime!(2026-11-22 00:00:00 UTC);
+    let certificates = inv
+        .acm_certificate_arns()
+        .into_iter()
+        .enumerate()
+        .map(|(n, arn)| {
+            let imported = n % 4 == 3;
+            Certificate {
+                arn: arn.to_string(),
+                domain_name: Some(format!("c{n}.example.com")),
+                cert_type: Some(
+                    if imported {
+                        "IMPORTED"
+                    } else {
+                        "AMAZON_ISSUED"
+                    }
+                    .into(),
+                ),
+                status: Some("ISSUED".into()),
+                key_algorithm: Some(if n % 10 == 9 { "RSA_1024" } else { "RSA_2048" }.into()),
+                not_before: Some(at - time::Duration::days(30)),
+                not_after: Some(at + time::Duration::days(if imported { 12 } else { 365 })),
+                renewal_eligibility: Some(if imported { "INELIGIBLE" } else { "ELIGIBLE" }.into()),
+                renewal_status: None,
+                renewal_status_reason: None,
+                in_use_by: vec![],
+            }
+        })
+        .collect();
+    AcmInventory { certificates }
 }
 
 fn nacl(egress: bool, n: i32, action: &str, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {

@@ -893,7 +893,6 @@ fn lb_hop(lb: &LoadBalancer) -> Hop {
     )
 }
 
-
 fn tg_hop(tg: &TargetGroup) -> Hop {
     hop(
         "target-group",

@@ -365,7 +365,9 @@ mod tests {
             "{labels:?}"
         );
         assert!(
-            labels.contains(&"domain legacy.example.com/ (TLS_1_2, cert c-l.example.com until 1970-01-11)"),
+            labels.contains(
+                &"domain legacy.example.com/ (TLS_1_2, cert c-l.example.com until 1970-01-11)"
+            ),
             "{labels:?}"
         );
         // Not described: the certificate's id.
