@@ -100,6 +100,17 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
                 pages(listeners.len(), 400),
             );
             add("elasticloadbalancing:DescribeLoadBalancerAttributes", 1);
+            // HTTPS and TLS listeners: their certificate list (the
+            // default is listed too, so never empty).
+            for l in listeners {
+                if matches!(l.protocol.as_deref(), Some("HTTPS" | "TLS")) {
+                    let certs = l.sni_certificate_arns.as_ref().map_or(0, Vec::len) + 1;
+                    add(
+                        "elasticloadbalancing:DescribeListenerCertificates",
+                        pages(certs, 400),
+                    );
+                }
+            }
             if lb.lb_type.as_deref() == Some("application") {
                 for l in listeners {
                     // The default rule is listed too, so never empty.
@@ -304,6 +315,7 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "kms:DescribeKey",
         "kms:GetKeyRotationStatus",
         "acm:DescribeCertificate",
+        "elasticloadbalancing:DescribeListenerCertificates",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

@@ -274,6 +274,38 @@ async fn listener(
     } else {
         None
     };
+    // A secure listener's certificate list (SNI): the certificates it
+    // presents besides the default one `DescribeListeners` names. The
+    // default appears in the answer with IsDefault true, and once more
+    // with false if it is also in the list
+    // (<https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListenerCertificates.html>).
+    let secure = l
+        .protocol()
+        .is_some_and(|p| matches!(p.as_str(), "HTTPS" | "TLS"));
+    let sni_certificate_arns = if secure {
+        let res: Result<Vec<t::Certificate>, _> = c
+            .describe_listener_certificates()
+            .listener_arn(&arn)
+            .page_size(400)
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        ctx.ok(site, "DescribeListenerCertificates", Some(&arn), res)
+            .map(|certs| {
+                let mut v: Vec<String> = certs
+                    .iter()
+                    .filter(|c| c.is_default() != Some(true))
+                    .filter_map(|c| o(c.certificate_arn()))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            })
+    } else {
+        Some(Vec::new())
+    };
     let mut default_actions: Vec<LbAction> = l.default_actions().iter().map(action).collect();
     default_actions.sort();
     Listener {
@@ -286,6 +318,7 @@ async fn listener(
             .iter()
             .filter_map(|c| o(c.certificate_arn()))
             .collect(),
+        sni_certificate_arns,
         alpn_policy: strings(l.alpn_policy()),
         default_actions,
         rules,

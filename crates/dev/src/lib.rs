@@ -953,6 +953,7 @@ fn load_balancers(
                 } else {
                     vec![]
                 },
+                sni_certificate_arns: Some(vec![]),
                 alpn_policy: vec![],
                 default_actions: vec![forward.clone()],
                 rules: (!network).then(|| {
@@ -972,6 +973,7 @@ fn load_balancers(
                     protocol: Some("HTTP".into()),
                     ssl_policy: None,
                     certificate_arns: vec![],
+                    sni_certificate_arns: Some(vec![]),
                     alpn_policy: vec![],
                     default_actions: vec![LbAction {
                         action_type: "redirect".into(),

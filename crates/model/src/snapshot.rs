@@ -170,7 +170,7 @@ impl RegionInventory {
             .load_balancers
             .iter()
             .flat_map(|lb| lb.listeners.iter().flatten())
-            .flat_map(|l| l.certificate_arns.iter());
+            .flat_map(|l| l.certificates());
         let domains = self
             .apigateway
             .domain_names
@@ -788,12 +788,29 @@ pub struct Listener {
     /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
     pub protocol: Option<String>,
     pub ssl_policy: Option<String>,
+    /// The default certificate (`DescribeListeners` names only that one).
     pub certificate_arns: Vec<String>,
+    /// The listener's certificate list beyond the default, served by SNI
+    /// (`DescribeListenerCertificates`, HTTPS and TLS listeners only; empty
+    /// for other protocols). `None` when not collected (the call failed,
+    /// or a snapshot older than schema version 5).
+    #[serde(default)]
+    pub sni_certificate_arns: Option<Vec<String>>,
     pub alpn_policy: Vec<String>,
     pub default_actions: Vec<LbAction>,
     /// Non-default listener rules (ALB). `None` when not collected or not
     /// applicable (NLB listeners have no rules).
     pub rules: Option<Vec<ListenerRule>>,
+}
+
+impl Listener {
+    /// Every certificate the listener presents: the default, then its SNI
+    /// list (as far as it was collected).
+    pub fn certificates(&self) -> impl Iterator<Item = &String> {
+        self.certificate_arns
+            .iter()
+            .chain(self.sni_certificate_arns.iter().flatten())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

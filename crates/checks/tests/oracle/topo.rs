@@ -1721,6 +1721,7 @@ pub fn build(t: &Topo) -> Snapshot {
                 protocol: Some(protocol.into()),
                 ssl_policy: None,
                 certificate_arns: vec![],
+                sni_certificate_arns: Some(vec![]),
                 alpn_policy: vec![],
                 default_actions: vec![action(default)],
                 rules,

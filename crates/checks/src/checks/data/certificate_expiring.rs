@@ -269,6 +269,55 @@ mod tests {
         );
     }
 
+    /// A listener presents its SNI certificate list beside its default
+    /// certificate: each is judged; without the list, which certificates
+    /// the listener presents is unknown.
+    #[test]
+    fn sni_certificates_are_judged_and_a_missing_list_is_a_gap() {
+        let mut s = default_account();
+        let r = region(&mut s);
+        for lb in &mut r.elbv2.load_balancers {
+            for l in lb.listeners.iter_mut().flatten() {
+                if !l.certificate_arns.is_empty() {
+                    l.sni_certificate_arns = Some(vec![cert_arn("c-sni")]);
+                }
+            }
+        }
+        let acm = r.acm.as_mut().unwrap();
+        acm.certificates.push(cert("c-sni", 5));
+        acm.certificates.sort_by(|a, b| a.arn.cmp(&b.arn));
+        let got = run(&CertificateExpiring, &s);
+        assert_eq!(
+            statuses(&got),
+            [
+                ("c-h".into(), "pass"),
+                ("c-l".into(), "fail"),
+                ("c-sni".into(), "fail")
+            ]
+        );
+        for lb in &mut region(&mut s).elbv2.load_balancers {
+            for l in lb.listeners.iter_mut().flatten() {
+                if !l.certificate_arns.is_empty() {
+                    l.sni_certificate_arns = None;
+                }
+            }
+        }
+        fail_for(
+            &mut s,
+            "elasticloadbalancing:DescribeListenerCertificates",
+            crate::checks::network::fixtures::LISTENER_H,
+        );
+        let got = run(&CertificateExpiring, &s);
+        assert_eq!(
+            statuses(&got),
+            [
+                ("*".into(), "not-evaluated"),
+                ("c-h".into(), "pass"),
+                ("c-l".into(), "fail")
+            ]
+        );
+    }
+
     #[test]
     fn a_certificate_on_no_path_gets_no_verdict() {
         let mut s = default_account();

@@ -27,9 +27,10 @@ use crate::domains::Domains;
 use crate::registry::{Context, Outcome, why_missing};
 
 /// The operations that say which certificates a region's hops present.
-const SOURCES: [&str; 4] = [
+const SOURCES: [&str; 5] = [
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeListenerCertificates",
     crate::domains::LIST_V1,
     crate::domains::LIST_V2,
 ];
@@ -150,8 +151,7 @@ fn presented<'s>(
             .get(id)
             .into_iter()
             .flat_map(|(_, l)| {
-                l.certificate_arns
-                    .iter()
+                l.certificates()
                     .map(|c| (c.as_str(), Presenter::Listener(l.listener_arn.as_str())))
             })
             .collect(),
@@ -185,7 +185,7 @@ fn presented_in(inv: &RegionInventory) -> BTreeSet<&str> {
         .load_balancers
         .iter()
         .flat_map(|lb| lb.listeners.iter().flatten())
-        .flat_map(|l| l.certificate_arns.iter().map(String::as_str));
+        .flat_map(|l| l.certificates().map(String::as_str));
     listeners.chain(inv.acm_certificate_arns()).collect()
 }
 

@@ -186,6 +186,7 @@ pub fn listener(lb: &str, protocol: &str, port: i32, tg: &str) -> Listener {
         protocol: Some(protocol.into()),
         ssl_policy: None,
         certificate_arns: vec![],
+        sni_certificate_arns: Some(vec![]),
         alpn_policy: vec![],
         default_actions: vec![LbAction {
             action_type: "forward".into(),

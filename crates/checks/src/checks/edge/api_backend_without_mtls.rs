@@ -348,6 +348,7 @@ mod tests {
                 protocol: Some("TCP".into()),
                 ssl_policy: None,
                 certificate_arns: vec![],
+                sni_certificate_arns: Some(vec![]),
                 alpn_policy: vec![],
                 default_actions: vec![LbAction {
                     action_type: "forward".into(),

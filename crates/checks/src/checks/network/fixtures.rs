@@ -267,6 +267,7 @@ pub(crate) fn listener(
         protocol: Some(protocol.into()),
         ssl_policy: ssl_policy.map(str::to_string),
         certificate_arns: vec![],
+        sni_certificate_arns: Some(vec![]),
         alpn_policy: vec![],
         default_actions: vec![action],
         rules: None,
