@@ -22,7 +22,7 @@ fn finding(check: &str, arn: &str, status: Status) -> Finding {
         region: Some("eu-west-1".into()),
         message: String::new(),
         path: None,
-        fingerprint: "fp".into(),
+        fingerprint: rampart_model::fingerprint(check, arn, None),
         suppressed: None,
         baseline: None,
     }

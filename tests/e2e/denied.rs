@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rampart_model::{ErrorKind, Finding, Report, Snapshot, Status};
+use rampart_model::{ErrorKind, Finding, Fingerprint, Report, Snapshot, Status};
 use serde_json::Value;
 
 use crate::harness::{Emulator, Run, emulator_env, rampart, scan};
@@ -273,13 +273,10 @@ fn judge(o: &Outcome, clean: &Report) -> Vec<String> {
 
     // (a) Missing data never passes: a pass here is a pass in the clean run,
     // and nothing failing in the clean run passes here.
-    let clean_by_fp: BTreeMap<&str, &Finding> = clean
-        .findings
-        .iter()
-        .map(|f| (f.fingerprint.as_str(), f))
-        .collect();
+    let clean_by_fp: BTreeMap<Fingerprint, &Finding> =
+        clean.findings.iter().map(|f| (f.fingerprint, f)).collect();
     for f in report.findings.iter().filter(|f| f.status == Status::Pass) {
-        match clean_by_fp.get(f.fingerprint.as_str()) {
+        match clean_by_fp.get(&f.fingerprint) {
             Some(c) if c.status == Status::Pass => {}
             other => fail(format!(
                 "{} passes on {} but is {} in the clean run",
@@ -447,7 +444,7 @@ fn judge(o: &Outcome, clean: &Report) -> Vec<String> {
 
 /// Each finding's verdict: everything but the message (which may name
 /// what the denied operation would have added, e.g. a VPC link id).
-fn verdicts(r: &Report) -> Vec<(&str, &str, &Status, &str)> {
+fn verdicts(r: &Report) -> Vec<(&str, &str, &Status, Fingerprint)> {
     r.findings
         .iter()
         .map(|f| {
@@ -455,7 +452,7 @@ fn verdicts(r: &Report) -> Vec<(&str, &str, &Status, &str)> {
                 f.check_id.as_str(),
                 f.resource_arn.as_str(),
                 &f.status,
-                f.fingerprint.as_str(),
+                f.fingerprint,
             )
         })
         .collect()
@@ -813,14 +810,14 @@ fn invariant_problems(
             )),
         }
     }
-    let clean_passes: BTreeSet<&str> = clean
+    let clean_passes: BTreeSet<Fingerprint> = clean
         .findings
         .iter()
         .filter(|f| f.status == Status::Pass)
-        .map(|f| f.fingerprint.as_str())
+        .map(|f| f.fingerprint)
         .collect();
     for f in report.findings.iter().filter(|f| f.status == Status::Pass) {
-        if !clean_passes.contains(f.fingerprint.as_str()) {
+        if !clean_passes.contains(&f.fingerprint) {
             problems.push(format!(
                 "{case}: {} passes on {} ({:?}), not as in the clean run",
                 f.check_id, f.resource_arn, f.message

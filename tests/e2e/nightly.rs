@@ -214,14 +214,11 @@ fn two_nights_diff_and_baseline_show_exactly_the_change() {
     assert!(b.source.ends_with("latest/report.json"), "{}", b.source);
     assert_eq!(b.new, 1);
     assert_eq!(
-        b.resolved
-            .iter()
-            .map(|f| f.fingerprint.as_str())
-            .collect::<Vec<_>>(),
+        b.resolved.iter().map(|f| f.fingerprint).collect::<Vec<_>>(),
         d.findings
             .resolved
             .iter()
-            .map(|f| f.fingerprint.as_str())
+            .map(|f| f.fingerprint)
             .collect::<Vec<_>>()
     );
     for f in report2.findings.iter().filter(|f| f.status == Status::Fail) {

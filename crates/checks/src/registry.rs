@@ -281,14 +281,17 @@ const SLOWEST_FIRST: &[&str] = &[
 
 /// One check's outcomes, fingerprinted and sorted by resource, then
 /// fingerprint.
-fn run_one(check: &dyn Check, cx: &Context<'_>) -> (&'static CheckMeta, Vec<(Outcome, String)>) {
+fn run_one(
+    check: &dyn Check,
+    cx: &Context<'_>,
+) -> (&'static CheckMeta, Vec<(Outcome, Fingerprint)>) {
     let meta = check.meta();
     let mut evaluated = check.evaluate(cx);
     // A resource other data names keeps its own verdict when its list is
     // missing (issue 14 item 3): applied here, so no check can forget.
     let stand_ins = crate::named::stand_ins(cx, &evaluated);
     evaluated.extend(stand_ins);
-    let mut outcomes: Vec<(Outcome, String)> = evaluated
+    let mut outcomes: Vec<(Outcome, Fingerprint)> = evaluated
         .into_iter()
         .map(|mut o| {
             o.affected.sort_unstable();

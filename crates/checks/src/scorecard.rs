@@ -257,7 +257,7 @@ impl Tally<'_> {
         };
         let fingerprints = |v: &[(u16, u32)]| {
             v.iter()
-                .map(|(_, n)| findings[*n as usize].fingerprint.clone())
+                .map(|(_, n)| findings[*n as usize].fingerprint)
                 .collect()
         };
         if !self.failing.is_empty() {
@@ -559,6 +559,11 @@ pub fn tally(cards: &[Scorecard]) -> BTreeMap<(Layer, &'static str), usize> {
 mod tests {
     use super::*;
 
+    /// A fixture's fingerprint, named by a word.
+    fn fp(label: &str) -> Fingerprint {
+        fingerprint(label, "", None)
+    }
+
     fn f(id: &str, arn: &str, status: Status) -> Finding {
         Finding {
             check_id: id.into(),
@@ -570,7 +575,7 @@ mod tests {
             message: String::new(),
             path: None,
             affected: vec![],
-            fingerprint: format!("{id}@{arn}"),
+            fingerprint: fp(&format!("{id}@{arn}")),
             suppressed: None,
             baseline: None,
         }
@@ -597,7 +602,7 @@ mod tests {
             verdict(&all),
             LayerVerdict::Fail {
                 failing: vec!["C".into()],
-                findings: vec!["C@x".into()],
+                findings: vec![fp("C@x")],
             }
         );
         assert_eq!(
@@ -605,7 +610,7 @@ mod tests {
             LayerVerdict::NotEvaluated {
                 checks: vec!["B".into()],
                 reasons: vec!["why".into()],
-                findings: vec!["B@x".into(), "B@x".into()],
+                findings: vec![fp("B@x"), fp("B@x")],
             }
         );
         assert_eq!(
@@ -764,7 +769,7 @@ mod tests {
             &format!("{ACCOUNT_ARN}:security-group/sg-lweb"),
             Status::Fail,
         );
-        sg.fingerprint = "fp-sg".into();
+        sg.fingerprint = fp("fp-sg");
         sg.affected = vec![instance_arn("i-l1"), instance_arn("i-l2")];
         let cards = cards_for(&s, &[sg]);
         for id in ["i-l1", "i-l2"] {
@@ -772,7 +777,7 @@ mod tests {
                 card(&cards, id).network,
                 LayerVerdict::Fail {
                     failing: vec!["NET-004".into()],
-                    findings: vec!["fp-sg".into()],
+                    findings: vec![fp("fp-sg")],
                 },
                 "{id}"
             );
@@ -794,14 +799,10 @@ mod tests {
             &format!("{ACCOUNT_ARN}:security-group/sg-lweb"),
             Status::Fail,
         );
-        sg.fingerprint = "fp-ssh".into();
+        sg.fingerprint = fp("fp-ssh");
         let cards = cards_for(&s, &[sg]);
         for id in ["i-l1", "i-l2", "i-l3"] {
-            assert_eq!(
-                card(&cards, id).network.findings(),
-                ["fp-ssh".to_string()],
-                "{id}"
-            );
+            assert_eq!(card(&cards, id).network.findings(), [fp("fp-ssh")], "{id}");
         }
     }
 
@@ -816,16 +817,16 @@ mod tests {
             Status::Fail,
         );
         role.region = None;
-        role.fingerprint = "fp-role".into();
+        role.fingerprint = fp("fp-role");
         role.affected = vec![instance_arn("i-l3")];
         let mut passing = f("INST-001", &instance_arn("i-l3"), Status::Pass);
-        passing.fingerprint = "fp-imds".into();
+        passing.fingerprint = fp("fp-imds");
         let cards = cards_for(&s, &[role, passing]);
         assert_eq!(
             card(&cards, "i-l3").instance,
             LayerVerdict::Fail {
                 failing: vec!["INST-003".into()],
-                findings: vec!["fp-role".into()],
+                findings: vec![fp("fp-role")],
             }
         );
         for id in ["i-l1", "i-l2", "i-h1"] {
@@ -838,11 +839,8 @@ mod tests {
     #[test]
     fn every_verdict_links_to_its_own_findings() {
         let report = crate::evaluate(&three_backends_on_one_group(), &crate::Selection::default());
-        let by_fp: std::collections::HashMap<&str, &Finding> = report
-            .findings
-            .iter()
-            .map(|f| (f.fingerprint.as_str(), f))
-            .collect();
+        let by_fp: std::collections::HashMap<Fingerprint, &Finding> =
+            report.findings.iter().map(|f| (f.fingerprint, f)).collect();
         let mut linked = 0;
         for c in &report.scorecards {
             for layer in Layer::ALL {
@@ -857,7 +855,7 @@ mod tests {
                 };
                 let mut named: Vec<&str> = Vec::new();
                 for fp in v.findings() {
-                    let f = by_fp[fp.as_str()];
+                    let f = by_fp[fp];
                     assert_eq!(f.status.as_str(), kind, "{} {layer}: {fp}", c.instance_id);
                     named.push(&f.check_id);
                     linked += 1;

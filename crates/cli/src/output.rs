@@ -868,7 +868,7 @@ mod tests {
             message: String::new(),
             path: None,
             affected: vec![],
-            fingerprint: arn.into(),
+            fingerprint: rampart_model::fingerprint(check, arn, None),
             suppressed: None,
             baseline: Some(mark),
         }

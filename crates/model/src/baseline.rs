@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{BaselineInfo, Finding, Report, Status};
+use crate::{BaselineInfo, Finding, Fingerprint, Report, Status};
 
 /// How one fingerprint moved between two reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -128,10 +128,10 @@ impl<'a> Coverage<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Fingerprint -> change, for every fingerprint failing in either report.
-    pub changes: BTreeMap<String, Change>,
+    pub changes: BTreeMap<Fingerprint, Change>,
     /// Fingerprint -> why, for every `not-compared` one.
     #[serde(default)]
-    pub reasons: BTreeMap<String, String>,
+    pub reasons: BTreeMap<Fingerprint, String>,
 }
 
 impl Comparison {
@@ -139,15 +139,15 @@ impl Comparison {
     /// judged.
     pub fn of(previous: &Report, current: &Report) -> Comparison {
         let (was, is) = (Coverage::of(previous), Coverage::of(current));
-        let before: BTreeMap<&str, &Finding> = previous
+        let before: BTreeMap<Fingerprint, &Finding> = previous
             .findings
             .iter()
-            .map(|f| (f.fingerprint.as_str(), f))
+            .map(|f| (f.fingerprint, f))
             .collect();
-        let now: BTreeMap<&str, &Finding> = current
+        let now: BTreeMap<Fingerprint, &Finding> = current
             .findings
             .iter()
-            .map(|f| (f.fingerprint.as_str(), f))
+            .map(|f| (f.fingerprint, f))
             .collect();
         let mut c = Comparison::default();
         // The same fingerprint in another account is another resource (an
@@ -170,12 +170,12 @@ impl Comparison {
             let change = match (then, not_compared) {
                 (Some(Status::Fail), _) => Change::Unchanged,
                 (_, Some(why)) => {
-                    c.reasons.insert(fp.to_string(), why);
+                    c.reasons.insert(*fp, why);
                     Change::NotCompared
                 }
                 _ => Change::New,
             };
-            c.changes.insert(fp.to_string(), change);
+            c.changes.insert(*fp, change);
         }
         for (fp, f) in &before {
             if f.status != Status::Fail {
@@ -187,13 +187,13 @@ impl Comparison {
                 Some(Status::Pass) => Change::Resolved,
                 None => match is.outside(f, "this time") {
                     Some(why) => {
-                        c.reasons.insert(fp.to_string(), why);
+                        c.reasons.insert(*fp, why);
                         Change::NotCompared
                     }
                     None => Change::Resolved,
                 },
             };
-            c.changes.insert(fp.to_string(), change);
+            c.changes.insert(*fp, change);
         }
         c
     }
@@ -209,13 +209,13 @@ impl Comparison {
             .iter_mut()
             .filter(|f| f.status == Status::Fail)
         {
-            f.baseline = c.get(&f.fingerprint);
+            f.baseline = c.get(f.fingerprint);
         }
         let moved = |change: Change| -> Vec<Finding> {
             previous
                 .findings
                 .iter()
-                .filter(|f| f.status == Status::Fail && c.get(&f.fingerprint) == Some(change))
+                .filter(|f| f.status == Status::Fail && c.get(f.fingerprint) == Some(change))
                 .cloned()
                 .map(|mut f| {
                     f.baseline = Some(change);
@@ -244,7 +244,7 @@ impl Comparison {
                 .filter(|f| f.status == Status::Fail)
                 .filter_map(|f| {
                     let reason = self.reasons.get(&f.fingerprint)?;
-                    (self.get(&f.fingerprint) == Some(Change::NotCompared)).then(|| {
+                    (self.get(f.fingerprint) == Some(Change::NotCompared)).then(|| {
                         let mut finding = f.clone();
                         finding.baseline = Some(Change::NotCompared);
                         NotCompared {
@@ -261,8 +261,8 @@ impl Comparison {
         out
     }
 
-    pub fn get(&self, fingerprint: &str) -> Option<Change> {
-        self.changes.get(fingerprint).copied()
+    pub fn get(&self, fingerprint: Fingerprint) -> Option<Change> {
+        self.changes.get(&fingerprint).copied()
     }
 
     pub fn count(&self, change: Change) -> usize {
@@ -275,18 +275,23 @@ mod tests {
     use super::*;
     use crate::Severity;
 
-    fn f(fp: &str, status: Status) -> Finding {
+    /// A fixture's fingerprint, named by a word.
+    fn fp(label: &str) -> Fingerprint {
+        crate::fingerprint(label, "", None)
+    }
+
+    fn f(label: &str, status: Status) -> Finding {
         Finding {
             check_id: "NET-005".into(),
             severity: Severity::Critical,
             status,
-            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{fp}"),
+            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}"),
             account_id: "1".into(),
             region: Some("us-east-1".into()),
             message: String::new(),
             path: None,
             affected: vec![],
-            fingerprint: fp.into(),
+            fingerprint: fp(label),
             suppressed: None,
             baseline: None,
         }
@@ -315,13 +320,13 @@ mod tests {
             &report_of(&["us-east-1"], previous),
             &report_of(&["us-east-1"], current),
         );
-        assert_eq!(c.get("kept"), Some(Change::Unchanged));
-        assert_eq!(c.get("fixed"), Some(Change::Resolved));
-        assert_eq!(c.get("deleted"), Some(Change::Resolved));
+        assert_eq!(c.get(fp("kept")), Some(Change::Unchanged));
+        assert_eq!(c.get(fp("fixed")), Some(Change::Resolved));
+        assert_eq!(c.get(fp("deleted")), Some(Change::Resolved));
         // Not collected today is not fixed.
-        assert_eq!(c.get("blind"), Some(Change::Unknown));
-        assert_eq!(c.get("was-ok"), Some(Change::New));
-        assert_eq!(c.get("brand-new"), Some(Change::New));
+        assert_eq!(c.get(fp("blind")), Some(Change::Unknown));
+        assert_eq!(c.get(fp("was-ok")), Some(Change::New));
+        assert_eq!(c.get(fp("brand-new")), Some(Change::New));
         assert_eq!((c.count(Change::New), c.count(Change::Resolved)), (2, 2));
     }
 
@@ -334,8 +339,8 @@ mod tests {
         let c = Comparison::of(&both, &both);
         assert_eq!(c.count(Change::New), 0);
         assert_eq!(c.count(Change::Resolved), 0);
-        assert_eq!(c.get("a"), Some(Change::Unchanged));
-        assert_eq!(c.get("b"), None);
+        assert_eq!(c.get(fp("a")), Some(Change::Unchanged));
+        assert_eq!(c.get(fp("b")), None);
     }
 
     /// A report of account `1` that scanned `regions`, holding `findings`.
@@ -389,18 +394,18 @@ mod tests {
         );
         Comparison::apply("yesterday.json", &previous, &mut current);
         let b = current.baseline.unwrap();
-        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
+        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint).collect::<Vec<_>>();
         assert_eq!(
             fps(&b.resolved),
-            ["fixed"],
+            [fp("fixed")],
             "us-west-2 was not scanned today"
         );
         assert!(b.unknown.is_empty());
         assert_eq!(b.not_compared.len(), 1);
         let n = &b.not_compared[0];
         assert_eq!(
-            (n.side, n.finding.fingerprint.as_str()),
-            (Side::Previous, "west")
+            (n.side, n.finding.fingerprint),
+            (Side::Previous, fp("west"))
         );
         assert_eq!(n.reason, "region us-west-2 was not scanned this time");
         assert_eq!(n.finding.baseline, Some(Change::NotCompared));
@@ -512,11 +517,11 @@ mod tests {
         let mut current = report_of(&["us-east-1"], vec![gap]);
         Comparison::apply("yesterday.json", &previous, &mut current);
         let b = current.baseline.unwrap();
-        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
+        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint).collect::<Vec<_>>();
         // INST-003 had its input: its failure is gone, so resolved.
-        assert_eq!(fps(&b.resolved), ["iam-role"]);
+        assert_eq!(fps(&b.resolved), [fp("iam-role")]);
         assert_eq!(b.not_compared.len(), 1);
-        assert_eq!(b.not_compared[0].finding.fingerprint, "sg-a");
+        assert_eq!(b.not_compared[0].finding.fingerprint, fp("sg-a"));
         assert_eq!(
             b.not_compared[0].reason,
             "NET-005 could not list its resources in us-east-1 this time: \
@@ -539,23 +544,26 @@ mod tests {
         let mut current = report_of(&["us-east-1"], vec![inst.clone()]);
         current.checks = vec!["INST-003".into()];
         let c = Comparison::of(&previous, &current);
-        assert_eq!(c.get("sg-a"), Some(Change::NotCompared));
-        assert_eq!(c.reasons["sg-a"], "NET-005 was not run this time");
-        assert_eq!(c.get("role"), Some(Change::Unchanged));
+        assert_eq!(c.get(fp("sg-a")), Some(Change::NotCompared));
+        assert_eq!(c.reasons[&fp("sg-a")], "NET-005 was not run this time");
+        assert_eq!(c.get(fp("role")), Some(Change::Unchanged));
 
         let mut new_check = in_region("waf", Status::Fail, "us-east-1");
         new_check.check_id = "EDGE-011".into();
         current.findings.push(new_check);
         current.checks.push("EDGE-011".into());
         let c = Comparison::of(&previous, &current);
-        assert_eq!(c.get("waf"), Some(Change::NotCompared));
-        assert_eq!(c.reasons["waf"], "EDGE-011 was not run in the baseline");
+        assert_eq!(c.get(fp("waf")), Some(Change::NotCompared));
+        assert_eq!(
+            c.reasons[&fp("waf")],
+            "EDGE-011 was not run in the baseline"
+        );
 
         // A report before version 3 does not say which checks ran: every
         // check counts as run, as before.
         previous.checks.clear();
         let c = Comparison::of(&previous, &current);
-        assert_eq!(c.get("waf"), Some(Change::New));
+        assert_eq!(c.get(fp("waf")), Some(Change::New));
     }
 
     /// Not evaluated in the baseline, failing now: the baseline did not
@@ -571,9 +579,9 @@ mod tests {
         );
         let current = report_of(&["us-east-1"], vec![f("sg-a", Status::Fail)]);
         let c = Comparison::of(&previous, &current);
-        assert_eq!(c.get("sg-a"), Some(Change::NotCompared));
+        assert_eq!(c.get(fp("sg-a")), Some(Change::NotCompared));
         assert_eq!(
-            c.reasons["sg-a"],
+            c.reasons[&fp("sg-a")],
             "it was not evaluated in the baseline: prefix list pl-1 not collected"
         );
     }
@@ -596,7 +604,7 @@ mod tests {
             ("yesterday.json", 1, 1)
         );
         assert_eq!(b.resolved.len(), 1);
-        assert_eq!(b.resolved[0].fingerprint, "fixed");
+        assert_eq!(b.resolved[0].fingerprint, fp("fixed"));
         assert_eq!(b.resolved[0].status, Status::Fail, "as it was before");
         assert!(b.unknown.is_empty());
     }

@@ -631,7 +631,7 @@ mod tests {
             message: String::new(),
             path: None,
             affected: vec![],
-            fingerprint: "fp".into(),
+            fingerprint: crate::fingerprint(check, arn, None),
             suppressed: None,
             baseline: None,
         }

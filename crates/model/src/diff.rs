@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::baseline::{Change, Comparison, NotCompared};
-use crate::{Finding, Report, Snapshot};
+use crate::{Finding, Fingerprint, Report, Snapshot};
 
 /// A failing finding present in both runs whose details moved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,12 +58,12 @@ impl FindingsDiff {
         let c = Comparison::of(old_report, new_report);
         // A report read back may carry its own baseline marks: this diff is
         // its own comparison, so they are dropped from what it lists.
-        let by_fp = |fs: &[Finding]| -> BTreeMap<String, Finding> {
+        let by_fp = |fs: &[Finding]| -> BTreeMap<Fingerprint, Finding> {
             fs.iter()
                 .map(|f| {
                     let mut f = f.clone();
                     f.baseline = None;
-                    (f.fingerprint.clone(), f)
+                    (f.fingerprint, f)
                 })
                 .collect()
         };
@@ -442,18 +442,23 @@ mod tests {
     use crate::{Severity, Status};
     use serde_json::json;
 
-    fn f(fp: &str, status: Status, message: &str) -> Finding {
+    /// A fixture's fingerprint, named by a word.
+    fn fp(label: &str) -> Fingerprint {
+        crate::fingerprint(label, "", None)
+    }
+
+    fn f(label: &str, status: Status, message: &str) -> Finding {
         Finding {
             check_id: "NET-005".into(),
             severity: Severity::Critical,
             status,
-            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{fp}"),
+            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}"),
             account_id: "1".into(),
             region: Some("us-east-1".into()),
             message: message.into(),
             path: None,
             affected: vec![],
-            fingerprint: fp.into(),
+            fingerprint: fp(label),
             suppressed: None,
             baseline: None,
         }
@@ -501,12 +506,12 @@ mod tests {
             f("fresh", Status::Fail, "8080 open"),
         ];
         let d = FindingsDiff::of(&report(old), &report(new.clone()));
-        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
-        assert_eq!(fps(&d.new), ["fresh"]);
-        assert_eq!(fps(&d.resolved), ["fixed"]);
-        assert_eq!(fps(&d.unknown), ["blind"]);
+        let fps = |v: &[Finding]| v.iter().map(|f| f.fingerprint).collect::<Vec<_>>();
+        assert_eq!(fps(&d.new), [fp("fresh")]);
+        assert_eq!(fps(&d.resolved), [fp("fixed")]);
+        assert_eq!(fps(&d.unknown), [fp("blind")]);
         assert_eq!(d.changed.len(), 1);
-        assert_eq!(d.changed[0].after.fingerprint, "moved");
+        assert_eq!(d.changed[0].after.fingerprint, fp("moved"));
         assert_eq!(d.changed[0].what, ["message"]);
         assert_eq!(d.unchanged, 1);
         assert!(!d.is_empty());
@@ -526,7 +531,7 @@ mod tests {
         assert!(d.resolved.is_empty(), "{:?}", d.resolved);
         assert_eq!(d.unchanged, 1);
         assert_eq!(d.not_compared.len(), 1);
-        assert_eq!(d.not_compared[0].finding.fingerprint, "west");
+        assert_eq!(d.not_compared[0].finding.fingerprint, fp("west"));
         assert_eq!(d.not_compared[0].side, crate::baseline::Side::Previous);
         assert!(!d.is_empty());
         // A diff written before `not_compared` existed still reads.

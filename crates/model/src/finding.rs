@@ -3,6 +3,7 @@
 //! findings with their stable fingerprints.
 
 use std::fmt;
+use std::ops::Deref;
 use std::str::FromStr;
 
 use crate::SharedStr;
@@ -328,7 +329,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected: Vec<String>,
     /// Stable across re-scans: see [`fingerprint`].
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Set when a `rampart.toml` suppression accepts this (failing or
     /// not-evaluated) finding: it stays in the report, marked, and no longer
     /// counts as failing or trips `--fail-on`. Boxed: almost every finding
@@ -364,7 +365,7 @@ pub struct Suppressed {
 /// Hash of check id, resource ARN and the path's hop ids: the same problem
 /// on the same resource by the same route keeps its fingerprint across
 /// scans, whatever the message wording or the order of discovery.
-pub fn fingerprint(check_id: &str, resource_arn: &str, path: Option<&ExposurePath>) -> String {
+pub fn fingerprint(check_id: &str, resource_arn: &str, path: Option<&ExposurePath>) -> Fingerprint {
     let mut h = Sha256::new();
     h.update(check_id.as_bytes());
     h.update([0]);
@@ -378,14 +379,123 @@ pub fn fingerprint(check_id: &str, resource_arn: &str, path: Option<&ExposurePat
         }
     }
     let digest = h.finalize();
-    // One allocation, not one per byte: a million findings each take one.
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in digest.iter().take(16) {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Fingerprint(bytes)
+}
+
+/// A finding's fingerprint (see [`fingerprint`]): the first 128 bits of a
+/// SHA-256, held inline (16 bytes, no allocation: a million findings and
+/// the scorecards' links to them each hold one) and written everywhere,
+/// JSON included, as its 32 lowercase hex digits. Reading accepts exactly
+/// that form (docs/report.schema.json: `^[0-9a-f]{32}$`), so a report
+/// reads back and writes out byte for byte. Byte order is the order of
+/// the hex text, so sorting either gives the same order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    /// The 32 lowercase hex digits, without allocating.
+    pub fn hex(&self) -> FingerprintHex {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0xf)];
+        }
+        FingerprintHex(out)
     }
-    out
+
+    /// Parses exactly 32 lowercase hex digits (the only form written).
+    pub fn from_hex(text: &str) -> Option<Fingerprint> {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let text = text.as_bytes();
+        if text.len() != 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (b, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
+            *b = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(Fingerprint(bytes))
+    }
+}
+
+/// A fingerprint's text, on the stack: [`Fingerprint::hex`].
+#[derive(Clone, Copy)]
+pub struct FingerprintHex([u8; 32]);
+
+impl FingerprintHex {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written into it.
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+impl Deref for FingerprintHex {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+/// As the text (quoted), so test failures read as they did with strings.
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.hex().as_str(), f)
+    }
+}
+
+impl FromStr for Fingerprint {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Fingerprint::from_hex(s)
+            .ok_or_else(|| format!("fingerprint {s:?} is not 32 lowercase hex digits"))
+    }
+}
+
+impl PartialEq<str> for Fingerprint {
+    fn eq(&self, other: &str) -> bool {
+        self.hex().as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Fingerprint {
+    fn eq(&self, other: &&str) -> bool {
+        self.hex().as_str() == *other
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Hex;
+        impl serde::de::Visitor<'_> for Hex {
+            type Value = Fingerprint;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a fingerprint: 32 lowercase hex digits")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Fingerprint, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Hex)
+    }
 }
 
 #[cfg(test)]
@@ -453,7 +563,7 @@ terraform = "metadata_options { http_tokens = \"required\" }"
         };
         let a = fingerprint("NET-005", "arn:x", Some(&p));
         assert_eq!(a, fingerprint("NET-005", "arn:x", Some(&p)));
-        assert_eq!(a.len(), 32);
+        assert_eq!(a.hex().len(), 32);
         // Labels and gaps are presentation: they do not change identity.
         let mut relabelled = p.clone();
         relabelled.hops[1].label = "web-1".into();
@@ -469,6 +579,54 @@ terraform = "metadata_options { http_tokens = \"required\" }"
         assert_eq!(
             fingerprint("NET-005", "arn:x", None),
             "fb72dec6dbc7ab56e60eb1d4aee41e53"
+        );
+    }
+
+    /// Held as 16 bytes, a fingerprint reads and writes as its 32 hex
+    /// digits, in JSON too, and orders as that text does.
+    #[test]
+    fn fingerprints_read_and_write_as_lowercase_hex() {
+        let a = fingerprint("NET-005", "arn:x", None);
+        let text = "\"fb72dec6dbc7ab56e60eb1d4aee41e53\"";
+        assert_eq!(serde_json::to_string(&a).unwrap(), text);
+        assert_eq!(serde_json::from_str::<Fingerprint>(text).unwrap(), a);
+        assert_eq!(a.to_string(), "fb72dec6dbc7ab56e60eb1d4aee41e53");
+        assert_eq!(format!("{a:?}"), text);
+        assert_eq!("fb72dec6dbc7ab56e60eb1d4aee41e53".parse(), Ok(a));
+        for bad in [
+            "",
+            "fb72dec6dbc7ab56e60eb1d4aee41e5",
+            "fb72dec6dbc7ab56e60eb1d4aee41e533",
+            "FB72DEC6DBC7AB56E60EB1D4AEE41E53",
+            "fb72dec6dbc7ab56e60eb1d4aee41e5g",
+            "sg-a",
+        ] {
+            assert!(Fingerprint::from_hex(bad).is_none(), "{bad:?}");
+            let json = serde_json::to_string(bad).unwrap();
+            let err = serde_json::from_str::<Fingerprint>(&json).unwrap_err();
+            assert!(err.to_string().contains("32 lowercase hex digits"), "{err}");
+        }
+        // As a map key (a baseline comparison is keyed by fingerprint).
+        let map = std::collections::BTreeMap::from([(a, 1)]);
+        let json = serde_json::to_string(&map).unwrap();
+        assert_eq!(json, "{\"fb72dec6dbc7ab56e60eb1d4aee41e53\":1}");
+        assert_eq!(
+            serde_json::from_str::<std::collections::BTreeMap<Fingerprint, i32>>(&json).unwrap(),
+            map
+        );
+        // Byte order is text order: sorting either gives the same list.
+        let mut prints: Vec<Fingerprint> = (0..64)
+            .map(|n| fingerprint("NET-005", &format!("arn:{n}"), None))
+            .collect();
+        let mut texts: Vec<String> = prints.iter().map(Fingerprint::to_string).collect();
+        prints.sort();
+        texts.sort();
+        assert_eq!(
+            prints
+                .iter()
+                .map(Fingerprint::to_string)
+                .collect::<Vec<_>>(),
+            texts
         );
     }
 

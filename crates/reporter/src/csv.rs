@@ -78,7 +78,7 @@ pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
         f.region.as_deref().unwrap_or_default().to_string(),
         f.message.clone(),
         f.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
-        f.fingerprint.clone(),
+        f.fingerprint.to_string(),
         f.suppressed
             .as_ref()
             .map(|s| s.reason.clone())

@@ -235,7 +235,11 @@ mod tests {
             message: message.into(),
             path: None,
             affected: vec![],
-            fingerprint: check.into(),
+            fingerprint: rampart_model::fingerprint(
+                check,
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+                None,
+            ),
             suppressed: None,
             baseline: None,
         }

@@ -47,8 +47,8 @@ use rampart_model::baseline::{Change, Side};
 use rampart_model::org_report::{AccountLine, AccountState, OrgReport};
 use rampart_model::time::{OffsetDateTime, UtcOffset};
 use rampart_model::{
-    CheckMeta, ExposurePath, Finding, Hop, Layer, LayerVerdict, PathKind, PortRange, Relation,
-    Report, Scorecard, Severity, Status,
+    CheckMeta, ExposurePath, Finding, Fingerprint, Hop, Layer, LayerVerdict, PathKind, PortRange,
+    Relation, Report, Scorecard, Severity, Status,
 };
 
 use crate::accounts::EmitAccounts;
@@ -267,9 +267,9 @@ fn anchor(check_id: &str, p: &str) -> String {
     format!("{p}check-{}", safe_id(check_id))
 }
 
-/// The id of a finding's row: its fingerprint.
-fn finding_anchor(fingerprint: &str, p: &str) -> String {
-    format!("{p}finding-{}", safe_id(fingerprint))
+/// The id of a finding's row: its fingerprint (hex digits, safe as is).
+fn finding_anchor(fingerprint: Fingerprint, p: &str) -> String {
+    format!("{p}finding-{fingerprint}")
 }
 
 /// The id of a backend's scorecard row, from its instance ARN (region and
@@ -288,11 +288,8 @@ fn check_link(id: &str, p: &str) -> Markup {
 }
 
 fn scorecard(report: &Report, p: &str) -> Markup {
-    let by_fingerprint: HashMap<&str, &Finding> = report
-        .findings
-        .iter()
-        .map(|f| (f.fingerprint.as_str(), f))
-        .collect();
+    let by_fingerprint: HashMap<Fingerprint, &Finding> =
+        report.findings.iter().map(|f| (f.fingerprint, f)).collect();
     html! {
         section id={ (p) "scorecard" } { (NL)
             h2 { "Scorecard" } (NL)
@@ -326,7 +323,7 @@ fn scorecard(report: &Report, p: &str) -> Markup {
     }
 }
 
-fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<&str, &Finding>, p: &str) -> Markup {
+fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<Fingerprint, &Finding>, p: &str) -> Markup {
     html! {
         td class={ "v v-" (v.as_str()) } {
             @match v {
@@ -358,23 +355,23 @@ fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<&str, &Finding>, p: &str) 
 /// sg-0app`); one the report does not list (`--min-severity` left it out)
 /// is named by its fingerprint, without a link.
 fn finding_links(
-    fingerprints: &[String],
-    by_fingerprint: &HashMap<&str, &Finding>,
+    fingerprints: &[Fingerprint],
+    by_fingerprint: &HashMap<Fingerprint, &Finding>,
     p: &str,
 ) -> Markup {
     html! {
         @if !fingerprints.is_empty() {
             span.vf {
                 @for fp in fingerprints {
-                    @match by_fingerprint.get(fp.as_str()) {
+                    @match by_fingerprint.get(fp) {
                         Some(f) => {
-                            a.flink href={ "#" (finding_anchor(fp, p)) } title={ "finding " (clean(fp)) } {
+                            a.flink href={ "#" (finding_anchor(*fp, p)) } title={ "finding " (fp.hex().as_str()) } {
                                 (clean(&f.check_id)) " · " (clean(crate::backend_id(&f.resource_arn)))
                             }
                         }
                         None => {
                             span.flink.muted title="not in this report's findings (left out by --min-severity)" {
-                                "finding " (clean(fp.get(..8).unwrap_or(fp)))
+                                "finding " (&fp.hex()[..8])
                             }
                         }
                     }
@@ -569,8 +566,8 @@ fn findings(report: &Report, meta: MetaLookup<'_>, p: &str) -> Markup {
     let ids: Vec<Option<String>> = rows
         .iter()
         .map(|f| {
-            seen.insert(f.fingerprint.as_str())
-                .then(|| finding_anchor(&f.fingerprint, p))
+            seen.insert(f.fingerprint)
+                .then(|| finding_anchor(f.fingerprint, p))
         })
         .collect();
     let cards: HashSet<&str> = report

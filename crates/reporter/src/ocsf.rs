@@ -61,7 +61,9 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use rampart_model::baseline::Change;
-use rampart_model::{CheckMeta, Finding, Framework, Layer, Mapping, Report, Severity, Status};
+use rampart_model::{
+    CheckMeta, Finding, Fingerprint, Framework, Layer, Mapping, Report, Severity, Status,
+};
 use serde_json::{Map, Value, json};
 
 use crate::sarif::{HELP_URI_BASE, INFORMATION_URI};
@@ -102,14 +104,11 @@ impl Ocsf {
             .map(|f| event(&at, f, Verdict::of(f), meta(&f.check_id)))
             .collect();
         if let Some(b) = &report.baseline {
-            let present: BTreeSet<&str> = report
-                .findings
-                .iter()
-                .map(|f| f.fingerprint.as_str())
-                .collect();
+            let present: BTreeSet<Fingerprint> =
+                report.findings.iter().map(|f| f.fingerprint).collect();
             let mut seen = BTreeSet::new();
             for f in &b.resolved {
-                if present.contains(f.fingerprint.as_str()) || !seen.insert(&f.fingerprint) {
+                if present.contains(&f.fingerprint) || !seen.insert(f.fingerprint) {
                     continue;
                 }
                 events.push(event(&at, f, Verdict::Gone, meta(&f.check_id)));

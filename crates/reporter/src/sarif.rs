@@ -497,7 +497,7 @@ fn result(f: &Finding, rule_index: usize, meta: Option<&CheckMeta>, artifact: &s
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_owned(),
-            f.fingerprint.clone(),
+            f.fingerprint.to_string(),
         )]))
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();

@@ -248,7 +248,7 @@ fn csv_has_one_row_per_finding_of_every_status() {
     assert_eq!(statuses, ["fail", "fail", "pass", "not-evaluated", "fail"]);
     for (row, f) in rows.iter().zip(&r.findings) {
         assert_eq!(row["check_id"], f.check_id);
-        assert_eq!(row["fingerprint"], f.fingerprint);
+        assert_eq!(row["fingerprint"], f.fingerprint.to_string());
         assert_eq!(row["resource_arn"], f.resource_arn);
     }
     assert_eq!(rows[0]["layer"], "edge");

@@ -168,7 +168,7 @@ fn ocsf_one_event_per_finding_then_the_resolved_ones() {
     // baseline and absent from this report.
     assert_eq!(events.len(), r.findings.len() + 1);
     for (f, e) in r.findings.iter().zip(&events) {
-        assert_eq!(e["finding_info"]["uid"], f.fingerprint.as_str());
+        assert_eq!(e["finding_info"]["uid"], f.fingerprint.hex().as_str());
         assert_eq!(e["compliance"]["control"], f.check_id.as_str());
     }
     let last = events.last().unwrap();
@@ -177,6 +177,7 @@ fn ocsf_one_event_per_finding_then_the_resolved_ones() {
         last["finding_info"]["uid"],
         r.baseline.as_ref().unwrap().resolved[0]
             .fingerprint
+            .hex()
             .as_str()
     );
 }
@@ -407,7 +408,10 @@ fn ocsf_resolved_findings_gone_from_the_report_are_closed_under_their_old_uid() 
     let events = events(&r);
     let gone = events.last().unwrap();
     let previous = &r.baseline.as_ref().unwrap().resolved[0];
-    assert_eq!(gone["finding_info"]["uid"], previous.fingerprint.as_str());
+    assert_eq!(
+        gone["finding_info"]["uid"],
+        previous.fingerprint.hex().as_str()
+    );
     assert_eq!(gone["activity_id"], 3);
     assert_eq!(gone["status_id"], 4);
     assert_eq!(gone["status"], "Resolved");
@@ -448,7 +452,7 @@ fn ocsf_resolved_findings_gone_from_the_report_are_closed_under_their_old_uid() 
     assert_eq!(events.len(), r.findings.len());
     let with_uid = events
         .iter()
-        .filter(|e| e["finding_info"]["uid"] == pass.fingerprint.as_str())
+        .filter(|e| e["finding_info"]["uid"] == pass.fingerprint.hex().as_str())
         .count();
     assert_eq!(with_uid, 1);
 }

@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use rampart_model::baseline::Change;
 use rampart_model::time::{Date, Month, OffsetDateTime};
 use rampart_model::{
-    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Framework, Layer,
-    LayerVerdict, MappingNote, PathKind, PortRange, Relation, Remediation, Report, Scorecard,
-    Severity, SnapshotInfo, Status, Summary, Suppressed, ToolInfo,
+    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Fingerprint, Framework,
+    Layer, LayerVerdict, MappingNote, PathKind, PortRange, Relation, Remediation, Report,
+    Scorecard, Severity, SnapshotInfo, Status, Summary, Suppressed, ToolInfo,
 };
 
 use super::{finding_in, hop};
@@ -335,13 +335,13 @@ pub fn findings() -> Vec<Finding> {
 }
 
 /// The fingerprint of the fixture's finding of `check` on `arn`.
-fn fp(check: &str, arn: &str) -> String {
+fn fp(check: &str, arn: &str) -> Fingerprint {
     let all = findings();
     let f = all
         .iter()
         .find(|f| f.check_id == check && f.resource_arn == arn)
         .unwrap_or_else(|| panic!("the fixture has no {check} on {arn}"));
-    f.fingerprint.clone()
+    f.fingerprint
 }
 
 /// The failing and unevaluated verdicts name the fixture's findings by
