@@ -9,6 +9,7 @@ use rampart_model::time::{Duration, OffsetDateTime};
 use rampart_model::*;
 
 use crate::checks::network::fixtures::{LISTENER_H, demo};
+use crate::registry::Check;
 use crate::testing::*;
 
 pub fn cert_arn(id: &str) -> String {
@@ -76,4 +77,20 @@ pub fn account(h: Certificate, l: Certificate) -> Snapshot {
 /// year; legacy imported RSA 1024, 10 days left).
 pub fn default_account() -> Snapshot {
     account(cert("c-h", 365), imported("c-l", 10))
+}
+
+/// A snapshot older than schema version 5 holds no ACM data: `check` says
+/// not evaluated for both certificates, never pass or fail.
+pub fn not_evaluated_without_acm(check: &dyn Check) {
+    let mut s = default_account();
+    region(&mut s).acm = None;
+    let got = run(check, &s);
+    assert_eq!(
+        statuses(&got),
+        [("c-h".into(), "not-evaluated"), ("c-l".into(), "not-evaluated")]
+    );
+    assert!(
+        got.iter().all(|o| matches!(&o.status, rampart_model::Status::NotEvaluated(w) if w.contains("schema version 5"))),
+        "{got:#?}"
+    );
 }

@@ -185,17 +185,7 @@ mod tests {
 
     #[test]
     fn unknown_certificates_are_not_evaluated_never_passed() {
-        // A snapshot older than schema version 5 holds no ACM data.
-        let mut old = default_account();
-        region(&mut old).acm = None;
-        let got = run(&CertificateExpiring, &old);
-        assert_eq!(
-            statuses(&got),
-            [
-                ("c-h".into(), "not-evaluated"),
-                ("c-l".into(), "not-evaluated")
-            ]
-        );
+        not_evaluated_without_acm(&CertificateExpiring);
         // DescribeCertificate denied for one certificate.
         let mut s = default_account();
         region(&mut s)

@@ -99,12 +99,6 @@ mod tests {
                 ("c-l".into(), "not-evaluated")
             ]
         );
-        let mut s = default_account();
-        region(&mut s).acm = None;
-        let got = run(&CertificateNotAutoRenewed, &s);
-        assert!(
-            got.iter().all(|o| o.status.as_str() == "not-evaluated"),
-            "{got:#?}"
-        );
+        not_evaluated_without_acm(&CertificateNotAutoRenewed);
     }
 }

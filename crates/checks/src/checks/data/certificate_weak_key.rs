@@ -98,12 +98,6 @@ mod tests {
                 ("c-l".into(), "not-evaluated")
             ]
         );
-        let mut s = default_account();
-        region(&mut s).acm = None;
-        let got = run(&CertificateWeakKey, &s);
-        assert!(
-            got.iter().all(|o| o.status.as_str() == "not-evaluated"),
-            "{got:#?}"
-        );
+        not_evaluated_without_acm(&CertificateWeakKey);
     }
 }
