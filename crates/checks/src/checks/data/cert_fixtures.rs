@@ -87,7 +87,10 @@ pub fn not_evaluated_without_acm(check: &dyn Check) {
     let got = run(check, &s);
     assert_eq!(
         statuses(&got),
-        [("c-h".into(), "not-evaluated"), ("c-l".into(), "not-evaluated")]
+        [
+            ("c-h".into(), "not-evaluated"),
+            ("c-l".into(), "not-evaluated")
+        ]
     );
     assert!(
         got.iter().all(|o| matches!(&o.status, rampart_model::Status::NotEvaluated(w) if w.contains("schema version 5"))),
