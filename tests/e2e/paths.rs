@@ -70,6 +70,20 @@ fn demo_paths_tell_the_seeded_stories() {
                 ]
             );
             assert_eq!(p["hops"][1]["id"], "api.orders.example.com/v1");
+            // Each TLS hop shows the certificate it presents (issue 15
+            // item 6): the domain's and the NLB listener's, as ACM
+            // describes it (moto's requested certificate: a year).
+            for (n, prefix) in [
+                (1, "domain api.orders.example.com/v1 (TLS_1_2, "),
+                (5, "TLS:443 ("),
+            ] {
+                let label = p["hops"][n]["label"].as_str().unwrap();
+                assert!(
+                    label.starts_with(prefix)
+                        && label.contains("cert orders.internal.example.com until "),
+                    "{label}"
+                );
+            }
             assert_eq!(p["hops"][3]["id"], m(&man, "/hardened/vpc_link_id"));
             assert_eq!(p["hops"][4]["id"], m(&man, "/hardened/nlb_arn"));
             assert!(
