@@ -1389,7 +1389,8 @@ class Seeder:
         """eu-west-1's EBS default key (legacy story): a customer managed key
         that never rotated and was later disabled, so every volume created
         there without a key would be unusable (DATA-008 and DATA-009 fail on
-        it, account-wide: no backend volume uses it yet). Last, so no earlier
+        it, account-wide: no backend volume uses it yet); and the legacy
+        backend's archive volume on another such key. Last, so no earlier
         id moves."""
         kms = self.client("kms", EU_REGION)
         ec2 = self.client("ec2", EU_REGION)
@@ -1400,6 +1401,31 @@ class Seeder:
         ec2.modify_ebs_default_kms_key_id(KmsKeyId=key["Arn"])
         kms.disable_key(KeyId=key["KeyId"])
         self.manifest["eu"]["default_kms_key_arn"] = key["Arn"]
+
+        # The legacy box's archive volume (us-east-1): encrypted with a
+        # customer managed key that never rotated and was disabled after
+        # the volume was attached, so the volume cannot be attached again
+        # and the instance would not start after a stop (DATA-008 and
+        # DATA-009 fail on the legacy backend's card; AWS refuses to attach
+        # a volume whose key is disabled, hence disabled after).
+        l = self.manifest["legacy"]
+        ec2 = self.ec2
+        archive_key = self.kms.create_key(
+            Description="legacy archive volume key",
+            Tags=[{"TagKey": "Name", "TagValue": "legacy-archive"}],
+        )["KeyMetadata"]
+        vol = ec2.create_volume(
+            AvailabilityZone="us-east-1a",
+            Size=8,
+            VolumeType="gp3",
+            Encrypted=True,
+            KmsKeyId=archive_key["Arn"],
+            TagSpecifications=tag_spec("volume", "legacy-archive", app="legacy"),
+        )["VolumeId"]
+        ec2.attach_volume(VolumeId=vol, InstanceId=l["instance_id"], Device="/dev/sdg")
+        self.kms.disable_key(KeyId=archive_key["KeyId"])
+        l["archive_volume_id"] = vol
+        l["kms_key_arn"] = archive_key["Arn"]
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

@@ -325,13 +325,14 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
         ],
     ),
     // unencrypted volumes, no stage or NLB logs, http:// integration, no
-    // tracing; legacy.example.com's imported RSA 1024 certificate expiring
-    // in 10 days.
+    // tracing; the archive volume's key disabled and never rotated;
+    // legacy.example.com's imported RSA 1024 certificate expiring in 10
+    // days.
     (
         Layer::Data,
         &[
-            "DATA-001", "DATA-003", "DATA-004", "DATA-005", "DATA-006", "DATA-011", "DATA-012",
-            "DATA-013",
+            "DATA-001", "DATA-003", "DATA-004", "DATA-005", "DATA-006", "DATA-008", "DATA-009",
+            "DATA-011", "DATA-012", "DATA-013",
         ],
     ),
 ];
