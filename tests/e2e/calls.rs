@@ -103,7 +103,7 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             // HTTPS and TLS listeners: their certificate list (the
             // default is listed too, so never empty).
             for l in listeners {
-                if matches!(l.protocol.as_deref(), Some("HTTPS" | "TLS")) {
+                if l.is_tls() {
                     let certs = l.sni_certificate_arns.as_ref().map_or(0, Vec::len) + 1;
                     add(
                         "elasticloadbalancing:DescribeListenerCertificates",

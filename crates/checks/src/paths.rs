@@ -379,27 +379,23 @@ impl<'a, 's> RegionCx<'a, 's> {
         }
     }
 
-    /// The certificate a TLS hop presents, for its label (the path view
-    /// shows it on each TLS hop, issue 15 item 6): `cert DOMAIN until
-    /// DATE` as ACM described it, else the certificate's id.
-    fn cert_note(&self, arns: &[String]) -> Option<String> {
-        let arn = arns.first()?;
+    /// The certificate a TLS hop presents (`arn`, its first), for its
+    /// label (the path view shows it on each TLS hop, issue 15 item 6):
+    /// `cert DOMAIN until DATE` as ACM described it, else its id.
+    fn cert_note(&self, arn: Option<&String>) -> Option<String> {
+        let arn = arn?;
         let id = arn.rsplit('/').next().unwrap_or(arn);
-        let described = self.inv.acm.as_ref().and_then(|a| {
-            a.certificates
-                .binary_search_by(|c| c.arn.as_str().cmp(arn))
-                .ok()
-                .map(|i| &a.certificates[i])
-        });
-        Some(match described {
-            Some(c) => format!(
-                "cert {} until {}",
-                c.domain_name.as_deref().unwrap_or(id),
-                c.not_after
-                    .map_or_else(|| "?".to_string(), |t| t.date().to_string())
-            ),
-            None => format!("cert {id}"),
-        })
+        Some(
+            match self.inv.acm.as_ref().and_then(|a| a.certificate(arn)) {
+                Some(c) => format!(
+                    "cert {} until {}",
+                    c.domain_name.as_deref().unwrap_or(id),
+                    c.not_after
+                        .map_or_else(|| "?".to_string(), |t| t.date().to_string())
+                ),
+                None => format!("cert {id}"),
+            },
+        )
     }
 
     /// The region's custom domains (v1 and v2 merged by name).

@@ -279,9 +279,7 @@ async fn listener(
     // default appears in the answer with IsDefault true, and once more
     // with false if it is also in the list
     // (<https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListenerCertificates.html>).
-    let secure = l
-        .protocol()
-        .is_some_and(|p| matches!(p.as_str(), "HTTPS" | "TLS"));
+    let secure = l.protocol().is_some_and(|p| is_tls_protocol(p.as_str()));
     let sni_certificate_arns = if secure {
         let res: Result<Vec<t::Certificate>, _> = c
             .describe_listener_certificates()

@@ -858,56 +858,45 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::ssm::collect(ctx, region)
         ),
     );
-    // The keys behind the volumes: after EC2, which names them; the
-    // certificates of the TLS hops: after the listeners and domains.
-    let partial = RegionInventory {
+    let mut inv = RegionInventory {
+        ec2,
         elbv2,
         apigateway,
         apigatewayv2,
+        ssm: Some(ssm),
         ..Default::default()
     };
+    // The keys behind the volumes: after EC2, which names them; the
+    // certificates of the TLS hops: after the listeners and domains.
     let (kms, acm) = tokio::join!(
         task(
             ctx,
             "kms",
             Some(region),
             crate::kms::count,
-            crate::kms::collect(ctx, region, &ec2),
+            crate::kms::collect(ctx, region, &inv.ec2),
         ),
         task(
             ctx,
             "acm",
             Some(region),
             crate::acm::count,
-            crate::acm::collect(ctx, region, &partial),
+            crate::acm::collect(ctx, region, &inv),
         ),
     );
-    let RegionInventory {
-        elbv2,
-        apigateway,
-        apigatewayv2,
-        ..
-    } = partial;
+    inv.kms = Some(kms);
+    inv.acm = Some(acm);
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
-    let wafv2 = crate::wafv2::associate(ctx, region, acls, &apigateway, &elbv2).await;
+    inv.wafv2 = crate::wafv2::associate(ctx, region, acls, &inv.apigateway, &inv.elbv2).await;
     ctx.progress.finished(
         &Task {
             service: "wafv2",
             region: Some(region.to_string()),
         },
-        wafv2.web_acls.len(),
+        inv.wafv2.web_acls.len(),
     );
-    RegionInventory {
-        ec2,
-        elbv2,
-        apigateway,
-        apigatewayv2,
-        wafv2,
-        ssm: Some(ssm),
-        kms: Some(kms),
-        acm: Some(acm),
-    }
+    inv
 }
 
 #[cfg(test)]

@@ -155,16 +155,11 @@ pub struct RegionInventory {
 }
 
 impl RegionInventory {
-    /// The ACM certificates this region's TLS hops present, without
-    /// repeats: each load balancer listener's certificate (the default one
-    /// `DescribeListeners` names) and each API custom domain's (REST and
-    /// HTTP; an edge-optimized domain's certificate lives in us-east-1,
-    /// whichever region the domain is in:
-    /// <https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-edge-optimized-custom-domain-name.html>).
-    /// IAM server certificates, which a listener may name instead, are not
-    /// ACM's and are left out. The one list the collector describes and
-    /// the certificate checks judge.
-    pub fn acm_certificate_arns(&self) -> std::collections::BTreeSet<&str> {
+    /// Every certificate this region's TLS hops present, as the snapshot
+    /// names them, without repeats: each load balancer listener's
+    /// ([`Listener::certificates`]) and each API custom domain's
+    /// ([`DomainName::certificate_arns`]; REST and HTTP).
+    pub fn presented_certificate_arns(&self) -> std::collections::BTreeSet<&str> {
         let listeners = self
             .elbv2
             .load_balancers
@@ -176,19 +171,26 @@ impl RegionInventory {
             .domain_names
             .iter()
             .chain(self.apigatewayv2.domain_names.iter().flatten())
-            .flat_map(|d| [&d.certificate_arn, &d.regional_certificate_arn])
-            .flatten();
-        listeners
-            .chain(domains)
-            .map(String::as_str)
-            .filter(|a| is_acm_certificate_arn(a))
-            .collect()
+            .flat_map(|d| d.certificate_arns());
+        listeners.chain(domains).map(String::as_str).collect()
+    }
+
+    /// The ACM certificates among [`RegionInventory::presented_certificate_arns`]:
+    /// IAM server certificates, which a listener may name instead, are not
+    /// ACM's and are left out. The one list the collector describes and
+    /// the certificate checks judge.
+    pub fn acm_certificate_arns(&self) -> std::collections::BTreeSet<&str> {
+        let mut all = self.presented_certificate_arns();
+        all.retain(|a| is_acm_certificate_arn(a));
+        all
     }
 }
 
 /// Whether `arn` names an ACM certificate
 /// (`arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID`), not an IAM server
-/// certificate (`arn:PARTITION:iam::ACCOUNT:server-certificate/NAME`).
+/// certificate (`arn:PARTITION:iam::ACCOUNT:server-certificate/NAME`)
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscertificatemanager.html#awscertificatemanager-resources-for-iam-policies>,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns>).
 pub fn is_acm_certificate_arn(arn: &str) -> bool {
     let mut parts = arn.splitn(6, ':');
     parts.next() == Some("arn")
@@ -211,6 +213,20 @@ pub struct AcmInventory {
     /// `DescribeCertificate` of each, sorted by ARN. One that could not be
     /// described has no entry (its error names it).
     pub certificates: Vec<Certificate>,
+}
+
+impl AcmInventory {
+    /// The certificate `arn`, if it was described (the list is sorted by
+    /// ARN; a hand-made unsorted one is still searched whole).
+    pub fn certificate(&self, arn: &str) -> Option<&Certificate> {
+        match self
+            .certificates
+            .binary_search_by(|c| c.arn.as_str().cmp(arn))
+        {
+            Ok(i) => Some(&self.certificates[i]),
+            Err(_) => self.certificates.iter().find(|c| c.arn == arn),
+        }
+    }
 }
 
 /// One ACM certificate's metadata
@@ -803,7 +819,18 @@ pub struct Listener {
     pub rules: Option<Vec<ListenerRule>>,
 }
 
+/// Whether a listener protocol terminates TLS at the load balancer
+/// (`HTTPS`, `TLS`): the listeners that present certificates.
+pub fn is_tls_protocol(protocol: &str) -> bool {
+    protocol.eq_ignore_ascii_case("HTTPS") || protocol.eq_ignore_ascii_case("TLS")
+}
+
 impl Listener {
+    /// Whether the listener terminates TLS ([`is_tls_protocol`]).
+    pub fn is_tls(&self) -> bool {
+        self.protocol.as_deref().is_some_and(is_tls_protocol)
+    }
+
     /// Every certificate the listener presents: the default, then its SNI
     /// list (as far as it was collected).
     pub fn certificates(&self) -> impl Iterator<Item = &String> {
@@ -1038,6 +1065,16 @@ pub struct DomainName {
     /// schema version 4).
     #[serde(default)]
     pub api_mappings: Option<Vec<ApiMapping>>,
+}
+
+impl DomainName {
+    /// The certificate the domain presents: the edge one
+    /// (`certificate_arn`, in us-east-1) or the Regional one.
+    pub fn certificate_arns(&self) -> impl Iterator<Item = &String> {
+        [&self.certificate_arn, &self.regional_certificate_arn]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// One mapping of a custom domain to an API stage

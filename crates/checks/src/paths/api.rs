@@ -290,12 +290,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                 let id = crate::domains::entry_id(d.name, m);
                 let desc = d.described();
                 let mut label = format!("domain {id}");
-                let certs: Vec<String> = [&desc.certificate_arn, &desc.regional_certificate_arn]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect();
-                let cert = self.cert_note(&certs);
+                let cert = self.cert_note(desc.certificate_arns().next());
                 let notes: Vec<&str> = desc
                     .security_policy
                     .as_deref()

@@ -305,17 +305,17 @@ impl<'a, 's> RegionCx<'a, 's> {
         out
     }
 
-    /// Why `lb`'s listeners are unknown, and `hops` with an unknown
-    /// listener after them.
     /// `PROTOCOL:PORT`, with the certificate a TLS listener presents.
     fn listener_hop(&self, l: &Listener, port: u16) -> Hop {
         let mut label = format!("{}:{port}", l.protocol.as_deref().unwrap_or("?"));
-        if let Some(cert) = self.cert_note(&l.certificate_arns) {
+        if let Some(cert) = self.cert_note(l.certificate_arns.first()) {
             label.push_str(&format!(" ({cert})"));
         }
         hop("listener", &l.listener_arn, label)
     }
 
+    /// Why `lb`'s listeners are unknown, and `hops` with an unknown
+    /// listener after them.
     fn listeners_unknown(&self, lb: &LoadBalancer, hops: &[Hop]) -> (String, Vec<Hop>) {
         let why = self.missing(
             Input::Listeners,

@@ -18,9 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::{HashMap, HashMapExt};
-use rampart_model::{
-    Certificate, RegionInventory, Status, is_acm_certificate_arn, time::OffsetDateTime,
-};
+use rampart_model::{Certificate, Status, is_acm_certificate_arn, time::OffsetDateTime};
 
 use crate::checks::network::scope::instance_arns;
 use crate::domains::Domains;
@@ -69,11 +67,7 @@ pub(crate) struct OnPaths<'s> {
 
 /// The certificates of one domain's description.
 fn domain_certs<'s>(d: &crate::domains::Domain<'s>) -> impl Iterator<Item = &'s str> {
-    let desc = d.described();
-    [&desc.certificate_arn, &desc.regional_certificate_arn]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
+    d.described().certificate_arns().map(String::as_str)
 }
 
 impl<'s> OnPaths<'s> {
@@ -123,7 +117,7 @@ impl<'s> OnPaths<'s> {
             // Certificates the region's hops present that no known path
             // reaches: maybe on one where the paths may be incomplete.
             if let Some(gap) = cx.path_gap(region) {
-                for cert in presented_in(inv) {
+                for cert in inv.presented_certificate_arns() {
                     out.by_cert.entry(cert).or_insert_with(|| Use {
                         region,
                         maybe: Some(gap.clone()),
@@ -177,18 +171,6 @@ fn presented<'s>(
     }
 }
 
-/// Every certificate a region's hops present (ACM's and IAM server
-/// certificates alike), as the snapshot names them.
-fn presented_in(inv: &RegionInventory) -> BTreeSet<&str> {
-    let listeners = inv
-        .elbv2
-        .load_balancers
-        .iter()
-        .flat_map(|lb| lb.listeners.iter().flatten())
-        .flat_map(|l| l.certificates().map(String::as_str));
-    listeners.chain(inv.acm_certificate_arns()).collect()
-}
-
 /// The certificate `arn` as collected for `region`, or why it cannot be
 /// judged.
 pub(crate) fn certificate_of<'s>(
@@ -209,13 +191,7 @@ pub(crate) fn certificate_of<'s>(
     let acm = inv.acm.as_ref().ok_or_else(|| {
         "ACM data is not in this snapshot (written before schema version 5): re-scan".to_string()
     })?;
-    if let Ok(i) = acm
-        .certificates
-        .binary_search_by(|c| c.arn.as_str().cmp(arn))
-    {
-        return Ok(&acm.certificates[i]);
-    }
-    if let Some(c) = acm.certificates.iter().find(|c| c.arn == arn) {
+    if let Some(c) = acm.certificate(arn) {
         return Ok(c);
     }
     if cx.not_collected(Some(region), &[DESCRIBE]).is_some() {

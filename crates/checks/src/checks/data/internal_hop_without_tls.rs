@@ -59,10 +59,6 @@ impl Check for InternalHopWithoutTls {
     }
 }
 
-fn is_tls(protocol: &str) -> bool {
-    protocol.eq_ignore_ascii_case("HTTPS") || protocol.eq_ignore_ascii_case("TLS")
-}
-
 fn lb_label(lb: &LoadBalancer) -> String {
     let kind = match lb.lb_type.as_deref() {
         Some("application") => "alb",
@@ -183,12 +179,12 @@ fn target_groups(
                 Status::NotEvaluated(format!("{name} reported no protocol")),
                 format!("the protocol of {name} is unknown"),
             )
-        } else if is_tls(protocol) {
+        } else if is_tls_protocol(protocol) {
             (
                 Status::Pass,
                 format!("{name} re-encrypts to its targets ({protocol})"),
             )
-        } else if let terminating @ [_, ..] = described(&is_tls).as_slice() {
+        } else if let terminating @ [_, ..] = described(&is_tls_protocol).as_slice() {
             (
                 Status::Fail,
                 format!(
