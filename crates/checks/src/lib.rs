@@ -7,6 +7,7 @@ pub mod checks;
 pub mod domains;
 #[cfg(test)]
 mod exposure_rules;
+pub(crate) mod fleets;
 pub mod index;
 mod joined;
 pub mod named;

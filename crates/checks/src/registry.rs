@@ -33,6 +33,9 @@ pub struct Context<'s> {
     /// The certificates on the exposure paths, found when a certificate
     /// check first asks ([`crate::checks::data::certificates`]).
     pub(crate) certificates: std::sync::OnceLock<crate::checks::data::certificates::OnPaths<'s>>,
+    /// What the Auto Scaling groups launch ([`crate::fleets`]), found when
+    /// a check first asks.
+    pub(crate) fleets: std::sync::OnceLock<crate::fleets::Fleets<'s>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -317,6 +320,7 @@ impl<'s> Context<'s> {
             names: std::sync::OnceLock::new(),
             ssm: std::sync::OnceLock::new(),
             certificates: std::sync::OnceLock::new(),
+            fleets: std::sync::OnceLock::new(),
         }
     }
 

@@ -27,7 +27,13 @@ pub fn snapshot() -> Snapshot {
         api_calls: BTreeMap::new(),
         collection_errors: vec![],
         iam: IamInventory::default(),
-        regions: BTreeMap::from([(REGION.to_string(), RegionInventory::default())]),
+        regions: BTreeMap::from([(
+            REGION.to_string(),
+            RegionInventory {
+                autoscaling: Some(AutoScalingInventory::default()),
+                ..Default::default()
+            },
+        )]),
     }
 }
 

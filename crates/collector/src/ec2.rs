@@ -37,16 +37,20 @@ fn tg(t: &[t::Tag]) -> Tags {
     tags(t.iter().map(|t| (t.key(), t.value())))
 }
 
-pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
-    let _timer = crate::ctx::Timer::new("ec2", Some(region));
-    let client = Client::from_conf(
+pub(crate) fn client(ctx: &Ctx, region: &str) -> Client {
+    Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&ctx.sdk)
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("ec2"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
             .http_client(ctx.http_client("ec2", Some(region)))
             .build(),
-    );
+    )
+}
+
+pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
+    let _timer = crate::ctx::Timer::new("ec2", Some(region));
+    let client = client(ctx, region);
     let site = Site {
         service: "ec2",
         region: Some(region),
@@ -323,7 +327,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         })
         .unwrap_or_default();
 
-    let images = images(ctx, site, c, &instances).await;
+    let images = images(ctx, site, c, instances.iter().filter_map(|i| i.image_id())).await;
     let mut inv = Ec2Inventory {
         vpcs: vpcs.iter().map(vpc).collect(),
         subnets: subnets.iter().map(subnet).collect(),
@@ -419,8 +423,13 @@ const IMAGE_IDS: usize = 200;
 /// matches nothing in a filter. `IncludeDeprecated` and `IncludeDisabled`,
 /// because the point is to see the deprecated ones. One failed batch
 /// leaves the list empty (the error names the call): never a partial list.
-async fn images(ctx: &Ctx, site: Site<'_>, c: &Client, instances: &[t::Instance]) -> Vec<Image> {
-    let mut ids: Vec<&str> = instances.iter().filter_map(|i| i.image_id()).collect();
+pub(crate) async fn images<'i>(
+    ctx: &Ctx,
+    site: Site<'_>,
+    c: &Client,
+    ids: impl Iterator<Item = &'i str>,
+) -> Vec<Image> {
+    let mut ids: Vec<&str> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
     let mut all = Vec::new();
@@ -475,6 +484,18 @@ fn image(i: &t::Image) -> Image {
         creation_date: iso_time(i.creation_date()),
         deprecation_time: iso_time(i.deprecation_time()),
         state: e(i.state()),
+        imds_support: e(i.imds_support()),
+        block_devices: Some(
+            i.block_device_mappings()
+                .iter()
+                .filter_map(|b| {
+                    Some(ImageBlockDevice {
+                        device_name: b.device_name()?.to_string(),
+                        encrypted: b.ebs()?.encrypted(),
+                    })
+                })
+                .collect(),
+        ),
     }
 }
 

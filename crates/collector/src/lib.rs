@@ -24,6 +24,7 @@ macro_rules! paged {
 mod acm;
 mod apigateway;
 mod apigatewayv2;
+mod autoscaling;
 mod ctx;
 mod ec2;
 mod elbv2;

@@ -153,7 +153,7 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 8] = [
+pub const REGIONAL_SERVICES: [&str; 9] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
@@ -162,6 +162,7 @@ pub const REGIONAL_SERVICES: [&str; 8] = [
     "ssm",
     "kms",
     "acm",
+    "autoscaling",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -813,7 +814,7 @@ pub(crate) async fn task<T>(
 }
 
 async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
-    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm) = tokio::join!(
+    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm, autoscaling) = tokio::join!(
         task(
             ctx,
             "ec2",
@@ -857,6 +858,13 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::ssm::count,
             crate::ssm::collect(ctx, region)
         ),
+        task(
+            ctx,
+            "autoscaling",
+            Some(region),
+            crate::autoscaling::count,
+            crate::autoscaling::groups(ctx, region)
+        ),
     );
     let mut inv = RegionInventory {
         ec2,
@@ -867,8 +875,10 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
         ..Default::default()
     };
     // The keys behind the volumes: after EC2, which names them; the
-    // certificates of the TLS hops: after the listeners and domains.
-    let (kms, acm) = tokio::join!(
+    // certificates of the TLS hops: after the listeners and domains; what
+    // the groups launch from (and the AMIs those name that no instance
+    // runs): after the groups.
+    let (kms, acm, (autoscaling, images)) = tokio::join!(
         task(
             ctx,
             "kms",
@@ -883,9 +893,16 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::acm::count,
             crate::acm::collect(ctx, region, &inv),
         ),
+        crate::autoscaling::complete(ctx, region, autoscaling, &inv.ec2),
     );
+    if let Some(have) = inv.ec2.images.as_mut() {
+        have.extend(images);
+        have.sort_by(|a, b| a.image_id.cmp(&b.image_id));
+        have.dedup_by(|a, b| a.image_id == b.image_id);
+    }
     inv.kms = Some(kms);
     inv.acm = Some(acm);
+    inv.autoscaling = Some(autoscaling);
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     inv.wafv2 = crate::wafv2::associate(ctx, region, acls, &inv.apigateway, &inv.elbv2).await;

@@ -637,6 +637,11 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
         creation_date: Some(time::macros::datetime!(2026-11-01 00:00:00 UTC)),
         deprecation_time: None,
         state: Some("available".into()),
+        imds_support: Some("v2.0".into()),
+        block_devices: Some(vec![ImageBlockDevice {
+            device_name: "/dev/xvda".into(),
+            encrypted: Some(false),
+        }]),
     }]);
     // The one key of the region's encrypted volumes: customer managed,
     // rotating in every other region.

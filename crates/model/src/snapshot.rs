@@ -152,6 +152,10 @@ pub struct RegionInventory {
     /// domains present; `None` in snapshots older than schema version 5.
     #[serde(default)]
     pub acm: Option<AcmInventory>,
+    /// The region's Auto Scaling groups and what they launch from (issue
+    /// 15 item 3); `None` in snapshots older than schema version 6.
+    #[serde(default)]
+    pub autoscaling: Option<AutoScalingInventory>,
 }
 
 impl RegionInventory {
@@ -379,6 +383,25 @@ pub struct Image {
     pub deprecation_time: Option<OffsetDateTime>,
     /// `available`, `disabled`, ...
     pub state: Option<String>,
+    /// `v2.0` when instances launched from the AMI default to IMDSv2
+    /// (`ImdsSupport`); `None` otherwise.
+    #[serde(default)]
+    pub imds_support: Option<String>,
+    /// The AMI's EBS block devices (what a launch creates unless its own
+    /// mapping overrides the device); `None` in snapshots older than
+    /// schema version 6.
+    #[serde(default)]
+    pub block_devices: Option<Vec<ImageBlockDevice>>,
+}
+
+/// One EBS block device of an AMI
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BlockDeviceMapping.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageBlockDevice {
+    pub device_name: String,
+    /// Whether the snapshot behind it is encrypted (a volume made from an
+    /// encrypted snapshot is always encrypted).
+    pub encrypted: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1423,4 +1446,146 @@ mod tests {
         );
         assert_eq!(arn_region("arn:aws:iam::1:server-certificate/x"), None);
     }
+}
+
+// ---------------------------------------------------------------- fleets
+
+/// Auto Scaling in one region (issue 15 item 3): every group, and what the
+/// groups launch from: the launch template versions they reference
+/// (`ec2:DescribeLaunchTemplates`, `ec2:DescribeLaunchTemplateVersions`),
+/// the launch configurations they name, and the region's account-level
+/// IMDS defaults (`ec2:GetInstanceMetadataDefaults`), which decide what a
+/// template that sets no metadata options launches with. No user data is
+/// ever kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoScalingInventory {
+    /// Sorted by name.
+    pub groups: Vec<AutoScalingGroup>,
+    /// The templates some group references, each with the versions some
+    /// group uses; sorted by id.
+    pub launch_templates: Vec<LaunchTemplate>,
+    /// The launch configurations some group names; sorted by name.
+    pub launch_configurations: Vec<LaunchConfiguration>,
+    /// `None` when not collected (no group launches anything, or the call
+    /// failed: the error says which).
+    pub metadata_defaults: Option<MetadataDefaults>,
+}
+
+/// One Auto Scaling group
+/// (<https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AutoScalingGroup.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoScalingGroup {
+    pub name: String,
+    pub arn: String,
+    /// The launch templates new instances come from: the group's own, or
+    /// its mixed instances policy's (and that policy's per-override
+    /// templates); versions as written (`$Default`, `$Latest`, a number).
+    pub launch_templates: Vec<LaunchTemplateRef>,
+    pub launch_configuration_name: Option<String>,
+    pub target_group_arns: Vec<String>,
+    /// From `VPCZoneIdentifier`.
+    pub subnet_ids: Vec<String>,
+    pub min_size: Option<i32>,
+    pub max_size: Option<i32>,
+    pub desired_capacity: Option<i32>,
+    /// The group's current instances.
+    pub instance_ids: Vec<String>,
+}
+
+/// A group's reference to a launch template
+/// (<https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchTemplateSpecification.html>).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LaunchTemplateRef {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// `$Default`, `$Latest` or a version number; AWS reads no version as
+    /// `$Default`.
+    pub version: Option<String>,
+}
+
+/// A launch template and the versions groups use
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplate.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub name: Option<String>,
+    pub default_version: Option<i64>,
+    pub latest_version: Option<i64>,
+    /// Sorted by version number.
+    pub versions: Vec<LaunchTemplateVersion>,
+}
+
+impl LaunchTemplate {
+    /// The version number `version` (as a group writes it) resolves to.
+    pub fn resolve(&self, version: Option<&str>) -> Option<i64> {
+        match version {
+            None | Some("$Default") => self.default_version,
+            Some("$Latest") => self.latest_version,
+            Some(n) => n.parse().ok(),
+        }
+    }
+
+    pub fn version(&self, number: i64) -> Option<&LaunchTemplateVersion> {
+        self.versions.iter().find(|v| v.version == number)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchTemplateVersion {
+    pub version: i64,
+    pub spec: LaunchSpec,
+}
+
+/// A launch configuration (legacy;
+/// <https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchConfiguration.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchConfiguration {
+    pub name: String,
+    pub arn: String,
+    pub spec: LaunchSpec,
+}
+
+/// What an instance launched from a template version or a launch
+/// configuration gets, as far as the checks judge it; unset fields are
+/// `None` (AWS's defaults then apply). Never the user data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchSpec {
+    /// An AMI id, or `resolve:ssm:...` (resolved only at launch).
+    pub image_id: Option<String>,
+    /// The instance profile's ARN or name.
+    pub iam_instance_profile: Option<String>,
+    pub key_name: Option<String>,
+    /// Only the fields the template or configuration sets.
+    pub metadata_options: Option<MetadataOptions>,
+    /// `AssociatePublicIpAddress` (of the primary interface); `None` when
+    /// unset (the subnet's setting applies).
+    pub associate_public_ip: Option<bool>,
+    /// The subnet of the primary interface, if the template names one.
+    pub subnet_id: Option<String>,
+    /// Security group ids (a launch configuration may name groups by id
+    /// only in a VPC).
+    pub security_group_ids: Vec<String>,
+    pub block_devices: Vec<LaunchBlockDevice>,
+}
+
+/// One block device a launch maps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchBlockDevice {
+    pub device_name: String,
+    /// `false` for instance store, `NoDevice` and other non-EBS entries.
+    pub ebs: bool,
+    /// `Encrypted` as set; `None` when unset.
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+}
+
+/// The region's account-level IMDS defaults
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html>):
+/// each `None` where the account sets no preference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataDefaults {
+    pub http_tokens: Option<String>,
+    pub http_put_response_hop_limit: Option<i32>,
+    pub http_endpoint: Option<String>,
 }

@@ -45,6 +45,33 @@ impl Check for EbsVolumeUnencrypted {
                 ));
             }
         }
+        // What Auto Scaling groups will launch (issue 15 item 3).
+        out.extend(crate::fleets::judge(cx, |l| {
+            Some(match l.volumes(cx) {
+                Err(why) => (
+                    Status::NotEvaluated(why),
+                    "creates volumes whose encryption is unknown".into(),
+                ),
+                Ok(v) => {
+                    let plain: Vec<&str> = v
+                        .iter()
+                        .filter(|(_, enc)| !enc)
+                        .map(|(d, _)| d.as_str())
+                        .collect();
+                    if plain.is_empty() {
+                        (Status::Pass, "creates only encrypted EBS volumes".into())
+                    } else {
+                        (
+                            Status::Fail,
+                            format!(
+                                "creates unencrypted EBS volume(s) {} (EBS encryption by default is off)",
+                                plain.join(", ")
+                            ),
+                        )
+                    }
+                }
+            })
+        }));
         out
     }
 }

@@ -43,6 +43,8 @@ pub fn image(s: &Snapshot, id: &str, owner: &str, days_ago: i64) -> Image {
         creation_date: Some(s.collected_at - rampart_model::time::Duration::days(days_ago)),
         deprecation_time: None,
         state: Some("available".into()),
+        imds_support: None,
+        block_devices: Some(vec![]),
     }
 }
 

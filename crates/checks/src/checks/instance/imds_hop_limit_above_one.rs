@@ -55,6 +55,33 @@ impl Check for ImdsHopLimitAboveOne {
             };
             out.push(Outcome::new(arn, region, status, msg));
         }
+        // What Auto Scaling groups will launch (issue 15 item 3).
+        out.extend(crate::fleets::judge(cx, |l| {
+            Some(match l.imds(cx) {
+                Err(why) => (
+                    Status::NotEvaluated(why),
+                    "launches with metadata options that are unknown".into(),
+                ),
+                Ok(m) if m.endpoint == "disabled" => {
+                    (Status::Pass, "disables the metadata service".into())
+                }
+                Ok(m) if m.tokens != "required" => (
+                    Status::Pass,
+                    "allows IMDSv1 (INST-001); the hop limit bounds only IMDSv2 tokens".into(),
+                ),
+                Ok(m) if m.hop_limit > 1 => (
+                    Status::Fail,
+                    format!(
+                        "launches instances with an IMDSv2 hop limit of {} ({}): containers on the host can fetch their role credentials",
+                        m.hop_limit, m.hop_from
+                    ),
+                ),
+                Ok(m) => (
+                    Status::Pass,
+                    format!("keeps IMDSv2 token responses on the instance (hop limit {})", m.hop_limit),
+                ),
+            })
+        }));
         out
     }
 }

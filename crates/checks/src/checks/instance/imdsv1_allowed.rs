@@ -38,6 +38,28 @@ impl Check for Imdsv1Allowed {
             };
             out.push(Outcome::new(arn, region, status, msg));
         }
+        // What Auto Scaling groups will launch (issue 15 item 3).
+        out.extend(crate::fleets::judge(cx, |l| {
+            Some(match l.imds(cx) {
+                Err(why) => (
+                    Status::NotEvaluated(why),
+                    "launches with metadata options that are unknown".into(),
+                ),
+                Ok(m) if m.endpoint == "disabled" => {
+                    (Status::Pass, "disables the metadata service".into())
+                }
+                Ok(m) if m.tokens == "required" => {
+                    (Status::Pass, format!("requires IMDSv2 ({})", m.tokens_from))
+                }
+                Ok(m) => (
+                    Status::Fail,
+                    format!(
+                        "launches instances that allow IMDSv1 (http_tokens {}: {})",
+                        m.tokens, m.tokens_from
+                    ),
+                ),
+            })
+        }));
         out
     }
 }

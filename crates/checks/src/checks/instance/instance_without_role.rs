@@ -27,6 +27,16 @@ impl Check for InstanceWithoutRole {
                 ),
             });
         }
+        // What Auto Scaling groups will launch (issue 15 item 3).
+        out.extend(crate::fleets::judge(cx, |l| {
+            Some(match &l.spec.iam_instance_profile {
+                Some(p) => (Status::Pass, format!("launches with instance profile {p}")),
+                None => (
+                    Status::Fail,
+                    "launches instances without an instance profile (IAM role)".into(),
+                ),
+            })
+        }));
         out
     }
 }
