@@ -523,3 +523,477 @@ pub(crate) fn judge(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::data::ebs_volume_unencrypted::EbsVolumeUnencrypted;
+    use crate::checks::instance::imds_hop_limit_above_one::ImdsHopLimitAboveOne;
+    use crate::checks::instance::imdsv1_allowed::Imdsv1Allowed;
+    use crate::checks::instance::instance_without_role::InstanceWithoutRole;
+    use crate::checks::network::backend_has_public_ip::BackendHasPublicIp;
+    use crate::registry::Check;
+    use crate::testing::*;
+
+    const TG: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+
+    fn subnet(id: &str, public: bool) -> Subnet {
+        Subnet {
+            subnet_id: id.into(),
+            vpc_id: "vpc-1".into(),
+            availability_zone: Some("us-east-1a".into()),
+            cidr_block: Some("10.0.0.0/24".into()),
+            ipv6_cidr_blocks: vec![],
+            map_public_ip_on_launch: public,
+            assign_ipv6_address_on_creation: false,
+            default_for_az: false,
+            tags: Tags::new(),
+        }
+    }
+
+    fn ami(id: &str, imds: Option<&str>, root_encrypted: bool) -> Image {
+        Image {
+            image_id: id.into(),
+            name: None,
+            owner_id: Some("137112412989".into()),
+            owner_alias: Some("amazon".into()),
+            public: true,
+            creation_date: None,
+            deprecation_time: None,
+            state: Some("available".into()),
+            imds_support: imds.map(str::to_string),
+            block_devices: Some(vec![ImageBlockDevice {
+                device_name: "/dev/xvda".into(),
+                encrypted: Some(root_encrypted),
+            }]),
+        }
+    }
+
+    /// A hardened launch: IMDSv2 only, hop limit 1, a profile, no public
+    /// address, its root volume encrypted.
+    fn good() -> LaunchSpec {
+        LaunchSpec {
+            image_id: Some("ami-plain".into()),
+            iam_instance_profile: Some("arn:aws:iam::123456789012:instance-profile/app".into()),
+            key_name: None,
+            metadata_options: Some(MetadataOptions {
+                http_tokens: Some("required".into()),
+                http_endpoint: Some("enabled".into()),
+                http_put_response_hop_limit: Some(1),
+                http_protocol_ipv6: None,
+                instance_metadata_tags: None,
+                state: None,
+            }),
+            associate_public_ip: Some(false),
+            subnet_id: None,
+            security_group_ids: vec!["sg-app".into()],
+            block_devices: vec![LaunchBlockDevice {
+                device_name: "/dev/xvda".into(),
+                ebs: true,
+                encrypted: Some(true),
+                kms_key_id: None,
+                snapshot_id: None,
+            }],
+        }
+    }
+
+    fn group(
+        name: &str,
+        templates: Vec<LaunchTemplateRef>,
+        tgs: &[&str],
+        members: &[&str],
+    ) -> AutoScalingGroup {
+        AutoScalingGroup {
+            name: name.into(),
+            arn: format!(
+                "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/{name}"
+            ),
+            launch_templates: templates,
+            launch_configuration_name: None,
+            target_group_arns: tgs.iter().map(|s| s.to_string()).collect(),
+            subnet_ids: vec!["subnet-priv".into()],
+            min_size: Some(0),
+            max_size: Some(4),
+            desired_capacity: Some(members.len() as i32),
+            instance_ids: members.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn lt_ref(version: &str) -> LaunchTemplateRef {
+        LaunchTemplateRef {
+            id: Some("lt-1".into()),
+            name: Some("web".into()),
+            version: Some(version.into()),
+        }
+    }
+
+    /// Group `web` (target group `web`, member `i-m1`) launches template
+    /// `lt-1` `$Default`; version 2 is `spec`, version 3 (latest) the
+    /// hardened one. Subnets: one private, one public; EBS encryption by
+    /// default off; no account-level IMDS preference.
+    fn fleet(spec: LaunchSpec) -> Snapshot {
+        let mut s = snapshot();
+        let r = region(&mut s);
+        r.ec2.subnets = vec![subnet("subnet-priv", false), subnet("subnet-pub", true)];
+        r.ec2.ebs_encryption_by_default = Some(false);
+        r.ec2.images = Some(vec![
+            ami("ami-plain", None, false),
+            ami("ami-v2", Some("v2.0"), true),
+        ]);
+        r.ec2.instances = vec![instance("i-m1")];
+        r.autoscaling = Some(AutoScalingInventory {
+            groups: vec![group("web", vec![lt_ref("$Default")], &[TG], &["i-m1"])],
+            launch_templates: vec![LaunchTemplate {
+                id: "lt-1".into(),
+                name: Some("web".into()),
+                default_version: Some(2),
+                latest_version: Some(3),
+                versions: vec![
+                    LaunchTemplateVersion { version: 2, spec },
+                    LaunchTemplateVersion {
+                        version: 3,
+                        spec: good(),
+                    },
+                ],
+            }],
+            launch_configurations: vec![],
+            metadata_defaults: Some(MetadataDefaults::default()),
+        });
+        s
+    }
+
+    fn asg(s: &mut Snapshot) -> &mut AutoScalingInventory {
+        region(s).autoscaling.as_mut().unwrap()
+    }
+
+    /// The outcomes on launches and groups: (resource after the account, status).
+    fn launches(check: &dyn Check, s: &Snapshot) -> Vec<(String, String, String)> {
+        run(check, s)
+            .into_iter()
+            .filter(|o| {
+                !o.resource_arn.contains(":instance/") && !o.resource_arn.contains(":volume/")
+            })
+            .map(|o| {
+                let r = o
+                    .resource_arn
+                    .splitn(6, ':')
+                    .nth(5)
+                    .unwrap_or_default()
+                    .to_string();
+                let why = match &o.status {
+                    Status::NotEvaluated(why) => format!("{why} | "),
+                    _ => String::new(),
+                };
+                (r, o.status.as_str().to_string(), why + &o.message)
+            })
+            .collect()
+    }
+
+    fn one(check: &dyn Check, s: &Snapshot) -> (String, String, String) {
+        let mut v = launches(check, s);
+        assert_eq!(v.len(), 1, "{v:?}");
+        v.remove(0)
+    }
+
+    #[test]
+    fn a_hardened_template_passes_every_launch_check() {
+        let s = fleet(good());
+        for check in [
+            &Imdsv1Allowed as &dyn Check,
+            &ImdsHopLimitAboveOne,
+            &InstanceWithoutRole,
+            &EbsVolumeUnencrypted,
+            &BackendHasPublicIp,
+        ] {
+            let (r, status, msg) = one(check, &s);
+            assert_eq!(r, "launch-template/lt-1/version/2", "{}", check.meta().id);
+            assert_eq!(status, "pass", "{}: {msg}", check.meta().id);
+        }
+        // The member is affected, so its card shows the template's verdicts.
+        let got = run(&Imdsv1Allowed, &s);
+        let o = got
+            .iter()
+            .find(|o| o.resource_arn.contains("launch-template"))
+            .unwrap();
+        assert_eq!(
+            o.affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-m1".to_string()]
+        );
+        assert!(
+            o.message
+                .contains("launch template web (lt-1) version 2 (used by web (target groups web))"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn versions_resolve_as_aws_does_and_shared_versions_are_judged_once() {
+        let mut bad = good();
+        bad.iam_instance_profile = None;
+        let mut s = fleet(bad);
+        // $Latest is version 3 (hardened); a pinned "2" and $Default are the same version.
+        let a = asg(&mut s);
+        a.groups
+            .push(group("latest", vec![lt_ref("$Latest")], &[], &[]));
+        a.groups.push(group("pinned", vec![lt_ref("2")], &[], &[]));
+        let got = launches(&InstanceWithoutRole, &s);
+        let by: Vec<(&str, &str)> = got
+            .iter()
+            .map(|(r, st, _)| (r.as_str(), st.as_str()))
+            .collect();
+        assert_eq!(
+            by,
+            vec![
+                ("launch-template/lt-1/version/2", "fail"),
+                ("launch-template/lt-1/version/3", "pass")
+            ]
+        );
+        assert!(
+            got[0].2.contains("used by web, pinned (target groups web)"),
+            "{}",
+            got[0].2
+        );
+        assert!(
+            got[0].2.contains("without an instance profile"),
+            "{}",
+            got[0].2
+        );
+    }
+
+    /// AWS's order of precedence: the launch's own setting, the account's
+    /// default, the AMI's ImdsSupport, EC2's default (configuring-instance-metadata-options.html).
+    #[test]
+    fn imds_unset_in_the_template_follows_the_account_default_then_the_ami() {
+        let mut unset = good();
+        unset.metadata_options = None;
+        // Plain AMI, no account preference: IMDSv1 allowed (EC2's default).
+        let s = fleet(unset.clone());
+        let (_, status, msg) = one(&Imdsv1Allowed, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("http_tokens optional: EC2's default"), "{msg}");
+        assert_eq!(one(&ImdsHopLimitAboveOne, &s).1, "pass");
+
+        // ImdsSupport v2.0: tokens required, hop limit 2 (INST-006 fails).
+        let mut v2 = unset.clone();
+        v2.image_id = Some("ami-v2".into());
+        let s = fleet(v2.clone());
+        let (_, status, msg) = one(&Imdsv1Allowed, &s);
+        assert_eq!(status, "pass", "{msg}");
+        assert!(msg.contains("ImdsSupport v2.0"), "{msg}");
+        let (_, status, msg) = one(&ImdsHopLimitAboveOne, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("hop limit of 2"), "{msg}");
+
+        // The account's default outranks the AMI.
+        let mut s = fleet(v2.clone());
+        asg(&mut s).metadata_defaults = Some(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            http_put_response_hop_limit: Some(1),
+            http_endpoint: None,
+        });
+        let (_, status, msg) = one(&Imdsv1Allowed, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("the account's default"), "{msg}");
+
+        // Defaults not collected: not evaluated, naming the call.
+        let mut s = fleet(v2.clone());
+        asg(&mut s).metadata_defaults = None;
+        fail(&mut s, IMDS_DEFAULTS);
+        for check in [&Imdsv1Allowed as &dyn Check, &ImdsHopLimitAboveOne] {
+            let (_, status, why) = one(check, &s);
+            assert_eq!(status, "not-evaluated");
+            assert!(why.contains(IMDS_DEFAULTS), "{why}");
+        }
+        // The AMI not described: not evaluated.
+        let mut gone = unset.clone();
+        gone.image_id = Some("ami-gone".into());
+        let s = fleet(gone);
+        let (_, status, why) = one(&Imdsv1Allowed, &s);
+        assert_eq!(status, "not-evaluated");
+        assert!(why.contains("ami-gone was not described"), "{why}");
+        // A template's own setting needs neither.
+        let mut s = fleet(good());
+        asg(&mut s).metadata_defaults = None;
+        fail(&mut s, IMDS_DEFAULTS);
+        assert_eq!(one(&Imdsv1Allowed, &s).1, "pass");
+    }
+
+    #[test]
+    fn volumes_take_the_ami_devices_the_mappings_and_encryption_by_default() {
+        // The root device maps the plain AMI's unencrypted snapshot without Encrypted.
+        let mut plain = good();
+        plain.block_devices[0].encrypted = None;
+        let s = fleet(plain.clone());
+        let (_, status, msg) = one(&EbsVolumeUnencrypted, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("/dev/xvda"), "{msg}");
+        // No mapping at all: the AMI's own device, unencrypted.
+        let mut none = good();
+        none.block_devices.clear();
+        assert_eq!(one(&EbsVolumeUnencrypted, &fleet(none.clone())).1, "fail");
+        // An extra empty volume without Encrypted fails too.
+        let mut extra = good();
+        extra.block_devices.push(LaunchBlockDevice {
+            device_name: "/dev/sdf".into(),
+            ebs: true,
+            encrypted: None,
+            kms_key_id: None,
+            snapshot_id: None,
+        });
+        let (_, status, msg) = one(&EbsVolumeUnencrypted, &fleet(extra));
+        assert_eq!(status, "fail");
+        assert!(
+            msg.contains("/dev/sdf") && !msg.contains("/dev/xvda"),
+            "{msg}"
+        );
+        // An encrypted AMI snapshot stays encrypted.
+        let mut from_v2 = none.clone();
+        from_v2.image_id = Some("ami-v2".into());
+        assert_eq!(one(&EbsVolumeUnencrypted, &fleet(from_v2)).1, "pass");
+        // Encryption by default encrypts everything.
+        let mut s = fleet(plain.clone());
+        region(&mut s).ec2.ebs_encryption_by_default = Some(true);
+        assert_eq!(one(&EbsVolumeUnencrypted, &s).1, "pass");
+        // The setting unknown: not evaluated.
+        let mut s = fleet(plain.clone());
+        region(&mut s).ec2.ebs_encryption_by_default = None;
+        fail(&mut s, "ec2:GetEbsEncryptionByDefault");
+        let (_, status, why) = one(&EbsVolumeUnencrypted, &s);
+        assert_eq!(status, "not-evaluated");
+        assert!(why.contains("GetEbsEncryptionByDefault"), "{why}");
+        // The AMI unknown: its devices are unknown.
+        let mut gone = plain;
+        gone.image_id = Some(
+            "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+                .into(),
+        );
+        let (_, status, why) = one(&EbsVolumeUnencrypted, &fleet(gone));
+        assert_eq!(status, "not-evaluated");
+        assert!(why.contains("resolved only at launch"), "{why}");
+    }
+
+    #[test]
+    fn public_addresses_come_from_the_launch_or_the_subnet() {
+        let mut on = good();
+        on.associate_public_ip = Some(true);
+        let (_, status, msg) = one(&BackendHasPublicIp, &fleet(on));
+        assert_eq!(status, "fail");
+        assert!(msg.contains("AssociatePublicIpAddress"), "{msg}");
+        // Unset: the group's subnets decide.
+        let mut unset = good();
+        unset.associate_public_ip = None;
+        assert_eq!(one(&BackendHasPublicIp, &fleet(unset.clone())).1, "pass");
+        let mut s = fleet(unset.clone());
+        asg(&mut s).groups[0].subnet_ids.push("subnet-pub".into());
+        let (_, status, msg) = one(&BackendHasPublicIp, &s);
+        assert_eq!(status, "fail");
+        assert!(
+            msg.contains("subnet subnet-pub assigns public IPv4"),
+            "{msg}"
+        );
+        // A subnet not described: not evaluated.
+        asg(&mut s).groups[0].subnet_ids = vec!["subnet-gone".into()];
+        assert_eq!(one(&BackendHasPublicIp, &s).1, "not-evaluated");
+        // A group that feeds no target group and has no backend member is
+        // not a backend's launch: no verdict.
+        let mut s = fleet(unset);
+        asg(&mut s).groups[0].target_group_arns.clear();
+        asg(&mut s).groups[0].subnet_ids.push("subnet-pub".into());
+        assert!(launches(&BackendHasPublicIp, &s).is_empty());
+    }
+
+    #[test]
+    fn launch_configurations_are_judged_the_same_way() {
+        let mut s = fleet(good());
+        let mut spec = good();
+        spec.metadata_options = None;
+        spec.iam_instance_profile = None;
+        let a = asg(&mut s);
+        a.groups[0].launch_templates.clear();
+        a.groups[0].launch_configuration_name = Some("old".into());
+        a.launch_configurations = vec![LaunchConfiguration {
+            name: "old".into(),
+            arn: "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:uuid:launchConfigurationName/old".into(),
+            spec,
+        }];
+        let (r, status, msg) = one(&InstanceWithoutRole, &s);
+        assert_eq!(
+            (r.as_str(), status.as_str()),
+            (
+                "launchConfiguration:uuid:launchConfigurationName/old",
+                "fail"
+            )
+        );
+        assert!(
+            msg.starts_with("launch configuration old (used by web"),
+            "{msg}"
+        );
+        assert_eq!(one(&Imdsv1Allowed, &s).1, "fail");
+    }
+
+    #[test]
+    fn missing_fleet_data_is_not_evaluated_never_a_pass() {
+        let checks = [
+            &Imdsv1Allowed as &dyn Check,
+            &ImdsHopLimitAboveOne,
+            &InstanceWithoutRole,
+            &EbsVolumeUnencrypted,
+            &BackendHasPublicIp,
+        ];
+        // The group list denied: one region gap.
+        let mut s = fleet(good());
+        *asg(&mut s) = AutoScalingInventory::default();
+        fail(&mut s, GROUPS);
+        for check in checks {
+            let (r, status, why) = one(check, &s);
+            assert_eq!(r, "autoScalingGroup:*:autoScalingGroupName/*");
+            assert_eq!(status, "not-evaluated");
+            assert!(why.contains(GROUPS), "{why}");
+        }
+        // The templates denied: the group's template is unknown.
+        let mut s = fleet(good());
+        asg(&mut s).launch_templates.clear();
+        fail(&mut s, TEMPLATES);
+        for check in checks {
+            let (r, status, why) = one(check, &s);
+            assert_eq!(
+                (r.as_str(), status.as_str()),
+                ("launch-template/lt-1", "not-evaluated")
+            );
+            assert!(why.contains(TEMPLATES), "{why}");
+        }
+        // The versions denied for lt-1.
+        let mut s = fleet(good());
+        asg(&mut s).launch_templates[0].versions.clear();
+        fail_for(&mut s, VERSIONS, "lt-1");
+        for check in checks {
+            let (r, status, why) = one(check, &s);
+            assert_eq!(
+                (r.as_str(), status.as_str()),
+                ("launch-template/lt-1/version/2", "not-evaluated")
+            );
+            assert!(why.contains("failed for lt-1"), "{why}");
+        }
+        // The configurations denied.
+        let mut s = fleet(good());
+        let a = asg(&mut s);
+        a.groups[0].launch_templates.clear();
+        a.groups[0].launch_configuration_name = Some("old".into());
+        fail(&mut s, CONFIGURATIONS);
+        for check in checks {
+            let (_, status, why) = one(check, &s);
+            assert_eq!(status, "not-evaluated");
+            assert!(why.contains(CONFIGURATIONS), "{why}");
+        }
+        // A snapshot written before schema 6.
+        let mut s = fleet(good());
+        region(&mut s).autoscaling = None;
+        for check in checks {
+            let (_, status, why) = one(check, &s);
+            assert_eq!(status, "not-evaluated");
+            assert!(why.contains("schema version 6"), "{why}");
+        }
+    }
+}
