@@ -1,6 +1,6 @@
 """moto's server, plus the reads moto does not implement (two of Systems
-Manager, EC2's GetEbsDefaultKmsKeyId), AWS's AMI owner aliases and ACM's
-renewal eligibility.
+Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults), AWS's
+AMI owner aliases and encrypted flags, and ACM's renewal eligibility.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -205,6 +205,37 @@ def _describe_certificate_as_aws(self) -> dict:
 
 
 _acm.CertBundle.describe = _describe_certificate_as_aws
+
+# ---------------------------------------------------------------- EC2 fleets
+#
+# moto does not implement GetInstanceMetadataDefaults. AWS answers the
+# region's account-level IMDS defaults, with no field where the account set
+# no preference (never changed: an empty AccountLevel)
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceMetadataDefaults.html).
+# And moto's AMIs list their root device without `Encrypted`, which AWS
+# always reports for an EBS device (from the snapshot behind it:
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html).
+from moto.ec2.responses.instances import InstanceResponse  # noqa: E402
+
+
+def get_instance_metadata_defaults(self: InstanceResponse) -> ActionResult:
+    return ActionResult({"AccountLevel": {}})
+
+
+InstanceResponse.get_instance_metadata_defaults = get_instance_metadata_defaults
+
+_ami_devices = _amis.Ami.block_device_mappings.fget
+
+
+def _ami_devices_as_aws(self) -> list:
+    out = _ami_devices(self)
+    for d in out:
+        if "Ebs" in d:
+            d["Ebs"]["Encrypted"] = bool(getattr(self.ebs_snapshot, "encrypted", False))
+    return out
+
+
+_amis.Ami.block_device_mappings = property(_ami_devices_as_aws)
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

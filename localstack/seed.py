@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import ipaddress
+import base64
 import json
 import os
 import sys
@@ -1261,6 +1262,7 @@ class Seeder:
             ("ssm", self.seed_ssm),
             ("domains", self.seed_domains),
             ("kms", self.seed_kms),
+            ("fleets", self.seed_fleets),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1426,6 +1428,86 @@ class Seeder:
         self.kms.disable_key(KeyId=archive_key["KeyId"])
         l["archive_volume_id"] = vol
         l["kms_key_arn"] = archive_key["Arn"]
+
+    def seed_fleets(self) -> None:
+        """Auto Scaling groups around the running backends (issue 15 item
+        3): the hardened instances become members of a group that launches
+        the hardened launch template's `$Default` version (IMDSv2 only, hop
+        limit 1, the backend profile, no public address, an encrypted root
+        volume) into the private subnets behind the NLB's target group; its
+        `$Latest` version (a draft that allows IMDSv1) is used by no group
+        and so not judged. The legacy box becomes the member of a group that
+        launches a launch configuration as the box was built: IMDSv1, no
+        profile, a public address, the SSH key. Groups start empty and the
+        instances are attached (AttachInstances), so no new instance is
+        launched and the seeded ids stay as they are. Both templates carry
+        user data with the seeded secret, which a scan must never keep."""
+        ec2, h, l = self.ec2, self.manifest["hardened"], self.manifest["legacy"]
+        asg = self.client("autoscaling")
+        m = self.manifest["fleets"] = {}
+        user_data = base64.b64encode(f"#!/bin/bash\nexport DB_PASSWORD={USERDATA_SECRET}\n".encode()).decode()
+        hardened = {
+            "ImageId": AMI_AL2023,
+            "InstanceType": "t3.micro",
+            "IamInstanceProfile": {"Name": "api-backend"},
+            "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+            "NetworkInterfaces": [
+                {"DeviceIndex": 0, "AssociatePublicIpAddress": False, "Groups": [h["app_sg_id"]]}
+            ],
+            "BlockDeviceMappings": [
+                {
+                    "DeviceName": "/dev/xvda",
+                    "Ebs": {"VolumeSize": 8, "VolumeType": "gp3", "Encrypted": True, "KmsKeyId": h["kms_key_arn"]},
+                }
+            ],
+            "UserData": user_data,
+        }
+        lt = ec2.create_launch_template(
+            LaunchTemplateName="hardened-api",
+            LaunchTemplateData=hardened,
+            TagSpecifications=tag_spec("launch-template", "hardened-api"),
+        )["LaunchTemplate"]
+        draft = dict(hardened, MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"})
+        ec2.create_launch_template_version(
+            LaunchTemplateId=lt["LaunchTemplateId"], LaunchTemplateData=draft, VersionDescription="draft"
+        )
+        m["hardened_template_id"] = lt["LaunchTemplateId"]
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName="hardened-api",
+            LaunchTemplate={"LaunchTemplateId": lt["LaunchTemplateId"], "Version": "$Default"},
+            MinSize=0,
+            MaxSize=4,
+            DesiredCapacity=0,
+            VPCZoneIdentifier=",".join(h["private_subnet_ids"]),
+            TargetGroupARNs=[h["tg_arn"]],
+        )
+        asg.attach_instances(AutoScalingGroupName="hardened-api", InstanceIds=h["instance_ids"])
+        m["hardened_group"] = "hardened-api"
+
+        asg.create_launch_configuration(
+            LaunchConfigurationName="legacy-web",
+            ImageId=AMI_COMMUNITY,
+            InstanceType="t3.micro",
+            KeyName=l["key_name"],
+            SecurityGroups=[l["web_sg_id"]],
+            AssociatePublicIpAddress=True,
+            MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            BlockDeviceMappings=[
+                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp2", "Encrypted": False}}
+            ],
+            UserData=user_data,
+        )
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName="legacy-web",
+            LaunchConfigurationName="legacy-web",
+            MinSize=0,
+            MaxSize=2,
+            DesiredCapacity=0,
+            VPCZoneIdentifier=l["public_subnet_id"],
+        )
+        asg.attach_instances(AutoScalingGroupName="legacy-web", InstanceIds=l["instance_ids"])
+        m["legacy_group"] = "legacy-web"
+        m["legacy_configuration"] = "legacy-web"
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

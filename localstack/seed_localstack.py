@@ -109,6 +109,7 @@ GATED = [
     ("wafv2", "wafv2", "ListWebACLs", {"Scope": "REGIONAL"}),
     ("apigatewayv2", "apigatewayv2", "GetApis", {}),
     ("ssm", "ssm", "DescribeInstanceInformation", {}),
+    ("autoscaling", "autoscaling", "DescribeAutoScalingGroups", {}),
 ]
 
 # What the demo scenario has that this one cannot, and why.
@@ -118,6 +119,7 @@ SKIPPED = [
     ("WAFv2 web ACLs orders-waf and staging-waf, association, logging", "WAFv2 is not in the community edition"),
     ("HTTP API orders-http, its VPC link, routes, stage", "API Gateway v2 is not in the community edition"),
     ("ACM certificate and the custom domain name", "ACM is not started (SERVICES=ec2,apigateway,iam,sts)"),
+    ("Auto Scaling groups, launch template and launch configuration", "Auto Scaling is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),
     ("KMS key alias/hardened-ebs", "KMS is not started; the root volumes name a fixed key ARN"),
     ("eu-west-1 worker", "the LocalStack test scans us-east-1 only"),

@@ -219,6 +219,55 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             add("ec2:DescribeImages", amis.len().div_ceil(200) as u64);
         }
 
+        // Fleets: one paged group list (100 a page); when groups reference
+        // templates, the region's templates (200 a page) and one version
+        // call per referenced template; the named launch configurations (50
+        // a call); the IMDS defaults once when any group launches anything;
+        // and the AMIs the launches name that no instance runs.
+        if let Some(a) = &r.autoscaling {
+            add(
+                "autoscaling:DescribeAutoScalingGroups",
+                pages(a.groups.len(), 100),
+            );
+            let templates = a.groups.iter().any(|g| !g.launch_templates.is_empty());
+            let configs: std::collections::BTreeSet<&str> = a
+                .groups
+                .iter()
+                .filter_map(|g| g.launch_configuration_name.as_deref())
+                .collect();
+            if templates {
+                add(
+                    "ec2:DescribeLaunchTemplates",
+                    pages(a.launch_templates.len(), 200),
+                );
+                add(
+                    "ec2:DescribeLaunchTemplateVersions",
+                    a.launch_templates.len() as u64,
+                );
+            }
+            if !configs.is_empty() {
+                add(
+                    "autoscaling:DescribeLaunchConfigurations",
+                    configs.len().div_ceil(50) as u64,
+                );
+            }
+            if templates || !configs.is_empty() {
+                add("ec2:GetInstanceMetadataDefaults", 1);
+            }
+            let extra: std::collections::BTreeSet<&str> = a
+                .launch_templates
+                .iter()
+                .flat_map(|t| &t.versions)
+                .map(|v| &v.spec)
+                .chain(a.launch_configurations.iter().map(|c| &c.spec))
+                .filter_map(|s| s.image_id.as_deref())
+                .filter(|id| id.starts_with("ami-") && !amis.contains(id))
+                .collect();
+            if !extra.is_empty() {
+                add("ec2:DescribeImages", extra.len().div_ceil(200) as u64);
+            }
+        }
+
         // Systems Manager: one paged list of managed nodes (50 a page), and
         // only when some are managed, their patch states in batches of 50
         // ids (100 states a page).
@@ -316,6 +365,11 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "kms:GetKeyRotationStatus",
         "acm:DescribeCertificate",
         "elasticloadbalancing:DescribeListenerCertificates",
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeLaunchConfigurations",
+        "ec2:DescribeLaunchTemplates",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceMetadataDefaults",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

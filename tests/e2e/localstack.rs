@@ -46,6 +46,8 @@ const UNAVAILABLE: &[(&str, &str)] = &[
     // Not license-gated: `localstack-host` does not start SSM (LocalStack's
     // SSM does not implement DescribeInstanceInformation either).
     ("ssm", "ssm:DescribeInstanceInformation"),
+    // Not started either: no group, so nothing the groups launch is read.
+    ("autoscaling", "autoscaling:DescribeAutoScalingGroups"),
 ];
 
 fn script() -> PathBuf {
@@ -157,7 +159,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the four services itself: the premise of this test.
+    // The seed probed the five services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -166,7 +168,13 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         .collect();
     assert_eq!(
         probed,
-        BTreeSet::from(["apigatewayv2", "elasticloadbalancing", "ssm", "wafv2"])
+        BTreeSet::from([
+            "apigatewayv2",
+            "autoscaling",
+            "elasticloadbalancing",
+            "ssm",
+            "wafv2"
+        ])
     );
 
     let snap_path = ls.dir().join("localstack.json");
@@ -273,7 +281,8 @@ fn check_errors(s: &Snapshot, man: &Value, stdout: &str) {
         assert!(
             e.message
                 .contains("not included in your current license plan")
-                || (e.service == "ssm" && e.message.contains("is not enabled")),
+                || (matches!(e.service.as_str(), "ssm" | "autoscaling")
+                    && e.message.contains("is not enabled")),
             "{e:?}"
         );
         // The seed's own probe of the same service got the same answer.

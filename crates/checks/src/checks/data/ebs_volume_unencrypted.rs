@@ -58,7 +58,15 @@ impl Check for EbsVolumeUnencrypted {
                         .filter(|(_, enc)| !enc)
                         .map(|(d, _)| d.as_str())
                         .collect();
-                    if plain.is_empty() {
+                    let by_default = cx.snapshot.regions[l.region].ec2.ebs_encryption_by_default
+                        == Some(true);
+                    if plain.is_empty() && by_default {
+                        (
+                            Status::Pass,
+                            "creates only encrypted EBS volumes (EBS encryption by default is on)"
+                                .into(),
+                        )
+                    } else if plain.is_empty() {
                         (Status::Pass, "creates only encrypted EBS volumes".into())
                     } else {
                         (
