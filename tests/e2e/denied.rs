@@ -764,6 +764,12 @@ fn resource_token(arn: &str) -> &str {
         }
         return rest.split('/').next().unwrap_or(rest);
     }
+    // A launch template version is named by its whole ARN (its number
+    // alone, `1`, says nothing; the snapshot names it only as a template id
+    // and a number).
+    if arn.contains(":launch-template/") {
+        return arn;
+    }
     if arn.split(':').nth(2) == Some("ec2") {
         return arn.rsplit('/').next().unwrap_or(arn);
     }

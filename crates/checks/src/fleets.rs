@@ -66,24 +66,16 @@ impl<'s> Fleets<'s> {
         for (region, inv) in &cx.snapshot.regions {
             let region = region.as_str();
             let Some(asg) = &inv.autoscaling else {
-                out.gaps.push(Outcome::new(
-                    group_arn(cx, region, "*"),
+                out.gaps.extend(unknown_launches(
+                    cx,
                     region,
-                    Status::NotEvaluated(
-                        "Auto Scaling data is not in this snapshot (written before schema version 6): re-scan"
-                            .into(),
-                    ),
-                    format!("the Auto Scaling groups of {region} are unknown"),
+                    "Auto Scaling data is not in this snapshot (written before schema version 6): re-scan"
+                        .into(),
                 ));
                 continue;
             };
             if let Some(why) = cx.not_collected(Some(region), &[GROUPS]) {
-                out.gaps.push(Outcome::new(
-                    group_arn(cx, region, "*"),
-                    region,
-                    Status::NotEvaluated(why),
-                    format!("the Auto Scaling groups of {region} were not collected"),
-                ));
+                out.gaps.extend(unknown_launches(cx, region, why));
                 continue;
             }
             let live: BTreeMap<&str, &Instance> = inv
@@ -128,7 +120,7 @@ impl<'s> Fleets<'s> {
                             arn,
                             region,
                             Status::NotEvaluated(why),
-                            format!("what {} launches is unknown", g.name),
+                            format!("what group {} launches is unknown", g.name),
                         )),
                     }
                 }
@@ -144,14 +136,14 @@ impl<'s> Fleets<'s> {
                             g,
                         ),
                         None => out.gaps.push(Outcome::new(
-                            group_arn(cx, region, &g.name),
+                            configuration_arn(cx, region),
                             region,
                             Status::NotEvaluated(
                                 cx.not_collected(Some(region), &[CONFIGURATIONS]).unwrap_or_else(|| {
                                     format!("launch configuration {name} was not described (deleted?)")
                                 }),
                             ),
-                            format!("what {} launches is unknown", g.name),
+                            format!("what group {} launches is unknown", g.name),
                         )),
                     }
                 }
@@ -173,8 +165,31 @@ impl<'s> Fleets<'s> {
                 out.launches.push(l);
             }
         }
+        // One gap per resource (groups sharing a missing template).
+        out.gaps.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+        out.gaps.dedup_by(|a, b| a.resource_arn == b.resource_arn);
         out
     }
+}
+
+/// The gaps for a region whose groups are unknown: every launch template
+/// version and launch configuration the groups may launch.
+fn unknown_launches(cx: &Context<'_>, region: &str, why: String) -> [Outcome; 2] {
+    let message = format!("what the Auto Scaling groups of {region} launch is unknown");
+    [
+        Outcome::new(
+            cx.ec2_arn(region, "launch-template", "*"),
+            region,
+            Status::NotEvaluated(why.clone()),
+            message.clone(),
+        ),
+        Outcome::new(
+            configuration_arn(cx, region),
+            region,
+            Status::NotEvaluated(why),
+            message,
+        ),
+    ]
 }
 
 fn add<'s>(
@@ -200,11 +215,12 @@ fn add<'s>(
     }
 }
 
-/// `arn:PARTITION:autoscaling:REGION:ACCOUNT:autoScalingGroup:*:autoScalingGroupName/NAME`
-/// (the group id is not needed to name it; `*` for the region's groups).
-fn group_arn(cx: &Context<'_>, region: &str, name: &str) -> String {
+/// `arn:PARTITION:autoscaling:REGION:ACCOUNT:launchConfiguration:*`: the
+/// region's launch configurations, whose ARNs hold an id only
+/// `DescribeLaunchConfigurations` tells.
+fn configuration_arn(cx: &Context<'_>, region: &str) -> String {
     format!(
-        "arn:{}:autoscaling:{region}:{}:autoScalingGroup:*:autoScalingGroupName/{name}",
+        "arn:{}:autoscaling:{region}:{}:launchConfiguration:*",
         cx.snapshot.partition, cx.snapshot.account_id
     )
 }
@@ -230,7 +246,12 @@ fn resolve_template<'s>(
         let why = cx
             .not_collected(Some(region), &[TEMPLATES])
             .unwrap_or_else(|| format!("launch template {named} was not described (deleted?)"));
-        return Err((cx.ec2_arn(region, "launch-template", named), why));
+        // Its versions, which only the template listing resolves.
+        let every = match &r.id {
+            Some(id) => format!("{id}/*"),
+            None => "*".to_string(),
+        };
+        return Err((cx.ec2_arn(region, "launch-template", &every), why));
     };
     let version = r.version.as_deref().unwrap_or("$Default");
     let Some(n) = lt.resolve(Some(version)) else {
@@ -933,6 +954,53 @@ mod tests {
         assert_eq!(one(&Imdsv1Allowed, &s).1, "fail");
     }
 
+    /// Part 4 with part 3: the AMI a group of backends will launch is
+    /// judged even while no backend runs it yet.
+    #[test]
+    fn the_amis_launches_name_are_judged_on_the_ami() {
+        use crate::checks::instance::backend_ami_outdated::BackendAmiOutdated;
+        let mut s = fleet(good());
+        let at = s.collected_at;
+        for i in region(&mut s).ec2.images.iter_mut().flatten() {
+            i.creation_date = Some(at - rampart_model::time::Duration::days(400));
+        }
+        let got = run(&BackendAmiOutdated, &s);
+        let o = got
+            .iter()
+            .find(|o| o.resource_arn.ends_with("image/ami-plain"))
+            .expect("the launch's AMI is judged");
+        assert_eq!(o.status, Status::Fail, "{}", o.message);
+        assert!(
+            o.message
+                .contains("launched by launch template web (lt-1) version 2"),
+            "{}",
+            o.message
+        );
+        assert_eq!(
+            o.affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-m1".to_string()]
+        );
+        // Not a backend's launch: not judged.
+        asg(&mut s).groups[0].target_group_arns.clear();
+        let got = run(&BackendAmiOutdated, &s);
+        assert!(
+            !got.iter()
+                .any(|o| o.resource_arn.ends_with("image/ami-plain")),
+            "{got:?}"
+        );
+        // The groups unknown: a gap, never silence.
+        let mut s = fleet(good());
+        *asg(&mut s) = AutoScalingInventory::default();
+        fail(&mut s, GROUPS);
+        let got = run(&BackendAmiOutdated, &s);
+        assert!(
+            got.iter()
+                .any(|o| o.resource_arn.ends_with("launch-template/*")
+                    && matches!(&o.status, Status::NotEvaluated(w) if w.contains(GROUPS))),
+            "{got:?}"
+        );
+    }
+
     #[test]
     fn missing_fleet_data_is_not_evaluated_never_a_pass() {
         let checks = [
@@ -942,17 +1010,26 @@ mod tests {
             &EbsVolumeUnencrypted,
             &BackendHasPublicIp,
         ];
-        // The group list denied: one region gap.
+        // The group list denied: every template version and configuration
+        // the region's groups may launch.
         let mut s = fleet(good());
         *asg(&mut s) = AutoScalingInventory::default();
         fail(&mut s, GROUPS);
         for check in checks {
-            let (r, status, why) = one(check, &s);
-            assert_eq!(r, "autoScalingGroup:*:autoScalingGroupName/*");
-            assert_eq!(status, "not-evaluated");
-            assert!(why.contains(GROUPS), "{why}");
+            let got = launches(check, &s);
+            let rs: Vec<&str> = got.iter().map(|(r, _, _)| r.as_str()).collect();
+            assert_eq!(
+                rs,
+                vec!["launchConfiguration:*", "launch-template/*"],
+                "{}",
+                check.meta().id
+            );
+            for (_, status, why) in &got {
+                assert_eq!(status, "not-evaluated");
+                assert!(why.contains(GROUPS), "{why}");
+            }
         }
-        // The templates denied: the group's template is unknown.
+        // The templates denied: the group's template's versions are unknown.
         let mut s = fleet(good());
         asg(&mut s).launch_templates.clear();
         fail(&mut s, TEMPLATES);
@@ -960,7 +1037,7 @@ mod tests {
             let (r, status, why) = one(check, &s);
             assert_eq!(
                 (r.as_str(), status.as_str()),
-                ("launch-template/lt-1", "not-evaluated")
+                ("launch-template/lt-1/*", "not-evaluated")
             );
             assert!(why.contains(TEMPLATES), "{why}");
         }
@@ -983,17 +1060,23 @@ mod tests {
         a.groups[0].launch_configuration_name = Some("old".into());
         fail(&mut s, CONFIGURATIONS);
         for check in checks {
-            let (_, status, why) = one(check, &s);
-            assert_eq!(status, "not-evaluated");
+            let (r, status, why) = one(check, &s);
+            assert_eq!(
+                (r.as_str(), status.as_str()),
+                ("launchConfiguration:*", "not-evaluated")
+            );
             assert!(why.contains(CONFIGURATIONS), "{why}");
         }
         // A snapshot written before schema 6.
         let mut s = fleet(good());
         region(&mut s).autoscaling = None;
         for check in checks {
-            let (_, status, why) = one(check, &s);
-            assert_eq!(status, "not-evaluated");
-            assert!(why.contains("schema version 6"), "{why}");
+            let got = launches(check, &s);
+            assert_eq!(got.len(), 2, "{got:?}");
+            for (_, status, why) in &got {
+                assert_eq!(status, "not-evaluated");
+                assert!(why.contains("schema version 6"), "{why}");
+            }
         }
     }
 }

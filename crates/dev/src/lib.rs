@@ -662,6 +662,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
     load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
     apis(p, &plans, &mut inv);
     inv.acm = Some(certificates(&inv));
+    inv.autoscaling = Some(fleets(&inv, ri, r));
     inv
 }
 
@@ -670,6 +671,122 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
 /// a year; of the domains' certificates every fourth is imported (ACM does
 /// not renew it) and expires within two weeks, every tenth has an RSA 1024
 /// key.
+/// Auto Scaling groups over the region's instances: the running instances in
+/// groups of 50, each group launching the region's one launch template
+/// (`$Default`, hardened) or, every fourth group, its `$Latest` version
+/// (IMDSv1, no profile) or a launch configuration; groups feed the region's
+/// first target groups in turn.
+fn fleets(inv: &RegionInventory, ri: usize, r: &str) -> AutoScalingInventory {
+    let tgs: Vec<&str> = inv
+        .elbv2
+        .target_groups
+        .iter()
+        .map(|t| t.target_group_arn.as_str())
+        .collect();
+    let subnets: Vec<String> = inv
+        .ec2
+        .subnets
+        .iter()
+        .take(2)
+        .map(|s| s.subnet_id.clone())
+        .collect();
+    let members: Vec<&str> = inv
+        .ec2
+        .instances
+        .iter()
+        .filter(|i| i.state.as_deref() == Some("running"))
+        .map(|i| i.instance_id.as_str())
+        .collect();
+    let lt = format!("lt-{ri:02x}0000000000000001");
+    let hardened = LaunchSpec {
+        image_id: Some("ami-0123456789abcdef0".into()),
+        iam_instance_profile: Some("app".into()),
+        key_name: None,
+        metadata_options: Some(MetadataOptions {
+            http_tokens: Some("required".into()),
+            http_endpoint: Some("enabled".into()),
+            http_put_response_hop_limit: Some(1),
+            http_protocol_ipv6: None,
+            instance_metadata_tags: None,
+            state: None,
+        }),
+        associate_public_ip: Some(false),
+        subnet_id: None,
+        security_group_ids: inv
+            .ec2
+            .security_groups
+            .iter()
+            .take(1)
+            .map(|g| g.group_id.clone())
+            .collect(),
+        block_devices: vec![LaunchBlockDevice {
+            device_name: "/dev/xvda".into(),
+            ebs: true,
+            encrypted: Some(true),
+            kms_key_id: None,
+            snapshot_id: None,
+        }],
+    };
+    let loose = LaunchSpec {
+        iam_instance_profile: None,
+        metadata_options: None,
+        associate_public_ip: None,
+        block_devices: vec![],
+        ..hardened.clone()
+    };
+    let groups = members
+        .chunks(50)
+        .enumerate()
+        .map(|(n, ids)| {
+            let name = format!("asg-{ri:02x}-{n:05}");
+            let (templates, config) = match n % 4 {
+                1 => (vec![LaunchTemplateRef { id: Some(lt.clone()), name: Some("app".into()), version: Some("$Latest".into()) }], None),
+                3 => (vec![], Some("legacy".to_string())),
+                _ => (vec![LaunchTemplateRef { id: Some(lt.clone()), name: Some("app".into()), version: Some("$Default".into()) }], None),
+            };
+            AutoScalingGroup {
+                arn: format!("arn:aws:autoscaling:{r}:{ACCOUNT}:autoScalingGroup:{n:08x}:autoScalingGroupName/{name}"),
+                name,
+                launch_templates: templates,
+                launch_configuration_name: config,
+                target_group_arns: tgs.get(n % tgs.len().max(1)).map(|t| t.to_string()).into_iter().collect(),
+                subnet_ids: subnets.clone(),
+                min_size: Some(0),
+                max_size: Some(100),
+                desired_capacity: Some(ids.len() as i32),
+                instance_ids: ids.iter().map(|s| s.to_string()).collect(),
+            }
+        })
+        .collect();
+    AutoScalingInventory {
+        groups,
+        launch_templates: vec![LaunchTemplate {
+            id: lt,
+            name: Some("app".into()),
+            default_version: Some(1),
+            latest_version: Some(2),
+            versions: vec![
+                LaunchTemplateVersion {
+                    version: 1,
+                    spec: hardened,
+                },
+                LaunchTemplateVersion {
+                    version: 2,
+                    spec: loose.clone(),
+                },
+            ],
+        }],
+        launch_configurations: vec![LaunchConfiguration {
+            name: "legacy".into(),
+            arn: format!(
+                "arn:aws:autoscaling:{r}:{ACCOUNT}:launchConfiguration:{ri:08x}:launchConfigurationName/legacy"
+            ),
+            spec: loose,
+        }],
+        metadata_defaults: Some(MetadataDefaults::default()),
+    }
+}
+
 fn certificates(inv: &RegionInventory) -> AcmInventory {
     let at = time::macros::datetime!(2026-11-22 00:00:00 UTC);
     let certificates = inv

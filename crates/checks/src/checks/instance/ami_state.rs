@@ -29,8 +29,9 @@ pub(crate) fn image_of<'s>(cx: &Context<'s>, region: &str, id: &str) -> Result<&
     })
 }
 
-/// One outcome per AMI that backends (or maybe-backends) run, judged by
-/// `judge` (status, message), plus the gaps; an AMI only maybe-backends
+/// One outcome per AMI that backends (or maybe-backends) run, or that an
+/// Auto Scaling group of backends will launch ([`crate::fleets`]), judged
+/// by `judge` (status, message), plus the gaps; an AMI only maybe-backends
 /// run is not evaluated, with why.
 pub(crate) fn per_ami(
     cx: &Context<'_>,
@@ -90,6 +91,44 @@ pub(crate) fn per_ami(
             format!("{message} (run by {})", run_by(users)),
         );
         o.affected = instance_arns(cx, region, &users.backends);
+        out.push(o);
+    }
+    // The AMIs Auto Scaling groups of backends will launch (issue 15 items
+    // 3 and 4) that no backend runs yet, each listing the launches and
+    // their members; with the fleets' gaps.
+    let fleets = crate::fleets::Fleets::of(cx);
+    out.extend(fleets.gaps.iter().cloned());
+    let mut launched: std::collections::BTreeMap<(&str, &str), Vec<&crate::fleets::Launch<'_>>> =
+        std::collections::BTreeMap::new();
+    for l in fleets.launches.iter().filter(|l| l.backend_bound) {
+        if let Some(id) = l.spec.image_id.as_deref().filter(|i| i.starts_with("ami-")) {
+            if amis
+                .binary_search_by_key(&(l.region, id), |(k, _)| *k)
+                .is_err()
+            {
+                launched.entry((l.region, id)).or_default().push(l);
+            }
+        }
+    }
+    for ((region, id), launches) in launched {
+        let (status, message) = match image_of(cx, region, id) {
+            Err(why) => (
+                Status::NotEvaluated(why),
+                format!("{what} of {id} is unknown"),
+            ),
+            Ok(image) => judge(id, image),
+        };
+        let by: Vec<&str> = launches.iter().map(|l| l.label.as_str()).collect();
+        let mut o = Outcome::new(
+            cx.ec2_arn(region, "image", id),
+            region,
+            status,
+            format!("{message} (launched by {})", by.join(", ")),
+        );
+        o.affected = launches
+            .iter()
+            .flat_map(|l| l.members.iter().cloned())
+            .collect();
         out.push(o);
     }
     out
