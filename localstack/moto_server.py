@@ -237,6 +237,221 @@ def _ami_devices_as_aws(self) -> list:
 
 _amis.Ami.block_device_mappings = property(_ami_devices_as_aws)
 
+# ---------------------------------------------------------------- Inspector
+#
+# moto 5 implements Enable and BatchGetAccountStatus (but answers nothing
+# for an account that never enabled Inspector, where AWS reports it with
+# every resource type DISABLED) and a ListFindings that answers from a
+# test queue; ListCoverage and ListFindingAggregations are missing. These
+# answer from state the seeder stores, as for Systems Manager: one SSM
+# parameter per instance Inspector scans, in the instance's region,
+#
+#     /rampart-emu/inspector/<instance-id> = {"scan_mode": "EC2_AGENTLESS",
+#                                             "findings": [{"id": "CVE-...",
+#                                               "severity": "CRITICAL", ...}]}
+#
+# Coverage is AWS's: every running instance of the region while EC2
+# scanning is enabled, ACTIVE when it has such a parameter or is managed by
+# Systems Manager (a /rampart-emu/ssm/ parameter), else INACTIVE
+# UNMANAGED_EC2_INSTANCE. Shapes follow the API reference:
+# https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListCoverage.html
+# https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListFindingAggregations.html
+# https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListFindings.html
+import moto.inspector2.urls as _inspector_urls  # noqa: E402
+from moto.inspector2.models import AccountStatus  # noqa: E402
+from moto.inspector2.responses import Inspector2Response  # noqa: E402
+
+INSPECTOR_PREFIX = "/rampart-emu/inspector/"
+
+
+def _inspector_state(resp: Inspector2Response) -> dict[str, tuple[dict, datetime.datetime]]:
+    """instance id -> (seeded Inspector state, when seeded), this region."""
+    from moto.ssm.models import ssm_backends
+
+    backend = ssm_backends[resp.current_account][resp.region]
+    out = {}
+    for name in backend._parameters.get_keys_beginning_with(INSPECTOR_PREFIX, True):
+        param = backend.get_parameter(name)
+        if param is None:
+            continue
+        at = param.last_modified_date
+        if isinstance(at, (int, float)):
+            at = datetime.datetime.fromtimestamp(at, datetime.timezone.utc)
+        elif at.tzinfo is None:
+            at = at.replace(tzinfo=datetime.timezone.utc)
+        out[name[len(INSPECTOR_PREFIX) :]] = (json.loads(param.value), at.replace(microsecond=0))
+    return out
+
+
+def _ec2_enabled(resp: Inspector2Response) -> bool:
+    status = resp.inspector2_backend.account_status.get(resp.current_account)
+    return status is not None and status.ec2 == "ENABLED"
+
+
+def _token_page(resp: Inspector2Response, items: list, hi: int):
+    max_results = int(resp._get_param("maxResults") or hi)
+    if not 1 <= max_results <= hi:
+        raise ValueError(f"maxResults must be between 1 and {hi}")
+    start = int(resp._get_param("nextToken") or 0)
+    end = start + max_results
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+def _inspector_findings(resp: Inspector2Response) -> list[dict]:
+    """Every seeded finding of the region, in ListFindings' shape."""
+    out = []
+    for iid, (state, at) in sorted(_inspector_state(resp).items()):
+        for n, f in enumerate(state.get("findings", [])):
+            kind = f.get("type", "PACKAGE_VULNERABILITY")
+            finding = {
+                "findingArn": f"arn:aws:inspector2:{resp.region}:{resp.current_account}:finding/{iid}-{n}",
+                "awsAccountId": resp.current_account,
+                "type": kind,
+                "description": f.get("title", f.get("id", "finding")),
+                "title": f.get("title", f.get("id", "finding")),
+                "severity": f.get("severity", "MEDIUM"),
+                "firstObservedAt": at.timestamp(),
+                "lastObservedAt": at.timestamp(),
+                "status": f.get("status", "ACTIVE"),
+                "resources": [{"type": "AWS_EC2_INSTANCE", "id": iid, "region": resp.region}],
+            }
+            if kind == "PACKAGE_VULNERABILITY":
+                finding["inspectorScore"] = f.get("score")
+                finding["fixAvailable"] = f.get("fix", "YES")
+                finding["packageVulnerabilityDetails"] = {
+                    "vulnerabilityId": f["id"],
+                    "source": "NVD",
+                    "cvss": [{"baseScore": f.get("score", 0.0), "scoringVector": "", "version": "3.1", "source": "NVD"}],
+                    "vulnerablePackages": [{"name": f.get("package", "pkg"), "version": f.get("version", "1")}],
+                }
+            else:
+                finding["networkReachabilityDetails"] = {
+                    "openPortRange": {"begin": f["ports"][0], "end": f["ports"][1]},
+                    "protocol": f.get("protocol", "TCP"),
+                    "networkPath": {"steps": []},
+                }
+            out.append(finding)
+    return out
+
+
+def _matches(value: str, filters: list | None) -> bool:
+    """A StringFilter list: EQUALS (or NOT_EQUALS) any of its values."""
+    if not filters:
+        return True
+    eq = [f["value"] for f in filters if f.get("comparison") == "EQUALS"]
+    ne = [f["value"] for f in filters if f.get("comparison") == "NOT_EQUALS"]
+    return (not eq or value in eq) and value not in ne
+
+
+def list_findings_as_aws(self: Inspector2Response) -> str:
+    crit = self._get_param("filterCriteria") or {}
+    found = [
+        f
+        for f in _inspector_findings(self)
+        if _matches(f["status"], crit.get("findingStatus"))
+        and _matches(f["type"], crit.get("findingType"))
+        and _matches(f["severity"], crit.get("severity"))
+        and _matches("AWS_EC2_INSTANCE", crit.get("resourceType"))
+        and _matches(f["resources"][0]["id"], crit.get("resourceId"))
+    ]
+    found.sort(key=lambda f: (-(f.get("inspectorScore") or 0.0), f["findingArn"]))
+    page, token = _token_page(self, found, 100)
+    out = {"findings": page}
+    if token:
+        out["nextToken"] = token
+    return json.dumps(out)
+
+
+def list_coverage(self: Inspector2Response) -> str:
+    crit = self._get_param("filterCriteria") or {}
+    covered = []
+    if _ec2_enabled(self) and _matches("AWS_EC2_INSTANCE", crit.get("resourceType")):
+        from moto.ec2.models import ec2_backends
+        from moto.ssm.models import ssm_backends
+
+        seeded = _inspector_state(self)
+        ssm = ssm_backends[self.current_account][self.region]
+        for inst in sorted(ec2_backends[self.current_account][self.region].all_instances(), key=lambda i: i.id):
+            if inst.state != "running":
+                continue
+            state, at = seeded.get(inst.id, ({}, None))
+            managed_param = ssm.get_parameter(f"{PREFIX}{inst.id}")
+            managed = managed_param is not None
+            if at is None and managed:
+                at = managed_param.last_modified_date
+                if isinstance(at, (int, float)):
+                    at = datetime.datetime.fromtimestamp(at, datetime.timezone.utc)
+                elif at.tzinfo is None:
+                    at = at.replace(tzinfo=datetime.timezone.utc)
+            active = inst.id in seeded or managed
+            record = {
+                "resourceType": "AWS_EC2_INSTANCE",
+                "resourceId": inst.id,
+                "accountId": self.current_account,
+                "scanType": "PACKAGE",
+                "scanMode": state.get("scan_mode", "EC2_SSM_AGENT_BASED"),
+                "scanStatus": {
+                    "statusCode": "ACTIVE" if active else "INACTIVE",
+                    "reason": "SUCCESSFUL" if active else "UNMANAGED_EC2_INSTANCE",
+                },
+            }
+            if active and at is not None:
+                record["lastScannedAt"] = at.timestamp()
+            covered.append(record)
+    page, token = _token_page(self, covered, 200)
+    out = {"coveredResources": page}
+    if token:
+        out["nextToken"] = token
+    return json.dumps(out)
+
+
+def list_finding_aggregations(self: Inspector2Response) -> str:
+    if self._get_param("aggregationType") != "AWS_EC2_INSTANCE":
+        raise ValueError("only AWS_EC2_INSTANCE aggregations are emulated")
+    by: dict[str, dict] = {}
+    for f in _inspector_findings(self):
+        if f["status"] != "ACTIVE":
+            continue
+        iid = f["resources"][0]["id"]
+        agg = by.setdefault(
+            iid,
+            {
+                "instanceId": iid,
+                "accountId": self.current_account,
+                "severityCounts": {"all": 0, "critical": 0, "high": 0, "medium": 0},
+                "networkFindings": 0,
+            },
+        )
+        agg["severityCounts"]["all"] += 1
+        sev = f["severity"].lower()
+        if sev in agg["severityCounts"]:
+            agg["severityCounts"][sev] += 1
+        if f["type"] == "NETWORK_REACHABILITY":
+            agg["networkFindings"] += 1
+    items = [{"ec2InstanceAggregation": v} for _, v in sorted(by.items())]
+    page, token = _token_page(self, items, 100)
+    out = {"aggregationType": "AWS_EC2_INSTANCE", "responses": page}
+    if token:
+        out["nextToken"] = token
+    return json.dumps(out)
+
+
+def batch_get_account_status_as_aws(self: Inspector2Response) -> str:
+    known = self.inspector2_backend.account_status
+    accounts = [
+        (known.get(acct) or AccountStatus(acct)).to_batch_json()
+        for acct in self._get_param("accountIds") or [self.current_account]
+    ]
+    return json.dumps({"accounts": accounts, "failedAccounts": []})
+
+
+Inspector2Response.list_findings = list_findings_as_aws
+Inspector2Response.list_coverage = list_coverage
+Inspector2Response.list_finding_aggregations = list_finding_aggregations
+Inspector2Response.batch_get_account_status = batch_get_account_status_as_aws
+_inspector_urls.url_paths["{0}/coverage/list$"] = Inspector2Response.dispatch
+_inspector_urls.url_paths["{0}/findings/aggregation/list$"] = Inspector2Response.dispatch
+
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states
 

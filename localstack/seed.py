@@ -1263,6 +1263,7 @@ class Seeder:
             ("domains", self.seed_domains),
             ("kms", self.seed_kms),
             ("fleets", self.seed_fleets),
+            ("inspector", self.seed_inspector),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1508,6 +1509,48 @@ class Seeder:
         asg.attach_instances(AutoScalingGroupName="legacy-web", InstanceIds=l["instance_ids"])
         m["legacy_group"] = "legacy-web"
         m["legacy_configuration"] = "legacy-web"
+
+    def seed_inspector(self) -> None:
+        """Amazon Inspector (issue 15 item 2), through moto_server.py's
+        parameters for what moto does not implement: EC2 scanning enabled
+        in us-east-1 only (eu-west-1 stays disabled, so INST-011 fails
+        there). The hardened backends are managed by Systems Manager, so
+        Inspector scans them (ACTIVE); one has a high glibc finding, neither
+        a critical one. The legacy box is not managed, but agentless
+        scanning covers it, and finds two critical OpenSSH vulnerabilities
+        with fixes (regreSSHion among them) and ports 22 and 8080 reachable
+        from the internet."""
+        m = self.manifest["inspector"] = {"enabled_regions": [REGION]}
+        self.client("inspector2").enable(accountIds=[ACCOUNT], resourceTypes=["EC2"])
+        h, l = self.manifest["hardened"], self.manifest["legacy"]
+        plan = {
+            h["instance_ids"][0]: {
+                "findings": [
+                    {"id": "CVE-2024-2961", "severity": "HIGH", "score": 7.3, "fix": "YES",
+                     "package": "glibc", "version": "2.34-100.amzn2023"},
+                ]
+            },
+            l["instance_id"]: {
+                "scan_mode": "EC2_AGENTLESS",
+                "findings": [
+                    {"id": "CVE-2024-6387", "severity": "CRITICAL", "score": 9.8, "fix": "YES",
+                     "package": "openssh-server", "version": "1:8.9p1-3ubuntu0.6"},
+                    {"id": "CVE-2023-38408", "severity": "CRITICAL", "score": 9.8, "fix": "YES",
+                     "package": "openssh-client", "version": "1:8.9p1-3ubuntu0.6"},
+                    {"id": "CVE-2023-4911", "severity": "HIGH", "score": 7.8, "fix": "YES",
+                     "package": "libc6", "version": "2.35-0ubuntu3.1"},
+                    {"type": "NETWORK_REACHABILITY", "severity": "MEDIUM", "ports": [22, 22], "protocol": "TCP",
+                     "title": "Port 22 is reachable from an Internet Gateway"},
+                    {"type": "NETWORK_REACHABILITY", "severity": "MEDIUM", "ports": [8080, 8080], "protocol": "TCP",
+                     "title": "Port 8080 is reachable from an Internet Gateway"},
+                ],
+            },
+        }
+        for iid, state in plan.items():
+            self.client("ssm").put_parameter(
+                Name=f"/rampart-emu/inspector/{iid}", Type="String", Value=json.dumps(state)
+            )
+        m["instances"] = plan
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

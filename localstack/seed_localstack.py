@@ -110,6 +110,7 @@ GATED = [
     ("apigatewayv2", "apigatewayv2", "GetApis", {}),
     ("ssm", "ssm", "DescribeInstanceInformation", {}),
     ("autoscaling", "autoscaling", "DescribeAutoScalingGroups", {}),
+    ("inspector2", "inspector2", "BatchGetAccountStatus", {"accountIds": [ACCOUNT]}),
 ]
 
 # What the demo scenario has that this one cannot, and why.
@@ -120,6 +121,7 @@ SKIPPED = [
     ("HTTP API orders-http, its VPC link, routes, stage", "API Gateway v2 is not in the community edition"),
     ("ACM certificate and the custom domain name", "ACM is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("Auto Scaling groups, launch template and launch configuration", "Auto Scaling is not started (SERVICES=ec2,apigateway,iam,sts)"),
+    ("Amazon Inspector scanning and findings", "Inspector is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),
     ("KMS key alias/hardened-ebs", "KMS is not started; the root volumes name a fixed key ARN"),
     ("eu-west-1 worker", "the LocalStack test scans us-east-1 only"),

@@ -292,6 +292,27 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             add("kms:GetKeyRotationStatus", rotating as u64);
         }
 
+        // Inspector: the account's status; where EC2 scanning is not
+        // disabled, the coverage (200 a page), the per-instance counts (100
+        // a page) and two finding lists (critical package vulnerabilities,
+        // network reachability; 100 a page).
+        if let Some(i) = &r.inspector {
+            add("inspector2:BatchGetAccountStatus", 1);
+            if i.ec2_status.as_deref().is_some_and(|s| s != "DISABLED") {
+                add("inspector2:ListCoverage", pages(i.coverage.len(), 200));
+                add(
+                    "inspector2:ListFindingAggregations",
+                    pages(i.findings.len(), 100),
+                );
+                let critical: i64 = i.findings.iter().map(|f| f.critical_open).sum();
+                let reachable = i.findings.iter().map(|f| f.reachable_ports.len()).sum();
+                add(
+                    "inspector2:ListFindings",
+                    pages(critical as usize, 100) + pages(reachable, 100),
+                );
+            }
+        }
+
         // ACM: each certificate a listener or custom domain presents,
         // described once (whichever region its ARN names).
         add(
@@ -370,6 +391,10 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "ec2:DescribeLaunchTemplates",
         "ec2:DescribeLaunchTemplateVersions",
         "ec2:GetInstanceMetadataDefaults",
+        "inspector2:BatchGetAccountStatus",
+        "inspector2:ListCoverage",
+        "inspector2:ListFindingAggregations",
+        "inspector2:ListFindings",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

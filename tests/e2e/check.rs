@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use rampart_model::{Layer, LayerVerdict, Report, Scorecard, Snapshot, Status};
+use rampart_model::{Finding, Layer, LayerVerdict, Report, Scorecard, Severity, Snapshot, Status};
 use serde_json::Value;
 
 use crate::harness::{Emulator, m, ms, on_a_terminal, rampart, scan};
@@ -146,6 +146,74 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         "{legacy_patch:?}"
     );
     assert_eq!(legacy.paths.len(), 5, "{:?}", legacy.paths);
+
+    // Fleets (issue 15 item 3): the legacy group's launch configuration
+    // fails what the box fails, on the configuration, with the box
+    // affected; the hardened group's template version passes.
+    let on = |check: &str, part: &str| -> Vec<&Finding> {
+        r.findings
+            .iter()
+            .filter(|f| f.check_id == check && f.resource_arn.contains(part))
+            .collect()
+    };
+    let legacy_arn = format!(
+        "arn:aws:ec2:us-east-1:{}:instance/{}",
+        m(&man, "/account"),
+        m(&man, "/legacy/instance_id")
+    );
+    for check in ["INST-001", "INST-002", "NET-002"] {
+        let got = on(check, ":launchConfigurationName/legacy-web");
+        assert_eq!(got.len(), 1, "{check}: {got:#?}");
+        assert_eq!(got[0].status, Status::Fail, "{check}: {got:#?}");
+        assert_eq!(got[0].affected, vec![legacy_arn.clone()]);
+    }
+    let template = format!(
+        "launch-template/{}/version/1",
+        m(&man, "/fleets/hardened_template_id")
+    );
+    for check in ["INST-001", "INST-002", "INST-006", "DATA-001", "NET-002"] {
+        let got = on(check, &template);
+        assert_eq!(got.len(), 1, "{check}: {got:#?}");
+        assert_eq!(got[0].status, Status::Pass, "{check}: {got:#?}");
+        assert_eq!(got[0].affected.len(), 2, "both hardened backends");
+    }
+
+    // Inspector (issue 15 item 2): EC2 scanning on in us-east-1 only; the
+    // legacy box's critical vulnerabilities are critical findings (a path
+    // reaches it), and its card carries the counts.
+    let scanning: Vec<(String, &str)> = on("INST-011", ":ec2-scanning")
+        .iter()
+        .map(|f| (f.region.as_deref().unwrap_or_default().to_string(), f.status.as_str()))
+        .collect();
+    assert_eq!(
+        scanning,
+        vec![
+            ("eu-west-1".to_string(), "fail"),
+            ("us-east-1".to_string(), "pass")
+        ]
+    );
+    let crit = on("INST-013", &legacy_arn);
+    assert_eq!(crit.len(), 1);
+    assert_eq!(
+        (crit[0].status.as_str(), crit[0].severity),
+        ("fail", Severity::Critical)
+    );
+    assert!(
+        crit[0].message.contains("CVE-2024-6387"),
+        "{}",
+        crit[0].message
+    );
+    assert!(crit[0].message.contains("tcp 22"), "{}", crit[0].message);
+    let counts = legacy
+        .vulnerabilities
+        .expect("Inspector scans the legacy box");
+    assert_eq!((counts.critical, counts.high), (2, 1));
+    for id in ms(&man, "/hardened/instance_ids") {
+        let c = card(&r, &id)
+            .vulnerabilities
+            .expect("Inspector scans the hardened backends");
+        assert_eq!(c.critical, 0, "{id}");
+    }
     // Path findings carry the path hop by hop.
     let edge1 = r
         .findings
@@ -317,11 +385,12 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
     ),
     // IMDSv1, no role, key pair with SSH reachable, not managed by Systems
     // Manager (INST-008 is then not evaluated: no patch data), an old
-    // public AMI of an unvetted account.
+    // public AMI of an unvetted account, two open critical OpenSSH
+    // vulnerabilities Inspector found (agentless).
     (
         Layer::Instance,
         &[
-            "INST-001", "INST-002", "INST-005", "INST-007", "INST-009", "INST-010",
+            "INST-001", "INST-002", "INST-005", "INST-007", "INST-009", "INST-010", "INST-013",
         ],
     ),
     // unencrypted volumes, no stage or NLB logs, http:// integration, no

@@ -36,6 +36,10 @@ pub struct Context<'s> {
     /// What the Auto Scaling groups launch ([`crate::fleets`]), found when
     /// a check first asks.
     pub(crate) fleets: std::sync::OnceLock<crate::fleets::Fleets<'s>>,
+    /// Inspector's coverage and findings by (region, instance id)
+    /// ([`crate::checks::instance::inspector_state`]).
+    pub(crate) inspector:
+        std::sync::OnceLock<crate::checks::instance::inspector_state::InspectorIndex<'s>>,
 }
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
@@ -126,6 +130,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &instance::backend_missing_patches::BackendMissingPatches,
     &instance::backend_ami_outdated::BackendAmiOutdated,
     &instance::backend_ami_untrusted::BackendAmiUntrusted,
+    &instance::inspector_ec2_scanning_disabled::InspectorEc2ScanningDisabled,
+    &instance::backend_not_scanned_by_inspector::BackendNotScannedByInspector,
+    &instance::backend_critical_vulnerabilities::BackendCriticalVulnerabilities,
     &network::backend_in_public_subnet::BackendInPublicSubnet,
     &network::backend_has_public_ip::BackendHasPublicIp,
     &network::integration_not_via_vpc_link::IntegrationNotViaVpcLink,
@@ -321,6 +328,7 @@ impl<'s> Context<'s> {
             ssm: std::sync::OnceLock::new(),
             certificates: std::sync::OnceLock::new(),
             fleets: std::sync::OnceLock::new(),
+            inspector: std::sync::OnceLock::new(),
         }
     }
 
@@ -549,6 +557,8 @@ mod tests {
                 ("INST-004".to_string(), "not-evaluated"),
                 ("INST-005".to_string(), "pass"),
                 ("INST-006".to_string(), "pass"),
+                // Inspector scans EC2 in the region.
+                ("INST-011".to_string(), "pass"),
             ]
         );
     }

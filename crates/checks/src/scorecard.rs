@@ -91,6 +91,7 @@ pub fn scorecards(
                     network: verdict(network),
                     instance: verdict(instance),
                     data: verdict(data),
+                    vulnerabilities: vulnerabilities(snap, region, id),
                 }
             })
             .collect();
@@ -456,6 +457,32 @@ fn each_token<'a>(arn: &'a str, mut token: impl FnMut(Cow<'a, str>)) {
             token(Cow::Owned(format!(":{}:{}:*", parts[3], parts[4])));
         }
     }
+}
+
+/// A backend's Inspector counts, when Inspector scans it (EC2 scanning
+/// enabled, coverage `ACTIVE`) and the counts were collected.
+fn vulnerabilities(snap: &Snapshot, region: &str, id: &str) -> Option<VulnerabilityCounts> {
+    let i = snap.regions.get(region)?.inspector.as_ref()?;
+    let scanned = i.ec2_status.as_deref() == Some("ENABLED")
+        && i.coverage_of(id)
+            .is_some_and(|c| c.status.as_deref() == Some("ACTIVE"));
+    let counted = snap
+        .errors_for(
+            crate::checks::instance::inspector_state::COUNTS,
+            Some(region),
+        )
+        .next()
+        .is_none();
+    (scanned && counted).then(|| {
+        i.findings_of(id)
+            .map(|v| VulnerabilityCounts {
+                critical: v.critical,
+                high: v.high,
+                medium: v.medium,
+                all: v.all,
+            })
+            .unwrap_or_default()
+    })
 }
 
 #[cfg(test)]

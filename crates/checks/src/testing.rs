@@ -31,6 +31,10 @@ pub fn snapshot() -> Snapshot {
             REGION.to_string(),
             RegionInventory {
                 autoscaling: Some(AutoScalingInventory::default()),
+                inspector: Some(InspectorInventory {
+                    ec2_status: Some("ENABLED".into()),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         )]),

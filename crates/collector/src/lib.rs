@@ -30,6 +30,7 @@ mod ec2;
 mod elbv2;
 mod iam;
 mod ids;
+mod inspector;
 mod kms;
 pub mod org;
 pub mod progress;

@@ -153,7 +153,7 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 9] = [
+pub const REGIONAL_SERVICES: [&str; 10] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
@@ -163,6 +163,7 @@ pub const REGIONAL_SERVICES: [&str; 9] = [
     "kms",
     "acm",
     "autoscaling",
+    "inspector2",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -769,7 +770,13 @@ impl Session {
         // connections are driven by the runtime's worker threads.
         let regional = futures::future::join_all(self.regions.iter().map(|region| {
             let ctx = &ctx;
-            async move { (region.clone(), collect_region(ctx, region).await) }
+            let account_id = &self.account_id;
+            async move {
+                (
+                    region.clone(),
+                    collect_region(ctx, region, account_id).await,
+                )
+            }
         }));
         let (iam, regional) = tokio::join!(crate::iam::collect(&ctx), regional);
         let regions: std::collections::BTreeMap<_, _> = regional.into_iter().collect();
@@ -813,8 +820,8 @@ pub(crate) async fn task<T>(
     out
 }
 
-async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
-    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm, autoscaling) = tokio::join!(
+async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInventory {
+    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm, autoscaling, inspector) = tokio::join!(
         task(
             ctx,
             "ec2",
@@ -865,6 +872,13 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
             crate::autoscaling::count,
             crate::autoscaling::groups(ctx, region)
         ),
+        task(
+            ctx,
+            "inspector2",
+            Some(region),
+            crate::inspector::count,
+            crate::inspector::collect(ctx, region, account_id)
+        ),
     );
     let mut inv = RegionInventory {
         ec2,
@@ -903,6 +917,7 @@ async fn collect_region(ctx: &Ctx, region: &str) -> RegionInventory {
     inv.kms = Some(kms);
     inv.acm = Some(acm);
     inv.autoscaling = Some(autoscaling);
+    inv.inspector = Some(inspector);
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     inv.wafv2 = crate::wafv2::associate(ctx, region, acls, &inv.apigateway, &inv.elbv2).await;

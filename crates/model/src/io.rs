@@ -1100,7 +1100,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 5,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 6,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1437,13 +1437,13 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":6,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 6, .. } => {}
+        match load_err(b"{\"schema_version\":7,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 7, .. } => {}
             e => panic!("{e}"),
         }
         match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
             e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
-                assert!(e.to_string().contains("reads versions 1 to 5"), "{e}");
+                assert!(e.to_string().contains("reads versions 1 to 6"), "{e}");
             }
             e => panic!("{e}"),
         }

@@ -34,7 +34,7 @@ pub const SCHEMA_VERSION: u32 = 6;
 
 /// The oldest snapshot version this build still reads. Versions 1 and 2
 /// lack only fields that later versions added (2: target group
-/// attributes; 3: Systems Manager; 4: custom domains' API mappings and KMS keys; 5: ACM certificates; 6: Auto Scaling groups, their launch templates and configurations, AMIs' IMDS support and block devices); they load as "not collected", so the checks that need them say *not evaluated*
+/// attributes; 3: Systems Manager; 4: custom domains' API mappings and KMS keys; 5: ACM certificates; 6: Auto Scaling groups, their launch templates and configurations, AMIs' IMDS support and block devices, Amazon Inspector); they load as "not collected", so the checks that need them say *not evaluated*
 /// where their answer depends on them (docs/snapshot.md, "Versions").
 pub const MIN_SCHEMA_VERSION: u32 = 1;
 

@@ -12,15 +12,15 @@ use crate::{Finding, Fingerprint, Layer, Severity, ToolInfo};
 /// Version of the JSON report format. 2 added `findings` to each layer
 /// verdict and `affected` to findings filed on a shared resource; 3 added
 /// `checks` (the checks run), the `not-compared` baseline mark and
-/// `baseline.not_compared`.
-pub const REPORT_SCHEMA_VERSION: u32 = 3;
+/// `baseline.not_compared`; 4 added each scorecard's `vulnerabilities`.
+pub const REPORT_SCHEMA_VERSION: u32 = 4;
 
 /// The report versions this rampart reads back (`--baseline`, `rampart
 /// diff`): a version-1 report is a version-2 report without the two
 /// additions, a version-2 report a version-3 one without the checks run
 /// (every check then counts as run), so yesterday's report still compares
 /// after an upgrade.
-pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 3] = [1, 2, REPORT_SCHEMA_VERSION];
+pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 4] = [1, 2, 3, REPORT_SCHEMA_VERSION];
 
 /// One layer's verdict for one backend. `findings` links a gap to the
 /// findings behind it, by fingerprint, in report order: the failing ones
@@ -84,6 +84,20 @@ pub struct Scorecard {
     pub network: LayerVerdict,
     pub instance: LayerVerdict,
     pub data: LayerVerdict,
+    /// Amazon Inspector's open findings on the backend by severity, when
+    /// Inspector scans it; `None` when it does not (or it is unknown, or
+    /// the report predates version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerabilities: Option<VulnerabilityCounts>,
+}
+
+/// A backend's Inspector finding counts (`ListFindingAggregations`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VulnerabilityCounts {
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub all: i64,
 }
 
 impl Scorecard {

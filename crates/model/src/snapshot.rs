@@ -156,6 +156,10 @@ pub struct RegionInventory {
     /// 15 item 3); `None` in snapshots older than schema version 6.
     #[serde(default)]
     pub autoscaling: Option<AutoScalingInventory>,
+    /// Amazon Inspector's view of the region's EC2 instances (issue 15 item
+    /// 2); `None` in snapshots older than schema version 6.
+    #[serde(default)]
+    pub inspector: Option<InspectorInventory>,
 }
 
 impl RegionInventory {
@@ -1588,4 +1592,95 @@ pub struct MetadataDefaults {
     pub http_tokens: Option<String>,
     pub http_put_response_hop_limit: Option<i32>,
     pub http_endpoint: Option<String>,
+}
+
+// ---------------------------------------------------------------- Inspector
+
+/// Amazon Inspector in one region (issue 15 item 2): whether it scans EC2
+/// for this account (`inspector2:BatchGetAccountStatus`), which instances
+/// it covers (`ListCoverage`), and per instance the open findings
+/// (`ListFindingAggregations` by instance; the critical package
+/// vulnerabilities and the network reachability findings by
+/// `ListFindings`, for instances that have some).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InspectorInventory {
+    /// This account's EC2 scanning status here (`ENABLED`, `ENABLING`,
+    /// `DISABLED`, `DISABLING`, `SUSPENDING`, `SUSPENDED`); `None` when not
+    /// collected (the error says why).
+    pub ec2_status: Option<String>,
+    /// The EC2 instances Inspector covers, sorted by id.
+    pub coverage: Vec<InspectorCoverage>,
+    /// Open findings per instance that has any, sorted by id.
+    pub findings: Vec<InstanceVulnerabilities>,
+}
+
+impl InspectorInventory {
+    pub fn coverage_of(&self, instance_id: &str) -> Option<&InspectorCoverage> {
+        self.coverage
+            .binary_search_by(|c| c.instance_id.as_str().cmp(instance_id))
+            .ok()
+            .map(|i| &self.coverage[i])
+    }
+
+    pub fn findings_of(&self, instance_id: &str) -> Option<&InstanceVulnerabilities> {
+        self.findings
+            .binary_search_by(|c| c.instance_id.as_str().cmp(instance_id))
+            .ok()
+            .map(|i| &self.findings[i])
+    }
+}
+
+/// One covered instance
+/// (<https://docs.aws.amazon.com/inspector/v2/APIReference/API_CoveredResource.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectorCoverage {
+    pub instance_id: String,
+    /// `ACTIVE` (scanned) or `INACTIVE`.
+    pub status: Option<String>,
+    /// Why it is not scanned (`UNMANAGED_EC2_INSTANCE`, ...).
+    pub reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub last_scanned_at: Option<OffsetDateTime>,
+}
+
+/// An instance's open findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceVulnerabilities {
+    pub instance_id: String,
+    /// Counts by severity, as Inspector aggregates them.
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub all: i64,
+    /// Network reachability findings.
+    pub network: i64,
+    /// The open (`ACTIVE`) critical package vulnerabilities `ListFindings`
+    /// listed for it: what INST-013 judges.
+    pub critical_open: i64,
+    /// The critical package vulnerabilities, highest score first (at most
+    /// [`InstanceVulnerabilities::TOP`]).
+    pub top: Vec<Vulnerability>,
+    /// Port ranges Inspector found reachable (network reachability
+    /// findings): `(protocol, first, last)`.
+    pub reachable_ports: Vec<(String, i32, i32)>,
+}
+
+impl InstanceVulnerabilities {
+    /// How many critical vulnerabilities are kept per instance.
+    pub const TOP: usize = 5;
+}
+
+/// One package vulnerability finding, as much as a report shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vulnerability {
+    /// `CVE-2024-6387`, ...
+    pub id: String,
+    pub severity: String,
+    /// Inspector's score (CVSS adjusted for the environment), else the
+    /// CVSS base score.
+    pub score: Option<f64>,
+    /// `YES`, `NO` or `PARTIAL`.
+    pub fix_available: Option<String>,
+    /// The vulnerable packages (`name version`).
+    pub packages: Vec<String>,
 }

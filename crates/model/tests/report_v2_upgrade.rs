@@ -44,12 +44,14 @@ fn a_version_1_report_still_loads() {
         LayerVerdict::Fail { ref failing, .. } if failing == &["EDGE-001".to_string()]
     ));
     // Nothing but the version is checked for: another version is refused.
-    let v4 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 4", 1);
-    let e = Run::from_slice(Path::new("v4.json"), v4.as_bytes())
+    let v5 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 5", 1);
+    let e = Run::from_slice(Path::new("v5.json"), v5.as_bytes())
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("v4.json") && e.contains("report schema version 4") && e.contains("1, 2 and 3"),
+        e.contains("v5.json")
+            && e.contains("report schema version 5")
+            && e.contains("1, 2, 3 and 4"),
         "{e}"
     );
 }

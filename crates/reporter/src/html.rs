@@ -65,7 +65,7 @@ impl Emit for Html {
 /// `sha256-` and the base64 SHA-256 of [`STYLE`], for the CSP. A test
 /// recomputes both hashes from the rendered page, so an edit to the CSS or
 /// script that forgets them fails there (and the browser would refuse it).
-pub const STYLE_HASH: &str = "sha256-JBqojbOQzjjq9a1ZqjttzF4NKH2buvJzhHFadQZZD7g=";
+pub const STYLE_HASH: &str = "sha256-+Mg/zIPKyVuzGdXRT2RB+z6VxbvII/NBS6oAeK7SVMA=";
 pub const SCRIPT_HASH: &str = "sha256-YZxf7EED9K/25pPekzPiOeahdNOU5JFh9hfK1hqrXm8=";
 
 /// Inserted between block elements so the file (and its golden diff) reads
@@ -311,6 +311,12 @@ fn scorecard(report: &Report, p: &str) -> Markup {
                                     span.bname { (backend_name(sc)) }
                                     span.bsub { (clean(&sc.instance_id)) " · " (clean(&sc.region)) }
                                     span.bsub { (plural(sc.paths.len(), "exposure path", "exposure paths")) }
+                                    @match &sc.vulnerabilities {
+                                        Some(v) => span class={ "bsub cves" @if v.critical > 0 { " crit" } } {
+                                            "CVEs: " (v.critical) " critical · " (v.high) " high · " (v.medium) " medium"
+                                        },
+                                        None => span.bsub.cves { "CVEs: no Amazon Inspector scan" },
+                                    }
                                 }
                                 @for layer in Layer::ALL { (verdict(sc.layer(layer), &by_fingerprint, p)) }
                             } (NL)
@@ -1185,6 +1191,7 @@ pre{background:#f3f4f6;border:1px solid var(--line);border-radius:6px;padding:8p
 .banner.warn{background:#fff7e6;border-color:#f0c36d;color:#5c3c00}
 .callout{border-left:4px solid #e09a1a!important}
 .tiles{display:flex;flex-wrap:wrap;gap:12px}
+.cves.crit{color:#b42318;font-weight:600}
 .tile{flex:1 1 140px;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px;border-top:4px solid var(--line)}
 .tile .num{display:block;font-size:28px;font-weight:650;line-height:1.2}
 .tile .lbl{color:var(--muted)}

@@ -357,7 +357,7 @@ const MUTATIONS: &[Mutation] = &[
         "schema_version 2 (the format before checks and not-compared)",
         |v| v["schema_version"] = 2.into(),
     ),
-    ("schema_version 4", |v| v["schema_version"] = 4.into()),
+    ("schema_version 5", |v| v["schema_version"] = 5.into()),
     ("schema_version as a string", |v| {
         v["schema_version"] = "1".into()
     }),

@@ -379,6 +379,12 @@ pub fn scorecards() -> Vec<Scorecard> {
                 reasons: vec!["elbv2:DescribeListeners failed (Throttling)".into()],
                 findings: vec![rampart_model::fingerprint("DATA-004", listener, None)],
             },
+            vulnerabilities: Some(rampart_model::VulnerabilityCounts {
+                critical: 2,
+                high: 3,
+                medium: 1,
+                all: 6,
+            }),
         },
         Scorecard {
             region: "us-east-1".into(),
@@ -396,6 +402,7 @@ pub fn scorecards() -> Vec<Scorecard> {
             data: LayerVerdict::Pass {
                 checks: vec!["DATA-002".into()],
             },
+            vulnerabilities: None,
         },
     ]
 }
