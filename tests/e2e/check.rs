@@ -183,7 +183,12 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     // reaches it), and its card carries the counts.
     let scanning: Vec<(String, &str)> = on("INST-011", ":ec2-scanning")
         .iter()
-        .map(|f| (f.region.as_deref().unwrap_or_default().to_string(), f.status.as_str()))
+        .map(|f| {
+            (
+                f.region.as_deref().unwrap_or_default().to_string(),
+                f.status.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         scanning,

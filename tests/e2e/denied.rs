@@ -122,6 +122,12 @@ const NO_CHECK: &[(&str, &str)] = &[
          covers an account where one does",
     ),
     (
+        "inspector2:ListFindingAggregations",
+        "display only: Inspector's counts on each scorecard card and in \
+         INST-013's message (both omit them when this is missing); INST-013 \
+         judges the active critical findings ListFindings lists",
+    ),
+    (
         "iam:GetPolicy",
         "the demo's only AWS managed policy is AdministratorAccess, which \
          INST-003 recognises by its ARN (the document adds nothing); customer \

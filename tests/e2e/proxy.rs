@@ -451,9 +451,9 @@ pub enum Dialect {
     Ec2Query,
     /// awsQuery (ELBv2, IAM, STS).
     AwsQuery,
-    /// restJson1 (API Gateway v1 and v2).
+    /// restJson1 (API Gateway v1 and v2, Inspector).
     RestJson,
-    /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS).
+    /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM).
     AwsJson,
 }
 
@@ -461,11 +461,24 @@ pub enum Dialect {
 pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
-        "apigateway" | "apigatewayv2" => Dialect::RestJson,
+        "apigateway" | "apigatewayv2" | "inspector2" => Dialect::RestJson,
         "wafv2" | "organizations" | "ssm" | "kms" | "acm" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }
+
+/// The POST routes of Amazon Inspector the collector reads (restJson1: every
+/// read is a POST with a JSON body): (path, operation)
+/// (<https://docs.aws.amazon.com/inspector/v2/APIReference/API_Operations.html>).
+pub const INSPECTOR_ROUTES: &[(&str, &str)] = &[
+    ("/status/batch/get", "inspector2:BatchGetAccountStatus"),
+    ("/coverage/list", "inspector2:ListCoverage"),
+    (
+        "/findings/aggregation/list",
+        "inspector2:ListFindingAggregations",
+    ),
+    ("/findings/list", "inspector2:ListFindings"),
+];
 
 /// The GET routes of API Gateway the collector reads: (path template,
 /// operation). `{x}` matches one path segment.
@@ -587,6 +600,12 @@ pub fn identify(req: &Request) -> String {
     if service == "s3" && req.method == "PUT" && req.path().trim_matches('/').contains('/') {
         return "s3:PutObject".to_string();
     }
+    if service == "inspector2" && req.method == "POST" {
+        let path = req.path().trim_end_matches('/');
+        if let Some((_, op)) = INSPECTOR_ROUTES.iter().find(|(p, _)| *p == path) {
+            return op.to_string();
+        }
+    }
     if service == "apigateway" && req.method == "GET" {
         let path = req.path().trim_end_matches('/');
         if let Some((_, op)) = APIGATEWAY_ROUTES
@@ -615,6 +634,10 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
             "Request limit exceeded.".into(),
         ),
         (Fault::Throttle, Dialect::AwsQuery) => (400, "Throttling".into(), "Rate exceeded".into()),
+        // Inspector's throttling error (API_ListFindings.html, "Errors").
+        (Fault::Throttle, Dialect::RestJson) if op.starts_with("inspector2:") => {
+            (429, "ThrottlingException".into(), "Rate exceeded".into())
+        }
         (Fault::Throttle, Dialect::RestJson) => (
             429,
             "TooManyRequestsException".into(),
@@ -700,6 +723,7 @@ fn query_namespace(op: &str) -> &'static str {
     match op.split(':').next().unwrap_or_default() {
         "iam" => "https://iam.amazonaws.com/doc/2010-05-08/",
         "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
+        "autoscaling" => "http://autoscaling.amazonaws.com/doc/2011-01-01/",
         _ => "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
     }
 }

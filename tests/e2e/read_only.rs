@@ -12,6 +12,11 @@ use serde_json::Value;
 use crate::harness::{Emulator, repo_root, scan};
 use crate::proxy::{self, FaultPlan, OpStats};
 
+/// The verbs of read-only operations: Describe, List, Get, and BatchGet
+/// (several Gets in one call: Inspector's `BatchGetAccountStatus`, which
+/// issue 15 names, reads the account's status and changes nothing).
+const READ_VERBS: &[&str] = &["Describe", "List", "Get", "BatchGet"];
+
 /// The IAM actions granted by the policy document.
 fn granted_actions() -> BTreeSet<String> {
     granted_actions_of("docs/iam-policy.json")
@@ -169,9 +174,7 @@ fn every_operation_of_a_full_scan_is_read_only_and_in_the_policy() {
     for op in s.api_calls.keys() {
         let name = op.split_once(':').unwrap().1;
         assert!(
-            ["Describe", "List", "Get"]
-                .iter()
-                .any(|p| name.starts_with(p)),
+            READ_VERBS.iter().any(|p| name.starts_with(p)),
             "{op} is not a read-only operation"
         );
         // GetCallerIdentity needs no permission (AWS answers it for any principal).
@@ -227,9 +230,7 @@ fn the_wire_sees_only_reads_and_the_policy_grants_nothing_unused() {
         );
         let name = op.split_once(':').unwrap().1;
         assert!(
-            ["Describe", "List", "Get"]
-                .iter()
-                .any(|p| name.starts_with(p)),
+            READ_VERBS.iter().any(|p| name.starts_with(p)),
             "{op} is not a read-only operation"
         );
         if op == "sts:GetCallerIdentity" {
@@ -345,12 +346,7 @@ fn an_org_scan_adds_only_list_accounts_assume_role_and_its_own_results() {
         let action = iam_action(op);
         if member.contains(&action) {
             let name = op.split_once(':').unwrap().1;
-            assert!(
-                ["Describe", "List", "Get"]
-                    .iter()
-                    .any(|p| name.starts_with(p)),
-                "{op}"
-            );
+            assert!(READ_VERBS.iter().any(|p| name.starts_with(p)), "{op}");
         } else {
             assert!(
                 org.contains(&action) || results.contains(&action),

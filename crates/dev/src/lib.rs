@@ -663,6 +663,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
     apis(p, &plans, &mut inv);
     inv.acm = Some(certificates(&inv));
     inv.autoscaling = Some(fleets(&inv, ri, r));
+    inv.inspector = Some(inspector(&inv, ri));
     inv
 }
 
@@ -671,6 +672,78 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
 /// a year; of the domains' certificates every fourth is imported (ACM does
 /// not renew it) and expires within two weeks, every tenth has an RSA 1024
 /// key.
+/// Amazon Inspector: EC2 scanning enabled in every region but the second;
+/// every running instance covered, one in ten unmanaged (`INACTIVE`); one
+/// in twenty with two open critical vulnerabilities and port 22 reachable.
+fn inspector(inv: &RegionInventory, ri: usize) -> InspectorInventory {
+    if ri == 1 {
+        return InspectorInventory {
+            ec2_status: Some("DISABLED".into()),
+            ..Default::default()
+        };
+    }
+    let running: Vec<&str> = inv
+        .ec2
+        .instances
+        .iter()
+        .filter(|i| i.state.as_deref() == Some("running"))
+        .map(|i| i.instance_id.as_str())
+        .collect();
+    let scanned = time::macros::datetime!(2026-11-20 00:00:00 UTC);
+    let coverage = running
+        .iter()
+        .enumerate()
+        .map(|(n, id)| InspectorCoverage {
+            instance_id: id.to_string(),
+            status: Some(if n % 10 == 7 { "INACTIVE" } else { "ACTIVE" }.into()),
+            reason: Some(
+                if n % 10 == 7 {
+                    "UNMANAGED_EC2_INSTANCE"
+                } else {
+                    "SUCCESSFUL"
+                }
+                .into(),
+            ),
+            last_scanned_at: (n % 10 != 7).then_some(scanned),
+        })
+        .collect();
+    let findings = running
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| n % 20 == 3)
+        .map(|(_, id)| InstanceVulnerabilities {
+            instance_id: id.to_string(),
+            critical: 2,
+            high: 5,
+            medium: 9,
+            all: 16,
+            network: 1,
+            critical_open: 2,
+            top: ["CVE-2024-6387", "CVE-2023-38408"]
+                .iter()
+                .map(|cve| Vulnerability {
+                    id: cve.to_string(),
+                    severity: "CRITICAL".into(),
+                    score: Some(9.8),
+                    fix_available: Some("YES".into()),
+                    packages: vec!["openssh-server 8.7p1-34.amzn2023".into()],
+                })
+                .collect(),
+            reachable_ports: vec![("TCP".into(), 22, 22)],
+        })
+        .collect();
+    let mut out = InspectorInventory {
+        ec2_status: Some("ENABLED".into()),
+        coverage,
+        findings,
+    };
+    out.coverage
+        .sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+    out.findings
+        .sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+    out
+}
+
 /// Auto Scaling groups over the region's instances: the running instances in
 /// groups of 50, each group launching the region's one launch template
 /// (`$Default`, hardened) or, every fourth group, its `$Latest` version

@@ -11,7 +11,7 @@
 
 use rampart_model::{Severity, Status};
 
-use super::inspector_state::{Scan, findings_of, scan_of, scanned};
+use super::inspector_state::{COUNTS, Scan, findings_of, scan_of, scanned};
 use crate::checks::network::scope::Scope;
 use crate::registry::{Check, Context, Outcome};
 
@@ -40,6 +40,9 @@ impl Check for BackendCriticalVulnerabilities {
                 .filter(|e| e.uncertain.is_none())
                 .collect();
             let mut severity = None;
+            // Inspector's counts, for the message, when they were collected
+            // (they decide nothing: `critical_open` does).
+            let counted = cx.not_collected(Some(region), &[COUNTS]).is_none();
             let (status, message) = match known {
                 Err(why) => (
                     Status::NotEvaluated(why),
@@ -94,12 +97,17 @@ impl Check for BackendCriticalVulnerabilities {
                     (
                         Status::Fail,
                         format!(
-                            "{id} has {} open critical vulnerabilit{} (Inspector counts {} critical, {} high, {} medium): {}{}{}",
+                            "{id} has {} open critical vulnerabilit{}{}: {}{}{}",
                             v.critical_open,
                             if v.critical_open == 1 { "y" } else { "ies" },
-                            v.critical,
-                            v.high,
-                            v.medium,
+                            if counted {
+                                format!(
+                                    " (Inspector counts {} critical, {} high, {} medium)",
+                                    v.critical, v.high, v.medium
+                                )
+                            } else {
+                                String::new()
+                            },
                             top.join(", "),
                             if paths.is_empty() {
                                 String::new()
@@ -121,7 +129,7 @@ impl Check for BackendCriticalVulnerabilities {
                     Status::Pass,
                     format!(
                         "{id} has no open critical vulnerability{}",
-                        v.filter(|v| v.high + v.medium > 0)
+                        v.filter(|v| counted && v.high + v.medium > 0)
                             .map(|v| format!(
                                 " (Inspector counts {} high, {} medium)",
                                 v.high, v.medium
