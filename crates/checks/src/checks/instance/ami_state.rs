@@ -101,13 +101,12 @@ pub(crate) fn per_ami(
     let mut launched: std::collections::BTreeMap<(&str, &str), Vec<&crate::fleets::Launch<'_>>> =
         std::collections::BTreeMap::new();
     for l in fleets.launches.iter().filter(|l| l.backend_bound) {
-        if let Some(id) = l.spec.image_id.as_deref().filter(|i| i.starts_with("ami-")) {
-            if amis
+        if let Some(id) = l.spec.image_id.as_deref().filter(|i| i.starts_with("ami-"))
+            && amis
                 .binary_search_by_key(&(l.region, id), |(k, _)| *k)
                 .is_err()
-            {
-                launched.entry((l.region, id)).or_default().push(l);
-            }
+        {
+            launched.entry((l.region, id)).or_default().push(l);
         }
     }
     for ((region, id), launches) in launched {
