@@ -281,6 +281,15 @@ fn resolve_template<'s>(
     }
 }
 
+/// At most five names, then how many more.
+fn some(names: &[&str]) -> String {
+    let mut s = names.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        s.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    s
+}
+
 /// The IMDS settings an instance launched from a [`Launch`] gets.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Imds {
@@ -293,7 +302,10 @@ pub(crate) struct Imds {
 }
 
 impl Launch<'_> {
-    /// The groups (and their target groups), for a message.
+    /// The groups (and their target groups), for a message: at most five
+    /// of each by name and a count of the rest (a launch a thousand groups
+    /// share would otherwise write them all into every finding's message;
+    /// `affected` names every member).
     pub fn used_by(&self) -> String {
         let groups: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
         let mut tgs: Vec<&str> = self
@@ -305,13 +317,9 @@ impl Launch<'_> {
         tgs.sort_unstable();
         tgs.dedup();
         if tgs.is_empty() {
-            format!("used by {}", groups.join(", "))
+            format!("used by {}", some(&groups))
         } else {
-            format!(
-                "used by {} (target groups {})",
-                groups.join(", "),
-                tgs.join(", ")
-            )
+            format!("used by {} (target groups {})", some(&groups), some(&tgs))
         }
     }
 
@@ -780,6 +788,21 @@ mod tests {
             got[0].2.contains("without an instance profile"),
             "{}",
             got[0].2
+        );
+    }
+
+    #[test]
+    fn a_launch_many_groups_share_names_five_and_counts_the_rest() {
+        let mut s = fleet(good());
+        for n in 0..7 {
+            asg(&mut s)
+                .groups
+                .push(group(&format!("g{n}"), vec![lt_ref("$Default")], &[], &[]));
+        }
+        let (_, _, msg) = one(&InstanceWithoutRole, &s);
+        assert!(
+            msg.contains("used by web, g0, g1, g2, g3 and 3 more (target groups web)"),
+            "{msg}"
         );
     }
 
