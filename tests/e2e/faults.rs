@@ -662,3 +662,66 @@ fn a_body_cut_with_a_matching_content_length_is_never_a_complete_answer_in_any_p
         run.stderr
     );
 }
+
+/// Inspector answers `BatchGetAccountStatus` but not for the scanned
+/// account (it lists it among `failedAccounts`, or not at all): the scan
+/// records a named gap for the call, reads nothing more of Inspector, and
+/// INST-011 to INST-013 say not evaluated naming it, never a pass
+/// (<https://docs.aws.amazon.com/inspector/v2/APIReference/API_BatchGetAccountStatus.html>).
+#[test]
+fn inspector_status_without_the_account_is_a_named_gap() {
+    use rampart_model::Status;
+
+    use crate::proxy::{Fault, Rule};
+
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let plan = FaultPlan::new().rule(Rule::new(
+        "inspector2:BatchGetAccountStatus",
+        Fault::Rewrite {
+            from: r#""accountId": "123456789012""#.into(),
+            to: r#""accountId": "210987654321""#.into(),
+        },
+    ));
+    let proxy = proxy::start(&emu.url, plan);
+    let out = emu.dir().join("inspector.json");
+    let (run, snap) = scan_via(proxy.url(), &["us-east-1"], &out, &[]);
+    assert_eq!(run.code, 3, "incomplete: {}", run.stderr);
+    let s = snap.expect("snapshot");
+    let errs: Vec<_> = s
+        .collection_errors
+        .iter()
+        .filter(|e| e.operation == "inspector2:BatchGetAccountStatus")
+        .collect();
+    assert_eq!(errs.len(), 1, "{:?}", s.collection_errors);
+    assert!(
+        errs[0]
+            .message
+            .contains("no EC2 scanning status for account 123456789012"),
+        "{errs:?}"
+    );
+    let i = s.regions["us-east-1"]
+        .inspector
+        .as_ref()
+        .expect("inspector");
+    assert_eq!(i.ec2_status, None);
+    assert!(i.coverage.is_empty() && i.findings.is_empty());
+    assert!(
+        !s.api_calls.contains_key("inspector2:ListCoverage"),
+        "nothing more is read: {:?}",
+        s.api_calls
+    );
+
+    let report = rampart(&["check", out.to_str().unwrap(), "--format", "json"], &[]);
+    let r: rampart_model::Report = serde_json::from_str(&report.stdout).expect("report");
+    for check in ["INST-011", "INST-012", "INST-013"] {
+        let fs: Vec<_> = r.findings.iter().filter(|f| f.check_id == check).collect();
+        assert!(!fs.is_empty(), "{check}");
+        for f in fs {
+            assert!(
+                matches!(&f.status, Status::NotEvaluated(w) if w.contains("inspector2:BatchGetAccountStatus")),
+                "{check}: {f:?}"
+            );
+        }
+    }
+}

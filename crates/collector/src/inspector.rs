@@ -73,16 +73,43 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str, account_id: &str) -> Inspec
                 .send()
                 .await,
         )
-        .map(|out| {
-            out.accounts()
+        .and_then(|out| {
+            let found = out
+                .accounts()
                 .iter()
                 .find(|a| a.account_id() == account_id)
                 .and_then(|a| a.resource_state())
                 .and_then(|r| r.ec2())
-                .map(|s| s.status().as_str().to_string())
+                .map(|s| s.status().as_str().to_string());
+            if found.is_none() {
+                // Answered, but not for this account (it is among the
+                // failed accounts, with AWS's reason): a named gap, never
+                // a silent one.
+                let why = out
+                    .failed_accounts()
+                    .iter()
+                    .find(|f| f.account_id() == account_id)
+                    .map(|f| format!("{}: {}", f.error_code().as_str(), f.error_message()))
+                    .unwrap_or_else(|| "the answer does not list this account".into());
+                let denied = why.starts_with("ACCESS_DENIED");
+                ctx.recorder.push(CollectionError {
+                    service: "inspector2".into(),
+                    region: Some(region.to_string()),
+                    operation: "inspector2:BatchGetAccountStatus".into(),
+                    resource: Some(account_id.to_string()),
+                    kind: if denied {
+                        ErrorKind::AccessDenied
+                    } else {
+                        ErrorKind::Other
+                    },
+                    code: None,
+                    message: format!("no EC2 scanning status for account {account_id} ({why})"),
+                });
+            }
+            found
         });
     let mut inv = InspectorInventory {
-        ec2_status: status.flatten(),
+        ec2_status: status,
         ..Default::default()
     };
     match inv.ec2_status.as_deref() {
