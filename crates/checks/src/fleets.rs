@@ -293,12 +293,12 @@ fn some(names: &[&str]) -> String {
 /// The IMDS settings an instance launched from a [`Launch`] gets.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Imds {
-    pub endpoint: String,
-    pub tokens: String,
-    pub hop_limit: i32,
-    /// Where `tokens` came from (for the message).
-    pub tokens_from: &'static str,
-    pub hop_from: &'static str,
+    /// `enabled` or `disabled`, or why it is unknown.
+    pub endpoint: Result<String, String>,
+    /// The token setting and where it came from, or why it is unknown.
+    pub tokens: Result<(String, &'static str), String>,
+    /// The hop limit and where it came from, or why it is unknown.
+    pub hop_limit: Result<(i32, &'static str), String>,
 }
 
 impl Launch<'_> {
@@ -358,8 +358,9 @@ impl Launch<'_> {
     /// optional, hop limit 1, endpoint enabled)
     /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence>,
     /// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsRequest.html>).
-    /// Unknown (with why) when the answer depends on data not collected.
-    pub fn imds(&self, cx: &Context<'_>) -> Result<Imds, String> {
+    /// Each setting is unknown (with why) only when its answer depends on
+    /// data not collected.
+    pub fn imds(&self, cx: &Context<'_>) -> Imds {
         let own = self.spec.metadata_options.as_ref();
         let inv = &cx.snapshot.regions[self.region];
         let defaults = || -> Result<&MetadataDefaults, String> {
@@ -371,39 +372,35 @@ impl Launch<'_> {
                         .unwrap_or_else(|| "the account's IMDS defaults were not collected".into())
                 })
         };
-        let endpoint = match own.and_then(|m| m.http_endpoint.clone()) {
-            Some(e) => e,
-            None => defaults()?
-                .http_endpoint
-                .clone()
-                .unwrap_or_else(|| "enabled".into()),
-        };
         let ami_v2 = || -> Result<bool, String> {
             Ok(self.image(cx)?.imds_support.as_deref() == Some("v2.0"))
         };
-        let (tokens, tokens_from) = match own.and_then(|m| m.http_tokens.clone()) {
-            Some(t) => (t, "set by the launch"),
-            None => match defaults()?.http_tokens.clone() {
-                Some(t) => (t, "the account's default"),
-                None if ami_v2()? => ("required".into(), "the AMI's ImdsSupport v2.0"),
-                None => ("optional".into(), "EC2's default"),
-            },
+        // Each setting on its own: one the launch sets needs nothing else.
+        let endpoint = match own.and_then(|m| m.http_endpoint.clone()) {
+            Some(e) => Ok(e),
+            None => defaults().map(|d| d.http_endpoint.clone().unwrap_or_else(|| "enabled".into())),
         };
-        let (hop_limit, hop_from) = match own.and_then(|m| m.http_put_response_hop_limit) {
-            Some(h) => (h, "set by the launch"),
-            None => match defaults()?.http_put_response_hop_limit {
-                Some(h) => (h, "the account's default"),
-                None if ami_v2()? => (2, "the AMI's ImdsSupport v2.0"),
-                None => (1, "EC2's default"),
-            },
+        let tokens = match own.and_then(|m| m.http_tokens.clone()) {
+            Some(t) => Ok((t, "set by the launch")),
+            None => defaults().and_then(|d| match d.http_tokens.clone() {
+                Some(t) => Ok((t, "the account's default")),
+                None if ami_v2()? => Ok(("required".into(), "the AMI's ImdsSupport v2.0")),
+                None => Ok(("optional".into(), "EC2's default")),
+            }),
         };
-        Ok(Imds {
+        let hop_limit = match own.and_then(|m| m.http_put_response_hop_limit) {
+            Some(h) => Ok((h, "set by the launch")),
+            None => defaults().and_then(|d| match d.http_put_response_hop_limit {
+                Some(h) => Ok((h, "the account's default")),
+                None if ami_v2()? => Ok((2, "the AMI's ImdsSupport v2.0")),
+                None => Ok((1, "EC2's default")),
+            }),
+        };
+        Imds {
             endpoint,
             tokens,
             hop_limit,
-            tokens_from,
-            hop_from,
-        })
+        }
     }
 
     /// Whether instances launched from here get a public IPv4 address, with
@@ -862,6 +859,26 @@ mod tests {
         asg(&mut s).metadata_defaults = None;
         fail(&mut s, IMDS_DEFAULTS);
         assert_eq!(one(&Imdsv1Allowed, &s).1, "pass");
+        // Only HttpTokens set (the usual template): INST-001 needs nothing
+        // else; INST-006's hop limit then depends on the defaults.
+        let mut tokens_only = good();
+        tokens_only.metadata_options = Some(MetadataOptions {
+            http_tokens: Some("required".into()),
+            http_endpoint: None,
+            http_put_response_hop_limit: None,
+            http_protocol_ipv6: None,
+            instance_metadata_tags: None,
+            state: None,
+        });
+        let mut s = fleet(tokens_only.clone());
+        asg(&mut s).metadata_defaults = None;
+        fail(&mut s, IMDS_DEFAULTS);
+        assert_eq!(one(&Imdsv1Allowed, &s).1, "pass");
+        let (_, status, why) = one(&ImdsHopLimitAboveOne, &s);
+        assert_eq!(status, "not-evaluated");
+        assert!(why.contains(IMDS_DEFAULTS), "{why}");
+        // With the defaults (no preference), a plain AMI's hop limit is 1.
+        assert_eq!(one(&ImdsHopLimitAboveOne, &fleet(tokens_only)).1, "pass");
     }
 
     #[test]

@@ -57,28 +57,32 @@ impl Check for ImdsHopLimitAboveOne {
         }
         // What Auto Scaling groups will launch (issue 15 item 3).
         out.extend(crate::fleets::judge(cx, |l| {
-            Some(match l.imds(cx) {
-                Err(why) => (
-                    Status::NotEvaluated(why),
-                    "launches with metadata options that are unknown".into(),
-                ),
-                Ok(m) if m.endpoint == "disabled" => {
+            let m = l.imds(cx);
+            let unknown = |why: &String| {
+                (
+                    Status::NotEvaluated(why.clone()),
+                    "launches with metadata options that are unknown".to_string(),
+                )
+            };
+            Some(match (&m.endpoint, &m.tokens, &m.hop_limit) {
+                (Ok(e), _, _) if e == "disabled" => {
                     (Status::Pass, "disables the metadata service".into())
                 }
-                Ok(m) if m.tokens != "required" => (
+                (_, Ok((t, _)), _) if t != "required" => (
                     Status::Pass,
                     "allows IMDSv1 (INST-001); the hop limit bounds only IMDSv2 tokens".into(),
                 ),
-                Ok(m) if m.hop_limit > 1 => (
+                (_, Err(why), _) | (_, _, Err(why)) => unknown(why),
+                (_, _, Ok((h, _))) if *h <= 1 => (
+                    Status::Pass,
+                    format!("keeps IMDSv2 token responses on the instance (hop limit {h})"),
+                ),
+                (Err(why), _, _) => unknown(why),
+                (Ok(_), _, Ok((h, from))) => (
                     Status::Fail,
                     format!(
-                        "launches instances with an IMDSv2 hop limit of {} ({}): containers on the host can fetch their role credentials",
-                        m.hop_limit, m.hop_from
+                        "launches instances with an IMDSv2 hop limit of {h} ({from}): containers on the host can fetch their role credentials"
                     ),
-                ),
-                Ok(m) => (
-                    Status::Pass,
-                    format!("keeps IMDSv2 token responses on the instance (hop limit {})", m.hop_limit),
                 ),
             })
         }));

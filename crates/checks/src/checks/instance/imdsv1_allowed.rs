@@ -40,23 +40,21 @@ impl Check for Imdsv1Allowed {
         }
         // What Auto Scaling groups will launch (issue 15 item 3).
         out.extend(crate::fleets::judge(cx, |l| {
-            Some(match l.imds(cx) {
-                Err(why) => (
-                    Status::NotEvaluated(why),
-                    "launches with metadata options that are unknown".into(),
-                ),
-                Ok(m) if m.endpoint == "disabled" => {
+            let m = l.imds(cx);
+            Some(match (&m.endpoint, &m.tokens) {
+                (Ok(e), _) if e == "disabled" => {
                     (Status::Pass, "disables the metadata service".into())
                 }
-                Ok(m) if m.tokens == "required" => {
-                    (Status::Pass, format!("requires IMDSv2 ({})", m.tokens_from))
+                (_, Ok((t, from))) if t == "required" => {
+                    (Status::Pass, format!("requires IMDSv2 ({from})"))
                 }
-                Ok(m) => (
+                (_, Err(why)) | (Err(why), _) => (
+                    Status::NotEvaluated(why.clone()),
+                    "launches with metadata options that are unknown".into(),
+                ),
+                (Ok(_), Ok((t, from))) => (
                     Status::Fail,
-                    format!(
-                        "launches instances that allow IMDSv1 (http_tokens {}: {})",
-                        m.tokens, m.tokens_from
-                    ),
+                    format!("launches instances that allow IMDSv1 (http_tokens {t}: {from})"),
                 ),
             })
         }));
