@@ -1438,8 +1438,9 @@ class Seeder:
         volume) into the private subnets behind the NLB's target group; its
         `$Latest` version (a draft that allows IMDSv1) is used by no group
         and so not judged. The legacy box becomes the member of a group that
-        launches a launch configuration as the box was built: IMDSv1, no
-        profile, a public address, the SSH key. Groups start empty and the
+        launches a launch configuration as the box was built: no metadata
+        options (IMDSv1 by EC2's default), no profile, a public address, the
+        SSH key. Groups start empty and the
         instances are attached (AttachInstances), so no new instance is
         launched and the seeded ids stay as they are. Both templates carry
         user data with the seeded secret, which a scan must never keep."""
@@ -1492,7 +1493,9 @@ class Seeder:
             KeyName=l["key_name"],
             SecurityGroups=[l["web_sg_id"]],
             AssociatePublicIpAddress=True,
-            MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            # No metadata options, as launch configurations made before IMDSv2
+            # have none: what instances get is the account's default, else
+            # EC2's (tokens optional) for this AMI without ImdsSupport.
             BlockDeviceMappings=[
                 {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp2", "Encrypted": False}}
             ],

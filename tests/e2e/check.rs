@@ -167,6 +167,14 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         assert_eq!(got[0].status, Status::Fail, "{check}: {got:#?}");
         assert_eq!(got[0].affected, vec![legacy_arn.clone()]);
     }
+    // The configuration sets no metadata options: IMDSv1 by EC2's default
+    // (no account preference, an AMI without ImdsSupport), as AWS decides.
+    let imds = on("INST-001", ":launchConfigurationName/legacy-web");
+    assert!(
+        imds[0].message.contains("EC2's default"),
+        "{}",
+        imds[0].message
+    );
     let template = format!(
         "launch-template/{}/version/1",
         m(&man, "/fleets/hardened_template_id")
