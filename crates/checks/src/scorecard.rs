@@ -464,8 +464,7 @@ fn each_token<'a>(arn: &'a str, mut token: impl FnMut(Cow<'a, str>)) {
 fn vulnerabilities(snap: &Snapshot, region: &str, id: &str) -> Option<VulnerabilityCounts> {
     let i = snap.regions.get(region)?.inspector.as_ref()?;
     let scanned = i.ec2_status.as_deref() == Some("ENABLED")
-        && i.coverage_of(id)
-            .is_some_and(|c| c.status.as_deref() == Some("ACTIVE"));
+        && crate::checks::instance::inspector_state::scanned(i.coverage_of(id));
     let counted = snap
         .errors_for(
             crate::checks::instance::inspector_state::COUNTS,

@@ -127,25 +127,8 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str, account_id: &str) -> Inspec
     // lists (a list may name an instance the counts missed: a finding
     // raised between the two calls).
     let mut by: BTreeMap<String, InstanceVulnerabilities> = BTreeMap::new();
-    let entry = |by: &mut BTreeMap<String, InstanceVulnerabilities>, id: &str| {
-        by.entry(id.to_string())
-            .or_insert_with(|| InstanceVulnerabilities {
-                instance_id: id.to_string(),
-                critical: 0,
-                high: 0,
-                medium: 0,
-                all: 0,
-                network: 0,
-                critical_open: 0,
-                top: Vec::new(),
-                reachable_ports: Vec::new(),
-            })
-            .instance_id
-            .clone()
-    };
     for a in &counts {
-        let id = entry(&mut by, a.instance_id());
-        let e = by.get_mut(&id).expect("just inserted");
+        let e = entry(&mut by, a.instance_id());
         let s = a.severity_counts();
         e.critical = s.and_then(|s| s.critical()).unwrap_or(0);
         e.high = s.and_then(|s| s.high()).unwrap_or(0);
@@ -155,8 +138,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str, account_id: &str) -> Inspec
     }
     for f in critical.iter().flatten() {
         for r in f.resources() {
-            let id = entry(&mut by, r.id());
-            let e = by.get_mut(&id).expect("just inserted");
+            let e = entry(&mut by, r.id());
             e.critical_open += 1;
             if let Some(d) = f.package_vulnerability_details() {
                 e.top.push(Vulnerability {
@@ -183,8 +165,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str, account_id: &str) -> Inspec
             continue;
         };
         for r in f.resources() {
-            let id = entry(&mut by, r.id());
-            let e = by.get_mut(&id).expect("just inserted");
+            let e = entry(&mut by, r.id());
             e.reachable_ports
                 .push((d.protocol().as_str().to_string(), p.begin(), p.end()));
         }
@@ -207,6 +188,25 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str, account_id: &str) -> Inspec
         .collect();
     // A failed list leaves its part empty; the checks read its error.
     inv
+}
+
+/// The instance's record in `by`, new and empty if it has none yet.
+fn entry<'a>(
+    by: &'a mut BTreeMap<String, InstanceVulnerabilities>,
+    id: &str,
+) -> &'a mut InstanceVulnerabilities {
+    by.entry(id.to_string())
+        .or_insert_with(|| InstanceVulnerabilities {
+            instance_id: id.to_string(),
+            critical: 0,
+            high: 0,
+            medium: 0,
+            all: 0,
+            network: 0,
+            critical_open: 0,
+            top: Vec::new(),
+            reachable_ports: Vec::new(),
+        })
 }
 
 async fn coverage(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<InspectorCoverage> {
