@@ -1250,7 +1250,10 @@ fn check_report(snap: &Path, man: &Value) {
             .unwrap();
         assert_eq!(f.region, None, "{check}: IAM is global");
         assert_eq!(
-            f.affected.iter().cloned().collect::<BTreeSet<_>>(),
+            f.affected
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<BTreeSet<_>>(),
             hardened,
             "{check}"
         );

@@ -1497,7 +1497,12 @@ fn denying_any_path_input_never_yields_a_pass() {
         let index = Index::new(s);
         crate::registry::run(s, &index, &Default::default())
             .into_iter()
-            .map(|f| ((f.check_id.to_string(), f.resource_arn), f.status.as_str()))
+            .map(|f| {
+                (
+                    (f.check_id.to_string(), f.resource_arn.to_string()),
+                    f.status.as_str(),
+                )
+            })
             .collect()
     };
     let before = verdicts(&full);

@@ -35,13 +35,13 @@ pub(crate) const IMDS_DEFAULTS: &str = "ec2:GetInstanceMetadataDefaults";
 pub(crate) struct Launch<'s> {
     pub region: &'s str,
     /// The resource a finding is filed on.
-    pub arn: String,
+    pub arn: SharedStr,
     /// `launch template web (lt-0abc) version 3`, `launch configuration old`.
     pub label: String,
     pub spec: &'s LaunchSpec,
     pub groups: Vec<&'s AutoScalingGroup>,
     /// ARNs of the groups' current (live) instances.
-    pub members: Vec<String>,
+    pub members: Vec<SharedStr>,
     /// Whether its instances will be backends: a group feeds a target
     /// group, or a current member is a backend.
     pub backend_bound: bool,
@@ -130,7 +130,7 @@ impl<'s> Fleets<'s> {
                             &mut launches,
                             (c.name.clone(), -1),
                             region,
-                            c.arn.clone(),
+                            c.arn.as_str().into(),
                             format!("launch configuration {}", c.name),
                             &c.spec,
                             g,
@@ -196,7 +196,7 @@ fn add<'s>(
     launches: &mut BTreeMap<(String, i64), Launch<'s>>,
     key: (String, i64),
     region: &'s str,
-    arn: String,
+    arn: SharedStr,
     label: String,
     spec: &'s LaunchSpec,
     g: &'s AutoScalingGroup,
@@ -232,7 +232,7 @@ fn resolve_template<'s>(
     region: &str,
     asg: &'s AutoScalingInventory,
     r: &LaunchTemplateRef,
-) -> Result<(&'s LaunchTemplate, &'s LaunchTemplateVersion), (String, String)> {
+) -> Result<(&'s LaunchTemplate, &'s LaunchTemplateVersion), (SharedStr, String)> {
     let named = r.id.as_deref().or(r.name.as_deref()).unwrap_or("?");
     let lt = asg
         .launch_templates

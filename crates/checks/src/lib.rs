@@ -9,7 +9,6 @@ pub mod domains;
 mod exposure_rules;
 pub(crate) mod fleets;
 pub mod index;
-mod joined;
 pub mod named;
 pub mod paths;
 pub mod reach;

@@ -19,7 +19,7 @@
 use std::collections::BTreeSet;
 
 use foldhash::{HashMap, HashSet};
-use rampart_model::{RegionInventory, Snapshot, Status};
+use rampart_model::{RegionInventory, SharedStr, Snapshot, Status};
 use serde_json::Value;
 
 use crate::registry::{Context, Outcome};
@@ -138,7 +138,7 @@ pub(crate) fn stand_ins(cx: &Context<'_>, outcomes: &[Outcome]) -> Vec<Outcome> 
     if wildcards.is_empty() {
         return Vec::new();
     }
-    let mut seen: HashSet<String> = outcomes.iter().map(|o| o.resource_arn.clone()).collect();
+    let mut seen: HashSet<SharedStr> = outcomes.iter().map(|o| o.resource_arn.clone()).collect();
     let mut out = Vec::new();
     for w in wildcards {
         let Some(region) = w.region.as_deref() else {
@@ -146,6 +146,7 @@ pub(crate) fn stand_ins(cx: &Context<'_>, outcomes: &[Outcome]) -> Vec<Outcome> 
         };
         let prefix = &w.resource_arn[..w.resource_arn.len() - 1];
         for arn in cx.named_in(region, prefix) {
+            let arn = SharedStr::from(arn);
             if seen.insert(arn.clone()) {
                 let name = arn[prefix.len()..].to_string();
                 out.push(Outcome::new(

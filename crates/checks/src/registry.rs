@@ -40,19 +40,25 @@ pub struct Context<'s> {
     /// ([`crate::checks::instance::inspector_state`]).
     pub(crate) inspector:
         std::sync::OnceLock<crate::checks::instance::inspector_state::InspectorIndex<'s>>,
+    /// [`Context::ec2_arn`]'s instance ARNs, built when first asked.
+    instance_arns: std::sync::OnceLock<InstanceArns<'s>>,
 }
+
+/// Every instance's ARN by region and instance id ([`Context::ec2_arn`]).
+type InstanceArns<'s> = foldhash::HashMap<&'s str, foldhash::HashMap<&'s str, SharedStr>>;
 
 /// One verdict of one check on one resource, before it becomes a [`Finding`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    pub resource_arn: String,
+    /// Shared ([`Context::ec2_arn`] hands out one per instance).
+    pub resource_arn: SharedStr,
     pub region: Option<String>,
     pub status: Status,
     pub message: String,
     pub path: Option<Box<ExposurePath>>,
     /// The backends (instance ARNs) a finding on a shared resource exposes;
     /// see [`Finding::affected`]. Sorted and deduplicated by [`run`].
-    pub affected: Vec<String>,
+    pub affected: Vec<SharedStr>,
     /// This outcome's severity when it differs from the check's metadata
     /// (e.g. a latent exposure that a path makes critical); `None` for the
     /// check's own severity.
@@ -195,14 +201,10 @@ pub fn run_configured(
     use std::sync::{Mutex, PoisonError};
     let cx = Context::new(snapshot, index, exposures).with_settings(settings);
     // Checks are independent pure functions of the context: run them on
-    // every core, each with its outcomes fingerprinted and sorted on its own
-    // (the order is check id first, so the per-check runs joined in id order
-    // are the whole sorted list). The findings are then built, by moves
-    // and on every core, in one vector of exactly their number, each
-    // written straight into its place ([`crate::joined`]): a parallel
-    // `flat_map` into one vector held every finding twice at the end of
-    // the phase (the pieces and the gathered copy), 0.4 GB at 1.3 million
-    // findings, and a loop on one thread took a quarter of the phase.
+    // every core, each turning its own outcomes into findings, sorted (the
+    // order is check id first, so the per-check lists joined in id order
+    // are the whole sorted list). The lists are then moved into one vector
+    // of exactly their number, each freed as soon as it is moved.
     //
     // The checks are taken from one queue, slowest first, by as many
     // threads as the pool has: with rayon's halving split one thread could
@@ -219,13 +221,14 @@ pub fn run_configured(
             .position(|id| *id == check.meta().id)
             .unwrap_or(usize::MAX)
     });
+    let shared = Shared::of(snapshot);
     let next = AtomicUsize::new(0);
     let done = Mutex::new(Vec::with_capacity(queue.len()));
     rayon::scope(|s| {
         for _ in 0..rayon::current_num_threads() {
             s.spawn(|_| {
                 while let Some(check) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let run = run_one(*check, &cx);
+                    let run = run_one(*check, &cx, &shared);
                     done.lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .push(run);
@@ -235,49 +238,46 @@ pub fn run_configured(
     });
     let mut per_check = done.into_inner().unwrap_or_else(PoisonError::into_inner);
     per_check.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
-    let mut out = Vec::new();
-    {
-        use rayon::prelude::*;
-        // One shared string per check id, region and the account: every
-        // finding clones a reference, not the text (SharedStr).
-        let ids: foldhash::HashMap<&str, rampart_model::SharedStr> = per_check
-            .iter()
-            .map(|(meta, _)| (meta.id.as_str(), meta.id.as_str().into()))
-            .collect();
-        let regions: foldhash::HashMap<&str, rampart_model::SharedStr> = snapshot
-            .regions
-            .keys()
-            .map(|r| (r.as_str(), r.as_str().into()))
-            .collect();
-        let account: rampart_model::SharedStr = snapshot.account_id.as_str().into();
-        let joined = crate::joined::Joined::new(per_check);
-        // A few long pieces: each cut inside a check's list copies part of
-        // that list (up to 20 MB at a million findings), and the copies
-        // are held until their piece is done.
-        let pieces = 4 * rayon::current_num_threads().max(1);
-        let min_len = joined.len() / pieces + 1;
-        joined
-            .with_min_len(min_len)
-            .map(|(meta, (o, fingerprint))| Finding {
-                fingerprint,
-                check_id: ids[meta.id.as_str()].clone(),
-                severity: o.severity.unwrap_or(meta.severity),
-                status: o.status,
-                resource_arn: o.resource_arn,
-                account_id: account.clone(),
-                region: o.region.map(|r| match regions.get(r.as_str()) {
-                    Some(shared) => shared.clone(),
-                    None => r.into(),
-                }),
-                message: o.message,
-                path: o.path,
-                affected: o.affected,
-                suppressed: None,
-                baseline: None,
-            })
-            .collect_into_vec(&mut out);
+    let mut out = Vec::with_capacity(per_check.iter().map(|(_, f)| f.len()).sum());
+    for (_, findings) in per_check {
+        out.extend(findings);
     }
     out
+}
+
+/// The strings every finding shares (SharedStr): one per check id, one per
+/// region and the account, so a finding clones a reference, not the text.
+struct Shared {
+    ids: foldhash::HashMap<&'static str, rampart_model::SharedStr>,
+    regions: foldhash::HashMap<String, rampart_model::SharedStr>,
+    account: rampart_model::SharedStr,
+}
+
+impl Shared {
+    fn of(snapshot: &Snapshot) -> Shared {
+        Shared {
+            ids: CHECKS
+                .iter()
+                .map(|check| {
+                    let id = check.meta().id.as_str();
+                    (id, id.into())
+                })
+                .collect(),
+            regions: snapshot
+                .regions
+                .keys()
+                .map(|r| (r.clone(), r.as_str().into()))
+                .collect(),
+            account: snapshot.account_id.as_str().into(),
+        }
+    }
+
+    fn region(&self, region: Option<String>) -> Option<rampart_model::SharedStr> {
+        region.map(|r| match self.regions.get(&r) {
+            Some(shared) => shared.clone(),
+            None => r.into(),
+        })
+    }
 }
 
 /// The checks that took longest at a million resources (`cargo bench -p
@@ -289,29 +289,44 @@ const SLOWEST_FIRST: &[&str] = &[
     "DATA-001", "NET-013", "NET-005", "INST-002",
 ];
 
-/// One check's outcomes, fingerprinted and sorted by resource, then
-/// fingerprint.
+/// One check's findings, sorted by resource, then fingerprint.
 fn run_one(
     check: &dyn Check,
     cx: &Context<'_>,
-) -> (&'static CheckMeta, Vec<(Outcome, Fingerprint)>) {
+    shared: &Shared,
+) -> (&'static CheckMeta, Vec<Finding>) {
     let meta = check.meta();
     let mut evaluated = check.evaluate(cx);
     // A resource other data names keeps its own verdict when its list is
     // missing (issue 14 item 3): applied here, so no check can forget.
     let stand_ins = crate::named::stand_ins(cx, &evaluated);
     evaluated.extend(stand_ins);
-    let mut outcomes: Vec<(Outcome, Fingerprint)> = evaluated
+    let check_id = &shared.ids[meta.id.as_str()];
+    let mut findings: Vec<Finding> = evaluated
         .into_iter()
         .map(|mut o| {
             o.affected.sort_unstable();
             o.affected.dedup();
-            let fp = fingerprint(&meta.id, &o.resource_arn, o.path.as_deref());
-            (o, fp)
+            Finding {
+                fingerprint: fingerprint(&meta.id, &o.resource_arn, o.path.as_deref()),
+                check_id: check_id.clone(),
+                severity: o.severity.unwrap_or(meta.severity),
+                status: o.status,
+                resource_arn: o.resource_arn,
+                account_id: shared.account.clone(),
+                region: shared.region(o.region),
+                message: o.message,
+                path: o.path,
+                affected: o.affected,
+                suppressed: None,
+                baseline: None,
+            }
         })
         .collect();
-    outcomes.sort_unstable_by(|(a, fa), (b, fb)| (&a.resource_arn, fa).cmp(&(&b.resource_arn, fb)));
-    (meta, outcomes)
+    findings.sort_unstable_by(|a, b| {
+        (&a.resource_arn, &a.fingerprint).cmp(&(&b.resource_arn, &b.fingerprint))
+    });
+    (meta, findings)
 }
 
 impl<'s> Context<'s> {
@@ -329,6 +344,7 @@ impl<'s> Context<'s> {
             certificates: std::sync::OnceLock::new(),
             fleets: std::sync::OnceLock::new(),
             inspector: std::sync::OnceLock::new(),
+            instance_arns: std::sync::OnceLock::new(),
         }
     }
 
@@ -384,8 +400,20 @@ impl<'s> Context<'s> {
             .collect()
     }
 
-    /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
-    pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> String {
+    /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`. An instance's is built
+    /// once per run and shared by every finding on it and every list of
+    /// backends naming it: at a million resources 2.7 million ARNs, 220 MB
+    /// as their own strings (docs/performance.md).
+    pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> SharedStr {
+        if kind == "instance"
+            && let Some(arn) = self
+                .instance_arns
+                .get_or_init(|| self.build_instance_arns())
+                .get(region)
+                .and_then(|r| r.get(id))
+        {
+            return arn.clone();
+        }
         crate::index::ec2_arn(
             &self.snapshot.partition,
             region,
@@ -393,6 +421,32 @@ impl<'s> Context<'s> {
             kind,
             id,
         )
+        .into()
+    }
+
+    fn build_instance_arns(&self) -> InstanceArns<'s> {
+        let snap = self.snapshot;
+        snap.regions
+            .iter()
+            .map(|(region, inv)| {
+                let arns = inv
+                    .ec2
+                    .instances
+                    .iter()
+                    .map(|i| {
+                        let arn = crate::index::ec2_arn(
+                            &snap.partition,
+                            region,
+                            &snap.account_id,
+                            "instance",
+                            &i.instance_id,
+                        );
+                        (i.instance_id.as_str(), SharedStr::from(arn))
+                    })
+                    .collect();
+                (region.as_str(), arns)
+            })
+            .collect()
     }
 
     /// Backends (DESIGN.md): instances that are a load balancer target or
@@ -457,13 +511,13 @@ pub(crate) fn why_missing(
 
 impl Outcome {
     pub fn new(
-        resource_arn: String,
+        resource_arn: impl Into<SharedStr>,
         region: &str,
         status: Status,
         message: impl Into<String>,
     ) -> Outcome {
         Outcome {
-            resource_arn,
+            resource_arn: resource_arn.into(),
             region: Some(region.to_string()),
             status,
             message: message.into(),

@@ -796,7 +796,7 @@ mod tests {
             Status::Fail,
         );
         sg.fingerprint = fp("fp-sg");
-        sg.affected = vec![instance_arn("i-l1"), instance_arn("i-l2")];
+        sg.affected = vec![instance_arn("i-l1").into(), instance_arn("i-l2").into()];
         let cards = cards_for(&s, &[sg]);
         for id in ["i-l1", "i-l2"] {
             assert_eq!(
@@ -844,7 +844,7 @@ mod tests {
         );
         role.region = None;
         role.fingerprint = fp("fp-role");
-        role.affected = vec![instance_arn("i-l3")];
+        role.affected = vec![instance_arn("i-l3").into()];
         let mut passing = f("INST-001", &instance_arn("i-l3"), Status::Pass);
         passing.fingerprint = fp("fp-imds");
         let cards = cards_for(&s, &[role, passing]);

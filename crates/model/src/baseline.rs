@@ -285,7 +285,7 @@ mod tests {
             check_id: "NET-005".into(),
             severity: Severity::Critical,
             status,
-            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}"),
+            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}").into(),
             account_id: "1".into(),
             region: Some("us-east-1".into()),
             message: String::new(),
@@ -372,7 +372,7 @@ mod tests {
     fn in_region(fp: &str, status: Status, region: &str) -> Finding {
         let mut x = f(fp, status);
         x.region = Some(region.into());
-        x.resource_arn = format!("arn:aws:ec2:{region}:1:security-group/{fp}");
+        x.resource_arn = format!("arn:aws:ec2:{region}:1:security-group/{fp}").into();
         x
     }
 

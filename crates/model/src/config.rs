@@ -602,7 +602,7 @@ impl Suppression {
             && self
                 .resource
                 .as_ref()
-                .is_none_or(|g| g.is_match(&f.resource_arn))
+                .is_none_or(|g| g.is_match(f.resource_arn.as_str()))
             && self.account.as_deref().is_none_or(|a| a == f.account_id)
             && self
                 .region

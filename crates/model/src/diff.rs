@@ -452,7 +452,7 @@ mod tests {
             check_id: "NET-005".into(),
             severity: Severity::Critical,
             status,
-            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}"),
+            resource_arn: format!("arn:aws:ec2:us-east-1:1:security-group/{label}").into(),
             account_id: "1".into(),
             region: Some("us-east-1".into()),
             message: message.into(),
@@ -547,7 +547,7 @@ mod tests {
     fn a_shared_finding_that_exposes_more_backends_is_changed() {
         let sg = |affected: &[&str]| {
             let mut f = f("sg-app", Status::Fail, "8080 open to 0.0.0.0/0");
-            f.affected = affected.iter().map(|a| a.to_string()).collect();
+            f.affected = affected.iter().map(|a| (*a).into()).collect();
             f
         };
         let i = |id: &str| format!("arn:aws:ec2:us-east-1:1:instance/{id}");

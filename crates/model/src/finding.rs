@@ -314,7 +314,8 @@ pub struct Finding {
     pub severity: Severity,
     #[serde(flatten)]
     pub status: Status,
-    pub resource_arn: String,
+    /// Shared: the findings of every check on one backend hold its one ARN.
+    pub resource_arn: SharedStr,
     /// Shared, as `check_id`.
     pub account_id: SharedStr,
     /// `None` for global resources (IAM). Shared, as `check_id`.
@@ -326,8 +327,9 @@ pub struct Finding {
     /// route table, a role, a load balancer) rather than on a backend: one
     /// security group on 100 backends is one finding listing 100 backends.
     /// Empty when the resource is the backend itself or exposes none.
+    /// Shared, as `resource_arn`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub affected: Vec<String>,
+    pub affected: Vec<SharedStr>,
     /// Stable across re-scans: see [`fingerprint`].
     pub fingerprint: Fingerprint,
     /// Set when a `rampart.toml` suppression accepts this (failing or
@@ -666,6 +668,20 @@ terraform = "metadata_options { http_tokens = \"required\" }"
         assert_eq!(
             serde_json::to_value(Status::Pass).unwrap(),
             serde_json::json!({"status": "pass"})
+        );
+    }
+}
+
+#[cfg(test)]
+mod footprint {
+    /// A million findings and more are held at once (docs/performance.md):
+    /// each byte here is a megabyte at the benchmark's size.
+    #[test]
+    fn a_finding_stays_small() {
+        assert!(
+            std::mem::size_of::<super::Finding>() <= 144,
+            "Finding grew to {} bytes",
+            std::mem::size_of::<super::Finding>()
         );
     }
 }

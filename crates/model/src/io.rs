@@ -407,17 +407,15 @@ pub fn write_snapshot_json<W: Write + ?Sized>(
     w.write_all(b"\n")
 }
 
-/// The JSON layouts rampart writes, as a serde_json formatter: serde_json's
-/// `PrettyFormatter` (two-space indent), either all the way down or, for
-/// snapshots, with each list element compact on its own line.
+/// The JSON layout rampart writes snapshots and reports in, as a serde_json
+/// formatter: serde_json's `PrettyFormatter` (two-space indent) down to the
+/// lists, and each list element compact on its own line.
 pub struct JsonLayout {
     /// Depth of the pretty layout.
     indent: usize,
     /// The innermost pretty container had a value (its close then goes on
     /// a line of its own, as `PrettyFormatter` does).
     has_value: bool,
-    /// List elements are written compact.
-    lists_compact: bool,
     /// The innermost pretty container is a list.
     in_list: bool,
     /// Containers open inside a compact element (0: pretty layout).
@@ -430,20 +428,8 @@ impl JsonLayout {
         JsonLayout {
             indent: 0,
             has_value: false,
-            lists_compact: true,
             in_list: false,
             compact: 0,
-        }
-    }
-
-    /// Exactly serde_json's `PrettyFormatter`, call for call, as if the
-    /// value sat `depth` containers deep: for a value written inside a
-    /// larger pretty document.
-    pub fn pretty_at(depth: usize) -> JsonLayout {
-        JsonLayout {
-            indent: depth,
-            lists_compact: false,
-            ..JsonLayout::list_per_line()
         }
     }
 
@@ -462,7 +448,7 @@ impl JsonLayout {
         bracket: &[u8],
         list: bool,
     ) -> std::io::Result<()> {
-        if self.compact > 0 || (self.lists_compact && self.in_list) {
+        if self.compact > 0 || self.in_list {
             self.compact += 1;
         } else {
             self.indent += 1;
@@ -480,8 +466,8 @@ impl JsonLayout {
             if self.has_value {
                 self.newline(w)?;
             }
-            // With compact lists, a pretty container's parent is always a
-            // pretty object (without, `in_list` is never read).
+            // Lists are compact, so a pretty container's parent is always a
+            // pretty object.
             self.in_list = false;
         }
         w.write_all(bracket)

@@ -72,7 +72,7 @@ fn failing(check: &str, arn: &str, affected: &[String]) -> Finding {
         region: Some("us-east-1".into()),
         message: format!("{check} on {arn}"),
         path: None,
-        affected: affected.to_vec(),
+        affected: affected.iter().map(|a| a.as_str().into()).collect(),
         fingerprint: fingerprint(check, arn, None),
         suppressed: None,
         baseline: None,

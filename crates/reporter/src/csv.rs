@@ -73,7 +73,7 @@ pub(crate) fn row(f: &Finding, meta: MetaLookup<'_>) -> [String; 17] {
         },
         m.map(|m| m.layer.as_str().to_string()).unwrap_or_default(),
         m.map(|m| m.title.clone()).unwrap_or_default(),
-        f.resource_arn.clone(),
+        f.resource_arn.to_string(),
         f.account_id.to_string(),
         f.region.as_deref().unwrap_or_default().to_string(),
         f.message.clone(),

@@ -5,9 +5,9 @@
 
 use std::io::{self, Write};
 
-use rampart_model::Finding;
 use rampart_model::baseline::Side;
 use rampart_model::diff::{DiffReport, DiffSide, DriftKind, FieldChange, brief};
+use rampart_model::{Finding, SharedStr};
 
 use crate::{affects_line, clean, id_list};
 
@@ -136,8 +136,8 @@ pub fn render(d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "      severity was: {}", c.before.severity.as_str())?;
             }
             if c.before.affected != c.after.affected {
-                let not_in = |a: &[String], b: &[String]| -> Vec<String> {
-                    let b: std::collections::HashSet<&String> = b.iter().collect();
+                let not_in = |a: &[SharedStr], b: &[SharedStr]| -> Vec<SharedStr> {
+                    let b: std::collections::HashSet<&SharedStr> = b.iter().collect();
                     a.iter().filter(|x| !b.contains(x)).cloned().collect()
                 };
                 for (word, list) in [
@@ -292,9 +292,9 @@ mod tests {
         let i = |id: &str| format!("arn:aws:ec2:us-east-1:123456789012:instance/{id}");
         let mut sg = f("NET-004", "8080 open to 0.0.0.0/0");
         sg.resource_arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1".into();
-        sg.affected = (1..=7).map(|n| i(&format!("i-{n}"))).collect();
+        sg.affected = (1..=7).map(|n| i(&format!("i-{n}")).into()).collect();
         let mut before = sg.clone();
-        before.affected = vec![i("i-1"), i("i-9")];
+        before.affected = vec![i("i-1").into(), i("i-9").into()];
         let d = DiffReport {
             old: side("mon.json"),
             new: side("tue.json"),

@@ -682,9 +682,9 @@ fn finding_row(
 /// [`crate::AFFECTED_INLINE`] by id, each linked to its scorecard row when
 /// the report has one, the rest folded in a `<details>` that opens without
 /// script.
-fn affected_list(affected: &[String], cards: &HashSet<&str>, p: &str) -> Markup {
+fn affected_list(affected: &[rampart_model::SharedStr], cards: &HashSet<&str>, p: &str) -> Markup {
     let (first, rest) = affected.split_at(affected.len().min(crate::AFFECTED_INLINE));
-    let one = |arn: &String| -> Markup {
+    let one = |arn: &rampart_model::SharedStr| -> Markup {
         html! {
             @if cards.contains(arn.as_str()) {
                 a.mono href={ "#" (backend_anchor(arn, p)) } title=(clean(arn)) { (clean(crate::backend_id(arn))) }

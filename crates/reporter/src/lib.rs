@@ -36,7 +36,7 @@ pub fn backend_id(arn: &str) -> &str {
 /// finding on a shared resource exposes (the backends behind a security
 /// group or route table; every instance carrying a role, backend or not),
 /// at most [`AFFECTED_INLINE`] by id, cleaned for display. `None` when the finding lists none.
-pub fn affects_line(affected: &[String]) -> Option<String> {
+pub fn affects_line<S: AsRef<str>>(affected: &[S]) -> Option<String> {
     if affected.is_empty() {
         return None;
     }
@@ -47,11 +47,11 @@ pub fn affects_line(affected: &[String]) -> Option<String> {
 
 /// `i-1, i-2, i-3, i-4, i-5 (+2 more)`: backend ARNs by id, at most
 /// [`AFFECTED_INLINE`] of them, cleaned for display.
-pub fn id_list(arns: &[String]) -> String {
+pub fn id_list<S: AsRef<str>>(arns: &[S]) -> String {
     let ids: Vec<String> = arns
         .iter()
         .take(AFFECTED_INLINE)
-        .map(|a| clean(backend_id(a)))
+        .map(|a| clean(backend_id(a.as_ref())))
         .collect();
     match arns.len().saturating_sub(AFFECTED_INLINE) {
         0 => ids.join(", "),
@@ -121,7 +121,7 @@ mod tests {
                 .map(|i| format!("arn:aws:ec2:eu-west-1:1:instance/i-{i}"))
                 .collect()
         };
-        assert_eq!(affects_line(&[]), None);
+        assert_eq!(affects_line::<String>(&[]), None);
         assert_eq!(affects_line(&arns(1)).unwrap(), "affects 1 instance: i-1");
         assert_eq!(
             affects_line(&arns(AFFECTED_INLINE)).unwrap(),

@@ -187,8 +187,8 @@ fn fixed_report() -> Report {
                 None,
             );
             role.affected = vec![
-                instance.to_string(),
-                "arn:aws:ec2:us-east-1:123456789012:instance/i-0def".to_string(),
+                instance.into(),
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-0def".into(),
             ];
             role
         },

@@ -71,19 +71,20 @@ fn json_matches_the_golden_file() {
 }
 
 /// The scorecards and findings are rendered in parallel chunks and put in
-/// place of the skeleton's `[]`: the bytes must be serde_json's own pretty
-/// output whatever the count (none, one chunk, across chunk and batch
+/// place of the skeleton's `[]`: the bytes must be the snapshot layout's
+/// (serde_json through `JsonLayout::list_per_line`, one list element per
+/// line) whatever the count (none, one chunk, across chunk and batch
 /// edges), and text that looks like a marker inside a string must not
 /// fool the splice.
 #[test]
-fn json_is_exactly_serde_jsons_pretty_output_at_every_size() {
+fn json_is_exactly_the_one_element_per_line_layout_at_every_size() {
     let base = fixed_report();
     for n in [0, 1, 2, 1023, 1024, 1025, 16 * 1024, 16 * 1024 + 1, 40_000] {
         let mut r = base.clone();
         r.findings = (0..n)
             .map(|i| {
                 let mut f = base.findings[i % base.findings.len()].clone();
-                f.resource_arn = format!("{}-{i}", f.resource_arn);
+                f.resource_arn = format!("{}-{i}", f.resource_arn).into();
                 f
             })
             .collect();
@@ -93,7 +94,9 @@ fn json_is_exactly_serde_jsons_pretty_output_at_every_size() {
         if let Some(e) = r.expired_suppressions.first_mut() {
             e.reason = "a reason with\n  \"findings\": [] and \"scorecards\": []".into();
         }
-        let want = serde_json::to_string_pretty(&r).unwrap() + "\n";
+        let mut want = Vec::new();
+        rampart_model::io::write_snapshot_json(&mut want, &r).unwrap();
+        let want = String::from_utf8(want).unwrap();
         let got = render(&r);
         assert!(got == want, "{n} findings: the parallel rendering differs");
     }

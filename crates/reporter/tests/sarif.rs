@@ -757,7 +757,15 @@ fn sarif_shared_findings_name_the_backends_they_expose() {
         .iter()
         .map(|l| &l["logicalLocations"][0]["fullyQualifiedName"])
         .collect();
-    assert_eq!(related, fleet.iter().collect::<Vec<_>>());
+    assert_eq!(
+        related,
+        fleet
+            .iter()
+            .map(|a| serde_json::json!(a))
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>()
+    );
     assert_eq!(r["properties"]["affectedCount"], 7);
     assert_eq!(r["properties"]["affected"], serde_json::json!(fleet));
     assert!(
@@ -783,7 +791,7 @@ fn sarif_shared_findings_name_the_backends_they_expose() {
         .find(|f| f.check_id == "NET-004")
         .unwrap();
     f.affected = (0..150)
-        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-{n:04}"))
+        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-{n:04}").into())
         .collect();
     let mut out = Vec::new();
     default_sarif()

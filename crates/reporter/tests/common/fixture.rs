@@ -35,9 +35,9 @@ pub const APP_SG: &str = "arn:aws:ec2:eu-west-1:444455556666:security-group/sg-0
 
 /// The backends behind [`APP_SG`]: `i-0api1` and `i-0api2` ... `i-0api7`,
 /// sorted as `Finding::affected` is.
-pub fn app_fleet() -> Vec<String> {
+pub fn app_fleet() -> Vec<rampart_model::SharedStr> {
     (1..=7)
-        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-0api{n}"))
+        .map(|n| format!("arn:aws:ec2:eu-west-1:444455556666:instance/i-0api{n}").into())
         .collect()
 }
 

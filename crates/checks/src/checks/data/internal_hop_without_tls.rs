@@ -501,7 +501,7 @@ mod tests {
                     .split_once("targetgroup/")
                     .map(|(_, t)| format!("tg/{t}"))
                     .or_else(|| o.resource_arn.split_once("::").map(|(_, t)| t.to_string()))
-                    .unwrap_or_else(|| o.resource_arn.clone());
+                    .unwrap_or_else(|| o.resource_arn.to_string());
                 (tail, o.status.as_str())
             })
             .collect();

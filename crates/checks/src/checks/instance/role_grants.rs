@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use foldhash::HashMap;
 
-use rampart_model::{Role, Status};
+use rampart_model::{Role, SharedStr, Status};
 
 use crate::registry::why_missing;
 use crate::registry::{Context, Outcome};
@@ -241,9 +241,9 @@ impl Judged {
 }
 
 /// An outcome on a global IAM resource (a role, an instance profile).
-fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<String>) -> Outcome {
+fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<SharedStr>) -> Outcome {
     Outcome {
-        resource_arn: arn,
+        resource_arn: arn.into(),
         region: None,
         status,
         message,
@@ -262,7 +262,7 @@ fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<Strin
 /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html>):
 /// without the instances, the roles the profiles hold; without the
 /// profiles, the roles EC2 may assume. Each is not evaluated.
-fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<String>>) -> Vec<Outcome> {
+fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<SharedStr>>) -> Vec<Outcome> {
     let profiles_missing = cx.not_collected(None, &["iam:ListInstanceProfiles"]);
     let instances_missing = cx
         .snapshot
@@ -359,9 +359,9 @@ pub(crate) fn per_role<'s>(
     mut judge: impl FnMut(&'s Role) -> Judged,
 ) -> Vec<Outcome> {
     let mut out = cx.instance_gaps();
-    let mut by_role: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut by_role: BTreeMap<&str, Vec<SharedStr>> = BTreeMap::new();
     // Profile ARN -> (status, message, instances).
-    let mut by_profile: BTreeMap<&str, (Status, String, Vec<String>)> = BTreeMap::new();
+    let mut by_profile: BTreeMap<&str, (Status, String, Vec<SharedStr>)> = BTreeMap::new();
     for (region, i) in cx.live_instances() {
         let Some(profile_arn) = i.iam_instance_profile_arn.as_deref() else {
             continue;

@@ -60,7 +60,7 @@ impl Served<'_> {
         )
     }
 
-    fn affected(&self, cx: &Context<'_>, region: &str) -> Vec<String> {
+    fn affected(&self, cx: &Context<'_>, region: &str) -> Vec<rampart_model::SharedStr> {
         instance_arns(cx, region, &self.backends)
     }
 }

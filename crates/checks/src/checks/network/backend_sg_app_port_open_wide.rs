@@ -199,7 +199,7 @@ fn verdict(
     blocker: Option<String>,
 ) -> Outcome {
     let arn = cx.ec2_arn(region, "security-group", g);
-    let affected: Vec<String> = v
+    let affected: Vec<rampart_model::SharedStr> = v
         .open
         .keys()
         .map(|id| cx.ec2_arn(region, "instance", id))

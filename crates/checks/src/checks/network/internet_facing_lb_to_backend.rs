@@ -47,7 +47,7 @@ impl Check for InternetFacingLbToBackend {
                 cx.region_gap(region, &[Input::LoadBalancers.operation()], "loadbalancer")
             {
                 out.push(Outcome {
-                    resource_arn: elb_arn(cx, region, "*"),
+                    resource_arn: elb_arn(cx, region, "*").into(),
                     ..o
                 });
                 continue;

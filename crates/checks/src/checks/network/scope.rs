@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
 
-use rampart_model::{Instance, NetworkInterface, Status};
+use rampart_model::{Instance, NetworkInterface, SharedStr, Status};
 
 use crate::index::RegionIndex;
 use crate::registry::{Context, Outcome};
@@ -272,7 +272,7 @@ pub(crate) fn unjudged<'r>(
         for id in ids.into_iter().filter(|id| !judged(region, id)) {
             // Kinds named by ARN (KMS keys) are their own ARN; EC2 kinds by id.
             let arn = if id.starts_with("arn:") {
-                id.to_string()
+                id.into()
             } else {
                 cx.ec2_arn(region, kind, id)
             };
@@ -400,7 +400,7 @@ fn find_carriers<'s>(cx: &Context<'s>) -> Carriers<'s> {
 }
 
 /// Instance ARNs for `ids` in `region`, for [`Outcome::affected`].
-pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec<String> {
+pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec<SharedStr> {
     ids.iter()
         .map(|id| cx.ec2_arn(region, "instance", id))
         .collect()
