@@ -11,6 +11,9 @@
 //! EBS) and NET-002 (public address, for launches whose instances will be
 //! backends) judge every launch here too, on the template version
 //! (`arn:...:launch-template/lt-ID/version/N`) or the configuration's ARN.
+//! INST-003 and INST-004 judge the role a launch's instance profile holds,
+//! on the role, naming the launch
+//! ([`crate::checks::instance::role_grants::per_role`]).
 //! What AWS applies when a template leaves a setting unset is resolved as
 //! AWS resolves it at launch ([`Launch::imds`], [`Launch::volumes`],
 //! [`Launch::public_ip`]); where that depends on data that was not
@@ -282,7 +285,7 @@ fn resolve_template<'s>(
 }
 
 /// At most five names, then how many more.
-fn some(names: &[&str]) -> String {
+pub(crate) fn some(names: &[&str]) -> String {
     let mut s = names.iter().take(5).copied().collect::<Vec<_>>().join(", ");
     if names.len() > 5 {
         s.push_str(&format!(" and {} more", names.len() - 5));

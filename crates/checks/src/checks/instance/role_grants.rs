@@ -354,6 +354,15 @@ fn ec2_may_assume(role: &Role) -> bool {
 /// evaluated) or holds no role (pass), listing its instances; plus the
 /// regions without an instance list. Instances without a profile are
 /// INST-002's and get nothing here.
+///
+/// What Auto Scaling groups will launch (issue 15 item 3) carries roles
+/// too: a launch's instance profile (by ARN or by name, as a template may
+/// give either) adds its roles, judged like the others, the launch named
+/// in the message and its group members listed (a member's card shows the
+/// role its next instances get, even where the live ones carry another).
+/// A launch whose profile or role is not in the snapshot is not evaluated,
+/// filed on the launch; the fleets' gaps (launches that could not be read)
+/// are reported as by every launch-judging check.
 pub(crate) fn per_role<'s>(
     cx: &Context<'s>,
     mut judge: impl FnMut(&'s Role) -> Judged,
@@ -410,16 +419,62 @@ pub(crate) fn per_role<'s>(
                 .push(arn);
         }
     }
+    let fleets = crate::fleets::Fleets::of(cx);
+    out.extend(fleets.gaps.iter().cloned());
+    let mut launched: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for l in &fleets.launches {
+        let Some(named) = l.spec.iam_instance_profile.as_deref() else {
+            continue;
+        };
+        let profile = cx.index.instance_profiles.get(named).copied().or_else(|| {
+            cx.snapshot
+                .iam
+                .instance_profiles
+                .iter()
+                .find(|p| p.instance_profile_name == named)
+        });
+        let unknown = |why: String, what: String| {
+            l.outcome(
+                Status::NotEvaluated(why),
+                format!("{} ({}) {what}", l.label, l.used_by()),
+            )
+        };
+        let Some(p) = profile else {
+            out.push(unknown(
+                cx.not_collected(None, &["iam:ListInstanceProfiles"])
+                    .unwrap_or_else(|| format!("instance profile {named} is not in the snapshot")),
+                format!("launches with instance profile {named}, whose role is unknown"),
+            ));
+            continue;
+        };
+        for name in &p.role_names {
+            match cx.index.roles.get(name.as_str()) {
+                Some(r) => {
+                    by_role
+                        .entry(&r.role_name)
+                        .or_default()
+                        .extend(l.members.iter().cloned());
+                    launched.entry(&r.role_name).or_default().push(&l.label);
+                }
+                None => out.push(unknown(
+                    format!(
+                        "role {name}, named by instance profile {}, is not in the snapshot",
+                        p.instance_profile_name
+                    ),
+                    format!("launches with role {name}, which is unknown"),
+                )),
+            }
+        }
+    }
     out.extend(maybe_carried(cx, &by_role));
     for (name, instances) in by_role {
         let role = cx.index.roles[name];
         let j = judge(role);
-        out.push(iam_outcome(
-            role.arn.clone(),
-            j.status,
-            j.message,
-            instances,
-        ));
+        let message = match launched.get(name) {
+            Some(labels) => format!("{}; launched by {}", j.message, crate::fleets::some(labels)),
+            None => j.message,
+        };
+        out.push(iam_outcome(role.arn.clone(), j.status, message, instances));
     }
     for (profile, (status, message, instances)) in by_profile {
         out.push(iam_outcome(profile.to_string(), status, message, instances));
@@ -444,6 +499,126 @@ mod every_verdict_tests {
         got.iter()
             .find(|o| o.resource_arn == arn)
             .map(|o| &o.status)
+    }
+
+    /// Group `web` (member `i-1`, which carries profile `app`) launches
+    /// template `lt-1` version 1, whose instance profile is `profile`.
+    fn fleet_with_profile(s: &mut rampart_model::Snapshot, profile: &str) {
+        use rampart_model::*;
+        region(s).autoscaling = Some(AutoScalingInventory {
+            groups: vec![AutoScalingGroup {
+                name: "web".into(),
+                arn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/web".into(),
+                launch_templates: vec![LaunchTemplateRef {
+                    id: Some("lt-1".into()),
+                    name: Some("web".into()),
+                    version: Some("1".into()),
+                }],
+                launch_configuration_name: None,
+                target_group_arns: vec![],
+                subnet_ids: vec![],
+                min_size: Some(1),
+                max_size: Some(1),
+                desired_capacity: Some(1),
+                instance_ids: vec!["i-1".into()],
+            }],
+            launch_templates: vec![LaunchTemplate {
+                id: "lt-1".into(),
+                name: Some("web".into()),
+                default_version: Some(1),
+                latest_version: Some(1),
+                versions: vec![LaunchTemplateVersion {
+                    version: 1,
+                    spec: LaunchSpec {
+                        image_id: None,
+                        iam_instance_profile: Some(profile.into()),
+                        key_name: None,
+                        metadata_options: None,
+                        associate_public_ip: None,
+                        subnet_id: None,
+                        security_group_ids: vec![],
+                        block_devices: vec![],
+                    },
+                }],
+            }],
+            launch_configurations: vec![],
+            metadata_defaults: None,
+        });
+    }
+
+    /// Issue 15 item 3: the role a launch template's profile holds is
+    /// judged though no live instance carries it yet (the template was
+    /// changed, the group not refreshed), by profile name or ARN; the
+    /// message names the launch and the group's member is listed, so its
+    /// card shows the role its next instance gets.
+    #[test]
+    fn a_role_only_a_launch_carries_is_judged_and_names_the_launch() {
+        for by_name in [true, false] {
+            let mut s = with_role();
+            let builder = add_role(&mut s, "builder", true);
+            attach_on(&mut s, "builder", ADMIN);
+            let profile = if by_name {
+                "builder".to_string()
+            } else {
+                "arn:aws:iam::123456789012:instance-profile/builder".to_string()
+            };
+            fleet_with_profile(&mut s, &profile);
+            let got = run(&InstanceRoleAdmin, &s);
+            let o = got
+                .iter()
+                .find(|o| o.resource_arn == builder.as_str())
+                .unwrap_or_else(|| panic!("no verdict on the launch's role: {got:#?}"));
+            assert_eq!(o.status, Status::Fail, "{o:#?}");
+            assert!(
+                o.message
+                    .contains("launched by launch template web (lt-1) version 1"),
+                "{}",
+                o.message
+            );
+            assert_eq!(
+                o.affected,
+                vec![rampart_model::SharedStr::from(
+                    "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+                )]
+            );
+            // The live instance's own role keeps its own verdict.
+            assert_eq!(status_on(&got, ROLE_ARN), Some(&Status::Pass));
+        }
+    }
+
+    #[test]
+    fn a_launch_whose_profile_or_role_is_unknown_is_not_evaluated_on_the_launch() {
+        const LAUNCH: &str = "arn:aws:ec2:us-east-1:123456789012:launch-template/lt-1/version/1";
+        for check in [&InstanceRoleAdmin as &dyn Check, &InstanceRoleWildcards] {
+            let mut s = with_role();
+            fleet_with_profile(&mut s, "ghost");
+            let got = run(check, &s);
+            assert!(
+                matches!(status_on(&got, LAUNCH), Some(Status::NotEvaluated(w)) if w.contains("instance profile ghost is not in the snapshot")),
+                "{got:#?}"
+            );
+            // A profile that names a role the snapshot lacks.
+            let mut s = with_role();
+            s.iam.instance_profiles[0]
+                .role_names
+                .push("vanished".into());
+            fleet_with_profile(&mut s, "app");
+            let got = run(check, &s);
+            assert!(
+                matches!(status_on(&got, LAUNCH), Some(Status::NotEvaluated(w)) if w.contains("role vanished")),
+                "{got:#?}"
+            );
+            // Without the profile list, the launch's role is unknown too.
+            let mut s = with_role();
+            s.iam.instance_profiles.clear();
+            iam_fail(&mut s, "iam:ListInstanceProfiles", None);
+            fleet_with_profile(&mut s, "builder");
+            let got = run(check, &s);
+            assert!(
+                matches!(status_on(&got, LAUNCH), Some(Status::NotEvaluated(w)) if w.contains("iam:ListInstanceProfiles")),
+                "{got:#?}"
+            );
+        }
     }
 
     #[test]
