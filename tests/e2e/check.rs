@@ -185,6 +185,34 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         assert_eq!(got[0].status, Status::Pass, "{check}: {got:#?}");
         assert_eq!(got[0].affected.len(), 2, "both hardened backends");
     }
+    // Their security groups, judged as a backend's (NET-004 on the target
+    // groups' ports, NET-007 egress), on the launch.
+    let verdicts = |part: &str| -> Vec<(String, &str)> {
+        ["NET-004", "NET-007"]
+            .iter()
+            .flat_map(|check| on(check, part))
+            .map(|f| (f.check_id.to_string(), f.status.as_str()))
+            .collect()
+    };
+    assert_eq!(
+        verdicts(&template),
+        vec![
+            ("NET-004".to_string(), "pass"),
+            ("NET-007".to_string(), "pass")
+        ],
+        "{:#?}",
+        on("NET-004", &template)
+    );
+    assert_eq!(
+        verdicts(":launchConfigurationName/legacy-web"),
+        vec![
+            ("NET-004".to_string(), "fail"),
+            ("NET-007".to_string(), "fail")
+        ],
+        "{:#?} {:#?}",
+        on("NET-004", ":launchConfigurationName/legacy-web"),
+        on("NET-007", ":launchConfigurationName/legacy-web")
+    );
 
     // Inspector (issue 15 item 2): EC2 scanning on in us-east-1 only; the
     // legacy box's critical vulnerabilities are critical findings (a path

@@ -13,7 +13,8 @@
 //! (`arn:...:launch-template/lt-ID/version/N`) or the configuration's ARN.
 //! INST-003 and INST-004 judge the role a launch's instance profile holds,
 //! on the role, naming the launch
-//! ([`crate::checks::instance::role_grants::per_role`]).
+//! ([`crate::checks::instance::role_grants::per_role`]); NET-004 and NET-007
+//! judge a backend launch's security groups ([`Launch::security_groups`]).
 //! What AWS applies when a template leaves a setting unset is resolved as
 //! AWS resolves it at launch ([`Launch::imds`], [`Launch::volumes`],
 //! [`Launch::public_ip`]); where that depends on data that was not
@@ -423,26 +424,7 @@ impl Launch<'_> {
         if let Some(why) = cx.not_collected(Some(self.region), &["ec2:DescribeSubnets"]) {
             return Err(why);
         }
-        let mut subnets: Vec<&str> = match &self.spec.subnet_id {
-            Some(s) => vec![s.as_str()],
-            None => self
-                .groups
-                .iter()
-                .flat_map(|g| &g.subnet_ids)
-                .map(String::as_str)
-                .collect(),
-        };
-        if subnets.is_empty() {
-            subnets = inv
-                .ec2
-                .subnets
-                .iter()
-                .filter(|s| s.default_for_az)
-                .map(|s| s.subnet_id.as_str())
-                .collect();
-        }
-        subnets.sort_unstable();
-        subnets.dedup();
+        let subnets = self.subnets(inv);
         if subnets.is_empty() {
             return Err(format!(
                 "{} names no subnet and the region has no default subnet",
@@ -535,6 +517,94 @@ impl Launch<'_> {
     }
 }
 
+impl Launch<'_> {
+    /// The subnets the launch's instances go to: the template's own, else
+    /// the groups' subnets, else the region's default subnets (what
+    /// [`Launch::public_ip`] judges).
+    fn subnets<'a>(&'a self, inv: &'a RegionInventory) -> Vec<&'a str> {
+        let mut subnets: Vec<&'a str> = match &self.spec.subnet_id {
+            Some(s) => vec![s.as_str()],
+            None => self
+                .groups
+                .iter()
+                .flat_map(|g| &g.subnet_ids)
+                .map(String::as_str)
+                .collect(),
+        };
+        if subnets.is_empty() {
+            subnets = inv
+                .ec2
+                .subnets
+                .iter()
+                .filter(|s| s.default_for_az)
+                .map(|s| s.subnet_id.as_str())
+                .collect();
+        }
+        subnets.sort_unstable();
+        subnets.dedup();
+        subnets
+    }
+
+    /// The security groups the launch's instances get, each with its
+    /// description (`None` when the group is not in the snapshot), or why
+    /// they are unknown. A launch that names none gets the default group
+    /// of its subnets' VPC ("If you don't specify a security group, Amazon
+    /// EC2 uses the default security group for the VPC",
+    /// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html>).
+    pub fn security_groups<'c>(
+        &self,
+        cx: &'c Context<'_>,
+    ) -> Result<Vec<(String, Option<&'c SecurityGroup>)>, String> {
+        if let Some(why) = cx.not_collected(Some(self.region), &["ec2:DescribeSecurityGroups"]) {
+            return Err(why);
+        }
+        let Some(rix) = cx.index.regions.get(self.region) else {
+            return Err(format!("region {} is not in the snapshot", self.region));
+        };
+        if !self.spec.security_group_ids.is_empty() {
+            return Ok(self
+                .spec
+                .security_group_ids
+                .iter()
+                .map(|id| (id.clone(), rix.security_groups.get(id.as_str()).copied()))
+                .collect());
+        }
+        let vpcs: Vec<&str> = self
+            .subnets(&cx.snapshot.regions[self.region])
+            .into_iter()
+            .filter_map(|s| rix.subnets.get(s).map(|s| s.vpc_id.as_str()))
+            .collect();
+        match vpcs.first().and_then(|v| rix.default_sg.get(v)) {
+            Some(g) => Ok(vec![(g.group_id.clone(), Some(*g))]),
+            None => Err(format!(
+                "{} names no security group and the default group of its VPC is unknown",
+                self.label
+            )),
+        }
+    }
+
+    /// The ports its target groups' instances serve, by transport (the
+    /// target group's port and protocol).
+    pub fn target_ports(&self, cx: &Context<'_>) -> Vec<(Transport, u16)> {
+        let mut ports: Vec<(Transport, u16)> = Vec::new();
+        let Some(rix) = cx.index.regions.get(self.region) else {
+            return ports;
+        };
+        for arn in self.groups.iter().flat_map(|g| &g.target_group_arns) {
+            if let Some(tg) = rix.target_groups.get(arn.as_str())
+                && let Some(p) = tg.port.and_then(|p| u16::try_from(p).ok())
+            {
+                for t in crate::paths::transports(tg.protocol.as_deref()) {
+                    ports.push((*t, p));
+                }
+            }
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        ports
+    }
+}
+
 /// What a launch-judging check reports besides its live resources: the
 /// fleets' gaps, and one outcome per launch that `judge` gives a verdict
 /// (a message without the launch's label, which is prefixed).
@@ -551,6 +621,59 @@ pub(crate) fn judge(
         }
     }
     out
+}
+
+/// [`judge`] for the checks that judge backends only: a launch known to
+/// feed a backend gets `verdict`'s answer; one not known to counts only
+/// where the region's paths are incomplete ([`Context::path_gap`]), and
+/// then cannot fail: a fail is *not evaluated* (`maybe` says what it may
+/// do), anything else is left out.
+pub(crate) fn judge_backends(
+    cx: &Context<'_>,
+    maybe: &str,
+    mut verdict: impl FnMut(&Launch<'_>) -> Option<(Status, String)>,
+) -> Vec<Outcome> {
+    judge(cx, |l| {
+        let v = verdict(l)?;
+        if l.backend_bound {
+            return Some(v);
+        }
+        let gap = cx.path_gap(l.region)?;
+        (v.0 == Status::Fail).then(|| (Status::NotEvaluated(gap), maybe.to_string()))
+    })
+}
+
+/// [`judge_backends`] for the checks of a launch's security groups:
+/// `verdict` gets the groups ([`Launch::security_groups`]) and the region's
+/// prefix-list resolver; groups that are unknown make the launch *not
+/// evaluated*.
+pub(crate) fn judge_groups(
+    cx: &Context<'_>,
+    maybe: &str,
+    mut verdict: impl FnMut(
+        &Launch<'_>,
+        &[(String, Option<&SecurityGroup>)],
+        &crate::reach::PrefixLists<'_>,
+    ) -> (Status, String),
+) -> Vec<Outcome> {
+    judge_backends(cx, maybe, |l| {
+        let groups = match l.security_groups(cx) {
+            Ok(g) => g,
+            Err(why) => {
+                return Some((
+                    Status::NotEvaluated(why),
+                    "launches with security groups that are unknown".into(),
+                ));
+            }
+        };
+        let inv = cx.snapshot.regions.get(l.region)?;
+        let resolve = crate::reach::prefix_list_resolver(
+            &inv.ec2.managed_prefix_lists,
+            &cx.snapshot.collection_errors,
+            l.region,
+        );
+        Some(verdict(l, &groups, &resolve))
+    })
 }
 
 #[cfg(test)]
@@ -723,6 +846,97 @@ mod tests {
         let mut v = launches(check, s);
         assert_eq!(v.len(), 1, "{v:?}");
         v.remove(0)
+    }
+
+    /// NET-004 and NET-007 judge a backend launch's security groups as one
+    /// ENI's: the target groups' ports from the internet, and egress to
+    /// everywhere; a group not collected is not evaluated; a launch that
+    /// names no group gets its VPC's default group (RunInstances).
+    #[test]
+    fn a_backend_launch_s_security_groups_are_judged_like_a_backend_s() {
+        use crate::checks::network::backend_sg_app_port_open_wide::BackendSgAppPortOpenWide;
+        use crate::checks::network::egress_unrestricted::EgressUnrestricted;
+        use crate::checks::network::fixtures::{all_traffic, sg, target_group, tcp, v4};
+        let on_launch = |check: &dyn Check, s: &Snapshot| -> (String, String) {
+            let (r, status, msg) = launches(check, s)
+                .into_iter()
+                .find(|(r, _, _)| r.starts_with("launch-template/"))
+                .unwrap_or_else(|| panic!("{}: no verdict on the launch", check.meta().id));
+            assert_eq!(r, "launch-template/lt-1/version/2");
+            (status, msg)
+        };
+        let with_groups = |ingress, egress| {
+            let mut s = fleet(good());
+            let r = region(&mut s);
+            r.ec2.security_groups = vec![sg("sg-app", "vpc-1", ingress, egress)];
+            r.elbv2.target_groups = vec![target_group(TG, "web", 8080, "lb", &[])];
+            s
+        };
+        // From the VPC only, out to 443 only: both pass.
+        let s = with_groups(
+            vec![tcp(8080, 8080, v4("10.0.0.0/16"))],
+            vec![tcp(443, 443, v4("0.0.0.0/0"))],
+        );
+        let (status, msg) = on_launch(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(status, "pass", "{msg}");
+        assert!(
+            msg.contains("admit tcp 8080 from no public address"),
+            "{msg}"
+        );
+        assert_eq!(on_launch(&EgressUnrestricted, &s).0, "pass");
+        // The app port from anywhere, everything out: both fail.
+        let s = with_groups(
+            vec![tcp(8080, 8080, v4("0.0.0.0/0"))],
+            vec![all_traffic(v4("0.0.0.0/0"))],
+        );
+        let (status, msg) = on_launch(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("sg-app: tcp 8080 from 0.0.0.0/0"), "{msg}");
+        let (status, msg) = on_launch(&EgressUnrestricted, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("every IPv4 address"), "{msg}");
+        // The group not collected, or the list denied: not evaluated.
+        let mut s = fleet(good());
+        for check in [&BackendSgAppPortOpenWide as &dyn Check, &EgressUnrestricted] {
+            let (status, msg) = on_launch(check, &s);
+            assert_eq!(status, "not-evaluated", "{msg}");
+            assert!(
+                msg.contains("security group sg-app was not collected"),
+                "{msg}"
+            );
+        }
+        fail(&mut s, "ec2:DescribeSecurityGroups");
+        for check in [&BackendSgAppPortOpenWide as &dyn Check, &EgressUnrestricted] {
+            let (status, msg) = on_launch(check, &s);
+            assert_eq!(status, "not-evaluated", "{msg}");
+            assert!(msg.contains("ec2:DescribeSecurityGroups"), "{msg}");
+        }
+        // No group named: the VPC's default group, which admits 8080 from
+        // anywhere here.
+        let mut spec = good();
+        spec.security_group_ids.clear();
+        let mut s = fleet(spec);
+        let r = region(&mut s);
+        let mut default = sg(
+            "sg-default",
+            "vpc-1",
+            vec![tcp(8080, 8080, v4("0.0.0.0/0"))],
+            vec![],
+        );
+        default.group_name = "default".into();
+        r.ec2.security_groups = vec![default];
+        r.elbv2.target_groups = vec![target_group(TG, "web", 8080, "lb", &[])];
+        let (status, msg) = on_launch(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("sg-default: tcp 8080 from 0.0.0.0/0"), "{msg}");
+        // A launch whose instances will not be backends is not judged.
+        let mut s = with_groups(vec![tcp(8080, 8080, v4("0.0.0.0/0"))], vec![]);
+        asg(&mut s).groups[0].target_group_arns.clear();
+        assert!(
+            launches(&BackendSgAppPortOpenWide, &s)
+                .iter()
+                .all(|(r, _, _)| !r.starts_with("launch-template/"))
+        );
     }
 
     #[test]

@@ -124,32 +124,26 @@ impl Check for BackendHasPublicIp {
         // What Auto Scaling groups will launch as backends (issue 15 item
         // 3); a launch not known to feed a backend counts only where the
         // region's paths are incomplete, and then cannot fail.
-        out.extend(crate::fleets::judge(cx, |l| {
-            let verdict = match l.public_ip(cx) {
-                Err(why) => (
-                    Status::NotEvaluated(why),
-                    "launches instances whose public address is unknown".into(),
-                ),
-                Ok(Some(why)) => (
-                    Status::Fail,
-                    format!("launches backends with a public IPv4 address: {why}"),
-                ),
-                Ok(None) => (
-                    Status::Pass,
-                    "launches backends without a public IPv4 address".into(),
-                ),
-            };
-            if l.backend_bound {
-                return Some(verdict);
-            }
-            let gap = cx.path_gap(l.region)?;
-            (verdict.0 == Status::Fail).then(|| {
-                (
-                    Status::NotEvaluated(gap),
-                    "may launch backends with a public IPv4 address".into(),
-                )
-            })
-        }));
+        out.extend(crate::fleets::judge_backends(
+            cx,
+            "may launch backends with a public IPv4 address",
+            |l| {
+                Some(match l.public_ip(cx) {
+                    Err(why) => (
+                        Status::NotEvaluated(why),
+                        "launches instances whose public address is unknown".into(),
+                    ),
+                    Ok(Some(why)) => (
+                        Status::Fail,
+                        format!("launches backends with a public IPv4 address: {why}"),
+                    ),
+                    Ok(None) => (
+                        Status::Pass,
+                        "launches backends without a public IPv4 address".into(),
+                    ),
+                })
+            },
+        ));
         out
     }
 }

@@ -65,6 +65,11 @@ struct Verdict<'a> {
     preserving: BTreeSet<&'a str>,
 }
 
+/// What a launch not known to feed a backend may do, where the paths are
+/// incomplete ([`crate::fleets::judge_backends`]).
+const MAY_LAUNCH: &str =
+    "may launch backends whose security groups admit their ports from the internet";
+
 impl Check for BackendSgAppPortOpenWide {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
         crate::check_meta!("network", "NET-004")
@@ -186,6 +191,66 @@ impl Check for BackendSgAppPortOpenWide {
                 .or_else(|| scope.pass_blocker(region).map(str::to_string));
             out.push(verdict(cx, region, g, v, blocker));
         }
+        // What Auto Scaling groups will launch as backends (issue 15 item
+        // 3): the launch's groups on its target groups' ports, or, without
+        // a target group, on every port they open but SSH/RDP alone.
+        out.extend(crate::fleets::judge_groups(cx, MAY_LAUNCH, |l, groups, resolve| {
+            let ports = l.target_ports(cx);
+            let mut quoted: Vec<String> = Vec::new();
+            let mut unknown = None;
+            for (id, g) in groups {
+                let Some(g) = g else {
+                    unknown = Some(format!("security group {id} was not collected"));
+                    continue;
+                };
+                if ports.is_empty() {
+                    for t in [Transport::Tcp, Transport::Udp] {
+                        let (_, q, u) = judge_open(g, id, t, resolve);
+                        quoted.extend(q);
+                        unknown = unknown.or(u);
+                    }
+                }
+                for (t, port) in &ports {
+                    let (q, u) = judge_port(g, *t, *port, resolve);
+                    quoted.extend(q);
+                    unknown = unknown.or(u);
+                }
+            }
+            quoted.sort_unstable();
+            quoted.dedup();
+            let what = if ports.is_empty() {
+                "its ports".to_string()
+            } else {
+                ports
+                    .iter()
+                    .map(|(t, p)| format!("{} {p}", t.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !quoted.is_empty() {
+                (
+                    Status::Fail,
+                    format!(
+                        "launches backends whose security groups admit {what} from the internet ({})",
+                        quoted.join("; ")
+                    ),
+                )
+            } else if let Some(why) = unknown {
+                (
+                    Status::NotEvaluated(why),
+                    format!("launches backends whose security groups may admit {what} from the internet"),
+                )
+            } else {
+                let ids: Vec<&str> = groups.iter().map(|(id, _)| id.as_str()).collect();
+                (
+                    Status::Pass,
+                    format!(
+                        "launches backends whose security groups ({}) admit {what} from no public address",
+                        ids.join(", ")
+                    ),
+                )
+            }
+        }));
         out
     }
 }

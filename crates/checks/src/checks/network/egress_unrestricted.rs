@@ -68,6 +68,11 @@ struct GroupTally<'a> {
     unknown: Option<String>,
 }
 
+/// What a launch not known to feed a backend may do, where the paths are
+/// incomplete ([`crate::fleets::judge_backends`]).
+const MAY_LAUNCH: &str =
+    "may launch backends whose security groups let them send all traffic everywhere";
+
 impl Check for EgressUnrestricted {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
         crate::check_meta!("network", "NET-007")
@@ -298,6 +303,41 @@ impl Check for EgressUnrestricted {
             o.affected = affected;
             out.push(o);
         }
+        // What Auto Scaling groups will launch as backends (issue 15 item
+        // 3): the launch's groups, judged together as one ENI's.
+        out.extend(crate::fleets::judge_groups(cx, MAY_LAUNCH, |_, groups, resolve| {
+            let groups: Vec<(&str, Option<&SecurityGroup>)> =
+                groups.iter().map(|(id, g)| (id.as_str(), *g)).collect();
+            let ids: Vec<&str> = groups.iter().map(|(id, _)| *id).collect();
+            let v = judge_eni(&groups, resolve, &mut |_, g| wide(g, resolve));
+            if !v.everywhere.is_empty() {
+                (
+                    Status::Fail,
+                    format!(
+                        "launches instances whose security groups ({}) let them send all traffic to every {} address ({} allow it)",
+                        ids.join(", "),
+                        v.everywhere.join(" and "),
+                        v.contributors.join(", ")
+                    ),
+                )
+            } else if let Some((why, _)) = v.unknown {
+                (
+                    Status::NotEvaluated(why),
+                    format!(
+                        "launches instances whose security groups ({}) may let them send all traffic everywhere",
+                        ids.join(", ")
+                    ),
+                )
+            } else {
+                (
+                    Status::Pass,
+                    format!(
+                        "launches instances whose security groups ({}) do not let them send all traffic to every public address",
+                        ids.join(", ")
+                    ),
+                )
+            }
+        }));
         out
     }
 }
