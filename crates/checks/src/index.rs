@@ -709,8 +709,9 @@ impl<'s> RegionIndex<'s> {
 /// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-resources-for-iam-policies>).
 pub fn ec2_arn(partition: &str, region: &str, account: &str, kind: &str, id: &str) -> String {
     let account = if kind == "image" { "" } else { account };
-    // Joined, not `format!`ted: every instance outcome of every check
-    // builds one (a million and more), and `concat` sizes it once.
+    // Joined, not `format!`ted: hundreds of thousands are built per run
+    // (each instance's once, by `Context::ec2_arn`; each security group's,
+    // volume's and scorecard's), and `concat` sizes it once.
     [
         "arn:", partition, ":ec2:", region, ":", account, ":", kind, "/", id,
     ]
