@@ -548,9 +548,10 @@ impl Launch<'_> {
     /// The security groups the launch's instances get, each with its
     /// description (`None` when the group is not in the snapshot), or why
     /// they are unknown. A launch that names none gets the default group
-    /// of its subnets' VPC ("If you don't specify a security group, Amazon
-    /// EC2 uses the default security group for the VPC",
-    /// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html>).
+    /// of its subnets' VPC ("If you don't specify a security group when
+    /// you launch an instance, the instance is launched into the
+    /// appropriate default security group",
+    /// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html>).
     pub fn security_groups<'c>(
         &self,
         cx: &'c Context<'_>,
@@ -584,24 +585,22 @@ impl Launch<'_> {
     }
 
     /// The ports its target groups' instances serve, by transport (the
-    /// target group's port and protocol).
-    pub fn target_ports(&self, cx: &Context<'_>) -> Vec<(Transport, u16)> {
+    /// target group's port and protocol); `None` when some target group
+    /// or its port is not in the snapshot (a caller then judges every port,
+    /// never a pass on the ports it happens to know).
+    pub fn target_ports(&self, cx: &Context<'_>) -> Option<Vec<(Transport, u16)>> {
+        let rix = cx.index.regions.get(self.region)?;
         let mut ports: Vec<(Transport, u16)> = Vec::new();
-        let Some(rix) = cx.index.regions.get(self.region) else {
-            return ports;
-        };
         for arn in self.groups.iter().flat_map(|g| &g.target_group_arns) {
-            if let Some(tg) = rix.target_groups.get(arn.as_str())
-                && let Some(p) = tg.port.and_then(|p| u16::try_from(p).ok())
-            {
-                for t in crate::paths::transports(tg.protocol.as_deref()) {
-                    ports.push((*t, p));
-                }
+            let tg = rix.target_groups.get(arn.as_str())?;
+            let p = tg.port.and_then(|p| u16::try_from(p).ok())?;
+            for t in crate::paths::transports(tg.protocol.as_deref()) {
+                ports.push((*t, p));
             }
         }
         ports.sort_unstable();
         ports.dedup();
-        ports
+        Some(ports)
     }
 }
 
@@ -677,7 +676,7 @@ pub(crate) fn judge_groups(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::checks::data::ebs_volume_unencrypted::EbsVolumeUnencrypted;
     use crate::checks::instance::imds_hop_limit_above_one::ImdsHopLimitAboveOne;
@@ -750,7 +749,7 @@ mod tests {
         }
     }
 
-    fn group(
+    pub(crate) fn group(
         name: &str,
         templates: Vec<LaunchTemplateRef>,
         tgs: &[&str],
@@ -772,7 +771,7 @@ mod tests {
         }
     }
 
-    fn lt_ref(version: &str) -> LaunchTemplateRef {
+    pub(crate) fn lt_ref(version: &str) -> LaunchTemplateRef {
         LaunchTemplateRef {
             id: Some("lt-1".into()),
             name: Some("web".into()),
@@ -851,7 +850,10 @@ mod tests {
     /// NET-004 and NET-007 judge a backend launch's security groups as one
     /// ENI's: the target groups' ports from the internet, and egress to
     /// everywhere; a group not collected is not evaluated; a launch that
-    /// names no group gets its VPC's default group (RunInstances).
+    /// names no group gets its VPC's default group ("If you don't specify a
+    /// security group when you launch an instance, the instance is launched
+    /// into the appropriate default security group",
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html).
     #[test]
     fn a_backend_launch_s_security_groups_are_judged_like_a_backend_s() {
         use crate::checks::network::backend_sg_app_port_open_wide::BackendSgAppPortOpenWide;
@@ -911,6 +913,22 @@ mod tests {
             assert_eq!(status, "not-evaluated", "{msg}");
             assert!(msg.contains("ec2:DescribeSecurityGroups"), "{msg}");
         }
+        // A second target group that is not in the snapshot: its port is
+        // unknown, so every port the groups open is judged (9000 here), not
+        // only the known target group's 8080.
+        let mut s = with_groups(
+            vec![
+                tcp(8080, 8080, v4("10.0.0.0/16")),
+                tcp(9000, 9000, v4("0.0.0.0/0")),
+            ],
+            vec![],
+        );
+        asg(&mut s).groups[0]
+            .target_group_arns
+            .push(TG.replace("web/0123456789abcdef", "gone/fedcba9876543210"));
+        let (status, msg) = on_launch(&BackendSgAppPortOpenWide, &s);
+        assert_eq!(status, "fail", "{msg}");
+        assert!(msg.contains("sg-app: tcp 9000 from 0.0.0.0/0"), "{msg}");
         // No group named: the VPC's default group, which admits 8080 from
         // anywhere here.
         let mut spec = good();

@@ -195,7 +195,9 @@ impl Check for BackendSgAppPortOpenWide {
         // 3): the launch's groups on its target groups' ports, or, without
         // a target group, on every port they open but SSH/RDP alone.
         out.extend(crate::fleets::judge_groups(cx, MAY_LAUNCH, |l, groups, resolve| {
-            let ports = l.target_ports(cx);
+            // Every port but SSH/RDP alone when no target group names the
+            // app port, or one of them is unknown.
+            let ports = l.target_ports(cx).unwrap_or_default();
             let mut quoted: Vec<String> = Vec::new();
             let mut unknown = None;
             for (id, g) in groups {
