@@ -672,6 +672,17 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
 /// a year; of the domains' certificates every fourth is imported (ACM does
 /// not renew it) and expires within two weeks, every tenth has an RSA 1024
 /// key.
+/// The region's running instances, by id (what Inspector covers and Auto
+/// Scaling groups hold).
+fn running_ids(inv: &RegionInventory) -> Vec<&str> {
+    inv.ec2
+        .instances
+        .iter()
+        .filter(|i| i.state.as_deref() == Some("running"))
+        .map(|i| i.instance_id.as_str())
+        .collect()
+}
+
 /// Amazon Inspector: EC2 scanning enabled in every region but the second;
 /// every running instance covered, one in ten unmanaged (`INACTIVE`); one
 /// in twenty with two open critical vulnerabilities and port 22 reachable.
@@ -682,13 +693,7 @@ fn inspector(inv: &RegionInventory, ri: usize) -> InspectorInventory {
             ..Default::default()
         };
     }
-    let running: Vec<&str> = inv
-        .ec2
-        .instances
-        .iter()
-        .filter(|i| i.state.as_deref() == Some("running"))
-        .map(|i| i.instance_id.as_str())
-        .collect();
+    let running = running_ids(inv);
     let scanned = time::macros::datetime!(2026-11-20 00:00:00 UTC);
     let coverage = running
         .iter()
@@ -763,13 +768,7 @@ fn fleets(inv: &RegionInventory, ri: usize, r: &str) -> AutoScalingInventory {
         .take(2)
         .map(|s| s.subnet_id.clone())
         .collect();
-    let members: Vec<&str> = inv
-        .ec2
-        .instances
-        .iter()
-        .filter(|i| i.state.as_deref() == Some("running"))
-        .map(|i| i.instance_id.as_str())
-        .collect();
+    let members = running_ids(inv);
     let lt = format!("lt-{ri:02x}0000000000000001");
     let hardened = LaunchSpec {
         image_id: Some("ami-0123456789abcdef0".into()),

@@ -357,7 +357,8 @@ fn ec2_may_assume(role: &Role) -> bool {
 ///
 /// What Auto Scaling groups will launch (issue 15 item 3) carries roles
 /// too: a launch's instance profile (by ARN or by name, as a template may
-/// give either) adds its roles, judged like the others, the launch named
+/// give either: `LaunchTemplateIamInstanceProfileSpecification`, and a
+/// launch configuration's `IamInstanceProfile`) adds its roles, judged like the others, the launch named
 /// in the message and its group members listed (a member's card shows the
 /// role its next instances get, even where the live ones carry another).
 /// A launch whose profile or role is not in the snapshot is not evaluated,
@@ -504,24 +505,10 @@ mod every_verdict_tests {
     /// Group `web` (member `i-1`, which carries profile `app`) launches
     /// template `lt-1` version 1, whose instance profile is `profile`.
     fn fleet_with_profile(s: &mut rampart_model::Snapshot, profile: &str) {
+        use crate::fleets::tests::{group, lt_ref};
         use rampart_model::*;
         region(s).autoscaling = Some(AutoScalingInventory {
-            groups: vec![AutoScalingGroup {
-                name: "web".into(),
-                arn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/web".into(),
-                launch_templates: vec![LaunchTemplateRef {
-                    id: Some("lt-1".into()),
-                    name: Some("web".into()),
-                    version: Some("1".into()),
-                }],
-                launch_configuration_name: None,
-                target_group_arns: vec![],
-                subnet_ids: vec![],
-                min_size: Some(1),
-                max_size: Some(1),
-                desired_capacity: Some(1),
-                instance_ids: vec!["i-1".into()],
-            }],
+            groups: vec![group("web", vec![lt_ref("1")], &[], &["i-1"])],
             launch_templates: vec![LaunchTemplate {
                 id: "lt-1".into(),
                 name: Some("web".into()),
@@ -548,7 +535,11 @@ mod every_verdict_tests {
 
     /// Issue 15 item 3: the role a launch template's profile holds is
     /// judged though no live instance carries it yet (the template was
-    /// changed, the group not refreshed), by profile name or ARN; the
+    /// changed, the group not refreshed), by profile name or ARN (a
+    /// template gives either:
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateIamInstanceProfileSpecification.html,
+    /// a launch configuration either too:
+    /// https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LaunchConfiguration.html); the
     /// message names the launch and the group's member is listed, so its
     /// card shows the role its next instance gets.
     #[test]
