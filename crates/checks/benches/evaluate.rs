@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rampart_checks::index::Index;
 use rampart_checks::paths::Exposures;
-use rampart_checks::{layer_of, registry, scorecard};
+use rampart_checks::{layers_of, registry, scorecard};
 use rampart_dev::{Params, count_resources, generate};
 
 fn ms(d: Duration) -> String {
@@ -53,7 +53,7 @@ fn main() {
             let t2 = Instant::now();
             let findings = registry::run_with(&snap, &index, &exposures, &BTreeSet::new());
             let t3 = Instant::now();
-            let cards = scorecard::scorecards(&index, exposures.clone(), &findings, &layer_of);
+            let cards = scorecard::scorecards(&index, exposures.clone(), &findings, &layers_of);
             let t4 = Instant::now();
             for (slot, d) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
                 *slot = (*slot).min(d);

@@ -91,8 +91,7 @@ pub fn evaluate_observed(
     only.retain(|id| !sel.skip.iter().any(|s| s.eq_ignore_ascii_case(id)));
     let findings = registry::run_configured(snapshot, &index, &exposures, &only, &sel.settings);
     phase_done("checks");
-    let layer_of = |id: &str| meta(id).map(|m| m.layer);
-    let scorecards = scorecard::scorecards(&index, exposures, &findings, &layer_of);
+    let scorecards = scorecard::scorecards(&index, exposures, &findings, &layers_of);
     phase_done("scorecard");
     let mut findings = findings;
     if let Some(min) = sel.min_severity {
@@ -126,4 +125,10 @@ pub fn evaluate_observed(
 /// The layer of a check id, from its metadata.
 pub fn layer_of(id: &str) -> Option<Layer> {
     meta(id).map(|m| m.layer)
+}
+
+/// Every scorecard column a check id counts in ([`CheckMeta::scored_in`]):
+/// none for an id without metadata.
+pub fn layers_of(id: &str) -> Vec<Layer> {
+    meta(id).map(|m| m.scored_in().collect()).unwrap_or_default()
 }

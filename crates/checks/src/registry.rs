@@ -96,7 +96,7 @@ macro_rules! check_meta {
     }};
 }
 
-use crate::checks::{data, edge, instance, network};
+use crate::checks::{data, detect, edge, instance, network};
 
 /// Every check, sorted by id (the catalogue test enforces the order).
 pub static CHECKS: &[&dyn Check] = &[
@@ -113,6 +113,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &data::certificate_expiring::CertificateExpiring,
     &data::certificate_weak_key::CertificateWeakKey,
     &data::certificate_not_auto_renewed::CertificateNotAutoRenewed,
+    &detect::cloudtrail_not_recording::CloudTrailNotRecording,
+    &detect::guardduty_not_enabled::GuardDutyNotEnabled,
+    &detect::guardduty_runtime_monitoring_off::GuardDutyRuntimeMonitoringOff,
     &edge::backend_bypasses_gateway::BackendBypassesGateway,
     &edge::api_stage_without_waf::ApiStageWithoutWaf,
     &edge::waf_without_managed_rules::WafWithoutManagedRules,

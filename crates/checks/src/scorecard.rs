@@ -1,6 +1,8 @@
 //! The per-backend layer scorecard: for each backend, edge / network /
-//! instance / data as pass, fail or not evaluated, with the checks and the
-//! findings (by fingerprint) behind each verdict.
+//! instance / data / detect as pass, fail or not evaluated, with the checks
+//! and the findings (by fingerprint) behind each verdict. A check counts in
+//! its own layer's column and in each of its metadata's `also_scored_in`
+//! (NET-013's flow logs count for network and detect).
 //!
 //! A finding filed on a shared resource lists the backends it exposes
 //! (`Finding::affected`): it counts for exactly those, and for no other
@@ -29,7 +31,7 @@ pub fn scorecards(
     index: &Index<'_>,
     exposures: Exposures,
     findings: &[Finding],
-    layer_of: &(dyn Fn(&str) -> Option<Layer> + Sync),
+    layers_of: &(dyn Fn(&str) -> Vec<Layer> + Sync),
 ) -> Vec<Scorecard> {
     let snap = index.snapshot;
     // Each finding is in exactly one of the two maps.
@@ -44,7 +46,7 @@ pub fn scorecards(
         }
     });
     let regions: Vec<&str> = index.regions.keys().copied().collect();
-    let briefs = Briefs::of(findings, layer_of, &regions);
+    let briefs = Briefs::of(findings, layers_of, &regions);
     let mut out = Vec::new();
     for (r, (region, rix)) in index.regions.iter().enumerate() {
         let mut ids: Vec<&str> = rix
@@ -78,7 +80,7 @@ pub fn scorecards(
                 // Ascending: report order, which the verdicts' fingerprints keep.
                 hits.sort_unstable();
                 hits.dedup();
-                let [edge, network, instance, data] = briefs.tally(&hits, r, findings);
+                let [edge, network, instance, data, detect] = briefs.tally(&hits, r, findings);
                 let verdict = |t: Tally<'_>| t.verdict(&briefs.checks, findings);
                 Scorecard {
                     region: region.to_string(),
@@ -91,6 +93,7 @@ pub fn scorecards(
                     network: verdict(network),
                     instance: verdict(instance),
                     data: verdict(data),
+                    detect: verdict(detect),
                     vulnerabilities: vulnerabilities(snap, region, id),
                 }
             })
@@ -135,8 +138,9 @@ struct Brief {
     /// Index into the evaluated regions; [`ANY_REGION`] for a finding
     /// without one, [`OTHER_REGION`] for one outside them.
     region: u16,
-    /// Index into `Layer::ALL`; `None` for a check without metadata.
-    layer: Option<u8>,
+    /// The columns that count it: bit `n` is `Layer::ALL[n]`; none for a
+    /// check without metadata.
+    layers: u8,
     status: Kind,
     /// Filed on a shared resource, with the backends it exposes: found by
     /// backend ARN, so its region does not filter it.
@@ -156,7 +160,7 @@ const OTHER_REGION: u16 = u16::MAX - 1;
 impl<'f> Briefs<'f> {
     fn of(
         findings: &'f [Finding],
-        layer_of: &(dyn Fn(&str) -> Option<Layer> + Sync),
+        layers_of: &(dyn Fn(&str) -> Vec<Layer> + Sync),
         regions: &[&str],
     ) -> Briefs<'f> {
         use rayon::prelude::*;
@@ -166,19 +170,22 @@ impl<'f> Briefs<'f> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let by_id: HashMap<&str, (u16, Option<u8>)> = checks
+        let by_id: HashMap<&str, (u16, u8)> = checks
             .iter()
             .enumerate()
             .map(|(n, id)| {
                 let n = u16::try_from(n).expect("fewer than 2^16 check ids");
-                let layer = layer_of(id).and_then(|l| Layer::ALL.iter().position(|x| *x == l));
-                (*id, (n, layer.map(|l| l as u8)))
+                let layers = layers_of(id)
+                    .into_iter()
+                    .filter_map(|l| Layer::ALL.iter().position(|x| *x == l))
+                    .fold(0u8, |bits, p| bits | 1 << p);
+                (*id, (n, layers))
             })
             .collect();
         let briefs = findings
             .par_iter()
             .map(|f| {
-                let (check, layer) = by_id[f.check_id.as_str()];
+                let (check, layers) = by_id[f.check_id.as_str()];
                 let region = match f.region.as_deref() {
                     None => ANY_REGION,
                     Some(r) => regions
@@ -194,7 +201,7 @@ impl<'f> Briefs<'f> {
                 Brief {
                     check,
                     region,
-                    layer,
+                    layers,
                     status,
                     shared: !f.affected.is_empty(),
                 }
@@ -203,27 +210,28 @@ impl<'f> Briefs<'f> {
         Briefs { checks, briefs }
     }
 
-    /// The four layers' tallies of the findings `hits` (indexes into
+    /// The five layers' tallies of the findings `hits` (indexes into
     /// `findings`, ascending) that are in region `region` (an index) or in
     /// none, or that list the backend among those they expose.
-    fn tally(&self, hits: &[u32], region: usize, findings: &'f [Finding]) -> [Tally<'f>; 4] {
-        let mut t: [Tally<'f>; 4] = Default::default();
+    fn tally(&self, hits: &[u32], region: usize, findings: &'f [Finding]) -> [Tally<'f>; 5] {
+        let mut t: [Tally<'f>; 5] = Default::default();
         for &n in hits {
             let b = self.briefs[n as usize];
             if !b.shared && b.region != ANY_REGION && usize::from(b.region) != region {
                 continue;
             }
-            let Some(layer) = b.layer else {
-                continue;
-            };
-            let t = &mut t[usize::from(layer)];
-            match b.status {
-                Kind::Fail => t.failing.push((b.check, n)),
-                Kind::Pass => t.passing.push((b.check, n)),
-                Kind::NotEvaluated => {
-                    t.unknown.push((b.check, n));
-                    if let Status::NotEvaluated(why) = &findings[n as usize].status {
-                        t.reasons.push(why);
+            for (layer, t) in t.iter_mut().enumerate() {
+                if b.layers & (1 << layer) == 0 {
+                    continue;
+                }
+                match b.status {
+                    Kind::Fail => t.failing.push((b.check, n)),
+                    Kind::Pass => t.passing.push((b.check, n)),
+                    Kind::NotEvaluated => {
+                        t.unknown.push((b.check, n));
+                        if let Status::NotEvaluated(why) = &findings[n as usize].status {
+                            t.reasons.push(why);
+                        }
                     }
                 }
             }
@@ -610,8 +618,8 @@ mod tests {
     /// The verdict of one layer of findings, through the briefs, as a
     /// backend in us-east-1 sees them.
     fn verdict(findings: &[Finding]) -> LayerVerdict {
-        let layer_of = |_: &str| Some(Layer::Network);
-        let briefs = Briefs::of(findings, &layer_of, &["eu-west-1", "us-east-1"]);
+        let layers_of = |_: &str| vec![Layer::Network];
+        let briefs = Briefs::of(findings, &layers_of, &["eu-west-1", "us-east-1"]);
         let hits: Vec<u32> = (0..findings.len() as u32).collect();
         let [_, network, ..] = briefs.tally(&hits, 1, findings);
         network.verdict(&briefs.checks, findings)
@@ -759,10 +767,11 @@ mod tests {
         s
     }
 
-    fn layer_by_prefix(id: &str) -> Option<Layer> {
+    fn layer_by_prefix(id: &str) -> Vec<Layer> {
         Layer::ALL
             .into_iter()
-            .find(|l| id.starts_with(&format!("{}-", l.id_prefix())))
+            .filter(|l| id.starts_with(&format!("{}-", l.id_prefix())))
+            .collect()
     }
 
     fn cards_for(s: &Snapshot, findings: &[Finding]) -> Vec<Scorecard> {

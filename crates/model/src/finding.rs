@@ -10,7 +10,9 @@ use crate::SharedStr;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The four layers of defense in depth (DESIGN.md, "The layered model").
+/// The layers of defense in depth (DESIGN.md, "The layered model"): the
+/// four that keep traffic out, and *detect*, which records and flags what
+/// gets through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
@@ -18,10 +20,17 @@ pub enum Layer {
     Network,
     Instance,
     Data,
+    Detect,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 4] = [Layer::Edge, Layer::Network, Layer::Instance, Layer::Data];
+    pub const ALL: [Layer; 5] = [
+        Layer::Edge,
+        Layer::Network,
+        Layer::Instance,
+        Layer::Data,
+        Layer::Detect,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,6 +38,7 @@ impl Layer {
             Layer::Network => "network",
             Layer::Instance => "instance",
             Layer::Data => "data",
+            Layer::Detect => "detect",
         }
     }
 
@@ -39,6 +49,7 @@ impl Layer {
             Layer::Network => "NET",
             Layer::Instance => "INST",
             Layer::Data => "DATA",
+            Layer::Detect => "DET",
         }
     }
 }
@@ -155,6 +166,19 @@ pub struct CheckMeta {
     /// [`CheckMeta::mappings`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mapping: Vec<crate::MappingNote>,
+    /// Other layers whose scorecard column also counts this check's
+    /// verdicts (NET-013's flow logs are both a network control and a
+    /// detection one). The check keeps its id and its `layer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_scored_in: Vec<Layer>,
+}
+
+impl CheckMeta {
+    /// Every layer whose scorecard column counts this check: its own, then
+    /// [`CheckMeta::also_scored_in`].
+    pub fn scored_in(&self) -> impl Iterator<Item = Layer> + '_ {
+        std::iter::once(self.layer).chain(self.also_scored_in.iter().copied())
+    }
 }
 
 impl CheckMeta {
@@ -199,6 +223,12 @@ impl CheckMeta {
             return fail(format!(
                 "title {:?} must state the secure state, not start with \"Ensure\"",
                 meta.title
+            ));
+        }
+        if meta.also_scored_in.contains(&meta.layer) {
+            return fail(format!(
+                "also_scored_in repeats the check's own layer {}",
+                meta.layer
             ));
         }
         if let Err(why) = meta.check_mapping_notes() {

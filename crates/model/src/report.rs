@@ -12,15 +12,17 @@ use crate::{Finding, Fingerprint, Layer, Severity, ToolInfo};
 /// Version of the JSON report format. 2 added `findings` to each layer
 /// verdict and `affected` to findings filed on a shared resource; 3 added
 /// `checks` (the checks run), the `not-compared` baseline mark and
-/// `baseline.not_compared`; 4 added each scorecard's `vulnerabilities`.
-pub const REPORT_SCHEMA_VERSION: u32 = 4;
+/// `baseline.not_compared`; 4 added each scorecard's `vulnerabilities`; 5
+/// added each scorecard's `detect` verdict and the `detect` layer.
+pub const REPORT_SCHEMA_VERSION: u32 = 5;
 
 /// The report versions this rampart reads back (`--baseline`, `rampart
 /// diff`): a version-1 report is a version-2 report without the two
 /// additions, a version-2 report a version-3 one without the checks run
-/// (every check then counts as run), so yesterday's report still compares
-/// after an upgrade.
-pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 4] = [1, 2, 3, REPORT_SCHEMA_VERSION];
+/// (every check then counts as run), a version-4 report a version-5 one
+/// whose cards' detect column is not evaluated ([`LayerVerdict::before_detect`]),
+/// so yesterday's report still compares after an upgrade.
+pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 5] = [1, 2, 3, 4, REPORT_SCHEMA_VERSION];
 
 /// One layer's verdict for one backend. `findings` links a gap to the
 /// findings behind it, by fingerprint, in report order: the failing ones
@@ -59,6 +61,18 @@ impl LayerVerdict {
         }
     }
 
+    /// The detect verdict of a card in a report older than version 5,
+    /// which had no detect column: not evaluated, saying so.
+    pub fn before_detect() -> LayerVerdict {
+        LayerVerdict::NotEvaluated {
+            checks: vec![],
+            reasons: vec![
+                "this report predates version 5, which added the detect layer".to_string(),
+            ],
+            findings: vec![],
+        }
+    }
+
     /// The fingerprints of the findings behind a gap (none for a pass).
     pub fn findings(&self) -> &[Fingerprint] {
         match self {
@@ -84,6 +98,11 @@ pub struct Scorecard {
     pub network: LayerVerdict,
     pub instance: LayerVerdict,
     pub data: LayerVerdict,
+    /// CloudTrail, GuardDuty and flow logs of the backend's region and VPC
+    /// (DESIGN.md: the fifth column). Not evaluated, saying why, in a
+    /// report older than version 5.
+    #[serde(default = "LayerVerdict::before_detect")]
+    pub detect: LayerVerdict,
     /// Amazon Inspector's open findings on the backend by severity, when
     /// Inspector scans it; `None` when it does not (or it is unknown, or
     /// the report predates version 4).
@@ -107,6 +126,7 @@ impl Scorecard {
             Layer::Network => &self.network,
             Layer::Instance => &self.instance,
             Layer::Data => &self.data,
+            Layer::Detect => &self.detect,
         }
     }
 }

@@ -160,6 +160,14 @@ pub struct RegionInventory {
     /// 2); `None` in snapshots older than schema version 6.
     #[serde(default)]
     pub inspector: Option<InspectorInventory>,
+    /// The trails that record this region's API activity (issue 16 item
+    /// 5); `None` in snapshots older than schema version 7.
+    #[serde(default)]
+    pub cloudtrail: Option<CloudTrailInventory>,
+    /// The region's GuardDuty detector (issue 16 item 5); `None` in
+    /// snapshots older than schema version 7.
+    #[serde(default)]
+    pub guardduty: Option<GuardDutyInventory>,
 }
 
 impl RegionInventory {
@@ -1592,6 +1600,138 @@ pub struct MetadataDefaults {
     pub http_tokens: Option<String>,
     pub http_put_response_hop_limit: Option<i32>,
     pub http_endpoint: Option<String>,
+}
+
+// ---------------------------------------------------------------- CloudTrail
+
+/// CloudTrail as one region sees it: every trail `DescribeTrails` lists
+/// there (with `includeShadowTrails`, the default: the region's own trails,
+/// multi-Region trails homed elsewhere, and the organization's trail), each
+/// with its status in this region (`GetTrailStatus`, which "returns trail
+/// status from a single Region") and its event selectors
+/// (`GetEventSelectors`), both asked by ARN as AWS requires for a shadow
+/// trail
+/// (<https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html>).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudTrailInventory {
+    /// Sorted by ARN.
+    pub trails: Vec<Trail>,
+}
+
+/// One trail (<https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html>).
+/// Never its bucket policy, log contents or key material: only what says
+/// whether it records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trail {
+    pub arn: String,
+    pub name: String,
+    pub home_region: Option<String>,
+    pub multi_region: bool,
+    pub organization: bool,
+    /// `GetTrailStatus` in this region: `None` when not collected (the
+    /// error says why).
+    pub is_logging: Option<bool>,
+    /// The latest error delivering log files to the bucket, if any.
+    pub latest_delivery_error: Option<String>,
+    /// `GetEventSelectors`: `None` when not collected.
+    pub selectors: Option<EventSelectors>,
+}
+
+/// What a trail records (basic or advanced selectors; a trail has one kind).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSelectors {
+    pub basic: Vec<BasicEventSelector>,
+    pub advanced: Vec<AdvancedEventSelector>,
+}
+
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html>
+/// (its data resources are data events, which the detect layer does not judge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasicEventSelector {
+    /// `ReadOnly`, `WriteOnly` or `All` (AWS's default).
+    pub read_write_type: Option<String>,
+    /// AWS's default is true.
+    pub include_management_events: Option<bool>,
+    pub exclude_management_event_sources: Vec<String>,
+}
+
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvancedEventSelector {
+    pub name: Option<String>,
+    pub field_selectors: Vec<AdvancedFieldSelector>,
+}
+
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html>
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvancedFieldSelector {
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_equals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starts_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_starts_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ends_with: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_ends_with: Vec<String>,
+}
+
+// ---------------------------------------------------------------- GuardDuty
+
+/// GuardDuty in one region: its detectors (`ListDetectors`; an account has
+/// at most one per region) and each one's state and features
+/// (`GetDetector`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardDutyInventory {
+    /// Sorted by id.
+    pub detectors: Vec<Detector>,
+}
+
+/// <https://docs.aws.amazon.com/guardduty/latest/APIReference/API_GetDetector.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detector {
+    pub detector_id: String,
+    /// `ENABLED` or `DISABLED`; `None` when `GetDetector` was not collected.
+    pub status: Option<String>,
+    /// The protection plans (`RUNTIME_MONITORING`, `S3_DATA_EVENTS`, ...).
+    pub features: Vec<DetectorFeature>,
+}
+
+/// <https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfigurationResult.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectorFeature {
+    pub name: String,
+    /// `ENABLED` or `DISABLED`.
+    pub status: Option<String>,
+    /// `(name, status)`: for `RUNTIME_MONITORING`, the agent management of
+    /// each resource type (`EC2_AGENT_MANAGEMENT`,
+    /// `ECS_FARGATE_AGENT_MANAGEMENT`, `EKS_ADDON_MANAGEMENT`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional: Vec<(String, Option<String>)>,
+}
+
+impl Detector {
+    pub fn feature(&self, name: &str) -> Option<&DetectorFeature> {
+        self.features.iter().find(|f| f.name == name)
+    }
+}
+
+impl DetectorFeature {
+    pub fn enabled(&self) -> bool {
+        self.status.as_deref() == Some("ENABLED")
+    }
+
+    /// The status of one additional configuration, if listed.
+    pub fn additional(&self, name: &str) -> Option<&str> {
+        self.additional
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, s)| s.as_deref())
+    }
 }
 
 // ---------------------------------------------------------------- Inspector

@@ -33,6 +33,7 @@ fn meta(id: &str, layer: Layer, severity: Severity, title: &str) -> CheckMeta {
         fsbp: vec![],
         cis: vec![],
         mapping: vec![],
+        also_scored_in: vec![],
     }
 }
 

@@ -598,6 +598,7 @@ fn mapped_lookup(id: &str) -> Option<&'static CheckMeta> {
         fsbp: vec!["EC2.8".into(), "EC2.8".into()],
         cis: vec!["v3.0.0 5.6".into()],
         mapping: vec![],
+        also_scored_in: vec![],
     });
     if id == "INST-001" {
         Some(&MAPPED)

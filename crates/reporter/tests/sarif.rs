@@ -61,6 +61,7 @@ fn meta_of(
         fsbp: fsbp.iter().map(|s| s.to_string()).collect(),
         cis: cis.iter().map(|s| s.to_string()).collect(),
         mapping: vec![],
+        also_scored_in: vec![],
     }
 }
 

@@ -31,6 +31,7 @@ pub const NLB: &str =
 pub const STAGE: &str = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod";
 pub const ROLE: &str = "arn:aws:iam::444455556666:role/api-role";
 /// The security group of the API fleet: `i-0api1` and six more backends.
+pub const DETECTORS: &str = "arn:aws:guardduty:eu-west-1:444455556666:detector/*";
 pub const APP_SG: &str = "arn:aws:ec2:eu-west-1:444455556666:security-group/sg-0app";
 
 /// The backends behind [`APP_SG`]: `i-0api1` and `i-0api2` ... `i-0api7`,
@@ -58,6 +59,7 @@ fn meta(id: &str, slug: &str, layer: Layer, severity: Severity, title: &str) -> 
         fsbp: vec![],
         cis: vec![],
         mapping: vec![],
+        also_scored_in: vec![],
     }
 }
 
@@ -124,6 +126,13 @@ static METAS: LazyLock<Vec<CheckMeta>> = LazyLock::new(|| {
             Layer::Instance,
             Severity::Critical,
             "Backend roles are not administrators",
+        ),
+        meta(
+            "DET-002",
+            "guardduty-not-enabled",
+            Layer::Detect,
+            Severity::High,
+            "GuardDuty has an enabled detector in each scanned region",
         ),
         meta(
             "DATA-002",
@@ -294,6 +303,16 @@ pub fn findings() -> Vec<Finding> {
         None,
     );
     plain_http.baseline = Some(Change::Unchanged);
+    let mut unwatched = f(
+        "DET-002",
+        Severity::High,
+        Status::Fail,
+        DETECTORS,
+        eu,
+        "GuardDuty has no detector in eu-west-1: no threat in this region is detected",
+        None,
+    );
+    unwatched.baseline = Some(Change::New);
     vec![
         ssh,
         app_port,
@@ -302,6 +321,7 @@ pub fn findings() -> Vec<Finding> {
         admin,
         unknown_check,
         plain_http,
+        unwatched,
         f(
             "EDGE-004",
             Severity::Medium,
@@ -379,6 +399,10 @@ pub fn scorecards() -> Vec<Scorecard> {
                 reasons: vec!["elbv2:DescribeListeners failed (Throttling)".into()],
                 findings: vec![rampart_model::fingerprint("DATA-004", listener, None)],
             },
+            detect: LayerVerdict::Fail {
+                failing: vec!["DET-002".into()],
+                findings: vec![fp("DET-002", DETECTORS)],
+            },
             vulnerabilities: Some(rampart_model::VulnerabilityCounts {
                 critical: 2,
                 high: 3,
@@ -401,6 +425,9 @@ pub fn scorecards() -> Vec<Scorecard> {
             },
             data: LayerVerdict::Pass {
                 checks: vec!["DATA-002".into()],
+            },
+            detect: LayerVerdict::Pass {
+                checks: vec!["DET-002".into()],
             },
             vulnerabilities: None,
         },

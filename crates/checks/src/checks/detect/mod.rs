@@ -1,0 +1,17 @@
+//! Layer 5, detect: what records and flags the traffic and the actions the
+//! other four layers let through. Judged per scanned region (CloudTrail,
+//! GuardDuty); VPC flow logs are NET-013, which the scorecard's detect
+//! column also counts (its metadata's `also_scored_in`).
+//!
+//! Each finding is filed on the region's setting, a region-scope resource
+//! (`arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/*`,
+//! `arn:PARTITION:guardduty:REGION:ACCOUNT:detector/*`), so every backend of
+//! the region shows it on its card; the message names the trail or detector
+//! to change.
+
+pub mod cloudtrail_not_recording;
+#[cfg(test)]
+mod fixtures;
+pub(crate) mod guardduty_state;
+pub mod guardduty_not_enabled;
+pub mod guardduty_runtime_monitoring_off;
