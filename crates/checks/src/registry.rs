@@ -607,6 +607,10 @@ mod tests {
             all,
             vec![
                 ("DATA-002".to_string(), "not-evaluated"),
+                // No trail, no GuardDuty detector in the region.
+                ("DET-001".to_string(), "fail"),
+                ("DET-002".to_string(), "fail"),
+                ("DET-003".to_string(), "fail"),
                 ("INST-001".to_string(), "fail"),
                 ("INST-002".to_string(), "pass"),
                 // The instance names a profile the (empty) IAM inventory lacks.

@@ -745,6 +745,57 @@ mod tests {
         assert!(without >= 2, "{without} cards without");
     }
 
+    /// The detect column (issue 16 part 5): the region's DET verdicts,
+    /// filed on region-scope resources (`trail/*`, `detector/*`), count for
+    /// every backend of the region; NET-013, filed on the VPC, counts in the
+    /// network column and, by its metadata's `also_scored_in`, in detect.
+    #[test]
+    fn the_detect_column_holds_the_regions_verdicts_and_the_vpcs_flow_logs() {
+        use crate::checks::network::fixtures::*;
+        let watched = crate::checks::detect::fixtures::watched();
+        let mut s = demo();
+        let r = s.regions.get_mut("us-east-1").expect("the demo region");
+        r.cloudtrail = watched.regions["us-east-1"].cloudtrail.clone();
+        r.guardduty = watched.regions["us-east-1"].guardduty.clone();
+        let report = crate::evaluate(&s, &crate::Selection::default());
+        let hardened = card(&report.scorecards, "i-h1");
+        assert_eq!(
+            hardened.detect,
+            LayerVerdict::Pass {
+                checks: ["DET-001", "DET-002", "DET-003", "NET-013"]
+                    .map(String::from)
+                    .to_vec(),
+            }
+        );
+        let legacy = card(&report.scorecards, "i-l1");
+        let LayerVerdict::Fail { failing, .. } = &legacy.detect else {
+            panic!("{:?}", legacy.detect)
+        };
+        assert_eq!(failing, &["NET-013".to_string()]);
+        let LayerVerdict::Fail { failing, .. } = &legacy.network else {
+            panic!("{:?}", legacy.network)
+        };
+        assert!(failing.contains(&"NET-013".to_string()), "{failing:?}");
+
+        // No detector in the region: every backend's detect column fails.
+        let r = s.regions.get_mut("us-east-1").expect("the demo region");
+        r.guardduty = Some(GuardDutyInventory::default());
+        let report = crate::evaluate(&s, &crate::Selection::default());
+        let LayerVerdict::Fail { failing, .. } = &card(&report.scorecards, "i-h1").detect else {
+            panic!()
+        };
+        assert_eq!(failing, &["DET-002".to_string(), "DET-003".to_string()]);
+        // Not collected: not evaluated, never a pass.
+        let r = s.regions.get_mut("us-east-1").expect("the demo region");
+        r.guardduty = watched.regions["us-east-1"].guardduty.clone();
+        r.cloudtrail = None;
+        let report = crate::evaluate(&s, &crate::Selection::default());
+        assert_eq!(
+            card(&report.scorecards, "i-h1").detect.as_str(),
+            "not-evaluated"
+        );
+    }
+
     /// The demo account plus two more targets of the legacy load balancer
     /// on the legacy security group: three backends, `i-l1`, `i-l2` and
     /// `i-l3`, that all carry `sg-lweb`.

@@ -35,6 +35,9 @@ pub fn snapshot() -> Snapshot {
                     ec2_status: Some("ENABLED".into()),
                     ..Default::default()
                 }),
+                // Collected, and empty: no trail, no detector.
+                cloudtrail: Some(CloudTrailInventory::default()),
+                guardduty: Some(GuardDutyInventory::default()),
                 ..Default::default()
             },
         )]),

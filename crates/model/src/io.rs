@@ -1086,7 +1086,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 6,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 7,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1423,13 +1423,13 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":7,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 7, .. } => {}
+        match load_err(b"{\"schema_version\":8,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 8, .. } => {}
             e => panic!("{e}"),
         }
         match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
             e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
-                assert!(e.to_string().contains("reads versions 1 to 6"), "{e}");
+                assert!(e.to_string().contains("reads versions 1 to 7"), "{e}");
             }
             e => panic!("{e}"),
         }
@@ -1439,12 +1439,12 @@ mod tests {
         for e in [
             load_err(b""),
             load_err(b"x"),
-            load_err(b"{\"schema_version\":7}"),
+            load_err(b"{\"schema_version\":8}"),
         ] {
             assert!(e.to_string().contains("snap.json"), "{e}");
         }
         assert!(
-            load_err(b"{\"schema_version\":7}")
+            load_err(b"{\"schema_version\":8}")
                 .to_string()
                 .contains("newer rampart")
         );

@@ -43,15 +43,23 @@ fn a_version_1_report_still_loads() {
         r.scorecards[0].edge,
         LayerVerdict::Fail { ref failing, .. } if failing == &["EDGE-001".to_string()]
     ));
+    // No detect column before version 5: not evaluated, saying why.
+    for c in &r.scorecards {
+        assert_eq!(c.detect, LayerVerdict::before_detect(), "{}", c.instance_id);
+    }
+    assert!(matches!(
+        &r.scorecards[0].detect,
+        LayerVerdict::NotEvaluated { reasons, .. } if reasons[0].contains("predates version 5")
+    ));
     // Nothing but the version is checked for: another version is refused.
-    let v5 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 5", 1);
-    let e = Run::from_slice(Path::new("v5.json"), v5.as_bytes())
+    let v6 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 6", 1);
+    let e = Run::from_slice(Path::new("v6.json"), v6.as_bytes())
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("v5.json")
-            && e.contains("report schema version 5")
-            && e.contains("1, 2, 3 and 4"),
+        e.contains("v6.json")
+            && e.contains("report schema version 6")
+            && e.contains("1, 2, 3, 4 and 5"),
         "{e}"
     );
 }

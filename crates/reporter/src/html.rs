@@ -303,7 +303,7 @@ fn scorecard(report: &Report, p: &str) -> Markup {
                           row in the findings table." } (NL)
                 div.scroll {
                 table.grid.score { (NL)
-                    thead { tr { th { "Backend" } th { "Edge" } th { "Network" } th { "Instance" } th { "Data" } } } (NL)
+                    thead { tr { th { "Backend" } @for l in Layer::ALL { th { (title_case(l.as_str())) } } } } (NL)
                     tbody { (NL)
                         @for sc in &report.scorecards {
                             tr id=(backend_anchor(&sc.instance_arn, p)) {
@@ -327,6 +327,14 @@ fn scorecard(report: &Report, p: &str) -> Markup {
             }
         }
     }
+}
+
+/// `detect` -> `Detect`: a layer's column heading.
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn verdict(v: &LayerVerdict, by_fingerprint: &HashMap<Fingerprint, &Finding>, p: &str) -> Markup {
@@ -372,7 +380,7 @@ fn finding_links(
                     @match by_fingerprint.get(fp) {
                         Some(f) => {
                             a.flink href={ "#" (finding_anchor(*fp, p)) } title={ "finding " (fp.hex().as_str()) } {
-                                (clean(&f.check_id)) " · " (clean(crate::backend_id(&f.resource_arn)))
+                                (clean(&f.check_id)) " · " (clean(crate::resource_label(&f.resource_arn)))
                             }
                         }
                         None => {

@@ -32,6 +32,21 @@ pub fn backend_id(arn: &str) -> &str {
     }
 }
 
+/// A short label for a finding's resource: its id ([`backend_id`]), or for
+/// a region-scope resource (`.../detector/*`, `.../trail/*`) its last two
+/// segments, so `detector/*` and `trail/*` stay apart.
+pub fn resource_label(arn: &str) -> &str {
+    let id = backend_id(arn);
+    if id != "*" {
+        return id;
+    }
+    let head = &arn[..arn.len() - 2];
+    match head.rfind(['/', ':']) {
+        Some(i) => &arn[i + 1..],
+        None => arn,
+    }
+}
+
 /// `affects 7 instances: i-1, i-2, i-3, i-4, i-5 (+2 more)`: the instances a
 /// finding on a shared resource exposes (the backends behind a security
 /// group or route table; every instance carrying a role, backend or not),
@@ -115,7 +130,7 @@ mod tests {
 
     #[test]
     fn affects_line_names_a_few_backends_and_counts_the_rest() {
-        use super::{AFFECTED_INLINE, affects_line, backend_id};
+        use super::{AFFECTED_INLINE, affects_line, backend_id, resource_label};
         let arns = |n: usize| -> Vec<String> {
             (1..=n)
                 .map(|i| format!("arn:aws:ec2:eu-west-1:1:instance/i-{i}"))
@@ -132,6 +147,14 @@ mod tests {
             "affects 100 instances: i-1, i-2, i-3, i-4, i-5 (+95 more)"
         );
         assert_eq!(backend_id("not-an-arn"), "not-an-arn");
+        assert_eq!(
+            resource_label("arn:aws:guardduty:eu-west-1:1:detector/*"),
+            "detector/*"
+        );
+        assert_eq!(
+            resource_label("arn:aws:ec2:eu-west-1:1:instance/i-1"),
+            "i-1"
+        );
         assert_eq!(backend_id("trailing/"), "trailing/");
         // Account text is cleaned: an id is no place for an escape.
         assert_eq!(

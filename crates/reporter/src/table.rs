@@ -91,7 +91,11 @@ impl Table {
             );
         }
         let mut g = self.grid();
-        g.set_header(["backend", "region", "edge", "network", "instance", "data"]);
+        g.set_header(
+            ["backend", "region"]
+                .into_iter()
+                .chain(Layer::ALL.map(Layer::as_str)),
+        );
         for c in &r.scorecards {
             let mut row = vec![Cell::new(backend_cell(c)), Cell::new(clean(&c.region))];
             row.extend(Layer::ALL.map(|l| self.verdict(c.layer(l))));

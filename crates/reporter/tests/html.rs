@@ -259,10 +259,10 @@ fn html_scorecard_has_every_backend_and_layer() {
     }
     assert_eq!(
         count(score, "class=\"v v-pass\""),
-        4,
-        "web-2 passes all four"
+        5,
+        "web-2 passes all five"
     );
-    assert_eq!(count(score, "class=\"v v-fail\""), 3);
+    assert_eq!(count(score, "class=\"v v-fail\""), 4);
     // Failing check ids link to their documentation.
     for id in ["EDGE-001", "NET-005", "NET-099", "INST-001", "INST-003"] {
         assert!(
@@ -300,6 +300,7 @@ fn html_lists_every_finding_without_javascript() {
             "fail",
             "fail",
             "fail",
+            "fail",
             "not-evaluated",
             "suppressed",
             "pass",
@@ -323,7 +324,7 @@ fn html_marks_suppressed_and_baseline_findings() {
     ));
     assert!(suppressed.contains("rampart.toml:3 · until 2027-01-31"));
     let findings = between(&html, "<section id=\"findings\">", "</section>");
-    assert_eq!(count(findings, "class=\"badge b-new\""), 3);
+    assert_eq!(count(findings, "class=\"badge b-new\""), 4);
     assert_eq!(count(findings, "class=\"badge b-unchanged\""), 3);
     // Not evaluated shows its reason.
     assert!(findings.contains(
@@ -406,7 +407,7 @@ fn html_shows_incomplete_snapshot_baseline_and_expired_suppressions() {
     assert!(expired.contains("2026-10-01"));
     let baseline = between(&html, "<section id=\"baseline\">", "</section>");
     assert!(baseline.contains("nightly/2026-11-19/report.json"));
-    assert!(baseline.contains("3 new, 3 unchanged, 1 resolved, 0 unknown, 1 not compared."));
+    assert!(baseline.contains("4 new, 3 unchanged, 1 resolved, 0 unknown, 1 not compared."));
     // Listed apart, with why: not resolved.
     assert!(baseline.contains("<h3>Not compared</h3>"), "{baseline}");
     assert!(baseline.contains("region us-west-2 was not scanned this time"));
@@ -430,12 +431,12 @@ fn html_documents_every_check_and_copes_without_metadata() {
         .match_indices("<article class=\"check\" id=\"check-")
         .map(|(i, m)| between(&docs[i + m.len() - 6..], "check-", "\""))
         .collect();
-    // Layer order (edge, network, instance, data), then id.
+    // Layer order (edge, network, instance, data, detect), then id.
     assert_eq!(
         ids,
         [
             "EDGE-001", "EDGE-003", "EDGE-004", "NET-004", "NET-005", "NET-099", "INST-001",
-            "INST-003", "DATA-002", "DATA-004"
+            "INST-003", "DATA-002", "DATA-004", "DET-002"
         ]
     );
     let edge = between(docs, "id=\"check-EDGE-001\">", "</article>");
@@ -614,11 +615,11 @@ fn html_script_runs_and_shows_everything_by_default() {
         "true",
         "the script did not run"
     );
-    assert_eq!(body_attr(&dom, "data-visible"), "10");
+    assert_eq!(body_attr(&dom, "data-visible"), "11");
     let (visible, hidden) = split_rows(&dom);
-    assert_eq!((visible.len(), hidden.len()), (10, 0));
+    assert_eq!((visible.len(), hidden.len()), (11, 0));
     assert!(dom.contains("<form id=\"filters\" class=\"filters\" role=\"search\""));
-    assert!(dom.contains("<p id=\"shown\" class=\"count\" aria-live=\"polite\">10 findings</p>"));
+    assert!(dom.contains("<p id=\"shown\" class=\"count\" aria-live=\"polite\">11 findings</p>"));
     // The hostile name stayed text: the only script element is ours.
     assert_eq!(count(&dom, "<script"), 1);
     assert!(!dom.contains("<script>alert"));
@@ -632,7 +633,7 @@ fn html_filters_preset_from_the_fragment() {
     assert_eq!(body_attr(&dom, "data-ready"), "true");
     assert_eq!(body_attr(&dom, "data-visible"), "2");
     let (visible, hidden) = split_rows(&dom);
-    assert_eq!((visible.len(), hidden.len()), (2, 8));
+    assert_eq!((visible.len(), hidden.len()), (2, 9));
     assert!(
         visible
             .iter()
@@ -643,7 +644,7 @@ fn html_filters_preset_from_the_fragment() {
             .iter()
             .all(|r| !r.contains("data-severity=\"critical\""))
     );
-    assert!(dom.contains(">Showing 2 of 10 findings</p>"));
+    assert!(dom.contains(">Showing 2 of 11 findings</p>"));
 
     let dom = self::dom(browser, "#layer=edge&status=not-evaluated");
     let (visible, _) = split_rows(&dom);
@@ -652,7 +653,7 @@ fn html_filters_preset_from_the_fragment() {
 
     // A plain anchor is navigation, not a filter.
     let dom = self::dom(browser, "#check-NET-005");
-    assert_eq!(body_attr(&dom, "data-visible"), "10");
+    assert_eq!(body_attr(&dom, "data-visible"), "11");
 
     // Free text over the rendered row (here the suppressed role's ARN).
     let dom = self::dom(browser, "#q=role%2Fapi-role");
@@ -665,7 +666,7 @@ fn html_filters_preset_from_the_fragment() {
 fn html_filters_preset_from_the_query_and_fragment_together() {
     let Some(browser) = chromium() else { return };
     let dom = dom(browser, "?status=fail");
-    assert_eq!(body_attr(&dom, "data-visible"), "6");
+    assert_eq!(body_attr(&dom, "data-visible"), "7");
     let (visible, _) = split_rows(&dom);
     assert!(visible.iter().all(|r| r.contains("data-status=\"fail\"")));
 
@@ -675,7 +676,7 @@ fn html_filters_preset_from_the_query_and_fragment_together() {
         .iter()
         .map(|r| between(r, "data-severity=\"", "\""))
         .collect();
-    assert_eq!(checks, ["critical", "high", "high", "high"]);
+    assert_eq!(checks, ["critical", "high", "high", "high", "high"]);
 }
 
 /// Where test artifacts go: `$CARGO_TARGET_DIR/test-artifacts`, or the
@@ -991,9 +992,9 @@ fn accounts_html_script_runs_under_the_csp_and_shows_everything() {
         "true",
         "the script did not run"
     );
-    assert_eq!(body_attr(&dom, "data-visible"), "20");
+    assert_eq!(body_attr(&dom, "data-visible"), "22");
     for account in [ACCOUNT, EMPTY] {
-        assert_eq!(section_visible(&dom, account), "10", "{account}");
+        assert_eq!(section_visible(&dom, account), "11", "{account}");
         let section = account_section(&dom, account);
         assert!(section.contains(&format!(
             "<form id=\"a{account}-filters\" class=\"filters\" role=\"search\""
@@ -1013,40 +1014,40 @@ fn accounts_html_preset_filters_only_its_own_section() {
     let dom = accounts_dom(browser, "#a444455556666-severity=critical");
     assert_eq!(body_attr(&dom, "data-ready"), "true");
     assert_eq!(section_visible(&dom, ACCOUNT), "2");
-    assert_eq!(section_visible(&dom, EMPTY), "10");
+    assert_eq!(section_visible(&dom, EMPTY), "11");
     let (visible, hidden) = split_rows(account_section(&dom, ACCOUNT));
-    assert_eq!((visible.len(), hidden.len()), (2, 8));
+    assert_eq!((visible.len(), hidden.len()), (2, 9));
     assert!(
         visible
             .iter()
             .all(|r| r.contains("data-severity=\"critical\""))
     );
     let (visible, hidden) = split_rows(account_section(&dom, EMPTY));
-    assert_eq!((visible.len(), hidden.len()), (10, 0));
+    assert_eq!((visible.len(), hidden.len()), (11, 0));
     assert!(
         account_section(&dom, ACCOUNT)
-            .contains("<p id=\"a444455556666-shown\" class=\"count\" aria-live=\"polite\">Showing 2 of 10 findings</p>")
+            .contains("<p id=\"a444455556666-shown\" class=\"count\" aria-live=\"polite\">Showing 2 of 11 findings</p>")
     );
-    assert!(account_section(&dom, EMPTY).contains(">10 findings</p>"));
-    assert_eq!(body_attr(&dom, "data-visible"), "12");
+    assert!(account_section(&dom, EMPTY).contains(">11 findings</p>"));
+    assert_eq!(body_attr(&dom, "data-visible"), "13");
 
     // The other account's preset, with the query too.
     let dom = accounts_dom(browser, "?a111122223333-status=fail");
-    assert_eq!(section_visible(&dom, ACCOUNT), "10");
-    assert_eq!(section_visible(&dom, EMPTY), "6");
+    assert_eq!(section_visible(&dom, ACCOUNT), "11");
+    assert_eq!(section_visible(&dom, EMPTY), "7");
 
     // A key without a prefix applies to every section that has no key of
     // that name of its own.
     let dom = accounts_dom(browser, "#status=fail&a111122223333-severity=critical");
-    assert_eq!(section_visible(&dom, ACCOUNT), "6");
+    assert_eq!(section_visible(&dom, ACCOUNT), "7");
     assert_eq!(section_visible(&dom, EMPTY), "1", "critical and fail");
     let dom = accounts_dom(browser, "#status=fail&a111122223333-status=pass");
-    assert_eq!(section_visible(&dom, ACCOUNT), "6");
+    assert_eq!(section_visible(&dom, ACCOUNT), "7");
     assert_eq!(section_visible(&dom, EMPTY), "2", "its own status wins");
 
     // A plain anchor to a section or a check is navigation, not a filter.
     let dom = accounts_dom(browser, "#a444455556666-check-NET-005");
-    assert_eq!(body_attr(&dom, "data-visible"), "20");
+    assert_eq!(body_attr(&dom, "data-visible"), "22");
 }
 
 #[test]

@@ -728,7 +728,7 @@ fn sarif_results_carry_their_baseline_state() {
     // Not evaluated findings are never compared.
     assert_eq!(state("EDGE-004"), [Value::Null]);
     let b = &log["runs"][0]["properties"]["baseline"];
-    assert_eq!(b["new"], 3);
+    assert_eq!(b["new"], 4);
     assert_eq!(b["resolved"].as_array().unwrap().len(), 1);
     assert_eq!(b["source"], "nightly/2026-11-19/report.json");
     // A resolved finding is not a result: it would open an alert.

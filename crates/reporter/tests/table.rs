@@ -163,7 +163,7 @@ fn findings_are_grouped_by_backend_and_severity() {
 
     let text = render(PLAIN, &r);
     let part = failing_part(&text);
-    assert!(part.contains("failing findings: 8"), "{part}");
+    assert!(part.contains("failing findings: 9"), "{part}");
     let api = part.find("\ni-0api1 (api").expect("api-1 group");
     let web = part
         .find("\ni-0web2 in us-east-1: 2 failing\n")
@@ -172,7 +172,7 @@ fn findings_are_grouped_by_backend_and_severity() {
         .find("\nshared resources (each finding lists the backends it exposes): 1 failing")
         .expect("shared group");
     let wide = part
-        .find("\naccount-wide (no backend): 1 failing")
+        .find("\naccount-wide (no backend): 2 failing")
         .expect("account-wide group");
     assert!(
         api < web && web < shared && shared < wide,
@@ -301,7 +301,7 @@ fn suppressed_findings_are_listed_apart_not_as_failing() {
     assert!(part.contains("affects 1 instance: i-0api1"), "{part}");
     assert!(
         text.trim_end()
-            .ends_with("\n2 pass, 6 fail, 1 not evaluated, 1 suppressed"),
+            .ends_with("\n2 pass, 7 fail, 1 not evaluated, 1 suppressed"),
         "{text}"
     );
 }
@@ -332,7 +332,7 @@ fn baseline_marks_and_since_block() {
     let text = render(PLAIN, &fixed_report());
     let part = failing_part(&text);
     assert!(
-        part.contains("failing findings: 6 (3 new, 3 unchanged)"),
+        part.contains("failing findings: 7 (4 new, 3 unchanged)"),
         "{part}"
     );
     // The marker sits under the check id.
@@ -351,7 +351,7 @@ fn baseline_marks_and_since_block() {
     let since = &text[at..text.find("\nsuppressed:").unwrap()];
     assert!(
         since.contains(
-            "(nightly/2026-11-19/report.json): 3 new, 3 unchanged, 1 resolved, 0 unknown"
+            "(nightly/2026-11-19/report.json): 4 new, 3 unchanged, 1 resolved, 0 unknown"
         ),
         "{since}"
     );
@@ -370,7 +370,7 @@ fn baseline_marks_and_since_block() {
     gone.message = "stage authorizers were not collected".into();
     b.unknown.push(gone);
     let text = render(PLAIN, &r);
-    assert!(text.contains("3 new, 3 unchanged, 1 resolved, 1 unknown"));
+    assert!(text.contains("4 new, 3 unchanged, 1 resolved, 1 unknown"));
     assert!(text.contains("unknown (failing then; not evaluated now, so not resolved):"));
     assert!(text.contains("stage authorizers were not collected"));
 
@@ -381,7 +381,7 @@ fn baseline_marks_and_since_block() {
     }
     let text = render(PLAIN, &r);
     assert!(!text.contains("\nsince ") && !text.contains("NEW") && !text.contains("unchanged"));
-    assert!(text.contains("failing findings: 6\n"), "{text}");
+    assert!(text.contains("failing findings: 7\n"), "{text}");
 }
 
 #[test]
@@ -424,7 +424,9 @@ fn only_severity_and_verdict_cells_are_coloured() {
         Severity::ALL.iter().any(|v| v.as_str() == s)
             || ["pass", "fail", "not evaluated"].contains(&s)
             || s.split_once('-').is_some_and(|(layer, n)| {
-                ["EDGE", "NET", "INST", "DATA"].contains(&layer)
+                rampart_model::Layer::ALL
+                    .iter()
+                    .any(|l| l.id_prefix() == layer)
                     && n.len() == 3
                     && n.bytes().all(|b| b.is_ascii_digit())
             })

@@ -499,7 +499,7 @@ pub fn fixed_report() -> Report {
         baseline: Some(BaselineInfo {
             source: "nightly/2026-11-19/report.json".into(),
             previous_collected_at: at(1_794_913_600),
-            new: 3,
+            new: 4,
             unchanged: 3,
             resolved: vec![resolved],
             unknown: vec![],

@@ -58,7 +58,12 @@ fn judge(cx: &Context<'_>, region: &str, t: &Trail) -> Verdict {
         Some(l) => l,
         None => {
             return Verdict::Unknown(cx.not_collected(Some(region), &[STATUS]).unwrap_or_else(
-                || format!("the status of trail {} in {region} was not collected", t.name),
+                || {
+                    format!(
+                        "the status of trail {} in {region} was not collected",
+                        t.name
+                    )
+                },
             ));
         }
     };
@@ -66,10 +71,9 @@ fn judge(cx: &Context<'_>, region: &str, t: &Trail) -> Verdict {
         return Verdict::Short(format!("{} is not logging", t.name));
     }
     let Some(sel) = &t.selectors else {
-        return Verdict::Unknown(
-            cx.not_collected(Some(region), &[SELECTORS])
-                .unwrap_or_else(|| format!("the event selectors of trail {} were not collected", t.name)),
-        );
+        return Verdict::Unknown(cx.not_collected(Some(region), &[SELECTORS]).unwrap_or_else(
+            || format!("the event selectors of trail {} were not collected", t.name),
+        ));
     };
     match management(sel) {
         Ok(()) => Verdict::Records,
@@ -87,7 +91,11 @@ pub(crate) fn management(sel: &EventSelectors) -> Result<(), String> {
             continue;
         }
         if !b.exclude_management_event_sources.is_empty() {
-            excluded.extend(b.exclude_management_event_sources.iter().map(String::as_str));
+            excluded.extend(
+                b.exclude_management_event_sources
+                    .iter()
+                    .map(String::as_str),
+            );
             continue;
         }
         match b.read_write_type.as_deref().unwrap_or("All") {
@@ -214,7 +222,9 @@ fn evaluate_region(cx: &Context<'_>, region: &str) -> (Status, String) {
         return (Status::NotEvaluated(why), unknown);
     }
     let message = if short.is_empty() {
-        format!("no CloudTrail trail records {region}: the account's API activity there leaves no record")
+        format!(
+            "no CloudTrail trail records {region}: the account's API activity there leaves no record"
+        )
     } else {
         format!(
             "no multi-Region trail records every management event in {region} ({})",
@@ -313,7 +323,12 @@ mod tests {
             vec!["kms.amazonaws.com".into()];
         let o = outcome(&s);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("excludes management events from kms.amazonaws.com"), "{}", o.message);
+        assert!(
+            o.message
+                .contains("excludes management events from kms.amazonaws.com"),
+            "{}",
+            o.message
+        );
 
         // Advanced, narrowed to reads, or excluding a source.
         let mut s = watched();
@@ -327,7 +342,11 @@ mod tests {
                 ],
             }],
         });
-        assert!(outcome(&s).message.contains("read-only"), "{}", outcome(&s).message);
+        assert!(
+            outcome(&s).message.contains("read-only"),
+            "{}",
+            outcome(&s).message
+        );
         let mut s = watched();
         trail(&mut s).selectors = Some(EventSelectors {
             basic: vec![],
@@ -345,7 +364,12 @@ mod tests {
         });
         let o = outcome(&s);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("excludes management events from rdsdata.amazonaws.com"), "{}", o.message);
+        assert!(
+            o.message
+                .contains("excludes management events from rdsdata.amazonaws.com"),
+            "{}",
+            o.message
+        );
 
         // No selector at all: nothing recorded.
         let mut s = watched();
@@ -356,7 +380,11 @@ mod tests {
         trail(&mut s).is_logging = Some(false);
         let o = outcome(&s);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("account-trail is not logging"), "{}", o.message);
+        assert!(
+            o.message.contains("account-trail is not logging"),
+            "{}",
+            o.message
+        );
     }
 
     #[test]
@@ -365,7 +393,12 @@ mod tests {
         trail(&mut s).multi_region = false;
         let o = outcome(&s);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("account-trail is a single-Region trail (of us-east-1)"), "{}", o.message);
+        assert!(
+            o.message
+                .contains("account-trail is a single-Region trail (of us-east-1)"),
+            "{}",
+            o.message
+        );
 
         let mut s = watched();
         cloudtrail(&mut s).trails.clear();
@@ -389,19 +422,34 @@ mod tests {
         trail(&mut s).is_logging = Some(false);
         let o = outcome(&s);
         assert_eq!(o.status, Status::Pass);
-        assert!(o.message.starts_with("the organization's multi-Region trail org-trail"), "{}", o.message);
+        assert!(
+            o.message
+                .starts_with("the organization's multi-Region trail org-trail"),
+            "{}",
+            o.message
+        );
 
         // Status or selectors not collected, nothing else good: not evaluated.
         let mut s = watched();
         trail(&mut s).is_logging = None;
-        fail_for(&mut s, STATUS, "arn:aws:cloudtrail:us-east-1:123456789012:trail/account-trail");
+        fail_for(
+            &mut s,
+            STATUS,
+            "arn:aws:cloudtrail:us-east-1:123456789012:trail/account-trail",
+        );
         let o = outcome(&s);
-        assert!(matches!(&o.status, Status::NotEvaluated(w) if w.contains("GetTrailStatus")), "{o:?}");
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(w) if w.contains("GetTrailStatus")),
+            "{o:?}"
+        );
         let mut s = watched();
         trail(&mut s).selectors = None;
         fail(&mut s, SELECTORS);
         let o = outcome(&s);
-        assert!(matches!(&o.status, Status::NotEvaluated(w) if w.contains("GetEventSelectors")), "{o:?}");
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(w) if w.contains("GetEventSelectors")),
+            "{o:?}"
+        );
     }
 
     #[test]
@@ -410,10 +458,16 @@ mod tests {
         cloudtrail(&mut s).trails.clear();
         fail(&mut s, DESCRIBE);
         let o = outcome(&s);
-        assert!(matches!(&o.status, Status::NotEvaluated(w) if w.contains("DescribeTrails")), "{o:?}");
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(w) if w.contains("DescribeTrails")),
+            "{o:?}"
+        );
         let mut s = watched();
         region(&mut s).cloudtrail = None;
         let o = outcome(&s);
-        assert!(matches!(&o.status, Status::NotEvaluated(w) if w.contains("schema version 7")), "{o:?}");
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(w) if w.contains("schema version 7")),
+            "{o:?}"
+        );
     }
 }

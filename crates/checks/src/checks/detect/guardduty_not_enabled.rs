@@ -73,13 +73,21 @@ mod tests {
         guardduty(&mut s).detectors[0].status = Some("DISABLED".into());
         let got = run(&GuardDutyNotEnabled, &s);
         assert_eq!(got[0].status, Status::Fail);
-        assert!(got[0].message.contains("d-1 in us-east-1 is disabled"), "{}", got[0].message);
+        assert!(
+            got[0].message.contains("d-1 in us-east-1 is disabled"),
+            "{}",
+            got[0].message
+        );
 
         let mut s = watched();
         guardduty(&mut s).detectors.clear();
         let got = run(&GuardDutyNotEnabled, &s);
         assert_eq!(got[0].status, Status::Fail);
-        assert!(got[0].message.contains("no detector in us-east-1"), "{}", got[0].message);
+        assert!(
+            got[0].message.contains("no detector in us-east-1"),
+            "{}",
+            got[0].message
+        );
     }
 
     #[test]

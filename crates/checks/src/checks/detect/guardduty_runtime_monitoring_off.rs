@@ -99,19 +99,31 @@ mod tests {
         guardduty(&mut s).detectors[0].features[0].status = Some("DISABLED".into());
         let got = run(&GuardDutyRuntimeMonitoringOff, &s);
         assert_eq!(got[0].status, Status::Fail);
-        assert!(got[0].message.contains("Runtime Monitoring disabled"), "{}", got[0].message);
+        assert!(
+            got[0].message.contains("Runtime Monitoring disabled"),
+            "{}",
+            got[0].message
+        );
 
         let mut s = watched();
         guardduty(&mut s).detectors[0].features.clear();
         let got = run(&GuardDutyRuntimeMonitoringOff, &s);
         assert_eq!(got[0].status, Status::Fail);
-        assert!(got[0].message.contains("Runtime Monitoring not listed"), "{}", got[0].message);
+        assert!(
+            got[0].message.contains("Runtime Monitoring not listed"),
+            "{}",
+            got[0].message
+        );
 
         let mut s = watched();
         guardduty(&mut s).detectors[0].status = Some("DISABLED".into());
         let got = run(&GuardDutyRuntimeMonitoringOff, &s);
         assert_eq!(got[0].status, Status::Fail);
-        assert!(got[0].message.contains("not enabled in us-east-1"), "{}", got[0].message);
+        assert!(
+            got[0].message.contains("not enabled in us-east-1"),
+            "{}",
+            got[0].message
+        );
     }
 
     #[test]

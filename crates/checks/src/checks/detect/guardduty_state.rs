@@ -50,10 +50,16 @@ pub(crate) fn guard_of<'s>(cx: &Context<'s>, region: &str) -> Result<Guard<'s>, 
     }
     if let Some(d) = gd.detectors.iter().find(|d| d.status.is_none()) {
         return Err(cx.not_collected(Some(region), &[GET]).unwrap_or_else(|| {
-            format!("the state of GuardDuty detector {} was not collected", d.detector_id)
+            format!(
+                "the state of GuardDuty detector {} was not collected",
+                d.detector_id
+            )
         }));
     }
     Ok(Guard::Off(
-        gd.detectors.iter().map(|d| d.detector_id.as_str()).collect(),
+        gd.detectors
+            .iter()
+            .map(|d| d.detector_id.as_str())
+            .collect(),
     ))
 }

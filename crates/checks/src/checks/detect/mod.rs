@@ -11,7 +11,7 @@
 
 pub mod cloudtrail_not_recording;
 #[cfg(test)]
-mod fixtures;
-pub(crate) mod guardduty_state;
+pub(crate) mod fixtures;
 pub mod guardduty_not_enabled;
 pub mod guardduty_runtime_monitoring_off;
+pub(crate) mod guardduty_state;
