@@ -130,5 +130,7 @@ pub fn layer_of(id: &str) -> Option<Layer> {
 /// Every scorecard column a check id counts in ([`CheckMeta::scored_in`]):
 /// none for an id without metadata.
 pub fn layers_of(id: &str) -> Vec<Layer> {
-    meta(id).map(|m| m.scored_in().collect()).unwrap_or_default()
+    meta(id)
+        .map(|m| m.scored_in().collect())
+        .unwrap_or_default()
 }
