@@ -664,14 +664,54 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
     inv.acm = Some(certificates(&inv));
     inv.autoscaling = Some(fleets(&inv, ri, r));
     inv.inspector = Some(inspector(&inv, ri));
+    (inv.cloudtrail, inv.guardduty) = detect(ri);
     inv
 }
 
-/// Every certificate the region's listeners and domains present,
-/// described: the listeners' one certificate is Amazon-issued and valid for
-/// a year; of the domains' certificates every fourth is imported (ACM does
-/// not renew it) and expires within two weeks, every tenth has an RSA 1024
-/// key.
+/// The detect layer: one multi-Region trail homed in the first region,
+/// logging everywhere with AWS's default selector (every read and write
+/// management event); a GuardDuty detector with EC2 Runtime Monitoring in
+/// every region but the third, which has none.
+fn detect(ri: usize) -> (Option<CloudTrailInventory>, Option<GuardDutyInventory>) {
+    let home = region_names(1).remove(0);
+    let trail = Trail {
+        arn: format!("arn:aws:cloudtrail:{home}:{ACCOUNT}:trail/account-trail"),
+        name: "account-trail".into(),
+        home_region: Some(home),
+        multi_region: true,
+        organization: false,
+        is_logging: Some(true),
+        latest_delivery_error: None,
+        selectors: Some(EventSelectors {
+            basic: vec![BasicEventSelector {
+                read_write_type: Some("All".into()),
+                include_management_events: Some(true),
+                exclude_management_event_sources: vec![],
+            }],
+            advanced: vec![],
+        }),
+    };
+    let detectors = if ri == 2 {
+        vec![]
+    } else {
+        vec![Detector {
+            detector_id: format!("{:032x}", ri + 1),
+            status: Some("ENABLED".into()),
+            features: vec![DetectorFeature {
+                name: "RUNTIME_MONITORING".into(),
+                status: Some("ENABLED".into()),
+                additional: vec![("EC2_AGENT_MANAGEMENT".into(), Some("ENABLED".into()))],
+            }],
+        }]
+    };
+    (
+        Some(CloudTrailInventory {
+            trails: vec![trail],
+        }),
+        Some(GuardDutyInventory { detectors }),
+    )
+}
+
 /// The region's running instances, by id (what Inspector covers and Auto
 /// Scaling groups hold).
 fn running_ids(inv: &RegionInventory) -> Vec<&str> {
@@ -859,6 +899,11 @@ fn fleets(inv: &RegionInventory, ri: usize, r: &str) -> AutoScalingInventory {
     }
 }
 
+/// Every certificate the region's listeners and domains present,
+/// described: the listeners' one certificate is Amazon-issued and valid for
+/// a year; of the domains' certificates every fourth is imported (ACM does
+/// not renew it) and expires within two weeks, every tenth has an RSA 1024
+/// key.
 fn certificates(inv: &RegionInventory) -> AcmInventory {
     let at = time::macros::datetime!(2026-11-22 00:00:00 UTC);
     let certificates = inv
