@@ -496,6 +496,10 @@ pub fn resource_type(arn: &str) -> &'static str {
                 "Other"
             }
         }
+        // The region's trails or detectors (`trail/*`, `detector/*`): the
+        // detect layer's settings, of the kind the fix changes.
+        ("cloudtrail", "trail") => "AwsCloudTrailTrail",
+        ("guardduty", "detector") => "AwsGuardDutyDetector",
         ("wafv2", _) if res.contains("/webacl/") => "AwsWafv2WebAcl",
         ("wafv2", _) if res.contains("/rulegroup/") => "AwsWafv2RuleGroup",
         ("iam", "role") => "AwsIamRole",
@@ -720,6 +724,14 @@ mod tests {
                 "AwsEc2NetworkAcl",
             ),
             ("arn:aws:ec2:eu-west-1:1:volume/vol-1", "AwsEc2Volume"),
+            (
+                "arn:aws:cloudtrail:eu-west-1:1:trail/*",
+                "AwsCloudTrailTrail",
+            ),
+            (
+                "arn:aws:guardduty:eu-west-1:1:detector/*",
+                "AwsGuardDutyDetector",
+            ),
             (
                 "arn:aws:ec2:eu-west-1:1:ebs-encryption-by-default/eu-west-1",
                 "Other",
