@@ -1,6 +1,7 @@
 """moto's server, plus the reads moto does not implement (two of Systems
-Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults), AWS's
-AMI owner aliases and encrypted flags, and ACM's renewal eligibility.
+Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults, and
+Inspector's), AWS's AMI owner aliases and encrypted flags, ACM's renewal
+eligibility, and CloudTrail's GetEventSelectors by the ARN of a shadow trail.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -451,6 +452,34 @@ Inspector2Response.list_finding_aggregations = list_finding_aggregations
 Inspector2Response.batch_get_account_status = batch_get_account_status_as_aws
 _inspector_urls.url_paths["{0}/coverage/list$"] = Inspector2Response.dispatch
 _inspector_urls.url_paths["{0}/findings/aggregation/list$"] = Inspector2Response.dispatch
+
+# ---------------------------------------------------------------- CloudTrail
+#
+# moto's GetEventSelectors looks the trail up among the calling region's own
+# trails only, so asked in eu-west-1 with the ARN of a multi-Region trail
+# homed in us-east-1 (its shadow there) it answers TrailNotFoundException.
+# AWS accepts a trail ARN ("If you specify a trail ARN, it must be in the
+# format arn:aws:cloudtrail:us-east-2:123456789012:trail/MyTrail") and
+# models no InvalidHomeRegionException for the operation
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html).
+# An ARN is resolved here across the account's regions, as moto's own
+# GetTrailStatus already does for shadow trails.
+from moto.cloudtrail import models as _cloudtrail  # noqa: E402
+
+_get_event_selectors = _cloudtrail.CloudTrailBackend.get_event_selectors
+
+
+def _get_event_selectors_as_aws(self, trail_name: str):
+    if trail_name.startswith("arn:"):
+        for backend in _cloudtrail.cloudtrail_backends[self.account_id].values():
+            for trail in backend.trails.values():
+                if trail.arn == trail_name:
+                    selectors, advanced = trail.get_event_selectors()
+                    return trail.arn, selectors, advanced
+    return _get_event_selectors(self, trail_name)
+
+
+_cloudtrail.CloudTrailBackend.get_event_selectors = _get_event_selectors_as_aws
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

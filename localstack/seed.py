@@ -1264,6 +1264,7 @@ class Seeder:
             ("kms", self.seed_kms),
             ("fleets", self.seed_fleets),
             ("inspector", self.seed_inspector),
+            ("detect", self.seed_detect),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1554,6 +1555,59 @@ class Seeder:
                 Name=f"/rampart-emu/inspector/{iid}", Type="String", Value=json.dumps(state)
             )
         m["instances"] = plan
+
+    def seed_detect(self) -> None:
+        """The detect layer (issue 16 item 5): a multi-Region trail homed in
+        us-east-1, logging, recording every read and write management event
+        (so it records eu-west-1 too: DET-001 passes in both regions), and a
+        GuardDuty detector in us-east-1 only, enabled, with Runtime
+        Monitoring and its EC2 agent management on (DET-002 and DET-003
+        pass there; eu-west-1, the legacy region, has no detector, so both
+        fail there). Last, so every earlier id is unchanged (the detector id
+        comes from moto's seeded generator)."""
+        m = self.manifest["detect"] = {}
+        bucket = self.bucket("rampart-trail-logs")
+        ct = self.client("cloudtrail")
+        trail = ct.create_trail(
+            Name="account-trail",
+            S3BucketName=bucket,
+            IsMultiRegionTrail=True,
+            IncludeGlobalServiceEvents=True,
+        )
+        arn = trail["TrailARN"]
+        ct.start_logging(Name=arn)
+        # AWS gives a trail created without selectors its default selector
+        # (all read and write management events, no data events); moto
+        # answers GetEventSelectors with none, which records nothing. The
+        # default is put explicitly so the emulator answers as AWS does.
+        default = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+        if not ct.get_event_selectors(TrailName=arn).get("EventSelectors"):
+            self.adapt(
+                "CloudTrail: moto gives a new trail no event selectors (AWS: the default "
+                "selector, every read and write management event); account-trail's are put explicitly"
+            )
+        ct.put_event_selectors(TrailName=arn, EventSelectors=default)
+        detector = self.client("guardduty").create_detector(
+            Enable=True,
+            Features=[
+                {
+                    "Name": "RUNTIME_MONITORING",
+                    "Status": "ENABLED",
+                    "AdditionalConfiguration": [{"Name": "EC2_AGENT_MANAGEMENT", "Status": "ENABLED"}],
+                }
+            ],
+        )["DetectorId"]
+        m.update(
+            trail_arn=arn,
+            trail_name="account-trail",
+            trail_home_region=REGION,
+            trail_bucket=bucket,
+            trail_selectors=default,
+            detector_id=detector,
+            detector_region=REGION,
+            guardduty_regions=[REGION],
+            runtime_monitoring={"status": "ENABLED", "EC2_AGENT_MANAGEMENT": "ENABLED"},
+        )
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

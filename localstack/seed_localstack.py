@@ -111,6 +111,8 @@ GATED = [
     ("ssm", "ssm", "DescribeInstanceInformation", {}),
     ("autoscaling", "autoscaling", "DescribeAutoScalingGroups", {}),
     ("inspector2", "inspector2", "BatchGetAccountStatus", {"accountIds": [ACCOUNT]}),
+    ("cloudtrail", "cloudtrail", "DescribeTrails", {}),
+    ("guardduty", "guardduty", "ListDetectors", {}),
 ]
 
 # What the demo scenario has that this one cannot, and why.
@@ -122,6 +124,8 @@ SKIPPED = [
     ("ACM certificate and the custom domain name", "ACM is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("Auto Scaling groups, launch template and launch configuration", "Auto Scaling is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("Amazon Inspector scanning and findings", "Inspector is not started (SERVICES=ec2,apigateway,iam,sts)"),
+    ("CloudTrail trail account-trail", "CloudTrail is not in the community edition"),
+    ("GuardDuty detector with Runtime Monitoring", "GuardDuty is not in the community edition"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),
     ("KMS key alias/hardened-ebs", "KMS is not started; the root volumes name a fixed key ARN"),
     ("eu-west-1 worker", "the LocalStack test scans us-east-1 only"),

@@ -313,6 +313,21 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             }
         }
 
+        // CloudTrail: one (unpaged) trail list, and per listed trail its
+        // status and its event selectors in this region.
+        if let Some(ct) = &r.cloudtrail {
+            add("cloudtrail:DescribeTrails", 1);
+            add("cloudtrail:GetTrailStatus", ct.trails.len() as u64);
+            add("cloudtrail:GetEventSelectors", ct.trails.len() as u64);
+        }
+
+        // GuardDuty: one paged detector list (50 a page), and each
+        // detector's state.
+        if let Some(gd) = &r.guardduty {
+            add("guardduty:ListDetectors", pages(gd.detectors.len(), 50));
+            add("guardduty:GetDetector", gd.detectors.len() as u64);
+        }
+
         // ACM: each certificate a listener or custom domain presents,
         // described once (whichever region its ARN names).
         add(
@@ -395,6 +410,11 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "inspector2:ListCoverage",
         "inspector2:ListFindingAggregations",
         "inspector2:ListFindings",
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:GetEventSelectors",
+        "guardduty:ListDetectors",
+        "guardduty:GetDetector",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

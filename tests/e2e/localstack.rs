@@ -1,8 +1,9 @@
 //! The end-to-end scan against the second emulator: LocalStack's community
 //! edition in host mode (`localstack/localstack-host`), seeded with the part
 //! of the demo account it can hold (`localstack/seed_localstack.py`). It
-//! serves EC2, API Gateway v1, IAM and STS; ELBv2, WAFv2 and API Gateway v2
-//! answer 501 "not included in your current license plan". So the scan must
+//! serves EC2, API Gateway v1, IAM and STS; ELBv2, WAFv2, API Gateway v2,
+//! CloudTrail and GuardDuty answer 501 "not included in your current license
+//! plan". So the scan must
 //! finish incomplete (exit 3) with exactly those services recorded as
 //! `unavailable`, collect everything else as seeded, and `rampart check`
 //! must evaluate the EC2/IAM/REST checks while every check that needs load
@@ -50,6 +51,10 @@ const UNAVAILABLE: &[(&str, &str)] = &[
     ("autoscaling", "autoscaling:DescribeAutoScalingGroups"),
     // Nor Inspector: with its status unknown nothing more is read.
     ("inspector2", "inspector2:BatchGetAccountStatus"),
+    // License-gated: with no trail list and no detector list, nothing more
+    // of either is read (the detect layer is not evaluated).
+    ("cloudtrail", "cloudtrail:DescribeTrails"),
+    ("guardduty", "guardduty:ListDetectors"),
 ];
 
 fn script() -> PathBuf {
@@ -161,7 +166,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the six services itself: the premise of this test.
+    // The seed probed the eight services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -173,7 +178,9 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         BTreeSet::from([
             "apigatewayv2",
             "autoscaling",
+            "cloudtrail",
             "elasticloadbalancing",
+            "guardduty",
             "inspector2",
             "ssm",
             "wafv2"
@@ -1169,6 +1176,22 @@ fn check_report(snap: &Path, man: &Value) {
                 && matches!(&f.status, Status::NotEvaluated(r) if r.contains("apigatewayv2:GetApis"))),
             "{check}:\n{}",
             describe(&by_check[check])
+        );
+    }
+
+    // CloudTrail and GuardDuty were not collected: each region's detect
+    // checks are not evaluated, naming the list that failed.
+    for (check, op) in [
+        ("DET-001", "cloudtrail:DescribeTrails"),
+        ("DET-002", "guardduty:ListDetectors"),
+        ("DET-003", "guardduty:ListDetectors"),
+    ] {
+        let fs = by_check.get(check).map(Vec::as_slice).unwrap_or_default();
+        assert_eq!(fs.len(), 1, "{check}:\n{}", describe(fs));
+        assert!(
+            matches!(&fs[0].status, Status::NotEvaluated(r) if r.contains(op)),
+            "{check}:\n{}",
+            describe(fs)
         );
     }
 

@@ -31,13 +31,17 @@
 //!   before it (retries included), so thread interleaving between different
 //!   operations never changes which requests are faulted.
 //! - Operations: query protocols (EC2, ELBv2, IAM, STS) by the `Action`
-//!   form (or query) parameter, WAFv2 by `X-Amz-Target`, API Gateway v1/v2
-//!   by method + path template ([`APIGATEWAY_ROUTES`]); the service is the
-//!   SigV4 credential scope's. An unidentified request is recorded as
-//!   `SERVICE:?METHOD PATH` and forwarded untouched.
+//!   form (or query) parameter, awsJson services (WAFv2, CloudTrail, ...)
+//!   by `X-Amz-Target`, API Gateway v1/v2 by method + path template
+//!   ([`APIGATEWAY_ROUTES`]), Inspector by its POST paths
+//!   ([`INSPECTOR_ROUTES`]), GuardDuty by its GET path templates
+//!   ([`GUARDDUTY_ROUTES`]); the service is the SigV4 credential scope's.
+//!   An unidentified request is recorded as `SERVICE:?METHOD PATH` and
+//!   forwarded untouched.
 //! - Wire formats ([`error_response`]): EC2 `<Response><Errors><Error>`,
-//!   ELBv2/IAM/STS `<ErrorResponse><Error><Type>`, API Gateway REST JSON
-//!   with `x-amzn-ErrorType`, WAFv2 awsJson1_1 `{"__type": ...}`.
+//!   ELBv2/IAM/STS `<ErrorResponse><Error><Type>`, restJson1 (API Gateway,
+//!   Inspector, GuardDuty) with `x-amzn-ErrorType`, awsJson1_1 (WAFv2,
+//!   CloudTrail, ...) `{"__type": ...}`.
 //!
 //! Upstream connections are one per request (`Connection: close`) and so are
 //! client ones: simple, and no pooled connection outlives a fault.
@@ -54,8 +58,10 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// The service's throttling error: EC2 `RequestLimitExceeded` (503),
-    /// ELBv2/IAM/STS `Throttling` (400), API Gateway
-    /// `TooManyRequestsException` (429), WAFv2 `ThrottlingException` (400).
+    /// ELBv2/IAM/STS `Throttling` (400), API Gateway and GuardDuty
+    /// `TooManyRequestsException` (429), Inspector `ThrottlingException`
+    /// (429), WAFv2 and the other awsJson services (CloudTrail among them)
+    /// `ThrottlingException` (400).
     Throttle,
     /// A server error with this status (500 or 503) in the service's format.
     ServerError(u16),
@@ -451,9 +457,10 @@ pub enum Dialect {
     Ec2Query,
     /// awsQuery (ELBv2, IAM, STS).
     AwsQuery,
-    /// restJson1 (API Gateway v1 and v2, Inspector).
+    /// restJson1 (API Gateway v1 and v2, Inspector, GuardDuty).
     RestJson,
-    /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM).
+    /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM,
+    /// CloudTrail).
     AwsJson,
 }
 
@@ -461,8 +468,8 @@ pub enum Dialect {
 pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
-        "apigateway" | "apigatewayv2" | "inspector2" => Dialect::RestJson,
-        "wafv2" | "organizations" | "ssm" | "kms" | "acm" => Dialect::AwsJson,
+        "apigateway" | "apigatewayv2" | "inspector2" | "guardduty" => Dialect::RestJson,
+        "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }
@@ -478,6 +485,19 @@ pub const INSPECTOR_ROUTES: &[(&str, &str)] = &[
         "inspector2:ListFindingAggregations",
     ),
     ("/findings/list", "inspector2:ListFindings"),
+];
+
+/// The GET routes of GuardDuty the collector reads (restJson1): (path
+/// template, operation)
+/// (<https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html>,
+/// <https://docs.aws.amazon.com/guardduty/latest/APIReference/API_GetDetector.html>).
+/// CloudTrail (awsJson1_1) needs no table: its `X-Amz-Target`,
+/// `CloudTrail_20131101.DescribeTrails` as the Rust SDK sends it
+/// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`
+/// in the service model), names the operation after its last dot.
+pub const GUARDDUTY_ROUTES: &[(&str, &str)] = &[
+    ("/detector", "guardduty:ListDetectors"),
+    ("/detector/{detectorId}", "guardduty:GetDetector"),
 ];
 
 /// The GET routes of API Gateway the collector reads: (path template,
@@ -606,6 +626,15 @@ pub fn identify(req: &Request) -> String {
             return op.to_string();
         }
     }
+    if service == "guardduty" && req.method == "GET" {
+        let path = req.path().trim_end_matches('/');
+        if let Some((_, op)) = GUARDDUTY_ROUTES
+            .iter()
+            .find(|(t, _)| route_matches(t, path))
+        {
+            return op.to_string();
+        }
+    }
     if service == "apigateway" && req.method == "GET" {
         let path = req.path().trim_end_matches('/');
         if let Some((_, op)) = APIGATEWAY_ROUTES
@@ -638,6 +667,8 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
         (Fault::Throttle, Dialect::RestJson) if op.starts_with("inspector2:") => {
             (429, "ThrottlingException".into(), "Rate exceeded".into())
         }
+        // API Gateway's; GuardDuty's model declares no throttling error,
+        // and AWS answers an over-rate REST call with 429 and this code.
         (Fault::Throttle, Dialect::RestJson) => (
             429,
             "TooManyRequestsException".into(),
@@ -1020,6 +1051,28 @@ mod tests {
         }
     }
 
+    fn trail(op: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            target: "/".into(),
+            headers: vec![
+                signed("cloudtrail"),
+                ("X-Amz-Target".into(), format!("CloudTrail_20131101.{op}")),
+                ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ],
+            body: b"{}".to_vec(),
+        }
+    }
+
+    fn guard(method: &str, target: &str) -> Request {
+        Request {
+            method: method.into(),
+            target: target.into(),
+            headers: vec![signed("guardduty")],
+            body: Vec::new(),
+        }
+    }
+
     fn rest(method: &str, target: &str) -> Request {
         Request {
             method: method.into(),
@@ -1102,6 +1155,32 @@ mod tests {
             body: br#"{"Scope":"REGIONAL"}"#.to_vec(),
         };
         assert_eq!(identify(&waf), "wafv2:ListWebACLs");
+        for op in ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"] {
+            assert_eq!(identify(&trail(op)), format!("cloudtrail:{op}"));
+        }
+        // The service model's full target names the same operation.
+        let mut full = trail("DescribeTrails");
+        full.headers[1].1 =
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails".into();
+        assert_eq!(identify(&full), "cloudtrail:DescribeTrails");
+        for (target, want) in [
+            ("/detector", "guardduty:ListDetectors"),
+            ("/detector?maxResults=50", "guardduty:ListDetectors"),
+            (
+                "/detector/0b4490fba7ddc9a0144acc6c2c6f3ae9",
+                "guardduty:GetDetector",
+            ),
+            (
+                "/detector/d1/findings",
+                "guardduty:?GET /detector/d1/findings",
+            ),
+        ] {
+            assert_eq!(identify(&guard("GET", target)), want, "{target}");
+        }
+        assert_eq!(
+            identify(&guard("POST", "/detector")),
+            "guardduty:?POST /detector"
+        );
         // Query protocols read with GET carry the action in the query string.
         let mut get = query("iam", "x");
         get.body.clear();
@@ -1305,6 +1384,8 @@ mod tests {
             (rest("GET", "/restapis"), "apigateway:GetRestApis"),
             (rest("GET", "/v2/apis"), "apigatewayv2:GetApis"),
             (waf("ListWebACLs"), "wafv2:ListWebACLs"),
+            (trail("DescribeTrails"), "cloudtrail:DescribeTrails"),
+            (guard("GET", "/detector"), "guardduty:ListDetectors"),
         ]
     }
 
@@ -1386,6 +1467,8 @@ mod tests {
                     ("apigateway", 429, "TooManyRequestsException"),
                     ("apigatewayv2", 429, "TooManyRequestsException"),
                     ("wafv2", 400, "ThrottlingException"),
+                    ("cloudtrail", 400, "ThrottlingException"),
+                    ("guardduty", 429, "TooManyRequestsException"),
                 ],
             ),
             (
@@ -1398,6 +1481,8 @@ mod tests {
                     ("apigateway", 403, "AccessDeniedException"),
                     ("apigatewayv2", 403, "AccessDeniedException"),
                     ("wafv2", 400, "AccessDeniedException"),
+                    ("cloudtrail", 400, "AccessDeniedException"),
+                    ("guardduty", 403, "AccessDeniedException"),
                 ],
             ),
             (

@@ -334,6 +334,23 @@ fn no_credential_user_data_or_signature_reaches_any_artefact_or_log() {
     }
     let name = legacy.tags.get("Name").expect("Name tag");
     assert!(!name.is_empty() && name != MARKER, "{name}");
+
+    // The trail was collected, but not where it delivers: DescribeTrails
+    // answers its bucket, which the snapshot never keeps.
+    let trail = m(&man, "/detect/trail_arn");
+    assert!(
+        snapshot.regions["us-east-1"]
+            .cloudtrail
+            .as_ref()
+            .is_some_and(|c| c.trails.iter().any(|t| t.arn == trail)),
+        "the seeded trail {trail} was collected"
+    );
+    let raw = std::fs::read_to_string(&snap).unwrap();
+    let bucket = m(&man, "/detect/trail_bucket");
+    assert!(
+        !raw.contains(bucket),
+        "the trail's bucket {bucket} is in the snapshot"
+    );
 }
 
 #[test]

@@ -153,7 +153,7 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 10] = [
+pub const REGIONAL_SERVICES: [&str; 12] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
@@ -164,6 +164,8 @@ pub const REGIONAL_SERVICES: [&str; 10] = [
     "acm",
     "autoscaling",
     "inspector2",
+    "cloudtrail",
+    "guardduty",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -821,7 +823,18 @@ pub(crate) async fn task<T>(
 }
 
 async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInventory {
-    let (ec2, elbv2, apigateway, apigatewayv2, acls, ssm, autoscaling, inspector) = tokio::join!(
+    let (
+        ec2,
+        elbv2,
+        apigateway,
+        apigatewayv2,
+        acls,
+        ssm,
+        autoscaling,
+        inspector,
+        cloudtrail,
+        guardduty,
+    ) = tokio::join!(
         task(
             ctx,
             "ec2",
@@ -879,6 +892,20 @@ async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInve
             crate::inspector::count,
             crate::inspector::collect(ctx, region, account_id)
         ),
+        task(
+            ctx,
+            "cloudtrail",
+            Some(region),
+            crate::cloudtrail::count,
+            crate::cloudtrail::collect(ctx, region)
+        ),
+        task(
+            ctx,
+            "guardduty",
+            Some(region),
+            crate::guardduty::count,
+            crate::guardduty::collect(ctx, region)
+        ),
     );
     let mut inv = RegionInventory {
         ec2,
@@ -918,6 +945,8 @@ async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInve
     inv.acm = Some(acm);
     inv.autoscaling = Some(autoscaling);
     inv.inspector = Some(inspector);
+    inv.cloudtrail = Some(cloudtrail);
+    inv.guardduty = Some(guardduty);
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     inv.wafv2 = crate::wafv2::associate(ctx, region, acls, &inv.apigateway, &inv.elbv2).await;
