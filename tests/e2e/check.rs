@@ -233,6 +233,41 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
             ("us-east-1".to_string(), "pass")
         ]
     );
+    // The detect layer (issue 16 part 5): the account's multi-Region trail
+    // records both regions; GuardDuty watches us-east-1 only, with EC2
+    // Runtime Monitoring.
+    let regional = |check: &str| -> Vec<(String, &str)> {
+        let mut v: Vec<(String, &str)> = r
+            .findings
+            .iter()
+            .filter(|f| f.check_id == check)
+            .map(|f| {
+                (
+                    f.region.as_deref().unwrap_or_default().to_string(),
+                    f.status.as_str(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let both = |eu: &'static str| {
+        vec![
+            ("eu-west-1".to_string(), eu),
+            ("us-east-1".to_string(), "pass"),
+        ]
+    };
+    assert_eq!(regional("DET-001"), both("pass"));
+    assert_eq!(regional("DET-002"), both("fail"));
+    assert_eq!(regional("DET-003"), both("fail"));
+    let trail = on("DET-001", "cloudtrail:us-east-1:");
+    assert!(
+        trail[0]
+            .message
+            .contains("account-trail is logging in us-east-1"),
+        "{}",
+        trail[0].message
+    );
     let crit = on("INST-013", &legacy_arn);
     assert_eq!(crit.len(), 1);
     assert_eq!(
@@ -445,6 +480,10 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
             "DATA-011", "DATA-012", "DATA-013",
         ],
     ),
+    // The region's trail and detector record and watch it (DET-001 to
+    // DET-003 pass in us-east-1); its VPC has no flow log (NET-013, which
+    // the detect column counts too).
+    (Layer::Detect, &["NET-013"]),
 ];
 
 #[test]
