@@ -70,6 +70,16 @@ fn judge(cx: &Context<'_>, region: &str, t: &Trail) -> Verdict {
     if !logging {
         return Verdict::Short(format!("{} is not logging", t.name));
     }
+    // "This error occurs only when there is a problem with the destination
+    // S3 bucket ... fix the bucket policy so that CloudTrail can write to
+    // the bucket" (GetTrailStatus, `LatestDeliveryError`): a trail that
+    // cannot deliver keeps no record, whatever it selects.
+    if let Some(err) = t.latest_delivery_error.as_deref().filter(|e| !e.is_empty()) {
+        return Verdict::Short(format!(
+            "{} is logging but cannot deliver its log files ({err})",
+            t.name
+        ));
+    }
     let Some(sel) = &t.selectors else {
         return Verdict::Unknown(cx.not_collected(Some(region), &[SELECTORS]).unwrap_or_else(
             || format!("the event selectors of trail {} were not collected", t.name),
@@ -382,6 +392,19 @@ mod tests {
         assert_eq!(o.status, Status::Fail);
         assert!(
             o.message.contains("account-trail is not logging"),
+            "{}",
+            o.message
+        );
+
+        // Logging, but the bucket refuses the log files.
+        let mut s = watched();
+        trail(&mut s).latest_delivery_error = Some("AccessDenied".into());
+        let o = outcome(&s);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains(
+                "account-trail is logging but cannot deliver its log files (AccessDenied)"
+            ),
             "{}",
             o.message
         );

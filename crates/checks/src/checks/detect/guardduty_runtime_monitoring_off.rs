@@ -20,6 +20,8 @@ pub struct GuardDutyRuntimeMonitoringOff;
 
 pub(crate) const FEATURE: &str = "RUNTIME_MONITORING";
 pub(crate) const EC2_AGENT: &str = "EC2_AGENT_MANAGEMENT";
+/// Reported, not judged: ECS tasks are not backends yet (issue 16 part 3).
+pub(crate) const ECS_AGENT: &str = "ECS_FARGATE_AGENT_MANAGEMENT";
 
 impl Check for GuardDutyRuntimeMonitoringOff {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -46,8 +48,9 @@ impl Check for GuardDutyRuntimeMonitoringOff {
                             Some("ENABLED") => (
                                 Status::Pass,
                                 format!(
-                                    "GuardDuty detector {} monitors EC2 runtime in {region} (automated agent management)",
-                                    d.detector_id
+                                    "GuardDuty detector {} monitors EC2 runtime in {region} (automated agent management; ECS Fargate agent management {})",
+                                    d.detector_id,
+                                    f.additional(ECS_AGENT).unwrap_or("not listed").to_ascii_lowercase()
                                 ),
                             ),
                             other => (
@@ -87,6 +90,27 @@ mod tests {
     fn runtime_monitoring_with_the_ec2_agent_passes() {
         let got = run(&GuardDutyRuntimeMonitoringOff, &watched());
         assert_eq!(got[0].status, Status::Pass, "{}", got[0].message);
+        // The ECS Fargate agent is reported beside it.
+        assert!(
+            got[0]
+                .message
+                .ends_with("(automated agent management; ECS Fargate agent management not listed)"),
+            "{}",
+            got[0].message
+        );
+        let mut s = watched();
+        guardduty(&mut s).detectors[0].features[0].additional.push((
+            "ECS_FARGATE_AGENT_MANAGEMENT".into(),
+            Some("ENABLED".into()),
+        ));
+        let got = run(&GuardDutyRuntimeMonitoringOff, &s);
+        assert!(
+            got[0]
+                .message
+                .ends_with("ECS Fargate agent management enabled)"),
+            "{}",
+            got[0].message
+        );
         assert_eq!(
             got[0].resource_arn,
             "arn:aws:guardduty:us-east-1:123456789012:detector/*"
