@@ -346,13 +346,10 @@ impl Launch<'_> {
             }
             Some(id) => id,
         };
-        let inv = &cx.snapshot.regions[self.region];
-        match inv.ec2.images.iter().flatten().find(|i| i.image_id == id) {
-            Some(i) => Ok(i),
-            None => Err(cx
-                .not_collected(Some(self.region), &["ec2:DescribeImages"])
-                .unwrap_or_else(|| format!("AMI {id} was not described (deregistered?)"))),
-        }
+        // The same lookup a live backend's AMI gets: a snapshot without AMI
+        // data, a failed DescribeImages and an AMI no longer described are
+        // each told apart.
+        crate::checks::instance::ami_state::image_of(cx, self.region, id)
     }
 
     /// The metadata options an instance launched from here gets, in AWS's
@@ -1088,7 +1085,7 @@ pub(crate) mod tests {
         let s = fleet(gone);
         let (_, status, why) = one(&Imdsv1Allowed, &s);
         assert_eq!(status, "not-evaluated");
-        assert!(why.contains("ami-gone was not described"), "{why}");
+        assert!(why.contains("ami-gone is not described any more"), "{why}");
         // A template's own setting needs neither.
         let mut s = fleet(good());
         asg(&mut s).metadata_defaults = None;
