@@ -576,6 +576,28 @@ terraform = "metadata_options { http_tokens = \"required\" }"
         assert!(bad("IMDSv1 answers any SSRF.", " ").contains("rationale is empty"));
         assert!(bad("fsbp =", "unknown_key =").contains("unknown field"));
         assert!(bad("severity = \"high\"", "severity = \"urgent\"").contains("urgent"));
+        // Another scorecard column may count the check; its own may not be
+        // named again, nor a layer that does not exist.
+        let also = |layers: &str| {
+            CheckMeta::from_toml(
+                "INST-001",
+                &META.replace("fsbp =", &format!("also_scored_in = {layers}\nfsbp =")),
+            )
+        };
+        let m = also("[\"detect\"]").unwrap();
+        assert_eq!(
+            m.scored_in().collect::<Vec<_>>(),
+            [Layer::Instance, Layer::Detect]
+        );
+        assert!(also("[\"instance\"]").unwrap_err().contains("repeats"));
+        assert!(also("[\"logging\"]").unwrap_err().contains("logging"));
+        assert_eq!(
+            CheckMeta::from_toml("INST-001", META)
+                .unwrap()
+                .scored_in()
+                .collect::<Vec<_>>(),
+            [Layer::Instance]
+        );
     }
 
     #[test]
