@@ -1644,6 +1644,23 @@ pub struct EventSelectors {
     pub advanced: Vec<AdvancedEventSelector>,
 }
 
+impl EventSelectors {
+    /// What AWS gives a trail created without selectors: one basic selector
+    /// recording every read and write management event (`ReadWriteType`
+    /// `All`, `IncludeManagementEvents` true, AWS's defaults:
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html>).
+    pub fn aws_default() -> EventSelectors {
+        EventSelectors {
+            basic: vec![BasicEventSelector {
+                read_write_type: Some("All".into()),
+                include_management_events: Some(true),
+                exclude_management_event_sources: vec![],
+            }],
+            advanced: vec![],
+        }
+    }
+}
+
 /// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_EventSelector.html>
 /// (its data resources are data events, which the detect layer does not judge).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

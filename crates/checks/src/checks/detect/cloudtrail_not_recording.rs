@@ -93,7 +93,7 @@ fn judge(cx: &Context<'_>, region: &str, t: &Trail) -> Verdict {
 
 /// `Ok` when the selectors record every read and write management event
 /// from every source; else what they leave out.
-pub(crate) fn management(sel: &EventSelectors) -> Result<(), String> {
+fn management(sel: &EventSelectors) -> Result<(), String> {
     let (mut reads, mut writes) = (false, false);
     let mut excluded: Vec<&str> = Vec::new();
     for b in &sel.basic {
@@ -177,13 +177,7 @@ impl Check for CloudTrailNotRecording {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        cx.snapshot
-            .region_names()
-            .map(|region| {
-                let (status, message) = evaluate_region(cx, region);
-                Outcome::new(trails_arn(cx, region), region, status, message)
-            })
-            .collect()
+        super::per_region(cx, trails_arn, |region| evaluate_region(cx, region))
     }
 }
 

@@ -17,14 +17,7 @@ pub fn watched() -> Snapshot {
             organization: false,
             is_logging: Some(true),
             latest_delivery_error: None,
-            selectors: Some(EventSelectors {
-                basic: vec![BasicEventSelector {
-                    read_write_type: Some("All".into()),
-                    include_management_events: Some(true),
-                    exclude_management_event_sources: vec![],
-                }],
-                advanced: vec![],
-            }),
+            selectors: Some(EventSelectors::aws_default()),
         }],
     });
     region(&mut s).guardduty = Some(GuardDutyInventory {

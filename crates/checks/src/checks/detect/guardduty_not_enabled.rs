@@ -18,35 +18,32 @@ impl Check for GuardDutyNotEnabled {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        cx.snapshot
-            .region_names()
-            .map(|region| {
-                let (status, message) = match guard_of(cx, region) {
-                    Err(why) => (
-                        Status::NotEvaluated(why),
-                        format!("whether GuardDuty is enabled in {region} is unknown"),
-                    ),
-                    Ok(Guard::Enabled(d)) => (
-                        Status::Pass,
-                        format!("GuardDuty detector {} is enabled in {region}", d.detector_id),
-                    ),
-                    Ok(Guard::Off(ids)) if ids.is_empty() => (
-                        Status::Fail,
-                        format!(
-                            "GuardDuty has no detector in {region}: no threat in this region is detected"
-                        ),
-                    ),
-                    Ok(Guard::Off(ids)) => (
-                        Status::Fail,
-                        format!(
-                            "GuardDuty detector {} in {region} is disabled: no threat in this region is detected",
-                            ids.join(", ")
-                        ),
-                    ),
-                };
-                Outcome::new(detectors_arn(cx, region), region, status, message)
-            })
-            .collect()
+        super::per_region(cx, detectors_arn, |region| match guard_of(cx, region) {
+            Err(why) => (
+                Status::NotEvaluated(why),
+                format!("whether GuardDuty is enabled in {region} is unknown"),
+            ),
+            Ok(Guard::Enabled(d)) => (
+                Status::Pass,
+                format!(
+                    "GuardDuty detector {} is enabled in {region}",
+                    d.detector_id
+                ),
+            ),
+            Ok(Guard::Off(ids)) if ids.is_empty() => (
+                Status::Fail,
+                format!(
+                    "GuardDuty has no detector in {region}: no threat in this region is detected"
+                ),
+            ),
+            Ok(Guard::Off(ids)) => (
+                Status::Fail,
+                format!(
+                    "GuardDuty detector {} in {region} is disabled: no threat in this region is detected",
+                    ids.join(", ")
+                ),
+            ),
+        })
     }
 }
 

@@ -29,54 +29,52 @@ impl Check for GuardDutyRuntimeMonitoringOff {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
-        cx.snapshot
-            .region_names()
-            .map(|region| {
-                let (status, message) = match guard_of(cx, region) {
-                    Err(why) => (
-                        Status::NotEvaluated(why),
-                        format!("whether GuardDuty monitors runtime in {region} is unknown"),
-                    ),
-                    Ok(Guard::Off(_)) => (
-                        Status::Fail,
+        super::per_region(cx, detectors_arn, |region| match guard_of(cx, region) {
+            Err(why) => (
+                Status::NotEvaluated(why),
+                format!("whether GuardDuty monitors runtime in {region} is unknown"),
+            ),
+            Ok(Guard::Off(_)) => (
+                Status::Fail,
+                format!(
+                    "GuardDuty is not enabled in {region} (DET-002): nothing monitors the backends' runtime"
+                ),
+            ),
+            Ok(Guard::Enabled(d)) => match d.feature(FEATURE) {
+                Some(f) if f.enabled() => match f.additional(EC2_AGENT) {
+                    Some("ENABLED") => (
+                        Status::Pass,
                         format!(
-                            "GuardDuty is not enabled in {region} (DET-002): nothing monitors the backends' runtime"
+                            "GuardDuty detector {} monitors EC2 runtime in {region} (automated agent management; ECS Fargate agent management {})",
+                            d.detector_id,
+                            f.additional(ECS_AGENT)
+                                .unwrap_or("not listed")
+                                .to_ascii_lowercase()
                         ),
                     ),
-                    Ok(Guard::Enabled(d)) => match d.feature(FEATURE) {
-                        Some(f) if f.enabled() => match f.additional(EC2_AGENT) {
-                            Some("ENABLED") => (
-                                Status::Pass,
-                                format!(
-                                    "GuardDuty detector {} monitors EC2 runtime in {region} (automated agent management; ECS Fargate agent management {})",
-                                    d.detector_id,
-                                    f.additional(ECS_AGENT).unwrap_or("not listed").to_ascii_lowercase()
-                                ),
-                            ),
-                            other => (
-                                Status::NotEvaluated(format!(
-                                    "Runtime Monitoring is on but EC2 automated agent management is {}: agents may be installed by hand, and rampart does not read GuardDuty's coverage",
-                                    other.unwrap_or("not listed")
-                                )),
-                                format!(
-                                    "GuardDuty detector {} has Runtime Monitoring on in {region} without EC2 automated agent management",
-                                    d.detector_id
-                                ),
-                            ),
-                        },
-                        f => (
-                            Status::Fail,
-                            format!(
-                                "GuardDuty detector {} in {region} has Runtime Monitoring {}: no agent reports what runs on the backends",
-                                d.detector_id,
-                                f.and_then(|f| f.status.as_deref()).unwrap_or("not listed").to_ascii_lowercase()
-                            ),
+                    other => (
+                        Status::NotEvaluated(format!(
+                            "Runtime Monitoring is on but EC2 automated agent management is {}: agents may be installed by hand, and rampart does not read GuardDuty's coverage",
+                            other.unwrap_or("not listed")
+                        )),
+                        format!(
+                            "GuardDuty detector {} has Runtime Monitoring on in {region} without EC2 automated agent management",
+                            d.detector_id
                         ),
-                    },
-                };
-                Outcome::new(detectors_arn(cx, region), region, status, message)
-            })
-            .collect()
+                    ),
+                },
+                f => (
+                    Status::Fail,
+                    format!(
+                        "GuardDuty detector {} in {region} has Runtime Monitoring {}: no agent reports what runs on the backends",
+                        d.detector_id,
+                        f.and_then(|f| f.status.as_deref())
+                            .unwrap_or("not listed")
+                            .to_ascii_lowercase()
+                    ),
+                ),
+            },
+        })
     }
 }
 
