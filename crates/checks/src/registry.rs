@@ -129,6 +129,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &edge::waf_without_use_case_rules::WafWithoutUseCaseRules,
     &edge::api_domain_tls_policy::ApiDomainTlsPolicy,
     &edge::api_default_endpoint::ApiDefaultEndpointEnabled,
+    &edge::entry_without_shield_advanced::EntryWithoutShieldAdvanced,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
     &instance::instance_role_admin::InstanceRoleAdmin,
@@ -529,6 +530,19 @@ impl Outcome {
             severity: None,
         }
     }
+
+    /// An outcome on a global resource (an IAM role, the Shield Advanced
+    /// subscription): no region.
+    pub fn global(
+        resource_arn: impl Into<SharedStr>,
+        status: Status,
+        message: impl Into<String>,
+    ) -> Outcome {
+        Outcome {
+            region: None,
+            ..Outcome::new(resource_arn, "", status, message)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -611,6 +625,8 @@ mod tests {
                 ("DET-001".to_string(), "fail"),
                 ("DET-002".to_string(), "fail"),
                 ("DET-003".to_string(), "fail"),
+                // The account does not subscribe to Shield Advanced: said once.
+                ("EDGE-014".to_string(), "not-evaluated"),
                 ("INST-001".to_string(), "fail"),
                 ("INST-002".to_string(), "pass"),
                 // The instance names a profile the (empty) IAM inventory lacks.

@@ -13,6 +13,11 @@ pub const REGION: &str = "us-east-1";
 
 pub fn snapshot() -> Snapshot {
     Snapshot {
+        // An account without Shield Advanced (most are).
+        shield: Some(ShieldInventory {
+            subscription_state: Some("INACTIVE".into()),
+            protections: Vec::new(),
+        }),
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "rampart".into(),

@@ -462,6 +462,15 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
         s.iam.roles.len(),
         s.iam.policies.len()
     );
+    if let Some(shield) = &s.shield {
+        let state = shield.subscription_state.as_deref().unwrap_or("not collected");
+        let _ = writeln!(
+            out,
+            "  {:width$} Shield Advanced subscription {state}, {} protection(s)",
+            "shield",
+            shield.protections.len()
+        );
+    }
 
     let mut per_service: BTreeMap<&str, u64> = BTreeMap::new();
     for (op, n) in &s.api_calls {

@@ -185,9 +185,21 @@ async fn load_balancer(
         .filter_map(|z| o(z.subnet_id()))
         .collect();
     subnet_ids.sort();
+    // An internet-facing NLB's Elastic IPs, one per zone at most
+    // (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAddress.html):
+    // what Shield Advanced protects for it.
+    let mut eip_allocation_ids: Vec<String> = lb
+        .availability_zones()
+        .iter()
+        .flat_map(|z| z.load_balancer_addresses())
+        .filter_map(|a| o(a.allocation_id()))
+        .collect();
+    eip_allocation_ids.sort();
+    eip_allocation_ids.dedup();
     let mut security_group_ids = strings(lb.security_groups());
     security_group_ids.sort();
     LoadBalancer {
+        eip_allocation_ids,
         load_balancer_arn: arn,
         name: lb.load_balancer_name().unwrap_or_default().to_string(),
         lb_type: e(lb.r#type()),

@@ -39,6 +39,7 @@ pub mod progress;
 mod rate;
 mod redact;
 mod session;
+mod shield;
 mod ssm;
 pub mod store;
 mod verify;

@@ -755,7 +755,8 @@ impl Session {
 
     /// The number of progress tasks [`Session::collect`] will report.
     pub fn task_count(&self) -> usize {
-        self.regions.len() * REGIONAL_SERVICES.len() + 1
+        // + IAM and Shield, once each
+        self.regions.len() * REGIONAL_SERVICES.len() + 2
     }
 
     /// Collects every service in every region concurrently.
@@ -780,11 +781,17 @@ impl Session {
                 )
             }
         }));
-        let (iam, regional) = tokio::join!(crate::iam::collect(&ctx), regional);
+        let shield_region = crate::shield::control_region(&self.partition, &self.regions);
+        let (iam, shield, regional) = tokio::join!(
+            crate::iam::collect(&ctx),
+            crate::shield::collect(&ctx, shield_region),
+            regional
+        );
         let regions: std::collections::BTreeMap<_, _> = regional.into_iter().collect();
         let (api_calls, collection_errors) = ctx.recorder.take();
 
         Snapshot {
+            shield: Some(shield),
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
                 name: "rampart".into(),

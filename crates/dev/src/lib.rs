@@ -117,6 +117,12 @@ pub fn generate(p: &Params) -> Snapshot {
         inventories.insert(name, region(&rp, &profiles, &mut rng));
     }
     Snapshot {
+        // A subscriber that protects nothing yet: EDGE-014 judges (and
+        // fails) every internet-facing entry, the most work it can do.
+        shield: Some(ShieldInventory {
+            subscription_state: Some("ACTIVE".into()),
+            protections: Vec::new(),
+        }),
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "rampart".into(),
@@ -1220,6 +1226,7 @@ fn load_balancers(
             }
             let logs = l % 2 == 0;
             inv.elbv2.load_balancers.push(LoadBalancer {
+                eip_allocation_ids: Vec::new(),
                 load_balancer_arn: arn.clone(),
                 name: name.clone(),
                 lb_type: Some(if network { "network" } else { "application" }.into()),

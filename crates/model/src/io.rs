@@ -968,6 +968,7 @@ mod tests {
         });
         regions.insert("us-east-1".to_string(), inv);
         Snapshot {
+            shield: None,
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
                 name: "rampart".into(),
@@ -1086,7 +1087,7 @@ mod tests {
         // Pretty down to the lists; each element compact on its own line.
         assert!(
             text.starts_with(
-                "{\n  \"schema_version\": 7,\n  \"tool\": {\n    \"name\": \"rampart\","
+                "{\n  \"schema_version\": 8,\n  \"tool\": {\n    \"name\": \"rampart\","
             ),
             "{text}"
         );
@@ -1423,13 +1424,13 @@ mod tests {
             load_err(b"{\"schema_version\":\"one\"}"),
             SnapshotError::Invalid { .. }
         ));
-        match load_err(b"{\"schema_version\":8,\"whatever\":true}") {
-            SnapshotError::UnsupportedVersion { found: 8, .. } => {}
+        match load_err(b"{\"schema_version\":9,\"whatever\":true}") {
+            SnapshotError::UnsupportedVersion { found: 9, .. } => {}
             e => panic!("{e}"),
         }
         match load_err(b"{\"schema_version\":0,\"whatever\":true}") {
             e @ SnapshotError::UnsupportedVersion { found: 0, .. } => {
-                assert!(e.to_string().contains("reads versions 1 to 7"), "{e}");
+                assert!(e.to_string().contains("reads versions 1 to 8"), "{e}");
             }
             e => panic!("{e}"),
         }
@@ -1439,12 +1440,12 @@ mod tests {
         for e in [
             load_err(b""),
             load_err(b"x"),
-            load_err(b"{\"schema_version\":8}"),
+            load_err(b"{\"schema_version\":9}"),
         ] {
             assert!(e.to_string().contains("snap.json"), "{e}");
         }
         assert!(
-            load_err(b"{\"schema_version\":8}")
+            load_err(b"{\"schema_version\":9}")
                 .to_string()
                 .contains("newer rampart")
         );

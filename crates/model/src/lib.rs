@@ -30,11 +30,11 @@ pub use time;
 /// Version of the snapshot format this build reads and writes. Bumped on
 /// any change that an older reader would misread; documented in
 /// `docs/snapshot.md`.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The oldest snapshot version this build still reads. Versions 1 and 2
 /// lack only fields that later versions added (2: target group
-/// attributes; 3: Systems Manager; 4: custom domains' API mappings and KMS keys; 5: ACM certificates; 6: Auto Scaling groups, their launch templates and configurations, AMIs' IMDS support and block devices, Amazon Inspector; 7: CloudTrail trails and GuardDuty detectors); they load as "not collected", so the checks that need them say *not evaluated*
+/// attributes; 3: Systems Manager; 4: custom domains' API mappings and KMS keys; 5: ACM certificates; 6: Auto Scaling groups, their launch templates and configurations, AMIs' IMDS support and block devices, Amazon Inspector; 7: CloudTrail trails and GuardDuty detectors; 8: the Shield Advanced subscription and protections, and load balancers' Elastic IP allocations); they load as "not collected", so the checks that need them say *not evaluated*
 /// where their answer depends on them (docs/snapshot.md, "Versions").
 pub const MIN_SCHEMA_VERSION: u32 = 1;
 

@@ -54,6 +54,10 @@ pub struct Snapshot {
     pub collection_errors: Vec<CollectionError>,
     /// Account-wide (global) IAM inventory, collected once.
     pub iam: IamInventory,
+    /// Account-wide AWS Shield Advanced state, collected once (schema 8;
+    /// `None` in older snapshots).
+    #[serde(default)]
+    pub shield: Option<ShieldInventory>,
     /// Per-region inventory; the keys are exactly the regions scanned.
     pub regions: BTreeMap<String, RegionInventory>,
 }
@@ -824,6 +828,13 @@ pub struct LoadBalancer {
     pub ip_address_type: Option<String>,
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
+    /// The Elastic IP allocations an internet-facing NLB answers on
+    /// (`AvailabilityZones[].LoadBalancerAddresses[].AllocationId`), sorted;
+    /// empty when AWS assigns its addresses (and always for an ALB). Shield
+    /// Advanced protects an NLB only through these (schema 8; empty in
+    /// older snapshots).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eip_allocation_ids: Vec<String>,
     /// `DescribeLoadBalancerAttributes` (access logs, deletion protection,
     /// ...); `None` when not collected.
     pub attributes: Option<BTreeMap<String, String>>,
@@ -1840,4 +1851,90 @@ pub struct Vulnerability {
     pub fix_available: Option<String>,
     /// The vulnerable packages (`name version`).
     pub packages: Vec<String>,
+}
+
+/// AWS Shield Advanced for the account (global; called in us-east-1):
+/// whether the account subscribes
+/// (<https://docs.aws.amazon.com/waf/latest/DDOSAPIReference/API_GetSubscriptionState.html>)
+/// and, when it does, the resources it protects
+/// (<https://docs.aws.amazon.com/waf/latest/DDOSAPIReference/API_ListProtections.html>).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShieldInventory {
+    /// `ACTIVE` or `INACTIVE`; `None` when `GetSubscriptionState` was not
+    /// collected.
+    pub subscription_state: Option<String>,
+    /// The protections, sorted by resource ARN; empty when the account does
+    /// not subscribe (they are then not listed) or `ListProtections` failed.
+    pub protections: Vec<ShieldProtection>,
+}
+
+/// <https://docs.aws.amazon.com/waf/latest/DDOSAPIReference/API_Protection.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShieldProtection {
+    pub id: String,
+    pub name: Option<String>,
+    /// The protected resource: a CloudFront distribution, an ALB or Classic
+    /// Load Balancer, an Elastic IP allocation
+    /// (`arn:PARTITION:ec2:REGION:ACCOUNT:eip-allocation/eipalloc-...`), a
+    /// Global Accelerator or a Route 53 hosted zone.
+    pub resource_arn: String,
+}
+
+impl ShieldInventory {
+    /// True when the account subscribes to Shield Advanced.
+    pub fn subscribed(&self) -> bool {
+        self.subscription_state.as_deref() == Some("ACTIVE")
+    }
+
+    /// The protection of `resource_arn`, if any.
+    pub fn protection_of(&self, resource_arn: &str) -> Option<&ShieldProtection> {
+        self.protections
+            .binary_search_by(|p| p.resource_arn.as_str().cmp(resource_arn))
+            .ok()
+            .map(|i| &self.protections[i])
+    }
+}
+
+#[cfg(test)]
+mod shield_tests {
+    use super::*;
+
+    fn p(arn: &str) -> ShieldProtection {
+        ShieldProtection {
+            id: arn.len().to_string(),
+            name: None,
+            resource_arn: arn.into(),
+        }
+    }
+
+    /// Only `ACTIVE` subscribes; a protection is found by its exact
+    /// resource ARN (the list is sorted by it).
+    #[test]
+    fn a_subscriber_and_its_protections() {
+        let mut s = ShieldInventory {
+            subscription_state: Some("ACTIVE".into()),
+            protections: vec![p("arn:a"), p("arn:b/1"), p("arn:c")],
+        };
+        assert!(s.subscribed());
+        assert!(s.protection_of("arn:b/1").is_some());
+        assert!(s.protection_of("arn:b").is_none());
+        s.subscription_state = Some("INACTIVE".into());
+        assert!(!s.subscribed());
+        s.subscription_state = None;
+        assert!(!s.subscribed());
+    }
+
+    /// A version-7 snapshot has no `shield` and no `eip_allocation_ids`:
+    /// both load as not collected / empty.
+    #[test]
+    fn older_load_balancers_and_snapshots_load_without_shield_data() {
+        let lb: LoadBalancer = serde_json::from_str(
+            r#"{"load_balancer_arn":"arn:lb","name":"n","type":"network","scheme":"internet-facing",
+                "vpc_id":null,"dns_name":null,"state":null,"ip_address_type":null,"subnet_ids":[],
+                "security_group_ids":[],"attributes":null,"listeners":null,"tags":{}}"#,
+        )
+        .unwrap();
+        assert!(lb.eip_allocation_ids.is_empty());
+        assert!(!serde_json::to_string(&lb).unwrap().contains("eip_allocation_ids"));
+    }
 }

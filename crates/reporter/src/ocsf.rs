@@ -471,6 +471,9 @@ pub fn resource_type(arn: &str) -> &'static str {
         ("ec2", "network-acl") => "AwsEc2NetworkAcl",
         ("ec2", "volume") => "AwsEc2Volume",
         ("ec2", "network-interface") => "AwsEc2NetworkInterface",
+        // An Elastic IP that Shield Advanced protects (EDGE-014): ASFF's
+        // AwsEc2Eip (docs: asff-resourcedetails-awsec2eip).
+        ("ec2", "eip-allocation") => "AwsEc2Eip",
         ("elasticloadbalancing", "loadbalancer") => {
             if res.starts_with("loadbalancer/app/") || res.starts_with("loadbalancer/net/") {
                 "AwsElbv2LoadBalancer"
@@ -724,6 +727,11 @@ mod tests {
                 "AwsEc2NetworkAcl",
             ),
             ("arn:aws:ec2:eu-west-1:1:volume/vol-1", "AwsEc2Volume"),
+            (
+                "arn:aws:ec2:eu-west-1:1:eip-allocation/eipalloc-1",
+                "AwsEc2Eip",
+            ),
+            ("arn:aws:shield::1:subscription", "Other"),
             (
                 "arn:aws:cloudtrail:eu-west-1:1:trail/*",
                 "AwsCloudTrailTrail",

@@ -644,6 +644,7 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
 
 pub fn empty_snapshot() -> Snapshot {
     Snapshot {
+        shield: None,
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "rampart".into(),
@@ -1592,6 +1593,7 @@ pub fn build(t: &Topo) -> Snapshot {
             ec2.network_interfaces.push(x);
         }
         lbs.push(LoadBalancer {
+            eip_allocation_ids: Vec::new(),
             load_balancer_arn: arn,
             name: name.clone(),
             lb_type: Some(if l.nlb { "network" } else { "application" }.into()),

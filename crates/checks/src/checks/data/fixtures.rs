@@ -157,6 +157,7 @@ pub fn tg_arn(name: &str) -> String {
 /// A network load balancer with access logs on and the given listeners.
 pub fn nlb(name: &str, listeners: Vec<Listener>) -> LoadBalancer {
     LoadBalancer {
+        eip_allocation_ids: Vec::new(),
         load_balancer_arn: lb_arn(name),
         name: name.into(),
         lb_type: Some("network".into()),

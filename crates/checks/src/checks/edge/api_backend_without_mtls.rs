@@ -330,6 +330,7 @@ mod tests {
         i.network_interface_ids = vec!["eni-1".into()];
         r.ec2.instances.push(i);
         r.elbv2.load_balancers.push(LoadBalancer {
+            eip_allocation_ids: Vec::new(),
             load_balancer_arn:
                 "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/int/1".into(),
             name: "int".into(),

@@ -7,6 +7,7 @@ pub mod api_method_without_auth;
 pub mod api_stage_without_throttling;
 pub mod api_stage_without_waf;
 pub mod backend_bypasses_gateway;
+pub mod entry_without_shield_advanced;
 #[cfg(test)]
 mod fixtures;
 pub mod private_api_without_vpce_policy;

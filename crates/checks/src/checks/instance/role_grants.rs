@@ -243,13 +243,8 @@ impl Judged {
 /// An outcome on a global IAM resource (a role, an instance profile).
 fn iam_outcome(arn: String, status: Status, message: String, affected: Vec<SharedStr>) -> Outcome {
     Outcome {
-        resource_arn: arn.into(),
-        region: None,
-        status,
-        message,
-        path: None,
         affected,
-        severity: None,
+        ..Outcome::global(arn, status, message)
     }
 }
 

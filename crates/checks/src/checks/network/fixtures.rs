@@ -286,6 +286,7 @@ pub(crate) fn lb(
     listeners: Vec<Listener>,
 ) -> LoadBalancer {
     LoadBalancer {
+        eip_allocation_ids: Vec::new(),
         load_balancer_arn: arn.into(),
         name: name.into(),
         lb_type: Some(kind.into()),
