@@ -463,7 +463,10 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
         s.iam.policies.len()
     );
     if let Some(shield) = &s.shield {
-        let state = shield.subscription_state.as_deref().unwrap_or("not collected");
+        let state = shield
+            .subscription_state
+            .as_deref()
+            .unwrap_or("not collected");
         let _ = writeln!(
             out,
             "  {:width$} Shield Advanced subscription {state}, {} protection(s)",

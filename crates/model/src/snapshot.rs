@@ -1935,6 +1935,10 @@ mod shield_tests {
         )
         .unwrap();
         assert!(lb.eip_allocation_ids.is_empty());
-        assert!(!serde_json::to_string(&lb).unwrap().contains("eip_allocation_ids"));
+        assert!(
+            !serde_json::to_string(&lb)
+                .unwrap()
+                .contains("eip_allocation_ids")
+        );
     }
 }
