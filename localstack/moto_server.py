@@ -1,7 +1,8 @@
 """moto's server, plus the reads moto does not implement (two of Systems
-Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults, and
-Inspector's), AWS's AMI owner aliases and encrypted flags, ACM's renewal
-eligibility, and CloudTrail's GetEventSelectors by the ARN of a shadow trail.
+Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults,
+Inspector's, and Shield's GetSubscriptionState), AWS's AMI owner aliases and
+encrypted flags, ACM's renewal eligibility, and CloudTrail's
+GetEventSelectors by the ARN of a shadow trail.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -480,6 +481,27 @@ def _get_event_selectors_as_aws(self, trail_name: str):
 
 
 _cloudtrail.CloudTrailBackend.get_event_selectors = _get_event_selectors_as_aws
+
+# ---------------------------------------------------------------- Shield
+#
+# moto implements CreateSubscription and DescribeSubscription but not
+# GetSubscriptionState, the one read that says whether the account
+# subscribes to Shield Advanced: AWS answers `ACTIVE` while a subscription
+# exists, else `INACTIVE`
+# (https://docs.aws.amazon.com/waf/latest/DDOSAPIReference/API_GetSubscriptionState.html).
+# Answered here from moto's own state: the subscription CreateSubscription
+# stored. moto keys its Shield backend by partition, not region (as AWS's
+# global control plane is), so a subscription created through us-east-1 is
+# the one every region's client sees.
+from moto.shield.responses import ShieldResponse  # noqa: E402
+
+
+def get_subscription_state(self: ShieldResponse) -> str:
+    active = self.shield_backend.subscription is not None
+    return json.dumps({"SubscriptionState": "ACTIVE" if active else "INACTIVE"})
+
+
+ShieldResponse.get_subscription_state = get_subscription_state
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

@@ -1265,6 +1265,7 @@ class Seeder:
             ("fleets", self.seed_fleets),
             ("inspector", self.seed_inspector),
             ("detect", self.seed_detect),
+            ("shield", self.seed_shield),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1608,6 +1609,32 @@ class Seeder:
             guardduty_regions=[REGION],
             runtime_monitoring={"status": "ENABLED", "EC2_AGENT_MANAGEMENT": "ENABLED"},
         )
+
+    def seed_shield(self) -> None:
+        """AWS Shield Advanced (issue 16 item 2): the account subscribes, and
+        the one resource it protects is the legacy box's Elastic IP, so
+        EDGE-014 passes on that eip-allocation (the instance is reached
+        directly on it). The legacy internet-facing NLB `legacy-pub-nlb` has
+        no Elastic IPs (AWS assigns its addresses), so Shield cannot protect
+        it and EDGE-014 fails on it. Shield is global: every call goes to
+        us-east-1, as the collector's do. Last, so every earlier id is
+        unchanged (the protection id comes from moto's seeded generator).
+        moto checks neither that the account subscribes before it protects
+        nor that the protected resource exists: the seed does both in
+        order, as AWS needs."""
+        shield = self.client("shield", REGION)
+        shield.create_subscription()
+        state = shield.get_subscription_state()["SubscriptionState"]
+        if state != "ACTIVE":
+            raise SeedError(f"Shield subscription state {state} after CreateSubscription")
+        eip_arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}:eip-allocation/{self.manifest['legacy']['eip_allocation_id']}"
+        protection = shield.create_protection(Name="legacy-eip", ResourceArn=eip_arn)["ProtectionId"]
+        self.manifest["shield"] = {
+            "subscription_state": state,
+            "protected_arns": [eip_arn],
+            "protections": {eip_arn: {"id": protection, "name": "legacy-eip"}},
+            "unprotected_arns": [self.manifest["legacy"]["nlb_arn"]],
+        }
 
     def seed_ebs_default(self) -> None:
         self.ec2.enable_ebs_encryption_by_default()

@@ -28,9 +28,11 @@ that lives in those services (or in S3, ACM, KMS, which are not started):
   account   EBS encryption by default on in us-east-1 (set last).
 
 Everything LocalStack cannot do is listed in the manifest under
-`localstack.skipped` (what, and why), and the three license-gated services
-(plus SSM, not started) under `localstack.unavailable` with the error LocalStack answered, probed at
-seed time (so a LocalStack that suddenly serves one of them is noticed).
+`localstack.skipped` (what, and why), and the services it does not serve
+(license-gated: ELBv2, WAFv2, API Gateway v2, CloudTrail, GuardDuty, Shield;
+not started: SSM, Auto Scaling, Inspector) under `localstack.unavailable`
+with the error LocalStack answered, probed at seed time (so a LocalStack
+that suddenly serves one of them is noticed).
 
 The account is 123456789012: LocalStack derives the account id from a
 12-digit access key id, so the seed (and rampart, in the test) use
@@ -113,6 +115,8 @@ GATED = [
     ("inspector2", "inspector2", "BatchGetAccountStatus", {"accountIds": [ACCOUNT]}),
     ("cloudtrail", "cloudtrail", "DescribeTrails", {}),
     ("guardduty", "guardduty", "ListDetectors", {}),
+    # Global: called in us-east-1, as the collector calls it.
+    ("shield", "shield", "GetSubscriptionState", {}),
 ]
 
 # What the demo scenario has that this one cannot, and why.
@@ -126,6 +130,7 @@ SKIPPED = [
     ("Amazon Inspector scanning and findings", "Inspector is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("CloudTrail trail account-trail", "CloudTrail is not in the community edition"),
     ("GuardDuty detector with Runtime Monitoring", "GuardDuty is not in the community edition"),
+    ("Shield Advanced subscription and the legacy EIP's protection", "Shield is not in the community edition"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),
     ("KMS key alias/hardened-ebs", "KMS is not started; the root volumes name a fixed key ARN"),
     ("eu-west-1 worker", "the LocalStack test scans us-east-1 only"),

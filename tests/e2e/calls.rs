@@ -336,6 +336,18 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         );
     }
 
+    // Shield (global, once): the subscription state, and only for a
+    // subscriber the protections (10,000 a page).
+    if let Some(sh) = &s.shield {
+        add("shield:GetSubscriptionState", 1);
+        if sh.subscribed() {
+            add(
+                "shield:ListProtections",
+                pages(sh.protections.len(), 10_000),
+            );
+        }
+    }
+
     // IAM (global): instance profiles and the authorization details
     // (roles with inline and attached policies, customer managed policies),
     // then per AWS managed policy attached to an instance role its
@@ -415,6 +427,8 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "cloudtrail:GetEventSelectors",
         "guardduty:ListDetectors",
         "guardduty:GetDetector",
+        "shield:GetSubscriptionState",
+        "shield:ListProtections",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

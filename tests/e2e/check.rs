@@ -268,6 +268,45 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         "{}",
         trail[0].message
     );
+    // Shield Advanced (issue 16 part 2): the account subscribes and
+    // protects the legacy box's Elastic IP, which EDGE-014 files its direct
+    // entry on; the internet-facing NLB in front of the same box has no
+    // Elastic IPs, so Shield cannot protect it.
+    let shield: Vec<(String, &str, Vec<String>)> = r
+        .findings
+        .iter()
+        .filter(|f| f.check_id == "EDGE-014")
+        .map(|f| {
+            (
+                f.resource_arn.to_string(),
+                f.status.as_str(),
+                f.affected.iter().map(|a| a.to_string()).collect(),
+            )
+        })
+        .collect();
+    let eip = format!(
+        "arn:aws:ec2:us-east-1:{}:eip-allocation/{}",
+        m(&man, "/account"),
+        m(&man, "/legacy/eip_allocation_id")
+    );
+    assert_eq!(ms(&man, "/shield/protected_arns"), vec![eip.clone()]);
+    assert_eq!(
+        shield,
+        vec![
+            (eip.clone(), "pass", vec![legacy_arn.clone()]),
+            (
+                m(&man, "/legacy/nlb_arn").to_string(),
+                "fail",
+                vec![legacy_arn.clone()]
+            ),
+        ]
+    );
+    let protected = on("EDGE-014", &eip);
+    assert!(
+        protected[0].message.contains("protection legacy-eip"),
+        "{}",
+        protected[0].message
+    );
     let crit = on("INST-013", &legacy_arn);
     assert_eq!(crit.len(), 1);
     assert_eq!(
@@ -442,11 +481,12 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
     // bypass paths; stage v1 and the HTTP API without WAF; GET /items and
     // GET /health open; v1 unthrottled; v1 reaches EC2 without a client cert;
     // legacy-api and orders-http keep their default endpoints beside their
-    // custom domains.
+    // custom domains; the internet-facing NLB in front of the box has no
+    // Elastic IPs for Shield Advanced to protect.
     (
         Layer::Edge,
         &[
-            "EDGE-001", "EDGE-002", "EDGE-006", "EDGE-007", "EDGE-010", "EDGE-013",
+            "EDGE-001", "EDGE-002", "EDGE-006", "EDGE-007", "EDGE-010", "EDGE-013", "EDGE-014",
         ],
     ),
     // public subnet, EIP, API over the internet, 8080 open wide, SSH/RDP open,

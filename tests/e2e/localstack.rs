@@ -2,8 +2,8 @@
 //! edition in host mode (`localstack/localstack-host`), seeded with the part
 //! of the demo account it can hold (`localstack/seed_localstack.py`). It
 //! serves EC2, API Gateway v1, IAM and STS; ELBv2, WAFv2, API Gateway v2,
-//! CloudTrail and GuardDuty answer 501 "not included in your current license
-//! plan". So the scan must
+//! CloudTrail, GuardDuty and Shield answer 501 "not included in your current
+//! license plan". So the scan must
 //! finish incomplete (exit 3) with exactly those services recorded as
 //! `unavailable`, collect everything else as seeded, and `rampart check`
 //! must evaluate the EC2/IAM/REST checks while every check that needs load
@@ -56,6 +56,11 @@ const UNAVAILABLE: &[(&str, &str)] = &[
     ("cloudtrail", "cloudtrail:DescribeTrails"),
     ("guardduty", "guardduty:ListDetectors"),
 ];
+
+/// The same for the global services, called once per scan (no region):
+/// Shield is license-gated too, and with no subscription state its
+/// protections are not listed.
+const UNAVAILABLE_GLOBAL: &[(&str, &str)] = &[("shield", "shield:GetSubscriptionState")];
 
 fn script() -> PathBuf {
     repo_root().join("localstack/localstack-host")
@@ -166,7 +171,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the eight services itself: the premise of this test.
+    // The seed probed the nine services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -182,6 +187,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
             "elasticloadbalancing",
             "guardduty",
             "inspector2",
+            "shield",
             "ssm",
             "wafv2"
         ])
@@ -257,6 +263,11 @@ fn check_errors(s: &Snapshot, man: &Value, stdout: &str) {
     let want: BTreeSet<_> = UNAVAILABLE
         .iter()
         .map(|(svc, op)| (*svc, *op, Some(REGION), &ErrorKind::Unavailable, None))
+        .chain(
+            UNAVAILABLE_GLOBAL
+                .iter()
+                .map(|(svc, op)| (*svc, *op, None, &ErrorKind::Unavailable, None)),
+        )
         .chain([
             // LocalStack's EC2 (moto inside) does not implement it.
             (
@@ -1077,7 +1088,10 @@ fn check_report(snap: &Path, man: &Value) {
     let report: Report = serde_json::from_str(&run.stdout).expect("JSON report");
     assert!(!report.snapshot.complete);
     // The unserved services, GetEbsDefaultKmsKeyId and the one DescribeKey.
-    assert_eq!(report.snapshot.collection_errors, UNAVAILABLE.len() + 2);
+    assert_eq!(
+        report.snapshot.collection_errors,
+        UNAVAILABLE.len() + UNAVAILABLE_GLOBAL.len() + 2
+    );
 
     let mut by_check: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
@@ -1085,6 +1099,7 @@ fn check_report(snap: &Path, man: &Value) {
     }
     let failed_ops: Vec<&str> = UNAVAILABLE
         .iter()
+        .chain(UNAVAILABLE_GLOBAL)
         .map(|(_, op)| *op)
         .chain(["ec2:GetEbsDefaultKmsKeyId", "kms:DescribeKey"])
         .collect();
@@ -1194,6 +1209,31 @@ fn check_report(snap: &Path, man: &Value) {
             describe(fs)
         );
     }
+
+    // Shield was not collected: whether the account subscribes is unknown,
+    // so no entry is judged protected or not; the legacy box's direct entry
+    // is not evaluated, naming the subscription state that failed.
+    let shield = by_check
+        .get("EDGE-014")
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    assert!(
+        !shield.is_empty()
+            && shield
+                .iter()
+                .all(|f| matches!(f.status, Status::NotEvaluated(_))),
+        "EDGE-014:\n{}",
+        describe(shield)
+    );
+    let legacy = m(man, "/legacy/instance_id");
+    assert!(
+        shield.iter().any(|f| {
+            (f.resource_arn.ends_with(legacy) || f.affected.iter().any(|a| a.ends_with(legacy)))
+                && matches!(&f.status, Status::NotEvaluated(r) if r.contains("shield:GetSubscriptionState"))
+        }),
+        "EDGE-014:\n{}",
+        describe(shield)
+    );
 
     // Systems Manager was not collected: no backend is judged managed or
     // patched, every one is named.

@@ -31,8 +31,8 @@
 //!   before it (retries included), so thread interleaving between different
 //!   operations never changes which requests are faulted.
 //! - Operations: query protocols (EC2, ELBv2, IAM, STS) by the `Action`
-//!   form (or query) parameter, awsJson services (WAFv2, CloudTrail, ...)
-//!   by `X-Amz-Target`, API Gateway v1/v2 by method + path template
+//!   form (or query) parameter, awsJson services (WAFv2, CloudTrail,
+//!   Shield, ...) by `X-Amz-Target`, API Gateway v1/v2 by method + path template
 //!   ([`APIGATEWAY_ROUTES`]), Inspector by its POST paths
 //!   ([`INSPECTOR_ROUTES`]), GuardDuty by its GET path templates
 //!   ([`GUARDDUTY_ROUTES`]); the service is the SigV4 credential scope's.
@@ -41,7 +41,7 @@
 //! - Wire formats ([`error_response`]): EC2 `<Response><Errors><Error>`,
 //!   ELBv2/IAM/STS `<ErrorResponse><Error><Type>`, restJson1 (API Gateway,
 //!   Inspector, GuardDuty) with `x-amzn-ErrorType`, awsJson1_1 (WAFv2,
-//!   CloudTrail, ...) `{"__type": ...}`.
+//!   CloudTrail, Shield, ...) `{"__type": ...}`.
 //!
 //! Upstream connections are one per request (`Connection: close`) and so are
 //! client ones: simple, and no pooled connection outlives a fault.
@@ -60,8 +60,8 @@ pub enum Fault {
     /// The service's throttling error: EC2 `RequestLimitExceeded` (503),
     /// ELBv2/IAM/STS `Throttling` (400), API Gateway and GuardDuty
     /// `TooManyRequestsException` (429), Inspector `ThrottlingException`
-    /// (429), WAFv2 and the other awsJson services (CloudTrail among them)
-    /// `ThrottlingException` (400).
+    /// (429), WAFv2 and the other awsJson services (CloudTrail and Shield
+    /// among them) `ThrottlingException` (400).
     Throttle,
     /// A server error with this status (500 or 503) in the service's format.
     ServerError(u16),
@@ -460,7 +460,7 @@ pub enum Dialect {
     /// restJson1 (API Gateway v1 and v2, Inspector, GuardDuty).
     RestJson,
     /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM,
-    /// CloudTrail).
+    /// CloudTrail, Shield).
     AwsJson,
 }
 
@@ -469,7 +469,9 @@ pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" | "inspector2" | "guardduty" => Dialect::RestJson,
-        "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" => Dialect::AwsJson,
+        "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" | "shield" => {
+            Dialect::AwsJson
+        }
         _ => Dialect::AwsQuery,
     }
 }
@@ -491,8 +493,9 @@ pub const INSPECTOR_ROUTES: &[(&str, &str)] = &[
 /// template, operation)
 /// (<https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html>,
 /// <https://docs.aws.amazon.com/guardduty/latest/APIReference/API_GetDetector.html>).
-/// CloudTrail (awsJson1_1) needs no table: its `X-Amz-Target`,
-/// `CloudTrail_20131101.DescribeTrails` as the Rust SDK sends it
+/// CloudTrail and Shield (awsJson1_1) need no table: their `X-Amz-Target`,
+/// `CloudTrail_20131101.DescribeTrails` or
+/// `AWSShield_20160616.GetSubscriptionState` as the Rust SDK sends it
 /// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`
 /// in the service model), names the operation after its last dot.
 pub const GUARDDUTY_ROUTES: &[(&str, &str)] = &[
@@ -1064,6 +1067,19 @@ mod tests {
         }
     }
 
+    fn shield(op: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            target: "/".into(),
+            headers: vec![
+                signed("shield"),
+                ("X-Amz-Target".into(), format!("AWSShield_20160616.{op}")),
+                ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ],
+            body: b"{}".to_vec(),
+        }
+    }
+
     fn guard(method: &str, target: &str) -> Request {
         Request {
             method: method.into(),
@@ -1163,6 +1179,9 @@ mod tests {
         full.headers[1].1 =
             "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails".into();
         assert_eq!(identify(&full), "cloudtrail:DescribeTrails");
+        for op in ["GetSubscriptionState", "ListProtections"] {
+            assert_eq!(identify(&shield(op)), format!("shield:{op}"));
+        }
         for (target, want) in [
             ("/detector", "guardduty:ListDetectors"),
             ("/detector?maxResults=50", "guardduty:ListDetectors"),
@@ -1386,6 +1405,10 @@ mod tests {
             (waf("ListWebACLs"), "wafv2:ListWebACLs"),
             (trail("DescribeTrails"), "cloudtrail:DescribeTrails"),
             (guard("GET", "/detector"), "guardduty:ListDetectors"),
+            (
+                shield("GetSubscriptionState"),
+                "shield:GetSubscriptionState",
+            ),
         ]
     }
 
@@ -1468,6 +1491,7 @@ mod tests {
                     ("apigatewayv2", 429, "TooManyRequestsException"),
                     ("wafv2", 400, "ThrottlingException"),
                     ("cloudtrail", 400, "ThrottlingException"),
+                    ("shield", 400, "ThrottlingException"),
                     ("guardduty", 429, "TooManyRequestsException"),
                 ],
             ),
@@ -1482,6 +1506,7 @@ mod tests {
                     ("apigatewayv2", 403, "AccessDeniedException"),
                     ("wafv2", 400, "AccessDeniedException"),
                     ("cloudtrail", 400, "AccessDeniedException"),
+                    ("shield", 400, "AccessDeniedException"),
                     ("guardduty", 403, "AccessDeniedException"),
                 ],
             ),

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rampart_model::{LoadBalancer, PathKind, ShieldInventory, Status};
 
-use crate::paths::Exposure;
+use crate::paths::{Exposure, Input};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct EntryWithoutShieldAdvanced;
@@ -105,6 +105,20 @@ impl Check for EntryWithoutShieldAdvanced {
         };
         let mut out = cx.instance_gaps();
         for region in cx.snapshot.region_names() {
+            // Without the load balancer list, its internet-facing ones are
+            // unknown: one outcome for them all.
+            if let Some(o) =
+                cx.region_gap(region, &[Input::LoadBalancers.operation()], "loadbalancer")
+            {
+                out.push(Outcome {
+                    resource_arn: format!(
+                        "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
+                        cx.snapshot.partition, cx.snapshot.account_id
+                    )
+                    .into(),
+                    ..o
+                });
+            }
             for entry in entries(cx, region).into_values() {
                 out.push(judge(cx, region, shield, unknown.as_deref(), entry));
             }
@@ -158,7 +172,9 @@ fn entries<'s>(cx: &Context<'s>, region: &str) -> BTreeMap<String, Entry<'s>> {
                 }
                 PathKind::Direct => {
                     direct.insert(id);
-                    let address = address_of(e);
+                    let address = address_of(e)
+                        .or_else(|| only_eip_of(inv, id))
+                        .unwrap_or_else(|| "?".to_string());
                     add(
                         &mut out,
                         format!("{id} {address}"),
@@ -206,6 +222,24 @@ fn entries<'s>(cx: &Context<'s>, region: &str) -> BTreeMap<String, Entry<'s>> {
                 );
             }
         }
+        // An Elastic IP associated with an instance is that instance's
+        // way in, whether or not the instance list is there.
+        for a in &inv.ec2.elastic_ips {
+            if let (Some(id), Some(ip)) = (a.instance_id.as_deref(), a.public_ip.as_deref())
+                && !direct.contains(id)
+            {
+                direct.insert(id);
+                add(
+                    &mut out,
+                    format!("{id} {ip}"),
+                    Kind::Address {
+                        instance: id,
+                        address: ip.to_string(),
+                    },
+                    Some(id),
+                );
+            }
+        }
         for i in &inv.ec2.instances {
             if i.public_ip.is_some() && !direct.contains(i.instance_id.as_str()) {
                 add(
@@ -233,9 +267,9 @@ fn first_lb(e: &Exposure) -> Option<&str> {
 }
 
 /// The public address a direct path enters by: its network interface
-/// hop's label is `ENI (ADDRESS)` (crate::paths); `?` when the interface
-/// was not collected.
-fn address_of(e: &Exposure) -> String {
+/// hop's label is `ENI (ADDRESS)` (crate::paths); `None` when the
+/// interface was not collected.
+fn address_of(e: &Exposure) -> Option<String> {
     e.path
         .hops
         .iter()
@@ -246,8 +280,21 @@ fn address_of(e: &Exposure) -> String {
                 .and_then(|(_, rest)| rest.strip_suffix(')'))
         })
         .filter(|a| a.parse::<std::net::IpAddr>().is_ok())
-        .unwrap_or("?")
-        .to_string()
+        .map(str::to_string)
+}
+
+/// The public address of the one Elastic IP associated with `instance`
+/// (the address list names it even when its interface is unknown).
+fn only_eip_of(inv: &rampart_model::RegionInventory, instance: &str) -> Option<String> {
+    let mut eips = inv
+        .ec2
+        .elastic_ips
+        .iter()
+        .filter(|a| a.instance_id.as_deref() == Some(instance));
+    match (eips.next(), eips.next()) {
+        (Some(a), None) => a.public_ip.clone(),
+        _ => None,
+    }
 }
 
 fn judge(
@@ -402,9 +449,13 @@ fn direct_entry<'s>(
     address: &str,
 ) -> Result<Option<&'s str>, String> {
     if address == "?" {
-        return Err(format!(
-            "the public address {instance} is reached on is not in the snapshot (its network interface was not collected)"
-        ));
+        return Err(cx
+            .not_collected(Some(region), &["ec2:DescribeNetworkInterfaces"])
+            .unwrap_or_else(|| {
+                format!(
+                    "the public address {instance} is reached on is not in the snapshot (its network interface was not collected)"
+                )
+            }));
     }
     if address.contains(':') {
         return Ok(None);
@@ -697,6 +748,57 @@ mod tests {
         assert!(
             matches!(&alb.status, Status::NotEvaluated(w) if w.contains("DescribeRouteTables")),
             "{alb:?}"
+        );
+    }
+
+    /// Each list the entries come from, denied alone: what the rest of
+    /// the snapshot still shows is judged, the rest is not evaluated
+    /// naming the operation (tests/e2e/denied.rs on the demo).
+    #[test]
+    fn each_missing_list_is_named_and_what_remains_is_judged() {
+        // No load balancer list: their entries are one gap.
+        let mut s = subscribed(&[EIP_L]);
+        region(&mut s).elbv2.load_balancers.clear();
+        fail(&mut s, "elasticloadbalancing:DescribeLoadBalancers");
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        let lbs = got
+            .iter()
+            .find(|o| o.resource_arn.ends_with(":loadbalancer/*"))
+            .expect("a gap for the load balancers");
+        assert!(
+            matches!(&lbs.status, Status::NotEvaluated(w) if w.contains("DescribeLoadBalancers")),
+            "{lbs:?}"
+        );
+        // No network interfaces: the instance's one Elastic IP stands for
+        // its address.
+        let mut s = subscribed(&[EIP_L]);
+        region(&mut s).ec2.network_interfaces.clear();
+        fail(&mut s, "ec2:DescribeNetworkInterfaces");
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        assert!(
+            got.iter()
+                .any(|o| o.resource_arn.as_str() == EIP_L && o.status == Status::Pass),
+            "{got:?}"
+        );
+        // ... and without it either, the reason names the operation.
+        region(&mut s).ec2.elastic_ips.clear();
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        assert!(
+            got.iter().any(|o| matches!(&o.status,
+                Status::NotEvaluated(w) if w.contains("DescribeNetworkInterfaces"))),
+            "{got:?}"
+        );
+        assert!(got.iter().all(|o| o.status != Status::Pass), "{got:?}");
+        // No instance list: the Elastic IP associated with the instance is
+        // still its way in.
+        let mut s = subscribed(&[EIP_L]);
+        region(&mut s).ec2.instances.clear();
+        fail(&mut s, "ec2:DescribeInstances");
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        assert!(
+            got.iter()
+                .any(|o| o.resource_arn.as_str() == EIP_L && o.status == Status::Pass),
+            "{got:?}"
         );
     }
 
