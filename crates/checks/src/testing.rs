@@ -13,6 +13,8 @@ pub const REGION: &str = "us-east-1";
 
 pub fn snapshot() -> Snapshot {
     Snapshot {
+        // No distribution.
+        cloudfront: Some(CloudFrontInventory::default()),
         // An account without Shield Advanced (most are).
         shield: Some(ShieldInventory {
             subscription_state: Some("INACTIVE".into()),

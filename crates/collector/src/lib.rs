@@ -25,6 +25,7 @@ mod acm;
 mod apigateway;
 mod apigatewayv2;
 mod autoscaling;
+mod cloudfront;
 mod cloudtrail;
 mod ctx;
 mod ec2;

@@ -755,8 +755,8 @@ impl Session {
 
     /// The number of progress tasks [`Session::collect`] will report.
     pub fn task_count(&self) -> usize {
-        // + IAM and Shield, once each
-        self.regions.len() * REGIONAL_SERVICES.len() + 2
+        // + IAM, Shield and CloudFront, once each
+        self.regions.len() * REGIONAL_SERVICES.len() + 3
     }
 
     /// Collects every service in every region concurrently.
@@ -782,15 +782,18 @@ impl Session {
             }
         }));
         let shield_region = crate::shield::control_region(&self.partition, &self.regions);
-        let (iam, shield, regional) = tokio::join!(
+        // CloudFront's control plane answers where Shield's does.
+        let (iam, shield, cloudfront, regional) = tokio::join!(
             crate::iam::collect(&ctx),
             crate::shield::collect(&ctx, shield_region),
+            crate::cloudfront::collect(&ctx, shield_region),
             regional
         );
         let regions: std::collections::BTreeMap<_, _> = regional.into_iter().collect();
         let (api_calls, collection_errors) = ctx.recorder.take();
 
         Snapshot {
+            cloudfront: Some(cloudfront),
             shield: Some(shield),
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {

@@ -47,6 +47,47 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
     let _timer = crate::ctx::Timer::new("wafv2 acls", Some(region));
     let c = &client(ctx, region);
     let site = site(region);
+    let mut acls = fetch_acls(ctx, site, c, t::Scope::Regional).await;
+    // Associations are listed here, beside the other services, not after
+    // them: only the fallback needs the stages and load balancers.
+    let arns: Vec<String> = acls.iter().map(|a| a.arn.clone()).collect();
+    tokio::join!(
+        logging(ctx, site, c, t::Scope::Regional, &mut acls),
+        list_associations(ctx, region, c, &arns)
+    )
+    .1
+    .into_iter()
+    .zip(acls.iter_mut())
+    .for_each(|(list, acl)| acl.associated_resources = list);
+    acls
+}
+
+/// The `CLOUDFRONT`-scope web ACLs (called in us-east-1, `region`), with
+/// their logging; errors are recorded without a region (a global
+/// resource, beside the regional ACLs of us-east-1). Their associations
+/// are the distributions that name them (`associated_resources` stays
+/// `None`).
+pub(crate) async fn collect_cloudfront_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
+    let _timer = crate::ctx::Timer::new("wafv2 cloudfront acls", None);
+    let c = &Client::from_conf(
+        aws_sdk_wafv2::config::Builder::from(&ctx.sdk)
+            .region(aws_types::region::Region::new(region.to_string()))
+            .interceptor(ctx.counter("wafv2"))
+            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .http_client(ctx.http_client("wafv2", None))
+            .build(),
+    );
+    let site = Site {
+        service: "wafv2",
+        region: None,
+    };
+    let mut acls = fetch_acls(ctx, site, c, t::Scope::Cloudfront).await;
+    logging(ctx, site, c, t::Scope::Cloudfront, &mut acls).await;
+    acls
+}
+
+/// `ListWebACLs` and `GetWebACL` for every ACL of `scope`.
+async fn fetch_acls(ctx: &Ctx, site: Site<'_>, c: &Client, scope: t::Scope) -> Vec<WebAcl> {
     let Some(summaries) = ctx
         .token_pages(
             site,
@@ -54,7 +95,7 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
             None,
             |marker| {
                 c.list_web_acls()
-                    .scope(t::Scope::Regional)
+                    .scope(scope.clone())
                     .set_next_marker(marker)
                     .limit(100)
                     .send()
@@ -74,65 +115,55 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
         "web ACL",
         IdShape::Arn {
             service: "wafv2",
-            resource: "regional/webacl",
+            resource: if scope == t::Scope::Cloudfront {
+                "global/webacl"
+            } else {
+                "regional/webacl"
+            },
         },
         summaries,
         |s: &t::WebAclSummary| s.arn(),
     );
 
     let mut acls: Vec<WebAcl> = futures::stream::iter(summaries.iter())
-        .map(|s| async move {
-            let (name, id, arn) = (
-                s.name().unwrap_or_default(),
-                s.id().unwrap_or_default(),
-                s.arn().unwrap_or_default(),
-            );
-            let res = c
-                .get_web_acl()
-                .name(name)
-                .id(id)
-                .scope(t::Scope::Regional)
-                .send()
-                .await;
-            let full = ctx.ok(site, "GetWebACL", Some(arn), res);
-            let body = full.as_ref().and_then(|o| o.web_acl());
-            WebAcl {
-                arn: arn.to_string(),
-                id: id.to_string(),
-                name: name.to_string(),
-                default_action: body.and_then(|b| b.default_action()).map(|d| {
-                    if d.block().is_some() {
-                        "block"
-                    } else {
-                        "allow"
-                    }
-                    .to_string()
-                }),
-                rules: body.map(|b| {
-                    let mut rules: Vec<WafRule> = b.rules().iter().map(rule).collect();
-                    rules.sort_by_key(|r| r.priority);
-                    rules
-                }),
-                capacity: body.map(|b| b.capacity()),
-                associated_resources: None,
-                logging_destinations: None,
+        .map(|s| {
+            let scope = scope.clone();
+            async move {
+                let (name, id, arn) = (
+                    s.name().unwrap_or_default(),
+                    s.id().unwrap_or_default(),
+                    s.arn().unwrap_or_default(),
+                );
+                let res = c.get_web_acl().name(name).id(id).scope(scope).send().await;
+                let full = ctx.ok(site, "GetWebACL", Some(arn), res);
+                let body = full.as_ref().and_then(|o| o.web_acl());
+                WebAcl {
+                    arn: arn.to_string(),
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    default_action: body.and_then(|b| b.default_action()).map(|d| {
+                        if d.block().is_some() {
+                            "block"
+                        } else {
+                            "allow"
+                        }
+                        .to_string()
+                    }),
+                    rules: body.map(|b| {
+                        let mut rules: Vec<WafRule> = b.rules().iter().map(rule).collect();
+                        rules.sort_by_key(|r| r.priority);
+                        rules
+                    }),
+                    capacity: body.map(|b| b.capacity()),
+                    associated_resources: None,
+                    logging_destinations: None,
+                }
             }
         })
         .buffer_unordered(ctx.fanout)
         .collect()
         .await;
     acls.sort_by(|a, b| a.arn.cmp(&b.arn));
-    // Associations are listed here, beside the other services, not after
-    // them: only the fallback needs the stages and load balancers.
-    let arns: Vec<String> = acls.iter().map(|a| a.arn.clone()).collect();
-    tokio::join!(
-        logging(ctx, region, c, &mut acls),
-        list_associations(ctx, region, c, &arns)
-    )
-    .1
-    .into_iter()
-    .zip(acls.iter_mut())
-    .for_each(|(list, acl)| acl.associated_resources = list);
     acls
 }
 
@@ -191,14 +222,13 @@ async fn list_associations(
         .collect()
 }
 
-async fn logging(ctx: &Ctx, region: &str, c: &Client, acls: &mut [WebAcl]) {
+async fn logging(ctx: &Ctx, site: Site<'_>, c: &Client, scope: t::Scope, acls: &mut [WebAcl]) {
     if acls.is_empty() {
         return;
     }
-    let site = site(region);
     let listed = c
         .list_logging_configurations()
-        .scope(t::Scope::Regional)
+        .scope(scope.clone())
         .limit(100)
         .send()
         .await;
@@ -224,7 +254,7 @@ async fn logging(ctx: &Ctx, region: &str, c: &Client, acls: &mut [WebAcl]) {
                 };
                 match c
                     .list_logging_configurations()
-                    .scope(t::Scope::Regional)
+                    .scope(scope.clone())
                     .limit(100)
                     .next_marker(marker)
                     .send()

@@ -92,6 +92,72 @@ fn tags(name: String) -> Tags {
     BTreeMap::from([("Name".to_string(), name)])
 }
 
+/// A CloudFront distribution in front of every fourth internet-facing load
+/// balancer (by DNS name, HTTPS to the origin, viewers redirected), half
+/// of them with a CLOUDFRONT-scope web ACL: every CloudFront check has
+/// fronts to resolve and both verdicts to give.
+fn distributions(inventories: &BTreeMap<String, RegionInventory>) -> CloudFrontInventory {
+    let facing = inventories.values().flat_map(|inv| {
+        inv.elbv2
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.scheme.as_deref() == Some("internet-facing"))
+    });
+    let distributions = facing
+        .step_by(4)
+        .enumerate()
+        .filter_map(|(i, lb)| {
+            let id = format!("E{i:012}");
+            let host = lb.dns_name.clone()?;
+            Some(Distribution {
+                arn: format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}"),
+                domain_name: format!("d{i}.cloudfront.net"),
+                status: Some("Deployed".into()),
+                enabled: true,
+                staging: false,
+                aliases: vec![format!("api{i}.example.com")],
+                web_acl_id: (i % 2 == 0)
+                    .then(|| format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/edge/{i}")),
+                viewer_certificate: Some(ViewerCertificate {
+                    cloudfront_default_certificate: false,
+                    acm_certificate_arn: Some(format!(
+                        "arn:aws:acm:us-east-1:{ACCOUNT}:certificate/cf-{i}"
+                    )),
+                    iam_certificate_id: None,
+                    ssl_support_method: Some("sni-only".into()),
+                    minimum_protocol_version: Some("TLSv1.2_2021".into()),
+                }),
+                origins: vec![CfOrigin {
+                    id: "lb".into(),
+                    domain_name: host,
+                    origin_path: None,
+                    custom: Some(CfCustomOrigin {
+                        http_port: 80,
+                        https_port: 443,
+                        protocol_policy: Some("https-only".into()),
+                        ssl_protocols: vec!["TLSv1.2".into()],
+                    }),
+                    vpc_origin_id: None,
+                    s3: false,
+                    custom_header_names: vec![],
+                }],
+                origin_groups: vec![],
+                default_behavior: CfBehavior {
+                    path_pattern: None,
+                    target_origin_id: "lb".into(),
+                    viewer_protocol_policy: Some("redirect-to-https".into()),
+                },
+                behaviors: vec![],
+                id,
+            })
+        })
+        .collect();
+    CloudFrontInventory {
+        distributions,
+        web_acls: vec![],
+    }
+}
+
 /// Generates the account described by `p`.
 pub fn generate(p: &Params) -> Snapshot {
     let regions = p.regions.max(1);
@@ -116,7 +182,9 @@ pub fn generate(p: &Params) -> Snapshot {
         };
         inventories.insert(name, region(&rp, &profiles, &mut rng));
     }
+    let cloudfront = Some(distributions(&inventories));
     Snapshot {
+        cloudfront,
         // A subscriber that protects nothing yet: EDGE-014 judges (and
         // fails) every internet-facing entry, the most work it can do.
         shield: Some(ShieldInventory {

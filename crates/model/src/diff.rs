@@ -604,6 +604,7 @@ mod tests {
     #[test]
     fn drift_reports_added_removed_and_modified_resources() {
         let base = Snapshot {
+            cloudfront: None,
             shield: None,
             schema_version: crate::SCHEMA_VERSION,
             tool: crate::ToolInfo {

@@ -968,6 +968,7 @@ mod tests {
         });
         regions.insert("us-east-1".to_string(), inv);
         Snapshot {
+            cloudfront: None,
             shield: None,
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {

@@ -58,6 +58,10 @@ pub struct Snapshot {
     /// `None` in older snapshots).
     #[serde(default)]
     pub shield: Option<ShieldInventory>,
+    /// Account-wide CloudFront distributions and the CLOUDFRONT-scope web
+    /// ACLs, collected once (schema 8; `None` in older snapshots).
+    #[serde(default)]
+    pub cloudfront: Option<CloudFrontInventory>,
     /// Per-region inventory; the keys are exactly the regions scanned.
     pub regions: BTreeMap<String, RegionInventory>,
 }
@@ -1892,6 +1896,135 @@ impl ShieldInventory {
             .binary_search_by(|p| p.resource_arn.as_str().cmp(resource_arn))
             .ok()
             .map(|i| &self.protections[i])
+    }
+}
+
+/// CloudFront (global; its control plane answers in us-east-1): the
+/// distributions (`ListDistributions`, whose summaries carry the origins,
+/// cache behaviours, viewer certificate and web ACL:
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionSummary.html>)
+/// and the WAFv2 web ACLs of scope `CLOUDFRONT` (listed in us-east-1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CloudFrontInventory {
+    /// Sorted by id.
+    pub distributions: Vec<Distribution>,
+    /// The `CLOUDFRONT`-scope web ACLs, sorted by ARN, in the regional
+    /// ACLs' shape (their associations are the distributions that name
+    /// them, so `associated_resources` is `None`).
+    pub web_acls: Vec<WebAcl>,
+}
+
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionSummary.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    /// `d111111abcdef8.cloudfront.net`.
+    pub domain_name: String,
+    /// `Deployed` or `InProgress`.
+    pub status: Option<String>,
+    pub enabled: bool,
+    /// A staging distribution of continuous deployment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staging: bool,
+    /// Alternate domain names (CNAMEs), sorted.
+    pub aliases: Vec<String>,
+    /// The web ACL: a WAFv2 ACL's ARN, or a WAF Classic ACL's id; `None`
+    /// when the distribution has none.
+    pub web_acl_id: Option<String>,
+    pub viewer_certificate: Option<ViewerCertificate>,
+    /// In the distribution's order.
+    pub origins: Vec<CfOrigin>,
+    /// Failover groups: a behaviour may target a group's id instead of an
+    /// origin's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origin_groups: Vec<CfOriginGroup>,
+    pub default_behavior: CfBehavior,
+    /// The ordered cache behaviours beyond the default.
+    pub behaviors: Vec<CfBehavior>,
+}
+
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerCertificate {
+    /// The `*.cloudfront.net` certificate: CloudFront then ignores
+    /// `minimum_protocol_version` and accepts TLSv1 (its docs).
+    pub cloudfront_default_certificate: bool,
+    pub acm_certificate_arn: Option<String>,
+    pub iam_certificate_id: Option<String>,
+    /// `sni-only`, `vip` or `static-ip`.
+    pub ssl_support_method: Option<String>,
+    /// `TLSv1.2_2021`, `TLSv1.2_2019`, `TLSv1`, ...
+    pub minimum_protocol_version: Option<String>,
+}
+
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfOrigin {
+    pub id: String,
+    /// The origin's DNS name (an ALB's, an API's execute-api host, a
+    /// bucket's, any host).
+    pub domain_name: String,
+    pub origin_path: Option<String>,
+    /// Custom origins only (not S3, not VPC origins).
+    pub custom: Option<CfCustomOrigin>,
+    /// A VPC origin: CloudFront reaches a private ALB/NLB/instance itself.
+    pub vpc_origin_id: Option<String>,
+    /// An S3 origin (`S3OriginConfig`, or an origin access control).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub s3: bool,
+    /// The names of the headers CloudFront adds to origin requests; their
+    /// values are never read (a shared secret often sits there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_header_names: Vec<String>,
+}
+
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfCustomOrigin {
+    pub http_port: i32,
+    pub https_port: i32,
+    /// `http-only`, `match-viewer` or `https-only`.
+    pub protocol_policy: Option<String>,
+    /// `TLSv1.2`, `TLSv1.1`, `TLSv1`, `SSLv3`, sorted.
+    pub ssl_protocols: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfOriginGroup {
+    pub id: String,
+    /// Member origin ids, primary first.
+    pub members: Vec<String>,
+}
+
+/// A cache behaviour: <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html>
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfBehavior {
+    /// `None` for the default behaviour (`*`).
+    pub path_pattern: Option<String>,
+    pub target_origin_id: String,
+    /// `allow-all`, `redirect-to-https` or `https-only`.
+    pub viewer_protocol_policy: Option<String>,
+}
+
+impl Distribution {
+    /// The default behaviour, then the others in order.
+    pub fn all_behaviors(&self) -> impl Iterator<Item = &CfBehavior> {
+        std::iter::once(&self.default_behavior).chain(&self.behaviors)
+    }
+
+    /// The origins a behaviour's target names: the origin, or a group's
+    /// members.
+    pub fn origins_of<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a CfOrigin> + 'a {
+        let group: Vec<&str> = self
+            .origin_groups
+            .iter()
+            .find(|g| g.id == target)
+            .map(|g| g.members.iter().map(String::as_str).collect())
+            .unwrap_or_else(|| vec![target]);
+        self.origins
+            .iter()
+            .filter(move |o| group.contains(&o.id.as_str()))
     }
 }
 

@@ -644,6 +644,7 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
 
 pub fn empty_snapshot() -> Snapshot {
     Snapshot {
+        cloudfront: None,
         shield: None,
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
