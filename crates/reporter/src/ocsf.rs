@@ -474,6 +474,7 @@ pub fn resource_type(arn: &str) -> &'static str {
         // An Elastic IP that Shield Advanced protects (EDGE-014): ASFF's
         // AwsEc2Eip (docs: asff-resourcedetails-awsec2eip).
         ("ec2", "eip-allocation") => "AwsEc2Eip",
+        ("cloudfront", "distribution") => "AwsCloudFrontDistribution",
         ("elasticloadbalancing", "loadbalancer") => {
             if res.starts_with("loadbalancer/app/") || res.starts_with("loadbalancer/net/") {
                 "AwsElbv2LoadBalancer"
@@ -732,6 +733,14 @@ mod tests {
                 "AwsEc2Eip",
             ),
             ("arn:aws:shield::1:subscription", "Other"),
+            (
+                "arn:aws:cloudfront::1:distribution/E1",
+                "AwsCloudFrontDistribution",
+            ),
+            (
+                "arn:aws:wafv2:us-east-1:1:global/webacl/edge/1",
+                "AwsWafv2WebAcl",
+            ),
             (
                 "arn:aws:cloudtrail:eu-west-1:1:trail/*",
                 "AwsCloudTrailTrail",

@@ -210,7 +210,10 @@ pub(crate) fn missing(
     resource: &str,
     fallback: impl FnOnce() -> String,
 ) -> String {
-    let mut errors = cx.snapshot.errors_for(operation, Some(region)).peekable();
+    let mut errors = cx
+        .snapshot
+        .errors_for(operation, error_region(region))
+        .peekable();
     let first = errors.peek().copied();
     let error = errors
         .find(|e| e.resource.as_deref() == Some(resource))
@@ -292,7 +295,11 @@ pub(crate) fn each_web_acl(
     each_web_acl_in(cx, |region, _, acl| judge(region, acl))
 }
 
-/// [`each_web_acl`], with the region's inventory for `judge`.
+/// [`each_web_acl`], with the region's inventory for `judge`. The
+/// `CLOUDFRONT`-scope ACLs follow, judged alike with the pseudo-region
+/// [`GLOBAL`] (an empty inventory: they protect distributions, never a
+/// stage), filed without a region and listing the backends behind the
+/// distributions that name them.
 pub(crate) fn each_web_acl_in(
     cx: &Context<'_>,
     mut judge: impl FnMut(&str, &rampart_model::RegionInventory, &WebAcl) -> (Status, String),
@@ -311,7 +318,51 @@ pub(crate) fn each_web_acl_in(
             out.push(Outcome::new(acl.arn.clone(), region, status, message));
         }
     }
+    let Some(cf) = &cx.snapshot.cloudfront else {
+        return out;
+    };
+    if let Some(why) = cx.not_collected(None, &["wafv2:ListWebACLs"]) {
+        out.push(Outcome::global(
+            format!(
+                "arn:{}:wafv2:us-east-1:{}:global/webacl/*",
+                cx.snapshot.partition, cx.snapshot.account_id
+            ),
+            Status::NotEvaluated(why),
+            "CLOUDFRONT-scope web ACLs were not collected",
+        ));
+    }
+    let fronts = super::cloudfront::fronts(cx).unwrap_or_default();
+    let none = rampart_model::RegionInventory::default();
+    for acl in &cf.web_acls {
+        let naming = |d: &rampart_model::Distribution| d.web_acl_id.as_deref() == Some(&acl.arn);
+        let mut acl = acl.clone();
+        acl.associated_resources = Some(
+            cf.distributions
+                .iter()
+                .filter(|d| naming(d))
+                .map(|d| d.arn.clone())
+                .collect(),
+        );
+        let (status, message) = judge(GLOBAL, &none, &acl);
+        let mut o = Outcome::global(acl.arn.clone(), status, message);
+        o.affected = fronts
+            .iter()
+            .filter(|f| naming(f.dist))
+            .flat_map(|f| f.backends.iter())
+            .map(|(region, id)| cx.ec2_arn(region, "instance", id))
+            .collect();
+        out.push(o);
+    }
     out
+}
+
+/// The pseudo-region [`each_web_acl_in`] judges `CLOUDFRONT`-scope ACLs
+/// in: their collection errors carry no region.
+pub(crate) const GLOBAL: &str = "global";
+
+/// The region a collection error for `region`'s data carries.
+fn error_region(region: &str) -> Option<&str> {
+    (region != GLOBAL).then_some(region)
 }
 
 /// The not-evaluated verdict for an ACL whose body (`GetWebACL`) is missing.

@@ -435,4 +435,62 @@ apis = ["a1"]
                 .all(|o| o.status == Status::Pass)
         );
     }
+
+    /// A `CLOUDFRONT`-scope ACL is judged like a regional one, filed
+    /// without a region, listing the backends behind the distributions
+    /// that name it; its body missing is not evaluated naming the call
+    /// (recorded without a region). The logging check (EDGE-009) reads
+    /// the same list.
+    #[test]
+    fn cloudfront_scope_acls_are_judged_like_regional_ones() {
+        use crate::checks::edge::cloudfront::fixtures::{custom, distribution, with};
+        let arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1";
+        let mut d = distribution(vec![custom("nlb", "nlb-l.example")]);
+        d.web_acl_id = Some(arn.into());
+        let mut s = with(d);
+        let mut edge = web_acl("edge", "allow", vec![rate("limit", "block")]);
+        edge.arn = arn.into();
+        s.cloudfront.as_mut().unwrap().web_acls = vec![edge.clone()];
+        let got = run(&WafWithoutManagedRules, &s);
+        let o = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == arn)
+            .expect("the CloudFront ACL is judged");
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert_eq!(o.region, None);
+        assert_eq!(
+            o.affected,
+            vec!["arn:aws:ec2:us-east-1:123456789012:instance/i-l1".to_string()]
+        );
+        let got = run(
+            &crate::checks::edge::waf_logging_disabled::WafLoggingDisabled,
+            &s,
+        );
+        assert!(
+            got.iter().any(|o| o.resource_arn.as_str() == arn),
+            "{got:?}"
+        );
+
+        edge.rules = None;
+        s.cloudfront.as_mut().unwrap().web_acls = vec![edge];
+        fail_for(&mut s, "wafv2:GetWebACL", arn);
+        s.collection_errors.last_mut().unwrap().region = None;
+        let got = run(&WafWithoutManagedRules, &s);
+        let o = got.iter().find(|o| o.resource_arn.as_str() == arn).unwrap();
+        assert!(
+            matches!(&o.status, Status::NotEvaluated(w) if w.contains("wafv2:GetWebACL was not collected")),
+            "{o:?}"
+        );
+        // The ACL list itself.
+        s.cloudfront.as_mut().unwrap().web_acls.clear();
+        fail(&mut s, "wafv2:ListWebACLs");
+        s.collection_errors.last_mut().unwrap().region = None;
+        let got = run(&WafWithoutManagedRules, &s);
+        assert!(
+            got.iter()
+                .any(|o| o.resource_arn.ends_with(":global/webacl/*")
+                    && matches!(&o.status, Status::NotEvaluated(w) if w.contains("ListWebACLs"))),
+            "{got:?}"
+        );
+    }
 }
