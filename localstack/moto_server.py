@@ -1,8 +1,10 @@
 """moto's server, plus the reads moto does not implement (two of Systems
 Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults,
 Inspector's, and Shield's GetSubscriptionState), AWS's AMI owner aliases and
-encrypted flags, ACM's renewal eligibility, and CloudTrail's
-GetEventSelectors by the ARN of a shadow trail.
+encrypted flags, ACM's renewal eligibility, CloudTrail's
+GetEventSelectors by the ARN of a shadow trail, WAFv2's
+ListLoggingConfigurations per scope, and CloudFront's viewer certificates
+without empty fields.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -502,6 +504,72 @@ def get_subscription_state(self: ShieldResponse) -> str:
 
 
 ShieldResponse.get_subscription_state = get_subscription_state
+
+# ---------------------------------------------------------------- WAFv2 scopes
+#
+# moto's ListLoggingConfigurations picks a scope's configurations by a
+# substring of the web ACL ARN: `:global:` for CLOUDFRONT, which no ARN
+# holds (a CLOUDFRONT-scope ACL is `arn:aws:wafv2:us-east-1:ACCOUNT:global/
+# webacl/...`), so it lists none, and `:REGION:` for REGIONAL, which in
+# us-east-1 also matches the CLOUDFRONT-scope ACLs. AWS lists each scope's
+# own (https://docs.aws.amazon.com/waf/latest/APIReference/API_ListLoggingConfigurations.html);
+# answered here by the ARN's resource part, as AWS names them.
+from moto.wafv2 import models as _wafv2  # noqa: E402
+
+_list_logging_configurations = _wafv2.WAFV2Backend.list_logging_configurations
+
+
+def _list_logging_configurations_as_aws(self, scope: str, **kwargs):
+    everything = self.logging_configurations
+    kind = ":global/" if scope == "CLOUDFRONT" else ":regional/"
+    region = f":{self.region_name}:"
+    try:
+        # moto's paginator over only this scope's configurations; asked as
+        # REGIONAL, whose filter (`:REGION:`) every one of them passes.
+        self.logging_configurations = {
+            arn: c for arn, c in everything.items() if region in arn and kind in arn
+        }
+        return _list_logging_configurations(self, scope="REGIONAL", **kwargs)
+    finally:
+        self.logging_configurations = everything
+
+
+_wafv2.WAFV2Backend.list_logging_configurations = _list_logging_configurations_as_aws
+
+# ---------------------------------------------------------------- CloudFront
+#
+# moto answers every viewer certificate with all its fields, the unused
+# ones as empty elements (`<ACMCertificateArn></ACMCertificateArn>`,
+# `<IAMCertificateId>`, `<Certificate>`), and `CertificateSource`
+# `cloudfront` whatever the certificate, and CloudFrontDefaultCertificate
+# true even beside an ACM or IAM certificate. AWS leaves the fields it has no
+# value for out, and names the source of the certificate: `acm`, `iam` or
+# `cloudfront`
+# (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html).
+from moto.cloudfront import models as _cloudfront  # noqa: E402
+
+_viewer_certificate_init = _cloudfront.ViewerCertificate.__init__
+
+
+def _viewer_certificate_as_aws(self, config: dict) -> None:
+    _viewer_certificate_init(self, config)
+    for field in ("iam_certificate_id", "acm_certificate_arn", "certificate"):
+        if getattr(self, field) == "":
+            setattr(self, field, None)
+    if self.acm_certificate_arn:
+        self.certificate_source = "acm"
+    elif self.iam_certificate_id:
+        self.certificate_source = "iam"
+    # moto defaults CloudFrontDefaultCertificate to true even beside an ACM
+    # or IAM certificate; AWS answers false then (the distribution presents
+    # that certificate, not *.cloudfront.net).
+    if "CloudFrontDefaultCertificate" not in config and (
+        self.acm_certificate_arn or self.iam_certificate_id
+    ):
+        self.cloud_front_default_certificate = False
+
+
+_cloudfront.ViewerCertificate.__init__ = _viewer_certificate_as_aws
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

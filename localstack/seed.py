@@ -61,6 +61,14 @@ COGNITO_POOL_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{COGNITO_PO
 REST_ACCESS_LOG_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders-api-access"
 HTTP_ACCESS_LOG_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders-http-access"
 WAF_LOG_FIREHOSE_ARN = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/aws-waf-logs-orders"
+# A CLOUDFRONT-scope web ACL logs to a stream in us-east-1 (as every
+# CLOUDFRONT-scope resource lives there).
+EDGE_WAF_LOG_FIREHOSE_ARN = f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/aws-waf-logs-edge"
+# AWS managed cache and origin request policies (fixed ids in every
+# account): CachingDisabled, for an API; AllViewerExceptHostHeader, which
+# API Gateway origins need (the Host header must be the API's own).
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 SQS_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-events"
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -1266,6 +1274,7 @@ class Seeder:
             ("inspector", self.seed_inspector),
             ("detect", self.seed_detect),
             ("shield", self.seed_shield),
+            ("cloudfront", self.seed_cloudfront),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1634,6 +1643,199 @@ class Seeder:
             "protected_arns": [eip_arn],
             "protections": {eip_arn: {"id": protection, "name": "legacy-eip"}},
             "unprotected_arns": [self.manifest["legacy"]["nlb_arn"]],
+        }
+
+    def seed_cloudfront(self) -> None:
+        """CloudFront (issue 16 item 1), global, its control plane in
+        us-east-1: one CLOUDFRONT-scope web ACL `edge-waf` (built like
+        orders-waf: the AWS common, known-bad-inputs and SQL database rule
+        sets, a rate-based rule, default allow, logging) and two distributions.
+
+        - `hardened-edge` (`edge.orders.example.com`, its own ACM
+          certificate in us-east-1, security policy TLSv1.2_2021) in front
+          of the hardened REST API's prod stage through its custom domain
+          (origin `api.orders.example.com`, path `/v1`, the base path that
+          maps the stage: the API's default endpoint is disabled, so AWS
+          would refuse the execute-api host), HTTPS only to the origin with
+          TLSv1.2 only, viewers redirected to HTTPS, one more behaviour
+          (`/health`, HTTPS only), edge-waf attached: EDGE-015 to EDGE-017
+          pass.
+        - `legacy-edge` in front of the legacy internet-facing NLB (its DNS
+          name), plain HTTP to the origin, viewers on HTTP or HTTPS
+          (`allow-all`), no web ACL.
+
+        Last, so every earlier id is unchanged (distribution ids and
+        domains come from moto's seeded generator). moto validates neither
+        the web ACL id (AWS: an existing CLOUDFRONT-scope ACL) nor the
+        managed policy ids; the seed uses real ones."""
+        waf = self.client("wafv2", "us-east-1")
+        cf = self.client("cloudfront", "us-east-1")
+        h, l = self.manifest["hardened"], self.manifest["legacy"]
+
+        def vis(name: str) -> dict:
+            return {
+                "SampledRequestsEnabled": True,
+                "CloudWatchMetricsEnabled": True,
+                "MetricName": name,
+            }
+
+        acl = waf.create_web_acl(
+            Name="edge-waf",
+            Scope="CLOUDFRONT",
+            DefaultAction={"Allow": {}},
+            Description="hardened-edge",
+            Rules=[
+                {
+                    "Name": f"AWS-{group}",
+                    "Priority": priority,
+                    "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+                    "OverrideAction": {"None": {}},
+                    "VisibilityConfig": vis(f"AWS-{group}"),
+                }
+                for priority, group in enumerate(
+                    [
+                        "AWSManagedRulesCommonRuleSet",
+                        "AWSManagedRulesKnownBadInputsRuleSet",
+                        "AWSManagedRulesSQLiRuleSet",
+                    ]
+                )
+            ]
+            + [
+                {
+                    "Name": "rate-limit",
+                    "Priority": 3,
+                    "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}},
+                    "Action": {"Block": {}},
+                    "VisibilityConfig": vis("edge-rate-limit"),
+                },
+            ],
+            VisibilityConfig=vis("edge-waf"),
+            Tags=[{"Key": "Name", "Value": "edge-waf"}],
+        )["Summary"]
+        waf.put_logging_configuration(
+            LoggingConfiguration={
+                "ResourceArn": acl["ARN"],
+                "LogDestinationConfigs": [EDGE_WAF_LOG_FIREHOSE_ARN],
+            }
+        )
+
+        all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+
+        def create(name: str, origin: dict, default: dict, extra: dict) -> dict:
+            config = {
+                "CallerReference": name,
+                "Comment": name,
+                "Enabled": True,
+                "Origins": {"Quantity": 1, "Items": [origin]},
+                "DefaultCacheBehavior": {"TargetOriginId": origin["Id"], **default},
+                "PriceClass": "PriceClass_100",
+                **extra,
+            }
+            d = cf.create_distribution_with_tags(
+                DistributionConfigWithTags={
+                    "DistributionConfig": config,
+                    "Tags": {"Items": [{"Key": "Name", "Value": name}]},
+                }
+            )["Distribution"]
+            return {"id": d["Id"], "arn": d["ARN"], "domain_name": d["DomainName"]}
+
+        # The API's custom domain (api.orders.example.com, base path v1 ->
+        # prod), or its execute-api host where moto refused the domain.
+        api_host = h.get("domain_name") or f"{h['rest_api_id']}.execute-api.{REGION}.amazonaws.com"
+        origin_path = "/v1" if h.get("domain_name") else f"/{h['stage_name']}"
+        edge_cert = self.client("acm", "us-east-1").request_certificate(
+            DomainName="edge.orders.example.com",
+            ValidationMethod="DNS",
+            Tags=[{"Key": "Name", "Value": "hardened-edge-cert"}],
+        )["CertificateArn"]
+        hardened = create(
+            "hardened-edge",
+            {
+                "Id": "orders-api",
+                "DomainName": api_host,
+                "OriginPath": origin_path,
+                "CustomOriginConfig": {
+                    "HTTPPort": 80,
+                    "HTTPSPort": 443,
+                    "OriginProtocolPolicy": "https-only",
+                    "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+                },
+            },
+            {
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "AllowedMethods": {
+                    "Quantity": len(all_methods),
+                    "Items": all_methods,
+                    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+                },
+                "CachePolicyId": CACHING_DISABLED,
+                "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+            },
+            {
+                "CacheBehaviors": {
+                    "Quantity": 1,
+                    "Items": [
+                        {
+                            "PathPattern": "/health",
+                            "TargetOriginId": "orders-api",
+                            "ViewerProtocolPolicy": "https-only",
+                            "CachePolicyId": CACHING_DISABLED,
+                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                        }
+                    ],
+                },
+                "Aliases": {"Quantity": 1, "Items": ["edge.orders.example.com"]},
+                "ViewerCertificate": {
+                    "ACMCertificateArn": edge_cert,
+                    "SSLSupportMethod": "sni-only",
+                    "MinimumProtocolVersion": "TLSv1.2_2021",
+                },
+                "WebACLId": acl["ARN"],
+            },
+        )
+        legacy = create(
+            "legacy-edge",
+            {
+                "Id": "legacy-nlb",
+                "DomainName": l["nlb_dns"],
+                "CustomOriginConfig": {
+                    "HTTPPort": 80,
+                    "HTTPSPort": 443,
+                    "OriginProtocolPolicy": "http-only",
+                    # Unused with http-only, but AWS always holds a list
+                    # (moto stores an empty one when none is sent).
+                    "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+                },
+            },
+            {"ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED},
+            {"ViewerCertificate": {"CloudFrontDefaultCertificate": True}},
+        )
+        hardened.update(
+            alias="edge.orders.example.com",
+            acm_certificate_arn=edge_cert,
+            origin_domain=api_host,
+            origin_path=origin_path,
+            web_acl_id=acl["ARN"],
+            viewer_protocol_policy="redirect-to-https",
+            origin_protocol_policy="https-only",
+            origin_ssl_protocols=["TLSv1.2"],
+            minimum_protocol_version="TLSv1.2_2021",
+        )
+        legacy.update(
+            origin_domain=l["nlb_dns"],
+            origin_path=None,
+            web_acl_id=None,
+            viewer_protocol_policy="allow-all",
+            origin_protocol_policy="http-only",
+            origin_ssl_protocols=["TLSv1.2"],
+            minimum_protocol_version="TLSv1",
+        )
+        self.manifest["cloudfront"] = {
+            "web_acl_arn": acl["ARN"],
+            "web_acl_id": acl["Id"],
+            "web_acl_name": "edge-waf",
+            "waf_log_destination_arn": EDGE_WAF_LOG_FIREHOSE_ARN,
+            "distributions": {"hardened-edge": hardened, "legacy-edge": legacy},
         }
 
     def seed_ebs_default(self) -> None:

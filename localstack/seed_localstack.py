@@ -29,8 +29,9 @@ that lives in those services (or in S3, ACM, KMS, which are not started):
 
 Everything LocalStack cannot do is listed in the manifest under
 `localstack.skipped` (what, and why), and the services it does not serve
-(license-gated: ELBv2, WAFv2, API Gateway v2, CloudTrail, GuardDuty, Shield;
-not started: SSM, Auto Scaling, Inspector) under `localstack.unavailable`
+(license-gated: ELBv2, WAFv2, API Gateway v2, CloudTrail, GuardDuty, Shield,
+CloudFront; not started: SSM, Auto Scaling, Inspector) under
+`localstack.unavailable`
 with the error LocalStack answered, probed at seed time (so a LocalStack
 that suddenly serves one of them is noticed).
 
@@ -115,8 +116,10 @@ GATED = [
     ("inspector2", "inspector2", "BatchGetAccountStatus", {"accountIds": [ACCOUNT]}),
     ("cloudtrail", "cloudtrail", "DescribeTrails", {}),
     ("guardduty", "guardduty", "ListDetectors", {}),
-    # Global: called in us-east-1, as the collector calls it.
+    # Global: called in us-east-1, as the collector calls them. (The
+    # CLOUDFRONT-scope ListWebACLs is WAFv2's, answered as the probe above.)
     ("shield", "shield", "GetSubscriptionState", {}),
+    ("cloudfront", "cloudfront", "ListDistributions", {}),
 ]
 
 # What the demo scenario has that this one cannot, and why.
@@ -131,6 +134,7 @@ SKIPPED = [
     ("CloudTrail trail account-trail", "CloudTrail is not in the community edition"),
     ("GuardDuty detector with Runtime Monitoring", "GuardDuty is not in the community edition"),
     ("Shield Advanced subscription and the legacy EIP's protection", "Shield is not in the community edition"),
+    ("CloudFront distributions hardened-edge and legacy-edge, web ACL edge-waf", "CloudFront and WAFv2 are not in the community edition"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),
     ("KMS key alias/hardened-ebs", "KMS is not started; the root volumes name a fixed key ARN"),
     ("eu-west-1 worker", "the LocalStack test scans us-east-1 only"),

@@ -348,6 +348,23 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         }
     }
 
+    // CloudFront (global, once, in us-east-1): the distributions (1,000 a
+    // page), and the CLOUDFRONT-scope web ACLs as the regional ones are
+    // read: the list, each ACL in full and logging in one call (no
+    // associations: the distributions name their ACL).
+    if let Some(cf) = &s.cloudfront {
+        add(
+            "cloudfront:ListDistributions",
+            pages(cf.distributions.len(), 1000),
+        );
+        let acls = &cf.web_acls;
+        add("wafv2:ListWebACLs", pages(acls.len(), 100));
+        if !acls.is_empty() {
+            add("wafv2:GetWebACL", acls.len() as u64);
+            add("wafv2:ListLoggingConfigurations", pages(acls.len(), 100));
+        }
+    }
+
     // IAM (global): instance profiles and the authorization details
     // (roles with inline and attached policies, customer managed policies),
     // then per AWS managed policy attached to an instance role its
@@ -429,6 +446,7 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "guardduty:GetDetector",
         "shield:GetSubscriptionState",
         "shield:ListProtections",
+        "cloudfront:ListDistributions",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

@@ -307,6 +307,68 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         "{}",
         protected[0].message
     );
+    // CloudFront (issue 16 part 1): hardened-edge (its own certificate,
+    // TLSv1.2_2021, viewers redirected to HTTPS) reaches the API through
+    // its custom domain over HTTPS with TLSv1.2 only, behind edge-waf:
+    // EDGE-015 to EDGE-017 pass, listing the hardened backends;
+    // legacy-edge lets viewers in over HTTP and reaches the NLB over
+    // HTTP: both fail.
+    let dist = |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
+    let (hardened_edge, legacy_edge) = (dist("hardened-edge"), dist("legacy-edge"));
+    let verdict = |check: &str, arn: &str| -> &Finding {
+        let got: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.check_id == check && f.resource_arn == arn)
+            .collect();
+        assert_eq!(got.len(), 1, "{check} on {arn}: {got:#?}");
+        got[0]
+    };
+    let viewer = verdict("EDGE-015", &hardened_edge);
+    assert_eq!(viewer.status, Status::Pass, "{viewer:?}");
+    assert!(
+        viewer
+            .message
+            .ends_with("under security policy TLSv1.2_2021"),
+        "{}",
+        viewer.message
+    );
+    let waf = verdict("EDGE-017", &hardened_edge);
+    assert_eq!(waf.status, Status::Pass, "{waf:?}");
+    assert!(waf.message.ends_with("web ACL edge-waf"), "{}", waf.message);
+    let edge_acl = m(&man, "/cloudfront/web_acl_arn").to_string();
+    for check in ["EDGE-003", "EDGE-004", "EDGE-005"] {
+        let acl = verdict(check, &edge_acl);
+        assert_eq!(acl.status, Status::Pass, "{acl:?}");
+        assert_eq!(acl.region, None);
+    }
+    let hardened_arns: Vec<String> = ms(&man, "/hardened/instance_ids")
+        .iter()
+        .map(|i| format!("arn:aws:ec2:us-east-1:{}:instance/{i}", m(&man, "/account")))
+        .collect();
+    for a in &hardened_arns {
+        assert!(
+            viewer.affected.iter().any(|x| x.as_str() == a),
+            "{viewer:?}"
+        );
+    }
+    let origin = verdict("EDGE-016", &hardened_edge);
+    assert_eq!(origin.status, Status::Pass, "{origin:?}");
+    let viewer = verdict("EDGE-015", &legacy_edge);
+    assert_eq!(viewer.status, Status::Fail, "{viewer:?}");
+    assert!(viewer.message.contains("allow-all"), "{}", viewer.message);
+    assert_eq!(
+        viewer
+            .affected
+            .iter()
+            .map(|a| a.to_string())
+            .collect::<Vec<_>>(),
+        vec![legacy_arn.clone()]
+    );
+    let origin = verdict("EDGE-016", &legacy_edge);
+    assert_eq!(origin.status, Status::Fail, "{origin:?}");
+    assert!(origin.message.contains("http-only"), "{}", origin.message);
+
     let crit = on("INST-013", &legacy_arn);
     assert_eq!(crit.len(), 1);
     assert_eq!(
@@ -482,11 +544,14 @@ const LEGACY_FAILING: &[(Layer, &[&str])] = &[
     // GET /health open; v1 unthrottled; v1 reaches EC2 without a client cert;
     // legacy-api and orders-http keep their default endpoints beside their
     // custom domains; the internet-facing NLB in front of the box has no
-    // Elastic IPs for Shield Advanced to protect.
+    // Elastic IPs for Shield Advanced to protect; legacy-edge in front of
+    // that NLB serves viewers over HTTP, reaches it over HTTP and has no
+    // web ACL.
     (
         Layer::Edge,
         &[
             "EDGE-001", "EDGE-002", "EDGE-006", "EDGE-007", "EDGE-010", "EDGE-013", "EDGE-014",
+            "EDGE-015", "EDGE-016", "EDGE-017",
         ],
     ),
     // public subnet, EIP, API over the internet, 8080 open wide, SSH/RDP open,
@@ -547,6 +612,8 @@ fn missing_waf_data_never_passes_the_edge_layer() {
     assert_eq!(code, 1);
     for id in ms(&man, "/hardened/instance_ids") {
         let c = card(&r, &id);
+        // (EDGE-017 passes without WAF data: the distribution names its
+        // web ACL itself.)
         assert_eq!(c.edge.as_str(), "not-evaluated", "{id}: {:?}", c.edge);
         // The other layers did not need WAF data.
         assert_eq!(c.network.as_str(), "pass");

@@ -152,6 +152,7 @@ fn save_waf_snapshot(path: &std::path::Path) {
         logging_destinations: Some(vec![]),
     }];
     Snapshot {
+        cloudfront: None,
         shield: None,
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {

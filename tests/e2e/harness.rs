@@ -285,6 +285,7 @@ pub fn ms(manifest: &Value, pointer: &str) -> Vec<String> {
 /// `path`: for tests that need a valid file to evaluate, not an account.
 pub fn save_empty_snapshot(path: &Path) {
     Snapshot {
+        cloudfront: None,
         shield: None,
         schema_version: rampart_model::SCHEMA_VERSION,
         tool: rampart_model::ToolInfo {

@@ -2,8 +2,8 @@
 //! edition in host mode (`localstack/localstack-host`), seeded with the part
 //! of the demo account it can hold (`localstack/seed_localstack.py`). It
 //! serves EC2, API Gateway v1, IAM and STS; ELBv2, WAFv2, API Gateway v2,
-//! CloudTrail, GuardDuty and Shield answer 501 "not included in your current
-//! license plan". So the scan must
+//! CloudTrail, GuardDuty, Shield and CloudFront answer 501 "not included in
+//! your current license plan". So the scan must
 //! finish incomplete (exit 3) with exactly those services recorded as
 //! `unavailable`, collect everything else as seeded, and `rampart check`
 //! must evaluate the EC2/IAM/REST checks while every check that needs load
@@ -59,8 +59,14 @@ const UNAVAILABLE: &[(&str, &str)] = &[
 
 /// The same for the global services, called once per scan (no region):
 /// Shield is license-gated too, and with no subscription state its
-/// protections are not listed.
-const UNAVAILABLE_GLOBAL: &[(&str, &str)] = &[("shield", "shield:GetSubscriptionState")];
+/// protections are not listed; so is CloudFront, whose distributions and
+/// CLOUDFRONT-scope web ACLs (WAFv2 in us-east-1, recorded without a
+/// region) are both unavailable.
+const UNAVAILABLE_GLOBAL: &[(&str, &str)] = &[
+    ("shield", "shield:GetSubscriptionState"),
+    ("cloudfront", "cloudfront:ListDistributions"),
+    ("wafv2", "wafv2:ListWebACLs"),
+];
 
 fn script() -> PathBuf {
     repo_root().join("localstack/localstack-host")
@@ -171,7 +177,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the nine services itself: the premise of this test.
+    // The seed probed the ten services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -183,6 +189,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         BTreeSet::from([
             "apigatewayv2",
             "autoscaling",
+            "cloudfront",
             "cloudtrail",
             "elasticloadbalancing",
             "guardduty",

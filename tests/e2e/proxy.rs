@@ -35,11 +35,13 @@
 //!   Shield, ...) by `X-Amz-Target`, API Gateway v1/v2 by method + path template
 //!   ([`APIGATEWAY_ROUTES`]), Inspector by its POST paths
 //!   ([`INSPECTOR_ROUTES`]), GuardDuty by its GET path templates
-//!   ([`GUARDDUTY_ROUTES`]); the service is the SigV4 credential scope's.
+//!   ([`GUARDDUTY_ROUTES`]), CloudFront (restXml) by its GET paths
+//!   ([`CLOUDFRONT_ROUTES`]); the service is the SigV4 credential scope's.
 //!   An unidentified request is recorded as `SERVICE:?METHOD PATH` and
 //!   forwarded untouched.
 //! - Wire formats ([`error_response`]): EC2 `<Response><Errors><Error>`,
-//!   ELBv2/IAM/STS `<ErrorResponse><Error><Type>`, restJson1 (API Gateway,
+//!   ELBv2/IAM/STS and CloudFront (restXml, wrapped errors)
+//!   `<ErrorResponse><Error><Type>`, restJson1 (API Gateway,
 //!   Inspector, GuardDuty) with `x-amzn-ErrorType`, awsJson1_1 (WAFv2,
 //!   CloudTrail, Shield, ...) `{"__type": ...}`.
 //!
@@ -58,15 +60,15 @@ use std::time::Duration;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// The service's throttling error: EC2 `RequestLimitExceeded` (503),
-    /// ELBv2/IAM/STS `Throttling` (400), API Gateway and GuardDuty
+    /// ELBv2/IAM/STS and CloudFront `Throttling` (400), API Gateway and GuardDuty
     /// `TooManyRequestsException` (429), Inspector `ThrottlingException`
     /// (429), WAFv2 and the other awsJson services (CloudTrail and Shield
     /// among them) `ThrottlingException` (400).
     Throttle,
     /// A server error with this status (500 or 503) in the service's format.
     ServerError(u16),
-    /// Access denied: EC2 `UnauthorizedOperation`, ELBv2/IAM/STS
-    /// `AccessDenied`, API Gateway and WAFv2 `AccessDeniedException`; 403
+    /// Access denied: EC2 `UnauthorizedOperation`, ELBv2/IAM/STS and
+    /// CloudFront `AccessDenied`, API Gateway and WAFv2 `AccessDeniedException`; 403
     /// except WAFv2's 400 (awsJson services answer client errors with 400).
     Deny,
     /// Any error code and status, in the service's format.
@@ -457,6 +459,11 @@ pub enum Dialect {
     Ec2Query,
     /// awsQuery (ELBv2, IAM, STS).
     AwsQuery,
+    /// restXml with wrapped errors (CloudFront): the body is awsQuery's,
+    /// `<ErrorResponse><Error><Type>` with `<Code>` and `<Message>`
+    /// (`rest_xml_wrapped_errors::parse_error_metadata` in the Rust SDK),
+    /// in CloudFront's namespace.
+    RestXml,
     /// restJson1 (API Gateway v1 and v2, Inspector, GuardDuty).
     RestJson,
     /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM,
@@ -469,6 +476,7 @@ pub fn dialect(op: &str) -> Dialect {
     match op.split(':').next().unwrap_or_default() {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" | "inspector2" | "guardduty" => Dialect::RestJson,
+        "cloudfront" => Dialect::RestXml,
         "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" | "shield" => {
             Dialect::AwsJson
         }
@@ -502,6 +510,13 @@ pub const GUARDDUTY_ROUTES: &[(&str, &str)] = &[
     ("/detector", "guardduty:ListDetectors"),
     ("/detector/{detectorId}", "guardduty:GetDetector"),
 ];
+
+/// The GET routes of CloudFront the collector reads (restXml, under the API
+/// version): (path template, operation)
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDistributions.html>:
+/// `GET /2020-05-31/distribution?Marker=...&MaxItems=...`).
+pub const CLOUDFRONT_ROUTES: &[(&str, &str)] =
+    &[("/2020-05-31/distribution", "cloudfront:ListDistributions")];
 
 /// The GET routes of API Gateway the collector reads: (path template,
 /// operation). `{x}` matches one path segment.
@@ -638,6 +653,15 @@ pub fn identify(req: &Request) -> String {
             return op.to_string();
         }
     }
+    if service == "cloudfront" && req.method == "GET" {
+        let path = req.path().trim_end_matches('/');
+        if let Some((_, op)) = CLOUDFRONT_ROUTES
+            .iter()
+            .find(|(t, _)| route_matches(t, path))
+        {
+            return op.to_string();
+        }
+    }
     if service == "apigateway" && req.method == "GET" {
         let path = req.path().trim_end_matches('/');
         if let Some((_, op)) = APIGATEWAY_ROUTES
@@ -665,7 +689,11 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
             "RequestLimitExceeded".into(),
             "Request limit exceeded.".into(),
         ),
-        (Fault::Throttle, Dialect::AwsQuery) => (400, "Throttling".into(), "Rate exceeded".into()),
+        // CloudFront's over-rate answer is awsQuery's (its model declares
+        // no throttling error; the SDK retries `Throttling` as one).
+        (Fault::Throttle, Dialect::AwsQuery | Dialect::RestXml) => {
+            (400, "Throttling".into(), "Rate exceeded".into())
+        }
         // Inspector's throttling error (API_ListFindings.html, "Errors").
         (Fault::Throttle, Dialect::RestJson) if op.starts_with("inspector2:") => {
             (429, "ThrottlingException".into(), "Rate exceeded".into())
@@ -685,7 +713,8 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
             "UnauthorizedOperation".into(),
             format!("You are not authorized to perform this operation. {denied}"),
         ),
-        (Fault::Deny, Dialect::AwsQuery) => (403, "AccessDenied".into(), denied),
+        // CloudFront: `AccessDenied`, 403 (its model's AccessDenied error).
+        (Fault::Deny, Dialect::AwsQuery | Dialect::RestXml) => (403, "AccessDenied".into(), denied),
         (Fault::Deny, Dialect::RestJson) => (403, "AccessDeniedException".into(), denied),
         (Fault::Deny, Dialect::AwsJson) => (400, "AccessDeniedException".into(), denied),
         (Fault::ServerError(s), d) => {
@@ -693,7 +722,7 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
                 (503, Dialect::Ec2Query) => "Unavailable",
                 (_, Dialect::Ec2Query) => "InternalError",
                 (503, Dialect::AwsJson) | (503, Dialect::RestJson) => "ServiceUnavailableException",
-                (503, Dialect::AwsQuery) => "ServiceUnavailable",
+                (503, Dialect::AwsQuery | Dialect::RestXml) => "ServiceUnavailable",
                 (_, Dialect::AwsJson) => "WAFInternalErrorException",
                 _ => "InternalFailure",
             };
@@ -719,7 +748,7 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
                 xml_escape(&message)
             )
         }
-        Dialect::AwsQuery => {
+        Dialect::AwsQuery | Dialect::RestXml => {
             headers.push(("Content-Type".into(), "text/xml".into()));
             let kind = if status >= 500 { "Receiver" } else { "Sender" };
             format!(
@@ -758,6 +787,7 @@ fn query_namespace(op: &str) -> &'static str {
         "iam" => "https://iam.amazonaws.com/doc/2010-05-08/",
         "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
         "autoscaling" => "http://autoscaling.amazonaws.com/doc/2011-01-01/",
+        "cloudfront" => "http://cloudfront.amazonaws.com/doc/2020-05-31/",
         _ => "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
     }
 }
@@ -1089,6 +1119,15 @@ mod tests {
         }
     }
 
+    fn cloudfront(method: &str, target: &str) -> Request {
+        Request {
+            method: method.into(),
+            target: target.into(),
+            headers: vec![signed("cloudfront")],
+            body: Vec::new(),
+        }
+    }
+
     fn rest(method: &str, target: &str) -> Request {
         Request {
             method: method.into(),
@@ -1200,6 +1239,36 @@ mod tests {
             identify(&guard("POST", "/detector")),
             "guardduty:?POST /detector"
         );
+        for (method, target, want) in [
+            (
+                "GET",
+                "/2020-05-31/distribution",
+                "cloudfront:ListDistributions",
+            ),
+            (
+                "GET",
+                "/2020-05-31/distribution?MaxItems=1000",
+                "cloudfront:ListDistributions",
+            ),
+            (
+                "GET",
+                "/2020-05-31/distribution?Marker=E2QWRUHEXAMPLE&MaxItems=1000",
+                "cloudfront:ListDistributions",
+            ),
+            // Not a read the collector makes: recorded as unidentified.
+            (
+                "GET",
+                "/2020-05-31/distribution/E2QWRUHEXAMPLE/config",
+                "cloudfront:?GET /2020-05-31/distribution/E2QWRUHEXAMPLE/config",
+            ),
+            (
+                "POST",
+                "/2020-05-31/distribution",
+                "cloudfront:?POST /2020-05-31/distribution",
+            ),
+        ] {
+            assert_eq!(identify(&cloudfront(method, target)), want, "{target}");
+        }
         // Query protocols read with GET carry the action in the query string.
         let mut get = query("iam", "x");
         get.body.clear();
@@ -1409,6 +1478,10 @@ mod tests {
                 shield("GetSubscriptionState"),
                 "shield:GetSubscriptionState",
             ),
+            (
+                cloudfront("GET", "/2020-05-31/distribution?MaxItems=1000"),
+                "cloudfront:ListDistributions",
+            ),
         ]
     }
 
@@ -1436,8 +1509,16 @@ mod tests {
                     between("<Message>", "</Message>"),
                 )
             }
-            Dialect::AwsQuery => {
+            Dialect::AwsQuery | Dialect::RestXml => {
                 assert!(body.starts_with("<ErrorResponse xmlns=\""), "{body}");
+                if dialect(op) == Dialect::RestXml {
+                    assert!(
+                        body.starts_with(
+                            "<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">"
+                        ),
+                        "{body}"
+                    );
+                }
                 assert!(body.contains("<RequestId>"), "{body}");
                 let kind = between("<Type>", "</Type>");
                 let want = if resp.status >= 500 {
@@ -1493,6 +1574,7 @@ mod tests {
                     ("cloudtrail", 400, "ThrottlingException"),
                     ("shield", 400, "ThrottlingException"),
                     ("guardduty", 429, "TooManyRequestsException"),
+                    ("cloudfront", 400, "Throttling"),
                 ],
             ),
             (
@@ -1508,6 +1590,7 @@ mod tests {
                     ("cloudtrail", 400, "AccessDeniedException"),
                     ("shield", 400, "AccessDeniedException"),
                     ("guardduty", 403, "AccessDeniedException"),
+                    ("cloudfront", 403, "AccessDenied"),
                 ],
             ),
             (
@@ -1520,6 +1603,7 @@ mod tests {
                     ("apigateway", 500, "InternalFailure"),
                     ("apigatewayv2", 500, "InternalFailure"),
                     ("wafv2", 500, "WAFInternalErrorException"),
+                    ("cloudfront", 500, "InternalFailure"),
                 ],
             ),
             (
@@ -1532,6 +1616,7 @@ mod tests {
                     ("apigateway", 503, "ServiceUnavailableException"),
                     ("apigatewayv2", 503, "ServiceUnavailableException"),
                     ("wafv2", 503, "ServiceUnavailableException"),
+                    ("cloudfront", 503, "ServiceUnavailable"),
                 ],
             ),
             (

@@ -462,6 +462,15 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
         s.iam.roles.len(),
         s.iam.policies.len()
     );
+    if let Some(cf) = &s.cloudfront {
+        let _ = writeln!(
+            out,
+            "  {:width$} {} distribution(s), {} CLOUDFRONT-scope web ACL(s)",
+            "cloudfront",
+            cf.distributions.len(),
+            cf.web_acls.len()
+        );
+    }
     if let Some(shield) = &s.shield {
         let state = shield
             .subscription_state

@@ -8,7 +8,9 @@
 //! (a load balancer, an API Gateway endpoint, any host) or a VPC origin.
 //! An origin resolves by its DNS name, as CloudFront connects to it:
 //! to a load balancer of a scanned region (`DNSName`, with or without the
-//! `dualstack.` prefix) or to a REST or HTTP API's default endpoint
+//! `dualstack.` prefix), to an API custom domain (the API mapping whose
+//! base path is the origin path's first segment, else the root mapping) or
+//! to a REST or HTTP API's default endpoint
 //! (`{api-id}.execute-api.{region}.amazonaws.com`; the REST stage from the
 //! origin path's first segment when there is one). The backends behind it
 //! are those whose exposure paths pass that load balancer or API. Each
@@ -238,16 +240,33 @@ pub(crate) fn resolve(cx: &Context<'_>, o: &CfOrigin) -> Origin {
             return Origin::LoadBalancer(region.clone(), lb.load_balancer_arn.clone());
         }
     }
+    let first_segment = o
+        .origin_path
+        .as_deref()
+        .and_then(|p| p.trim_start_matches('/').split('/').next())
+        .filter(|s| !s.is_empty());
+    // An API custom domain: the mapping whose base path the origin path
+    // starts with, else the root mapping
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html).
+    for (region, inv) in &cx.snapshot.regions {
+        let domains = inv
+            .apigateway
+            .domain_names
+            .iter()
+            .chain(inv.apigatewayv2.domain_names.iter().flatten());
+        for d in domains.filter(|d| d.domain_name.eq_ignore_ascii_case(&host)) {
+            let mappings = d.api_mappings.iter().flatten();
+            let by_key = |key: &str| mappings.clone().find(|m| m.key == key);
+            if let Some(m) = first_segment.and_then(by_key).or_else(|| by_key("")) {
+                return Origin::Api(region.clone(), m.api_id.clone(), m.stage.clone());
+            }
+        }
+    }
     if let Some((api, rest)) = host.split_once(".execute-api.")
         && let Some(region) = rest.strip_suffix(".amazonaws.com")
         && cx.snapshot.regions.contains_key(region)
     {
-        let stage = o
-            .origin_path
-            .as_deref()
-            .and_then(|p| p.trim_start_matches('/').split('/').next())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
+        let stage = first_segment.map(str::to_string);
         return Origin::Api(region.to_string(), api.to_string(), stage);
     }
     Origin::Other
@@ -371,6 +390,44 @@ mod tests {
             vec![Origin::Api("us-east-1".into(), "api-h".into(), None)]
         );
         assert_eq!(got[0].2, vec!["i-h1".to_string()]);
+    }
+
+    /// A custom domain resolves through its mapping: base path `v1` of
+    /// `api.example.com` maps api-h's stage; a path no mapping has, and
+    /// no root mapping, resolves to nothing known.
+    #[test]
+    fn a_custom_domain_resolves_through_its_api_mapping() {
+        let stage = {
+            let s = crate::checks::network::fixtures::demo();
+            s.regions["us-east-1"].apigateway.rest_apis[0]
+                .stages
+                .iter()
+                .flatten()
+                .next()
+                .map(|st| st.stage_name.clone())
+                .unwrap()
+        };
+        let mut origin = custom("dom", "API.example.com");
+        origin.origin_path = Some("/v1".into());
+        let mut s = with(distribution(vec![origin.clone()]));
+        region(&mut s).apigateway.domain_names.push(custom_domain(
+            "api.example.com",
+            Some(vec![rampart_model::ApiMapping {
+                api_id: "api-h".into(),
+                stage: Some(stage.clone()),
+                key: "v1".into(),
+            }]),
+        ));
+        let got = fronts_of(&s);
+        assert_eq!(
+            got[0].1,
+            vec![Origin::Api("us-east-1".into(), "api-h".into(), Some(stage))]
+        );
+        assert_eq!(got[0].2, vec!["i-h1".to_string()]);
+        let mut other = s.clone();
+        other.cloudfront.as_mut().unwrap().distributions[0].origins[0].origin_path =
+            Some("/v2".into());
+        assert_eq!(fronts_of(&other)[0].1, vec![Origin::Other]);
     }
 
     #[test]

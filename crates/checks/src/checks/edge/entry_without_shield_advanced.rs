@@ -225,7 +225,9 @@ fn entries<'s>(cx: &Context<'s>, region: &str) -> BTreeMap<String, Entry<'s>> {
         // An Elastic IP associated with an instance is that instance's
         // way in, whether or not the instance list is there.
         for a in &inv.ec2.elastic_ips {
+            // (moto answers an unassociated address's InstanceId as "".)
             if let (Some(id), Some(ip)) = (a.instance_id.as_deref(), a.public_ip.as_deref())
+                && !id.is_empty()
                 && !direct.contains(id)
             {
                 direct.insert(id);
@@ -290,7 +292,7 @@ fn only_eip_of(inv: &rampart_model::RegionInventory, instance: &str) -> Option<S
         .ec2
         .elastic_ips
         .iter()
-        .filter(|a| a.instance_id.as_deref() == Some(instance));
+        .filter(|a| a.instance_id.as_deref() == Some(instance) && !instance.is_empty());
     match (eips.next(), eips.next()) {
         (Some(a), None) => a.public_ip.clone(),
         _ => None,
@@ -790,14 +792,30 @@ mod tests {
         );
         assert!(got.iter().all(|o| o.status != Status::Pass), "{got:?}");
         // No instance list: the Elastic IP associated with the instance is
-        // still its way in.
+        // still its way in; one associated with nothing (an empty
+        // instance id, as moto answers) is not.
         let mut s = subscribed(&[EIP_L]);
         region(&mut s).ec2.instances.clear();
+        region(&mut s).ec2.elastic_ips.push(ElasticIp {
+            allocation_id: Some("eipalloc-nat".into()),
+            public_ip: Some("127.0.0.9".into()),
+            association_id: None,
+            instance_id: Some(String::new()),
+            network_interface_id: None,
+            private_ip: None,
+            domain: Some("vpc".into()),
+            tags: Tags::new(),
+        });
         fail(&mut s, "ec2:DescribeInstances");
         let got = run(&EntryWithoutShieldAdvanced, &s);
         assert!(
             got.iter()
                 .any(|o| o.resource_arn.as_str() == EIP_L && o.status == Status::Pass),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().all(|o| !o.message.contains("127.0.0.9")
+                && o.affected.iter().all(|a| !a.ends_with("instance/"))),
             "{got:?}"
         );
     }
