@@ -74,7 +74,9 @@ pub(crate) async fn collect_cloudfront_acls(ctx: &Ctx, region: &str) -> Vec<WebA
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("wafv2"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
-            .http_client(ctx.http_client("wafv2", None))
+            // us-east-1's endpoint and its rate cap: the same requests
+            // on the wire as the region's own ACLs.
+            .http_client(ctx.http_client("wafv2", Some(region)))
             .build(),
     );
     let site = Site {

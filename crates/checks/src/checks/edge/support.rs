@@ -321,17 +321,39 @@ pub(crate) fn each_web_acl_in(
     let Some(cf) = &cx.snapshot.cloudfront else {
         return out;
     };
+    let fronts = super::cloudfront::fronts(cx).unwrap_or_default();
     if let Some(why) = cx.not_collected(None, &["wafv2:ListWebACLs"]) {
         out.push(Outcome::global(
             format!(
                 "arn:{}:wafv2:us-east-1:{}:global/webacl/*",
                 cx.snapshot.partition, cx.snapshot.account_id
             ),
-            Status::NotEvaluated(why),
+            Status::NotEvaluated(why.clone()),
             "CLOUDFRONT-scope web ACLs were not collected",
         ));
+        // An ACL a distribution names is known to exist: not evaluated
+        // on it, never left to the wildcard alone.
+        let named: BTreeSet<&str> = cf
+            .distributions
+            .iter()
+            .filter_map(|d| d.web_acl_id.as_deref())
+            .filter(|a| a.starts_with("arn:") && !cf.web_acls.iter().any(|w| w.arn == *a))
+            .collect();
+        for arn in named {
+            let mut o = Outcome::global(
+                arn,
+                Status::NotEvaluated(why.clone()),
+                "a CLOUDFRONT-scope web ACL a distribution names; its rules were not collected",
+            );
+            o.affected = fronts
+                .iter()
+                .filter(|f| f.dist.web_acl_id.as_deref() == Some(arn))
+                .flat_map(|f| f.backends.iter())
+                .map(|(region, id)| cx.ec2_arn(region, "instance", id))
+                .collect();
+            out.push(o);
+        }
     }
-    let fronts = super::cloudfront::fronts(cx).unwrap_or_default();
     let none = rampart_model::RegionInventory::default();
     for acl in &cf.web_acls {
         let naming = |d: &rampart_model::Distribution| d.web_acl_id.as_deref() == Some(&acl.arn);

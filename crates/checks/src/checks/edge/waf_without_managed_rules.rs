@@ -492,5 +492,15 @@ apis = ["a1"]
                     && matches!(&o.status, Status::NotEvaluated(w) if w.contains("ListWebACLs"))),
             "{got:?}"
         );
+        // The ACL the distribution names keeps a verdict of its own.
+        let named = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == arn)
+            .expect("the named ACL");
+        assert!(
+            matches!(&named.status, Status::NotEvaluated(w) if w.contains("ListWebACLs")),
+            "{named:?}"
+        );
+        assert_eq!(named.affected.len(), 1);
     }
 }
