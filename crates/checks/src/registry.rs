@@ -36,6 +36,9 @@ pub struct Context<'s> {
     /// What the Auto Scaling groups launch ([`crate::fleets`]), found when
     /// a check first asks.
     pub(crate) fleets: std::sync::OnceLock<crate::fleets::Fleets<'s>>,
+    /// The CloudFront distributions in front of backends
+    /// ([`crate::checks::edge::cloudfront`]), found when a check first asks.
+    pub(crate) fronts: std::sync::OnceLock<crate::checks::edge::cloudfront::Fronts<'s>>,
     /// Inspector's coverage and findings by (region, instance id)
     /// ([`crate::checks::instance::inspector_state`]).
     pub(crate) inspector:
@@ -350,6 +353,7 @@ impl<'s> Context<'s> {
             ssm: std::sync::OnceLock::new(),
             certificates: std::sync::OnceLock::new(),
             fleets: std::sync::OnceLock::new(),
+            fronts: std::sync::OnceLock::new(),
             inspector: std::sync::OnceLock::new(),
             instance_arns: std::sync::OnceLock::new(),
         }

@@ -87,10 +87,17 @@ impl Front<'_> {
     }
 }
 
+/// [`fronts`]' answer, found once per run (eight checks ask).
+pub(crate) type Fronts<'s> = Result<Vec<Front<'s>>, Outcome>;
+
 /// The judged distributions, or the one not-evaluated outcome that stands
 /// for them all when the list is missing (an older snapshot, a failed
 /// `ListDistributions`).
-pub(crate) fn fronts<'s>(cx: &Context<'s>) -> Result<Vec<Front<'s>>, Outcome> {
+pub(crate) fn fronts<'c, 's>(cx: &'c Context<'s>) -> &'c Fronts<'s> {
+    cx.fronts.get_or_init(|| find(cx))
+}
+
+fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
     let all = format!(
         "arn:{}:cloudfront::{}:distribution/*",
         cx.snapshot.partition, cx.snapshot.account_id
@@ -352,6 +359,7 @@ mod tests {
         let exposures = crate::paths::Exposures::compute(&index);
         let cx = Context::new(s, &index, &exposures);
         fronts(&cx)
+            .as_ref()
             .unwrap_or_else(|o| panic!("{o:?}"))
             .iter()
             .map(|f| {

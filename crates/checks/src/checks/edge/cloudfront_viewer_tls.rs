@@ -28,7 +28,7 @@ impl Check for CloudFrontViewerTls {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         match fronts(cx) {
-            Err(gap) => vec![gap],
+            Err(gap) => vec![gap.clone()],
             Ok(fronts) => fronts.iter().map(|f| judge(cx, f)).collect(),
         }
     }

@@ -30,9 +30,9 @@
 //! evaluated*, never a pass. Each outcome lists the backends behind its
 //! entry as `affected`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rampart_model::{LoadBalancer, PathKind, ShieldInventory, Status};
+use rampart_model::{ElasticIp, LoadBalancer, PathKind, RegionInventory, ShieldInventory, Status};
 
 use crate::paths::{Exposure, Input};
 use crate::registry::{Check, Context, Outcome};
@@ -42,6 +42,55 @@ pub struct EntryWithoutShieldAdvanced;
 const STATE: &str = "shield:GetSubscriptionState";
 const LIST: &str = "shield:ListProtections";
 const ADDRESSES: &str = "ec2:DescribeAddresses";
+
+/// A region's public addresses, indexed once (a backend reached directly
+/// looks its address up; a region has as many interfaces as instances).
+#[derive(Default)]
+struct Addresses<'s> {
+    /// Public IPv4 -> its owner on the interface (`amazon` or an account).
+    owner: HashMap<&'s str, Option<&'s str>>,
+    /// Public IPv4 -> the Elastic IP holding it.
+    eips: HashMap<&'s str, &'s ElasticIp>,
+    /// Instance id -> the public IPv4 of each Elastic IP associated with it.
+    of_instance: HashMap<&'s str, Vec<&'s str>>,
+}
+
+impl<'s> Addresses<'s> {
+    fn of(inv: &'s RegionInventory) -> Addresses<'s> {
+        let mut out = Addresses::default();
+        for p in inv
+            .ec2
+            .network_interfaces
+            .iter()
+            .flat_map(|n| &n.private_ip_addresses)
+        {
+            if let Some(ip) = p.public_ip.as_deref() {
+                out.owner.insert(ip, p.public_ip_owner.as_deref());
+            }
+        }
+        for a in &inv.ec2.elastic_ips {
+            let Some(ip) = a.public_ip.as_deref() else {
+                continue;
+            };
+            out.eips.entry(ip).or_insert(a);
+            // (moto answers an unassociated address's InstanceId as "".)
+            if let Some(id) = a.instance_id.as_deref().filter(|id| !id.is_empty()) {
+                out.of_instance.entry(id).or_default().push(ip);
+            }
+        }
+        out
+    }
+
+    /// The public address of the one Elastic IP associated with
+    /// `instance` (the address list names it even when its interface is
+    /// unknown).
+    fn only_eip_of(&self, instance: &str) -> Option<String> {
+        match self.of_instance.get(instance).map(Vec::as_slice) {
+            Some([ip]) => Some(ip.to_string()),
+            _ => None,
+        }
+    }
+}
 
 /// One internet-facing entry and the backends behind it.
 struct Entry<'s> {
@@ -119,8 +168,21 @@ impl Check for EntryWithoutShieldAdvanced {
                     ..o
                 });
             }
-            for entry in entries(cx, region).into_values() {
-                out.push(judge(cx, region, shield, unknown.as_deref(), entry));
+            let addresses = cx
+                .snapshot
+                .regions
+                .get(region)
+                .map(Addresses::of)
+                .unwrap_or_default();
+            for entry in entries(cx, region, &addresses).into_values() {
+                out.push(judge(
+                    cx,
+                    region,
+                    shield,
+                    &addresses,
+                    unknown.as_deref(),
+                    entry,
+                ));
             }
         }
         out
@@ -129,7 +191,11 @@ impl Check for EntryWithoutShieldAdvanced {
 
 /// The region's internet-facing entries in front of backends, by key (the
 /// load balancer's ARN, or `INSTANCE ADDRESS`).
-fn entries<'s>(cx: &Context<'s>, region: &str) -> BTreeMap<String, Entry<'s>> {
+fn entries<'s>(
+    cx: &Context<'s>,
+    region: &str,
+    addresses: &Addresses<'_>,
+) -> BTreeMap<String, Entry<'s>> {
     let mut out: BTreeMap<String, Entry<'s>> = BTreeMap::new();
     let Some(inv) = cx.snapshot.regions.get(region) else {
         return out;
@@ -173,7 +239,7 @@ fn entries<'s>(cx: &Context<'s>, region: &str) -> BTreeMap<String, Entry<'s>> {
                 PathKind::Direct => {
                     direct.insert(id);
                     let address = address_of(e)
-                        .or_else(|| only_eip_of(inv, id))
+                        .or_else(|| addresses.only_eip_of(id))
                         .unwrap_or_else(|| "?".to_string());
                     add(
                         &mut out,
@@ -285,24 +351,11 @@ fn address_of(e: &Exposure) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The public address of the one Elastic IP associated with `instance`
-/// (the address list names it even when its interface is unknown).
-fn only_eip_of(inv: &rampart_model::RegionInventory, instance: &str) -> Option<String> {
-    let mut eips = inv
-        .ec2
-        .elastic_ips
-        .iter()
-        .filter(|a| a.instance_id.as_deref() == Some(instance) && !instance.is_empty());
-    match (eips.next(), eips.next()) {
-        (Some(a), None) => a.public_ip.clone(),
-        _ => None,
-    }
-}
-
 fn judge(
     cx: &Context<'_>,
     region: &str,
     shield: &ShieldInventory,
+    addresses: &Addresses<'_>,
     unknown: Option<&str>,
     entry: Entry<'_>,
 ) -> Outcome {
@@ -400,7 +453,7 @@ fn judge(
             } else {
                 format!("backend {instance} reached directly on {address}")
             };
-            match direct_entry(cx, region, instance, &address) {
+            match direct_entry(cx, region, addresses, instance, &address) {
                 Err(why) => (instance_arn, Status::NotEvaluated(why), what),
                 Ok(None) => (
                     instance_arn,
@@ -444,12 +497,13 @@ fn judge(
 /// The Elastic IP allocation behind a backend's public `address`: `None`
 /// for an address no Elastic IP holds (AWS auto-assigned it, `amazon`
 /// owns it, or it is IPv6), or why it is unknown.
-fn direct_entry<'s>(
-    cx: &Context<'s>,
+fn direct_entry<'a>(
+    cx: &Context<'_>,
     region: &str,
+    addresses: &Addresses<'a>,
     instance: &str,
     address: &str,
-) -> Result<Option<&'s str>, String> {
+) -> Result<Option<&'a str>, String> {
     if address == "?" {
         return Err(cx
             .not_collected(Some(region), &["ec2:DescribeNetworkInterfaces"])
@@ -462,26 +516,14 @@ fn direct_entry<'s>(
     if address.contains(':') {
         return Ok(None);
     }
-    let inv = &cx.snapshot.regions[region];
-    let owner = inv
-        .ec2
-        .network_interfaces
-        .iter()
-        .flat_map(|n| &n.private_ip_addresses)
-        .find(|p| p.public_ip.as_deref() == Some(address))
-        .and_then(|p| p.public_ip_owner.as_deref());
+    let owner = addresses.owner.get(address).copied().flatten();
     if owner == Some("amazon") {
         return Ok(None);
     }
     if let Some(why) = cx.not_collected(Some(region), &[ADDRESSES]) {
         return Err(why);
     }
-    match inv
-        .ec2
-        .elastic_ips
-        .iter()
-        .find(|a| a.public_ip.as_deref() == Some(address))
-    {
+    match addresses.eips.get(address) {
         Some(a) => a
             .allocation_id
             .as_deref()

@@ -321,7 +321,10 @@ pub(crate) fn each_web_acl_in(
     let Some(cf) = &cx.snapshot.cloudfront else {
         return out;
     };
-    let fronts = super::cloudfront::fronts(cx).unwrap_or_default();
+    let fronts: &[super::cloudfront::Front<'_>] = match super::cloudfront::fronts(cx) {
+        Ok(fronts) => fronts,
+        Err(_) => &[],
+    };
     if let Some(why) = cx.not_collected(None, &["wafv2:ListWebACLs"]) {
         out.push(Outcome::global(
             format!(
