@@ -1830,6 +1830,15 @@ class Seeder:
             origin_ssl_protocols=["TLSv1.2"],
             minimum_protocol_version="TLSv1",
         )
+        # The hardened front door is one of the Shield Advanced
+        # subscriber's protected resources (EDGE-014 passes on it);
+        # legacy-edge is not (EDGE-014 fails on it).
+        shield = self.client("shield", REGION)
+        protection = shield.create_protection(Name="hardened-edge", ResourceArn=hardened["arn"])["ProtectionId"]
+        sh = self.manifest["shield"]
+        sh["cloudfront_protected_arns"] = [hardened["arn"]]
+        sh["protections"][hardened["arn"]] = {"id": protection, "name": "hardened-edge"}
+        sh["unprotected_arns"].append(legacy["arn"])
         self.manifest["cloudfront"] = {
             "web_acl_arn": acl["ARN"],
             "web_acl_id": acl["Id"],

@@ -270,17 +270,21 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     );
     // Shield Advanced (issue 16 part 2): the account subscribes and
     // protects the legacy box's Elastic IP, which EDGE-014 files its direct
-    // entry on; the internet-facing NLB in front of the same box has no
-    // Elastic IPs, so Shield cannot protect it.
-    let shield: Vec<(String, &str, Vec<String>)> = r
+    // entry on, and hardened-edge, the CloudFront front door of the
+    // hardened API; the internet-facing NLB in front of the legacy box has
+    // no Elastic IPs, so Shield cannot protect it, and legacy-edge is left
+    // unprotected.
+    let shield: BTreeMap<String, (&str, Vec<String>)> = r
         .findings
         .iter()
         .filter(|f| f.check_id == "EDGE-014")
         .map(|f| {
             (
                 f.resource_arn.to_string(),
-                f.status.as_str(),
-                f.affected.iter().map(|a| a.to_string()).collect(),
+                (
+                    f.status.as_str(),
+                    f.affected.iter().map(|a| a.to_string()).collect(),
+                ),
             )
         })
         .collect();
@@ -290,16 +294,31 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         m(&man, "/legacy/eip_allocation_id")
     );
     assert_eq!(ms(&man, "/shield/protected_arns"), vec![eip.clone()]);
+    let hardened_arns: Vec<String> = {
+        let mut v: Vec<String> = ms(&man, "/hardened/instance_ids")
+            .iter()
+            .map(|i| format!("arn:aws:ec2:us-east-1:{}:instance/{i}", m(&man, "/account")))
+            .collect();
+        v.sort();
+        v
+    };
+    let edge_arn =
+        |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
+    assert_eq!(
+        ms(&man, "/shield/cloudfront_protected_arns"),
+        vec![edge_arn("hardened-edge")]
+    );
     assert_eq!(
         shield,
-        vec![
-            (eip.clone(), "pass", vec![legacy_arn.clone()]),
+        BTreeMap::from([
+            (eip.clone(), ("pass", vec![legacy_arn.clone()])),
             (
                 m(&man, "/legacy/nlb_arn").to_string(),
-                "fail",
-                vec![legacy_arn.clone()]
+                ("fail", vec![legacy_arn.clone()])
             ),
-        ]
+            (edge_arn("hardened-edge"), ("pass", hardened_arns)),
+            (edge_arn("legacy-edge"), ("fail", vec![legacy_arn.clone()])),
+        ])
     );
     let protected = on("EDGE-014", &eip);
     assert!(

@@ -15,6 +15,8 @@
 //!   (<https://docs.aws.amazon.com/waf/latest/DDOSAPIReference/API_CreateProtection.html>),
 //!   so each of its Elastic IPs (`eip-allocation/ALLOC`) must be
 //!   protected; an NLB on addresses AWS assigns cannot be, and fails;
+//! - a **CloudFront distribution** in front of backends
+//!   ([`super::cloudfront`]): a protection must name its ARN;
 //! - a backend reached **directly** on a public address: on an Elastic IP,
 //!   that allocation must be protected (filed on it); on an auto-assigned
 //!   IPv4 or an IPv6 address, which no protection can cover, the backend
@@ -183,6 +185,33 @@ impl Check for EntryWithoutShieldAdvanced {
                     unknown.as_deref(),
                     entry,
                 ));
+            }
+        }
+        // The CloudFront distributions in front of backends: protected by
+        // their own ARN. Without the distribution list, EDGE-015 to
+        // EDGE-017 say so; here it is one gap as well.
+        match super::cloudfront::fronts(cx) {
+            Err(gap) => out.push(gap.clone()),
+            Ok(fronts) => {
+                for f in fronts {
+                    let what = format!("{} {}", f.label(), f.behind());
+                    out.push(match (&unknown, shield.protection_of(&f.dist.arn)) {
+                        (Some(why), _) => f.outcome(cx, Status::NotEvaluated(why.clone()), what),
+                        (None, Some(p)) => f.outcome(
+                            cx,
+                            Status::Pass,
+                            format!(
+                                "{what} is protected by Shield Advanced (protection {})",
+                                p.name.as_deref().unwrap_or(&p.id)
+                            ),
+                        ),
+                        (None, None) => f.outcome(
+                            cx,
+                            Status::Fail,
+                            format!("{what} is not protected by Shield Advanced"),
+                        ),
+                    });
+                }
             }
         }
         out
@@ -860,6 +889,35 @@ mod tests {
                 && o.affected.iter().all(|a| !a.ends_with("instance/"))),
             "{got:?}"
         );
+    }
+
+    /// A distribution in front of a backend is an entry of its own,
+    /// protected by its ARN.
+    #[test]
+    fn a_cloudfront_distribution_needs_its_own_protection() {
+        use crate::checks::edge::cloudfront::fixtures::{DIST, custom, distribution};
+        let mut s = subscribed(&[EIP_L]);
+        s.cloudfront = Some(rampart_model::CloudFrontInventory {
+            distributions: vec![distribution(vec![custom("nlb", "nlb-l.example")])],
+            web_acls: vec![],
+        });
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        let d = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == DIST)
+            .expect("the distribution is judged");
+        assert_eq!(d.status, Status::Fail, "{d:?}");
+        assert_eq!(d.region, None);
+        assert_eq!(d.affected.len(), 1);
+        let mut ps = vec![protection(EIP_L), protection(DIST)];
+        ps.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+        s.shield.as_mut().unwrap().protections = ps;
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        let d = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == DIST)
+            .unwrap();
+        assert_eq!(d.status, Status::Pass, "{d:?}");
     }
 
     fn global_fail(s: &mut rampart_model::Snapshot, operation: &str) {
