@@ -886,7 +886,9 @@ fn elastic_ip(a: &t::Address) -> ElasticIp {
         allocation_id: o(a.allocation_id()),
         public_ip: o(a.public_ip()),
         association_id: o(a.association_id()),
-        instance_id: o(a.instance_id()),
+        // An address associated with nothing has no InstanceId in AWS's
+        // answer (API_Address); some emulators send an empty one.
+        instance_id: o(a.instance_id()).filter(|id| !id.is_empty()),
         network_interface_id: o(a.network_interface_id()),
         private_ip: o(a.private_ip_address()),
         domain: e(a.domain()),

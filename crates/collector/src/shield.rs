@@ -72,13 +72,14 @@ async fn collect_inner(ctx: &Ctx, region: &str) -> ShieldInventory {
     ) else {
         return ShieldInventory::default();
     };
-    let subscription_state = e(Some(state.subscription_state()));
-    if subscription_state.as_deref() != Some("ACTIVE") {
-        return ShieldInventory {
-            subscription_state,
-            protections: Vec::new(),
-        };
+    let unsubscribed = ShieldInventory {
+        subscription_state: e(Some(state.subscription_state())),
+        protections: Vec::new(),
+    };
+    if !unsubscribed.subscribed() {
+        return unsubscribed;
     }
+    let subscription_state = unsubscribed.subscription_state;
     let protections = ctx
         .token_pages(
             SITE,

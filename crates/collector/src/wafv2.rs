@@ -69,16 +69,9 @@ pub(crate) async fn collect_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
 /// `None`).
 pub(crate) async fn collect_cloudfront_acls(ctx: &Ctx, region: &str) -> Vec<WebAcl> {
     let _timer = crate::ctx::Timer::new("wafv2 cloudfront acls", None);
-    let c = &Client::from_conf(
-        aws_sdk_wafv2::config::Builder::from(&ctx.sdk)
-            .region(aws_types::region::Region::new(region.to_string()))
-            .interceptor(ctx.counter("wafv2"))
-            .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
-            // us-east-1's endpoint and its rate cap: the same requests
-            // on the wire as the region's own ACLs.
-            .http_client(ctx.http_client("wafv2", Some(region)))
-            .build(),
-    );
+    // us-east-1's client, endpoint and rate cap: the same requests on the
+    // wire as the region's own ACLs.
+    let c = &client(ctx, region);
     let site = Site {
         service: "wafv2",
         region: None,

@@ -18,7 +18,7 @@
 //! whose origins resolve to no backend the snapshot knows is judged all
 //! the same, with none listed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::{CfOrigin, Distribution, Status};
 
@@ -119,11 +119,25 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
             "CloudFront distributions were not collected",
         ));
     }
+    // Load balancers by DNS name, once (each origin looks one up).
+    let hosts: HashMap<String, (&str, &str)> = cx
+        .snapshot
+        .regions
+        .iter()
+        .flat_map(|(region, inv)| {
+            inv.elbv2.load_balancers.iter().filter_map(move |lb| {
+                Some((
+                    lb.dns_name.as_deref()?.to_ascii_lowercase(),
+                    (region.as_str(), lb.load_balancer_arn.as_str()),
+                ))
+            })
+        })
+        .collect();
     let mut fronts: Vec<Front<'s>> = cf
         .distributions
         .iter()
         .filter(|d| d.enabled)
-        .filter_map(|d| front(cx, d))
+        .filter_map(|d| front(cx, &hosts, d))
         .collect();
     if fronts.iter().any(|f| {
         f.origins
@@ -140,7 +154,11 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
     Ok(fronts)
 }
 
-fn front<'s>(cx: &Context<'s>, dist: &'s Distribution) -> Option<Front<'s>> {
+fn front<'s>(
+    cx: &Context<'s>,
+    hosts: &HashMap<String, (&str, &str)>,
+    dist: &'s Distribution,
+) -> Option<Front<'s>> {
     let mut targeted: Vec<&'s CfOrigin> = Vec::new();
     for b in dist.all_behaviors() {
         for o in dist.origins_of(&b.target_origin_id) {
@@ -151,7 +169,7 @@ fn front<'s>(cx: &Context<'s>, dist: &'s Distribution) -> Option<Front<'s>> {
     }
     let origins: Vec<(&CfOrigin, Origin)> = targeted
         .into_iter()
-        .map(|o| (o, resolve(cx, o)))
+        .map(|o| (o, resolve(cx, hosts, o)))
         .filter(|(_, r)| *r != Origin::S3)
         .collect();
     (!origins.is_empty()).then(|| Front {
@@ -228,8 +246,21 @@ impl<'s> Behind<'s> {
     }
 }
 
+/// A viewer protocol policy that keeps viewers on HTTPS: it redirects
+/// (`redirect-to-https`) or refuses (`https-only`) HTTP; `allow-all` does
+/// neither
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html>).
+pub(crate) fn keeps_viewers_on_https(policy: &str) -> bool {
+    matches!(policy, "redirect-to-https" | "https-only")
+}
+
 /// What `o` is in the snapshot.
-pub(crate) fn resolve(cx: &Context<'_>, o: &CfOrigin) -> Origin {
+/// `hosts`: the load balancers by lowercase DNS name.
+pub(crate) fn resolve(
+    cx: &Context<'_>,
+    hosts: &HashMap<String, (&str, &str)>,
+    o: &CfOrigin,
+) -> Origin {
     if let Some(id) = &o.vpc_origin_id {
         return Origin::Vpc(id.clone());
     }
@@ -237,15 +268,11 @@ pub(crate) fn resolve(cx: &Context<'_>, o: &CfOrigin) -> Origin {
         return Origin::S3;
     }
     let host = o.domain_name.to_ascii_lowercase();
+    // A dual-stack load balancer is named `dualstack.` + its DNSName
+    // (https://repost.aws/knowledge-center/elb-configure-with-ipv6).
     let bare = host.strip_prefix("dualstack.").unwrap_or(&host);
-    for (region, inv) in &cx.snapshot.regions {
-        if let Some(lb) = inv.elbv2.load_balancers.iter().find(|lb| {
-            lb.dns_name
-                .as_deref()
-                .is_some_and(|d| d.eq_ignore_ascii_case(bare))
-        }) {
-            return Origin::LoadBalancer(region.clone(), lb.load_balancer_arn.clone());
-        }
+    if let Some((region, arn)) = hosts.get(bare) {
+        return Origin::LoadBalancer(region.to_string(), arn.to_string());
     }
     let first_segment = o
         .origin_path

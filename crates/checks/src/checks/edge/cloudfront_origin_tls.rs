@@ -12,7 +12,7 @@
 
 use rampart_model::{CfOrigin, Status};
 
-use super::cloudfront::{Front, Origin, fronts};
+use super::cloudfront::{Front, Origin, fronts, keeps_viewers_on_https};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct CloudFrontOriginTls;
@@ -41,7 +41,7 @@ fn viewers_on_https(f: &Front<'_>, origin: &CfOrigin) -> Option<bool> {
         {
             match b.viewer_protocol_policy.as_deref() {
                 None => return None,
-                Some(p) => all &= matches!(p, "redirect-to-https" | "https-only"),
+                Some(p) => all &= keeps_viewers_on_https(p),
             }
         }
     }

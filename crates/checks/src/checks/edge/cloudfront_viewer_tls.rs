@@ -16,7 +16,7 @@
 
 use rampart_model::{Distribution, Status};
 
-use super::cloudfront::{Front, fronts};
+use super::cloudfront::{Front, fronts, keeps_viewers_on_https};
 use crate::registry::{Check, Context, Outcome};
 
 pub struct CloudFrontViewerTls;
@@ -56,7 +56,7 @@ fn clear_text(f: &Front<'_>) -> Vec<String> {
         })
         .filter_map(|b| {
             let policy = b.viewer_protocol_policy.as_deref()?;
-            (!matches!(policy, "redirect-to-https" | "https-only"))
+            (!keeps_viewers_on_https(policy))
                 .then(|| format!("{} ({policy})", b.path_pattern.as_deref().unwrap_or("*")))
         })
         .collect()

@@ -75,7 +75,8 @@ impl<'s> Addresses<'s> {
                 continue;
             };
             out.eips.entry(ip).or_insert(a);
-            // (moto answers an unassociated address's InstanceId as "".)
+            // (Snapshots from an emulator before the collector dropped it
+            // may hold an unassociated address's InstanceId as "".)
             if let Some(id) = a.instance_id.as_deref().filter(|id| !id.is_empty()) {
                 out.of_instance.entry(id).or_default().push(ip);
             }
@@ -138,7 +139,7 @@ impl Check for EntryWithoutShieldAdvanced {
         let unknown = match cx.not_collected(None, &[STATE]) {
             Some(why) => Some(why),
             None => match shield.subscription_state.as_deref() {
-                Some("ACTIVE") => cx.not_collected(None, &[LIST]),
+                Some(_) if shield.subscribed() => cx.not_collected(None, &[LIST]),
                 Some(other) => {
                     return vec![Outcome::global(
                         subscription,
@@ -223,7 +224,7 @@ impl Check for EntryWithoutShieldAdvanced {
 fn entries<'s>(
     cx: &Context<'s>,
     region: &str,
-    addresses: &Addresses<'_>,
+    addresses: &Addresses<'s>,
 ) -> BTreeMap<String, Entry<'s>> {
     let mut out: BTreeMap<String, Entry<'s>> = BTreeMap::new();
     let Some(inv) = cx.snapshot.regions.get(region) else {
@@ -319,10 +320,8 @@ fn entries<'s>(
         }
         // An Elastic IP associated with an instance is that instance's
         // way in, whether or not the instance list is there.
-        for a in &inv.ec2.elastic_ips {
-            // (moto answers an unassociated address's InstanceId as "".)
-            if let (Some(id), Some(ip)) = (a.instance_id.as_deref(), a.public_ip.as_deref())
-                && !id.is_empty()
+        for (&id, ips) in &addresses.of_instance {
+            if let Some(&ip) = ips.first()
                 && !direct.contains(id)
             {
                 direct.insert(id);
