@@ -3,6 +3,7 @@
 //! states what AWS does and cites where AWS says so; docs/model.md states
 //! the same rules for readers.
 
+use rampart_model::config;
 use rampart_model::*;
 
 use crate::checks::network::fixtures::*;
@@ -1585,5 +1586,267 @@ fn dual_stack_nlb_to_alb_over_ipv6_arrives_from_the_nlb() {
     assert!(
         shown.contains("nlb/nlb-1") && shown.contains("alb/alb-1"),
         "{shown}"
+    );
+}
+
+/// An internet-facing ALB `alb-1` (DNS `alb-1.example`) in front of `i-1`
+/// on 8080, its group `sg-alb` admitting 443 from `alb_from`; the AWS
+/// managed prefix list of CloudFront's origin-facing servers in the region
+/// (`pl-cf`, its entries `cf_entries` when collected); a distribution in
+/// front of the ALB over HTTPS, with a web ACL when `waf`.
+fn cloudfront_to_alb(alb_from: Vec<SgPeer>, cf_entries: bool, waf: bool) -> Snapshot {
+    use crate::checks::edge::cloudfront::fixtures::{custom, distribution};
+    let mut s = base();
+    add_sg(
+        &mut s,
+        "sg-alb",
+        alb_from.into_iter().map(|p| tcp(443, 443, p)).collect(),
+    );
+    add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
+    add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+    let r = region(&mut s);
+    r.ec2.managed_prefix_lists.push(ManagedPrefixList {
+        prefix_list_id: "pl-cf".into(),
+        prefix_list_name: Some("com.amazonaws.global.cloudfront.origin-facing".into()),
+        address_family: Some("IPv4".into()),
+        owner_id: Some("AWS".into()),
+        max_entries: None,
+        entries: cf_entries.then(|| {
+            vec![PrefixListEntry {
+                cidr: "130.176.0.0/18".into(),
+                description: None,
+            }]
+        }),
+        tags: tags(),
+    });
+    r.elbv2.load_balancers.push(LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
+        )
+    });
+    r.elbv2
+        .target_groups
+        .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
+    let mut d = distribution(vec![custom("alb", "alb-1.example")]);
+    if !waf {
+        d.web_acl_id = None;
+    }
+    s.cloudfront = Some(CloudFrontInventory {
+        distributions: vec![d],
+        web_acls: vec![],
+    });
+    s
+}
+
+fn pl(id: &str) -> SgPeer {
+    SgPeer::PrefixList {
+        prefix_list_id: id.into(),
+    }
+}
+
+/// CloudFront fetches from its origin-facing servers; a security group that
+/// admits their AWS-managed prefix list admits CloudFront and "prevent[s]
+/// any non-CloudFront traffic from reaching your origin"
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>):
+/// the ALB is reached through the distribution only, whether or not the
+/// list's entries were collected (its name says whom it admits).
+#[test]
+fn an_origin_admitting_only_cloudfront_is_reached_through_cloudfront_only() {
+    for entries in [true, false] {
+        let s = cloudfront_to_alb(vec![pl("pl-cf")], entries, true);
+        let got = paths(&s, "i-1");
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(got[0].uncertain.is_none(), "{got:#?}");
+        assert_eq!(got[0].path.kind, PathKind::CloudFront);
+        assert_eq!(
+            labels(&got[0]),
+            "internet -> cloudfront E1 (shop.example.com) -> alb/alb-1 -> HTTPS:443 -> tg/tg:8080 -> i-1"
+        );
+        assert_eq!(got[0].path.hops[1].kind, "cloudfront");
+        assert_eq!(
+            got[0].path.hops[1].id,
+            crate::checks::edge::cloudfront::fixtures::DIST
+        );
+        assert_eq!(ports(&got[0]), vec![(8080, 8080)]);
+    }
+}
+
+/// An origin whose group also admits the internet is reached around
+/// CloudFront too: the load balancer path stays beside the CloudFront one
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>).
+#[test]
+fn an_origin_open_to_the_internet_keeps_its_load_balancer_path() {
+    let s = cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, true);
+    let mut kinds: Vec<PathKind> = certain(&s, "i-1").iter().map(|e| e.path.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, vec![PathKind::LoadBalancer, PathKind::CloudFront]);
+}
+
+/// CloudFront reaches an origin only on the port its protocol policy
+/// names (https-only: `HTTPSPort`), only over the internet (an internal
+/// load balancer needs a VPC origin), and not at all when the origin's
+/// group admits neither it nor the internet
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>).
+#[test]
+fn cloudfront_needs_a_listener_on_its_port_an_internet_facing_origin_and_a_rule() {
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    s.cloudfront.as_mut().unwrap().distributions[0].origins[0]
+        .custom
+        .as_mut()
+        .unwrap()
+        .https_port = 8443;
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    region(&mut s).elbv2.load_balancers[0].scheme = Some("internal".into());
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+    let s = cloudfront_to_alb(vec![v4("10.0.0.0/16")], true, true);
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+}
+
+/// A customer's list named like CloudFront's is read as the addresses it
+/// holds: only AWS owns the managed list.
+#[test]
+fn a_customer_list_named_like_cloudfronts_is_addresses() {
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    let r = region(&mut s);
+    r.ec2.managed_prefix_lists[0].owner_id = Some("123456789012".into());
+    r.ec2.managed_prefix_lists[0].entries.as_mut().unwrap()[0].cidr = "0.0.0.0/0".into();
+    let mut kinds: Vec<PathKind> = certain(&s, "i-1").iter().map(|e| e.path.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, vec![PathKind::LoadBalancer, PathKind::CloudFront]);
+}
+
+/// An API Gateway origin continues as the API's own path: CloudFront calls
+/// the default endpoint like any client
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html>).
+#[test]
+fn an_api_origin_continues_as_the_gateway_path() {
+    use crate::checks::edge::cloudfront::fixtures::{custom, distribution};
+    let mut s = demo();
+    let mut origin = custom("api", "api-h.execute-api.us-east-1.amazonaws.com");
+    origin.origin_path = None;
+    s.cloudfront = Some(CloudFrontInventory {
+        distributions: vec![distribution(vec![origin])],
+        web_acls: vec![],
+    });
+    let got = paths(&s, "i-h1");
+    let gateway: Vec<&Exposure> = got
+        .iter()
+        .filter(|e| e.path.kind == PathKind::Gateway)
+        .collect();
+    let cf: Vec<&Exposure> = got
+        .iter()
+        .filter(|e| e.path.kind == PathKind::CloudFront)
+        .collect();
+    assert!(!gateway.is_empty() && gateway.len() == cf.len(), "{got:#?}");
+    for (g, c) in gateway.iter().zip(&cf) {
+        assert_eq!(c.path.hops[1].kind, "cloudfront");
+        assert_eq!(&c.path.hops[2..], &g.path.hops[1..]);
+        assert_eq!(c.path.ports, g.path.ports);
+    }
+}
+
+/// EDGE-001 on `s` with `front_doors` (`None`: the default, both).
+fn edge_001(s: &Snapshot, front_doors: Option<Vec<config::FrontDoor>>) -> Vec<Outcome> {
+    let settings = config::Settings {
+        edge: config::EdgeSettings { front_doors },
+        ..Default::default()
+    };
+    let index = Index::new(s);
+    let exposures = Exposures::compute(&index);
+    let cx = Context::new(s, &index, &exposures).with_settings(&settings);
+    crate::checks::edge::backend_bypasses_gateway::BackendBypassesGateway
+        .evaluate(&cx)
+        .into_iter()
+        .filter(|o| o.resource_arn.ends_with("/i-1"))
+        .collect()
+}
+
+/// EDGE-001 with CloudFront as a front door (issue 16 item 1): through a
+/// distribution with a web ACL to an origin that admits only CloudFront
+/// passes (saying the prefix list admits every distribution, as AWS
+/// warns); without a web ACL, around CloudFront, or with CloudFront not
+/// counted as a front door, it fails; without the distribution list, a
+/// load balancer's backend is not evaluated (a distribution without a web
+/// ACL may be in front of it).
+#[test]
+fn edge_001_counts_cloudfront_with_a_web_acl_as_a_front_door() {
+    use rampart_model::config::FrontDoor;
+    let status = |o: &[Outcome]| o.iter().map(|o| o.status.as_str()).collect::<Vec<_>>();
+    let restricted = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    let got = edge_001(&restricted, None);
+    assert_eq!(status(&got), vec!["pass"], "{got:#?}");
+    assert!(
+        got[0].message.contains("every distribution"),
+        "{}",
+        got[0].message
+    );
+
+    let got = edge_001(&restricted, Some(vec![FrontDoor::ApiGateway]));
+    assert_eq!(status(&got), vec!["fail"], "{got:#?}");
+    assert_eq!(got[0].path.as_ref().unwrap().kind, PathKind::CloudFront);
+
+    let no_waf = cloudfront_to_alb(vec![pl("pl-cf")], true, false);
+    let got = edge_001(&no_waf, None);
+    assert_eq!(status(&got), vec!["fail"], "{got:#?}");
+    assert!(got[0].message.contains("(no WAF)"), "{}", got[0].message);
+
+    let bypass = cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, true);
+    let got = edge_001(&bypass, None);
+    assert_eq!(status(&got), vec!["fail"], "{got:#?}");
+    assert_eq!(got[0].path.as_ref().unwrap().kind, PathKind::LoadBalancer);
+
+    let mut unknown = cloudfront_to_alb(vec![pl("pl-cf")], true, false);
+    unknown.cloudfront = None;
+    let got = edge_001(&unknown, None);
+    assert_eq!(status(&got), vec!["not-evaluated"], "{got:#?}");
+    let mut denied = cloudfront_to_alb(vec![pl("pl-cf")], true, false);
+    denied.cloudfront.as_mut().unwrap().distributions.clear();
+    crate::testing::fail(&mut denied, "cloudfront:ListDistributions");
+    denied.collection_errors.last_mut().unwrap().region = None;
+    let got = edge_001(&denied, None);
+    assert!(
+        matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("ListDistributions")),
+        "{got:#?}"
+    );
+}
+
+/// CloudFront in front of an API Gateway stage passes through API
+/// Gateway: a front door whatever the distribution's web ACL.
+#[test]
+fn edge_001_cloudfront_then_api_gateway_is_through_the_gateway() {
+    use crate::checks::edge::cloudfront::fixtures::{custom, distribution};
+    let mut s = demo();
+    let mut d = distribution(vec![custom(
+        "api",
+        "api-h.execute-api.us-east-1.amazonaws.com",
+    )]);
+    d.web_acl_id = None;
+    s.cloudfront = Some(CloudFrontInventory {
+        distributions: vec![d],
+        web_acls: vec![],
+    });
+    let index = Index::new(&s);
+    let exposures = Exposures::compute(&index);
+    let cx = Context::new(&s, &index, &exposures);
+    let got: Vec<Outcome> = crate::checks::edge::backend_bypasses_gateway::BackendBypassesGateway
+        .evaluate(&cx)
+        .into_iter()
+        .filter(|o| o.resource_arn.ends_with("/i-h1"))
+        .collect();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].status, Status::Pass, "{got:#?}");
+    assert!(
+        exposures
+            .for_instance(REGION, "i-h1")
+            .iter()
+            .any(|e| e.path.kind == PathKind::CloudFront)
     );
 }

@@ -10,6 +10,7 @@ mod exposure_rules;
 pub(crate) mod fleets;
 pub mod index;
 pub mod named;
+pub(crate) mod origins;
 pub mod paths;
 pub mod reach;
 pub mod reference;

@@ -13,7 +13,12 @@
 //!   balancer's as client IP preservation decides;
 //! - **gateway**: a public API Gateway stage (REST, HTTP or WebSocket) ->
 //!   method/route -> integration -> VPC link (or public URL) -> load
-//!   balancer -> ... -> instance.
+//!   balancer -> ... -> instance;
+//! - **cloudfront**: a CloudFront distribution -> its origin (an
+//!   internet-facing load balancer, or an API Gateway endpoint and the
+//!   gateway path on from it) -> ... -> instance ([`cloudfront`]). For the
+//!   other kinds CloudFront's origin-facing prefix lists admit nobody: its
+//!   servers are reached through a distribution, not by internet clients.
 //!
 //! Traffic is traced as a set of sources ([`flow::Flow`]) that every hop
 //! narrows, per protocol and port, so a path exists only when one source
@@ -28,6 +33,7 @@
 //! collections make a region's paths incomplete.
 
 mod api;
+mod cloudfront;
 mod flow;
 pub mod inputs;
 mod lb;
@@ -41,7 +47,7 @@ use rampart_model::*;
 use crate::index::{Index, RegionIndex};
 use crate::reach::ip::{AddrSet, Family, parse_cidr, public_v4, public_v6};
 use crate::reach::ports::Protocol;
-use crate::reach::{PrefixLists, prefix_list_resolver, route};
+use crate::reach::{PrefixLists, Sources, prefix_list_resolver, prefix_list_resolver_for, route};
 
 use self::flow::Flow;
 use self::inputs::Reads;
@@ -96,6 +102,7 @@ pub struct Exposures {
 impl Exposures {
     pub fn compute(index: &Index<'_>) -> Exposures {
         let mut out = Exposures::default();
+        let cf_entries = cloudfront::entries(index.snapshot);
         for (region, rix) in &index.regions {
             let Some(inv) = index.snapshot.regions.get(*region) else {
                 continue;
@@ -142,7 +149,18 @@ impl Exposures {
                 .apis
                 .par_iter()
                 .flat_map_iter(|api| cx.v2_api(api));
-            let found: Vec<Exposure> = direct.chain(through_lbs).chain(rest).chain(v2).collect();
+            let mut found: Vec<Exposure> =
+                direct.chain(through_lbs).chain(rest).chain(v2).collect();
+            if !cf_entries.is_empty() {
+                let cf_resolve = prefix_list_resolver_for(
+                    &inv.ec2.managed_prefix_lists,
+                    &index.snapshot.collection_errors,
+                    region,
+                    Sources::CloudFront,
+                );
+                let through_cf = cx.through_cloudfront(&cf_entries, &found, &cf_resolve);
+                found.extend(through_cf);
+            }
             for mut e in found {
                 e.region = region.to_string();
                 out.add(e);

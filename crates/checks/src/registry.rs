@@ -184,6 +184,7 @@ pub fn run_with(
 
 /// What an absent `rampart.toml` means.
 static DEFAULT_SETTINGS: rampart_model::config::Settings = rampart_model::config::Settings {
+    edge: rampart_model::config::EdgeSettings { front_doors: None },
     waf: rampart_model::config::WafSettings {
         use_case_groups: None,
         require: Vec::new(),

@@ -573,6 +573,7 @@ fn kind(k: rampart_model::PathKind) -> &'static str {
         rampart_model::PathKind::Direct => "direct",
         rampart_model::PathKind::LoadBalancer => "load-balancer",
         rampart_model::PathKind::Gateway => "gateway",
+        rampart_model::PathKind::CloudFront => "cloudfront",
     }
 }
 

@@ -44,6 +44,15 @@
 //! certificate_expiry_days = 45
 //! ```
 //!
+//! ```toml
+//! [edge]
+//! # EDGE-001: which front doors a backend's paths may pass to count as
+//! # "through the front door"; default both. "api-gateway": an API Gateway
+//! # stage (directly, or behind CloudFront). "cloudfront": a CloudFront
+//! # distribution with a web ACL, its origin admitting only CloudFront.
+//! front_doors = ["api-gateway"]
+//! ```
+//!
 //! A config file is small by nature: one over [`MAX_CONFIG_BYTES`] is refused
 //! from its metadata before it is read.
 
@@ -88,6 +97,13 @@ struct RawConfig {
     waf: Option<RawWaf>,
     instance: Option<RawInstance>,
     data: Option<RawData>,
+    edge: Option<RawEdge>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdge {
+    front_doors: Option<toml::Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,9 +181,47 @@ pub struct Config {
 /// checks read no file). `Default` is what an absent `rampart.toml` means.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
+    pub edge: EdgeSettings,
     pub waf: WafSettings,
     pub instance: InstanceSettings,
     pub data: DataSettings,
+}
+
+/// A front door EDGE-001 accepts: a path through one is not a bypass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FrontDoor {
+    /// An API Gateway stage, reached directly or behind CloudFront.
+    ApiGateway,
+    /// A CloudFront distribution with a web ACL (its origin then admits
+    /// only CloudFront, or the internet reaches it by another path, which
+    /// is the bypass).
+    CloudFront,
+}
+
+impl FrontDoor {
+    pub const ALL: [FrontDoor; 2] = [FrontDoor::ApiGateway, FrontDoor::CloudFront];
+
+    /// The name `rampart.toml` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontDoor::ApiGateway => "api-gateway",
+            FrontDoor::CloudFront => "cloudfront",
+        }
+    }
+}
+
+/// `[edge]`: what the edge-layer checks read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EdgeSettings {
+    /// EDGE-001: the front doors that count; `None` for all of them.
+    pub front_doors: Option<Vec<FrontDoor>>,
+}
+
+impl EdgeSettings {
+    /// Whether paths through `door` count as through the front door.
+    pub fn accepts(&self, door: FrontDoor) -> bool {
+        self.front_doors.as_ref().is_none_or(|d| d.contains(&door))
+    }
 }
 
 /// `[data]`: what the data-layer checks read.
@@ -402,6 +456,39 @@ impl Config {
             }
         };
         let settings = Settings {
+            edge: match raw.edge.and_then(|e| e.front_doors) {
+                Some(list) => {
+                    let line = line_of(list.span().start);
+                    let mut doors = Vec::new();
+                    for name in list.into_inner() {
+                        let door = FrontDoor::ALL
+                            .into_iter()
+                            .find(|d| d.as_str() == name)
+                            .ok_or_else(|| {
+                                invalid(
+                                    line,
+                                    format!(
+                                        "[edge] front_doors holds {name:?}: each entry is \"api-gateway\" or \"cloudfront\""
+                                    ),
+                                )
+                            })?;
+                        if !doors.contains(&door) {
+                            doors.push(door);
+                        }
+                    }
+                    if doors.is_empty() {
+                        return Err(invalid(
+                            line,
+                            "[edge] front_doors is empty: name at least one of \"api-gateway\", \"cloudfront\" (every backend would otherwise bypass)".into(),
+                        ));
+                    }
+                    doors.sort();
+                    EdgeSettings {
+                        front_doors: Some(doors),
+                    }
+                }
+                None => EdgeSettings::default(),
+            },
             waf: match raw.waf {
                 Some(w) => parse_waf(w, &line_of, &invalid)?,
                 None => WafSettings::default(),
@@ -933,5 +1020,33 @@ apis = ["*"]
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown field") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn edge_front_doors_default_to_both_and_reject_unknown_or_empty_lists() {
+        let none = Config::parse("rampart.toml", "").unwrap().settings;
+        assert!(
+            none.edge.accepts(FrontDoor::ApiGateway) && none.edge.accepts(FrontDoor::CloudFront)
+        );
+        let only = Config::parse("rampart.toml", "[edge]\nfront_doors = [\"api-gateway\"]\n")
+            .unwrap()
+            .settings;
+        assert!(
+            only.edge.accepts(FrontDoor::ApiGateway) && !only.edge.accepts(FrontDoor::CloudFront)
+        );
+        let e = Config::parse("rampart.toml", "[edge]\n\nfront_doors = [\"cdn\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config rampart.toml, line 3:") && e.contains("\"cdn\""),
+            "{e}"
+        );
+        let e = Config::parse("rampart.toml", "[edge]\nfront_doors = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("front_doors is empty"),
+            "{e}"
+        );
     }
 }

@@ -261,6 +261,10 @@ pub enum PathKind {
     LoadBalancer,
     /// An API Gateway stage -> VPC link -> load balancer -> instance.
     Gateway,
+    /// A CloudFront distribution -> its origin (a load balancer, or an API
+    /// Gateway stage and what follows it) -> instance.
+    #[serde(rename = "cloudfront")]
+    CloudFront,
 }
 
 /// One hop of an exposure path: what it is, its id/ARN, and the defense it

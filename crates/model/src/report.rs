@@ -13,16 +13,18 @@ use crate::{Finding, Fingerprint, Layer, Severity, ToolInfo};
 /// verdict and `affected` to findings filed on a shared resource; 3 added
 /// `checks` (the checks run), the `not-compared` baseline mark and
 /// `baseline.not_compared`; 4 added each scorecard's `vulnerabilities`; 5
-/// added each scorecard's `detect` verdict and the `detect` layer.
-pub const REPORT_SCHEMA_VERSION: u32 = 5;
+/// added each scorecard's `detect` verdict and the `detect` layer; 6 added
+/// the `cloudfront` path kind (a reader of 5 would refuse the new value).
+pub const REPORT_SCHEMA_VERSION: u32 = 6;
 
 /// The report versions this rampart reads back (`--baseline`, `rampart
 /// diff`): a version-1 report is a version-2 report without the two
 /// additions, a version-2 report a version-3 one without the checks run
 /// (every check then counts as run), a version-4 report a version-5 one
 /// whose cards' detect column is not evaluated ([`LayerVerdict::before_detect`]),
-/// so yesterday's report still compares after an upgrade.
-pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 5] = [1, 2, 3, 4, REPORT_SCHEMA_VERSION];
+/// and a version-5 report a version-6 one without CloudFront paths, so
+/// yesterday's report still compares after an upgrade.
+pub const READABLE_REPORT_SCHEMA_VERSIONS: [u32; 6] = [1, 2, 3, 4, 5, REPORT_SCHEMA_VERSION];
 
 /// One layer's verdict for one backend. `findings` links a gap to the
 /// findings behind it, by fingerprint, in report order: the failing ones

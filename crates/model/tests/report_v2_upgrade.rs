@@ -52,14 +52,14 @@ fn a_version_1_report_still_loads() {
         LayerVerdict::NotEvaluated { reasons, .. } if reasons[0].contains("predates version 5")
     ));
     // Nothing but the version is checked for: another version is refused.
-    let v6 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 6", 1);
-    let e = Run::from_slice(Path::new("v6.json"), v6.as_bytes())
+    let v7 = V1.replacen("\"schema_version\": 1", "\"schema_version\": 7", 1);
+    let e = Run::from_slice(Path::new("v7.json"), v7.as_bytes())
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("v6.json")
-            && e.contains("report schema version 6")
-            && e.contains("1, 2, 3, 4 and 5"),
+        e.contains("v7.json")
+            && e.contains("report schema version 7")
+            && e.contains("1, 2, 3, 4, 5 and 6"),
         "{e}"
     );
 }

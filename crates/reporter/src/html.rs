@@ -418,6 +418,8 @@ fn kind_label(p: &rampart_model::ExposurePath) -> &'static str {
             "Through API Gateway, then over the internet to a public endpoint"
         }
         PathKind::Gateway => "Through API Gateway",
+        PathKind::CloudFront if via("api-stage") => "Through CloudFront, then API Gateway",
+        PathKind::CloudFront => "Through CloudFront to its origin",
     }
 }
 

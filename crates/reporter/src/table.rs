@@ -594,6 +594,7 @@ fn path_lines(p: &ExposurePath, lines: &mut Vec<String>) {
         PathKind::Direct => "direct",
         PathKind::LoadBalancer => "load balancer",
         PathKind::Gateway => "API gateway",
+        PathKind::CloudFront => "CloudFront",
     };
     let ports: Vec<String> = p
         .ports

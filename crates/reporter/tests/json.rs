@@ -360,7 +360,11 @@ const MUTATIONS: &[Mutation] = &[
         "schema_version 2 (the format before checks and not-compared)",
         |v| v["schema_version"] = 2.into(),
     ),
-    ("schema_version 6", |v| v["schema_version"] = 6.into()),
+    ("schema_version 7", |v| v["schema_version"] = 7.into()),
+    (
+        "schema_version 5 (the format before CloudFront paths)",
+        |v| v["schema_version"] = 5.into(),
+    ),
     ("schema_version as a string", |v| {
         v["schema_version"] = "1".into()
     }),

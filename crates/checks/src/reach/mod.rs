@@ -138,14 +138,66 @@ pub(crate) fn trim(s: &str) -> &str {
     }
 }
 
+/// The AWS-managed prefix lists of CloudFront's origin-facing servers,
+/// IPv4 and IPv6
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>):
+/// a security group rule that admits one admits CloudFront, "preventing
+/// any non-CloudFront traffic from reaching your origin".
+pub const CLOUDFRONT_ORIGIN_FACING: [&str; 2] = [
+    "com.amazonaws.global.cloudfront.origin-facing",
+    "com.amazonaws.global.ipv6.cloudfront.origin-facing",
+];
+
+/// Whether `list` is one of [`CLOUDFRONT_ORIGIN_FACING`], owned by AWS (a
+/// customer's list of the same name holds whatever the customer put in).
+pub fn is_cloudfront_origin_facing(list: &ManagedPrefixList) -> bool {
+    list.owner_id.as_deref() == Some("AWS")
+        && list
+            .prefix_list_name
+            .as_deref()
+            .is_some_and(|n| CLOUDFRONT_ORIGIN_FACING.contains(&n))
+}
+
+/// Who is knocking, for the prefix lists that name a sender rather than
+/// addresses anyone may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    /// Clients on the internet: CloudFront's origin-facing servers are
+    /// not among them (an internet client reaches an origin that admits
+    /// only them through a distribution: a CloudFront path, never a
+    /// direct one), so their lists admit nobody.
+    Internet,
+    /// CloudFront fetching from an origin: its lists admit it, whatever
+    /// addresses they hold today. Its servers are drawn as the whole
+    /// address space of the list's family, so a rule that admits any
+    /// public address may admit them too (a CloudFront path is then
+    /// drawn where CloudFront might not fit through: a way in too many,
+    /// never one too few).
+    CloudFront,
+}
+
 /// The resolver for one region's collected prefix lists, with the
-/// snapshot's collection errors to explain a gap. A list whose entries were
-/// not collected, or with any entry that does not parse, is an `Err`: a
-/// partial list could hide exactly the CIDR that matters.
+/// snapshot's collection errors to explain a gap, as internet clients see
+/// them ([`Sources::Internet`]). A list whose entries were not collected,
+/// or with any entry that does not parse, is an `Err`: a partial list
+/// could hide exactly the CIDR that matters.
 pub fn prefix_list_resolver<'a>(
     lists: &'a [ManagedPrefixList],
     errors: &'a [CollectionError],
     region: &'a str,
+) -> impl Fn(&str) -> Result<Vec<IpNet>, String> + Sync + 'a {
+    prefix_list_resolver_for(lists, errors, region, Sources::Internet)
+}
+
+/// [`prefix_list_resolver`] as `sources` see the lists: CloudFront's
+/// origin-facing lists resolve to nothing for the internet and to the
+/// whole address space of their family for CloudFront, with or without
+/// their entries (which only name CloudFront's servers of the day).
+pub fn prefix_list_resolver_for<'a>(
+    lists: &'a [ManagedPrefixList],
+    errors: &'a [CollectionError],
+    region: &'a str,
+    sources: Sources,
 ) -> impl Fn(&str) -> Result<Vec<IpNet>, String> + Sync + 'a {
     // "OP was not collected (kind: message)", as `Context::not_collected`
     // words it, for the first error of `op` in this region (on `id` when
@@ -173,6 +225,17 @@ pub fn prefix_list_resolver<'a>(
                 None => format!("prefix list {id} is not among the region's prefix lists"),
             });
         };
+        if is_cloudfront_origin_facing(list) {
+            return Ok(match sources {
+                Sources::Internet => Vec::new(),
+                Sources::CloudFront => {
+                    let v6 = list.address_family.as_deref() == Some("IPv6")
+                        || list.prefix_list_name.as_deref() == Some(CLOUDFRONT_ORIGIN_FACING[1]);
+                    let any = if v6 { "::/0" } else { "0.0.0.0/0" };
+                    vec![any.parse().expect("a CIDR")]
+                }
+            });
+        }
         let Some(entries) = list.entries.as_ref() else {
             return Err(match failed("ec2:GetManagedPrefixListEntries", Some(id)) {
                 Some(why) => format!("prefix list {id} entries not collected: {why}"),
@@ -262,6 +325,54 @@ mod tests {
         assert_eq!(Reach::any([Reach::No, u("x"), Reach::No, u("x")]), u("x"));
         assert_eq!(Reach::any([u("x"), Reach::Yes]), Reach::Yes);
         assert_eq!(Reach::all([Reach::Yes, u("x"), Reach::No]), Reach::No);
+    }
+
+    /// CloudFront's origin-facing lists name a sender, not addresses: the
+    /// internet is not admitted by them, CloudFront is (entries collected
+    /// or not); a customer's list of the same name is read as addresses.
+    /// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>
+    #[test]
+    fn cloudfront_lists_admit_cloudfront_not_the_internet() {
+        let list = |id: &str, name: &str, owner: &str, family: &str, entries: Option<&str>| {
+            ManagedPrefixList {
+                prefix_list_id: id.into(),
+                prefix_list_name: Some(name.into()),
+                address_family: Some(family.into()),
+                owner_id: Some(owner.into()),
+                max_entries: None,
+                entries: entries.map(|c| {
+                    vec![PrefixListEntry {
+                        cidr: c.into(),
+                        description: None,
+                    }]
+                }),
+                tags: Default::default(),
+            }
+        };
+        let lists = vec![
+            list(
+                "pl-cf",
+                CLOUDFRONT_ORIGIN_FACING[0],
+                "AWS",
+                "IPv4",
+                Some("130.176.0.0/18"),
+            ),
+            list("pl-cf6", CLOUDFRONT_ORIGIN_FACING[1], "AWS", "IPv6", None),
+            list(
+                "pl-fake",
+                CLOUDFRONT_ORIGIN_FACING[0],
+                "123456789012",
+                "IPv4",
+                Some("0.0.0.0/0"),
+            ),
+        ];
+        let internet = prefix_list_resolver(&lists, &[], "us-east-1");
+        assert_eq!(internet("pl-cf"), Ok(vec![]));
+        assert_eq!(internet("pl-cf6"), Ok(vec![]));
+        assert_eq!(internet("pl-fake"), Ok(vec!["0.0.0.0/0".parse().unwrap()]));
+        let cf = prefix_list_resolver_for(&lists, &[], "us-east-1", Sources::CloudFront);
+        assert_eq!(cf("pl-cf"), Ok(vec!["0.0.0.0/0".parse().unwrap()]));
+        assert_eq!(cf("pl-cf6"), Ok(vec!["::/0".parse().unwrap()]));
     }
 
     #[test]

@@ -1,13 +1,67 @@
 //! EDGE-001: a backend the internet reaches by a path that does not pass
-//! through API Gateway (directly, or through an internet-facing load
-//! balancer) skips the edge layer: WAF, authorization and throttling apply
-//! to the front door only.
+//! through a front door (directly, or through an internet-facing load
+//! balancer, or through a CloudFront distribution without a web ACL) skips
+//! the edge layer: WAF, authorization and throttling apply to the front
+//! door only.
+//!
+//! The front doors (`[edge] front_doors` in `rampart.toml`, both by
+//! default, [`FrontDoor`]):
+//! - `api-gateway`: a path that passes an API Gateway stage, reached
+//!   directly or behind a CloudFront distribution;
+//! - `cloudfront`: a path through a CloudFront distribution with a web
+//!   ACL to its origin. The origin's own security group decides whether
+//!   the internet can go around it: one that admits only CloudFront's
+//!   origin-facing prefix list leaves no other path (the paths treat that
+//!   list as CloudFront, not the internet); one that admits the internet
+//!   keeps a load balancer path, the bypass. AWS notes that the prefix
+//!   list admits every distribution, not only yours
+//!   (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>):
+//!   the pass says so.
 
-use rampart_model::{PathKind, Status};
+use rampart_model::config::FrontDoor;
+use rampart_model::{ExposurePath, PathKind, Status};
 
 use crate::registry::{Check, Context, Outcome};
 
 pub struct BackendBypassesGateway;
+
+/// The front door `path` passes, if `cx`'s settings count it.
+fn front_door(cx: &Context<'_>, path: &ExposurePath) -> Option<FrontDoor> {
+    let edge = &cx.settings.edge;
+    let through = |kind: &str| path.hops.iter().any(|h| h.kind == kind);
+    match path.kind {
+        PathKind::Gateway => edge
+            .accepts(FrontDoor::ApiGateway)
+            .then_some(FrontDoor::ApiGateway),
+        PathKind::CloudFront if through("api-stage") && edge.accepts(FrontDoor::ApiGateway) => {
+            Some(FrontDoor::ApiGateway)
+        }
+        PathKind::CloudFront if edge.accepts(FrontDoor::CloudFront) => {
+            // The distribution's web ACL, from the snapshot (the hop's id
+            // is its ARN).
+            let dist = path.hops.iter().find(|h| h.kind == "cloudfront")?;
+            let has_acl = cx.snapshot.cloudfront.as_ref().is_some_and(|cf| {
+                cf.distributions.iter().any(|d| {
+                    d.arn == dist.id && d.web_acl_id.as_deref().is_some_and(|a| !a.is_empty())
+                })
+            });
+            has_acl.then_some(FrontDoor::CloudFront)
+        }
+        _ => None,
+    }
+}
+
+/// Why the CloudFront paths may be missing, when they may: a path through
+/// a distribution without a web ACL would be a bypass nobody sees.
+fn cloudfront_unknown(cx: &Context<'_>) -> Option<String> {
+    if cx.snapshot.cloudfront.is_none() {
+        return Some(
+            "CloudFront distributions are not in this snapshot (written before schema version 8): re-scan"
+                .into(),
+        );
+    }
+    cx.not_collected(None, &[crate::checks::edge::cloudfront::LIST])
+}
 
 impl Check for BackendBypassesGateway {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -20,21 +74,34 @@ impl Check for BackendBypassesGateway {
         // not evaluated, so a missing bypass verdict is never silent.
         let scope = crate::checks::network::scope::Scope::of(cx);
         let mut out = scope.unseen_outcomes(cx);
+        let doors: Vec<&str> = FrontDoor::ALL
+            .into_iter()
+            .filter(|d| cx.settings.edge.accepts(*d))
+            .map(FrontDoor::as_str)
+            .collect();
+        let doors = doors.join(" or ");
+        let cf_unknown = cloudfront_unknown(cx);
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let paths = cx.exposures.for_instance(region, &i.instance_id);
-            let bypass: Vec<_> = paths
+            let (through, bypass): (Vec<_>, Vec<_>) = paths
                 .iter()
-                .filter(|e| e.path.kind != PathKind::Gateway)
-                .collect();
+                .partition(|e| front_door(cx, &e.path).is_some());
             let missing = cx.exposures.gap(region).map(str::to_string);
+            // Behind a load balancer CloudFront could reach, a path
+            // through a distribution without a web ACL may be unseen.
+            let lb_target = cx
+                .index
+                .regions
+                .get(region)
+                .is_some_and(|r| r.is_lb_target(&i.instance_id));
             let outcome = if let Some(sure) = bypass.iter().find(|e| e.uncertain.is_none()) {
                 let mut o = Outcome::new(
                     arn,
                     region,
                     Status::Fail,
                     format!(
-                        "{} is reachable from the internet without API Gateway by {} path(s): {}",
+                        "{} is reachable from the internet without a front door ({doors}) by {} path(s): {}",
                         i.instance_id,
                         bypass.len(),
                         sure.path
@@ -48,7 +115,7 @@ impl Check for BackendBypassesGateway {
                     region,
                     Status::NotEvaluated(maybe.uncertain.clone().unwrap_or_default()),
                     format!(
-                        "{} may be reachable without API Gateway: {}",
+                        "{} may be reachable without a front door ({doors}): {}",
                         i.instance_id, maybe.path
                     ),
                 )
@@ -60,24 +127,38 @@ impl Check for BackendBypassesGateway {
                     Status::NotEvaluated(reason),
                     "exposure paths are incomplete",
                 )
-            } else {
-                let gateways = paths.len();
+            } else if let Some(reason) = cf_unknown.clone().filter(|_| lb_target) {
                 Outcome::new(
                     arn,
                     region,
-                    Status::Pass,
+                    Status::NotEvaluated(reason),
                     format!(
-                        "{} is reachable only through API Gateway ({gateways} path(s))",
+                        "{} is behind a load balancer, and a CloudFront distribution without a web ACL in front of it would be a bypass nobody can see",
                         i.instance_id
                     ),
                 )
+            } else {
+                let by_cloudfront = through
+                    .iter()
+                    .any(|e| front_door(cx, &e.path) == Some(FrontDoor::CloudFront));
+                let mut message = format!(
+                    "{} is reachable only through a front door ({doors}; {} path(s))",
+                    i.instance_id,
+                    paths.len()
+                );
+                if by_cloudfront {
+                    message.push_str(
+                        "; its origin admits CloudFront's origin-facing servers, which serve every distribution: AWS also recommends a custom header the origin requires",
+                    );
+                }
+                Outcome::new(arn, region, Status::Pass, message)
             };
             out.push(outcome);
         }
         // A target behind an internet-facing load balancer that resolves to
-        // no known instance may be a backend reached without the gateway.
+        // no known instance may be a backend reached without a front door.
         for u in cx.exposures.unresolved() {
-            if u.path.kind == PathKind::Gateway {
+            if front_door(cx, &u.path).is_some() {
                 continue;
             }
             out.push(Outcome::new(
@@ -85,7 +166,7 @@ impl Check for BackendBypassesGateway {
                 &u.region,
                 Status::NotEvaluated(u.reason.clone()),
                 format!(
-                    "a target the snapshot cannot resolve may be a backend reachable without API Gateway: {}",
+                    "a target the snapshot cannot resolve may be a backend reachable without a front door: {}",
                     u.path
                 ),
             ));

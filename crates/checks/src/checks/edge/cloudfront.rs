@@ -1,46 +1,25 @@
 //! CloudFront distributions as front doors (issue 16 item 1), shared by
-//! EDGE-015 to EDGE-017: which distributions carry traffic to a backend,
-//! what each origin resolves to in the snapshot, and which backends are
-//! behind it.
+//! EDGE-014 to EDGE-017: which distributions carry traffic to a backend,
+//! what each origin resolves to in the snapshot ([`crate::origins`]), and
+//! which backends are behind it.
 //!
 //! A distribution is judged when it is enabled and some cache behaviour
 //! sends requests to an origin that is not an S3 bucket: a custom origin
 //! (a load balancer, an API Gateway endpoint, any host) or a VPC origin.
-//! An origin resolves by its DNS name, as CloudFront connects to it:
-//! to a load balancer of a scanned region (`DNSName`, with or without the
-//! `dualstack.` prefix), to an API custom domain (the API mapping whose
-//! base path is the origin path's first segment, else the root mapping) or
-//! to a REST or HTTP API's default endpoint
-//! (`{api-id}.execute-api.{region}.amazonaws.com`; the REST stage from the
-//! origin path's first segment when there is one). The backends behind it
-//! are those whose exposure paths pass that load balancer or API. Each
-//! finding lists them (`affected`), so their cards count it; a distribution
-//! whose origins resolve to no backend the snapshot knows is judged all
-//! the same, with none listed.
+//! The backends behind it are those with an exposure path through it
+//! (`internet -> cloudfront -> origin -> ...`, [`crate::paths`]). Each
+//! finding lists them (`affected`), so their cards count it; a
+//! distribution whose origins lead to no backend the snapshot knows is
+//! judged all the same, with none listed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use rampart_model::{CfOrigin, Distribution, Status};
+use rampart_model::{CfOrigin, Distribution, PathKind, Status};
 
+pub(crate) use crate::origins::Origin;
 use crate::registry::{Context, Outcome};
 
 pub(crate) const LIST: &str = "cloudfront:ListDistributions";
-
-/// What an origin is, as far as the snapshot tells.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// A load balancer of a scanned region: (region, ARN).
-    LoadBalancer(String, String),
-    /// An API's default endpoint: (region, API id, the stage from the
-    /// origin path, if any).
-    Api(String, String, Option<String>),
-    /// A VPC origin (a private ALB, NLB or instance CloudFront reaches
-    /// itself); its target is not collected.
-    Vpc(String),
-    /// Any other custom origin (a host outside the snapshot).
-    Other,
-    S3,
-}
 
 /// One judged distribution.
 pub(crate) struct Front<'s> {
@@ -119,35 +98,18 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
             "CloudFront distributions were not collected",
         ));
     }
-    // Load balancers by DNS name, once (each origin looks one up).
-    let hosts: HashMap<String, (&str, &str)> = cx
-        .snapshot
-        .regions
-        .iter()
-        .flat_map(|(region, inv)| {
-            inv.elbv2.load_balancers.iter().filter_map(move |lb| {
-                Some((
-                    lb.dns_name.as_deref()?.to_ascii_lowercase(),
-                    (region.as_str(), lb.load_balancer_arn.as_str()),
-                ))
-            })
-        })
-        .collect();
+    let hosts = crate::origins::Hosts::new(cx.snapshot);
     let mut fronts: Vec<Front<'s>> = cf
         .distributions
         .iter()
         .filter(|d| d.enabled)
         .filter_map(|d| front(cx, &hosts, d))
         .collect();
-    if fronts.iter().any(|f| {
-        f.origins
-            .iter()
-            .any(|(_, r)| matches!(r, Origin::LoadBalancer(..) | Origin::Api(..)))
-    }) {
-        let behind = Behind::new(cx);
+    if !fronts.is_empty() {
+        let behind = behind(cx);
         for f in &mut fronts {
-            for (_, r) in &f.origins {
-                f.backends.extend(behind.of(r));
+            if let Some(ids) = behind.get(f.dist.arn.as_str()) {
+                f.backends.extend(ids.iter().copied());
             }
         }
     }
@@ -156,20 +118,12 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
 
 fn front<'s>(
     cx: &Context<'s>,
-    hosts: &HashMap<String, (&str, &str)>,
+    hosts: &crate::origins::Hosts<'_>,
     dist: &'s Distribution,
 ) -> Option<Front<'s>> {
-    let mut targeted: Vec<&'s CfOrigin> = Vec::new();
-    for b in dist.all_behaviors() {
-        for o in dist.origins_of(&b.target_origin_id) {
-            if !targeted.iter().any(|t| t.id == o.id) {
-                targeted.push(o);
-            }
-        }
-    }
-    let origins: Vec<(&CfOrigin, Origin)> = targeted
+    let origins: Vec<(&CfOrigin, Origin)> = crate::origins::targeted(dist)
         .into_iter()
-        .map(|o| (o, resolve(cx, hosts, o)))
+        .map(|o| (o, crate::origins::resolve(cx.snapshot, hosts, o)))
         .filter(|(_, r)| *r != Origin::S3)
         .collect();
     (!origins.is_empty()).then(|| Front {
@@ -179,71 +133,20 @@ fn front<'s>(
     })
 }
 
-/// The backends behind each load balancer and API stage, from one pass
-/// over the exposure paths.
-struct Behind<'s> {
-    /// (region, load balancer ARN) -> backends.
-    lbs: BTreeMap<(&'s str, &'s str), BTreeSet<&'s str>>,
-    /// (region, API id) -> (stage, backend).
-    apis: BTreeMap<(&'s str, &'s str), BTreeSet<(&'s str, &'s str)>>,
-}
-
-impl<'s> Behind<'s> {
-    fn new(cx: &Context<'s>) -> Behind<'s> {
-        let mut out = Behind {
-            lbs: BTreeMap::new(),
-            apis: BTreeMap::new(),
-        };
-        for region in cx.snapshot.region_names() {
-            for (id, paths) in cx.exposures.in_region(region) {
-                for h in paths.iter().flat_map(|e| &e.path.hops) {
-                    match h.kind.as_str() {
-                        "load-balancer" => {
-                            out.lbs
-                                .entry((region, h.id.as_str()))
-                                .or_default()
-                                .insert(id);
-                        }
-                        // `API/STAGE/...` (crate::paths::api).
-                        "api-stage" => {
-                            let mut parts = h.id.splitn(3, '/');
-                            if let (Some(api), Some(stage)) = (parts.next(), parts.next()) {
-                                out.apis
-                                    .entry((region, api))
-                                    .or_default()
-                                    .insert((stage, id));
-                            }
-                        }
-                        _ => {}
-                    }
+/// The backends behind each distribution (by ARN, the `cloudfront` hop's
+/// id), from one pass over the exposure paths.
+fn behind<'s>(cx: &Context<'s>) -> BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)>> {
+    let mut out: BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)>> = BTreeMap::new();
+    for region in cx.snapshot.region_names() {
+        for (id, paths) in cx.exposures.in_region(region) {
+            for e in paths.iter().filter(|e| e.path.kind == PathKind::CloudFront) {
+                if let Some(h) = e.path.hops.iter().find(|h| h.kind == "cloudfront") {
+                    out.entry(h.id.as_str()).or_default().insert((region, id));
                 }
             }
         }
-        out
     }
-
-    /// (region, backend) behind `origin`.
-    fn of<'a>(&'a self, origin: &'a Origin) -> Box<dyn Iterator<Item = (&'s str, &'s str)> + 'a> {
-        match origin {
-            Origin::LoadBalancer(region, arn) => Box::new(
-                self.lbs
-                    .iter()
-                    .filter(move |((r, a), _)| r == region && a == arn)
-                    .flat_map(|((r, _), ids)| ids.iter().map(move |id| (*r, *id))),
-            ),
-            Origin::Api(region, api, stage) => Box::new(
-                self.apis
-                    .iter()
-                    .filter(move |((r, a), _)| r == region && a == api)
-                    .flat_map(move |((r, _), ids)| {
-                        ids.iter()
-                            .filter(move |(s, _)| stage.as_deref().is_none_or(|want| want == *s))
-                            .map(move |(_, id)| (*r, *id))
-                    }),
-            ),
-            _ => Box::new(std::iter::empty()),
-        }
-    }
+    out
 }
 
 /// A viewer protocol policy that keeps viewers on HTTPS: it redirects
@@ -252,58 +155,6 @@ impl<'s> Behind<'s> {
 /// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html>).
 pub(crate) fn keeps_viewers_on_https(policy: &str) -> bool {
     matches!(policy, "redirect-to-https" | "https-only")
-}
-
-/// What `o` is in the snapshot.
-/// `hosts`: the load balancers by lowercase DNS name.
-pub(crate) fn resolve(
-    cx: &Context<'_>,
-    hosts: &HashMap<String, (&str, &str)>,
-    o: &CfOrigin,
-) -> Origin {
-    if let Some(id) = &o.vpc_origin_id {
-        return Origin::Vpc(id.clone());
-    }
-    if o.s3 || (o.custom.is_none() && o.domain_name.contains(".s3.")) {
-        return Origin::S3;
-    }
-    let host = o.domain_name.to_ascii_lowercase();
-    // A dual-stack load balancer is named `dualstack.` + its DNSName
-    // (https://repost.aws/knowledge-center/elb-configure-with-ipv6).
-    let bare = host.strip_prefix("dualstack.").unwrap_or(&host);
-    if let Some((region, arn)) = hosts.get(bare) {
-        return Origin::LoadBalancer(region.to_string(), arn.to_string());
-    }
-    let first_segment = o
-        .origin_path
-        .as_deref()
-        .and_then(|p| p.trim_start_matches('/').split('/').next())
-        .filter(|s| !s.is_empty());
-    // An API custom domain: the mapping whose base path the origin path
-    // starts with, else the root mapping
-    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html).
-    for (region, inv) in &cx.snapshot.regions {
-        let domains = inv
-            .apigateway
-            .domain_names
-            .iter()
-            .chain(inv.apigatewayv2.domain_names.iter().flatten());
-        for d in domains.filter(|d| d.domain_name.eq_ignore_ascii_case(&host)) {
-            let mappings = d.api_mappings.iter().flatten();
-            let by_key = |key: &str| mappings.clone().find(|m| m.key == key);
-            if let Some(m) = first_segment.and_then(by_key).or_else(|| by_key("")) {
-                return Origin::Api(region.clone(), m.api_id.clone(), m.stage.clone());
-            }
-        }
-    }
-    if let Some((api, rest)) = host.split_once(".execute-api.")
-        && let Some(region) = rest.strip_suffix(".amazonaws.com")
-        && cx.snapshot.regions.contains_key(region)
-    {
-        let stage = first_segment.map(str::to_string);
-        return Origin::Api(region.to_string(), api.to_string(), stage);
-    }
-    Origin::Other
 }
 
 #[cfg(test)]
@@ -328,6 +179,18 @@ pub(crate) mod fixtures {
             s3: false,
             custom_header_names: vec![],
         }
+    }
+
+    /// The legacy NLB (network fixtures) as an origin: its one listener is
+    /// TCP on 80, so CloudFront's HTTPS goes to port 80 and passes through
+    /// to the instance (a CloudFront path exists only on a port some
+    /// listener answers).
+    pub(crate) fn legacy_nlb() -> CfOrigin {
+        let mut o = custom("nlb", "nlb-l.example");
+        if let Some(c) = &mut o.custom {
+            c.https_port = 80;
+        }
+        o
     }
 
     /// A hardened distribution `E1` (alias `shop.example.com`, ACM
@@ -402,7 +265,9 @@ mod tests {
     #[test]
     fn origins_resolve_to_load_balancers_and_apis_with_their_backends() {
         // The legacy NLB by its DNS name (dualstack. and case ignored).
-        let s = with(distribution(vec![custom("nlb", "DUALSTACK.nlb-l.example")]));
+        let mut nlb = legacy_nlb();
+        nlb.domain_name = "DUALSTACK.nlb-l.example".into();
+        let s = with(distribution(vec![nlb]));
         assert_eq!(
             fronts_of(&s),
             vec![(
@@ -422,7 +287,7 @@ mod tests {
         let got = fronts_of(&s);
         assert_eq!(
             got[0].1,
-            vec![Origin::Api("us-east-1".into(), "api-h".into(), None)]
+            vec![Origin::Api("us-east-1".into(), "api-h".into(), None, None)]
         );
         assert_eq!(got[0].2, vec!["i-h1".to_string()]);
     }
@@ -456,7 +321,12 @@ mod tests {
         let got = fronts_of(&s);
         assert_eq!(
             got[0].1,
-            vec![Origin::Api("us-east-1".into(), "api-h".into(), Some(stage))]
+            vec![Origin::Api(
+                "us-east-1".into(),
+                "api-h".into(),
+                Some(stage),
+                Some("api.example.com/v1".into())
+            )]
         );
         assert_eq!(got[0].2, vec!["i-h1".to_string()]);
         let mut other = s.clone();
@@ -472,20 +342,20 @@ mod tests {
         bucket.s3 = true;
         let s = with(distribution(vec![bucket]));
         assert!(fronts_of(&s).is_empty());
-        let mut d = distribution(vec![custom("nlb", "nlb-l.example")]);
+        let mut d = distribution(vec![legacy_nlb()]);
         d.enabled = false;
         assert!(fronts_of(&with(d)).is_empty());
         // An origin no behaviour targets does not count.
         let mut bucket = custom("b", "assets.s3.us-east-1.amazonaws.com");
         bucket.custom = None;
         bucket.s3 = true;
-        let d = distribution(vec![bucket, custom("nlb", "nlb-l.example")]);
+        let d = distribution(vec![bucket, legacy_nlb()]);
         assert!(fronts_of(&with(d)).is_empty());
     }
 
     #[test]
     fn a_missing_list_is_one_not_evaluated_outcome() {
-        let mut s = with(distribution(vec![custom("nlb", "nlb-l.example")]));
+        let mut s = with(distribution(vec![legacy_nlb()]));
         s.cloudfront = None;
         let index = crate::index::Index::new(&s);
         let exposures = crate::paths::Exposures::compute(&index);
@@ -497,7 +367,7 @@ mod tests {
             matches!(&o.status, Status::NotEvaluated(w) if w.contains("schema version 8")),
             "{o:?}"
         );
-        let mut s = with(distribution(vec![custom("nlb", "nlb-l.example")]));
+        let mut s = with(distribution(vec![legacy_nlb()]));
         s.cloudfront.as_mut().unwrap().distributions.clear();
         fail(&mut s, LIST);
         s.collection_errors.last_mut().unwrap().region = None;

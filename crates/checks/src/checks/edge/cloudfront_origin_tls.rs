@@ -139,7 +139,7 @@ mod tests {
     use rampart_model::Distribution;
 
     fn nlb_front() -> Distribution {
-        distribution(vec![custom("nlb", "nlb-l.example")])
+        distribution(vec![legacy_nlb()])
     }
 
     fn set(d: &mut Distribution, policy: &str, protocols: &[&str]) {

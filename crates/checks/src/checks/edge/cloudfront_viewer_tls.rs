@@ -127,7 +127,7 @@ mod tests {
     use crate::testing::*;
 
     fn nlb_front() -> rampart_model::Distribution {
-        distribution(vec![custom("nlb", "nlb-l.example")])
+        distribution(vec![legacy_nlb()])
     }
 
     #[test]

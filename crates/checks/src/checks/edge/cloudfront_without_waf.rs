@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn a_wafv2_acl_passes_none_fails_a_classic_one_is_not_evaluated() {
-        let d = distribution(vec![custom("nlb", "nlb-l.example")]);
+        let d = distribution(vec![legacy_nlb()]);
         let got = run(&CloudFrontWithoutWaf, &with(d.clone()));
         assert_eq!(statuses(&got), vec![("E1".into(), "pass")]);
         assert!(
@@ -81,7 +81,7 @@ mod tests {
             matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("WAF Classic")),
             "{got:?}"
         );
-        let mut s = with(distribution(vec![custom("nlb", "nlb-l.example")]));
+        let mut s = with(distribution(vec![legacy_nlb()]));
         s.cloudfront = None;
         let got = run(&CloudFrontWithoutWaf, &s);
         assert!(matches!(&got[0].status, Status::NotEvaluated(_)), "{got:?}");

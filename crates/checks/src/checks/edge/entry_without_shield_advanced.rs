@@ -281,7 +281,10 @@ fn entries<'s>(
                         Some(id),
                     );
                 }
-                PathKind::Gateway => {}
+                // API Gateway and CloudFront are entries of their own
+                // (regional API endpoints are not Shield resources; a
+                // distribution is judged by its ARN below).
+                PathKind::Gateway | PathKind::CloudFront => {}
             }
         }
     }
@@ -894,10 +897,10 @@ mod tests {
     /// protected by its ARN.
     #[test]
     fn a_cloudfront_distribution_needs_its_own_protection() {
-        use crate::checks::edge::cloudfront::fixtures::{DIST, custom, distribution};
+        use crate::checks::edge::cloudfront::fixtures::{DIST, distribution, legacy_nlb};
         let mut s = subscribed(&[EIP_L]);
         s.cloudfront = Some(rampart_model::CloudFrontInventory {
-            distributions: vec![distribution(vec![custom("nlb", "nlb-l.example")])],
+            distributions: vec![distribution(vec![legacy_nlb()])],
             web_acls: vec![],
         });
         let got = run(&EntryWithoutShieldAdvanced, &s);

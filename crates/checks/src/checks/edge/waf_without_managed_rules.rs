@@ -443,9 +443,9 @@ apis = ["a1"]
     /// the same list.
     #[test]
     fn cloudfront_scope_acls_are_judged_like_regional_ones() {
-        use crate::checks::edge::cloudfront::fixtures::{custom, distribution, with};
+        use crate::checks::edge::cloudfront::fixtures::{distribution, legacy_nlb, with};
         let arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1";
-        let mut d = distribution(vec![custom("nlb", "nlb-l.example")]);
+        let mut d = distribution(vec![legacy_nlb()]);
         d.web_acl_id = Some(arn.into());
         let mut s = with(d);
         let mut edge = web_acl("edge", "allow", vec![rate("limit", "block")]);

@@ -385,7 +385,8 @@ fn app_ports<'s>(
         }
     }
     for e in exposures.for_instance(region, id) {
-        if e.path.kind == PathKind::Gateway {
+        // The ports the front doors deliver to are the application's.
+        if matches!(e.path.kind, PathKind::Gateway | PathKind::CloudFront) {
             for p in path_ports(&e.path.ports) {
                 ports.insert((e.path.protocol, p));
             }

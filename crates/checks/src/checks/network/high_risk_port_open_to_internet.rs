@@ -195,6 +195,7 @@ fn reached(
                 PathKind::Direct => "direct",
                 PathKind::LoadBalancer => "load balancer",
                 PathKind::Gateway => "API gateway",
+                PathKind::CloudFront => "CloudFront",
             };
             hit.get_or_insert_with(|| format!("{port} at backend {id} ({kind} path)"));
         }

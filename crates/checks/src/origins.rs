@@ -1,0 +1,174 @@
+//! What a CloudFront origin is in the snapshot (issue 16 item 1), shared by
+//! the exposure paths (which trace `internet -> cloudfront -> origin`) and
+//! the distribution checks (EDGE-014 to EDGE-017).
+//!
+//! An origin resolves by its DNS name, as CloudFront connects to it: to a
+//! load balancer of a scanned region (`DNSName`, with or without the
+//! `dualstack.` prefix), to an API custom domain (the API mapping whose base
+//! path is the origin path's first segment, else the root mapping) or to a
+//! REST or HTTP API's default endpoint
+//! (`{api-id}.execute-api.{region}.amazonaws.com`; the stage from the origin
+//! path's first segment when there is one).
+
+use std::collections::HashMap;
+
+use rampart_model::{CfOrigin, Distribution, Snapshot};
+
+/// What an origin is, as far as the snapshot tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A load balancer of a scanned region: (region, ARN).
+    LoadBalancer(String, String),
+    /// An API: (region, API id, the stage the origin path names, if any,
+    /// the custom domain entry `DOMAIN/KEY` it is reached through, if
+    /// any; `None` for the default `execute-api` endpoint).
+    Api(String, String, Option<String>, Option<String>),
+    /// A VPC origin (a private ALB, NLB or instance CloudFront reaches
+    /// itself); its target is not collected.
+    Vpc(String),
+    /// Any other custom origin (a host outside the snapshot).
+    Other,
+    S3,
+}
+
+/// The snapshot's load balancers by lowercase DNS name: (region, ARN).
+pub(crate) struct Hosts<'s>(HashMap<String, (&'s str, &'s str)>);
+
+impl<'s> Hosts<'s> {
+    pub(crate) fn new(snapshot: &'s Snapshot) -> Hosts<'s> {
+        Hosts(
+            snapshot
+                .regions
+                .iter()
+                .flat_map(|(region, inv)| {
+                    inv.elbv2.load_balancers.iter().filter_map(move |lb| {
+                        Some((
+                            lb.dns_name.as_deref()?.to_ascii_lowercase(),
+                            (region.as_str(), lb.load_balancer_arn.as_str()),
+                        ))
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The origins some cache behaviour of `dist` sends requests to (a
+/// group's members included), each once, in behaviour order.
+pub(crate) fn targeted(dist: &Distribution) -> Vec<&CfOrigin> {
+    let mut out: Vec<&CfOrigin> = Vec::new();
+    for b in dist.all_behaviors() {
+        for o in dist.origins_of(&b.target_origin_id) {
+            if !out.iter().any(|t| t.id == o.id) {
+                out.push(o);
+            }
+        }
+    }
+    out
+}
+
+/// The ports CloudFront connects to on a custom origin: the HTTP port for
+/// `http-only`, the HTTPS port for `https-only`, both for `match-viewer`
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>).
+pub(crate) fn ports(o: &CfOrigin) -> Vec<u16> {
+    let Some(c) = &o.custom else {
+        return vec![];
+    };
+    let port = |p: i32| u16::try_from(p).ok();
+    let mut out: Vec<u16> = match c.protocol_policy.as_deref() {
+        Some("http-only") => port(c.http_port).into_iter().collect(),
+        Some("https-only") => port(c.https_port).into_iter().collect(),
+        _ => [port(c.http_port), port(c.https_port)]
+            .into_iter()
+            .flatten()
+            .collect(),
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What `o` is in `snapshot`.
+pub(crate) fn resolve(snapshot: &Snapshot, hosts: &Hosts<'_>, o: &CfOrigin) -> Origin {
+    if let Some(id) = &o.vpc_origin_id {
+        return Origin::Vpc(id.clone());
+    }
+    if o.s3 || (o.custom.is_none() && o.domain_name.contains(".s3.")) {
+        return Origin::S3;
+    }
+    let host = o.domain_name.to_ascii_lowercase();
+    // A dual-stack load balancer is named `dualstack.` + its DNSName
+    // (https://repost.aws/knowledge-center/elb-configure-with-ipv6).
+    let bare = host.strip_prefix("dualstack.").unwrap_or(&host);
+    if let Some((region, arn)) = hosts.0.get(bare) {
+        return Origin::LoadBalancer(region.to_string(), arn.to_string());
+    }
+    let first_segment = o
+        .origin_path
+        .as_deref()
+        .and_then(|p| p.trim_start_matches('/').split('/').next())
+        .filter(|s| !s.is_empty());
+    // An API custom domain: the mapping whose base path the origin path
+    // starts with, else the root mapping
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html).
+    for (region, inv) in &snapshot.regions {
+        let domains = inv
+            .apigateway
+            .domain_names
+            .iter()
+            .chain(inv.apigatewayv2.domain_names.iter().flatten());
+        for d in domains.filter(|d| d.domain_name.eq_ignore_ascii_case(&host)) {
+            let mappings = d.api_mappings.iter().flatten();
+            let by_key = |key: &str| mappings.clone().find(|m| m.key == key);
+            if let Some(m) = first_segment.and_then(by_key).or_else(|| by_key("")) {
+                return Origin::Api(
+                    region.clone(),
+                    m.api_id.clone(),
+                    m.stage.clone(),
+                    Some(crate::domains::entry_id(&d.domain_name, m)),
+                );
+            }
+        }
+    }
+    if let Some((api, rest)) = host.split_once(".execute-api.")
+        && let Some(region) = rest.strip_suffix(".amazonaws.com")
+        && snapshot.regions.contains_key(region)
+    {
+        let stage = first_segment.map(str::to_string);
+        return Origin::Api(region.to_string(), api.to_string(), stage, None);
+    }
+    Origin::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_model::CfCustomOrigin;
+
+    fn origin(policy: &str) -> CfOrigin {
+        CfOrigin {
+            id: "o".into(),
+            domain_name: "o.example".into(),
+            origin_path: None,
+            custom: Some(CfCustomOrigin {
+                http_port: 8080,
+                https_port: 8443,
+                protocol_policy: Some(policy.into()),
+                ssl_protocols: vec![],
+            }),
+            vpc_origin_id: None,
+            s3: false,
+            custom_header_names: vec![],
+        }
+    }
+
+    #[test]
+    fn origin_ports_follow_the_protocol_policy() {
+        assert_eq!(ports(&origin("http-only")), vec![8080]);
+        assert_eq!(ports(&origin("https-only")), vec![8443]);
+        assert_eq!(ports(&origin("match-viewer")), vec![8080, 8443]);
+        let mut s3 = origin("https-only");
+        s3.custom = None;
+        assert!(ports(&s3).is_empty());
+    }
+}

@@ -1,0 +1,171 @@
+//! Paths through CloudFront (issue 16 item 1): `internet -> cloudfront
+//! <distribution> -> origin -> ... -> instance`, for every enabled
+//! distribution and every origin some cache behaviour sends requests to.
+//!
+//! - An origin that is an internet-facing load balancer is traced as the
+//!   internet's way into it ([`RegionCx::through_internet`]), on the ports
+//!   CloudFront connects to ([`crate::origins::ports`]), with CloudFront as
+//!   the sender: its origin-facing prefix lists admit it
+//!   ([`crate::reach::Sources::CloudFront`]). For the internet's own paths
+//!   those lists admit nobody, so a load balancer whose security group
+//!   admits only CloudFront is reached through CloudFront alone, and one
+//!   that also admits the internet keeps its load balancer path: the
+//!   bypass EDGE-001 reports. An internal load balancer is no origin
+//!   CloudFront reaches over the internet (a VPC origin would be, and its
+//!   target is not collected).
+//! - An origin that is an API Gateway endpoint (its default `execute-api`
+//!   host, or a custom domain) continues as the API's own paths through
+//!   that endpoint: the stage the origin path names (HTTP APIs' `$default`
+//!   stage serves every path), or every stage when it names none.
+//! - Any other origin (a host outside the snapshot, a VPC origin) draws no
+//!   path.
+//!
+//! CloudFront fetches from its own servers, so the client address the
+//! backend sees is CloudFront's: a target that preserves client IPs
+//! admits CloudFront by the same prefix lists.
+
+use rampart_model::*;
+
+use super::{Exposure, RegionCx, hop};
+use crate::origins::Origin;
+use crate::reach::PrefixLists;
+
+/// One origin of one distribution, resolved once per snapshot.
+pub(super) struct CfEntry<'s> {
+    pub origin: &'s CfOrigin,
+    pub resolved: Origin,
+    /// The `cloudfront` hop: the distribution's ARN, its id and first
+    /// alias (or domain), and `no WAF` when no web ACL is attached.
+    pub hop: Hop,
+}
+
+/// The origins every enabled distribution sends requests to, resolved.
+pub(super) fn entries(snapshot: &Snapshot) -> Vec<CfEntry<'_>> {
+    let Some(cf) = &snapshot.cloudfront else {
+        return vec![];
+    };
+    let hosts = crate::origins::Hosts::new(snapshot);
+    let mut out = Vec::new();
+    for d in cf.distributions.iter().filter(|d| d.enabled) {
+        let name = d.aliases.first().unwrap_or(&d.domain_name);
+        let mut h = hop(
+            "cloudfront",
+            &d.arn,
+            format!("cloudfront {} ({name})", d.id),
+        );
+        if d.web_acl_id.as_deref().is_none_or(str::is_empty) {
+            h.gaps.push("no WAF".into());
+        }
+        for o in crate::origins::targeted(d) {
+            let resolved = crate::origins::resolve(snapshot, &hosts, o);
+            if matches!(resolved, Origin::LoadBalancer(..) | Origin::Api(..)) {
+                out.push(CfEntry {
+                    origin: o,
+                    resolved,
+                    hop: h.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl<'a, 's> RegionCx<'a, 's> {
+    /// The CloudFront paths into this region: through `entries` whose
+    /// origin is here, tracing load balancers with `cf_resolve` (the
+    /// prefix lists as CloudFront sees them) and continuing API origins
+    /// from the region's gateway paths `found`.
+    pub(super) fn through_cloudfront(
+        &self,
+        entries: &[CfEntry<'_>],
+        found: &[Exposure],
+        cf_resolve: &PrefixLists<'_>,
+    ) -> Vec<Exposure> {
+        let child = RegionCx::new(self.region, self.rix, self.inv, cf_resolve, self.errors);
+        let internet = hop("internet", "internet", "internet");
+        let mut out = Vec::new();
+        for e in entries {
+            match &e.resolved {
+                Origin::LoadBalancer(region, arn) if region == self.region => {
+                    let Some(lb) = self.rix.load_balancers.get(arn.as_str()).copied() else {
+                        continue;
+                    };
+                    let prefix = vec![internet.clone(), e.hop.clone()];
+                    for port in crate::origins::ports(e.origin) {
+                        out.extend(child.through_internet(
+                            lb,
+                            Some(port),
+                            prefix.clone(),
+                            PathKind::CloudFront,
+                        ));
+                    }
+                }
+                Origin::Api(region, api, stage, domain) if region == self.region => {
+                    let through = |x: &&Exposure| {
+                        x.path.kind == PathKind::Gateway
+                            && x.path.hops.get(1).is_some_and(|h| {
+                                // Through the custom domain's own hop (the
+                                // default endpoint disabled), or the stage
+                                // hop the domain is folded into.
+                                domain
+                                    .as_ref()
+                                    .is_some_and(|d| h.kind == "api-domain" && &h.id == d)
+                                    || (h.kind == "api-stage"
+                                        && serves(&h.id, api, stage.as_deref()))
+                            })
+                    };
+                    for x in found.iter().filter(through) {
+                        let mut hops = Vec::with_capacity(x.path.hops.len() + 1);
+                        hops.push(internet.clone());
+                        hops.push(e.hop.clone());
+                        hops.extend(x.path.hops.iter().skip(1).cloned());
+                        out.push(Exposure {
+                            path: ExposurePath {
+                                kind: PathKind::CloudFront,
+                                hops,
+                                ..x.path.clone()
+                            },
+                            ..x.clone()
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.reads.merge(child.reads.done());
+        for g in child.gaps.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            self.gap(g);
+        }
+        for u in child
+            .unresolved
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            self.unresolved(u);
+        }
+        out
+    }
+}
+
+/// Whether the stage hop `API/STAGE/...` is served at the default endpoint
+/// path CloudFront calls: `stage` when the origin path names one (an HTTP
+/// API's `$default` stage serves every path), any stage when it does not.
+fn serves(hop_id: &str, api: &str, stage: Option<&str>) -> bool {
+    let Some(rest) = hop_id.strip_prefix(api).and_then(|r| r.strip_prefix('/')) else {
+        return false;
+    };
+    let hop_stage = rest.split('/').next().unwrap_or_default();
+    stage.is_none_or(|s| hop_stage == s || hop_stage == "$default")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_stage_hop_is_served_by_the_stage_the_origin_path_names() {
+        assert!(super::serves("a1/prod/GET /", "a1", Some("prod")));
+        assert!(super::serves("a1/prod/GET /", "a1", None));
+        assert!(!super::serves("a1/dev/GET /", "a1", Some("prod")));
+        assert!(super::serves("a1/$default/GET /x", "a1", Some("prod")));
+        assert!(!super::serves("a10/prod/GET /", "a1", Some("prod")));
+    }
+}
