@@ -1662,7 +1662,13 @@ class Seeder:
           pass.
         - `legacy-edge` in front of the legacy internet-facing NLB (its DNS
           name), plain HTTP to the origin, viewers on HTTP or HTTPS
-          (`allow-all`), no web ACL.
+          (`allow-all`), no web ACL: the NLB is open to the internet, so
+          the legacy box is reached around CloudFront too (EDGE-001 fails).
+        - `alb-edge` (`app.orders.example.com`, hardened like
+          hardened-edge) in front of `origin-alb`, an internet-facing ALB
+          before the hardened backends whose group admits HTTPS only from
+          CloudFront's origin-facing prefix list: the backends get a
+          CloudFront path and none around it (EDGE-001, NET-010 pass).
 
         Last, so every earlier id is unchanged (distribution ids and
         domains come from moto's seeded generator). moto validates neither
@@ -1810,6 +1816,136 @@ class Seeder:
             {"ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED},
             {"ViewerCertificate": {"CloudFrontDefaultCertificate": True}},
         )
+        # An internet-facing ALB in front of the hardened backends that only
+        # CloudFront may reach: its group admits HTTPS from the AWS-managed
+        # prefix list of CloudFront's origin-facing servers and nothing else
+        # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list),
+        # so the backends get a CloudFront path and no path around it
+        # (EDGE-001 and NET-010 pass; named apart from tests/e2e/denied.rs's
+        # edge-alb). Distribution `alb-edge` fronts it like
+        # hardened-edge (edge-waf, TLSv1.2_2021, HTTPS only to the origin).
+        ec2, elbv2 = self.ec2, self.elbv2
+        cf_list = ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
+        )["PrefixLists"][0]["PrefixListId"]
+        alb_sg = ec2.create_security_group(
+            GroupName="origin-alb",
+            Description="ALB behind CloudFront: CloudFront only",
+            VpcId=h["vpc_id"],
+            TagSpecifications=tag_spec("security-group", "origin-alb"),
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=alb_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "PrefixListIds": [{"PrefixListId": cf_list, "Description": "CloudFront origin-facing"}],
+                }
+            ],
+        )
+        ec2.authorize_security_group_ingress(
+            GroupId=h["app_sg_id"],
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8080,
+                    "ToPort": 8080,
+                    "UserIdGroupPairs": [{"GroupId": alb_sg, "Description": "from origin alb"}],
+                }
+            ],
+        )
+        alb = elbv2.create_load_balancer(
+            Name="origin-alb",
+            Type="application",
+            Scheme="internet-facing",
+            Subnets=h["public_subnet_ids"],
+            SecurityGroups=[alb_sg],
+            Tags=tag_list("origin-alb"),
+        )["LoadBalancers"][0]
+        elbv2.modify_load_balancer_attributes(
+            LoadBalancerArn=alb["LoadBalancerArn"],
+            Attributes=[
+                {"Key": "access_logs.s3.enabled", "Value": "true"},
+                {"Key": "access_logs.s3.bucket", "Value": "hardened-lb-logs"},
+                {"Key": "access_logs.s3.prefix", "Value": "origin-alb"},
+            ],
+        )
+        alb_tg = elbv2.create_target_group(
+            Name="origin-alb-app",
+            Protocol="HTTPS",
+            Port=8080,
+            VpcId=h["vpc_id"],
+            TargetType="instance",
+            Tags=tag_list("origin-alb-app"),
+        )["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.register_targets(
+            TargetGroupArn=alb_tg, Targets=[{"Id": i, "Port": 8080} for i in h["instance_ids"]]
+        )
+        alb_listener = elbv2.create_listener(
+            LoadBalancerArn=alb["LoadBalancerArn"],
+            Protocol="HTTPS",
+            Port=443,
+            SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+            Certificates=[{"CertificateArn": h["acm_certificate_arn"]}],
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": alb_tg}],
+            Tags=tag_list("origin-alb-https"),
+        )["Listeners"][0]["ListenerArn"]
+        app_cert = self.client("acm", "us-east-1").request_certificate(
+            DomainName="app.orders.example.com",
+            ValidationMethod="DNS",
+            Tags=[{"Key": "Name", "Value": "alb-edge-cert"}],
+        )["CertificateArn"]
+        alb_edge = create(
+            "alb-edge",
+            {
+                "Id": "origin-alb",
+                "DomainName": alb["DNSName"],
+                "CustomOriginConfig": {
+                    "HTTPPort": 80,
+                    "HTTPSPort": 443,
+                    "OriginProtocolPolicy": "https-only",
+                    "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+                },
+            },
+            {
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "AllowedMethods": {
+                    "Quantity": len(all_methods),
+                    "Items": all_methods,
+                    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+                },
+                "CachePolicyId": CACHING_DISABLED,
+                "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+            },
+            {
+                "Aliases": {"Quantity": 1, "Items": ["app.orders.example.com"]},
+                "ViewerCertificate": {
+                    "ACMCertificateArn": app_cert,
+                    "SSLSupportMethod": "sni-only",
+                    "MinimumProtocolVersion": "TLSv1.2_2021",
+                },
+                "WebACLId": acl["ARN"],
+            },
+        )
+        alb_edge.update(
+            alias="app.orders.example.com",
+            acm_certificate_arn=app_cert,
+            origin_domain=alb["DNSName"],
+            origin_path=None,
+            web_acl_id=acl["ARN"],
+            viewer_protocol_policy="redirect-to-https",
+            origin_protocol_policy="https-only",
+            origin_ssl_protocols=["TLSv1.2"],
+            minimum_protocol_version="TLSv1.2_2021",
+            alb_arn=alb["LoadBalancerArn"],
+            alb_dns=alb["DNSName"],
+            alb_sg_id=alb_sg,
+            alb_listener_arn=alb_listener,
+            alb_tg_arn=alb_tg,
+            cloudfront_prefix_list_id=cf_list,
+        )
         hardened.update(
             alias="edge.orders.example.com",
             acm_certificate_arn=edge_cert,
@@ -1834,17 +1970,19 @@ class Seeder:
         # subscriber's protected resources (EDGE-014 passes on it);
         # legacy-edge is not (EDGE-014 fails on it).
         shield = self.client("shield", REGION)
-        protection = shield.create_protection(Name="hardened-edge", ResourceArn=hardened["arn"])["ProtectionId"]
         sh = self.manifest["shield"]
-        sh["cloudfront_protected_arns"] = [hardened["arn"]]
-        sh["protections"][hardened["arn"]] = {"id": protection, "name": "hardened-edge"}
+        sh["cloudfront_protected_arns"] = []
+        for name, d in [("hardened-edge", hardened), ("alb-edge", alb_edge)]:
+            protection = shield.create_protection(Name=name, ResourceArn=d["arn"])["ProtectionId"]
+            sh["cloudfront_protected_arns"].append(d["arn"])
+            sh["protections"][d["arn"]] = {"id": protection, "name": name}
         sh["unprotected_arns"].append(legacy["arn"])
         self.manifest["cloudfront"] = {
             "web_acl_arn": acl["ARN"],
             "web_acl_id": acl["Id"],
             "web_acl_name": "edge-waf",
             "waf_log_destination_arn": EDGE_WAF_LOG_FIREHOSE_ARN,
-            "distributions": {"hardened-edge": hardened, "legacy-edge": legacy},
+            "distributions": {"hardened-edge": hardened, "legacy-edge": legacy, "alb-edge": alb_edge},
         }
 
     def seed_ebs_default(self) -> None:

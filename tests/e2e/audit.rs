@@ -118,6 +118,16 @@ fn audit_writes_every_format_of_the_demo_account() {
     assert!(!html.contains("<script src"), "self-contained");
     assert!(!html.contains("<link rel=\"stylesheet\""), "self-contained");
     assert!(html.contains("<svg"), "path pictures");
+    // CloudFront paths are drawn and titled (issue 16 item 1).
+    assert!(
+        html.contains("Through CloudFront to its origin"),
+        "alb-edge"
+    );
+    assert!(
+        html.contains("Through CloudFront, then API Gateway"),
+        "hardened-edge"
+    );
+    assert!(html.contains("cloudfront "), "the distribution hop");
 }
 
 #[test]

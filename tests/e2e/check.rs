@@ -111,7 +111,9 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         for l in Layer::ALL {
             assert_eq!(c.layer(l).as_str(), "pass", "{id} {l}: {:?}", c.layer(l));
         }
-        assert_eq!(c.paths.len(), 2, "{:?}", c.paths);
+        // Two gateway paths, the same two behind hardened-edge, and one
+        // through alb-edge to origin-alb (issue 16 item 1).
+        assert_eq!(c.paths.len(), 5, "{:?}", c.paths);
     }
     let hardened_fails: Vec<_> = r
         .findings
@@ -124,6 +126,8 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
                 || f.resource_arn.contains(m(&man, "/hardened/rest_api_id"))
                 || f.resource_arn == m(&man, "/hardened/nlb_arn")
                 || f.resource_arn == m(&man, "/hardened/web_acl_arn")
+                || f.resource_arn == m(&man, "/cloudfront/distributions/alb-edge/alb_arn")
+                || f.resource_arn == m(&man, "/cloudfront/distributions/alb-edge/arn")
         })
         .collect();
     assert!(hardened_fails.is_empty(), "{hardened_fails:#?}");
@@ -145,7 +149,8 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         matches!(&legacy_patch.status, Status::NotEvaluated(w) if w.contains("not managed")),
         "{legacy_patch:?}"
     );
-    assert_eq!(legacy.paths.len(), 5, "{:?}", legacy.paths);
+    // Direct, the NLB, three APIs, and legacy-edge in front of the NLB.
+    assert_eq!(legacy.paths.len(), 6, "{:?}", legacy.paths);
 
     // Fleets (issue 15 item 3): the legacy group's launch configuration
     // fails what the box fails, on the configuration, with the box
@@ -306,7 +311,7 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
     assert_eq!(
         ms(&man, "/shield/cloudfront_protected_arns"),
-        vec![edge_arn("hardened-edge")]
+        vec![edge_arn("hardened-edge"), edge_arn("alb-edge")]
     );
     assert_eq!(
         shield,
@@ -316,7 +321,8 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
                 m(&man, "/legacy/nlb_arn").to_string(),
                 ("fail", vec![legacy_arn.clone()])
             ),
-            (edge_arn("hardened-edge"), ("pass", hardened_arns)),
+            (edge_arn("hardened-edge"), ("pass", hardened_arns.clone())),
+            (edge_arn("alb-edge"), ("pass", hardened_arns)),
             (edge_arn("legacy-edge"), ("fail", vec![legacy_arn.clone()])),
         ])
     );
@@ -373,6 +379,34 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     }
     let origin = verdict("EDGE-016", &hardened_edge);
     assert_eq!(origin.status, Status::Pass, "{origin:?}");
+    // alb-edge in front of origin-alb, which admits only CloudFront's
+    // origin-facing prefix list: the distribution passes like
+    // hardened-edge; the ALB is no way around it (NET-010 passes, saying
+    // so); EDGE-001 passes the hardened backends through their front
+    // doors, noting that the list admits every distribution.
+    let alb_edge = dist("alb-edge");
+    for check in ["EDGE-014", "EDGE-015", "EDGE-016", "EDGE-017"] {
+        let v = verdict(check, &alb_edge);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        for a in &hardened_arns {
+            assert!(v.affected.iter().any(|x| x.as_str() == a), "{v:?}");
+        }
+    }
+    let alb = verdict(
+        "NET-010",
+        m(&man, "/cloudfront/distributions/alb-edge/alb_arn"),
+    );
+    assert_eq!(alb.status, Status::Pass, "{alb:?}");
+    assert!(
+        alb.message.contains("only through CloudFront"),
+        "{}",
+        alb.message
+    );
+    for a in &hardened_arns {
+        let e = verdict("EDGE-001", a);
+        assert_eq!(e.status, Status::Pass, "{e:?}");
+        assert!(e.message.contains("every distribution"), "{}", e.message);
+    }
     let viewer = verdict("EDGE-015", &legacy_edge);
     assert_eq!(viewer.status, Status::Fail, "{viewer:?}");
     assert!(viewer.message.contains("allow-all"), "{}", viewer.message);

@@ -88,14 +88,6 @@ const NO_CHECK: &[(&str, &str)] = &[
         "inventory: routes carry their target kind (DescribeRouteTables)",
     ),
     (
-        "ec2:DescribeManagedPrefixLists",
-        "the demo's prefix lists decide no verdict: the app group's egress \
-         to one is TCP 443 (NET-007 needs every TCP and UDP port) and the \
-         S3 endpoint's route targets a VPC endpoint, which cannot make a \
-         subnet public; denied_prefix_lists_are_a_gap_where_a_rule_needs_them \
-         covers an account where one does",
-    ),
-    (
         "ec2:DescribeNatGateways",
         "inventory: routes carry their target kind (DescribeRouteTables)",
     ),
@@ -110,11 +102,15 @@ const NO_CHECK: &[(&str, &str)] = &[
     ),
     (
         "ec2:GetManagedPrefixListEntries",
-        "the demo's prefix lists decide no verdict: the app group's egress \
-         to one is TCP 443 (NET-007 needs every TCP and UDP port) and the \
-         S3 endpoint's route targets a VPC endpoint, which cannot make a \
-         subnet public; denied_prefix_lists_are_a_gap_where_a_rule_needs_them \
-         covers an account where one does",
+        "the demo's prefix lists decide no verdict by their entries: the app \
+         group's egress to one is TCP 443 (NET-007 needs every TCP and UDP \
+         port), the S3 endpoint's route targets a VPC endpoint, which cannot \
+         make a subnet public, and origin-alb admits CloudFront's \
+         origin-facing list, which the paths know by its name (the list, \
+         from DescribeManagedPrefixLists, does decide: EDGE-001 and NET-010 \
+         on origin-alb's backends); \
+         denied_prefix_lists_are_a_gap_where_a_rule_needs_them covers an \
+         account where entries do",
     ),
     (
         "inspector2:ListFindingAggregations",
@@ -145,6 +141,15 @@ const NO_CHECK: &[(&str, &str)] = &[
          (denying_any_path_input_never_yields_a_pass, \
          preservation_off_means_the_vpc_rule_admits_the_internet) covers \
          topologies where it decides",
+    ),
+    (
+        "elasticloadbalancing:DescribeRules",
+        "origin-alb's listener forwards to its one target group by its default \
+         action: unknown rules could forward only to other groups naming the \
+         ALB, and it has none; every_verdict_survives_any_one_denied_operation \
+         adds an ALB with a path-pattern rule, and crates/checks \
+         exposure_rules (missing_listener_rules_make_every_target_group_of_the_alb_a_maybe) \
+         covers rules that decide",
     ),
     (
         "elasticloadbalancing:DescribeTags",

@@ -1,7 +1,9 @@
 //! `rampart paths` on a collected snapshot of the demo account: the hardened
-//! backend is reachable only through API Gateway; the legacy backend
-//! directly, through its internet-facing NLB, and through an API that calls
-//! that NLB over the internet.
+//! backend is reachable only through front doors (API Gateway, CloudFront
+//! in front of it, and CloudFront in front of an ALB that admits only
+//! CloudFront); the legacy backend directly, through its internet-facing
+//! NLB, through an API that calls that NLB over the internet, and through a
+//! distribution without a web ACL in front of that NLB.
 
 use serde_json::Value;
 
@@ -40,8 +42,73 @@ fn demo_paths_tell_the_seeded_stories() {
             .collect::<Vec<_>>()
     };
 
+    let dist = |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
     for id in ms(&man, "/hardened/instance_ids") {
-        let paths = of(&id);
+        let all_paths = of(&id);
+        assert_eq!(all_paths.len(), 5, "{id}: {all_paths:#?}");
+        let hop_kinds = |p: &Value| -> Vec<String> {
+            p["hops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["kind"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // CloudFront (issue 16 item 1): hardened-edge in front of the
+        // API's custom domain continues as the two gateway paths; alb-edge
+        // reaches origin-alb, whose group admits only CloudFront's
+        // origin-facing prefix list: no load balancer path around it.
+        let cloudfront: Vec<&&Value> = all_paths
+            .iter()
+            .filter(|p| p["kind"] == "cloudfront")
+            .collect();
+        assert_eq!(cloudfront.len(), 3, "{id}: {cloudfront:#?}");
+        for p in &cloudfront {
+            assert!(p["uncertain"].is_null(), "{p:#?}");
+            assert_eq!(p["hops"][1]["kind"], "cloudfront");
+            assert!(
+                p["hops"][1]["gaps"].as_array().unwrap().is_empty(),
+                "{p:#?}"
+            );
+        }
+        let via_api: Vec<&&&Value> = cloudfront
+            .iter()
+            .filter(|p| p["hops"][1]["id"] == dist("hardened-edge"))
+            .collect();
+        assert_eq!(via_api.len(), 2, "{via_api:#?}");
+        for p in via_api {
+            assert_eq!(hop_kinds(p)[2..4], ["api-domain", "api-stage"]);
+        }
+        let via_alb = cloudfront
+            .iter()
+            .find(|p| p["hops"][1]["id"] == dist("alb-edge"))
+            .expect("a path through alb-edge");
+        assert_eq!(
+            hop_kinds(via_alb),
+            [
+                "internet",
+                "cloudfront",
+                "load-balancer",
+                "listener",
+                "target-group",
+                "instance"
+            ]
+        );
+        assert_eq!(
+            via_alb["hops"][2]["id"],
+            m(&man, "/cloudfront/distributions/alb-edge/alb_arn")
+        );
+        assert!(
+            all_paths
+                .iter()
+                .all(|p| p["kind"] != "load-balancer" && p["kind"] != "direct"),
+            "{all_paths:#?}"
+        );
+        let paths: Vec<&Value> = all_paths
+            .iter()
+            .copied()
+            .filter(|p| p["kind"] == "gateway")
+            .collect();
         // The two REST methods, entered by the custom domain (orders-api's
         // default endpoint is disabled), through the VPC link to the
         // internal NLB; never directly, never via a public LB, no gap on
@@ -104,6 +171,7 @@ fn demo_paths_tell_the_seeded_stories() {
     assert_eq!(
         kinds_and_ports(&legacy),
         vec![
+            ("cloudfront".into(), "8080-8080".into()),
             ("direct".into(), "22-22,3389-3389,8080-8080".into()),
             ("gateway".into(), "8080-8080".into()),
             ("gateway".into(), "8080-8080".into()),
@@ -135,6 +203,12 @@ fn demo_paths_tell_the_seeded_stories() {
         .find(|p| p["rendered"].as_str().unwrap().contains("GET /items"))
         .unwrap();
     assert_eq!(rest["hops"][2]["kind"], "public-url");
+    // legacy-edge (no web ACL, plain HTTP to the origin) in front of the
+    // legacy NLB, which the internet reaches around it.
+    let cf = legacy.iter().find(|p| p["kind"] == "cloudfront").unwrap();
+    assert_eq!(cf["hops"][1]["id"], dist("legacy-edge"));
+    assert_eq!(cf["hops"][1]["gaps"], serde_json::json!(["no WAF"]));
+    assert_eq!(cf["hops"][2]["id"], m(&man, "/legacy/nlb_arn"));
     let direct = legacy.iter().find(|p| p["kind"] == "direct").unwrap();
     assert!(
         direct["rendered"]
@@ -182,6 +256,16 @@ fn demo_paths_tell_the_seeded_stories() {
         "{}",
         dot.stdout
     );
+    // The three distributions are nodes; legacy-edge (no web ACL) in red.
+    for name in ["hardened-edge", "alb-edge", "legacy-edge"] {
+        let node = format!("\"cloudfront:{}\" [label=\"cloudfront ", dist(name));
+        let line = dot
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&node))
+            .unwrap_or_else(|| panic!("no node for {name}: {}", dot.stdout));
+        assert_eq!(line.contains("color=red"), name == "legacy-edge", "{line}");
+    }
     let edges = dot.stdout.lines().filter(|l| l.contains(" -> ")).count();
     assert!(edges >= 10, "{}", dot.stdout);
     let rendered = std::process::Command::new("dot")

@@ -265,19 +265,60 @@ fn check_hardened_network(us: &RegionInventory, man: &Value) {
     assert_eq!(cidrs, vec!["198.51.100.0/24", "203.0.113.0/24"]);
 
     let nlb_sg = m(man, "/hardened/nlb_sg_id");
+    let alb_sg = m(man, "/cloudfront/distributions/alb-edge/alb_sg_id");
     let app = sg(us, m(man, "/hardened/app_sg_id"));
+    let mut peers: Vec<&str> = app
+        .ingress
+        .iter()
+        .map(|r| {
+            assert_eq!((r.from_port, r.to_port), (Some(8080), Some(8080)), "{r:?}");
+            match &r.peer {
+                SgPeer::SecurityGroup { group_id, .. } => group_id.as_str(),
+                other => panic!("app SG admits only its load balancers: {other:?}"),
+            }
+        })
+        .collect();
+    peers.sort();
+    let mut want = vec![nlb_sg, alb_sg];
+    want.sort();
+    assert_eq!(peers, want, "app SG admits only the NLB and origin-alb");
+    // origin-alb admits HTTPS from CloudFront's origin-facing list only.
+    let alb = sg(us, alb_sg);
+    assert_eq!(alb.ingress.len(), 1, "{:?}", alb.ingress);
+    assert!(has_rule(
+        &alb.ingress,
+        "tcp",
+        443,
+        443,
+        &SgPeer::PrefixList {
+            prefix_list_id: m(
+                man,
+                "/cloudfront/distributions/alb-edge/cloudfront_prefix_list_id"
+            )
+            .into()
+        }
+    ));
+    let cf_list = us
+        .ec2
+        .managed_prefix_lists
+        .iter()
+        .find(|p| {
+            p.prefix_list_id
+                == m(
+                    man,
+                    "/cloudfront/distributions/alb-edge/cloudfront_prefix_list_id",
+                )
+        })
+        .expect("CloudFront's list is collected");
     assert_eq!(
-        app.ingress.len(),
-        1,
-        "app SG admits only the NLB: {:?}",
-        app.ingress
-    );
-    assert!(
-        matches!(&app.ingress[0].peer, SgPeer::SecurityGroup { group_id, .. } if group_id == nlb_sg)
-    );
-    assert_eq!(
-        (app.ingress[0].from_port, app.ingress[0].to_port),
-        (Some(8080), Some(8080))
+        (
+            cf_list.prefix_list_name.as_deref(),
+            cf_list.owner_id.as_deref()
+        ),
+        (
+            Some("com.amazonaws.global.cloudfront.origin-facing"),
+            Some("AWS")
+        )
     );
     let pl_peer = SgPeer::PrefixList {
         prefix_list_id: m(man, "/hardened/prefix_list_id").into(),

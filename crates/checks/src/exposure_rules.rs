@@ -1850,3 +1850,28 @@ fn edge_001_cloudfront_then_api_gateway_is_through_the_gateway() {
             .any(|e| e.path.kind == PathKind::CloudFront)
     );
 }
+
+/// NET-010 on a CloudFront origin: an internet-facing ALB that admits only
+/// CloudFront passes, saying so; one that admits the internet fails.
+#[test]
+fn net_010_passes_a_load_balancer_only_cloudfront_reaches() {
+    let judge = |s: &Snapshot| {
+        let index = Index::new(s);
+        let exposures = Exposures::compute(&index);
+        let cx = Context::new(s, &index, &exposures);
+        crate::checks::network::internet_facing_lb_to_backend::InternetFacingLbToBackend
+            .evaluate(&cx)
+            .into_iter()
+            .find(|o| o.resource_arn == ALB)
+            .expect("an outcome on the ALB")
+    };
+    let o = judge(&cloudfront_to_alb(vec![pl("pl-cf")], true, true));
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    assert!(
+        o.message.contains("only through CloudFront") && o.message.contains("i-1"),
+        "{}",
+        o.message
+    );
+    let o = judge(&cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, true));
+    assert_eq!(o.status.as_str(), "fail", "{o:?}");
+}

@@ -33,18 +33,24 @@ impl Check for ApiStageWithoutWaf {
             out.extend(api_list_gaps(cx, region, "HTTP APIs"));
             // A stage that reports no ACL is unprotected unless the WAF side
             // could have told otherwise and was not fully collected.
-            let acl_side_unknown = cx.not_collected(Some(region), ACL_SIDE).or_else(|| {
-                inv.wafv2
-                    .web_acls
-                    .iter()
-                    .find(|a| a.associated_resources.is_none())
-                    .map(|a| {
-                        format!(
-                            "the resources web ACL {} protects were not collected",
-                            a.name
-                        )
-                    })
-            });
+            let acl_side_unknown = cx
+                .not_collected(Some(region), ACL_SIDE)
+                .map(|why| match super::support::fallback_failed(cx, region) {
+                    Some(f) => format!("{why}; {f}"),
+                    None => why,
+                })
+                .or_else(|| {
+                    inv.wafv2
+                        .web_acls
+                        .iter()
+                        .find(|a| a.associated_resources.is_none())
+                        .map(|a| {
+                            format!(
+                                "the resources web ACL {} protects were not collected",
+                                a.name
+                            )
+                        })
+                });
 
             for api in inv.apigateway.rest_apis.iter().filter(|a| is_public(a)) {
                 let Some(stages) = &api.stages else {

@@ -99,6 +99,9 @@ impl<'s> Addresses<'s> {
 struct Entry<'s> {
     kind: Kind<'s>,
     backends: BTreeSet<&'s str>,
+    /// Why the internet may not reach it after all, while every path that
+    /// makes it an entry is uncertain; `None` once one is certain.
+    maybe: Option<String>,
 }
 
 enum Kind<'s> {
@@ -245,11 +248,17 @@ fn entries<'s>(
         key: String,
         kind: Kind<'s>,
         backend: Option<&'s str>,
+        uncertain: Option<&str>,
     ) {
+        let fresh = !out.contains_key(&key);
         let e = out.entry(key).or_insert_with(|| Entry {
             kind,
             backends: BTreeSet::new(),
+            maybe: uncertain.map(str::to_string),
         });
+        if uncertain.is_none() && !fresh {
+            e.maybe = None;
+        }
         e.backends.extend(backend);
     }
     let mut direct: BTreeSet<&str> = BTreeSet::new();
@@ -263,6 +272,7 @@ fn entries<'s>(
                             lb.load_balancer_arn.clone(),
                             Kind::LoadBalancer(lb),
                             Some(id),
+                            e.uncertain.as_deref(),
                         );
                     }
                 }
@@ -279,6 +289,7 @@ fn entries<'s>(
                             address,
                         },
                         Some(id),
+                        e.uncertain.as_deref(),
                     );
                 }
                 // API Gateway and CloudFront are entries of their own
@@ -302,12 +313,15 @@ fn entries<'s>(
                 lb.load_balancer_arn.clone(),
                 Kind::LoadBalancer(lb),
                 None,
+                None,
             );
         }
     }
-    // Where the paths may be incomplete, an internet-facing load balancer
-    // or a public backend no path reaches may still be an entry.
-    if let Some(why) = cx.path_gap(region) {
+    // Where the paths may be incomplete (a list they walk whole is
+    // missing), an internet-facing load balancer or a public backend no path
+    // reaches may still be an entry. A missing looked-up input leaves its
+    // path uncertain instead (crate::paths::inputs): that entry is a maybe.
+    if let Some(why) = cx.exposures.gap(region).map(str::to_string) {
         for (arn, _) in facing {
             if !out.contains_key(arn) {
                 add(
@@ -317,6 +331,7 @@ fn entries<'s>(
                         resource: arn.to_string(),
                         why: why.clone(),
                     },
+                    None,
                     None,
                 );
             }
@@ -336,6 +351,7 @@ fn entries<'s>(
                         address: ip.to_string(),
                     },
                     Some(id),
+                    None,
                 );
             }
         }
@@ -349,6 +365,7 @@ fn entries<'s>(
                         why: why.clone(),
                     },
                     Some(i.instance_id.as_str()),
+                    None,
                 );
             }
         }
@@ -406,6 +423,7 @@ fn judge(
             cx.snapshot.partition, cx.snapshot.account_id
         )
     };
+    let maybe = entry.maybe;
     let (resource, status, message) = match entry.kind {
         Kind::Unknown { resource, why } => (
             resource,
@@ -516,6 +534,15 @@ fn judge(
                 }
             }
         }
+    };
+    // Unprotected, but the internet may not reach it after all: every path
+    // that makes it an entry is uncertain.
+    let (status, message) = match (status, maybe) {
+        (Status::Fail, Some(why)) => (
+            Status::NotEvaluated(why),
+            format!("{message} (if the internet reaches it: its paths are uncertain)"),
+        ),
+        (status, _) => (status, message),
     };
     let mut o = Outcome::new(resource, region, status, message);
     o.affected = backends
@@ -814,16 +841,61 @@ mod tests {
             got.iter().all(|o| o.resource_arn.as_str() != ALB),
             "{got:?}"
         );
-        fail(&mut s, "ec2:DescribeRouteTables");
+        // A looked-up input leaves the paths through it uncertain, not
+        // unseen (crate::paths::inputs): no listener, still no entry.
+        let mut routes = s.clone();
+        fail(&mut routes, "ec2:DescribeRouteTables");
+        let got = run(&EntryWithoutShieldAdvanced, &routes);
+        assert!(
+            got.iter().all(|o| o.resource_arn.as_str() != ALB),
+            "{got:?}"
+        );
+        // A list the paths walk whole is missing: any path may be unseen.
+        fail(&mut s, "elasticloadbalancing:DescribeTargetGroups");
         let got = run(&EntryWithoutShieldAdvanced, &s);
         let alb = got
             .iter()
             .find(|o| o.resource_arn.as_str() == ALB)
             .expect("judged under the gap");
         assert!(
-            matches!(&alb.status, Status::NotEvaluated(w) if w.contains("DescribeRouteTables")),
+            matches!(&alb.status, Status::NotEvaluated(w) if w.contains("DescribeTargetGroups")),
             "{alb:?}"
         );
+    }
+
+    /// An unprotected load balancer the internet only may reach (its path
+    /// is uncertain: here its listeners were not collected) is not
+    /// evaluated, naming why; once a path is certain it fails.
+    #[test]
+    fn an_entry_only_uncertain_paths_reach_is_not_evaluated() {
+        let mut s = subscribed(&[EIP_L]);
+        region(&mut s)
+            .elbv2
+            .load_balancers
+            .iter_mut()
+            .find(|lb| lb.load_balancer_arn == crate::checks::network::fixtures::NLB_L)
+            .expect("the legacy NLB")
+            .listeners = None;
+        fail_for(
+            &mut s,
+            "elasticloadbalancing:DescribeListeners",
+            crate::checks::network::fixtures::NLB_L,
+        );
+        let got = run(&EntryWithoutShieldAdvanced, &s);
+        let nlb = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == crate::checks::network::fixtures::NLB_L)
+            .expect("the legacy NLB is judged");
+        assert!(
+            matches!(&nlb.status, Status::NotEvaluated(w) if w.contains("DescribeListeners")),
+            "{nlb:?}"
+        );
+        let got = run(&EntryWithoutShieldAdvanced, &subscribed(&[EIP_L]));
+        let nlb = got
+            .iter()
+            .find(|o| o.resource_arn.as_str() == crate::checks::network::fixtures::NLB_L)
+            .expect("the legacy NLB is judged");
+        assert_eq!(nlb.status.as_str(), "fail", "{nlb:?}");
     }
 
     /// Each list the entries come from, denied alone: what the rest of

@@ -121,14 +121,26 @@ pub(crate) fn config_required(
     out
 }
 
-/// Why a web ACL's protected resources are unknown.
+/// Why a web ACL's protected resources are unknown: the listing failed,
+/// and so did its fallback (`GetWebACLForResource` per ALB, which the
+/// collector asks only when the listing fails) when it failed too.
 pub(crate) fn resources_missing(cx: &Context<'_>, region: &str, acl: &WebAcl) -> String {
-    missing(cx, region, "wafv2:ListResourcesForWebACL", &acl.arn, || {
+    let listing = missing(cx, region, "wafv2:ListResourcesForWebACL", &acl.arn, || {
         format!(
             "the resources web ACL {} protects were not collected",
             acl.name
         )
-    })
+    });
+    match fallback_failed(cx, region) {
+        Some(f) => format!("{listing}; {f}"),
+        None => listing,
+    }
+}
+
+/// The fallback for a failed `ListResourcesForWebACL`, when it failed too.
+pub(crate) fn fallback_failed(cx: &Context<'_>, region: &str) -> Option<String> {
+    cx.not_collected(Some(region), &["wafv2:GetWebACLForResource"])
+        .map(|why| format!("the fallback {why}"))
 }
 
 /// `arn:PARTITION:apigateway:REGION::/restapis/ID`.

@@ -30,6 +30,9 @@ struct Seen<'a> {
     maybe: BTreeMap<&'a str, &'a str>,
     /// Targets that resolve to nothing known, with the reason.
     unknown: Vec<String>,
+    /// Backends reached through CloudFront only (the load balancer is a
+    /// distribution's origin that admits CloudFront, not the internet).
+    via_cloudfront: BTreeSet<&'a str>,
 }
 
 impl Check for InternetFacingLbToBackend {
@@ -61,6 +64,16 @@ impl Check for InternetFacingLbToBackend {
                 }
             }
             for (id, paths) in cx.exposures.in_region(region) {
+                for e in paths
+                    .iter()
+                    .filter(|e| e.path.kind == PathKind::CloudFront && e.uncertain.is_none())
+                {
+                    for h in e.path.hops.iter().filter(|h| h.kind == "load-balancer") {
+                        if let Some(s) = seen.get_mut(h.id.as_str()) {
+                            s.via_cloudfront.insert(id);
+                        }
+                    }
+                }
                 for e in paths
                     .iter()
                     .filter(|e| e.path.kind == PathKind::LoadBalancer)
@@ -170,6 +183,19 @@ fn judge(cx: &Context<'_>, region: &str, lb: &rampart_model::LoadBalancer, s: Se
             region,
             Status::NotEvaluated(why.to_string()),
             format!("internet-facing {name}: the region's exposure paths are incomplete"),
+        );
+    }
+    if !s.via_cloudfront.is_empty() {
+        let ids: Vec<&str> = s.via_cloudfront.iter().copied().collect();
+        return Outcome::new(
+            arn,
+            region,
+            Status::Pass,
+            format!(
+                "internet-facing {name} is reached only through CloudFront (its origin-facing prefix list), not from the internet, in front of {} backend(s) ({})",
+                ids.len(),
+                ids.join(", ")
+            ),
         );
     }
     Outcome::new(
