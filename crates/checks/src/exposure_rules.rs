@@ -1875,3 +1875,47 @@ fn net_010_passes_a_load_balancer_only_cloudfront_reaches() {
     let o = judge(&cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, true));
     assert_eq!(o.status.as_str(), "fail", "{o:?}");
 }
+
+/// A custom origin named by an instance's public IPv4 DNS name
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
+/// is the instance, entered directly on the port CloudFront connects to;
+/// a group open to the internet leaves the direct path beside it (the
+/// bypass), one admitting only CloudFront's list leaves none.
+#[test]
+fn an_instance_origin_is_entered_directly_on_cloudfronts_port() {
+    use crate::checks::edge::cloudfront::fixtures::{custom, distribution};
+    let build = |peer: SgPeer| {
+        let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+        add_sg(
+            &mut s,
+            "sg-web",
+            vec![tcp(443, 443, peer.clone()), tcp(8080, 8080, peer)],
+        );
+        add_instance(
+            &mut s,
+            "i-2",
+            "subnet-pub",
+            "10.0.0.20",
+            Some("54.1.2.3"),
+            &["sg-web"],
+        );
+        s.cloudfront.as_mut().unwrap().distributions = vec![distribution(vec![custom(
+            "web",
+            "ec2-54-1-2-3.compute-1.amazonaws.com",
+        )])];
+        s
+    };
+    let s = build(pl("pl-cf"));
+    let got = certain(&s, "i-2");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].path.kind, PathKind::CloudFront);
+    assert_eq!(ports(&got[0]), vec![(443, 443)], "https-only: HTTPSPort");
+    assert_eq!(
+        labels(&got[0]),
+        "internet -> cloudfront E1 (shop.example.com) -> igw-1 -> eni-i-2 (54.1.2.3) -> i-2"
+    );
+    let s = build(v4("0.0.0.0/0"));
+    let mut kinds: Vec<PathKind> = certain(&s, "i-2").iter().map(|e| e.path.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, vec![PathKind::Direct, PathKind::CloudFront]);
+}

@@ -23,6 +23,8 @@ pub(crate) enum Origin {
     /// the custom domain entry `DOMAIN/KEY` it is reached through, if
     /// any; `None` for the default `execute-api` endpoint).
     Api(String, String, Option<String>, Option<String>),
+    /// An instance by its public IPv4 DNS name: (region, instance id).
+    Instance(String, String),
     /// A VPC origin (a private ALB, NLB or instance CloudFront reaches
     /// itself); its target is not collected.
     Vpc(String),
@@ -137,7 +139,52 @@ pub(crate) fn resolve(snapshot: &Snapshot, hosts: &Hosts<'_>, o: &CfOrigin) -> O
         let stage = first_segment.map(str::to_string);
         return Origin::Api(region.to_string(), api.to_string(), stage, None);
     }
+    if let Some((region, ip)) = ec2_public_name(&host)
+        && let Some(inv) = snapshot.regions.get(&region)
+        && let Some(id) = instance_with_public_ip(inv, &ip)
+    {
+        return Origin::Instance(region, id.to_string());
+    }
     Origin::Other
+}
+
+/// The region and address of an EC2 public IPv4 DNS name:
+/// `ec2-203-0-113-25.compute-1.amazonaws.com` in us-east-1,
+/// `ec2-203-0-113-25.REGION.compute.amazonaws.com` elsewhere
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>);
+/// it resolves from the internet to the interface's public IPv4.
+pub(crate) fn ec2_public_name(host: &str) -> Option<(String, String)> {
+    let rest = host.strip_prefix("ec2-")?;
+    let (dashed, domain) = rest.split_once('.')?;
+    let region = match domain {
+        "compute-1.amazonaws.com" => "us-east-1".to_string(),
+        d => d.strip_suffix(".compute.amazonaws.com")?.to_string(),
+    };
+    let ip: std::net::Ipv4Addr = dashed.replace('-', ".").parse().ok()?;
+    Some((region, ip.to_string()))
+}
+
+/// The live instance holding public IPv4 `ip` on one of its interfaces.
+fn instance_with_public_ip<'s>(
+    inv: &'s rampart_model::RegionInventory,
+    ip: &str,
+) -> Option<&'s str> {
+    inv.ec2
+        .network_interfaces
+        .iter()
+        .filter(|e| {
+            e.private_ip_addresses
+                .iter()
+                .any(|p| p.public_ip.as_deref() == Some(ip))
+        })
+        .find_map(|e| e.attachment.as_ref()?.instance_id.as_deref())
+        .or_else(|| {
+            inv.ec2
+                .instances
+                .iter()
+                .find(|i| i.public_ip.as_deref() == Some(ip))
+                .map(|i| i.instance_id.as_str())
+        })
 }
 
 #[cfg(test)]
@@ -160,6 +207,23 @@ mod tests {
             s3: false,
             custom_header_names: vec![],
         }
+    }
+
+    #[test]
+    fn ec2_public_names_give_their_region_and_address() {
+        assert_eq!(
+            ec2_public_name("ec2-203-0-113-25.compute-1.amazonaws.com"),
+            Some(("us-east-1".into(), "203.0.113.25".into()))
+        );
+        assert_eq!(
+            ec2_public_name("ec2-203-0-113-25.eu-west-1.compute.amazonaws.com"),
+            Some(("eu-west-1".into(), "203.0.113.25".into()))
+        );
+        assert_eq!(
+            ec2_public_name("ec2-203-0-113.compute-1.amazonaws.com"),
+            None
+        );
+        assert_eq!(ec2_public_name("shop.example.com"), None);
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //!   host, or a custom domain) continues as the API's own paths through
 //!   that endpoint: the stage the origin path names (HTTP APIs' `$default`
 //!   stage serves every path), or every stage when it names none.
+//! - An origin named by an instance's public IPv4 DNS name
+//!   (`ec2-A-B-C-D...compute.amazonaws.com`) is entered as the internet
+//!   enters the instance directly, on the ports CloudFront connects to.
 //! - Any other origin (a host outside the snapshot, a VPC origin) draws no
 //!   path.
 //!
@@ -58,7 +61,10 @@ pub(super) fn entries(snapshot: &Snapshot) -> Vec<CfEntry<'_>> {
         }
         for o in crate::origins::targeted(d) {
             let resolved = crate::origins::resolve(snapshot, &hosts, o);
-            if matches!(resolved, Origin::LoadBalancer(..) | Origin::Api(..)) {
+            if matches!(
+                resolved,
+                Origin::LoadBalancer(..) | Origin::Api(..) | Origin::Instance(..)
+            ) {
                 out.push(CfEntry {
                     origin: o,
                     resolved,
@@ -126,6 +132,44 @@ impl<'a, 's> RegionCx<'a, 's> {
                                 ..x.path.clone()
                             },
                             ..x.clone()
+                        });
+                    }
+                }
+                Origin::Instance(region, id) if region == self.region => {
+                    let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
+                        continue;
+                    };
+                    let wanted: Vec<u16> = crate::origins::ports(e.origin);
+                    for x in child.direct(i) {
+                        if x.path.protocol != Transport::Tcp {
+                            continue;
+                        }
+                        // CloudFront connects to the origin's ports only.
+                        let ports: Vec<PortRange> = wanted
+                            .iter()
+                            .filter(|p| {
+                                x.path
+                                    .ports
+                                    .iter()
+                                    .any(|r| r.from <= i32::from(**p) && i32::from(**p) <= r.to)
+                            })
+                            .map(|p| super::single(*p))
+                            .collect();
+                        if ports.is_empty() {
+                            continue;
+                        }
+                        let mut hops = Vec::with_capacity(x.path.hops.len() + 1);
+                        hops.push(internet.clone());
+                        hops.push(e.hop.clone());
+                        hops.extend(x.path.hops.iter().skip(1).cloned());
+                        out.push(Exposure {
+                            path: ExposurePath {
+                                kind: PathKind::CloudFront,
+                                hops,
+                                ports,
+                                protocol: Transport::Tcp,
+                            },
+                            ..x
                         });
                     }
                 }
