@@ -5,8 +5,8 @@
 //! packets hop by hop, from AWS's documented behaviour (each rule cites its
 //! page there). A property test generates random small accounts
 //! (`oracle/topo.rs`) and requires the engine and the oracle to agree, for
-//! every live instance, entry kind (direct, load balancer, API Gateway),
-//! protocol and candidate port:
+//! every live instance, entry kind (direct, load balancer, API Gateway,
+//! CloudFront), protocol and candidate port:
 //!
 //! - oracle Yes: some path of that kind, protocol and ports is certain;
 //! - oracle Unknown (only through an inspection appliance): an uncertain
@@ -55,13 +55,14 @@ const IMPLEMENTED: Switches = Switches {
     inspection: true,
     stopped: true,
     ipv6: true,
+    cloudfront: true,
 };
 
 /// Where the engine departs from AWS today, each emulated by the oracle so
 /// the test stays green and names it: a disagreement that vanishes when the
 /// oracle emulates these is accepted. Remove each as it is fixed (the
 /// variants' docs say what AWS does).
-const KNOWN_ENGINE_DEVIATIONS: &[Deviation] = &[];
+const KNOWN_ENGINE_DEVIATIONS: &[Deviation] = &[Deviation::CloudFrontListRouteAsDefault];
 
 fn switches() -> Switches {
     let Ok(v) = std::env::var("RAMPART_ORACLE_SWITCHES") else {
@@ -79,6 +80,7 @@ fn switches() -> Switches {
             "inspection" => sw.inspection = true,
             "stopped" => sw.stopped = true,
             "ipv6" => sw.ipv6 = true,
+            "cloudfront" => sw.cloudfront = true,
             other => panic!("RAMPART_ORACLE_SWITCHES: unknown switch {other}"),
         }
     }
@@ -114,6 +116,7 @@ fn kind_of(e: Entry) -> PathKind {
         Entry::Direct => PathKind::Direct,
         Entry::LoadBalancer => PathKind::LoadBalancer,
         Entry::Gateway => PathKind::Gateway,
+        Entry::CloudFront => PathKind::CloudFront,
     }
 }
 
@@ -135,6 +138,9 @@ enum Engine {
 fn engine(paths: &[Exposure], entry: Entry, proto: Proto, port: u16) -> Engine {
     let covering = paths.iter().filter(|e| {
         e.path.kind == kind_of(entry)
+            // The oracle knows CloudFront's load balancer origins only, not
+            // its API Gateway ones (the generator makes none).
+            && !(entry == Entry::CloudFront && e.path.hops.iter().any(|h| h.kind == "api-stage"))
             && e.path.protocol == transport(proto)
             && e.path
                 .ports
@@ -166,8 +172,10 @@ fn agrees(o: Verdict, e: Engine) -> bool {
 /// paths of the instances involved.
 fn disagreements(snap: &Snapshot, sw: Switches) -> Vec<String> {
     let inv = &snap.regions[REGION];
-    let oracle = Oracle::new(inv);
-    let lenient = Oracle::new(inv).with_deviations(&known_deviations());
+    let oracle = Oracle::new(inv).with_cloudfront(snap.cloudfront.as_ref());
+    let lenient = Oracle::new(inv)
+        .with_cloudfront(snap.cloudfront.as_ref())
+        .with_deviations(&known_deviations());
     let index = Index::new(snap);
     let exposures = Exposures::compute(&index);
     let protos: &[Proto] = if sw.udp { &Proto::ALL } else { &[Proto::Tcp] };
@@ -175,7 +183,12 @@ fn disagreements(snap: &Snapshot, sw: Switches) -> Vec<String> {
     for i in &inv.ec2.instances {
         let id = &i.instance_id;
         let paths = exposures.for_instance(REGION, id);
-        for entry in [Entry::Direct, Entry::LoadBalancer, Entry::Gateway] {
+        for entry in [
+            Entry::Direct,
+            Entry::LoadBalancer,
+            Entry::Gateway,
+            Entry::CloudFront,
+        ] {
             for &proto in protos {
                 for &port in oracle.candidate_ports() {
                     let o = oracle.verdict(id, entry, proto, port);
@@ -304,12 +317,15 @@ mod oracle_checks {
             lbs: vec![],
             api: None,
             prefix_list: vec![],
+            cloudfront: None,
         }
     }
 
     fn verdict(t: &Topo, entry: Entry, proto: Proto, port: u16) -> Verdict {
         let snap = build(t);
-        Oracle::new(&snap.regions[REGION]).verdict("i-1", entry, proto, port)
+        Oracle::new(&snap.regions[REGION])
+            .with_cloudfront(snap.cloudfront.as_ref())
+            .verdict("i-1", entry, proto, port)
     }
 
     fn nacl(entries: Vec<NaclEntryG>) -> NaclG {
@@ -783,6 +799,165 @@ mod oracle_checks {
         assert_eq!(
             oracle.verdict("i-2", Entry::LoadBalancer, Proto::Tcp, 8080),
             Verdict::No
+        );
+    }
+
+    /// CloudFront's list in the account (entries collected or not).
+    fn with_cf_list(t: &mut Topo, entries: Option<Vec<u8>>) {
+        t.cloudfront = Some(CloudFrontG {
+            entries,
+            customer_named: false,
+            distribution: None,
+        });
+    }
+
+    /// Distribution E1, origin `o1` at the first load balancer, HTTP only
+    /// on port 80 (HTTPS port 443).
+    fn dist() -> DistG {
+        DistG {
+            enabled: true,
+            lb: 0,
+            policy: 0,
+            http_port: PortG::Fixed(0),
+            https_port: PortG::Fixed(1),
+            host: 0,
+            via: 0,
+            untargeted: None,
+        }
+    }
+
+    #[test]
+    fn cloudfront_lists_admit_no_internet_client() {
+        for entries in [Some(vec![0, 1]), None] {
+            let mut t = base();
+            with_cf_list(&mut t, entries);
+            t.groups[0].ingress[0].peer = PeerG::CloudFront;
+            assert_eq!(verdict(&t, Entry::Direct, Proto::Tcp, 22), Verdict::No);
+            // A route to the list carries no internet client's reply: the
+            // default route still does.
+            t.groups[0].ingress[0].peer = PeerG::V4(0);
+            t.vpcs[0].main_routes.push(RouteG {
+                dest: Dest::CloudFront,
+                target: Hop::Nat,
+                blackhole: false,
+            });
+            t.vpcs[0].nat = true;
+            assert_eq!(verdict(&t, Entry::Direct, Proto::Tcp, 22), Verdict::Yes);
+        }
+        // A customer's list of that name is its entries.
+        let mut t = base();
+        with_cf_list(&mut t, None);
+        t.cloudfront.as_mut().unwrap().customer_named = true;
+        t.prefix_list = vec![0];
+        t.groups[0].ingress[0].peer = PeerG::PrefixList;
+        assert_eq!(verdict(&t, Entry::Direct, Proto::Tcp, 22), Verdict::Yes);
+    }
+
+    #[test]
+    fn cloudfront_reaches_a_load_balancer_origin_on_its_policys_ports() {
+        // The ALB's group admits only CloudFront.
+        let mut t = behind_lb(false);
+        with_cf_list(&mut t, None);
+        t.groups[1].ingress[0].peer = PeerG::CloudFront;
+        let cf = |t: &Topo| verdict(t, Entry::CloudFront, Proto::Tcp, 8080);
+        assert_eq!(cf(&t), Verdict::No);
+        t.cloudfront.as_mut().unwrap().distribution = Some(dist());
+        assert_eq!(cf(&t), Verdict::Yes);
+        assert_eq!(
+            verdict(&t, Entry::LoadBalancer, Proto::Tcp, 8080),
+            Verdict::No
+        );
+        assert_eq!(
+            verdict(&t, Entry::CloudFront, Proto::Udp, 8080),
+            Verdict::No
+        );
+        let set = |t: &mut Topo, f: &dyn Fn(&mut DistG)| {
+            f(t.cloudfront
+                .as_mut()
+                .unwrap()
+                .distribution
+                .as_mut()
+                .unwrap())
+        };
+        // HTTPS only, to 443 where no listener is: no; to 80: yes.
+        set(&mut t, &|d| d.policy = 1);
+        assert_eq!(cf(&t), Verdict::No);
+        set(&mut t, &|d| d.https_port = PortG::Listener(0));
+        assert_eq!(cf(&t), Verdict::Yes);
+        // match-viewer: either port.
+        set(&mut t, &|d| {
+            d.policy = 2;
+            d.http_port = PortG::Fixed(4);
+        });
+        assert_eq!(cf(&t), Verdict::Yes);
+        set(&mut t, &|d| d.https_port = PortG::Fixed(4));
+        assert_eq!(cf(&t), Verdict::No);
+        // Named otherwise, through a group or a path behaviour.
+        let mut t2 = t.clone();
+        set(&mut t2, &|d| d.https_port = PortG::Fixed(0));
+        for host in 0..3 {
+            for via in 0..3 {
+                set(&mut t2, &|d| {
+                    d.host = host;
+                    d.via = via;
+                });
+                assert_eq!(cf(&t2), Verdict::Yes, "host {host} via {via}");
+            }
+        }
+        // Disabled: no.
+        set(&mut t2, &|d| d.enabled = false);
+        assert_eq!(cf(&t2), Verdict::No);
+        // An internal load balancer is no origin over the internet.
+        let mut t3 = t2.clone();
+        set(&mut t3, &|d| d.enabled = true);
+        t3.lbs[0].internet_facing = false;
+        assert_eq!(cf(&t3), Verdict::No);
+    }
+
+    #[test]
+    fn cloudfront_is_seen_as_itself_only_where_its_address_is() {
+        // Behind an ALB the target sees the ALB's node: a target rule
+        // naming CloudFront's list does not admit it.
+        let mut t = behind_lb(false);
+        with_cf_list(&mut t, Some(vec![0]));
+        t.cloudfront.as_mut().unwrap().distribution = Some(dist());
+        t.groups[0].ingress[0].peer = PeerG::CloudFront;
+        assert_eq!(
+            verdict(&t, Entry::CloudFront, Proto::Tcp, 8080),
+            Verdict::No
+        );
+        // Behind an NLB preserving client addresses it sees CloudFront's.
+        let mut t = behind_lb(true);
+        with_cf_list(&mut t, Some(vec![0]));
+        t.cloudfront.as_mut().unwrap().distribution = Some(dist());
+        t.lbs[0].no_groups = true;
+        t.groups[0].ingress[0].peer = PeerG::CloudFront;
+        assert_eq!(
+            verdict(&t, Entry::CloudFront, Proto::Tcp, 8080),
+            Verdict::Yes
+        );
+        assert_eq!(
+            verdict(&t, Entry::LoadBalancer, Proto::Tcp, 8080),
+            Verdict::No
+        );
+        // A route to CloudFront's list through the NAT gateway takes its
+        // replies, whatever the default route.
+        t.vpcs[0].nat = true;
+        t.vpcs[0].main_routes.push(RouteG {
+            dest: Dest::CloudFront,
+            target: Hop::Nat,
+            blackhole: false,
+        });
+        assert_eq!(
+            verdict(&t, Entry::CloudFront, Proto::Tcp, 8080),
+            Verdict::No
+        );
+        // And through the internet gateway it carries them alone.
+        t.vpcs[0].main_routes[0].target = Hop::Nat;
+        t.vpcs[0].main_routes[1].target = Hop::Igw;
+        assert_eq!(
+            verdict(&t, Entry::CloudFront, Proto::Tcp, 8080),
+            Verdict::Yes
         );
     }
 

@@ -80,7 +80,10 @@ impl<'a, 's> RegionCx<'a, 's> {
         if address_type != "dualstack-without-public-ipv4" {
             families.push(Family::V4);
         }
-        if address_type.starts_with("dualstack") {
+        // CloudFront connects to a custom origin over IPv4 unless the
+        // origin's IpAddressType says otherwise (not collected)
+        // (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>).
+        if address_type.starts_with("dualstack") && kind != PathKind::CloudFront {
             families.push(Family::V6);
         }
         let lb_rules = (!lb.security_group_ids.is_empty())
@@ -132,6 +135,11 @@ impl<'a, 's> RegionCx<'a, 's> {
                                 continue;
                             }
                             for t in transports(l.protocol.as_deref()) {
+                                // CloudFront speaks HTTP(S) to a custom
+                                // origin: TCP only.
+                                if kind == PathKind::CloudFront && *t != Transport::Tcp {
+                                    continue;
+                                }
                                 let f = at_lb(proto_of(*t), lport);
                                 if f.is_empty() {
                                     continue;
@@ -157,7 +165,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         out.extend(self.forward(
                             lb,
                             None,
-                            None,
+                            (kind == PathKind::CloudFront).then_some(Transport::Tcp),
                             &flow.clone().doubt(why),
                             *family,
                             Via::Internet,

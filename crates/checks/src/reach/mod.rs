@@ -169,8 +169,9 @@ pub enum Sources {
     Internet,
     /// CloudFront fetching from an origin: its lists admit it, whatever
     /// addresses they hold today. Its servers are drawn as the whole
-    /// address space of the list's family, so a rule that admits any
-    /// public address may admit them too (a CloudFront path is then
+    /// public address space of the list's family (never a private
+    /// address: a load balancer node's is not CloudFront's), so a rule
+    /// that admits any public address may admit them too (a CloudFront path is then
     /// drawn where CloudFront might not fit through: a way in too many,
     /// never one too few).
     CloudFront,
@@ -191,7 +192,7 @@ pub fn prefix_list_resolver<'a>(
 
 /// [`prefix_list_resolver`] as `sources` see the lists: CloudFront's
 /// origin-facing lists resolve to nothing for the internet and to the
-/// whole address space of their family for CloudFront, with or without
+/// public address space of their family for CloudFront, with or without
 /// their entries (which only name CloudFront's servers of the day).
 pub fn prefix_list_resolver_for<'a>(
     lists: &'a [ManagedPrefixList],
@@ -228,11 +229,12 @@ pub fn prefix_list_resolver_for<'a>(
         if is_cloudfront_origin_facing(list) {
             return Ok(match sources {
                 Sources::Internet => Vec::new(),
+                // Public addresses only: a node's private address is never
+                // CloudFront's.
                 Sources::CloudFront => {
                     let v6 = list.address_family.as_deref() == Some("IPv6")
                         || list.prefix_list_name.as_deref() == Some(CLOUDFRONT_ORIGIN_FACING[1]);
-                    let any = if v6 { "::/0" } else { "0.0.0.0/0" };
-                    vec![any.parse().expect("a CIDR")]
+                    if v6 { ip::public_v6() } else { ip::public_v4() }.to_nets()
                 }
             });
         }
@@ -371,8 +373,22 @@ mod tests {
         assert_eq!(internet("pl-cf6"), Ok(vec![]));
         assert_eq!(internet("pl-fake"), Ok(vec!["0.0.0.0/0".parse().unwrap()]));
         let cf = prefix_list_resolver_for(&lists, &[], "us-east-1", Sources::CloudFront);
-        assert_eq!(cf("pl-cf"), Ok(vec!["0.0.0.0/0".parse().unwrap()]));
-        assert_eq!(cf("pl-cf6"), Ok(vec!["::/0".parse().unwrap()]));
+        let nets = cf("pl-cf").unwrap();
+        let has = |a: &str| {
+            nets.iter()
+                .any(|n| n.contains(&a.parse::<std::net::IpAddr>().unwrap()))
+        };
+        assert!(has("130.176.0.1") && has("8.8.8.8"), "{nets:?}");
+        assert!(
+            !has("10.0.0.5") && !has("192.168.1.1"),
+            "never a private address: {nets:?}"
+        );
+        assert!(
+            cf("pl-cf6")
+                .unwrap()
+                .iter()
+                .all(|n| matches!(n, IpNet::V6(_)))
+        );
     }
 
     #[test]

@@ -84,6 +84,47 @@
 //!   or security group check: its source addresses are API Gateway's).
 //! - Stopped instances keep their addresses and registrations and are judged
 //!   like running ones; terminated and shutting-down instances are gone.
+//! - CloudFront's origin-facing prefix lists (AWS-owned, named
+//!   `com.amazonaws.global.cloudfront.origin-facing` and
+//!   `com.amazonaws.global.ipv6.cloudfront.origin-facing`) hold the
+//!   addresses of CloudFront's origin-facing servers and nothing else: a rule
+//!   naming one admits "only [...] CloudFront's origin-facing servers,
+//!   preventing any non-CloudFront traffic from reaching your origin"
+//!   (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>).
+//!   So for internet clients (the direct, load balancer and API Gateway
+//!   entries) a security group rule or a route naming one matches nobody,
+//!   whatever entries were collected (or none), and it never matches a
+//!   private address (a load balancer node, a target). A customer-owned list
+//!   of the same name is the customer's addresses
+//!   (<https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html>).
+//! - CloudFront: an enabled distribution
+//!   (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html>)
+//!   sends requests to the origins its cache behaviours target, the default
+//!   one and the others, an origin group standing for its members
+//!   (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html>).
+//!   A custom origin whose domain name is an internet-facing load balancer's
+//!   DNS name (not case-sensitive:
+//!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html>;
+//!   or that name behind `dualstack.`:
+//!   <https://repost.aws/knowledge-center/elb-configure-with-ipv6>) is that
+//!   load balancer, and CloudFront connects to it over TCP on the HTTP port
+//!   (`http-only`), the HTTPS port (`https-only`) or both (`match-viewer`)
+//!   (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>),
+//!   over IPv4 (the origin's `IpAddressType`, not in the snapshot, is IPv4
+//!   unless set otherwise: same page and
+//!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-enable-ipv6.html>).
+//!   From there CloudFront is a client of the load balancer like any
+//!   internet client, from its own servers' addresses. Those are modelled as
+//!   the engine models them, any public IPv4 (a rule admitting any public
+//!   CIDR admits them too; an over-approximation), held by CloudFront's
+//!   origin-facing lists: a rule naming one admits CloudFront's packets
+//!   (also at a target that sees CloudFront's address, behind an NLB
+//!   preserving client addresses, or at an ALB behind an NLB), never a load
+//!   balancer node's. A route naming one carries the replies to CloudFront,
+//!   ahead of every other route of these tables: the list's entries are
+//!   CloudFront's own ranges (`/16` and narrower, e.g. `15.158.0.0/16`,
+//!   `130.176.0.0/18`), narrower than any route the generator writes that
+//!   covers them, so the longest match.
 
 use std::cmp::{max, min};
 use std::collections::BTreeSet;
@@ -135,7 +176,27 @@ pub enum Entry {
     LoadBalancer,
     /// An API Gateway REST stage -> VPC link -> NLB.
     Gateway,
+    /// A CloudFront distribution whose origin is an internet-facing load
+    /// balancer.
+    CloudFront,
 }
+
+/// Who sends the packets the hops judge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sender {
+    /// A client on the internet (the direct, load balancer and API Gateway
+    /// entries).
+    Internet,
+    /// CloudFront's origin-facing servers, fetching from an origin.
+    CloudFront,
+}
+
+/// The AWS-managed prefix lists of CloudFront's origin-facing servers, with
+/// their address family (IPv6 or not).
+const CLOUDFRONT_LISTS: [(&str, bool); 2] = [
+    ("com.amazonaws.global.cloudfront.origin-facing", false),
+    ("com.amazonaws.global.ipv6.cloudfront.origin-facing", true),
+];
 
 /// One packet, as the hop that judges it sees it.
 #[derive(Clone, Copy, Debug)]
@@ -238,6 +299,36 @@ pub enum Deviation {
     NoAlbTargets,
     /// Item 6: no load balancer is reached over IPv6.
     NoDualStack,
+    /// Issue 16: in CloudFront's trace, its origin-facing list stands for
+    /// the whole address space of its family, private addresses included:
+    /// a target's rule naming it admits the load balancer node forwarding
+    /// CloudFront's request (an ALB's, or an NLB's not preserving client
+    /// addresses), and a load balancer group's outbound rule naming it lets
+    /// the node reach any target. The list holds CloudFront's public
+    /// servers only: the engine reports CloudFront paths AWS drops.
+    CloudFrontListAdmitsAnyAddress,
+    /// Issue 16: CloudFront is traced into a load balancer origin through
+    /// every protocol of the listener on the origin's port, UDP included
+    /// (a UDP or TCP_UDP NLB listener gives a UDP CloudFront path).
+    /// CloudFront connects to a custom origin over HTTP or HTTPS only: TCP.
+    CloudFrontOverUdp,
+    /// Issue 16: in CloudFront's trace, a route naming its origin-facing
+    /// list is one route to the whole address space (`/0`), which any
+    /// static route covering CloudFront's address beats. CloudFront's
+    /// addresses are the list's entries (CloudFront's own ranges, far
+    /// narrower than a default route), so the route to the list is their
+    /// longest match: with `0.0.0.0/0 -> igw` and the list
+    /// to a peering connection (or a blackhole) the engine draws a
+    /// CloudFront path whose replies AWS sends to the peering connection
+    /// (and with `0.0.0.0/0 -> nat` and the list to the internet gateway
+    /// it misses one).
+    CloudFrontListRouteAsDefault,
+    /// Issue 16: CloudFront is traced into a dual-stack load balancer
+    /// origin over IPv6 too, from IPv6 sources. CloudFront connects to an
+    /// origin over IPv4 unless the origin's `IpAddressType` says otherwise,
+    /// and the snapshot does not hold it: a load balancer reached from the
+    /// internet only over IPv6 gets a CloudFront path AWS does not take.
+    CloudFrontOverIpv6,
 }
 
 impl Deviation {
@@ -257,11 +348,20 @@ impl Deviation {
         Deviation::IpTargetsByAddress,
         Deviation::NoAlbTargets,
         Deviation::NoDualStack,
+        Deviation::CloudFrontListAdmitsAnyAddress,
+        Deviation::CloudFrontOverUdp,
+        Deviation::CloudFrontListRouteAsDefault,
+        Deviation::CloudFrontOverIpv6,
     ];
 }
 
+#[derive(Clone)]
 pub struct Oracle<'s> {
     inv: &'s RegionInventory,
+    /// The account's distributions (global, not per region).
+    cloudfront: Option<&'s CloudFrontInventory>,
+    /// Who sends the packets being judged.
+    sender: Sender,
     deviations: Vec<Deviation>,
     sources: Vec<IpAddr>,
     /// Private IPv4 edges of every CIDR (where ALB nodes may send from).
@@ -447,12 +547,21 @@ impl<'s> Oracle<'s> {
         }
         Oracle {
             inv,
+            cloudfront: None,
+            sender: Sender::Internet,
             deviations: Vec::new(),
             sources,
             private,
             ephemeral: nacl_edges.into_iter().collect(),
             ports: edges.into_iter().collect(),
         }
+    }
+
+    /// The same oracle, with the account's CloudFront distributions (the
+    /// snapshot's, global).
+    pub fn with_cloudfront(mut self, cloudfront: Option<&'s CloudFrontInventory>) -> Oracle<'s> {
+        self.cloudfront = cloudfront;
+        self
     }
 
     /// The same oracle, emulating the engine's `deviations`.
@@ -494,6 +603,38 @@ impl<'s> Oracle<'s> {
             .flat_map(|p| p.entries.iter().flatten())
             .filter_map(|e| net(&e.cidr))
             .collect()
+    }
+
+    /// Whether `id` is one of CloudFront's origin-facing lists (AWS-owned,
+    /// by name) and, if so, whether it is the IPv6 one.
+    fn cloudfront_list(&self, id: &str) -> Option<bool> {
+        let list = self
+            .inv
+            .ec2
+            .managed_prefix_lists
+            .iter()
+            .find(|p| p.prefix_list_id == id)?;
+        if list.owner_id.as_deref() != Some("AWS") {
+            return None;
+        }
+        let name = list.prefix_list_name.as_deref()?;
+        CLOUDFRONT_LISTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v6)| *v6)
+    }
+
+    /// Whether `a` is an address of CloudFront's origin-facing servers:
+    /// with CloudFront as the sender, any public address the packets carry
+    /// (its sources are modelled as any public address); for internet
+    /// clients, none.
+    fn is_cloudfront(&self, a: IpAddr) -> bool {
+        self.sender == Sender::CloudFront && is_public(a)
+    }
+
+    /// Whether a CloudFront origin-facing list (IPv6 or not) holds `a`.
+    fn cloudfront_list_holds(&self, v6: bool, a: IpAddr) -> bool {
+        a.is_ipv6() == v6 && self.is_cloudfront(a)
     }
 
     /// The internet gateway attached to `vpc`.
@@ -545,13 +686,25 @@ impl<'s> Oracle<'s> {
                 (Some(c), _, _) | (None, Some(c), _) => net(c)
                     .filter(|n| n.contains(&to))
                     .map(|n| (n.prefix_len(), 1u8)),
-                (None, None, Some(pl)) => self
-                    .prefix_list(pl)
-                    .iter()
-                    .filter(|n| n.contains(&to))
-                    .map(|n| n.prefix_len())
-                    .max()
-                    .map(|l| (l, 0u8)),
+                // CloudFront's addresses are in its list's entries, each
+                // narrower than any other route these tables hold: for them
+                // the list's route is the longest match.
+                (None, None, Some(pl)) => match self.cloudfront_list(pl) {
+                    Some(v6) => self.cloudfront_list_holds(v6, to).then_some(
+                        if self.deviates(Deviation::CloudFrontListRouteAsDefault) {
+                            (0, 0u8)
+                        } else {
+                            (u8::MAX, 0u8)
+                        },
+                    ),
+                    None => self
+                        .prefix_list(pl)
+                        .iter()
+                        .filter(|n| n.contains(&to))
+                        .map(|n| n.prefix_len())
+                        .max()
+                        .map(|l| (l, 0u8)),
+                },
                 _ => None,
             };
             if let Some((l, static_)) = len
@@ -671,10 +824,19 @@ impl<'s> Oracle<'s> {
                 (peer.is_ipv6() && net(cidr).is_some_and(|n| n.contains(&peer)))
                     || (peer.is_ipv4() && family_blind(cidr))
             }
-            SgPeer::PrefixList { prefix_list_id } => self
-                .prefix_list(prefix_list_id)
-                .iter()
-                .any(|n| n.contains(&peer) || family_blind(&n.to_string())),
+            SgPeer::PrefixList { prefix_list_id } => match self.cloudfront_list(prefix_list_id) {
+                Some(v6)
+                    if self.sender == Sender::CloudFront
+                        && self.deviates(Deviation::CloudFrontListAdmitsAnyAddress) =>
+                {
+                    peer.is_ipv6() == v6
+                }
+                Some(v6) => self.cloudfront_list_holds(v6, peer),
+                None => self
+                    .prefix_list(prefix_list_id)
+                    .iter()
+                    .any(|n| n.contains(&peer) || family_blind(&n.to_string())),
+            },
             SgPeer::SecurityGroup { group_id, .. } => {
                 via.iter().any(|v| v == group_id) || self.is_member(group_id, peer)
             }
@@ -1289,6 +1451,19 @@ impl<'s> Oracle<'s> {
             Entry::Direct => self.direct(instance, proto, port),
             Entry::LoadBalancer => self.through_lbs(instance, proto, port),
             Entry::Gateway => self.through_apis(instance, proto, port),
+            Entry::CloudFront => {
+                if self
+                    .cloudfront
+                    .is_none_or(|c| c.distributions.iter().all(|d| !d.enabled))
+                {
+                    return Verdict::No;
+                }
+                Oracle {
+                    sender: Sender::CloudFront,
+                    ..self.clone()
+                }
+                .through_cloudfront(instance, proto, port)
+            }
         }
     }
 
@@ -1342,63 +1517,95 @@ impl<'s> Oracle<'s> {
     fn through_lbs(&self, instance: &str, proto: Proto, port: u16) -> Verdict {
         let mut best = Verdict::No;
         for lb in &self.inv.elbv2.load_balancers {
-            if lb.scheme.as_deref() != Some("internet-facing") {
-                continue;
+            best = max(
+                best,
+                self.through_lb(
+                    lb,
+                    None,
+                    Goal {
+                        instance,
+                        proto,
+                        port,
+                    },
+                ),
+            );
+            if best == Verdict::Yes {
+                return best;
             }
-            let groups: Option<&[String]> = if Self::is_nlb(lb) && lb.security_group_ids.is_empty()
-            {
-                None
-            } else {
-                Some(&lb.security_group_ids)
-            };
-            for node in self.nodes(lb) {
-                for listener in lb.listeners.iter().flatten() {
-                    let Some(lport) = listener.port.map(|p| p as u16) else {
+        }
+        best
+    }
+
+    /// The sender reaches `lb` (on listener port `only`, if given) from the
+    /// internet and the load balancer forwards towards the goal. CloudFront
+    /// connects over TCP (HTTP or HTTPS) and IPv4 only.
+    fn through_lb(&self, lb: &'s LoadBalancer, only: Option<u16>, goal: Goal<'_>) -> Verdict {
+        if lb.scheme.as_deref() != Some("internet-facing") {
+            return Verdict::No;
+        }
+        let cloudfront = self.sender == Sender::CloudFront;
+        let groups: Option<&[String]> = if Self::is_nlb(lb) && lb.security_group_ids.is_empty() {
+            None
+        } else {
+            Some(&lb.security_group_ids)
+        };
+        let mut best = Verdict::No;
+        for node in self.nodes(lb) {
+            for listener in lb.listeners.iter().flatten() {
+                let Some(lport) = listener.port.map(|p| p as u16) else {
+                    continue;
+                };
+                if only.is_some_and(|p| p != lport) {
+                    continue;
+                }
+                for cproto in self.listener_protos(listener) {
+                    if cloudfront
+                        && cproto != Proto::Tcp
+                        && !self.deviates(Deviation::CloudFrontOverUdp)
+                    {
                         continue;
+                    }
+                    let dsts = if cloudfront && !self.deviates(Deviation::CloudFrontOverIpv6) {
+                        [node.v4, None]
+                    } else {
+                        [node.v4, node.v6]
                     };
-                    for cproto in self.listener_protos(listener) {
-                        for dst in [node.v4, node.v6].into_iter().flatten() {
-                            for client in self.sources(dst.is_ipv6()) {
-                                for &cport in &self.ephemeral {
-                                    let entry = self.internet_to(
-                                        node.eni, true, dst, groups, client, cport, cproto, lport,
-                                    );
-                                    if entry == Verdict::No {
-                                        continue;
-                                    }
-                                    // The node that received the connection
-                                    // forwards it.
-                                    let forwarders = if self.deviates(Deviation::UncorrelatedNodes)
-                                    {
-                                        self.nodes(lb)
-                                    } else {
-                                        vec![node.clone()]
-                                    };
-                                    let onward = forwarders
-                                        .iter()
-                                        .map(|f| {
-                                            self.forward(
-                                                lb,
-                                                f,
-                                                listener,
-                                                Client::Internet {
-                                                    addr: client,
-                                                    port: cport,
-                                                },
-                                                cproto,
-                                                Goal {
-                                                    instance,
-                                                    proto,
-                                                    port,
-                                                },
-                                            )
-                                        })
-                                        .max()
-                                        .unwrap_or(Verdict::No);
-                                    best = max(best, min(entry, onward));
-                                    if best == Verdict::Yes {
-                                        return best;
-                                    }
+                    for dst in dsts.into_iter().flatten() {
+                        for client in self.sources(dst.is_ipv6()) {
+                            for &cport in &self.ephemeral {
+                                let entry = self.internet_to(
+                                    node.eni, true, dst, groups, client, cport, cproto, lport,
+                                );
+                                if entry == Verdict::No {
+                                    continue;
+                                }
+                                // The node that received the connection
+                                // forwards it.
+                                let forwarders = if self.deviates(Deviation::UncorrelatedNodes) {
+                                    self.nodes(lb)
+                                } else {
+                                    vec![node.clone()]
+                                };
+                                let onward = forwarders
+                                    .iter()
+                                    .map(|f| {
+                                        self.forward(
+                                            lb,
+                                            f,
+                                            listener,
+                                            Client::Internet {
+                                                addr: client,
+                                                port: cport,
+                                            },
+                                            cproto,
+                                            goal,
+                                        )
+                                    })
+                                    .max()
+                                    .unwrap_or(Verdict::No);
+                                best = max(best, min(entry, onward));
+                                if best == Verdict::Yes {
+                                    return best;
                                 }
                             }
                         }
@@ -1407,6 +1614,59 @@ impl<'s> Oracle<'s> {
             }
         }
         best
+    }
+
+    /// CloudFront (this oracle's sender) fetching from every origin of an
+    /// enabled distribution that a cache behaviour targets and that is an
+    /// internet-facing load balancer, on the ports its protocol policy names.
+    fn through_cloudfront(&self, instance: &str, proto: Proto, port: u16) -> Verdict {
+        // CloudFront speaks HTTP or HTTPS to its origins: TCP.
+        if proto != Proto::Tcp && !self.deviates(Deviation::CloudFrontOverUdp) {
+            return Verdict::No;
+        }
+        let mut best = Verdict::No;
+        let distributions = self.cloudfront.iter().flat_map(|c| &c.distributions);
+        for d in distributions.filter(|d| d.enabled) {
+            for o in targeted_origins(d) {
+                if o.s3 || o.vpc_origin_id.is_some() {
+                    continue;
+                }
+                let Some(c) = &o.custom else { continue };
+                let Some(lb) = self.lb_named(&o.domain_name) else {
+                    continue;
+                };
+                for p in origin_ports(c) {
+                    best = max(
+                        best,
+                        self.through_lb(
+                            lb,
+                            Some(p),
+                            Goal {
+                                instance,
+                                proto,
+                                port,
+                            },
+                        ),
+                    );
+                    if best == Verdict::Yes {
+                        return best;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// The load balancer a host name designates: its DNS name, in any case,
+    /// with or without the `dualstack.` prefix.
+    fn lb_named(&self, host: &str) -> Option<&'s LoadBalancer> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let bare = host.strip_prefix("dualstack.").unwrap_or(&host);
+        self.inv.elbv2.load_balancers.iter().find(|l| {
+            l.dns_name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(bare))
+        })
     }
 
     fn through_apis(&self, instance: &str, proto: Proto, port: u16) -> Verdict {
@@ -1493,6 +1753,37 @@ enum Client {
     /// Over PrivateLink (API Gateway's VPC link): the source is not a
     /// client address and client IP preservation does not apply.
     PrivateLink,
+}
+
+/// The origins some cache behaviour of `d` sends requests to: the default
+/// behaviour's and the others' targets, an origin group standing for its
+/// members.
+fn targeted_origins(d: &Distribution) -> Vec<&CfOrigin> {
+    let mut ids: Vec<&str> = Vec::new();
+    for b in std::iter::once(&d.default_behavior).chain(&d.behaviors) {
+        match d.origin_groups.iter().find(|g| g.id == b.target_origin_id) {
+            Some(g) => ids.extend(g.members.iter().map(String::as_str)),
+            None => ids.push(&b.target_origin_id),
+        }
+    }
+    d.origins
+        .iter()
+        .filter(|o| ids.contains(&o.id.as_str()))
+        .collect()
+}
+
+/// The ports CloudFront connects to on a custom origin: `http-only` the
+/// HTTP port, `https-only` the HTTPS port, `match-viewer` (or a policy not
+/// known) both.
+fn origin_ports(c: &CfCustomOrigin) -> Vec<u16> {
+    let http = u16::try_from(c.http_port).ok();
+    let https = u16::try_from(c.https_port).ok();
+    let ports = match c.protocol_policy.as_deref() {
+        Some("http-only") => vec![http],
+        Some("https-only") => vec![https],
+        _ => vec![http, https],
+    };
+    ports.into_iter().flatten().collect()
 }
 
 /// The port of an integration URI (`http://host:8080/x`), or the scheme's.

@@ -9,6 +9,8 @@
 //! from .10 up, load balancer nodes .200 + the load balancer's number,
 //! appliance ENIs .250. Public IPv4s are `198.51.100.x` (instances) and
 //! `203.0.113.x` (load balancer nodes). Every subnet is in `us-east-1a`.
+//! Load balancer `alb-N`/`nlb-N` (N its place in `Topo::lbs`, from 1) has
+//! the DNS name `alb-N-1.elb.us-east-1.amazonaws.com`, distinct for each.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -43,6 +45,9 @@ pub struct Switches {
     pub stopped: bool,
     /// Item 9: IPv6 (VPC and subnet blocks, ENI addresses, v6 rules and routes).
     pub ipv6: bool,
+    /// Issue 16: CloudFront's AWS-owned origin-facing prefix list (named by
+    /// rules and routes) and a distribution whose origin is a load balancer.
+    pub cloudfront: bool,
 }
 
 impl Switches {
@@ -55,6 +60,7 @@ impl Switches {
         inspection: true,
         stopped: true,
         ipv6: true,
+        cloudfront: true,
     };
 }
 
@@ -120,6 +126,15 @@ pub const OVERRIDE_PORTS: &[i32] = &[8081, 22, 9000];
 const RULE_NUMBERS: &[i32] = &[50, 100, 110, 120, 200];
 pub const ALB_PROTOCOLS: &[&str] = &["HTTP", "HTTPS"];
 pub const NLB_PROTOCOLS: &[&str] = &["TCP", "TLS", "UDP", "TCP_UDP"];
+/// Entries of CloudFront's origin-facing list (some of its real ranges,
+/// none inside another pool's CIDR).
+pub const CF_RANGES: &[&str] = &["130.176.0.0/18", "15.158.0.0/16", "64.252.64.0/18"];
+/// The ports a CloudFront origin may name besides its load balancer's
+/// listener ports: the generator's listener ports, and one no listener has.
+pub const CF_PORTS: &[i32] = &[80, 443, 8080, 53, 8443];
+pub const CF_POLICIES: &[&str] = &["http-only", "https-only", "match-viewer"];
+/// The name of CloudFront's IPv4 origin-facing prefix list.
+pub const CF_LIST_NAME: &str = "com.amazonaws.global.cloudfront.origin-facing";
 
 // ---------------------------------------------------------------- the description
 
@@ -138,6 +153,53 @@ pub struct Topo {
     /// Entries (indices into `V4`) of the customer prefix list `pl-cust`
     /// (absent when empty).
     pub prefix_list: Vec<u8>,
+    /// CloudFront (switch `cloudfront`): `None` leaves it out entirely.
+    pub cloudfront: Option<CloudFrontG>,
+}
+
+/// CloudFront in the account: AWS's IPv4 origin-facing list `pl-cf`, and
+/// perhaps a distribution.
+#[derive(Clone, Debug)]
+pub struct CloudFrontG {
+    /// `pl-cf`'s entries (indices into `CF_RANGES`); `None`: not collected.
+    pub entries: Option<Vec<u8>>,
+    /// The customer list `pl-cust` (when there is one) carries CloudFront's
+    /// list's name: it is still the customer's addresses.
+    pub customer_named: bool,
+    pub distribution: Option<DistG>,
+}
+
+/// A port of a CloudFront origin.
+#[derive(Clone, Copy, Debug)]
+pub enum PortG {
+    /// The n-th listener port of the origin's load balancer (`CF_PORTS`'s
+    /// n-th when it has none).
+    Listener(u8),
+    /// `CF_PORTS`'s n-th.
+    Fixed(u8),
+}
+
+/// A distribution `E1` with one custom origin `o1` at a load balancer.
+#[derive(Clone, Copy, Debug)]
+pub struct DistG {
+    pub enabled: bool,
+    /// The load balancer the origin names: among the internet-facing ones
+    /// (when there are some) unless `lb % 4 == 3`, then among all.
+    pub lb: u8,
+    /// Index into `CF_POLICIES`.
+    pub policy: u8,
+    pub http_port: PortG,
+    pub https_port: PortG,
+    /// How the origin names the load balancer: 0 its DNS name, 1 with the
+    /// `dualstack.` prefix, 2 in upper case.
+    pub host: u8,
+    /// How a behaviour reaches `o1`: 0 the default behaviour; 1 the default
+    /// behaviour through an origin group; 2 a path behaviour (the default
+    /// one goes to an S3 origin).
+    pub via: u8,
+    /// A second custom origin `o2` at this load balancer that no behaviour
+    /// targets.
+    pub untargeted: Option<u8>,
 }
 
 #[derive(Clone, Debug)]
@@ -197,6 +259,8 @@ pub enum Dest {
     S3,
     /// The customer prefix list.
     Custom,
+    /// CloudFront's origin-facing list.
+    CloudFront,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -252,6 +316,8 @@ pub enum PeerG {
     PrefixList,
     /// A group of the same VPC.
     Group(u8),
+    /// CloudFront's origin-facing list (else, without it, the S3 list).
+    CloudFront,
 }
 
 #[derive(Clone, Debug)]
@@ -370,6 +436,7 @@ fn route(sw: Switches) -> impl Strategy<Value = RouteG> {
         ),
         (true, 1, Just(Dest::S3).boxed()),
         (true, 1, Just(Dest::Custom).boxed()),
+        (sw.cloudfront, 1, Just(Dest::CloudFront).boxed()),
     ]);
     let hop = one_of(vec![
         (true, 6, Just(Hop::Igw).boxed()),
@@ -457,6 +524,7 @@ fn sg_rule(sw: Switches) -> impl Strategy<Value = SgRuleG> {
         (sw.ipv6, 2, (0..V6.len() as u8).prop_map(PeerG::V6).boxed()),
         (true, 1, Just(PeerG::PrefixList).boxed()),
         (true, 2, any::<u8>().prop_map(PeerG::Group).boxed()),
+        (sw.cloudfront, 3, Just(PeerG::CloudFront).boxed()),
     ]);
     (
         prop_oneof![2 => Just(0u8), 5 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8)],
@@ -614,6 +682,11 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
         });
     let api = prop::option::weighted(0.5, (any::<u8>(), any::<u8>()))
         .prop_map(|o| o.map(|(lb, port)| ApiG { lb, port }));
+    let cloudfront = if sw.cloudfront {
+        prop::option::weighted(0.8, cloudfront()).boxed()
+    } else {
+        Just(None).boxed()
+    };
     (
         prop::collection::vec(vpc(sw), 1..3),
         prop::collection::vec(subnet, 1..5),
@@ -624,9 +697,10 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
         prop::collection::vec(lb(sw), if sw.alb_targets { 1..4 } else { 0..3 }),
         api,
         prop::collection::vec(0..V4.len() as u8, 0..3),
+        cloudfront,
     )
         .prop_map(
-            |(vpcs, subnets, tables, nacls, groups, instances, lbs, api, prefix_list)| Topo {
+            |(
                 vpcs,
                 subnets,
                 tables,
@@ -636,8 +710,64 @@ pub fn topo(sw: Switches) -> impl Strategy<Value = Topo> {
                 lbs,
                 api,
                 prefix_list,
+                cloudfront,
+            )| {
+                Topo {
+                    vpcs,
+                    subnets,
+                    tables,
+                    nacls,
+                    groups,
+                    instances,
+                    lbs,
+                    api,
+                    prefix_list,
+                    cloudfront,
+                }
             },
         )
+}
+
+fn cf_port() -> impl Strategy<Value = PortG> {
+    prop_oneof![
+        4 => any::<u8>().prop_map(PortG::Listener),
+        1 => (0..CF_PORTS.len() as u8).prop_map(PortG::Fixed),
+    ]
+}
+
+fn cloudfront() -> impl Strategy<Value = CloudFrontG> {
+    let dist = (
+        prop::bool::weighted(0.9),
+        any::<u8>(),
+        0..CF_POLICIES.len() as u8,
+        cf_port(),
+        cf_port(),
+        0..3u8,
+        0..3u8,
+        prop::option::weighted(0.2, any::<u8>()),
+    )
+        .prop_map(
+            |(enabled, lb, policy, http_port, https_port, host, via, untargeted)| DistG {
+                enabled,
+                lb,
+                policy,
+                http_port,
+                https_port,
+                host,
+                via,
+                untargeted,
+            },
+        );
+    (
+        prop::option::weighted(0.6, prop::collection::vec(0..CF_RANGES.len() as u8, 1..3)),
+        prop::bool::weighted(0.2),
+        prop::option::weighted(0.8, dist),
+    )
+        .prop_map(|(entries, customer_named, distribution)| CloudFrontG {
+            entries,
+            customer_named,
+            distribution,
+        })
 }
 
 // ---------------------------------------------------------------- the snapshot
@@ -769,7 +899,7 @@ fn star_denies(v6: bool) -> Vec<NaclEntry> {
     out
 }
 
-fn sg_rule_of(r: &SgRuleG, vpc: &VpcFacts, has_custom_pl: bool) -> SgRule {
+fn sg_rule_of(r: &SgRuleG, vpc: &VpcFacts, has_custom_pl: bool, has_cf_pl: bool) -> SgRule {
     let (protocol, from, to) = match r.protocol {
         0 => ("-1", None, None),
         1 | 2 => {
@@ -791,6 +921,9 @@ fn sg_rule_of(r: &SgRuleG, vpc: &VpcFacts, has_custom_pl: bool) -> SgRule {
         },
         PeerG::PrefixList => SgPeer::PrefixList {
             prefix_list_id: if has_custom_pl { "pl-cust" } else { "pl-s3" }.into(),
+        },
+        PeerG::CloudFront => SgPeer::PrefixList {
+            prefix_list_id: if has_cf_pl { "pl-cf" } else { "pl-s3" }.into(),
         },
         PeerG::Group(g) => SgPeer::SecurityGroup {
             group_id: pick(&vpc.groups, g).unwrap_or(&vpc.default_group).clone(),
@@ -842,6 +975,7 @@ pub fn build(t: &Topo) -> Snapshot {
     let inv = snap.regions.get_mut(REGION).unwrap();
     let ec2 = &mut inv.ec2;
     let has_custom_pl = !t.prefix_list.is_empty();
+    let has_cf_pl = t.cloudfront.is_some();
 
     ec2.managed_prefix_lists.push(ManagedPrefixList {
         prefix_list_id: "pl-s3".into(),
@@ -872,13 +1006,45 @@ pub fn build(t: &Topo) -> Snapshot {
             .collect();
         entries.sort();
         entries.dedup();
+        let customer_named = t.cloudfront.as_ref().is_some_and(|c| c.customer_named);
         ec2.managed_prefix_lists.push(ManagedPrefixList {
             prefix_list_id: "pl-cust".into(),
-            prefix_list_name: Some("partners".into()),
+            prefix_list_name: Some(
+                if customer_named {
+                    CF_LIST_NAME
+                } else {
+                    "partners"
+                }
+                .into(),
+            ),
             address_family: Some("IPv4".into()),
             owner_id: Some(ACCOUNT.into()),
             max_entries: Some(10),
             entries: Some(entries),
+            tags: Tags::new(),
+        });
+    }
+
+    if let Some(cf) = &t.cloudfront {
+        let entries = cf.entries.as_ref().map(|e| {
+            let mut entries: Vec<PrefixListEntry> = e
+                .iter()
+                .map(|i| PrefixListEntry {
+                    cidr: pick(CF_RANGES, *i).unwrap().to_string(),
+                    description: None,
+                })
+                .collect();
+            entries.sort();
+            entries.dedup();
+            entries
+        });
+        ec2.managed_prefix_lists.push(ManagedPrefixList {
+            prefix_list_id: "pl-cf".into(),
+            prefix_list_name: Some(CF_LIST_NAME.into()),
+            address_family: Some("IPv4".into()),
+            owner_id: Some("AWS".into()),
+            max_entries: Some(55),
+            entries,
             tags: Tags::new(),
         });
     }
@@ -1100,14 +1266,14 @@ pub fn build(t: &Topo) -> Snapshot {
         let mut ingress: Vec<SgRule> = g
             .ingress
             .iter()
-            .map(|r| sg_rule_of(r, v, has_custom_pl))
+            .map(|r| sg_rule_of(r, v, has_custom_pl, has_cf_pl))
             .collect();
         ingress.sort();
         ingress.dedup();
         let mut egress: Vec<SgRule> = match &g.egress {
             Some(rules) => rules
                 .iter()
-                .map(|r| sg_rule_of(r, v, has_custom_pl))
+                .map(|r| sg_rule_of(r, v, has_custom_pl, has_cf_pl))
                 .collect(),
             None => {
                 let mut all = vec![SgRule {
@@ -1281,6 +1447,8 @@ pub fn build(t: &Topo) -> Snapshot {
                 Dest::S3 => (None, None, Some("pl-s3".to_string())),
                 Dest::Custom if has_custom_pl => (None, None, Some("pl-cust".to_string())),
                 Dest::Custom => continue,
+                Dest::CloudFront if has_cf_pl => (None, None, Some("pl-cf".to_string())),
+                Dest::CloudFront => continue,
             };
             let target = match (r.dest, r.target) {
                 (Dest::S3, _) => RouteTarget::VpcEndpoint(v.s3.clone()),
@@ -1935,6 +2103,111 @@ pub fn build(t: &Topo) -> Snapshot {
             tags: Tags::new(),
         });
     }
+
+    // A CloudFront distribution in front of a load balancer.
+    if let Some(d) = t.cloudfront.as_ref().and_then(|c| c.distribution) {
+        let all: Vec<&LoadBalancer> = inv.elbv2.load_balancers.iter().collect();
+        let public: Vec<&LoadBalancer> = all
+            .iter()
+            .copied()
+            .filter(|l| l.scheme.as_deref() == Some("internet-facing"))
+            .collect();
+        let lbs = if d.lb % 4 == 3 || public.is_empty() {
+            &all
+        } else {
+            &public
+        };
+        let port = |p: PortG| -> i32 {
+            let listeners: Vec<i32> = pick(lbs, d.lb)
+                .and_then(|lb| lb.listeners.as_ref())
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l.port)
+                .collect();
+            match p {
+                PortG::Listener(i) => pick(&listeners, i).or(pick(CF_PORTS, i)).copied().unwrap(),
+                PortG::Fixed(i) => *pick(CF_PORTS, i).unwrap(),
+            }
+        };
+        let host = |i: u8| -> Option<String> {
+            let name = pick(lbs, i)?.dns_name.clone()?;
+            Some(match d.host % 3 {
+                0 => name,
+                1 => format!("dualstack.{name}"),
+                _ => name.to_ascii_uppercase(),
+            })
+        };
+        if let Some(h) = host(d.lb) {
+            let custom = |id: &str, domain: String| CfOrigin {
+                id: id.into(),
+                domain_name: domain,
+                origin_path: None,
+                custom: Some(CfCustomOrigin {
+                    http_port: port(d.http_port),
+                    https_port: port(d.https_port),
+                    protocol_policy: Some(pick(CF_POLICIES, d.policy).unwrap().to_string()),
+                    ssl_protocols: vec!["TLSv1.2".into()],
+                }),
+                vpc_origin_id: None,
+                s3: false,
+                custom_header_names: vec![],
+            };
+            let mut origins = vec![custom("o1", h)];
+            if let Some(h2) = d.untargeted.and_then(host) {
+                origins.push(custom("o2", h2));
+            }
+            let behavior = |path: Option<&str>, target: &str| CfBehavior {
+                path_pattern: path.map(String::from),
+                target_origin_id: target.into(),
+                viewer_protocol_policy: Some("allow-all".into()),
+            };
+            let (default_behavior, behaviors, origin_groups) = match d.via % 3 {
+                0 => (behavior(None, "o1"), vec![], vec![]),
+                1 => (
+                    behavior(None, "g1"),
+                    vec![],
+                    vec![CfOriginGroup {
+                        id: "g1".into(),
+                        members: vec!["o1".into()],
+                    }],
+                ),
+                _ => {
+                    origins.push(CfOrigin {
+                        id: "s3".into(),
+                        domain_name: "assets.s3.us-east-1.amazonaws.com".into(),
+                        origin_path: None,
+                        custom: None,
+                        vpc_origin_id: None,
+                        s3: true,
+                        custom_header_names: vec![],
+                    });
+                    (
+                        behavior(None, "s3"),
+                        vec![behavior(Some("/api/*"), "o1")],
+                        vec![],
+                    )
+                }
+            };
+            snap.cloudfront = Some(CloudFrontInventory {
+                distributions: vec![Distribution {
+                    id: "E1".into(),
+                    arn: format!("arn:aws:cloudfront::{ACCOUNT}:distribution/E1"),
+                    domain_name: "d1.cloudfront.net".into(),
+                    status: Some("Deployed".into()),
+                    enabled: d.enabled,
+                    staging: false,
+                    aliases: vec![],
+                    web_acl_id: None,
+                    viewer_certificate: None,
+                    origins,
+                    origin_groups,
+                    default_behavior,
+                    behaviors,
+                }],
+                web_acls: vec![],
+            });
+        }
+    }
     snap
 }
 
@@ -2092,7 +2365,18 @@ pub fn render(s: &Snapshot) -> String {
             .flatten()
             .map(|e| e.cidr.as_str())
             .collect();
-        let _ = writeln!(o, "{} [{}]", p.prefix_list_id, e.join(" "));
+        let _ = writeln!(
+            o,
+            "{} {} owner={} [{}]",
+            p.prefix_list_id,
+            p.prefix_list_name.clone().unwrap_or_default(),
+            p.owner_id.clone().unwrap_or_default(),
+            if p.entries.is_some() {
+                e.join(" ")
+            } else {
+                "entries not collected".into()
+            }
+        );
     }
     for e in &ec2.vpc_endpoints {
         if e.vpc_endpoint_type.as_deref() != Some("Gateway") {
@@ -2298,6 +2582,47 @@ pub fn render(s: &Snapshot) -> String {
             .map(|a| a.split('/').nth(2).unwrap_or(a))
             .collect();
         let _ = writeln!(o, "vpc link {} -> {}", v.id, t.join(","));
+    }
+    for d in s.cloudfront.iter().flat_map(|c| &c.distributions) {
+        let origins: Vec<String> = d
+            .origins
+            .iter()
+            .map(|x| match &x.custom {
+                Some(c) => format!(
+                    "{}={} {} http:{} https:{}",
+                    x.id,
+                    x.domain_name,
+                    c.protocol_policy.clone().unwrap_or_default(),
+                    c.http_port,
+                    c.https_port
+                ),
+                None => format!("{}={}", x.id, x.domain_name),
+            })
+            .collect();
+        let behaviors: Vec<String> = d
+            .all_behaviors()
+            .map(|b| {
+                format!(
+                    "{}->{}",
+                    b.path_pattern.as_deref().unwrap_or("*"),
+                    b.target_origin_id
+                )
+            })
+            .collect();
+        let groups: Vec<String> = d
+            .origin_groups
+            .iter()
+            .map(|g| format!("{}=[{}]", g.id, g.members.join(",")))
+            .collect();
+        let _ = writeln!(
+            o,
+            "cloudfront {}{} origins[{}] groups[{}] behaviours[{}]",
+            d.id,
+            if d.enabled { "" } else { " (disabled)" },
+            origins.join("; "),
+            groups.join(" "),
+            behaviors.join(" ")
+        );
     }
     o
 }

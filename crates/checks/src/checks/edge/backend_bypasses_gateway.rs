@@ -77,9 +77,12 @@ impl Check for BackendBypassesGateway {
         let doors: Vec<&str> = FrontDoor::ALL
             .into_iter()
             .filter(|d| cx.settings.edge.accepts(*d))
-            .map(FrontDoor::as_str)
+            .map(|d| match d {
+                FrontDoor::ApiGateway => "API Gateway",
+                FrontDoor::CloudFront => "CloudFront with a web ACL",
+            })
             .collect();
-        let doors = doors.join(" or ");
+        let doors = doors.join(", or ");
         let cf_unknown = cloudfront_unknown(cx);
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
@@ -142,7 +145,7 @@ impl Check for BackendBypassesGateway {
                     .iter()
                     .any(|e| front_door(cx, &e.path) == Some(FrontDoor::CloudFront));
                 let mut message = format!(
-                    "{} is reachable only through a front door ({doors}; {} path(s))",
+                    "{} is reachable only through a front door ({doors}): {} path(s)",
                     i.instance_id,
                     paths.len()
                 );
