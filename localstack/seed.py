@@ -1726,6 +1726,25 @@ class Seeder:
         )
 
         all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+        # What the hardened distributions share: HTTPS only to the origin
+        # with TLSv1.2 only; viewers redirected to HTTPS, nothing cached,
+        # every viewer header but Host forwarded.
+        https_origin = {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": "https-only",
+            "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+        }
+        hardened_behaviour = {
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "AllowedMethods": {
+                "Quantity": len(all_methods),
+                "Items": all_methods,
+                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+            },
+            "CachePolicyId": CACHING_DISABLED,
+            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+        }
 
         def create(name: str, origin: dict, default: dict, extra: dict) -> dict:
             config = {
@@ -1760,23 +1779,9 @@ class Seeder:
                 "Id": "orders-api",
                 "DomainName": api_host,
                 "OriginPath": origin_path,
-                "CustomOriginConfig": {
-                    "HTTPPort": 80,
-                    "HTTPSPort": 443,
-                    "OriginProtocolPolicy": "https-only",
-                    "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
-                },
+                "CustomOriginConfig": https_origin,
             },
-            {
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "AllowedMethods": {
-                    "Quantity": len(all_methods),
-                    "Items": all_methods,
-                    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
-                },
-                "CachePolicyId": CACHING_DISABLED,
-                "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
-            },
+            hardened_behaviour,
             {
                 "CacheBehaviors": {
                     "Quantity": 1,
@@ -1902,23 +1907,9 @@ class Seeder:
             {
                 "Id": "origin-alb",
                 "DomainName": alb["DNSName"],
-                "CustomOriginConfig": {
-                    "HTTPPort": 80,
-                    "HTTPSPort": 443,
-                    "OriginProtocolPolicy": "https-only",
-                    "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
-                },
+                "CustomOriginConfig": https_origin,
             },
-            {
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "AllowedMethods": {
-                    "Quantity": len(all_methods),
-                    "Items": all_methods,
-                    "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
-                },
-                "CachePolicyId": CACHING_DISABLED,
-                "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
-            },
+            hardened_behaviour,
             {
                 "Aliases": {"Quantity": 1, "Items": ["app.orders.example.com"]},
                 "ViewerCertificate": {

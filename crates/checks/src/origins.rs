@@ -23,8 +23,9 @@ pub(crate) enum Origin {
     /// the custom domain entry `DOMAIN/KEY` it is reached through, if
     /// any; `None` for the default `execute-api` endpoint).
     Api(String, String, Option<String>, Option<String>),
-    /// An instance by its public IPv4 DNS name: (region, instance id).
-    Instance(String, String),
+    /// An instance by its public IPv4 DNS name: (region, instance id, the
+    /// address the name resolves to).
+    Instance(String, String, String),
     /// A VPC origin (a private ALB, NLB or instance CloudFront reaches
     /// itself); its target is not collected.
     Vpc(String),
@@ -143,7 +144,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, hosts: &Hosts<'_>, o: &CfOrigin) -> O
         && let Some(inv) = snapshot.regions.get(&region)
         && let Some(id) = instance_with_public_ip(inv, &ip)
     {
-        return Origin::Instance(region, id.to_string());
+        return Origin::Instance(region, id.to_string(), ip);
     }
     Origin::Other
 }

@@ -121,27 +121,26 @@ impl<'a, 's> RegionCx<'a, 's> {
                             })
                     };
                     for x in found.iter().filter(through) {
-                        let mut hops = Vec::with_capacity(x.path.hops.len() + 1);
-                        hops.push(internet.clone());
-                        hops.push(e.hop.clone());
-                        hops.extend(x.path.hops.iter().skip(1).cloned());
-                        out.push(Exposure {
-                            path: ExposurePath {
-                                kind: PathKind::CloudFront,
-                                hops,
-                                ..x.path.clone()
-                            },
-                            ..x.clone()
-                        });
+                        out.push(behind(&e.hop, x.clone(), x.path.ports.clone()));
                     }
                 }
-                Origin::Instance(region, id) if region == self.region => {
+                Origin::Instance(region, id, ip) if region == self.region => {
                     let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
                         continue;
                     };
                     let wanted: Vec<u16> = crate::origins::ports(e.origin);
+                    // The public IPv4 the name resolves to, over TCP: the
+                    // interface hop is labelled `eni-ID (ADDRESS)`
+                    // (RegionCx::direct).
+                    let on_ip = format!("({ip})");
                     for x in child.direct(i) {
-                        if x.path.protocol != Transport::Tcp {
+                        if x.path.protocol != Transport::Tcp
+                            || !x
+                                .path
+                                .hops
+                                .iter()
+                                .any(|h| h.kind == "network-interface" && h.label.ends_with(&on_ip))
+                        {
                             continue;
                         }
                         // CloudFront connects to the origin's ports only.
@@ -155,22 +154,9 @@ impl<'a, 's> RegionCx<'a, 's> {
                             })
                             .map(|p| super::single(*p))
                             .collect();
-                        if ports.is_empty() {
-                            continue;
+                        if !ports.is_empty() {
+                            out.push(behind(&e.hop, x, ports));
                         }
-                        let mut hops = Vec::with_capacity(x.path.hops.len() + 1);
-                        hops.push(internet.clone());
-                        hops.push(e.hop.clone());
-                        hops.extend(x.path.hops.iter().skip(1).cloned());
-                        out.push(Exposure {
-                            path: ExposurePath {
-                                kind: PathKind::CloudFront,
-                                hops,
-                                ports,
-                                protocol: Transport::Tcp,
-                            },
-                            ..x
-                        });
                     }
                 }
                 _ => {}
@@ -188,6 +174,25 @@ impl<'a, 's> RegionCx<'a, 's> {
             self.unresolved(u);
         }
         out
+    }
+}
+
+/// `x` (a path from the internet) entered through the distribution of
+/// `cloudfront` instead: `internet -> cloudfront -> ...` the rest of its
+/// hops, delivering `ports`.
+fn behind(cloudfront: &Hop, x: Exposure, ports: Vec<PortRange>) -> Exposure {
+    let mut hops = Vec::with_capacity(x.path.hops.len() + 1);
+    hops.push(hop("internet", "internet", "internet"));
+    hops.push(cloudfront.clone());
+    hops.extend(x.path.hops.into_iter().skip(1));
+    Exposure {
+        path: ExposurePath {
+            kind: PathKind::CloudFront,
+            hops,
+            ports,
+            protocol: x.path.protocol,
+        },
+        ..x
     }
 }
 
