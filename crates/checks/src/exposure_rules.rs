@@ -1919,3 +1919,75 @@ fn an_instance_origin_is_entered_directly_on_cloudfronts_port() {
     kinds.sort();
     assert_eq!(kinds, vec![PathKind::Direct, PathKind::CloudFront]);
 }
+
+/// CloudFront fetches from a custom origin over HTTP or HTTPS (TCP), over
+/// IPv4 unless the origin's `IpAddressType` says otherwise, from its own
+/// public addresses
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>):
+/// no CloudFront path over UDP, none over IPv6 alone, and a target behind
+/// an ALB (which sees the ALB node's private address) is not admitted by a
+/// rule naming CloudFront's list.
+#[test]
+fn cloudfront_paths_are_tcp_ipv4_from_public_addresses() {
+    // The target admits only CloudFront's list; the ALB sends from its
+    // nodes: no path (the oracle's CloudFrontListAdmitsAnyAddress).
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    region(&mut s).ec2.security_groups[1].ingress = vec![tcp(8080, 8080, pl("pl-cf"))];
+    assert!(paths(&s, "i-1").is_empty(), "{:#?}", paths(&s, "i-1"));
+    // A UDP listener on the origin's port: no CloudFront path.
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, true);
+    let r = region(&mut s);
+    r.elbv2.load_balancers[0].lb_type = Some("network".into());
+    r.elbv2.load_balancers[0].listeners.as_mut().unwrap()[0].protocol = Some("UDP".into());
+    r.elbv2.target_groups[0].protocol = Some("UDP".into());
+    r.ec2.security_groups[0].ingress = vec![SgRule {
+        protocol: "udp".into(),
+        ..tcp(443, 443, pl("pl-cf"))
+    }];
+    r.ec2.security_groups[1].ingress = vec![SgRule {
+        protocol: "udp".into(),
+        ..tcp(8080, 8080, pl("pl-cf"))
+    }];
+    assert!(
+        paths(&s, "i-1")
+            .iter()
+            .all(|e| e.path.kind != PathKind::CloudFront),
+        "{:#?}",
+        paths(&s, "i-1")
+    );
+    // A load balancer reachable over IPv6 only (a routed IPv6 subnet, a
+    // group admitting ::/0 and CloudFront's IPv6 list): the internet's
+    // load balancer path, no CloudFront path.
+    let mut s = cloudfront_to_alb(vec![pl("pl-cf6"), v6("::/0")], true, true);
+    let r = region(&mut s);
+    let mut v6_list = r.ec2.managed_prefix_lists[0].clone();
+    v6_list.prefix_list_id = "pl-cf6".into();
+    v6_list.prefix_list_name = Some("com.amazonaws.global.ipv6.cloudfront.origin-facing".into());
+    v6_list.address_family = Some("IPv6".into());
+    v6_list.entries = None;
+    r.ec2.managed_prefix_lists.push(v6_list);
+    r.elbv2.load_balancers[0].ip_address_type = Some("dualstack-without-public-ipv4".into());
+    r.ec2
+        .subnets
+        .iter_mut()
+        .find(|x| x.subnet_id == "subnet-pub")
+        .unwrap()
+        .ipv6_cidr_blocks = vec!["2600:1f18:1:1::/64".into()];
+    r.ec2
+        .route_tables
+        .iter_mut()
+        .find(|t| t.route_table_id == "rtb-pub")
+        .unwrap()
+        .routes
+        .push(route("::/0", igw("igw-1")));
+    let got = paths(&s, "i-1");
+    assert!(
+        got.iter()
+            .any(|e| e.path.kind == PathKind::LoadBalancer && e.uncertain.is_none()),
+        "the IPv6 internet gets in: {got:#?}"
+    );
+    assert!(
+        got.iter().all(|e| e.path.kind != PathKind::CloudFront),
+        "{got:#?}"
+    );
+}
