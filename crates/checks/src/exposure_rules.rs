@@ -1991,3 +1991,37 @@ fn cloudfront_paths_are_tcp_ipv4_from_public_addresses() {
         "{got:#?}"
     );
 }
+
+/// CloudFront fetches from the addresses its origin-facing list holds: with
+/// the entries collected, an origin admitting only a range outside them is
+/// not reached through CloudFront (nor from the internet beyond that
+/// range), and one admitting a range inside them is; without the entries,
+/// CloudFront is drawn as any public address (a way in too many, never
+/// one too few).
+#[test]
+fn cloudfront_fetches_from_its_lists_entries_when_they_are_known() {
+    // The list holds 130.176.0.0/18 (cloudfront_to_alb).
+    let cf_kinds = |s: &Snapshot| -> Vec<PathKind> {
+        let mut k: Vec<PathKind> = certain(s, "i-1").iter().map(|e| e.path.kind).collect();
+        k.sort();
+        k
+    };
+    let s = cloudfront_to_alb(vec![v4("203.0.113.0/24")], true, true);
+    assert_eq!(
+        cf_kinds(&s),
+        vec![PathKind::LoadBalancer],
+        "an office range only"
+    );
+    let s = cloudfront_to_alb(vec![v4("130.176.0.0/20")], true, true);
+    assert_eq!(
+        cf_kinds(&s),
+        vec![PathKind::LoadBalancer, PathKind::CloudFront],
+        "a range inside CloudFront's"
+    );
+    let s = cloudfront_to_alb(vec![v4("203.0.113.0/24")], false, true);
+    assert_eq!(
+        cf_kinds(&s),
+        vec![PathKind::LoadBalancer, PathKind::CloudFront],
+        "entries unknown: any public address may be CloudFront's"
+    );
+}

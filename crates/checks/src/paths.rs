@@ -326,6 +326,10 @@ struct RegionCx<'a, 's> {
     memo: Mutex<HashMap<String, Arc<Traced>>>,
     /// The region's custom domains, merged once when an API needs them.
     domains: std::sync::OnceLock<crate::domains::Domains<'s>>,
+    /// Who may send from the internet: `None` for any internet client;
+    /// CloudFront's addresses when tracing a distribution's origin
+    /// ([`cloudfront`]).
+    senders: Option<AddrSet>,
 }
 
 /// What one traversal found with no hops before it, and what tracing it
@@ -394,6 +398,7 @@ impl<'a, 's> RegionCx<'a, 's> {
             gaps: Mutex::new(Vec::new()),
             memo: Mutex::default(),
             domains: std::sync::OnceLock::new(),
+            senders: None,
         }
     }
 
@@ -481,8 +486,9 @@ impl<'a, 's> RegionCx<'a, 's> {
         let t = match hit {
             Some(t) => t,
             None => {
-                let child =
+                let mut child =
                     RegionCx::new(self.region, self.rix, self.inv, self.resolve, self.errors);
+                child.senders = self.senders.clone();
                 let found = trace(&child);
                 let t = Arc::new(Traced {
                     found,
@@ -715,6 +721,10 @@ impl<'a, 's> RegionCx<'a, 's> {
             }
         }
         flow.maybe = flow.maybe.difference(&flow.sure);
+        if let Some(senders) = &self.senders {
+            flow.sure = flow.sure.intersection(senders);
+            flow.maybe = flow.maybe.intersection(senders);
+        }
         if flow.is_empty() {
             return None;
         }

@@ -87,7 +87,10 @@ impl<'a, 's> RegionCx<'a, 's> {
         found: &[Exposure],
         cf_resolve: &PrefixLists<'_>,
     ) -> Vec<Exposure> {
-        let child = RegionCx::new(self.region, self.rix, self.inv, cf_resolve, self.errors);
+        let mut child = RegionCx::new(self.region, self.rix, self.inv, cf_resolve, self.errors);
+        child.senders = Some(crate::reach::cloudfront_addresses(
+            &self.inv.ec2.managed_prefix_lists,
+        ));
         let internet = hop("internet", "internet", "internet");
         let mut out = Vec::new();
         for e in entries {

@@ -227,16 +227,16 @@ pub fn prefix_list_resolver_for<'a>(
             });
         };
         if is_cloudfront_origin_facing(list) {
-            return Ok(match sources {
-                Sources::Internet => Vec::new(),
-                // Public addresses only: a node's private address is never
-                // CloudFront's.
-                Sources::CloudFront => {
-                    let v6 = list.address_family.as_deref() == Some("IPv6")
-                        || list.prefix_list_name.as_deref() == Some(CLOUDFRONT_ORIGIN_FACING[1]);
-                    if v6 { ip::public_v6() } else { ip::public_v4() }.to_nets()
+            match sources {
+                Sources::Internet => return Ok(Vec::new()),
+                // Without its entries, CloudFront's servers are drawn as
+                // public addresses (never a private one: a load balancer
+                // node's is not CloudFront's); with them, as they are.
+                Sources::CloudFront if list.entries.is_none() => {
+                    return Ok(cloudfront_family(list).to_nets());
                 }
-            });
+                Sources::CloudFront => {}
+            }
         }
         let Some(entries) = list.entries.as_ref() else {
             return Err(match failed("ec2:GetManagedPrefixListEntries", Some(id)) {
@@ -251,6 +251,56 @@ pub fn prefix_list_resolver_for<'a>(
                     .ok_or_else(|| format!("prefix list {id} entry {:?} not parseable", e.cidr))
             })
             .collect()
+    }
+}
+
+/// Whether a CloudFront list is the IPv6 one.
+fn cloudfront_v6(list: &ManagedPrefixList) -> bool {
+    list.address_family.as_deref() == Some("IPv6")
+        || list.prefix_list_name.as_deref() == Some(CLOUDFRONT_ORIGIN_FACING[1])
+}
+
+/// The public address space of a CloudFront list's family.
+fn cloudfront_family(list: &ManagedPrefixList) -> ip::AddrSet {
+    public_of(if cloudfront_v6(list) {
+        ip::Family::V6
+    } else {
+        ip::Family::V4
+    })
+}
+
+/// The addresses CloudFront fetches from, as far as a region's lists tell:
+/// per family, the entries of its AWS-owned origin-facing list when they
+/// were collected, else every public address of the family (an
+/// over-approximation: a way in too many, never one too few).
+pub fn cloudfront_addresses(lists: &[ManagedPrefixList]) -> ip::AddrSet {
+    let mut out = ip::AddrSet::empty();
+    for family in [ip::Family::V4, ip::Family::V6] {
+        let known = lists.iter().find(|l| {
+            is_cloudfront_origin_facing(l)
+                && l.entries.is_some()
+                && cloudfront_v6(l) == (family == ip::Family::V6)
+        });
+        let set = match known.and_then(|l| l.entries.as_ref()) {
+            Some(entries) => {
+                let nets: Option<Vec<IpNet>> =
+                    entries.iter().map(|e| parse_cidr(&e.cidr)).collect();
+                match nets {
+                    Some(nets) => ip::AddrSet::from_nets(nets),
+                    None => public_of(family),
+                }
+            }
+            None => public_of(family),
+        };
+        out = out.union(&set);
+    }
+    out
+}
+
+fn public_of(family: ip::Family) -> ip::AddrSet {
+    match family {
+        ip::Family::V4 => ip::public_v4(),
+        ip::Family::V6 => ip::public_v6(),
     }
 }
 
@@ -373,6 +423,11 @@ mod tests {
         assert_eq!(internet("pl-cf6"), Ok(vec![]));
         assert_eq!(internet("pl-fake"), Ok(vec!["0.0.0.0/0".parse().unwrap()]));
         let cf = prefix_list_resolver_for(&lists, &[], "us-east-1", Sources::CloudFront);
+        // Collected entries are CloudFront's servers as they are.
+        assert_eq!(cf("pl-cf"), Ok(vec!["130.176.0.0/18".parse().unwrap()]));
+        let mut unknown = lists.clone();
+        unknown[0].entries = None;
+        let cf = prefix_list_resolver_for(&unknown, &[], "us-east-1", Sources::CloudFront);
         let nets = cf("pl-cf").unwrap();
         let has = |a: &str| {
             nets.iter()

@@ -114,14 +114,16 @@
 //!   unless set otherwise: same page and
 //!   <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-enable-ipv6.html>).
 //!   From there CloudFront is a client of the load balancer like any
-//!   internet client, from its own servers' addresses. Those are modelled as
-//!   the engine models them, any public IPv4 (a rule admitting any public
-//!   CIDR admits them too; an over-approximation), held by CloudFront's
-//!   origin-facing lists: a rule naming one admits CloudFront's packets
+//!   internet client, from its own servers' addresses: the entries of its
+//!   origin-facing list when they were collected, else (as the engine
+//!   models them) any public IPv4 (a rule admitting any public CIDR then
+//!   admits them too; an over-approximation). A rule naming the
+//!   list admits CloudFront's packets
 //!   (also at a target that sees CloudFront's address, behind an NLB
 //!   preserving client addresses, or at an ALB behind an NLB), never a load
-//!   balancer node's. A route naming one carries the replies to CloudFront,
-//!   ahead of every other route of these tables: the list's entries are
+//!   balancer node's. A route naming one carries the replies to CloudFront
+//!   by longest prefix over its entries when they were collected; without
+//!   them, ahead of every other route of these tables: the list's entries are
 //!   CloudFront's own ranges (`/16` and narrower, e.g. `15.158.0.0/16`,
 //!   `130.176.0.0/18`), narrower than any route the generator writes that
 //!   covers them, so the longest match.
@@ -624,12 +626,32 @@ impl<'s> Oracle<'s> {
             .map(|(_, v6)| *v6)
     }
 
+    /// The collected entries of the region's AWS-owned CloudFront list of
+    /// `a`'s family, if there is one and they were collected.
+    fn cloudfront_entries(&self, v6: bool) -> Option<Vec<IpNet>> {
+        let list =
+            self.inv.ec2.managed_prefix_lists.iter().find(|p| {
+                self.cloudfront_list(&p.prefix_list_id) == Some(v6) && p.entries.is_some()
+            })?;
+        Some(
+            list.entries
+                .iter()
+                .flatten()
+                .filter_map(|e| net(&e.cidr))
+                .collect(),
+        )
+    }
+
     /// Whether `a` is an address of CloudFront's origin-facing servers:
-    /// with CloudFront as the sender, any public address the packets carry
-    /// (its sources are modelled as any public address); for internet
-    /// clients, none.
+    /// with CloudFront as the sender, an address its list's entries hold
+    /// when they were collected, else any public address (its sources are
+    /// then modelled as any public address); for internet clients, none.
     fn is_cloudfront(&self, a: IpAddr) -> bool {
-        self.sender == Sender::CloudFront && is_public(a)
+        self.sender == Sender::CloudFront
+            && is_public(a)
+            && self
+                .cloudfront_entries(a.is_ipv6())
+                .is_none_or(|nets| nets.iter().any(|n| n.contains(&a)))
     }
 
     /// Whether a CloudFront origin-facing list (IPv6 or not) holds `a`.
@@ -690,6 +712,19 @@ impl<'s> Oracle<'s> {
                 // narrower than any other route these tables hold: for them
                 // the list's route is the longest match.
                 (None, None, Some(pl)) => match self.cloudfront_list(pl) {
+                    // With its entries known, CloudFront's addresses are
+                    // matched by them, longest prefix first, as any list.
+                    Some(v6)
+                        if self.cloudfront_list_holds(v6, to)
+                            && self.cloudfront_entries(v6).is_some() =>
+                    {
+                        self.prefix_list(pl)
+                            .iter()
+                            .filter(|n| n.contains(&to))
+                            .map(|n| n.prefix_len())
+                            .max()
+                            .map(|l| (l, 0u8))
+                    }
                     Some(v6) => self.cloudfront_list_holds(v6, to).then_some(
                         if self.deviates(Deviation::CloudFrontListRouteAsDefault) {
                             (0, 0u8)
@@ -1571,7 +1606,11 @@ impl<'s> Oracle<'s> {
                         [node.v4, node.v6]
                     };
                     for dst in dsts.into_iter().flatten() {
-                        for client in self.sources(dst.is_ipv6()) {
+                        // CloudFront fetches from its own addresses only.
+                        for client in self
+                            .sources(dst.is_ipv6())
+                            .filter(|c| !cloudfront || self.is_cloudfront(*c))
+                        {
                             for &cport in &self.ephemeral {
                                 let entry = self.internet_to(
                                     node.eni, true, dst, groups, client, cport, cproto, lport,
