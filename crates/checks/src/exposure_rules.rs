@@ -161,6 +161,23 @@ fn internet_nlb(proto: &str, port: i32, tg: &str) -> LoadBalancer {
     }
 }
 
+/// An internet-facing ALB `alb-1` in subnet-pub, group `sg-alb`, its
+/// HTTPS:443 listener forwarding to TG_APP.
+fn internet_alb() -> LoadBalancer {
+    LoadBalancer {
+        vpc_id: Some("vpc-1".into()),
+        ..lb(
+            ALB,
+            "alb-1",
+            "application",
+            "internet-facing",
+            &["subnet-pub"],
+            &["sg-alb"],
+            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
+        )
+    }
+}
+
 /// A target group `proto:port` of `kind` targets in vpc-1.
 fn tg(arn: &str, proto: &str, port: i32, kind: &str, lb: &str, targets: &[&str]) -> TargetGroup {
     TargetGroup {
@@ -232,18 +249,7 @@ fn the_load_balancers_egress_must_reach_the_target() {
     add_sg(&mut s, "sg-app", vec![tcp(8080, 8080, sg_ref("sg-alb"))]);
     add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
     let r = region(&mut s);
-    r.elbv2.load_balancers.push(LoadBalancer {
-        vpc_id: Some("vpc-1".into()),
-        ..lb(
-            ALB,
-            "alb-1",
-            "application",
-            "internet-facing",
-            &["subnet-pub"],
-            &["sg-alb"],
-            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
-        )
-    });
+    r.elbv2.load_balancers.push(internet_alb());
     r.elbv2
         .target_groups
         .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
@@ -1619,18 +1625,7 @@ fn cloudfront_to_alb(alb_from: Vec<SgPeer>, cf_entries: bool, waf: bool) -> Snap
         }),
         tags: tags(),
     });
-    r.elbv2.load_balancers.push(LoadBalancer {
-        vpc_id: Some("vpc-1".into()),
-        ..lb(
-            ALB,
-            "alb-1",
-            "application",
-            "internet-facing",
-            &["subnet-pub"],
-            &["sg-alb"],
-            vec![listener(ALB_L, 443, "HTTPS", None, forward(TG_APP))],
-        )
-    });
+    r.elbv2.load_balancers.push(internet_alb());
     r.elbv2
         .target_groups
         .push(tg(TG_APP, "HTTP", 8080, "instance", ALB, &["i-1"]));
@@ -1852,7 +1847,11 @@ fn edge_001_cloudfront_then_api_gateway_is_through_the_gateway() {
 }
 
 /// NET-010 on a CloudFront origin: an internet-facing ALB that admits only
-/// CloudFront passes, saying so; one that admits the internet fails.
+/// CloudFront passes, saying so; one that admits the internet fails. AWS
+/// restricts an internet-facing ALB origin to CloudFront with its managed
+/// prefix list
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>,
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>).
 #[test]
 fn net_010_passes_a_load_balancer_only_cloudfront_reaches() {
     let judge = |s: &Snapshot| {

@@ -10,9 +10,9 @@
 //! (`{api-id}.execute-api.{region}.amazonaws.com`; the stage from the origin
 //! path's first segment when there is one).
 
-use std::collections::HashMap;
+use rampart_model::{CfOrigin, Distribution};
 
-use rampart_model::{CfOrigin, Distribution, Snapshot};
+use crate::index::Index;
 
 /// What an origin is, as far as the snapshot tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,28 +32,6 @@ pub(crate) enum Origin {
     /// Any other custom origin (a host outside the snapshot).
     Other,
     S3,
-}
-
-/// The snapshot's load balancers by lowercase DNS name: (region, ARN).
-pub(crate) struct Hosts<'s>(HashMap<String, (&'s str, &'s str)>);
-
-impl<'s> Hosts<'s> {
-    pub(crate) fn new(snapshot: &'s Snapshot) -> Hosts<'s> {
-        Hosts(
-            snapshot
-                .regions
-                .iter()
-                .flat_map(|(region, inv)| {
-                    inv.elbv2.load_balancers.iter().filter_map(move |lb| {
-                        Some((
-                            lb.dns_name.as_deref()?.to_ascii_lowercase(),
-                            (region.as_str(), lb.load_balancer_arn.as_str()),
-                        ))
-                    })
-                })
-                .collect(),
-        )
-    }
 }
 
 /// The origins some cache behaviour of `dist` sends requests to (a
@@ -91,8 +69,10 @@ pub(crate) fn ports(o: &CfOrigin) -> Vec<u16> {
     out
 }
 
-/// What `o` is in `snapshot`.
-pub(crate) fn resolve(snapshot: &Snapshot, hosts: &Hosts<'_>, o: &CfOrigin) -> Origin {
+/// What `o` is in the snapshot `index` indexes (its load balancers by
+/// DNS name: [`crate::index::RegionIndex::lb_by_dns`]).
+pub(crate) fn resolve(index: &Index<'_>, o: &CfOrigin) -> Origin {
+    let snapshot = index.snapshot;
     if let Some(id) = &o.vpc_origin_id {
         return Origin::Vpc(id.clone());
     }
@@ -103,8 +83,12 @@ pub(crate) fn resolve(snapshot: &Snapshot, hosts: &Hosts<'_>, o: &CfOrigin) -> O
     // A dual-stack load balancer is named `dualstack.` + its DNSName
     // (https://repost.aws/knowledge-center/elb-configure-with-ipv6).
     let bare = host.strip_prefix("dualstack.").unwrap_or(&host);
-    if let Some((region, arn)) = hosts.0.get(bare) {
-        return Origin::LoadBalancer(region.to_string(), arn.to_string());
+    if let Some((region, lb)) = index
+        .regions
+        .iter()
+        .find_map(|(region, rix)| Some((region, rix.lb_by_dns.get(bare)?)))
+    {
+        return Origin::LoadBalancer(region.to_string(), lb.load_balancer_arn.clone());
     }
     let first_segment = o
         .origin_path

@@ -45,7 +45,7 @@ use std::sync::{Arc, Mutex};
 use rampart_model::*;
 
 use crate::index::{Index, RegionIndex};
-use crate::reach::ip::{AddrSet, Family, parse_cidr, public_v4, public_v6};
+use crate::reach::ip::{AddrSet, Family, parse_cidr, public_of};
 use crate::reach::ports::Protocol;
 use crate::reach::{PrefixLists, Sources, prefix_list_resolver, prefix_list_resolver_for, route};
 
@@ -102,7 +102,7 @@ pub struct Exposures {
 impl Exposures {
     pub fn compute(index: &Index<'_>) -> Exposures {
         let mut out = Exposures::default();
-        let cf_entries = cloudfront::entries(index.snapshot);
+        let cf_entries = cloudfront::entries(index);
         for (region, rix) in &index.regions {
             let Some(inv) = index.snapshot.regions.get(*region) else {
                 continue;
@@ -642,10 +642,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         dest: Option<IpAddr>,
         family: Family,
     ) -> Option<Entry> {
-        let public = match family {
-            Family::V4 => public_v4(),
-            Family::V6 => public_v6(),
-        };
+        let public = public_of(family);
         let Some(rt) = self.route_table(subnet, vpc) else {
             return Some(Entry {
                 flow: Flow::maybe(

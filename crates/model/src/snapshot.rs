@@ -2008,6 +2008,13 @@ pub struct CfBehavior {
 }
 
 impl Distribution {
+    /// The web ACL it names (a WAFv2 ARN, or a WAF Classic id), if any: AWS
+    /// answers an empty `WebACLId` for none
+    /// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionSummary.html>).
+    pub fn web_acl(&self) -> Option<&str> {
+        self.web_acl_id.as_deref().filter(|a| !a.is_empty())
+    }
+
     /// The default behaviour, then the others in order.
     pub fn all_behaviors(&self) -> impl Iterator<Item = &CfBehavior> {
         std::iter::once(&self.default_behavior).chain(&self.behaviors)

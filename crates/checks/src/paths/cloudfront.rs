@@ -30,6 +30,7 @@
 use rampart_model::*;
 
 use super::{Exposure, RegionCx, hop};
+use crate::index::Index;
 use crate::origins::Origin;
 use crate::reach::PrefixLists;
 
@@ -43,11 +44,11 @@ pub(super) struct CfEntry<'s> {
 }
 
 /// The origins every enabled distribution sends requests to, resolved.
-pub(super) fn entries(snapshot: &Snapshot) -> Vec<CfEntry<'_>> {
+pub(super) fn entries<'s>(index: &Index<'s>) -> Vec<CfEntry<'s>> {
+    let snapshot = index.snapshot;
     let Some(cf) = &snapshot.cloudfront else {
         return vec![];
     };
-    let hosts = crate::origins::Hosts::new(snapshot);
     let mut out = Vec::new();
     for d in cf.distributions.iter().filter(|d| d.enabled) {
         let name = d.aliases.first().unwrap_or(&d.domain_name);
@@ -56,11 +57,11 @@ pub(super) fn entries(snapshot: &Snapshot) -> Vec<CfEntry<'_>> {
             &d.arn,
             format!("cloudfront {} ({name})", d.id),
         );
-        if d.web_acl_id.as_deref().is_none_or(str::is_empty) {
+        if d.web_acl().is_none() {
             h.gaps.push("no WAF".into());
         }
         for o in crate::origins::targeted(d) {
-            let resolved = crate::origins::resolve(snapshot, &hosts, o);
+            let resolved = crate::origins::resolve(index, o);
             if matches!(
                 resolved,
                 Origin::LoadBalancer(..) | Origin::Api(..) | Origin::Instance(..)

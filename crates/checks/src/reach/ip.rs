@@ -370,6 +370,14 @@ static PUBLIC_V6: std::sync::LazyLock<AddrSet> =
     std::sync::LazyLock::new(|| AddrSet::from_net("2000::/3".parse().expect("constant CIDR")));
 
 /// Both public spaces.
+/// [`public_v4`] or [`public_v6`], by family.
+pub fn public_of(family: Family) -> AddrSet {
+    match family {
+        Family::V4 => public_v4(),
+        Family::V6 => public_v6(),
+    }
+}
+
 pub fn public() -> AddrSet {
     public_v4().union(&public_v6())
 }

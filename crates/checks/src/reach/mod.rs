@@ -262,7 +262,7 @@ fn cloudfront_v6(list: &ManagedPrefixList) -> bool {
 
 /// The public address space of a CloudFront list's family.
 fn cloudfront_family(list: &ManagedPrefixList) -> ip::AddrSet {
-    public_of(if cloudfront_v6(list) {
+    ip::public_of(if cloudfront_v6(list) {
         ip::Family::V6
     } else {
         ip::Family::V4
@@ -287,21 +287,14 @@ pub fn cloudfront_addresses(lists: &[ManagedPrefixList]) -> ip::AddrSet {
                     entries.iter().map(|e| parse_cidr(&e.cidr)).collect();
                 match nets {
                     Some(nets) => ip::AddrSet::from_nets(nets),
-                    None => public_of(family),
+                    None => ip::public_of(family),
                 }
             }
-            None => public_of(family),
+            None => ip::public_of(family),
         };
         out = out.union(&set);
     }
     out
-}
-
-fn public_of(family: ip::Family) -> ip::AddrSet {
-    match family {
-        ip::Family::V4 => ip::public_v4(),
-        ip::Family::V6 => ip::public_v6(),
-    }
 }
 
 /// A resolver that knows no prefix list, for callers (and tests) with none.

@@ -18,6 +18,8 @@
 //!   (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>):
 //!   the pass says so.
 
+use std::collections::HashSet;
+
 use rampart_model::config::FrontDoor;
 use rampart_model::{ExposurePath, PathKind, Status};
 
@@ -25,8 +27,13 @@ use crate::registry::{Check, Context, Outcome};
 
 pub struct BackendBypassesGateway;
 
-/// The front door `path` passes, if `cx`'s settings count it.
-fn front_door(cx: &Context<'_>, path: &ExposurePath) -> Option<FrontDoor> {
+/// The front door `path` passes, if `cx`'s settings count it; `with_acl`
+/// holds the ARNs of the distributions that name a web ACL.
+fn front_door(
+    cx: &Context<'_>,
+    with_acl: &HashSet<&str>,
+    path: &ExposurePath,
+) -> Option<FrontDoor> {
     let edge = &cx.settings.edge;
     let through = |kind: &str| path.hops.iter().any(|h| h.kind == kind);
     match path.kind {
@@ -37,15 +44,11 @@ fn front_door(cx: &Context<'_>, path: &ExposurePath) -> Option<FrontDoor> {
             Some(FrontDoor::ApiGateway)
         }
         PathKind::CloudFront if edge.accepts(FrontDoor::CloudFront) => {
-            // The distribution's web ACL, from the snapshot (the hop's id
-            // is its ARN).
+            // The hop's id is the distribution's ARN.
             let dist = path.hops.iter().find(|h| h.kind == "cloudfront")?;
-            let has_acl = cx.snapshot.cloudfront.as_ref().is_some_and(|cf| {
-                cf.distributions.iter().any(|d| {
-                    d.arn == dist.id && d.web_acl_id.as_deref().is_some_and(|a| !a.is_empty())
-                })
-            });
-            has_acl.then_some(FrontDoor::CloudFront)
+            with_acl
+                .contains(dist.id.as_str())
+                .then_some(FrontDoor::CloudFront)
         }
         _ => None,
     }
@@ -84,12 +87,20 @@ impl Check for BackendBypassesGateway {
             .collect();
         let doors = doors.join(", or ");
         let cf_unknown = cloudfront_unknown(cx);
+        let with_acl: HashSet<&str> = cx
+            .snapshot
+            .cloudfront
+            .iter()
+            .flat_map(|cf| &cf.distributions)
+            .filter(|d| d.web_acl().is_some())
+            .map(|d| d.arn.as_str())
+            .collect();
         for (region, i) in cx.backends() {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             let paths = cx.exposures.for_instance(region, &i.instance_id);
             let (through, bypass): (Vec<_>, Vec<_>) = paths
                 .iter()
-                .partition(|e| front_door(cx, &e.path).is_some());
+                .partition(|e| front_door(cx, &with_acl, &e.path).is_some());
             let missing = cx.exposures.gap(region).map(str::to_string);
             // Behind a load balancer CloudFront could reach, a path
             // through a distribution without a web ACL may be unseen.
@@ -143,7 +154,7 @@ impl Check for BackendBypassesGateway {
             } else {
                 let by_cloudfront = through
                     .iter()
-                    .any(|e| front_door(cx, &e.path) == Some(FrontDoor::CloudFront));
+                    .any(|e| front_door(cx, &with_acl, &e.path) == Some(FrontDoor::CloudFront));
                 let mut message = format!(
                     "{} is reachable only through a front door ({doors}): {} path(s)",
                     i.instance_id,
@@ -161,7 +172,7 @@ impl Check for BackendBypassesGateway {
         // A target behind an internet-facing load balancer that resolves to
         // no known instance may be a backend reached without a front door.
         for u in cx.exposures.unresolved() {
-            if front_door(cx, &u.path).is_some() {
+            if front_door(cx, &with_acl, &u.path).is_some() {
                 continue;
             }
             out.push(Outcome::new(

@@ -98,12 +98,11 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
             "CloudFront distributions were not collected",
         ));
     }
-    let hosts = crate::origins::Hosts::new(cx.snapshot);
     let mut fronts: Vec<Front<'s>> = cf
         .distributions
         .iter()
         .filter(|d| d.enabled)
-        .filter_map(|d| front(cx, &hosts, d))
+        .filter_map(|d| front(cx, d))
         .collect();
     if !fronts.is_empty() {
         let behind = behind(cx);
@@ -116,14 +115,10 @@ fn find<'s>(cx: &Context<'s>) -> Fronts<'s> {
     Ok(fronts)
 }
 
-fn front<'s>(
-    cx: &Context<'s>,
-    hosts: &crate::origins::Hosts<'_>,
-    dist: &'s Distribution,
-) -> Option<Front<'s>> {
+fn front<'s>(cx: &Context<'s>, dist: &'s Distribution) -> Option<Front<'s>> {
     let origins: Vec<(&CfOrigin, Origin)> = crate::origins::targeted(dist)
         .into_iter()
-        .map(|o| (o, crate::origins::resolve(cx.snapshot, hosts, o)))
+        .map(|o| (o, crate::origins::resolve(cx.index, o)))
         .filter(|(_, r)| *r != Origin::S3)
         .collect();
     (!origins.is_empty()).then(|| Front {

@@ -30,7 +30,7 @@ impl Check for CloudFrontWithoutWaf {
 
 fn judge(cx: &Context<'_>, f: &Front<'_>) -> Outcome {
     let what = format!("{} {}", f.label(), f.behind());
-    match f.dist.web_acl_id.as_deref() {
+    match f.dist.web_acl() {
         None => f.outcome(cx, Status::Fail, format!("{what} has no web ACL")),
         Some(arn) if arn.starts_with("arn:") && arn.contains(":wafv2:") => {
             let name = arn.rsplit('/').nth(1).unwrap_or(arn);
