@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod baseline;
 pub mod config;
+pub mod containers;
 pub mod date;
 pub mod diff;
 pub mod finding;
@@ -18,6 +19,7 @@ pub mod report;
 pub mod shared;
 pub mod snapshot;
 
+pub use containers::*;
 pub use finding::*;
 pub use io::SnapshotError;
 pub use mapping::{Framework, Mapping, MappingNote, Relation};

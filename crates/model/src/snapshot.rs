@@ -176,6 +176,15 @@ pub struct RegionInventory {
     /// snapshots older than schema version 7.
     #[serde(default)]
     pub guardduty: Option<GuardDutyInventory>,
+    /// The region's ECS clusters, services, running tasks and their task
+    /// definitions (issue 16 item 3); `None` in snapshots older than schema
+    /// version 8.
+    #[serde(default)]
+    pub ecs: Option<crate::EcsInventory>,
+    /// The region's AWS Cloud Map services and registered instances (issue
+    /// 16 item 4); `None` in snapshots older than schema version 8.
+    #[serde(default)]
+    pub cloudmap: Option<crate::CloudMapInventory>,
 }
 
 impl RegionInventory {
