@@ -1265,6 +1265,94 @@ fn rich() -> Snapshot {
             key: String::new(),
         }]),
     )]);
+    // ECS: a task with a public IP reached directly, and one reached only
+    // through the HTTP API's Cloud Map integration.
+    add_sg(&mut s, "sg-task", vec![tcp(8443, 8443, sg_ref("sg-link"))]);
+    use crate::checks::network::task_fixtures::{task, task_eni};
+    let pub_eni = task_eni(
+        "eni-t-pub",
+        "subnet-pub",
+        "vpc-1",
+        "10.0.0.40",
+        Some("198.51.100.40"),
+        &["sg-web"],
+    );
+    let map_eni = task_eni(
+        "eni-t-map",
+        "subnet-app",
+        "vpc-1",
+        "10.0.1.40",
+        None,
+        &["sg-task"],
+    );
+    let r = region(&mut s);
+    let t_pub = task(
+        "arn:aws:ecs:us-east-1:123456789012:task/c/t-pub",
+        "arn:td/a:1",
+        "family:a",
+        &pub_eni,
+    );
+    let t_map = task(
+        "arn:aws:ecs:us-east-1:123456789012:task/c/t-map",
+        "arn:td/b:1",
+        "service:b",
+        &map_eni,
+    );
+    r.ec2.network_interfaces.extend([pub_eni, map_eni]);
+    r.ecs = Some(EcsInventory {
+        clusters: vec![EcsCluster {
+            cluster_arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c".into(),
+            services: Some(vec![]),
+            tasks: Some(vec![t_pub, t_map]),
+        }],
+        task_definitions: vec![],
+    });
+    const SVC: &str = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1";
+    r.cloudmap = Some(CloudMapInventory {
+        services: vec![CloudMapService {
+            id: "srv-1".into(),
+            arn: SVC.into(),
+            name: Some("b".into()),
+            namespace_id: None,
+            instances: Some(vec![CloudMapInstance {
+                id: "t-map".into(),
+                ipv4: Some("10.0.1.40".into()),
+                ipv6: None,
+                port: Some(8443),
+                ec2_instance_id: None,
+                ecs_cluster_name: Some("c".into()),
+                ecs_service_name: Some("b".into()),
+                ecs_task_definition_family: Some("b".into()),
+            }]),
+        }],
+    });
+    let api = r
+        .apigatewayv2
+        .apis
+        .iter_mut()
+        .find(|a| a.api_id == "http-1")
+        .expect("http-1");
+    api.routes.get_or_insert_with(Vec::new).push(HttpRoute {
+        route_id: Some("rt-map".into()),
+        route_key: "GET /map".into(),
+        authorization_type: Some("AWS_IAM".into()),
+        authorizer_id: None,
+        api_key_required: false,
+        target: Some("integrations/int-map".into()),
+    });
+    api.integrations
+        .get_or_insert_with(Vec::new)
+        .push(HttpIntegration {
+            integration_id: "int-map".into(),
+            integration_type: Some("HTTP_PROXY".into()),
+            integration_method: Some("ANY".into()),
+            integration_uri: Some(SVC.into()),
+            connection_type: Some("VPC_LINK".into()),
+            connection_id: Some("v2l-1".into()),
+            tls_configured: false,
+            tls_server_name_to_verify: None,
+            payload_format_version: None,
+        });
     s
 }
 
@@ -1354,6 +1442,20 @@ fn deny(s: &mut Snapshot, input: crate::paths::Input) {
                 per.push(d.domain_name.clone());
             }
         }
+        I::Clusters => r.ecs = Some(EcsInventory::default()),
+        I::Tasks | I::TaskDetails => {
+            for c in r.ecs.iter_mut().flat_map(|e| &mut e.clusters) {
+                c.tasks = None;
+                per.push(c.cluster_arn.clone());
+            }
+        }
+        I::CloudMapServices => r.cloudmap = Some(CloudMapInventory::default()),
+        I::CloudMapInstances => {
+            for svc in r.cloudmap.iter_mut().flat_map(|c| &mut c.services) {
+                svc.instances = None;
+                per.push(svc.arn.clone());
+            }
+        }
     }
     if per.is_empty() {
         crate::testing::fail(s, op);
@@ -1409,7 +1511,9 @@ fn the_path_inputs_are_what_the_path_code_reads() {
             .iter()
             .any(|e| e.uncertain.is_none())
     };
-    for id in ["i-rest", "i-alb", "i-rule", "i-pub", "i-v2"] {
+    for id in [
+        "i-rest", "i-alb", "i-rule", "i-pub", "i-v2", "c/t-pub", "c/t-map",
+    ] {
         assert!(sure(id), "{id}: {:#?}", ex.for_instance(REGION, id));
     }
     assert!(!ex.for_instance(REGION, "i-insp").is_empty() && !sure("i-insp"));

@@ -74,14 +74,23 @@ pub struct RegionIndex<'s> {
     pub web_acls: HashMap<&'s str, &'s WebAcl>,
     /// Protected resource ARN (stage, ALB) -> web ACL.
     pub web_acl_for: HashMap<String, &'s WebAcl>,
-    /// Instances registered in some target group.
+    /// Backends (instance ids, task backend ids) registered in some target
+    /// group.
     pub lb_target_instances: HashSet<&'s str>,
-    /// Instance -> its registrations (target group, target).
+    /// Backend (instance id, task backend id) -> its registrations (target
+    /// group, target).
     pub instance_targets: HashMap<&'s str, Vec<(&'s TargetGroup, &'s Target)>>,
     /// Target group -> the load balancers in front of it (named by the
     /// group, or forwarding to it from a listener: emulators may fill only
     /// one side).
     pub tg_load_balancers: HashMap<&'s str, Vec<&'s LoadBalancer>>,
+    /// ECS tasks by backend id ([`EcsTask::backend_id`]).
+    pub tasks: HashMap<&'s str, &'s EcsTask>,
+    /// A task's network interface -> the task (`awsvpc`: each task has its
+    /// own; an `ip` target on it is the task, not the host instance).
+    pub task_by_eni: HashMap<&'s str, &'s EcsTask>,
+    /// Cloud Map services by ARN (HTTP API integrations name them so).
+    pub cloudmap_services: HashMap<&'s str, &'s CloudMapService>,
     /// Load balancer -> the target groups in front of which it sits (the
     /// inverse of `tg_load_balancers`): what an ALB could forward to when
     /// its listener rules are unknown.
@@ -131,11 +140,24 @@ impl<'s> Index<'s> {
     }
 }
 
+/// Whether an integration URI names a Cloud Map service
+/// (`arn:PARTITION:servicediscovery:REGION:ACCOUNT:service/ID`).
+pub fn is_cloudmap_service_arn(uri: &str) -> bool {
+    let mut parts = uri.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.nth(1) == Some("servicediscovery")
+        && parts.nth(2).is_some_and(|r| r.starts_with("service/"))
+}
+
 /// What a registered load balancer target is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetRef<'s> {
     /// An EC2 instance; for `ip` targets, the ENI that holds the address.
     Instance(&'s Instance, Option<&'s NetworkInterface>),
+    /// An ECS task in `awsvpc` mode, by the address of its own interface
+    /// (ECS registers a task's address in an `ip` target group:
+    /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html>).
+    Task(&'s EcsTask, &'s NetworkInterface),
     /// An Application Load Balancer behind a Network Load Balancer.
     Alb(&'s LoadBalancer),
     /// Compute that is not an EC2 backend (a Lambda function): a path ends.
@@ -162,6 +184,15 @@ pub enum IntegrationTarget<'s> {
     PublicUrl {
         url: String,
         load_balancer: Option<&'s LoadBalancer>,
+    },
+    /// An HTTP API private integration to an AWS Cloud Map service through
+    /// a VPC link (v2): API Gateway discovers the service's registered
+    /// instances and calls one of them
+    /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html>).
+    /// `service` is `Err(arn)` when the service was not collected.
+    CloudMap {
+        link_id: Option<String>,
+        service: Result<&'s CloudMapService, String>,
     },
     /// A VPC link integration whose link, target or URI could not be
     /// resolved (a stage variable the stage does not define, a VPC link
@@ -292,6 +323,18 @@ impl<'s> RegionIndex<'s> {
                 .collect();
             ix.instance_enis.insert(i.instance_id.as_str(), enis);
         }
+        for t in inv.ecs.iter().flat_map(EcsInventory::tasks) {
+            ix.tasks.insert(t.backend_id(), t);
+            if let Some(eni) = t.network_interface_id.as_deref() {
+                ix.task_by_eni.insert(eni, t);
+            }
+        }
+        ix.cloudmap_services = inv
+            .cloudmap
+            .iter()
+            .flat_map(|c| &c.services)
+            .map(|s| (s.arn.as_str(), s))
+            .collect();
         for v in &ec2.volumes {
             for a in &v.attachments {
                 if let Some(i) = &a.instance_id {
@@ -325,13 +368,13 @@ impl<'s> RegionIndex<'s> {
         let mut registrations: HashMap<&str, Vec<(&TargetGroup, &Target)>> = HashMap::new();
         for tg in &inv.elbv2.target_groups {
             for t in tg.targets.iter().flatten() {
-                if let Some(i) = ix.target_instance(tg, t) {
-                    targets.insert(i.instance_id.as_str());
-                    registrations
-                        .entry(i.instance_id.as_str())
-                        .or_default()
-                        .push((tg, t));
-                }
+                let id = match ix.resolve_target(tg, t) {
+                    TargetRef::Instance(i, _) => i.instance_id.as_str(),
+                    TargetRef::Task(task, _) => task.backend_id(),
+                    _ => continue,
+                };
+                targets.insert(id);
+                registrations.entry(id).or_default().push((tg, t));
             }
         }
         ix.lb_target_instances = targets;
@@ -446,6 +489,12 @@ impl<'s> RegionIndex<'s> {
                         target.id
                     ));
                 };
+                // A task's interface: on Fargate it has no instance
+                // attachment; on EC2 it is attached to the container
+                // instance, but the address is the task's.
+                if let Some(task) = self.task_by_eni.get(eni.network_interface_id.as_str()) {
+                    return TargetRef::Task(task, eni);
+                }
                 match eni
                     .attachment
                     .as_ref()
@@ -492,8 +541,9 @@ impl<'s> RegionIndex<'s> {
         }
     }
 
-    /// Is the instance registered in some target group (by id, or by one of
-    /// its addresses for `ip` target groups)?
+    /// Is the backend (an instance id, a task backend id) registered in
+    /// some target group (by id, or by one of its addresses for `ip` target
+    /// groups)?
     pub fn is_lb_target(&self, instance_id: &str) -> bool {
         self.lb_target_instances.contains(instance_id)
     }
@@ -670,6 +720,12 @@ impl<'s> RegionIndex<'s> {
                     return IntegrationTarget::Unresolved(format!("VPC link id: {why}"));
                 }
             };
+            if is_cloudmap_service_arn(&uri) {
+                return IntegrationTarget::CloudMap {
+                    link_id,
+                    service: self.cloudmap_services.get(uri.as_str()).copied().ok_or(uri),
+                };
+            }
             return match self.listeners.get(uri.as_str()) {
                 Some((lb, l)) => IntegrationTarget::VpcLink {
                     link_id,

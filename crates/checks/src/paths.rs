@@ -34,6 +34,7 @@
 
 mod api;
 mod cloudfront;
+mod cloudmap;
 mod flow;
 pub mod inputs;
 mod lb;
@@ -136,6 +137,18 @@ impl Exposures {
                 .par_iter()
                 .filter(|i| is_live(i))
                 .flat_map_iter(|i| cx.direct(i));
+            // Every running task of every cluster: a task with a public
+            // address is reached directly, whatever fronts it.
+            cx.reads.enumerate(Input::Clusters);
+            cx.reads.enumerate(Input::Tasks);
+            cx.reads.enumerate(Input::TaskDetails);
+            let tasks: Vec<&EcsTask> = inv
+                .ecs
+                .iter()
+                .flat_map(EcsInventory::tasks)
+                .filter(|t| t.is_live())
+                .collect();
+            let direct_tasks = tasks.par_iter().flat_map_iter(|t| cx.direct_task(t));
             let through_lbs = inv.elbv2.load_balancers.par_iter().flat_map_iter(|lb| {
                 cx.through_internet(lb, None, Vec::new(), PathKind::LoadBalancer)
             });
@@ -149,8 +162,12 @@ impl Exposures {
                 .apis
                 .par_iter()
                 .flat_map_iter(|api| cx.v2_api(api));
-            let mut found: Vec<Exposure> =
-                direct.chain(through_lbs).chain(rest).chain(v2).collect();
+            let mut found: Vec<Exposure> = direct
+                .chain(direct_tasks)
+                .chain(through_lbs)
+                .chain(rest)
+                .chain(v2)
+                .collect();
             if !cf_entries.is_empty() {
                 let cf_resolve = prefix_list_resolver_for(
                     &inv.ec2.managed_prefix_lists,
@@ -309,6 +326,66 @@ fn instance_hop(i: &Instance) -> Hop {
         h.gaps.push("stopped".into());
     }
     h
+}
+
+/// Where a path ends: the compute behind it (DESIGN.md, "backends"). An
+/// ECS task in `awsvpc` mode has its own interface, reached and judged as
+/// an instance's is
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html>).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Backend<'s> {
+    Instance(&'s Instance),
+    Task(&'s EcsTask),
+}
+
+impl<'s> From<&'s Instance> for Backend<'s> {
+    fn from(i: &'s Instance) -> Self {
+        Backend::Instance(i)
+    }
+}
+
+impl<'s> From<&'s EcsTask> for Backend<'s> {
+    fn from(t: &'s EcsTask) -> Self {
+        Backend::Task(t)
+    }
+}
+
+impl<'s> Backend<'s> {
+    /// The id paths and scorecards file it under: the instance id, or the
+    /// task's [`EcsTask::backend_id`].
+    pub(crate) fn id(&self) -> &'s str {
+        match self {
+            Backend::Instance(i) => &i.instance_id,
+            Backend::Task(t) => t.backend_id(),
+        }
+    }
+
+    fn hop(&self) -> Hop {
+        match self {
+            Backend::Instance(i) => instance_hop(i),
+            Backend::Task(t) => task_hop(t),
+        }
+    }
+
+    fn vpc(&self, rix: &RegionIndex<'s>) -> Option<&'s str> {
+        match self {
+            Backend::Instance(i) => i.vpc_id.as_deref(),
+            Backend::Task(t) => t
+                .network_interface_id
+                .as_deref()
+                .and_then(|e| rix.enis.get(e))
+                .and_then(|e| e.vpc_id.as_deref()),
+        }
+    }
+}
+
+/// `task CLUSTER/ID (service NAME)`.
+pub(crate) fn task_hop(t: &EcsTask) -> Hop {
+    let label = match t.service_name() {
+        Some(s) => format!("task {} (service {s})", t.backend_id()),
+        None => format!("task {}", t.backend_id()),
+    };
+    hop("task", t.backend_id(), label)
 }
 
 struct RegionCx<'a, 's> {
@@ -784,26 +861,37 @@ impl<'a, 's> RegionCx<'a, 's> {
 
     /// Direct paths: a public address on one of the instance's ENIs.
     fn direct(&self, i: &'s Instance) -> Vec<Exposure> {
+        self.direct_to(Backend::Instance(i), &i.network_interface_ids)
+    }
+
+    /// Direct paths to a task: a public address on its own interface
+    /// (`assignPublicIp` `ENABLED` gives it one:
+    /// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html>).
+    fn direct_task(&self, t: &'s EcsTask) -> Vec<Exposure> {
+        match &t.network_interface_id {
+            Some(eni) => self.direct_to(Backend::Task(t), std::slice::from_ref(eni)),
+            None => vec![],
+        }
+    }
+
+    fn direct_to(&self, b: Backend<'s>, eni_ids: &[String]) -> Vec<Exposure> {
         self.reads.look_up(Input::NetworkInterfaces);
         let mut out = Vec::new();
-        for id in &i.network_interface_ids {
+        for id in eni_ids {
             let Some(eni) = self.rix.enis.get(id.as_str()).copied() else {
                 // The interface may hold a public address nobody saw.
                 let why = self.missing(
                     Input::NetworkInterfaces,
                     Some(id),
-                    format!(
-                        "network interface {id} of {} was not collected",
-                        i.instance_id
-                    ),
+                    format!("network interface {id} of {} was not collected", b.id()),
                 );
                 out.push(self.exposure(
-                    i,
+                    b,
                     PathKind::Direct,
                     vec![
                         hop("internet", "internet", "internet"),
                         hop("network-interface", id, format!("{id} (not collected)")),
-                        instance_hop(i),
+                        b.hop(),
                     ],
                     Transport::Tcp,
                     vec![],
@@ -814,7 +902,7 @@ impl<'a, 's> RegionCx<'a, 's> {
             let Some(subnet) = eni.subnet_id.as_deref() else {
                 continue;
             };
-            let vpc = eni.vpc_id.as_deref().or(i.vpc_id.as_deref());
+            let vpc = eni.vpc_id.as_deref().or(b.vpc(self.rix));
             let primary = eni.attachment.as_ref().and_then(|a| a.device_index) == Some(0);
             // Public IPv4: on the private address it maps to.
             let mut v4: Vec<(&str, Option<IpAddr>)> = eni
@@ -824,6 +912,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                 .collect();
             if v4.is_empty()
                 && primary
+                && let Backend::Instance(i) = b
                 && let Some(public) = i.public_ip.as_deref()
             {
                 let private = eni
@@ -860,13 +949,13 @@ impl<'a, 's> RegionCx<'a, 's> {
                         &eni.network_interface_id,
                         format!("{} ({addr})", eni.network_interface_id),
                     ));
-                    hops.push(instance_hop(i));
+                    hops.push(b.hop());
                     if !sure.is_empty() {
-                        out.push(self.exposure(i, PathKind::Direct, hops.clone(), t, sure, None));
+                        out.push(self.exposure(b, PathKind::Direct, hops.clone(), t, sure, None));
                     }
                     if !maybe.is_empty() {
                         out.push(self.exposure(
-                            i,
+                            b,
                             PathKind::Direct,
                             hops,
                             t,
@@ -935,7 +1024,7 @@ impl<'a, 's> RegionCx<'a, 's> {
 
     fn exposure(
         &self,
-        i: &Instance,
+        b: impl Into<Backend<'s>>,
         kind: PathKind,
         hops: Vec<Hop>,
         protocol: Transport,
@@ -944,7 +1033,7 @@ impl<'a, 's> RegionCx<'a, 's> {
     ) -> Exposure {
         Exposure {
             region: String::new(),
-            instance_id: i.instance_id.clone(),
+            instance_id: b.into().id().to_string(),
             path: ExposurePath {
                 kind,
                 hops,

@@ -49,30 +49,52 @@ pub fn scorecards(
     let briefs = Briefs::of(findings, layers_of, &regions);
     let mut out = Vec::new();
     for (r, (region, rix)) in index.regions.iter().enumerate() {
-        let mut ids: Vec<&str> = rix
+        // Instances and tasks, by id: their ids never collide (`i-...`
+        // against `CLUSTER/ID`).
+        let mut ids: Vec<(&str, crate::paths::Backend<'_>)> = rix
             .instances
             .values()
             .filter(|i| crate::paths::is_live(i))
-            .map(|i| i.instance_id.as_str())
-            .filter(|id| exposures.is_backend(Some(rix), region, id))
+            .map(|i| (i.instance_id.as_str(), crate::paths::Backend::Instance(i)))
+            .chain(
+                rix.tasks
+                    .values()
+                    .filter(|t| t.is_live())
+                    .map(|t| (t.backend_id(), crate::paths::Backend::Task(t))),
+            )
+            .filter(|(id, _)| exposures.is_backend(Some(rix), region, id))
             .collect();
-        ids.sort_unstable();
+        ids.sort_unstable_by_key(|(id, _)| *id);
         // Each backend's card depends only on shared, read-only data.
         use rayon::prelude::*;
         let cards: Vec<Scorecard> = ids
             .par_iter()
-            .map(|id| {
+            .map(|(id, b)| {
                 let id = *id;
-                let i = rix.instances[id];
                 let paths = exposures.for_instance(region, id);
-                let instance_arn = crate::index::ec2_arn(
-                    &snap.partition,
-                    region,
-                    &snap.account_id,
-                    "instance",
-                    id,
-                );
-                let mut hits: Vec<u32> = related(index, region, i, paths)
+                let (kind, instance_arn, name, keys) = match b {
+                    crate::paths::Backend::Instance(i) => (
+                        BackendKind::Instance,
+                        crate::index::ec2_arn(
+                            &snap.partition,
+                            region,
+                            &snap.account_id,
+                            "instance",
+                            id,
+                        ),
+                        i.tags.get("Name").cloned(),
+                        related(index, region, i, paths),
+                    ),
+                    crate::paths::Backend::Task(t) => (
+                        BackendKind::Task,
+                        t.task_arn.clone(),
+                        t.service_name()
+                            .map(str::to_string)
+                            .or_else(|| t.tags.get("Name").cloned()),
+                        related_task(index, region, t, paths),
+                    ),
+                };
+                let mut hits: Vec<u32> = keys
                     .iter()
                     .flat_map(|k| by_token.get(k))
                     .chain(by_backend.get(&instance_arn))
@@ -85,7 +107,8 @@ pub fn scorecards(
                 Scorecard {
                     region: region.to_string(),
                     instance_id: id.to_string(),
-                    name: i.tags.get("Name").cloned(),
+                    kind,
+                    name,
                     instance_arn,
                     // Filled in below, from `exposures` itself.
                     paths: Vec::new(),
@@ -94,7 +117,10 @@ pub fn scorecards(
                     instance: verdict(instance),
                     data: verdict(data),
                     detect: verdict(detect),
-                    vulnerabilities: vulnerabilities(snap, region, id),
+                    vulnerabilities: match b {
+                        crate::paths::Backend::Instance(_) => vulnerabilities(snap, region, id),
+                        crate::paths::Backend::Task(_) => None,
+                    },
                 }
             })
             .collect();
@@ -551,6 +577,65 @@ fn related<'a>(
     if let Some(g) = i.vpc_id.as_deref().and_then(|v| rix.default_sg.get(v)) {
         keys.push(Cow::Borrowed(&g.group_id));
     }
+    path_keys(index, rix, region, paths, &mut keys);
+    keys
+}
+
+/// [`related`] for an ECS task: its ids, its interface (groups, subnet,
+/// NACL), VPC, task definition and roles, and what its paths pass.
+fn related_task<'a>(
+    index: &'a Index<'_>,
+    region: &str,
+    t: &'a EcsTask,
+    paths: &'a [crate::paths::Exposure],
+) -> Vec<Cow<'a, str>> {
+    let rix = &index.regions[region];
+    let mut keys: Vec<Cow<'a, str>> = vec![
+        Cow::Borrowed(t.task_arn.as_str()),
+        Cow::Borrowed(t.task_id()),
+        Cow::Owned(format!(":{region}:{}:*", index.snapshot.account_id)),
+        Cow::Owned(format!(":{region}::*")),
+    ];
+    if let Some(d) = &t.task_definition_arn {
+        keys.push(Cow::Borrowed(d));
+    }
+    if let Some(eni) = t
+        .network_interface_id
+        .as_deref()
+        .and_then(|e| rix.enis.get(e))
+    {
+        keys.push(Cow::Borrowed(&eni.network_interface_id));
+        keys.extend(
+            eni.security_group_ids
+                .iter()
+                .map(|g| Cow::Borrowed(g.as_str())),
+        );
+        if let Some(s) = &eni.subnet_id {
+            keys.push(Cow::Borrowed(s));
+            if let Some(acl) = rix.subnet_nacl.get(s.as_str()) {
+                keys.push(Cow::Borrowed(&acl.network_acl_id));
+            }
+        }
+        if let Some(v) = &eni.vpc_id {
+            keys.push(Cow::Borrowed(v));
+            if let Some(g) = rix.default_sg.get(v.as_str()) {
+                keys.push(Cow::Borrowed(&g.group_id));
+            }
+        }
+    }
+    path_keys(index, rix, region, paths, &mut keys);
+    keys
+}
+
+/// The keys of what a backend's paths pass through (stages, their web
+/// ACLs, load balancers, target groups, links).
+fn path_keys<'a>(
+    index: &'a Index<'_>,
+    rix: &'a crate::index::RegionIndex<'a>,
+    region: &str,
+    paths: &'a [crate::paths::Exposure],
+    keys: &mut Vec<Cow<'a, str>>,
+) {
     for e in paths {
         for hop in &e.path.hops {
             match hop.kind.as_str() {
@@ -570,12 +655,11 @@ fn related<'a>(
                         keys.push(Cow::Owned(format!("/apis/{api}/")));
                     }
                 }
-                "internet" | "instance" => {}
+                "internet" | "instance" | "task" => {}
                 _ => keys.push(Cow::Borrowed(&hop.id)),
             }
         }
     }
-    keys
 }
 
 /// Scorecard counts per layer verdict, for summaries.

@@ -152,6 +152,25 @@ impl EcsTask {
         self.task_arn.rsplit('/').next().unwrap_or(&self.task_arn)
     }
 
+    /// How rampart names the task as a backend: its ARN's resource after
+    /// `task/` (`CLUSTER/ID` in the long format, `ID` in the short one),
+    /// unique in its region and never like an instance id.
+    pub fn backend_id(&self) -> &str {
+        self.task_arn
+            .split_once(":task/")
+            .map_or(self.task_arn.as_str(), |(_, rest)| rest)
+    }
+
+    /// Whether the task exists for the network: ECS lists `RUNNING` ones
+    /// as asked, and one on its way down (`DEPROVISIONING`, `STOPPED`) has
+    /// released or is releasing its interface.
+    pub fn is_live(&self) -> bool {
+        !matches!(
+            self.last_status.as_deref(),
+            Some("STOPPED" | "DEPROVISIONING")
+        )
+    }
+
     /// The service that started it, from its group (`service:NAME`).
     pub fn service_name(&self) -> Option<&str> {
         self.group.as_deref()?.strip_prefix("service:")
@@ -271,10 +290,12 @@ mod tests {
             tags: Tags::new(),
         };
         assert_eq!(t.task_id(), "0a1b2c");
+        assert_eq!(t.backend_id(), "orders/0a1b2c");
         assert_eq!(t.service_name(), Some("orders-api"));
         t.task_arn = "arn:aws:ecs:us-east-1:123456789012:task/0a1b2c".into();
         t.group = Some("family:batch".into());
         assert_eq!(t.task_id(), "0a1b2c");
+        assert_eq!(t.backend_id(), "0a1b2c");
         assert_eq!(t.service_name(), None);
     }
 

@@ -86,12 +86,45 @@ impl LayerVerdict {
     }
 }
 
+/// What kind of compute a backend is (issue 16 item 3).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackendKind {
+    /// An EC2 instance.
+    #[default]
+    Instance,
+    /// An ECS task in `awsvpc` mode (EC2 or Fargate launch type).
+    Task,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Instance => "instance",
+            BackendKind::Task => "task",
+        }
+    }
+
+    pub fn is_instance(&self) -> bool {
+        *self == BackendKind::Instance
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scorecard {
     pub region: String,
+    /// The backend's id: an instance id, or an ECS task's `CLUSTER/ID`
+    /// (the part of its ARN after `task/`).
     pub instance_id: String,
-    /// The instance's `Name` tag, if any.
+    /// `instance` or `task`; absent (an instance) in reports written
+    /// before tasks were backends.
+    #[serde(default, skip_serializing_if = "BackendKind::is_instance")]
+    pub kind: BackendKind,
+    /// The instance's `Name` tag, if any; a task's service name.
     pub name: Option<String>,
+    /// The backend's ARN (an instance's, or a task's).
     pub instance_arn: String,
     /// Every exposure path from the internet to this backend, hop by hop
     /// (its `Display` is the one-line `a -> b (gap) -> c` form).

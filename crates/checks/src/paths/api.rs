@@ -410,6 +410,55 @@ impl<'a, 's> RegionCx<'a, 's> {
                     })
                     .collect()
             }
+            IntegrationTarget::CloudMap { link_id, service } => {
+                let id = link_id.clone().unwrap_or_default();
+                entry.push(hop("vpc-link", &id, format!("vpclink {id}")));
+                self.reads.look_up(Input::ApiVpcLinks);
+                self.reads.look_up(Input::CloudMapServices);
+                let link = link_id
+                    .as_deref()
+                    .and_then(|id| self.rix.http_vpc_links.get(id).copied())
+                    .ok_or_else(|| {
+                        self.missing(
+                            Input::ApiVpcLinks,
+                            link_id.as_deref(),
+                            format!("VPC link {id} was not collected"),
+                        )
+                    });
+                match service {
+                    Ok(service) => {
+                        let key = format!(
+                            "cloudmap {} {:?} {stage_arn}",
+                            service.arn,
+                            link.as_ref().map(|l| &l.vpc_link_id)
+                        );
+                        self.traced(key, &entry, |cx| {
+                            cx.through_cloud_map(service, link, stage_arn, Vec::new())
+                        })
+                    }
+                    Err(arn) => {
+                        let why = self.missing(
+                            Input::CloudMapServices,
+                            None,
+                            format!("Cloud Map service {arn} was not collected"),
+                        );
+                        entry.push(hop("cloudmap", &arn, "cloudmap ? (not collected)"));
+                        self.unresolved(Unresolved {
+                            region: String::new(),
+                            resource_arn: stage_arn.to_string(),
+                            load_balancers: vec![],
+                            path: ExposurePath {
+                                kind: PathKind::Gateway,
+                                hops: entry,
+                                ports: vec![],
+                                protocol: Transport::Tcp,
+                            },
+                            reason: why,
+                        });
+                        vec![]
+                    }
+                }
+            }
             IntegrationTarget::PublicUrl {
                 load_balancer: Some(lb),
                 url,

@@ -46,10 +46,15 @@ pub enum Input {
     BasePathMappings,
     ApiDomainNames,
     ApiMappings,
+    Clusters,
+    Tasks,
+    TaskDetails,
+    CloudMapServices,
+    CloudMapInstances,
 }
 
 impl Input {
-    pub const ALL: [Input; 26] = [
+    pub const ALL: [Input; 31] = [
         Input::Instances,
         Input::NetworkInterfaces,
         Input::SecurityGroups,
@@ -76,6 +81,11 @@ impl Input {
         Input::BasePathMappings,
         Input::ApiDomainNames,
         Input::ApiMappings,
+        Input::Clusters,
+        Input::Tasks,
+        Input::TaskDetails,
+        Input::CloudMapServices,
+        Input::CloudMapInstances,
     ];
 
     /// The operation that collects it, as the snapshot names operations
@@ -109,6 +119,11 @@ impl Input {
             Input::BasePathMappings => crate::domains::MAPPINGS_V1,
             Input::ApiDomainNames => crate::domains::LIST_V2,
             Input::ApiMappings => crate::domains::MAPPINGS_V2,
+            Input::Clusters => "ecs:ListClusters",
+            Input::Tasks => "ecs:ListTasks",
+            Input::TaskDetails => "ecs:DescribeTasks",
+            Input::CloudMapServices => "servicediscovery:ListServices",
+            Input::CloudMapInstances => "servicediscovery:ListInstances",
         }
     }
 

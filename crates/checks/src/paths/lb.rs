@@ -31,7 +31,7 @@ use rampart_model::*;
 use super::flow::{self, Flow};
 use super::inputs::Input;
 use super::{
-    Entry, Exposure, RegionCx, Unresolved, hop, instance_hop, is_live, proto_of, single,
+    Backend, Entry, Exposure, RegionCx, Unresolved, hop, instance_hop, is_live, proto_of, single,
     subnet_first, subnets_addrs, transports,
 };
 use crate::index::TargetRef;
@@ -418,7 +418,39 @@ impl<'a, 's> RegionCx<'a, 's> {
                         }
                         for t in &carried {
                             out.extend(self.to_instance(
-                                lb, tg, i, eni, tport, *t, &f, family, via, lb_subnet, &h, kind,
+                                lb,
+                                tg,
+                                Backend::Instance(i),
+                                eni,
+                                tport,
+                                *t,
+                                &f,
+                                family,
+                                via,
+                                lb_subnet,
+                                &h,
+                                kind,
+                            ));
+                        }
+                    }
+                    TargetRef::Task(task, eni) => {
+                        if !task.is_live() {
+                            continue;
+                        }
+                        for t in &carried {
+                            out.extend(self.to_instance(
+                                lb,
+                                tg,
+                                Backend::Task(task),
+                                Some(eni),
+                                tport,
+                                *t,
+                                &f,
+                                family,
+                                via,
+                                lb_subnet,
+                                &h,
+                                kind,
                             ));
                         }
                     }
@@ -551,7 +583,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         &self,
         lb: &'s LoadBalancer,
         tg: &'s TargetGroup,
-        i: &'s Instance,
+        b: Backend<'s>,
         eni: Option<&'s NetworkInterface>,
         tport: u16,
         t: Transport,
@@ -566,25 +598,26 @@ impl<'a, 's> RegionCx<'a, 's> {
             return None;
         }
         let mut h = hops.to_vec();
-        h.push(instance_hop(i));
+        h.push(b.hop());
         // An instance target gets the traffic on its primary interface.
         self.reads.look_up(Input::NetworkInterfaces);
         let eni = eni.or_else(|| {
             self.rix
                 .instance_enis
-                .get(i.instance_id.as_str())
+                .get(b.id())
                 .and_then(|v| v.first().copied())
         });
         let Some(eni) = eni else {
+            let first = match b {
+                Backend::Instance(i) => i.network_interface_ids.first().map(String::as_str),
+                Backend::Task(t) => t.network_interface_id.as_deref(),
+            };
             let why = self.missing(
                 Input::NetworkInterfaces,
-                i.network_interface_ids.first().map(String::as_str),
-                format!(
-                    "the network interface of {} was not collected",
-                    i.instance_id
-                ),
+                first,
+                format!("the network interface of {} was not collected", b.id()),
             );
-            return Some(self.exposure(i, kind, h, t, vec![single(tport)], Some(why)));
+            return Some(self.exposure(b, kind, h, t, vec![single(tport)], Some(why)));
         };
         let subnet = eni.subnet_id.as_deref()?;
         let proto = proto_of(t);
@@ -633,7 +666,7 @@ impl<'a, 's> RegionCx<'a, 's> {
             }
             why.join("; ")
         });
-        Some(self.exposure(i, kind, h, t, vec![single(tport)], uncertain))
+        Some(self.exposure(b, kind, h, t, vec![single(tport)], uncertain))
     }
 
     /// A load balancer with security groups sends to its targets only what

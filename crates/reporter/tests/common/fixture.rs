@@ -375,6 +375,7 @@ pub fn scorecards() -> Vec<Scorecard> {
         Scorecard {
             region: "eu-west-1".into(),
             instance_id: "i-0api1".into(),
+            kind: BackendKind::Instance,
             name: Some(HOSTILE.into()),
             instance_arn: API_1.into(),
             paths: vec![lb_path(), gateway_path()],
@@ -413,6 +414,7 @@ pub fn scorecards() -> Vec<Scorecard> {
         Scorecard {
             region: "us-east-1".into(),
             instance_id: "i-0web2".into(),
+            kind: BackendKind::Instance,
             name: None,
             instance_arn: WEB_2.into(),
             paths: vec![direct_path()],

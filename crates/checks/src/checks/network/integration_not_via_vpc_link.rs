@@ -299,7 +299,9 @@ impl Judge<'_> {
                     }
                     external.get_or_insert(url.clone());
                 }
-                IntegrationTarget::VpcLink { .. } | IntegrationTarget::Unresolved(_) => {
+                IntegrationTarget::VpcLink { .. }
+                | IntegrationTarget::CloudMap { .. }
+                | IntegrationTarget::Unresolved(_) => {
                     via_link = true;
                 }
                 // A stage variable no stage defines: the URL is unknown.

@@ -22,3 +22,5 @@ pub mod vpc_flow_logs_disabled;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub(crate) mod scope;
+#[cfg(test)]
+pub(crate) mod task_fixtures;
