@@ -149,6 +149,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &instance::inspector_ec2_scanning_disabled::InspectorEc2ScanningDisabled,
     &instance::backend_not_scanned_by_inspector::BackendNotScannedByInspector,
     &instance::backend_critical_vulnerabilities::BackendCriticalVulnerabilities,
+    &instance::task_containers::TaskContainerPrivileged,
+    &instance::task_containers::TaskContainerRunsAsRoot,
+    &instance::task_containers::TaskContainerWritableRoot,
     &network::backend_in_public_subnet::BackendInPublicSubnet,
     &network::backend_has_public_ip::BackendHasPublicIp,
     &network::integration_not_via_vpc_link::IntegrationNotViaVpcLink,
@@ -412,7 +415,8 @@ impl<'s> Context<'s> {
             .collect()
     }
 
-    /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`. An instance's is built
+    /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`; for kind `instance` and
+    /// the id of an ECS task backend, the task's ARN. An instance's is built
     /// once per run and shared by every finding on it and every list of
     /// backends naming it: at a million resources 2.7 million ARNs, 220 MB
     /// as their own strings (docs/performance.md).
@@ -425,6 +429,14 @@ impl<'s> Context<'s> {
                 .and_then(|r| r.get(id))
         {
             return arn.clone();
+        }
+        // A backend named by id may be an ECS task (`CLUSTER/ID`, never an
+        // instance id): its ARN is the task's, so every list of backends
+        // and every finding on one names it right.
+        if kind == "instance"
+            && let Some(t) = self.index.regions.get(region).and_then(|r| r.tasks.get(id))
+        {
+            return SharedStr::from(t.task_arn.as_str());
         }
         crate::index::ec2_arn(
             &self.snapshot.partition,
@@ -472,6 +484,53 @@ impl<'s> Context<'s> {
                 })
                 .collect()
         })
+    }
+
+    /// ECS tasks that are backends (reached by some path or a load
+    /// balancer target), as (region, task).
+    pub fn task_backends(&self) -> Vec<(&'s str, &'s EcsTask)> {
+        self.live_tasks()
+            .filter(|(region, t)| {
+                let rix = self.index.regions.get(region);
+                self.exposures.is_backend(rix, region, t.backend_id())
+            })
+            .collect()
+    }
+
+    /// Running tasks, per region.
+    pub fn live_tasks(&self) -> impl Iterator<Item = (&'s str, &'s EcsTask)> + use<'s> {
+        let snapshot: &'s Snapshot = self.snapshot;
+        snapshot.regions.iter().flat_map(|(r, inv)| {
+            inv.ecs
+                .iter()
+                .flat_map(EcsInventory::tasks)
+                .filter(|t| t.is_live())
+                .map(move |t| (r.as_str(), t))
+        })
+    }
+
+    /// Not-evaluated outcomes, filed on `task/*`, for every region whose
+    /// task list is incomplete (clusters, or some cluster's tasks, not
+    /// collected).
+    pub fn task_gaps(&self) -> Vec<Outcome> {
+        self.snapshot
+            .region_names()
+            .filter_map(|r| {
+                let why = self.not_collected(
+                    Some(r),
+                    &["ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks"],
+                )?;
+                Some(Outcome::new(
+                    format!(
+                        "arn:{}:ecs:{r}:{}:task/*",
+                        self.snapshot.partition, self.snapshot.account_id
+                    ),
+                    r,
+                    Status::NotEvaluated(why),
+                    format!("ECS task data in {r} was not collected"),
+                ))
+            })
+            .collect()
     }
 
     /// Instances that exist (not terminated or shutting down), per region.

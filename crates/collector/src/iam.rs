@@ -1,8 +1,11 @@
 //! IAM inventory (global, once per account), limited to what the instance
-//! layer needs: instance profiles, the roles in them, each role's attached
-//! managed policies (default version's document, each policy once however
-//! many roles share it) and inline policy documents. Roles that no instance
-//! profile holds are not kept.
+//! layer needs: instance profiles, the roles in them, the roles ECS tasks
+//! may assume (a trust policy naming `ecs-tasks.amazonaws.com`, which a task
+//! role needs:
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>),
+//! each role's attached managed policies (default version's document, each
+//! policy once however many roles share it) and inline policy documents.
+//! Other roles are not kept.
 //!
 //! Two paged calls carry almost everything: `ListInstanceProfiles` and
 //! `GetAccountAuthorizationDetails` (filter `Role`, `LocalManagedPolicy`),
@@ -205,6 +208,19 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
         .filter(|r| seen.insert(r.arn().to_string()))
         .map(|r| role(r, details.as_ref().and_then(|d| d.roles.get(r.arn()))))
         .collect();
+    // Roles ECS tasks may assume (task roles), from the authorization
+    // details: no instance profile names them.
+    if let Some(d) = &details {
+        for (arn, detail) in &d.roles {
+            let trusts = detail
+                .assume_role_policy_document()
+                .map(parse_policy)
+                .is_some_and(|doc| trusts_ecs_tasks(&doc));
+            if trusts && seen.insert(arn.clone()) {
+                roles.push(role_from_detail(detail));
+            }
+        }
+    }
     roles.sort_by(|a, b| a.arn.cmp(&b.arn));
 
     let policy_arns: BTreeSet<String> = roles
@@ -236,6 +252,62 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
         instance_profiles,
         roles,
         policies,
+    }
+}
+
+/// Whether a trust policy lets ECS tasks assume the role: an `Allow`
+/// whose `Service` principal is `ecs-tasks.amazonaws.com`.
+fn trusts_ecs_tasks(doc: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let statements: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return false,
+    };
+    let ecs = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("ecs-tasks.amazonaws.com"))
+    };
+    statements.iter().any(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && st
+                .get("Principal")
+                .and_then(|p| p.get("Service"))
+                .is_some_and(|v| match v {
+                    Value::Array(a) => a.iter().any(ecs),
+                    v => ecs(v),
+                })
+    })
+}
+
+/// A role only the authorization details name (an ECS task role).
+fn role_from_detail(d: &t::RoleDetail) -> Role {
+    let mut attached: Vec<String> = d
+        .attached_managed_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn().map(str::to_string))
+        .collect();
+    attached.sort();
+    let mut inline: Vec<InlinePolicy> = d
+        .role_policy_list()
+        .iter()
+        .map(|p| InlinePolicy {
+            policy_name: p.policy_name().unwrap_or_default().to_string(),
+            document: p.policy_document().map(parse_policy),
+        })
+        .collect();
+    inline.sort_by(|a, b| a.policy_name.cmp(&b.policy_name));
+    Role {
+        arn: d.arn().unwrap_or_default().to_string(),
+        role_name: d.role_name().unwrap_or_default().to_string(),
+        role_id: d.role_id().map(str::to_string),
+        path: d.path().map(str::to_string),
+        assume_role_policy: d.assume_role_policy_document().map(parse_policy),
+        permissions_boundary_arn: d
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn().map(str::to_string)),
+        attached_policy_arns: Some(attached),
+        inline_policies: Some(inline),
     }
 }
 

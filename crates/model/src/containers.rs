@@ -31,11 +31,21 @@ pub struct EcsInventory {
 }
 
 impl EcsInventory {
+    /// The task definition `arn` names: found by binary search in the
+    /// sorted list the collector writes, and by a scan when that misses
+    /// (a hand-made snapshot may not be sorted; a miss is rare: only a
+    /// definition that was not described).
     pub fn task_definition(&self, arn: &str) -> Option<&TaskDefinition> {
-        self.task_definitions
+        match self
+            .task_definitions
             .binary_search_by(|t| t.task_definition_arn.as_str().cmp(arn))
-            .ok()
-            .map(|i| &self.task_definitions[i])
+        {
+            Ok(i) => Some(&self.task_definitions[i]),
+            Err(_) => self
+                .task_definitions
+                .iter()
+                .find(|t| t.task_definition_arn == arn),
+        }
     }
 
     /// Every running task of every cluster whose tasks were collected.

@@ -1414,7 +1414,8 @@ pub struct RuleActionOverride {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IamInventory {
     pub instance_profiles: Vec<InstanceProfile>,
-    /// Roles referenced by the instance profiles.
+    /// Roles referenced by the instance profiles, and (schema 8) the roles
+    /// ECS tasks may assume (trust policy naming `ecs-tasks.amazonaws.com`).
     pub roles: Vec<Role>,
     /// Managed policies attached to those roles, each fetched once.
     pub policies: Vec<ManagedPolicy>,

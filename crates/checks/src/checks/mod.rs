@@ -5,3 +5,6 @@ pub mod detect;
 pub mod edge;
 pub mod instance;
 pub mod network;
+
+#[cfg(test)]
+mod tasks_tests;

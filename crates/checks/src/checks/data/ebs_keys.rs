@@ -79,6 +79,7 @@ pub(crate) fn per_key(
                 .filter_map(|v| v.kms_key_id.as_deref())
                 .collect())
         },
+        None,
     );
     for region in cx.snapshot.region_names() {
         // Without the volumes, which keys backends use is unknown.

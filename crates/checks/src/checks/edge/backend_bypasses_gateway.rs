@@ -77,6 +77,7 @@ impl Check for BackendBypassesGateway {
         // not evaluated, so a missing bypass verdict is never silent.
         let scope = crate::checks::network::scope::Scope::of(cx);
         let mut out = scope.unseen_outcomes(cx);
+        out.extend(scope.unseen_task_outcomes());
         let doors: Vec<&str> = FrontDoor::ALL
             .into_iter()
             .filter(|d| cx.settings.edge.accepts(*d))
@@ -95,9 +96,20 @@ impl Check for BackendBypassesGateway {
             .filter(|d| d.web_acl().is_some())
             .map(|d| d.arn.as_str())
             .collect();
-        for (region, i) in cx.backends() {
-            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
-            let paths = cx.exposures.for_instance(region, &i.instance_id);
+        // Instances and ECS tasks (issue 16 item 3), by id.
+        let backends: Vec<(&str, &str)> = cx
+            .backends()
+            .iter()
+            .map(|(r, i)| (*r, i.instance_id.as_str()))
+            .chain(
+                cx.task_backends()
+                    .into_iter()
+                    .map(|(r, t)| (r, t.backend_id())),
+            )
+            .collect();
+        for (region, id) in backends {
+            let arn = cx.ec2_arn(region, "instance", id);
+            let paths = cx.exposures.for_instance(region, id);
             let (through, bypass): (Vec<_>, Vec<_>) = paths
                 .iter()
                 .partition(|e| front_door(cx, &with_acl, &e.path).is_some());
@@ -108,7 +120,7 @@ impl Check for BackendBypassesGateway {
                 .index
                 .regions
                 .get(region)
-                .is_some_and(|r| r.is_lb_target(&i.instance_id));
+                .is_some_and(|r| r.is_lb_target(id));
             let outcome = if let Some(sure) = bypass.iter().find(|e| e.uncertain.is_none()) {
                 let mut o = Outcome::new(
                     arn,
@@ -116,7 +128,7 @@ impl Check for BackendBypassesGateway {
                     Status::Fail,
                     format!(
                         "{} is reachable from the internet without a front door ({doors}) by {} path(s): {}",
-                        i.instance_id,
+                        id,
                         bypass.len(),
                         sure.path
                     ),
@@ -130,7 +142,7 @@ impl Check for BackendBypassesGateway {
                     Status::NotEvaluated(maybe.uncertain.clone().unwrap_or_default()),
                     format!(
                         "{} may be reachable without a front door ({doors}): {}",
-                        i.instance_id, maybe.path
+                        id, maybe.path
                     ),
                 )
             } else if let Some(reason) = missing {
@@ -148,7 +160,7 @@ impl Check for BackendBypassesGateway {
                     Status::NotEvaluated(reason),
                     format!(
                         "{} is behind a load balancer, and a CloudFront distribution without a web ACL in front of it would be a bypass nobody can see",
-                        i.instance_id
+                        id
                     ),
                 )
             } else {
@@ -157,7 +169,7 @@ impl Check for BackendBypassesGateway {
                     .any(|e| front_door(cx, &with_acl, &e.path) == Some(FrontDoor::CloudFront));
                 let mut message = format!(
                     "{} is reachable only through a front door ({doors}): {} path(s)",
-                    i.instance_id,
+                    id,
                     paths.len()
                 );
                 if by_cloudfront {

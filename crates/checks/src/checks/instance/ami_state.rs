@@ -57,6 +57,7 @@ pub(crate) fn per_ami(
                 .map(|a| vec![a])
                 .ok_or_else(|| format!("{} reports no AMI", i.instance_id))
         },
+        None,
     );
     // Without a region's instance list the AMIs its backends run are not
     // known either (only their ids are looked up): one `image/*` gap.

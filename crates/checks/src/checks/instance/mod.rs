@@ -27,3 +27,4 @@ pub mod ssh_key_with_open_admin_port;
 #[cfg(test)]
 pub(crate) mod ssm_fixtures;
 pub(crate) mod ssm_state;
+pub mod task_containers;

@@ -462,6 +462,74 @@ pub(crate) fn per_role<'s>(
             }
         }
     }
+    // ECS tasks (issue 16 item 3): the task role of each running task's
+    // task definition is what its containers' AWS calls use
+    // (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>),
+    // judged like an instance's. Filed on the role, the tasks listed; a
+    // task definition or role missing from the snapshot is not evaluated,
+    // filed on the task definition.
+    let mut by_definition: BTreeMap<(&str, &str), (Status, String, Vec<SharedStr>)> =
+        BTreeMap::new();
+    for (region, t) in cx.live_tasks() {
+        let arn = SharedStr::from(t.task_arn.as_str());
+        let Some(def_arn) = t.task_definition_arn.as_deref() else {
+            continue;
+        };
+        let def = cx
+            .snapshot
+            .regions
+            .get(region)
+            .and_then(|inv| inv.ecs.as_ref())
+            .and_then(|e| e.task_definition(def_arn));
+        let verdict = match def {
+            None => Some((
+                Status::NotEvaluated(why_missing(
+                    cx,
+                    Some(region),
+                    &["ecs:DescribeTaskDefinition"],
+                    def_arn,
+                )),
+                format!("the task role of task definition {def_arn} is unknown"),
+            )),
+            Some(d) => match d.task_role_arn.as_deref() {
+                // No task role: the containers get no credentials.
+                None => None,
+                Some(role_arn) => {
+                    let name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+                    match cx.index.roles.get(name) {
+                        Some(r) => {
+                            by_role.entry(&r.role_name).or_default().push(arn.clone());
+                            None
+                        }
+                        None => Some((
+                            Status::NotEvaluated(
+                                cx.not_collected(None, &["iam:GetAccountAuthorizationDetails"])
+                                    .unwrap_or_else(|| {
+                                        format!(
+                                            "role {role_arn}, the task role of {def_arn}, is not in the snapshot (rampart keeps the roles whose trust policy lets ECS tasks assume them)"
+                                        )
+                                    }),
+                            ),
+                            format!("the task role {name} of task definition {def_arn} is unknown"),
+                        )),
+                    }
+                }
+            },
+        };
+        if let Some((status, message)) = verdict {
+            by_definition
+                .entry((region, def_arn))
+                .or_insert((status, message, vec![]))
+                .2
+                .push(arn);
+        }
+    }
+    for ((region, def), (status, message, tasks)) in by_definition {
+        let mut o = Outcome::new(def, region, status, message);
+        o.affected = tasks;
+        out.push(o);
+    }
+    out.extend(cx.task_gaps());
     out.extend(maybe_carried(cx, &by_role));
     for (name, instances) in by_role {
         let role = cx.index.roles[name];

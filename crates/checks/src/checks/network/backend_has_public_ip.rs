@@ -121,6 +121,85 @@ impl Check for BackendHasPublicIp {
                 )
             });
         }
+        // ECS tasks (issue 16 item 3): a public address on the task's own
+        // interface, which `assignPublicIp: ENABLED` gives it
+        // (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html>;
+        // FSBP ECS.2 asks services not to assign one).
+        out.extend(scope.task_outcomes());
+        for (region, t) in &scope.tasks {
+            let Some(rix) = cx.index.regions.get(region) else {
+                continue;
+            };
+            let arn = t.task_arn.as_str();
+            let id = t.backend_id();
+            let eni = super::scope::task_eni(rix, t);
+            let mut addrs: Vec<String> = Vec::new();
+            if let Ok(e) = &eni {
+                addrs.extend(
+                    e.private_ip_addresses
+                        .iter()
+                        .filter_map(|p| p.public_ip.clone()),
+                );
+                addrs.extend(
+                    e.ipv6_addresses
+                        .iter()
+                        .filter(|a| parse_cidr(a).is_some_and(contains_public))
+                        .cloned(),
+                );
+            }
+            addrs.sort();
+            addrs.dedup();
+            let assigns = t
+                .service_name()
+                .and_then(|name| {
+                    cx.snapshot
+                        .regions
+                        .get(*region)?
+                        .ecs
+                        .as_ref()?
+                        .services()
+                        .find(|s| {
+                            s.service_name.as_deref() == Some(name)
+                                && s.cluster_arn.as_deref() == t.cluster_arn.as_deref()
+                        })
+                })
+                .and_then(|s| s.network.as_ref())
+                .is_some_and(|n| n.assigns_public_ip());
+            let blocker = eni
+                .err()
+                .or_else(|| cx.not_collected(Some(region), INPUTS))
+                .or_else(|| scope.pass_blocker(region).map(str::to_string));
+            out.push(if !addrs.is_empty() {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::Fail,
+                    format!(
+                        "backend task {id} has public address(es) {}{}",
+                        addrs.join(", "),
+                        if assigns {
+                            " (its service assigns public IPs: assignPublicIp ENABLED)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            } else if let Some(why) = blocker {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::NotEvaluated(why),
+                    format!("the addresses of task {id} are not all known"),
+                )
+            } else {
+                Outcome::new(
+                    arn,
+                    region,
+                    Status::Pass,
+                    format!("backend task {id} has only private addresses"),
+                )
+            });
+        }
         // What Auto Scaling groups will launch as backends (issue 15 item
         // 3); a launch not known to feed a backend counts only where the
         // region's paths are incomplete, and then cannot fail.

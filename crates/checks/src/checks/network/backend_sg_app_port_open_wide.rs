@@ -27,7 +27,7 @@ use foldhash::HashMap;
 use rampart_model::{PathKind, PortRange, SecurityGroup, SgPeer, SgRule, Status, Transport};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
-use super::scope::{Scope, sg_sets, unjudged};
+use super::scope::{Scope, instance_arns, sg_sets, task_eni, unjudged};
 use crate::index::RegionIndex;
 use crate::paths::{Exposures, client_ip_preserved, transports};
 use crate::reach::ports::{Protocol, overlap, rule_span};
@@ -85,12 +85,52 @@ impl Check for BackendSgAppPortOpenWide {
         let mut open_memo: HashMap<(&str, &str, Transport), Open> = HashMap::default();
         let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
-        let everyone = scope
+        // Instances and tasks alike (issue 16 item 3): (region, id, its
+        // interfaces' group sets, its ARN, why it may be a backend).
+        type Sets<'s> = Result<Vec<(&'s str, &'s [String])>, String>;
+        let mut everyone: Vec<(
+            &str,
+            &str,
+            Sets<'_>,
+            rampart_model::SharedStr,
+            Option<&String>,
+        )> = Vec::new();
+        for (r, i, maybe) in scope
             .backends
             .iter()
             .map(|(r, i)| (*r, *i, None))
-            .chain(scope.maybe.iter().map(|(r, i, why)| (*r, *i, Some(why))));
-        for (region, i, maybe) in everyone {
+            .chain(scope.maybe.iter().map(|(r, i, why)| (*r, *i, Some(why))))
+        {
+            let Some(rix) = cx.index.regions.get(r) else {
+                continue;
+            };
+            everyone.push((
+                r,
+                i.instance_id.as_str(),
+                sg_sets(rix, i),
+                cx.ec2_arn(r, "instance", &i.instance_id),
+                maybe,
+            ));
+        }
+        out.extend(scope.task_gaps.iter().cloned());
+        for (r, t, maybe) in scope.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
+            scope
+                .maybe_tasks
+                .iter()
+                .map(|(r, t, why)| (*r, *t, Some(why))),
+        ) {
+            let Some(rix) = cx.index.regions.get(r) else {
+                continue;
+            };
+            let sets = task_eni(rix, t).map(|e| {
+                vec![(
+                    e.network_interface_id.as_str(),
+                    e.security_group_ids.as_slice(),
+                )]
+            });
+            everyone.push((r, t.backend_id(), sets, t.task_arn.as_str().into(), maybe));
+        }
+        for (region, id, sets, arn, maybe) in everyone {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(region),
@@ -102,21 +142,20 @@ impl Check for BackendSgAppPortOpenWide {
                 &cx.snapshot.collection_errors,
                 region,
             );
-            let (ports, preserving) = app_ports(rix, cx.exposures, region, &i.instance_id);
-            let sets = match sg_sets(rix, i) {
+            let (ports, preserving) = app_ports(rix, cx.exposures, region, id);
+            let sets = match sets {
                 Ok(s) => s,
                 Err(why) => {
                     doubt.entry(region).or_insert_with(|| why.clone());
                     out.push(Outcome::new(
-                        cx.ec2_arn(region, "instance", &i.instance_id),
+                        arn,
                         region,
                         Status::NotEvaluated(why),
-                        format!("the security groups of {} are unknown", i.instance_id),
+                        format!("the security groups of {id} are unknown"),
                     ));
                     continue;
                 }
             };
-            let id = i.instance_id.as_str();
             for (eni, group_ids) in sets {
                 for g in group_ids {
                     let v = groups.entry((region, g.as_str())).or_default();
@@ -266,11 +305,8 @@ fn verdict(
     blocker: Option<String>,
 ) -> Outcome {
     let arn = cx.ec2_arn(region, "security-group", g);
-    let affected: Vec<rampart_model::SharedStr> = v
-        .open
-        .keys()
-        .map(|id| cx.ec2_arn(region, "instance", id))
-        .collect();
+    let open: Vec<&str> = v.open.keys().copied().collect();
+    let affected = instance_arns(cx, region, &open);
     let sure: Vec<&str> = v
         .open
         .keys()
@@ -329,10 +365,7 @@ fn verdict(
                 users.join(", ")
             ),
         );
-        o.affected = users
-            .iter()
-            .map(|id| cx.ec2_arn(region, "instance", id))
-            .collect();
+        o.affected = instance_arns(cx, region, &users);
         return o;
     }
     let msg = if v.ports.is_empty() {

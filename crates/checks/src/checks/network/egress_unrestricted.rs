@@ -28,7 +28,7 @@ use foldhash::HashMap;
 use rampart_model::{SecurityGroup, SgRule, Status};
 
 use super::all_traffic_open_to_internet::quoted;
-use super::scope::{Scope, backends_by_group, instance_arns, sg_sets};
+use super::scope::{Scope, backends_by_group, instance_arns, sg_sets, task_eni};
 use crate::reach::ip::{AddrSet, public_v4, public_v6};
 use crate::reach::ports::Protocol;
 use crate::reach::sg::{all_ports_peers, all_traffic_peers};
@@ -88,28 +88,54 @@ impl Check for EgressUnrestricted {
         // By (region, group id): groups recur in many sets.
         let mut wide_memo: HashMap<(&str, String), AddrSet> = HashMap::default();
         let mut doubt: std::collections::BTreeMap<&str, String> = Default::default();
-        let all = scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
+        // Instances and tasks alike (issue 16 item 3).
+        type Sets<'s> = Result<Vec<(&'s str, &'s [String])>, String>;
+        let mut all: Vec<(&str, &str, Sets<'_>, Option<&str>)> = Vec::new();
+        for (r, i, maybe) in scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             scope
                 .maybe
                 .iter()
                 .map(|(r, i, why)| (*r, *i, Some(why.as_str()))),
-        );
-        for (region, i, maybe) in all {
+        ) {
+            let Some(rix) = cx.index.regions.get(r) else {
+                continue;
+            };
+            all.push((r, i.instance_id.as_str(), sg_sets(rix, i), maybe));
+        }
+        out.extend(scope.task_gaps.iter().cloned());
+        for (r, t, maybe) in scope.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
+            scope
+                .maybe_tasks
+                .iter()
+                .map(|(r, t, why)| (*r, *t, Some(why.as_str()))),
+        ) {
+            let Some(rix) = cx.index.regions.get(r) else {
+                continue;
+            };
+            let sets = task_eni(rix, t).map(|e| {
+                vec![(
+                    e.network_interface_id.as_str(),
+                    e.security_group_ids.as_slice(),
+                )]
+            });
+            all.push((r, t.backend_id(), sets, maybe));
+        }
+        for (region, id, sets, maybe) in all {
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(region),
             ) else {
                 continue;
             };
-            let sets = match sg_sets(rix, i) {
+            let sets = match sets {
                 Ok(s) => s,
                 Err(why) => {
                     doubt.entry(region).or_insert_with(|| why.clone());
                     out.push(Outcome::new(
-                        cx.ec2_arn(region, "instance", &i.instance_id),
+                        cx.ec2_arn(region, "instance", id),
                         region,
                         Status::NotEvaluated(why),
-                        format!("the security groups of {} are unknown", i.instance_id),
+                        format!("the security groups of {id} are unknown"),
                     ));
                     continue;
                 }
@@ -152,9 +178,9 @@ impl Check for EgressUnrestricted {
                             None => {
                                 let others =
                                     v.contributors.iter().filter(|o| *o != g).cloned().collect();
-                                t.fails.push((i.instance_id.as_str(), eni, others));
+                                t.fails.push((id, eni, others));
                             }
-                            Some(why) => t.maybe.push((i.instance_id.as_str(), why.to_string())),
+                            Some(why) => t.maybe.push((id, why.to_string())),
                         }
                         for f in &v.everywhere {
                             if !t.families.contains(f) {

@@ -35,7 +35,7 @@ use rampart_model::{NaclEntry, PathKind, Status, Transport};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
 use super::high_risk_port_open_to_internet::HIGH_RISK_PORTS;
-use super::scope::{Scope, instance_arns, subnets};
+use super::scope::{Scope, instance_arns, subnets, task_subnets};
 use crate::index::RegionIndex;
 use crate::paths::Exposures;
 use crate::reach::ip::{AddrSet, parse_cidr, public};
@@ -77,6 +77,17 @@ impl Check for NaclAllowsAllInbound {
                     })
                     .collect()
             },
+            Some(&|rix, t| {
+                task_subnets(rix, t)?
+                    .into_iter()
+                    .map(|s| {
+                        rix.subnet_nacl
+                            .get(s)
+                            .map(|a| a.network_acl_id.as_str())
+                            .ok_or_else(|| format!("no network ACL known for {s}"))
+                    })
+                    .collect()
+            }),
         );
         for r in cx.snapshot.region_names() {
             out.extend(cx.region_gap(r, &["ec2:DescribeNetworkAcls"], "network-acl"));

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
 
-use rampart_model::{Instance, NetworkInterface, SharedStr, Status};
+use rampart_model::{EcsTask, Instance, NetworkInterface, SharedStr, Status};
 
 use crate::index::RegionIndex;
 use crate::registry::{Context, Outcome};
@@ -40,6 +40,14 @@ pub(crate) struct Scope<'a> {
     pub incomplete: BTreeMap<&'a str, String>,
     /// Regions without an instance list (see [`Context::instance_gaps`]).
     pub instance_gaps: Vec<Outcome>,
+    /// ECS tasks that are known backends (issue 16 item 3): the same rule
+    /// as for instances.
+    pub tasks: Vec<(&'a str, &'a EcsTask)>,
+    /// Tasks that may be backends, with the reason.
+    pub maybe_tasks: Vec<(&'a str, &'a EcsTask, String)>,
+    /// Regions whose task list is missing: not evaluated, filed on
+    /// `task/*` there.
+    pub task_gaps: Vec<Outcome>,
 }
 
 impl<'a> Scope<'a> {
@@ -87,12 +95,29 @@ impl<'a> Scope<'a> {
             let why = incomplete.get(r)?;
             (!known.contains(&(r, i.instance_id.as_str()))).then(|| (r, i, why.clone()))
         }));
+        let (mut tasks, mut maybe_tasks) = (Vec::new(), Vec::new());
+        for (r, t) in cx.live_tasks() {
+            let id = t.backend_id();
+            let paths = cx.exposures.for_instance(r, id);
+            let target = cx.index.regions.get(r).is_some_and(|x| x.is_lb_target(id));
+            if paths.iter().any(|e| e.uncertain.is_none()) || target {
+                tasks.push((r, t));
+            } else if let Some(e) = paths.first() {
+                reached.insert((r, id));
+                maybe_tasks.push((r, t, e.uncertain.clone().unwrap_or_default()));
+            } else if let Some(why) = incomplete.get(r) {
+                maybe_tasks.push((r, t, why.clone()));
+            }
+        }
         Scope {
             backends,
             maybe,
             reached,
             incomplete,
             instance_gaps: cx.instance_gaps(),
+            tasks,
+            maybe_tasks,
+            task_gaps: cx.task_gaps(),
         }
     }
 
@@ -105,6 +130,45 @@ impl<'a> Scope<'a> {
     /// plus one not-evaluated outcome per maybe-backend.
     pub fn instance_outcomes(&self, cx: &Context<'_>) -> Vec<Outcome> {
         self.outcomes(cx, true)
+    }
+
+    /// For checks over [`Scope::tasks`]: the regions without a task list
+    /// plus one not-evaluated outcome per maybe-backend task.
+    pub fn task_outcomes(&self) -> Vec<Outcome> {
+        self.task_outcomes_of(true)
+    }
+
+    /// [`Scope::unseen_outcomes`] for tasks.
+    pub fn unseen_task_outcomes(&self) -> Vec<Outcome> {
+        self.task_outcomes_of(false)
+    }
+
+    fn task_outcomes_of(&self, with_reached: bool) -> Vec<Outcome> {
+        let mut out = self.task_gaps.clone();
+        for (region, t, why) in &self.maybe_tasks {
+            let seen = self.reached.contains(&(*region, t.backend_id()));
+            if seen && !with_reached {
+                continue;
+            }
+            let message = if seen {
+                format!(
+                    "cannot tell whether task {} is a backend: it is reached only by paths that may not exist",
+                    t.backend_id()
+                )
+            } else {
+                format!(
+                    "cannot tell whether task {} is a backend: its region's exposure paths are incomplete",
+                    t.backend_id()
+                )
+            };
+            out.push(Outcome::new(
+                t.task_arn.as_str(),
+                region,
+                Status::NotEvaluated(why.clone()),
+                message,
+            ));
+        }
+        out
     }
 
     /// For checks that walk [`Context::backends`] and judge uncertain
@@ -192,10 +256,46 @@ impl<'a> Scope<'a> {
         kind: &str,
         ids: impl for<'x> Fn(&'x rampart_model::RegionInventory) -> Vec<&'x str>,
         uses: impl Fn(&RegionIndex<'a>, &'a Instance) -> Result<Vec<&'a str>, String>,
+        uses_task: Option<&dyn Fn(&RegionIndex<'a>, &'a EcsTask) -> Result<Vec<&'a str>, String>>,
     ) -> (Vec<((&'a str, &'a str), Users<'a>)>, Vec<Outcome>) {
         let mut map: HashMap<(&str, &str), Users<'a>> = HashMap::default();
         let mut gaps = self.instance_gaps.clone();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
+        if let Some(uses_task) = uses_task {
+            gaps.extend(self.task_gaps.iter().cloned());
+            let all = self.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
+                self.maybe_tasks
+                    .iter()
+                    .map(|(r, t, why)| (*r, *t, Some(why.clone()))),
+            );
+            for (region, t, maybe) in all {
+                let Some(rix) = cx.index.regions.get(region) else {
+                    continue;
+                };
+                match uses_task(rix, t) {
+                    Ok(mut ids) => {
+                        ids.sort_unstable();
+                        ids.dedup();
+                        for id in ids {
+                            let u = map.entry((region, id)).or_default();
+                            match &maybe {
+                                None => u.backends.push(t.backend_id()),
+                                Some(why) => u.maybe.push((t.backend_id(), why.clone())),
+                            }
+                        }
+                    }
+                    Err(why) => {
+                        doubt.entry(region).or_insert_with(|| why.clone());
+                        gaps.push(Outcome::new(
+                            t.task_arn.as_str(),
+                            region,
+                            Status::NotEvaluated(why),
+                            format!("the {what} of task {} are unknown", t.backend_id()),
+                        ))
+                    }
+                }
+            }
+        }
         let all = self.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             self.maybe
                 .iter()
@@ -393,17 +493,72 @@ fn find_carriers<'s>(cx: &Context<'s>) -> Carriers<'s> {
                 .push(i.instance_id.as_str());
         }
     }
+    for (region, t) in cx.task_backends() {
+        let Some(rix) = cx.index.regions.get(region) else {
+            continue;
+        };
+        let Ok(eni) = task_eni(rix, t) else {
+            continue;
+        };
+        for g in &eni.security_group_ids {
+            map.entry((region, g.as_str()))
+                .or_default()
+                .push(t.backend_id());
+        }
+    }
     for v in map.values_mut() {
         v.sort_unstable();
+        v.dedup();
     }
     map
 }
 
-/// Instance ARNs for `ids` in `region`, for [`Outcome::affected`].
+/// Backend ARNs for `ids` in `region` (instance ids, or tasks'
+/// `CLUSTER/ID`), for [`Outcome::affected`].
 pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec<SharedStr> {
     ids.iter()
-        .map(|id| cx.ec2_arn(region, "instance", id))
+        .map(
+            |id| match cx.index.regions.get(region).and_then(|r| r.tasks.get(id)) {
+                Some(t) => SharedStr::from(t.task_arn.as_str()),
+                None => cx.ec2_arn(region, "instance", id),
+            },
+        )
         .collect()
+}
+
+/// A task's own interface (`awsvpc`). `Err` when the task names none or
+/// it was not collected.
+pub(crate) fn task_eni<'s>(
+    rix: &RegionIndex<'s>,
+    t: &EcsTask,
+) -> Result<&'s NetworkInterface, String> {
+    let Some(id) = t.network_interface_id.as_deref() else {
+        return Err(format!(
+            "task {} has no network interface of its own (not awsvpc)",
+            t.backend_id()
+        ));
+    };
+    rix.enis.get(id).copied().ok_or_else(|| {
+        format!(
+            "network interface {id} of task {} was not collected",
+            t.backend_id()
+        )
+    })
+}
+
+/// The subnet of a task's interface.
+pub(crate) fn task_subnets<'s>(
+    rix: &RegionIndex<'s>,
+    t: &'s EcsTask,
+) -> Result<Vec<&'s str>, String> {
+    match task_eni(rix, t) {
+        Ok(e) => e
+            .subnet_id
+            .as_deref()
+            .map(|s| vec![s])
+            .ok_or_else(|| format!("no subnet known for task {}", t.backend_id())),
+        Err(why) => t.subnet_id.as_deref().map(|s| vec![s]).ok_or(why),
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use rampart_model::{FlowLog, Status};
 
-use super::scope::{Scope, enis, vpc_of};
+use super::scope::{Scope, enis, task_eni, vpc_of};
 use crate::index::RegionIndex;
 use crate::registry::{Check, Context, Outcome};
 
@@ -32,6 +32,14 @@ impl Check for VpcFlowLogsDisabled {
                     .map(|v| vec![v])
                     .ok_or_else(|| format!("the VPC of {} is unknown", i.instance_id))
             },
+            Some(&|rix, t| {
+                task_eni(rix, t).and_then(|e| {
+                    e.vpc_id
+                        .as_deref()
+                        .map(|v| vec![v])
+                        .ok_or_else(|| format!("the VPC of task {} is unknown", t.backend_id()))
+                })
+            }),
         );
         for ((region, vpc), users) in &vpcs {
             let Some(rix) = cx.index.regions.get(region) else {
@@ -72,10 +80,15 @@ impl Check for VpcFlowLogsDisabled {
                 .map(|i| (*i, false))
                 .chain(users.maybe.iter().map(|(i, _)| (*i, true)));
             for (id, maybe) in all {
-                let Some(i) = rix.instances.get(id) else {
-                    continue;
+                let cover = match (rix.instances.get(id), rix.tasks.get(id)) {
+                    (Some(i), _) => covered(rix, i),
+                    (None, Some(t)) => task_eni(rix, t).map(|e| {
+                        logged(rix, &e.network_interface_id)
+                            || e.subnet_id.as_deref().is_some_and(|s| logged(rix, s))
+                    }),
+                    (None, None) => continue,
                 };
-                match covered(rix, i) {
+                match cover {
                     Ok(true) => {}
                     Ok(false) if maybe => maybe_uncovered.push(id),
                     Ok(false) => uncovered.push(id),
@@ -150,12 +163,15 @@ fn active(f: &FlowLog) -> bool {
 }
 
 /// Is every interface of the instance logged, on itself or its subnet?
+/// Whether an active flow log is on `id` (an interface or a subnet).
+fn logged(rix: &RegionIndex<'_>, id: &str) -> bool {
+    rix.flow_logs
+        .get(id)
+        .is_some_and(|v| v.iter().any(|f| active(f)))
+}
+
 fn covered(rix: &RegionIndex<'_>, i: &rampart_model::Instance) -> Result<bool, String> {
-    let logged = |id: &str| {
-        rix.flow_logs
-            .get(id)
-            .is_some_and(|v| v.iter().any(|f| active(f)))
-    };
+    let logged = |id: &str| logged(rix, id);
     let enis = enis(rix, i)?;
     if enis.is_empty() {
         let subnet = i
