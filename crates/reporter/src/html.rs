@@ -309,7 +309,7 @@ fn scorecard(report: &Report, p: &str) -> Markup {
                             tr id=(backend_anchor(&sc.instance_arn, p)) {
                                 th scope="row" {
                                     span.bname { (backend_name(sc)) }
-                                    span.bsub { (clean(&sc.instance_id)) " · " (clean(&sc.region)) }
+                                    span.bsub { (sc.kind.as_str()) " " (clean(&sc.instance_id)) " · " (clean(&sc.region)) }
                                     span.bsub { (plural(sc.paths.len(), "exposure path", "exposure paths")) }
                                     @match &sc.vulnerabilities {
                                         Some(v) => span class={ "bsub cves" @if v.critical > 0 { " crit" } } {
@@ -411,8 +411,12 @@ fn ports(p: &[PortRange]) -> String {
 fn kind_label(p: &rampart_model::ExposurePath) -> &'static str {
     let via = |kind: &str| p.hops.iter().any(|h| h.kind == kind);
     match p.kind {
+        PathKind::Direct if via("task") => "Direct: a public address on the task",
         PathKind::Direct => "Direct: a public address on the instance",
         PathKind::LoadBalancer => "Through an internet-facing load balancer",
+        PathKind::Gateway if via("cloudmap") => {
+            "Through API Gateway, a VPC link and AWS Cloud Map service discovery"
+        }
         PathKind::Gateway if via("vpc-link") => "Through API Gateway and a VPC link",
         PathKind::Gateway if via("public-url") => {
             "Through API Gateway, then over the internet to a public endpoint"
@@ -434,7 +438,7 @@ fn paths(report: &Report, p: &str) -> Markup {
                           are marked in red under the hop that lacks them." } (NL)
                 @for sc in &report.scorecards {
                     article.backend { (NL)
-                        h3 { (backend_name(sc)) " " span.bsub { (clean(&sc.instance_id)) " · " (clean(&sc.region)) } } (NL)
+                        h3 { (backend_name(sc)) " " span.bsub { (sc.kind.as_str()) " " (clean(&sc.instance_id)) " · " (clean(&sc.region)) } } (NL)
                         @if sc.paths.is_empty() {
                             p.empty { "No exposure path recorded for this backend." }
                         }

@@ -475,6 +475,11 @@ pub fn resource_type(arn: &str) -> &'static str {
         // AwsEc2Eip (docs: asff-resourcedetails-awsec2eip).
         ("ec2", "eip-allocation") => "AwsEc2Eip",
         ("cloudfront", "distribution") => "AwsCloudFrontDistribution",
+        // ECS tasks as backends, and the task definitions their container
+        // checks are filed on (issue 16 item 3).
+        ("ecs", "task") => "AwsEcsTask",
+        ("ecs", "task-definition") => "AwsEcsTaskDefinition",
+        ("ecs", "service") => "AwsEcsService",
         ("elasticloadbalancing", "loadbalancer") => {
             if res.starts_with("loadbalancer/app/") || res.starts_with("loadbalancer/net/") {
                 "AwsElbv2LoadBalancer"

@@ -92,12 +92,16 @@ impl Table {
         }
         let mut g = self.grid();
         g.set_header(
-            ["backend", "region"]
+            ["backend", "kind", "region"]
                 .into_iter()
                 .chain(Layer::ALL.map(Layer::as_str)),
         );
         for c in &r.scorecards {
-            let mut row = vec![Cell::new(backend_cell(c)), Cell::new(clean(&c.region))];
+            let mut row = vec![
+                Cell::new(backend_cell(c)),
+                Cell::new(c.kind.as_str()),
+                Cell::new(clean(&c.region)),
+            ];
             row.extend(Layer::ALL.map(|l| self.verdict(c.layer(l))));
             g.add_row(row);
         }
@@ -567,7 +571,8 @@ fn owners(f: &Finding, cards: &[Scorecard]) -> Vec<usize> {
                     .any(|h| names(&f.resource_arn, &h.id))
                 || f.path.as_ref().is_some_and(|p| {
                     p.hops.iter().any(|h| {
-                        h.kind == "instance" && (h.id == c.instance_id || h.id == c.instance_arn)
+                        matches!(h.kind.as_str(), "instance" | "task")
+                            && (h.id == c.instance_id || h.id == c.instance_arn)
                     })
                 })
         })

@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use rampart_model::baseline::Change;
 use rampart_model::time::{Date, Month, OffsetDateTime};
 use rampart_model::{
-    BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Fingerprint, Framework,
-    Layer, LayerVerdict, MappingNote, PathKind, PortRange, Relation, Remediation, Report,
-    Scorecard, Severity, SnapshotInfo, Status, Summary, Suppressed, ToolInfo,
+    BackendKind, BaselineInfo, CheckMeta, ExpiredSuppression, ExposurePath, Finding, Fingerprint,
+    Framework, Layer, LayerVerdict, MappingNote, PathKind, PortRange, Relation, Remediation,
+    Report, Scorecard, Severity, SnapshotInfo, Status, Summary, Suppressed, ToolInfo,
 };
 
 use super::{finding_in, hop};
