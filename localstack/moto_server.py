@@ -3,8 +3,10 @@ Manager, EC2's GetEbsDefaultKmsKeyId and GetInstanceMetadataDefaults,
 Inspector's, and Shield's GetSubscriptionState), AWS's AMI owner aliases and
 encrypted flags, ACM's renewal eligibility, CloudTrail's
 GetEventSelectors by the ARN of a shadow trail, WAFv2's
-ListLoggingConfigurations per scope, and CloudFront's viewer certificates
-without empty fields.
+ListLoggingConfigurations per scope, CloudFront's viewer certificates
+without empty fields, and ECS tasks (their network interfaces, states,
+ListTasks filters, service and cluster counts) and Cloud Map services as
+AWS answers them.
 
 rampart's collector calls `ssm:DescribeInstanceInformation` and
 `ssm:DescribeInstancePatchStates`; moto 5 answers both with a 500 "not
@@ -570,6 +572,373 @@ def _viewer_certificate_as_aws(self, config: dict) -> None:
 
 
 _cloudfront.ViewerCertificate.__init__ = _viewer_certificate_as_aws
+
+# ---------------------------------------------------------------- ECS
+#
+# moto 5.2.5's ECS differs from AWS where a scanner looks (each checked
+# with boto3 against this server; README "ECS and Cloud Map"):
+#
+# - RunTask of a task definition whose containers have no memory of their
+#   own, only the task-level `memory` (the usual Fargate task definition),
+#   fails with a 500: moto adds the missing container memory (None) to its
+#   total. AWS accepts it: on Fargate the container-level memory is
+#   optional and the task-level one is what the task gets
+#   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+# - The network interface of an `awsvpc` task: moto gives it a random
+#   10.x.y.z private address, usually outside its subnet (AWS allocates one
+#   of the subnet's free addresses); ignores `assignPublicIp: ENABLED`
+#   (AWS gives the interface a public IPv4 address it owns, `IpOwnerId`
+#   `amazon`:
+#   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html);
+#   describes it as `moto ECS` and not requester-managed (AWS: the ECS
+#   attachment's ARN, `arn:aws:ecs:REGION:ACCOUNT:attachment/ID`, and
+#   `RequesterManaged` true:
+#   https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html);
+#   and in a VPC without DNS hostnames RunTask fails with a 500 (moto
+#   names an interface's private DNS name only when the VPC has DNS
+#   hostnames on; AWS always gives it one). Replaced here: the first
+#   address of the subnet no interface or instance holds (after the four
+#   AWS reserves at the start of every subnet), the private DNS name, the
+#   public address when asked for, the attachment ARN as description, the
+#   interface `in-use` with no instance attachment (a Fargate interface
+#   has none). The task's containers name the interface
+#   (`networkInterfaces`) and are RUNNING with the task, as on AWS.
+# - DescribeTasks: the containers' `taskArn` is the task definition's ARN
+#   and their `containerArn` hangs off it (AWS: the task's ARN, and
+#   `container/CLUSTER/TASK-ID/ID`); `availabilityZone`, `cpu`, `memory`,
+#   `createdAt`, `startedAt`, `connectivity`, and a Fargate task's
+#   `platformVersion` / `platformFamily` are missing
+#   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html).
+# - Every DescribeTasks moves a task one state towards STOPPED (moto's
+#   "manual" transition, one step per describe): after four scans a
+#   running task reads as stopped. On AWS a task runs until it is stopped
+#   (StopTask still stops it here).
+# - ListTasks without `desiredStatus` lists stopped tasks too (AWS: "The
+#   default status filter is RUNNING"), ignores `serviceName`,
+#   `launchType`, `maxResults` and `nextToken`, and matches clusters and
+#   families by substring
+#   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html).
+# - DescribeServices' runningCount and pendingCount (and its primary
+#   deployment's, with rolloutState) stay as they were at creation,
+#   whatever runs; DescribeClusters' runningTasksCount, pendingTasksCount
+#   and activeServicesCount leave out Fargate tasks and every service.
+#   Counted here from the tasks (a service's are those of group
+#   `service:NAME`, as ECS groups them:
+#   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html).
+import types  # noqa: E402
+
+from moto.core.utils import utcnow  # noqa: E402
+from moto.ec2.models import ec2_backends as _ec2_backends  # noqa: E402
+from moto.ec2.models.elastic_network_interfaces import NetworkInterface  # noqa: E402
+from moto.ec2.utils import generate_dns_from_ip, random_public_ip  # noqa: E402
+from moto.ecs import models as _ecs  # noqa: E402
+from moto.ecs.exceptions import InvalidParameterException  # noqa: E402
+from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
+from moto.moto_api._internal import mock_random as _mock_random  # noqa: E402
+from moto.utilities.utils import get_partition  # noqa: E402
+
+_MEMORY_KEYS = ("memory", "memoryReservation", "Memory", "MemoryReservation")
+_task_resources = _ecs.EC2ContainerServiceBackend._calculate_task_resource_requirements
+
+
+def _task_resources_as_aws(task_definition) -> dict:
+    # Containers without memory of their own count as 0: the task-level
+    # memory is the Fargate reservation (moto does not place Fargate tasks).
+    containers = [
+        c if any(k in c for k in _MEMORY_KEYS) else dict(c, memory=0)
+        for c in task_definition.container_definitions
+    ]
+    return _task_resources(types.SimpleNamespace(container_definitions=containers))
+
+
+_ecs.EC2ContainerServiceBackend._calculate_task_resource_requirements = staticmethod(_task_resources_as_aws)
+
+
+class _NotAwsvpc:
+    """A task definition as moto's Task sees it, but not in `awsvpc` mode,
+    so moto's Task.__init__ builds everything but the interface."""
+
+    network_mode = None
+
+    def __init__(self, task_definition):
+        self._td = task_definition
+
+    def __getattr__(self, name: str):
+        return getattr(self._td, name)
+
+
+def _free_private_ip(ec2, subnet) -> str:
+    """The subnet's first IPv4 address that no interface or instance holds,
+    after the four addresses AWS reserves at its start (and the last one)
+    (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)."""
+    taken = set(subnet._subnet_ips) | {str(ip) for ip in subnet._reserved_ips}
+    for eni in ec2.enis.values():
+        taken.add(eni.private_ip_address)
+        taken.update(a.get("PrivateIpAddress") for a in eni.private_ip_addresses)
+    net = subnet.cidr
+    for n in range(4, net.num_addresses - 1):
+        ip = str(net.network_address + n)
+        if ip not in taken:
+            return ip
+    raise InvalidParameterException(f"subnet {subnet.id} has no free IPv4 address")
+
+
+_task_init = _ecs.Task.__init__
+
+
+def _task_init_as_aws(self, cluster, task_definition, *args, **kwargs) -> None:
+    net = kwargs.get("networking_configuration")
+    partition = get_partition(cluster.region_name)
+    if task_definition.network_mode != "awsvpc":
+        _task_init(self, cluster, task_definition, *args, **kwargs)
+    elif not net:
+        raise InvalidParameterException(
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+        )
+    else:
+        _task_init(self, cluster, _NotAwsvpc(task_definition), *args, **kwargs)
+        self.network_configuration = net
+        conf = net["awsvpcConfiguration"]
+        ec2 = _ec2_backends[self._account_id][self.region_name]
+        subnet = ec2.get_subnet(conf["subnets"][0])
+        attachment_id = str(_mock_random.uuid4())
+        ip = _free_private_ip(ec2, subnet)
+        eni = ec2.create_network_interface(
+            subnet=subnet,
+            private_ip_address=ip,
+            group_ids=conf.get("securityGroups") or None,
+            description=f"arn:{partition}:ecs:{self.region_name}:{self._account_id}:attachment/{attachment_id}",
+        )
+        subnet.request_ip(ip, eni)
+        eni.status = "in-use"
+        eni.requester_managed = True
+        eni.private_dns_name = generate_dns_from_ip(ip)
+        for a in eni.private_ip_addresses:
+            if a.get("PrivateIpAddress") == ip:
+                a["PrivateDnsName"] = eni.private_dns_name
+        if str(conf.get("assignPublicIp", "DISABLED")).upper() == "ENABLED":
+            eni.public_ip = random_public_ip()
+            eni.aws_ip_owner = "amazon"
+            # AWS also names the address on the private address it maps to.
+            for a in eni.private_ip_addresses:
+                if a.get("PrivateIpAddress") == ip:
+                    a["Association"] = {
+                        "IpOwnerId": "amazon",
+                        "PublicDnsName": generate_dns_from_ip(eni.public_ip),
+                        "PublicIp": eni.public_ip,
+                    }
+        self.attachments.append(
+            {
+                "id": attachment_id,
+                "type": "ElasticNetworkInterface",
+                "status": "ATTACHED",
+                "details": [
+                    {"name": "subnetId", "value": subnet.id},
+                    {"name": "networkInterfaceId", "value": eni.id},
+                    {"name": "macAddress", "value": eni.mac_address},
+                    {"name": "privateDnsName", "value": eni.private_dns_name},
+                    {"name": "privateIPv4Address", "value": ip},
+                ],
+            }
+        )
+        for c in self.containers:
+            c.network_interfaces = [{"attachmentId": attachment_id, "privateIpv4Address": ip}]
+        self.availability_zone = subnet.availability_zone
+    self.cpu = getattr(task_definition, "cpu", None)
+    self.memory = getattr(task_definition, "memory", None)
+    self.created_at = self.started_at = self.connectivity_at = utcnow()
+    self.connectivity = "CONNECTED"
+    # AWS leaves out what was never set (moto: empty strings).
+    self.started_by = self.started_by or None
+    self.stopped_reason = self.stopped_reason or None
+    if self.launch_type == "FARGATE":
+        self.platform_version = self.platform_version or "1.4.0"
+        self.platform_family = "Linux"
+    for c in self.containers:
+        # moto: the task definition's ARN for both; AWS: the task's, and
+        # container/CLUSTER/TASK-ID/ID.
+        c.task_arn = self.task_arn
+        c.container_arn = (
+            f"arn:{partition}:ecs:{self.region_name}:{self._account_id}:container/"
+            f"{self.cluster_name}/{self.id}/{c.container_arn.rsplit('/', 1)[-1]}"
+        )
+        c.last_status = "RUNNING"
+
+
+_ecs.Task.__init__ = _task_init_as_aws
+
+
+def _task_stays(self) -> None:
+    """A described task keeps its state (moto: one step towards STOPPED)."""
+
+
+_ecs.Task.advance = _task_stays
+
+_eni_association = NetworkInterface.association.fget
+
+
+def _eni_association_as_aws(self) -> dict:
+    out = _eni_association(self)
+    # A public address AWS assigned (not an Elastic IP) is owned by `amazon`.
+    owner = getattr(self, "aws_ip_owner", None)
+    if out and owner:
+        out["ipOwnerId"] = owner
+    return out
+
+
+NetworkInterface.association = property(_eni_association_as_aws)
+
+
+def _service_running(backend, service) -> int:
+    group = f"service:{service.name}"
+    return sum(
+        1
+        for t in backend.tasks.get(service.cluster_name, {}).values()
+        if t.group == group and t.last_status == "RUNNING"
+    )
+
+
+def _count_service(backend, service) -> None:
+    running = _service_running(backend, service)
+    service.running_count = running
+    service.pending_count = max((service.desired_count or 0) - running, 0)
+    for d in service.deployments:
+        if d.get("status") == "PRIMARY":
+            done = running >= (service.desired_count or 0)
+            d["runningCount"] = running
+            d["pendingCount"] = service.pending_count
+            d["rolloutState"] = "COMPLETED" if done else "IN_PROGRESS"
+            d["rolloutStateReason"] = f"ECS deployment {d['id']} {'completed' if done else 'in progress'}."
+
+
+_describe_services = _ecs.EC2ContainerServiceBackend.describe_services
+
+
+def _describe_services_as_aws(self, cluster_str, service_names_or_arns):
+    services, failures = _describe_services(self, cluster_str, service_names_or_arns)
+    for s in services:
+        _count_service(self, s)
+    return services, failures
+
+
+_ecs.EC2ContainerServiceBackend.describe_services = _describe_services_as_aws
+
+_describe_clusters = _ecs.EC2ContainerServiceBackend.describe_clusters
+
+
+def _describe_clusters_as_aws(self, cluster_names):
+    clusters, failures = _describe_clusters(self, cluster_names)
+    for c in clusters:
+        services = [s for s in self.services.values() if s.cluster_name == c.name and s.status == "ACTIVE"]
+        for s in services:
+            _count_service(self, s)
+        c.running_tasks_count = sum(
+            1 for t in self.tasks.get(c.name, {}).values() if t.last_status == "RUNNING"
+        )
+        c.pending_tasks_count = sum(s.pending_count for s in services)
+        c.active_services_count = len(services)
+    return clusters, failures
+
+
+_ecs.EC2ContainerServiceBackend.describe_clusters = _describe_clusters_as_aws
+
+
+def list_tasks_as_aws(self: EC2ContainerServiceResponse) -> ActionResult:
+    backend = self.ecs_backend
+    cluster = backend._get_cluster(self._get_param("cluster", "default"))
+    family = self._get_param("family")
+    instance = self._get_param("containerInstance")
+    started_by = self._get_param("startedBy")
+    service = self._get_param("serviceName")
+    status = self._get_param("desiredStatus") or "RUNNING"
+    launch_type = self._get_param("launchType")
+    tasks = [
+        t
+        for t in backend.tasks.get(cluster.name, {}).values()
+        if t.desired_status == status
+        and (not family or t.task_definition_arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family)
+        and (not instance or (t.container_instance_arn or "").rsplit("/", 1)[-1] == instance.rsplit("/", 1)[-1])
+        and (not started_by or t.started_by == started_by)
+        and (not service or t.group == f"service:{service.rsplit('/', 1)[-1]}")
+        and (not launch_type or t.launch_type == launch_type)
+    ]
+    max_results = int(self._get_param("maxResults") or 100)
+    if not 1 <= max_results <= 100:
+        raise InvalidParameterException("maxResults must be between 1 and 100")
+    start = int(self._get_param("nextToken") or 0)
+    end = start + max_results
+    out = {"taskArns": [t.task_arn for t in tasks[start:end]]}
+    if end < len(tasks):
+        out["nextToken"] = str(end)
+    return ActionResult(out)
+
+
+EC2ContainerServiceResponse.list_tasks = list_tasks_as_aws
+
+# ---------------------------------------------------------------- Cloud Map
+#
+# moto's GetService / ListServices leave out `InstanceCount` (how many
+# instances are registered) and answer `Type` null for a service created
+# without one, where AWS answers `HTTP` in an HTTP namespace (discovered
+# through DiscoverInstances only) and `DNS_HTTP` in a DNS one; they also
+# answer absent fields as nulls (AWS leaves them out), and no
+# `ResourceOwner` / `CreatedByAccount`, nor `CreatedByAccount` for an
+# instance
+# (https://docs.aws.amazon.com/cloud-map/latest/api/API_ServiceSummary.html,
+# https://docs.aws.amazon.com/cloud-map/latest/api/API_InstanceSummary.html).
+from moto.servicediscovery import models as _sd  # noqa: E402
+
+_sd_create_service = _sd.ServiceDiscoveryBackend.create_service
+
+
+def _sd_create_service_as_aws(self, *args, **kwargs):
+    service = _sd_create_service(self, *args, **kwargs)
+    if not service.service_type:
+        ns = self.namespaces.get(service.namespace_id)
+        if ns is not None:
+            service.service_type = "HTTP" if ns.type == "HTTP" else "DNS_HTTP"
+    return service
+
+
+_sd.ServiceDiscoveryBackend.create_service = _sd_create_service_as_aws
+
+_sd_service_json = _sd.Service.to_json
+
+
+def _sd_service_json_as_aws(self) -> dict:
+    out = {k: v for k, v in _sd_service_json(self).items() if v is not None}
+    out["InstanceCount"] = len(self.instances)
+    out["ResourceOwner"] = self.account_id
+    out["CreatedByAccount"] = self.account_id
+    return out
+
+
+_sd.Service.to_json = _sd_service_json_as_aws
+
+_sd_register_instance = _sd.ServiceDiscoveryBackend.register_instance
+
+
+def _sd_register_instance_as_aws(self, service_id, instance_id, *args, **kwargs):
+    operation = _sd_register_instance(self, service_id, instance_id, *args, **kwargs)
+    for inst in self.get_service(service_id).instances:
+        if inst.instance_id == instance_id:
+            inst.created_by_account = self.account_id
+    return operation
+
+
+_sd.ServiceDiscoveryBackend.register_instance = _sd_register_instance_as_aws
+
+_sd_instance_json = _sd.ServiceInstance.to_json
+
+
+def _sd_instance_json_as_aws(self) -> dict:
+    out = _sd_instance_json(self)
+    if getattr(self, "created_by_account", None):
+        out["CreatedByAccount"] = self.created_by_account
+    return out
+
+
+_sd.ServiceInstance.to_json = _sd_instance_json_as_aws
 
 SimpleSystemManagerResponse.describe_instance_information = describe_instance_information
 SimpleSystemManagerResponse.describe_instance_patch_states = describe_instance_patch_states

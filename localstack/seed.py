@@ -46,6 +46,13 @@ AMI_COMMUNITY = "ami-0123456789abc0bad"
 
 # Must never show up in anything rampart collects: the tests grep for it.
 USERDATA_SECRET = "RAMPART-FAKE-SECRET-USERDATA"
+# Must never show up in anything rampart collects either: the value of an
+# environment variable of the hardened task definition's container, the
+# source (valueFrom) of one of its secrets, and a custom attribute of the
+# Cloud Map instance ECS registers (phase `containers`).
+TASK_ENV_SECRET = "RAMPART-FAKE-SECRET-TASKENV"
+TASK_SECRET_VALUE_FROM = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/orders/RAMPART-FAKE-SECRET-VALUEFROM"
+CLOUDMAP_SECRET = "RAMPART-FAKE-SECRET-CLOUDMAP"
 # The legacy domain's imported certificate expires this many days after the
 # seed runs: inside DATA-011's default 30-day window.
 LEGACY_CERT_DAYS_LEFT = 10
@@ -93,6 +100,23 @@ EC2_TRUST_POLICY = {
         }
     ],
 }
+
+
+# Who may assume a task role or a task execution role
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html).
+ECS_TASKS_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+ORDERS_TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders"
+ORDERS_TASK_LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/orders-api"
+MESH_ACCESS_LOG_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders-mesh-http-access"
 
 
 def tag_list(name: str, **extra: str) -> list[dict[str, str]]:
@@ -1275,6 +1299,7 @@ class Seeder:
             ("detect", self.seed_detect),
             ("shield", self.seed_shield),
             ("cloudfront", self.seed_cloudfront),
+            ("containers", self.seed_containers),
         ]
         if self.scenario == "partial":
             phases.append(("partial", self.seed_partial_extras))
@@ -1974,6 +1999,549 @@ class Seeder:
             "web_acl_name": "edge-waf",
             "waf_log_destination_arn": EDGE_WAF_LOG_FIREHOSE_ARN,
             "distributions": {"hardened-edge": hardened, "legacy-edge": legacy, "alb-edge": alb_edge},
+        }
+
+    def revoke_default_egress(self, ec2, group_id: str) -> None:
+        """Revokes the allow-all egress rules a new group gets (IPv4, and
+        IPv6 in a VPC with an IPv6 CIDR)."""
+        sg = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+        default_egress = []
+        for perm in sg.get("IpPermissionsEgress", []):
+            p = {"IpProtocol": perm["IpProtocol"]}
+            if perm.get("IpRanges"):
+                p["IpRanges"] = [{"CidrIp": r["CidrIp"]} for r in perm["IpRanges"]]
+            if perm.get("Ipv6Ranges"):
+                p["Ipv6Ranges"] = [{"CidrIpv6": r["CidrIpv6"]} for r in perm["Ipv6Ranges"]]
+            default_egress.append(p)
+        if default_egress:
+            ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=default_egress)
+
+    def task_role(self, name: str, tag_name: str) -> str:
+        arn = self.iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST_POLICY),
+            Tags=tag_list(tag_name),
+        )["Role"]["Arn"]
+        self.manifest["iam"]["roles"][name] = arn
+        return arn
+
+    def seed_containers(self) -> None:
+        """ECS tasks and a Cloud Map service (issue 16 items 3 and 4), in
+        us-east-1, after every other phase but `partial`'s extras, so every
+        earlier id is unchanged.
+
+        Hardened (everything passes): cluster `orders`, service `orders-api`
+        (Fargate, the two hardened private subnets, group
+        `hardened-task-sg`, no public address) running task definition
+        `orders-api` (a non-root user, read-only root filesystem, not
+        privileged, a least-privilege task role, an execution role; its
+        environment and secret source hold fake secrets a scan must never
+        keep). Its task is a target (ip) of `hardened-tasks`, behind a new
+        TLS 8443 listener of the internal NLB that the hardened REST API's
+        `GET /tasks` reaches through its VPC link; and an instance of the
+        Cloud Map service `orders-api` (HTTP namespace `orders.local`),
+        which the HTTP API `orders-mesh-http` (`GET /orders`, AWS_IAM)
+        reaches through VPC link v2 `orders-mesh-link`.
+
+        Legacy (fails): cluster `legacy`, one task of `legacy-worker` (runs
+        as the image's root, writable root filesystem, AdministratorAccess
+        as its task role) in the legacy public subnet with `legacy-web` and
+        a public address.
+
+        moto starts no task for a service: the seed runs the service's task
+        itself, as ECS would (group `service:orders-api`, started by the
+        service's deployment), registers its address in the target group
+        and in Cloud Map, as ECS does; moto_server.py gives task interfaces
+        AWS's addresses (see README "ECS and Cloud Map")."""
+        ec2, elbv2, iam = self.ec2, self.elbv2, self.iam
+        ecs = self.client("ecs")
+        sd = self.client("servicediscovery")
+        h, l = self.manifest["hardened"], self.manifest["legacy"]
+        m = self.manifest["containers"] = {
+            "secrets": {
+                "task_env": TASK_ENV_SECRET,
+                "task_secret_value_from": TASK_SECRET_VALUE_FROM,
+                "cloudmap_attribute": CLOUDMAP_SECRET,
+            },
+        }
+
+        # ---- IAM: the hardened task's role (one read on one table) and
+        # execution role (pull the image, write its logs, read its
+        # secrets), and the legacy task's admin role.
+        task_role = self.task_role("orders-task-role", "hardened-orders-task-role")
+        iam.put_role_policy(
+            RoleName="orders-task-role",
+            PolicyName="orders-task-inline",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": ORDERS_TABLE_ARN}
+                    ],
+                }
+            ),
+        )
+        exec_role = self.task_role("orders-task-exec-role", "hardened-orders-task-exec-role")
+        # AmazonECSTaskExecutionRolePolicy's actions, with the logs and the
+        # secrets narrowed to the task's own (the parameter path, never the
+        # secret's own name, which a scan may not keep).
+        iam.put_role_policy(
+            RoleName="orders-task-exec-role",
+            PolicyName="orders-task-exec-inline",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "ecr:GetAuthorizationToken",
+                                "ecr:BatchCheckLayerAvailability",
+                                "ecr:GetDownloadUrlForLayer",
+                                "ecr:BatchGetImage",
+                            ],
+                            "Resource": "*",
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": f"{ORDERS_TASK_LOG_GROUP_ARN}:*",
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": "ssm:GetParameters",
+                            "Resource": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/orders/*",
+                        },
+                    ],
+                }
+            ),
+        )
+        admin_arn = self.manifest["iam"]["policies"]["AdministratorAccess"]
+        legacy_role = self.task_role("legacy-task-admin", "legacy-task-admin")
+        iam.attach_role_policy(RoleName="legacy-task-admin", PolicyArn=admin_arn)
+        self.manifest["iam"]["inline_policies"].update(
+            {"orders-task-role": ["orders-task-inline"], "orders-task-exec-role": ["orders-task-exec-inline"]}
+        )
+        self.manifest["iam"]["attached"]["legacy-task-admin"] = [admin_arn]
+        m["roles"] = {
+            "orders-task-role": task_role,
+            "orders-task-exec-role": exec_role,
+            "legacy-task-admin": legacy_role,
+        }
+
+        # ---- Security groups. The task admits 8443 only from the NLB and
+        # from the mesh VPC link; its egress is the hardened app's. The
+        # link's group sends 8443 to the task and admits nothing (API
+        # Gateway's traffic leaves through it).
+        vpc_id = h["vpc_id"]
+        task_sg = ec2.create_security_group(
+            GroupName="hardened-task-sg",
+            Description="hardened orders-api tasks",
+            VpcId=vpc_id,
+            TagSpecifications=tag_spec("security-group", "hardened-task-sg"),
+        )["GroupId"]
+        mesh_sg = ec2.create_security_group(
+            GroupName="hardened-mesh-link-sg",
+            Description="orders-mesh-link VPC link",
+            VpcId=vpc_id,
+            TagSpecifications=tag_spec("security-group", "hardened-mesh-link-sg"),
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=task_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8443,
+                    "ToPort": 8443,
+                    "UserIdGroupPairs": [
+                        {"GroupId": h["nlb_sg_id"], "Description": "from nlb"},
+                        {"GroupId": mesh_sg, "Description": "from mesh vpc link"},
+                    ],
+                }
+            ],
+        )
+        self.revoke_default_egress(ec2, task_sg)
+        ec2.authorize_security_group_egress(
+            GroupId=task_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "PrefixListIds": [{"PrefixListId": h["prefix_list_id"], "Description": "corp https"}],
+                },
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 5432,
+                    "ToPort": 5432,
+                    "IpRanges": [{"CidrIp": h["vpc_cidr"], "Description": "postgres"}],
+                },
+            ],
+        )
+        self.revoke_default_egress(ec2, mesh_sg)
+        ec2.authorize_security_group_egress(
+            GroupId=mesh_sg,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8443,
+                    "ToPort": 8443,
+                    "UserIdGroupPairs": [{"GroupId": task_sg, "Description": "to orders-api tasks"}],
+                }
+            ],
+        )
+        # The NLB's group admits the new listener's port from the VPC, as it
+        # admits 443 (the REST API's VPC link enters from there).
+        ec2.authorize_security_group_ingress(
+            GroupId=h["nlb_sg_id"],
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8443,
+                    "ToPort": 8443,
+                    "IpRanges": [{"CidrIp": h["vpc_cidr"], "Description": "vpc (tasks listener)"}],
+                }
+            ],
+        )
+
+        # ---- The NLB's way to the tasks: an ip target group (TLS to the
+        # targets, health checks as hardened-app's) behind a TLS 8443
+        # listener with the 443 listener's certificate and policy.
+        tg = elbv2.create_target_group(
+            Name="hardened-tasks",
+            Protocol="TLS",
+            Port=8443,
+            VpcId=vpc_id,
+            TargetType="ip",
+            HealthCheckEnabled=True,
+            HealthCheckProtocol="TCP",
+            HealthCheckPort="traffic-port",
+            HealthCheckIntervalSeconds=10,
+            HealthyThresholdCount=3,
+            UnhealthyThresholdCount=3,
+            Tags=tag_list("hardened-tasks"),
+        )["TargetGroups"][0]["TargetGroupArn"]
+        listener = elbv2.create_listener(
+            LoadBalancerArn=h["nlb_arn"],
+            Protocol="TLS",
+            Port=8443,
+            SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+            Certificates=[{"CertificateArn": h["acm_certificate_arn"]}],
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+            Tags=tag_list("hardened-int-nlb-tasks"),
+        )["Listeners"][0]["ListenerArn"]
+
+        # ---- Cloud Map: an HTTP namespace (discovered through the API,
+        # which is how an HTTP API's private integration resolves it).
+        op = sd.create_http_namespace(
+            Name="orders.local",
+            Description="orders services",
+            Tags=[{"Key": "Name", "Value": "hardened-orders-local"}],
+        )["OperationId"]
+        ns_id = sd.get_operation(OperationId=op)["Operation"]["Targets"]["NAMESPACE"]
+        ns_arn = sd.get_namespace(Id=ns_id)["Namespace"]["Arn"]
+        sd_service = sd.create_service(
+            Name="orders-api",
+            NamespaceId=ns_id,
+            Description="orders-api tasks",
+            Tags=[{"Key": "Name", "Value": "hardened-orders-api-discovery"}],
+        )["Service"]
+
+        # ---- ECS, hardened.
+        cluster = ecs.create_cluster(
+            clusterName="orders", tags=[{"key": "Name", "value": "hardened-orders"}]
+        )["cluster"]["clusterArn"]
+        td = ecs.register_task_definition(
+            family="orders-api",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            taskRoleArn=task_role,
+            executionRoleArn=exec_role,
+            containerDefinitions=[
+                {
+                    "name": "api",
+                    "image": "public.ecr.aws/docker/library/nginx:1.27",
+                    "essential": True,
+                    "user": "1000:1000",
+                    "readonlyRootFilesystem": True,
+                    "privileged": False,
+                    "portMappings": [{"containerPort": 8443, "protocol": "tcp"}],
+                    "environment": [{"name": "DB_PASSWORD", "value": TASK_ENV_SECRET}],
+                    "secrets": [{"name": "API_KEY", "valueFrom": TASK_SECRET_VALUE_FROM}],
+                }
+            ],
+            tags=[{"key": "Name", "value": "hardened-orders-api"}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        net = {
+            "awsvpcConfiguration": {
+                "subnets": list(h["private_subnet_ids"]),
+                "securityGroups": [task_sg],
+                "assignPublicIp": "DISABLED",
+            }
+        }
+        service_tags = [{"key": "Name", "value": "hardened-orders-api"}]
+        service = ecs.create_service(
+            cluster=cluster,
+            serviceName="orders-api",
+            taskDefinition=td,
+            desiredCount=1,
+            launchType="FARGATE",
+            networkConfiguration=net,
+            loadBalancers=[{"targetGroupArn": tg, "containerName": "api", "containerPort": 8443}],
+            serviceRegistries=[{"registryArn": sd_service["Arn"]}],
+            propagateTags="SERVICE",
+            tags=service_tags,
+        )["service"]
+        # ECS starts the service's task; moto starts none. Started here as
+        # ECS would: the service's group, started by its deployment, with
+        # the service's tags (propagateTags SERVICE).
+        started_by = next(
+            (d["id"] for d in service.get("deployments", []) if d.get("status") == "PRIMARY"), "ecs-svc/orders-api"
+        )
+        running = ecs.list_tasks(cluster=cluster, serviceName="orders-api")["taskArns"]
+        if running:
+            task = ecs.describe_tasks(cluster=cluster, tasks=running[:1])["tasks"][0]
+            started_by = task.get("startedBy", started_by)
+        else:
+            self.adapt("ECS: moto starts no task for a service; orders-api's task is run with RunTask as ECS would")
+            task = ecs.run_task(
+                cluster=cluster,
+                taskDefinition=td,
+                launchType="FARGATE",
+                networkConfiguration=net,
+                group="service:orders-api",
+                startedBy=started_by,
+                tags=service_tags,
+            )["tasks"][0]
+        hardened = self.task_network(task, h["private_subnet_ids"][0])
+        # ECS registers the task's address in the service's target group
+        # and in its Cloud Map service; moto does neither.
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": hardened["private_ip"], "Port": 8443}])
+        az = ec2.describe_subnets(SubnetIds=[hardened["subnet_id"]])["Subnets"][0]["AvailabilityZone"]
+        attributes = {
+            "AWS_INSTANCE_IPV4": hardened["private_ip"],
+            "AWS_INSTANCE_PORT": "8443",
+            "AVAILABILITY_ZONE": az,
+            "REGION": REGION,
+            "ECS_CLUSTER_NAME": "orders",
+            "ECS_SERVICE_NAME": "orders-api",
+            "ECS_TASK_DEFINITION_FAMILY": "orders-api",
+        }
+        sd.register_instance(
+            ServiceId=sd_service["Id"],
+            InstanceId=hardened["task_id"],
+            Attributes={**attributes, "team": CLOUDMAP_SECRET},
+        )
+        hardened.update(
+            cluster_arn=cluster,
+            cluster_name="orders",
+            task_definition_arn=td,
+            service_arn=service["serviceArn"],
+            service_name="orders-api",
+            started_by=started_by,
+            group="service:orders-api",
+            task_sg_id=task_sg,
+            mesh_link_sg_id=mesh_sg,
+            tg_arn=tg,
+            listener_arn=listener,
+        )
+        m["hardened"] = hardened
+        m["cloudmap"] = {
+            "namespace_id": ns_id,
+            "namespace_arn": ns_arn,
+            "namespace_name": "orders.local",
+            "service_id": sd_service["Id"],
+            "service_arn": sd_service["Arn"],
+            "service_name": "orders-api",
+            "instance_id": hardened["task_id"],
+            # What a scan may keep: the attributes AWS and ECS define. The
+            # custom one (`team`) holds CLOUDMAP_SECRET.
+            "attributes": attributes,
+            "custom_attribute_keys": ["team"],
+        }
+
+        # ---- The internet's way to the hardened task: GET /tasks on the
+        # hardened REST API, authorized and integrated as GET /orders,
+        # through the VPC link to the NLB's 8443 listener (the port of the
+        # URI picks the listener; moto drops connectionId, see README).
+        apigw, api_id = self.apigw, h["rest_api_id"]
+        res = apigw.create_resource(restApiId=api_id, parentId=h["rest_root_resource_id"], pathPart="tasks")["id"]
+        apigw.put_method(
+            restApiId=api_id,
+            resourceId=res,
+            httpMethod="GET",
+            authorizationType="CUSTOM",
+            authorizerId=h["authorizers"]["orders-auth"],
+        )
+        tasks_uri = f"https://{h['nlb_dns']}:8443/tasks"
+        apigw.put_integration(
+            restApiId=api_id,
+            resourceId=res,
+            httpMethod="GET",
+            type="HTTP_PROXY",
+            integrationHttpMethod="GET",
+            uri=tasks_uri,
+            connectionType="VPC_LINK",
+            connectionId=h["vpc_link_id"],
+        )
+        # A new deployment the prod stage then serves. Not CreateDeployment
+        # with stageName: moto replaces the stage then, dropping its
+        # settings (AWS keeps them and repoints the stage).
+        dep = apigw.create_deployment(restApiId=api_id, description="GET /tasks")["id"]
+        apigw.update_stage(
+            restApiId=api_id,
+            stageName=h["stage_name"],
+            patchOperations=[{"op": "replace", "path": "/deploymentId", "value": dep}],
+        )
+        h["rest_resource_ids"]["/tasks"] = res
+        h["initial_deployment_id"] = h["deployment_id"]
+        h["deployment_id"] = dep
+        m["rest"] = {
+            "api_id": api_id,
+            "resource_id": res,
+            "path": "/tasks",
+            "integration_uri": tasks_uri,
+            "deployment_id": dep,
+            "stage_name": h["stage_name"],
+        }
+
+        # ---- The HTTP API to the Cloud Map service, through VPC link v2.
+        v2 = self.apigw2
+        mesh_api = v2.create_api(
+            Name="orders-mesh-http", ProtocolType="HTTP", Tags={"Name": "hardened-orders-mesh-http"}
+        )["ApiId"]
+        link = v2.create_vpc_link(
+            Name="orders-mesh-link",
+            SubnetIds=list(h["private_subnet_ids"]),
+            SecurityGroupIds=[mesh_sg],
+            Tags={"Name": "hardened-orders-mesh-link"},
+        )["VpcLinkId"]
+        integration = dict(
+            ApiId=mesh_api,
+            IntegrationType="HTTP_PROXY",
+            IntegrationMethod="ANY",
+            ConnectionType="VPC_LINK",
+            ConnectionId=link,
+            IntegrationUri=sd_service["Arn"],
+            PayloadFormatVersion="1.0",
+        )
+        server_name = "orders.internal.example.com"
+        try:
+            integ = v2.create_integration(**integration, TlsConfig={"ServerNameToVerify": server_name})
+        except Exception as e:
+            self.adapt(f"orders-mesh-http integration without TlsConfig: moto refused it ({e})")
+            integ, server_name = v2.create_integration(**integration), None
+        route = v2.create_route(
+            ApiId=mesh_api,
+            RouteKey="GET /orders",
+            AuthorizationType="AWS_IAM",
+            Target=f"integrations/{integ['IntegrationId']}",
+        )["RouteId"]
+        v2.create_stage(
+            ApiId=mesh_api,
+            StageName="$default",
+            AutoDeploy=True,
+            AccessLogSettings={"DestinationArn": MESH_ACCESS_LOG_ARN, "Format": ACCESS_LOG_FORMAT},
+            DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
+            Tags={"Name": "hardened-orders-mesh-default"},
+        )
+        m["mesh_http"] = {
+            "api_id": mesh_api,
+            "vpc_link_id": link,
+            "vpc_link_subnet_ids": list(h["private_subnet_ids"]),
+            "vpc_link_sg_id": mesh_sg,
+            "integration_id": integ["IntegrationId"],
+            "integration_uri": sd_service["Arn"],
+            "server_name_to_verify": server_name,
+            "route_ids": {"GET /orders": route},
+            "stage_name": "$default",
+            "access_log_destination_arn": MESH_ACCESS_LOG_ARN,
+        }
+
+        # ---- ECS, legacy: one task run by hand, as root, with admin
+        # rights, a public address and the legacy box's open group.
+        legacy_cluster = ecs.create_cluster(
+            clusterName="legacy", tags=[{"key": "Name", "value": "legacy"}]
+        )["cluster"]["clusterArn"]
+        legacy_td = ecs.register_task_definition(
+            family="legacy-worker",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            taskRoleArn=legacy_role,
+            containerDefinitions=[
+                {
+                    "name": "worker",
+                    "image": "public.ecr.aws/docker/library/python:3.12",
+                    "essential": True,
+                    "readonlyRootFilesystem": False,
+                    "privileged": False,
+                    "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+                }
+            ],
+            tags=[{"key": "Name", "value": "legacy-worker"}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        legacy_task = ecs.run_task(
+            cluster=legacy_cluster,
+            taskDefinition=legacy_td,
+            launchType="FARGATE",
+            networkConfiguration={
+                "awsvpcConfiguration": {
+                    "subnets": [l["public_subnet_id"]],
+                    "securityGroups": [l["web_sg_id"]],
+                    "assignPublicIp": "ENABLED",
+                }
+            },
+            group="family:legacy-worker",
+            tags=[{"key": "Name", "value": "legacy-worker"}],
+        )["tasks"][0]
+        legacy = self.task_network(legacy_task, l["public_subnet_id"])
+        if not legacy.get("public_ip"):
+            raise SeedError("the legacy task's interface has no public address: moto_server.py's ECS patch is missing")
+        legacy.update(
+            cluster_arn=legacy_cluster,
+            cluster_name="legacy",
+            task_definition_arn=legacy_td,
+            group="family:legacy-worker",
+            sg_id=l["web_sg_id"],
+        )
+        m["legacy"] = legacy
+
+        m["cluster_arns"] = [cluster, legacy_cluster]
+        m["task_definition_arns"] = [td, legacy_td]
+        m["task_arns"] = [hardened["task_arn"], legacy["task_arn"]]
+        m["task_ids"] = [hardened["task_id"], legacy["task_id"]]
+        m["task_eni_ids"] = [hardened["eni_id"], legacy["eni_id"]]
+        m["task_private_ips"] = [hardened["private_ip"], legacy["private_ip"]]
+
+    def task_network(self, task: dict, subnet_id: str) -> dict:
+        """A running task's ids and its interface (from its
+        ElasticNetworkInterface attachment and DescribeNetworkInterfaces),
+        checked to be as AWS would have it: in the task's subnet, at an
+        address of that subnet (moto_server.py allocates it)."""
+        att = next(a for a in task.get("attachments", []) if a["type"] == "ElasticNetworkInterface")
+        details = {d["name"]: d["value"] for d in att["details"]}
+        eni = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[details["networkInterfaceId"]])[
+            "NetworkInterfaces"
+        ][0]
+        cidr = self.ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]["CidrBlock"]
+        ip = details["privateIPv4Address"]
+        if details["subnetId"] != subnet_id or ipaddress.ip_address(ip) not in ipaddress.ip_network(cidr):
+            raise SeedError(
+                f"task {task['taskArn']} has {ip} in {details['subnetId']}, not an address of {subnet_id} "
+                f"({cidr}): moto_server.py's ECS patch is missing"
+            )
+        return {
+            "task_arn": task["taskArn"],
+            "task_id": task["taskArn"].rsplit("/", 1)[-1],
+            "attachment_id": att["id"],
+            "eni_id": details["networkInterfaceId"],
+            "private_ip": ip,
+            "subnet_id": subnet_id,
+            "public_ip": eni.get("Association", {}).get("PublicIp"),
         }
 
     def seed_ebs_default(self) -> None:
