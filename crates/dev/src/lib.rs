@@ -734,12 +734,152 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
     });
 
     load_balancers(p, &plans, &per_vpc_instances, &mut inv, rng);
+    inv.ecs = Some(containers(&mut inv, ri, r));
     apis(p, &plans, &mut inv);
     inv.acm = Some(certificates(&inv));
     inv.autoscaling = Some(fleets(&inv, ri, r));
     inv.inspector = Some(inspector(&inv, ri));
     (inv.cloudtrail, inv.guardduty) = detect(ri);
     inv
+}
+
+/// ECS tasks as backends (issue 16 item 3): every sixth instance target
+/// group gets an `ip` twin on the same load balancer, which its listeners
+/// also forward to (a weighted forward), with four Fargate tasks
+/// registered. Each task has its own interface in the subnet of the
+/// group's first instance, with that instance's groups, at an address of
+/// 100.64.0.0/10 (a range no generated instance uses). Three task
+/// definitions per region: one hardened, one whose container runs as
+/// root with a writable root filesystem, one privileged.
+fn containers(inv: &mut RegionInventory, ri: usize, r: &str) -> EcsInventory {
+    let cluster = format!("arn:aws:ecs:{r}:{ACCOUNT}:cluster/c-{ri:02x}");
+    let defs: Vec<TaskDefinition> = (0..3)
+        .map(|d| TaskDefinition {
+            task_definition_arn: format!("arn:aws:ecs:{r}:{ACCOUNT}:task-definition/app-{d}:1"),
+            family: Some(format!("app-{d}")),
+            revision: Some(1),
+            network_mode: Some("awsvpc".into()),
+            task_role_arn: None,
+            execution_role_arn: None,
+            requires_compatibilities: vec!["FARGATE".into()],
+            containers: vec![ContainerDefinition {
+                name: "app".into(),
+                image: Some("public.ecr.aws/docker/library/nginx:1.27".into()),
+                essential: Some(true),
+                privileged: Some(d == 2),
+                user: (d != 1).then(|| "1000:1000".into()),
+                readonly_root_filesystem: Some(d != 1),
+                port_mappings: vec![],
+                secrets_referenced: 0,
+            }],
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    let mut twins = Vec::new();
+    let instance_tgs: Vec<usize> = inv
+        .elbv2
+        .target_groups
+        .iter()
+        .enumerate()
+        .filter(|(k, tg)| k % 6 == 2 && tg.target_type.as_deref() == Some("instance"))
+        .map(|(k, _)| k)
+        .collect();
+    for k in instance_tgs {
+        let tg = &inv.elbv2.target_groups[k];
+        let Some(first) = tg.targets.iter().flatten().next() else {
+            continue;
+        };
+        let Some(eni) = inv
+            .ec2
+            .network_interfaces
+            .iter()
+            .find(|e| {
+                e.attachment.as_ref().and_then(|a| a.instance_id.as_deref())
+                    == Some(first.id.as_str())
+            })
+            .cloned()
+        else {
+            continue;
+        };
+        let twin_arn = tg.target_group_arn.replace("/tg-", "/tgt-");
+        let mut targets = Vec::new();
+        for t in 0..4usize {
+            let n = k * 4 + t;
+            let ip = format!("100.{}.{}.{}", 64 + ri % 64, n / 250 % 256, 4 + n % 250);
+            let eni_id = format!("eni-{ri:02x}t{n:013x}");
+            let task_arn = format!(
+                "{}/{:032x}",
+                cluster.replace(":cluster/", ":task/"),
+                ri * 1_000_000 + n
+            );
+            inv.ec2.network_interfaces.push(NetworkInterface {
+                network_interface_id: eni_id.clone(),
+                description: Some(format!("arn:aws:ecs:{r}:{ACCOUNT}:attachment/{n:08x}")),
+                requester_managed: true,
+                private_ip_addresses: vec![EniPrivateIp {
+                    private_ip: ip.clone(),
+                    primary: true,
+                    public_ip: None,
+                    public_ip_owner: None,
+                }],
+                attachment: None,
+                ..eni.clone()
+            });
+            tasks.push(EcsTask {
+                task_arn,
+                cluster_arn: Some(cluster.clone()),
+                task_definition_arn: Some(defs[n % 3].task_definition_arn.clone()),
+                group: Some(format!("service:svc-{k:06}")),
+                launch_type: Some("FARGATE".into()),
+                last_status: Some("RUNNING".into()),
+                desired_status: Some("RUNNING".into()),
+                container_instance_arn: None,
+                network_interface_id: Some(eni_id),
+                private_ipv4: Some(ip.clone()),
+                subnet_id: eni.subnet_id.clone(),
+                tags: Tags::new(),
+            });
+            targets.push(Target {
+                id: ip,
+                port: first.port,
+                availability_zone: None,
+                health_state: Some("healthy".into()),
+                health_reason: None,
+            });
+        }
+        let mut twin = tg.clone();
+        twin.target_group_arn = twin_arn.clone();
+        twin.name = twin.name.map(|n| n.replace("tg-", "tgt-"));
+        twin.target_type = Some("ip".into());
+        twin.targets = Some(targets);
+        twins.push((tg.target_group_arn.clone(), twin_arn, twin));
+    }
+    for (of, arn, twin) in twins {
+        for lb in &mut inv.elbv2.load_balancers {
+            for l in lb.listeners.iter_mut().flatten() {
+                let actions = l.default_actions.iter_mut().chain(
+                    l.rules
+                        .iter_mut()
+                        .flatten()
+                        .flat_map(|r| r.actions.iter_mut()),
+                );
+                for a in actions {
+                    if a.target_group_arns.contains(&of) {
+                        a.target_group_arns.push(arn.clone());
+                    }
+                }
+            }
+        }
+        inv.elbv2.target_groups.push(twin);
+    }
+    EcsInventory {
+        clusters: vec![EcsCluster {
+            cluster_arn: cluster,
+            services: Some(vec![]),
+            tasks: Some(tasks),
+        }],
+        task_definitions: defs,
+    }
 }
 
 /// The detect layer: one multi-Region trail homed in the first region,
@@ -1858,6 +1998,10 @@ pub fn count_resources(s: &Snapshot) -> BTreeMap<&'static str, usize> {
                 .sum(),
         );
         add("target groups", inv.elbv2.target_groups.len());
+        if let Some(e) = &inv.ecs {
+            add("ecs tasks", e.tasks().count());
+            add("ecs task definitions", e.task_definitions.len());
+        }
         add(
             "target registrations",
             inv.elbv2
