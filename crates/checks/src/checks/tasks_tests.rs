@@ -182,15 +182,31 @@ fn tasks_get_scorecards_beside_instances() {
         cards
             .iter()
             .find(|c| c.instance_id == id)
-            .unwrap_or_else(|| panic!("no card for {id}: {:?}", cards.iter().map(|c| &c.instance_id).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no card for {id}: {:?}",
+                    cards.iter().map(|c| &c.instance_id).collect::<Vec<_>>()
+                )
+            })
     };
     let h = card("orders/t-h");
-    assert_eq!((h.kind, h.instance_arn.as_str()), (BackendKind::Task, TASK_H));
+    assert_eq!(
+        (h.kind, h.instance_arn.as_str()),
+        (BackendKind::Task, TASK_H)
+    );
     assert_eq!(h.name.as_deref(), Some("orders-api"));
     assert_eq!(h.paths.len(), 2);
     let l = card("legacy/t-l");
     assert_eq!(l.kind, BackendKind::Task);
-    assert!(matches!(l.network, LayerVerdict::Fail { .. }), "{:?}", l.network);
-    assert!(matches!(l.instance, LayerVerdict::Fail { .. }), "{:?}", l.instance);
+    assert!(
+        matches!(l.network, LayerVerdict::Fail { .. }),
+        "{:?}",
+        l.network
+    );
+    assert!(
+        matches!(l.instance, LayerVerdict::Fail { .. }),
+        "{:?}",
+        l.instance
+    );
     assert_eq!(card("i-h1").kind, BackendKind::Instance);
 }
