@@ -107,7 +107,8 @@ fn audit_writes_every_format_of_the_demo_account() {
 
     // Table: the scorecard names the legacy backend.
     let table = read(&dir.join("report.txt"));
-    assert!(table.contains("scorecard (3 backend(s))"), "{table}");
+    // Three instances and two ECS tasks.
+    assert!(table.contains("scorecard (5 backend(s))"), "{table}");
     assert!(!table.contains('\u{1b}'), "no colour in a file");
 
     // HTML: one self-contained page that names the legacy backend and

@@ -132,6 +132,60 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         .collect();
     assert!(hardened_fails.is_empty(), "{hardened_fails:#?}");
 
+    // ECS tasks (issue 16 item 3): the hardened task holds every layer but
+    // the edge, where the HTTP API that reaches it through Cloud Map can
+    // hold no WAF (EDGE-002, as for any HTTP API); the legacy task fails
+    // on its public IP, open groups, admin task role and root container.
+    let task_card = |story: &str| {
+        let arn = m(&man, &format!("/containers/{story}/task_arn"));
+        let c = card(&r, arn.split_once(":task/").unwrap().1);
+        assert_eq!(
+            (c.kind, c.instance_arn.as_str()),
+            (rampart_model::BackendKind::Task, arn)
+        );
+        c
+    };
+    let hard_task = task_card("hardened");
+    for l in [Layer::Network, Layer::Instance, Layer::Data, Layer::Detect] {
+        assert_eq!(
+            hard_task.layer(l).as_str(),
+            "pass",
+            "{l}: {:?}",
+            hard_task.layer(l)
+        );
+    }
+    assert_eq!(
+        failing(hard_task)
+            .get(&Layer::Edge)
+            .cloned()
+            .unwrap_or_default(),
+        vec!["EDGE-002".to_string()]
+    );
+    let legacy_task = failing(task_card("legacy"));
+    for (l, id) in [
+        (Layer::Edge, "EDGE-001"),
+        (Layer::Network, "NET-002"),
+        (Layer::Network, "NET-004"),
+        (Layer::Instance, "INST-003"),
+        (Layer::Instance, "INST-015"),
+        (Layer::Instance, "INST-016"),
+    ] {
+        assert!(
+            legacy_task
+                .get(&l)
+                .is_some_and(|v| v.iter().any(|x| x == id)),
+            "{l} {id}: {legacy_task:?}"
+        );
+    }
+    assert!(
+        !legacy_task
+            .get(&Layer::Instance)
+            .unwrap()
+            .iter()
+            .any(|x| x == "INST-014"),
+        "Fargate: not privileged"
+    );
+
     let legacy = card(&r, m(&man, "/legacy/instance_id"));
     let want: BTreeMap<Layer, Vec<String>> = LEGACY_FAILING
         .iter()
@@ -307,6 +361,11 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         v.sort();
         v
     };
+    // hardened-edge also fronts the REST API's GET /tasks, so the hardened
+    // ECS task is behind it too.
+    let mut hardened_and_task = hardened_arns.clone();
+    hardened_and_task.push(m(&man, "/containers/hardened/task_arn").to_string());
+    let legacy_task = m(&man, "/containers/legacy/task_arn").to_string();
     let edge_arn =
         |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
     assert_eq!(
@@ -321,9 +380,13 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
                 m(&man, "/legacy/nlb_arn").to_string(),
                 ("fail", vec![legacy_arn.clone()])
             ),
-            (edge_arn("hardened-edge"), ("pass", hardened_arns.clone())),
+            (edge_arn("hardened-edge"), ("pass", hardened_and_task)),
             (edge_arn("alb-edge"), ("pass", hardened_arns)),
             (edge_arn("legacy-edge"), ("fail", vec![legacy_arn.clone()])),
+            // The legacy ECS task (issue 16 item 3) is reached on the
+            // public IPv4 address AWS assigned its interface: no
+            // protection can cover it, so it fails, filed on the task.
+            (legacy_task.clone(), ("fail", vec![legacy_task.clone()])),
         ])
     );
     let protected = on("EDGE-014", &eip);
@@ -522,7 +585,7 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         table.stdout
     );
     assert!(
-        table.stdout.contains("scorecard (3 backend(s))"),
+        table.stdout.contains("scorecard (5 backend(s))"),
         "{}",
         table.stdout
     );
@@ -685,7 +748,7 @@ fn table_is_coloured_only_on_a_terminal_without_no_color() {
 
     let tty = on_a_terminal(&["check", s], &[]);
     assert!(tty.contains("\u{1b}["), "colour on a terminal:\n{tty}");
-    assert!(tty.contains("scorecard (3 backend(s))"));
+    assert!(tty.contains("scorecard (5 backend(s))"));
     for line in tty.lines() {
         let visible: String = strip_sgr(line);
         assert!(

@@ -293,6 +293,99 @@ fn demo_paths_tell_the_seeded_stories() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
     }
 
+    // ECS tasks and Cloud Map (issue 16 items 3 and 4): the hardened task
+    // is reached only through front doors (the REST API's GET /tasks to
+    // the NLB's 8443 listener and its ip target group, directly and behind
+    // hardened-edge; the HTTP API through its VPC link and the Cloud Map
+    // service the task is registered in); the legacy task directly, by the
+    // public IP assignPublicIp gave its own interface.
+    let task_id = |story: &str| {
+        m(&man, &format!("/containers/{story}/task_arn"))
+            .split_once(":task/")
+            .unwrap()
+            .1
+            .to_string()
+    };
+    let hard = of(&task_id("hardened"));
+    assert_eq!(
+        kinds_and_ports(&hard),
+        vec![
+            ("cloudfront".to_string(), "8443-8443".to_string()),
+            ("gateway".to_string(), "8443-8443".to_string()),
+            ("gateway".to_string(), "8443-8443".to_string()),
+        ],
+        "{hard:#?}"
+    );
+    let hops_of = |p: &Value| -> Vec<(String, String)> {
+        p["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["kind"].as_str().unwrap().to_string(),
+                    h["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    for p in &hard {
+        let hops = hops_of(p);
+        assert_eq!(hops.last().unwrap().0, "task", "{p:#}");
+        assert!(p["uncertain"].is_null(), "{p:#}");
+    }
+    let cloudmap = m(&man, "/containers/cloudmap/service_arn").to_string();
+    let via_map = hard
+        .iter()
+        .find(|p| hops_of(p).iter().any(|(k, _)| k == "cloudmap"))
+        .expect("a path through Cloud Map");
+    let hops = hops_of(via_map);
+    let kinds: Vec<&str> = hops.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "internet",
+            "api-stage",
+            "vpc-link",
+            "cloudmap",
+            "network-interface",
+            "task"
+        ],
+        "{via_map:#}"
+    );
+    assert_eq!(hops[3].1, cloudmap);
+    assert_eq!(hops[4].1, m(&man, "/containers/hardened/eni_id"));
+    let tg = m(&man, "/containers/hardened/tg_arn").to_string();
+    assert_eq!(
+        hard.iter()
+            .filter(|p| hops_of(p)
+                .iter()
+                .any(|(k, id)| k == "target-group" && *id == tg))
+            .count(),
+        2,
+        "{hard:#?}"
+    );
+    let legacy = of(&task_id("legacy"));
+    assert_eq!(legacy.len(), 1, "{legacy:#?}");
+    assert_eq!(legacy[0]["kind"], "direct");
+    let eni = &legacy[0]["hops"][2];
+    assert_eq!(eni["id"], m(&man, "/containers/legacy/eni_id"));
+    assert!(
+        eni["label"]
+            .as_str()
+            .unwrap()
+            .contains(m(&man, "/containers/legacy/public_ip")),
+        "{eni:#}"
+    );
+    assert!(
+        dot.stdout.contains(&format!("\"cloudmap:{cloudmap}\""))
+            && dot
+                .stdout
+                .contains(&format!("\"task:{}\"", task_id("legacy"))),
+        "{}",
+        dot.stdout
+    );
+
     let missing = rampart(
         &["paths", snap.to_str().unwrap(), "--instance", "i-nope"],
         &[],
@@ -306,7 +399,8 @@ fn demo_paths_tell_the_seeded_stories() {
 }
 
 /// With `ec2:DescribeInstances` denied there are no instances, so no
-/// paths: an empty answer that must not read as "nothing is exposed".
+/// path ends at one (the ECS tasks keep theirs): an answer that must not
+/// read as "no instance is exposed".
 /// `paths` says the snapshot is incomplete (one warning line naming the
 /// file) and exits 3, in every format; on a complete snapshot it is silent.
 #[test]
@@ -337,7 +431,20 @@ fn paths_on_an_incomplete_snapshot_warn_and_exit_3() {
         );
         if format == "json" {
             let paths: Value = serde_json::from_str(&out.stdout).expect("JSON paths");
-            assert_eq!(paths, Value::Array(vec![]), "no instances, no paths");
+            let ends: Vec<&str> = paths
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    p["hops"].as_array().unwrap().last().unwrap()["kind"]
+                        .as_str()
+                        .unwrap()
+                })
+                .collect();
+            assert!(
+                !ends.is_empty() && ends.iter().all(|k| *k == "task"),
+                "no instances, no paths to one: {ends:?}"
+            );
         }
     }
 

@@ -82,6 +82,7 @@ fn demo_scenario_is_collected_in_full_and_rescans_identically() {
     check_waf(us, &man);
     check_legacy(us, &man);
     check_iam(&s, &man);
+    check_containers(&s, us, &man);
     check_eu(region(&s, "eu-west-1"), &man);
 
     // Nothing secret is ever collected.
@@ -504,9 +505,24 @@ fn check_load_balancers(us: &RegionInventory, man: &Value) {
         Some(m(man, "/hardened/lb_log_bucket"))
     );
     let listeners = lb.listeners.as_ref().expect("listeners");
-    assert_eq!(listeners.len(), 1);
-    let l = &listeners[0];
-    assert_eq!(l.listener_arn, m(man, "/hardened/listener_arn"));
+    // 443 to the instances; 8443 to the ECS tasks (issue 16 item 3).
+    assert_eq!(listeners.len(), 2);
+    let l = listeners
+        .iter()
+        .find(|l| l.listener_arn == m(man, "/hardened/listener_arn"))
+        .expect("the 443 listener");
+    let tasks = listeners
+        .iter()
+        .find(|l| l.listener_arn == m(man, "/containers/hardened/listener_arn"))
+        .expect("the 8443 listener");
+    assert_eq!(
+        (tasks.protocol.as_deref(), tasks.port),
+        (Some("TLS"), Some(8443))
+    );
+    assert_eq!(
+        tasks.default_actions[0].target_group_arns,
+        vec![m(man, "/containers/hardened/tg_arn").to_string()]
+    );
     assert_eq!((l.protocol.as_deref(), l.port), (Some("TLS"), Some(443)));
     assert_eq!(
         l.ssl_policy.as_deref(),
@@ -1098,6 +1114,132 @@ fn check_iam(s: &Snapshot, man: &Value) {
         doc.contains("\"Action\":\"*\"") && doc.contains("\"Resource\":\"*\""),
         "{doc}"
     );
+}
+
+/// ECS and Cloud Map (issue 16 items 3 and 4), as seeded: both clusters
+/// with their running tasks and interfaces, the service with its network
+/// configuration, load balancer and registry, the task definitions (roles,
+/// user, read-only root, a count of secrets, never their values), the task
+/// roles (kept for their ECS trust), the Cloud Map instance with only the
+/// attributes AWS defines.
+fn check_containers(s: &Snapshot, us: &RegionInventory, man: &Value) {
+    let ecs = us.ecs.as_ref().expect("ecs collected");
+    let clusters: Vec<&str> = ecs
+        .clusters
+        .iter()
+        .map(|c| c.cluster_arn.as_str())
+        .collect();
+    let mut want = ms(man, "/containers/cluster_arns");
+    want.sort();
+    assert_eq!(clusters, want);
+    for story in ["hardened", "legacy"] {
+        let arn = m(man, &format!("/containers/{story}/task_arn"));
+        let t = ecs
+            .tasks()
+            .find(|t| t.task_arn == arn)
+            .unwrap_or_else(|| panic!("task {arn}"));
+        assert_eq!(
+            t.network_interface_id.as_deref(),
+            Some(m(man, &format!("/containers/{story}/eni_id")))
+        );
+        assert_eq!(
+            t.private_ipv4.as_deref(),
+            Some(m(man, &format!("/containers/{story}/private_ip")))
+        );
+        assert_eq!(
+            t.subnet_id.as_deref(),
+            Some(m(man, &format!("/containers/{story}/subnet_id")))
+        );
+        assert_eq!(
+            t.group.as_deref(),
+            Some(m(man, &format!("/containers/{story}/group")))
+        );
+        assert_eq!(t.launch_type.as_deref(), Some("FARGATE"));
+        assert_eq!(t.last_status.as_deref(), Some("RUNNING"));
+        let eni = us
+            .ec2
+            .network_interfaces
+            .iter()
+            .find(|e| Some(&e.network_interface_id) == t.network_interface_id.as_ref())
+            .expect("the task's interface");
+        assert!(
+            eni.attachment
+                .as_ref()
+                .and_then(|a| a.instance_id.as_ref())
+                .is_none()
+        );
+        let public = eni.private_ip_addresses[0].public_ip.as_deref();
+        assert_eq!(
+            public,
+            man["containers"][story]["public_ip"].as_str(),
+            "{eni:?}"
+        );
+    }
+    let svc = ecs
+        .services()
+        .find(|x| x.service_arn == m(man, "/containers/hardened/service_arn"))
+        .expect("service orders-api");
+    let net = svc.network.as_ref().expect("awsvpc configuration");
+    assert!(!net.assigns_public_ip());
+    assert_eq!(
+        net.security_groups,
+        vec![m(man, "/containers/hardened/task_sg_id").to_string()]
+    );
+    assert_eq!(
+        svc.load_balancers[0].target_group_arn.as_deref(),
+        Some(m(man, "/containers/hardened/tg_arn"))
+    );
+    assert_eq!(
+        svc.service_registries[0].registry_arn.as_deref(),
+        Some(m(man, "/containers/cloudmap/service_arn"))
+    );
+    let def = |story: &str| {
+        ecs.task_definition(m(man, &format!("/containers/{story}/task_definition_arn")))
+            .unwrap_or_else(|| panic!("{story} task definition"))
+    };
+    let h = def("hardened");
+    assert_eq!(
+        h.task_role_arn.as_deref(),
+        Some(m(man, "/containers/roles/orders-task-role"))
+    );
+    assert_eq!(h.network_mode.as_deref(), Some("awsvpc"));
+    let c = &h.containers[0];
+    assert_eq!(
+        (
+            c.user.as_deref(),
+            c.readonly_root_filesystem,
+            c.privileged,
+            c.secrets_referenced
+        ),
+        (Some("1000:1000"), Some(true), Some(false), 1)
+    );
+    assert_eq!(c.port_mappings[0].container_port, Some(8443));
+    let l = def("legacy");
+    assert_eq!(
+        l.task_role_arn.as_deref(),
+        Some(m(man, "/containers/roles/legacy-task-admin"))
+    );
+    assert_eq!(l.containers[0].user, None);
+    for name in ["orders-task-role", "legacy-task-admin"] {
+        let r = s
+            .iam
+            .roles
+            .iter()
+            .find(|r| r.arn == m(man, &format!("/containers/roles/{name}")))
+            .unwrap_or_else(|| panic!("task role {name} kept for its ECS trust"));
+        assert!(r.attached_policy_arns.is_some() && r.inline_policies.is_some());
+    }
+    let map = us.cloudmap.as_ref().expect("cloudmap collected");
+    let svc = map
+        .service(m(man, "/containers/cloudmap/service_arn"))
+        .expect("Cloud Map service");
+    let inst = &svc.instances.as_ref().expect("instances")[0];
+    assert_eq!(
+        inst.ipv4.as_deref(),
+        Some(m(man, "/containers/hardened/private_ip"))
+    );
+    assert_eq!(inst.port, Some(8443));
+    assert_eq!(inst.ecs_service_name.as_deref(), Some("orders-api"));
 }
 
 fn check_eu(eu: &RegionInventory, man: &Value) {
