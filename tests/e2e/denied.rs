@@ -80,6 +80,20 @@ const NO_CHECK: &[(&str, &str)] = &[
          in the integration URI (GetIntegrations)",
     ),
     (
+        "ecs:DescribeServices",
+        "message only: NET-002 names a service's assignPublicIp ENABLED beside \
+         the public address it judges on the task's own interface \
+         (DescribeTasks, DescribeNetworkInterfaces); paths and every task \
+         check read the running tasks, not the services",
+    ),
+    (
+        "ecs:ListServices",
+        "message only: NET-002 names a service's assignPublicIp ENABLED beside \
+         the public address it judges on the task's own interface \
+         (DescribeTasks, DescribeNetworkInterfaces); paths and every task \
+         check read the running tasks, not the services",
+    ),
+    (
         "ec2:DescribeEgressOnlyInternetGateways",
         "inventory: routes carry their target kind (DescribeRouteTables)",
     ),

@@ -386,6 +386,23 @@ fn demo_paths_tell_the_seeded_stories() {
         dot.stdout
     );
 
+    // --instance takes a task's CLUSTER/ID too.
+    let one = rampart(
+        &[
+            "paths",
+            snap.to_str().unwrap(),
+            "--instance",
+            &task_id("legacy"),
+        ],
+        &[],
+    );
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(
+        one.stdout.contains("[direct]") && !one.stdout.contains("[gateway]"),
+        "{}",
+        one.stdout
+    );
+
     let missing = rampart(
         &["paths", snap.to_str().unwrap(), "--instance", "i-nope"],
         &[],

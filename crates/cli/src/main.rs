@@ -86,11 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: ChecksCommand,
     },
-    /// Every path by which the internet reaches each instance, hop by hop (offline).
+    /// Every path by which the internet reaches each backend (instance or ECS task), hop by hop (offline).
     Paths {
         /// The snapshot file written by `rampart scan`.
         snapshot: PathBuf,
-        /// Only this instance.
+        /// Only this backend: an instance id, or an ECS task's CLUSTER/ID.
         #[arg(long, value_name = "ID")]
         instance: Option<String>,
         /// Output format.
@@ -668,10 +668,13 @@ fn paths(path: &Path, instance: Option<&str>, format: PathsFormat) -> u8 {
     let index = rampart_checks::index::Index::new(&snapshot);
     let exposures = rampart_checks::paths::Exposures::compute(&index);
     if let Some(id) = instance
-        && !index.regions.values().any(|r| r.instances.contains_key(id))
+        && !index
+            .regions
+            .values()
+            .any(|r| r.instances.contains_key(id) || r.tasks.contains_key(id))
     {
         output::error(&format!(
-            "instance {id} (--instance) is not in snapshot {}",
+            "instance {id} (--instance) is not in snapshot {} (an instance id, or an ECS task's CLUSTER/ID)",
             path.display()
         ));
         return exit::USAGE;
