@@ -328,6 +328,39 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
             add("guardduty:GetDetector", gd.detectors.len() as u64);
         }
 
+        // ECS: one paged cluster list (100 a page); per cluster its
+        // services (100 a page) described 10 a call and its running tasks
+        // (100 a page) described 100 a call; each task definition a
+        // service or task names described once.
+        if let Some(ecs) = &r.ecs {
+            add("ecs:ListClusters", pages(ecs.clusters.len(), 100));
+            for c in &ecs.clusters {
+                let services = c.services.as_ref().map_or(0, Vec::len);
+                add("ecs:ListServices", pages(services, 100));
+                add("ecs:DescribeServices", services.div_ceil(10) as u64);
+                let tasks = c.tasks.as_ref().map_or(0, Vec::len);
+                add("ecs:ListTasks", pages(tasks, 100));
+                add("ecs:DescribeTasks", tasks.div_ceil(100) as u64);
+            }
+            add(
+                "ecs:DescribeTaskDefinition",
+                ecs.task_definitions.len() as u64,
+            );
+        }
+
+        // Cloud Map: one paged service list (100 a page), and each
+        // service's instances (100 a page).
+        if let Some(cm) = &r.cloudmap {
+            add(
+                "servicediscovery:ListServices",
+                pages(cm.services.len(), 100),
+            );
+            for svc in &cm.services {
+                let n = svc.instances.as_ref().map_or(0, Vec::len);
+                add("servicediscovery:ListInstances", pages(n, 100));
+            }
+        }
+
         // ACM: each certificate a listener or custom domain presents,
         // described once (whichever region its ARN names).
         add(
@@ -447,6 +480,14 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "shield:GetSubscriptionState",
         "shield:ListProtections",
         "cloudfront:ListDistributions",
+        "ecs:ListClusters",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+        "ecs:DescribeTaskDefinition",
+        "servicediscovery:ListServices",
+        "servicediscovery:ListInstances",
     ] {
         assert!(s.api_calls.contains_key(op), "{op} was never called");
     }

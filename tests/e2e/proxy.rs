@@ -467,7 +467,7 @@ pub enum Dialect {
     /// restJson1 (API Gateway v1 and v2, Inspector, GuardDuty).
     RestJson,
     /// awsJson1_1 (WAFv2, Organizations, Systems Manager, KMS, ACM,
-    /// CloudTrail, Shield).
+    /// CloudTrail, Shield, ECS, Cloud Map).
     AwsJson,
 }
 
@@ -477,9 +477,8 @@ pub fn dialect(op: &str) -> Dialect {
         "ec2" => Dialect::Ec2Query,
         "apigateway" | "apigatewayv2" | "inspector2" | "guardduty" => Dialect::RestJson,
         "cloudfront" => Dialect::RestXml,
-        "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" | "shield" => {
-            Dialect::AwsJson
-        }
+        "wafv2" | "organizations" | "ssm" | "kms" | "acm" | "cloudtrail" | "shield" | "ecs"
+        | "servicediscovery" => Dialect::AwsJson,
         _ => Dialect::AwsQuery,
     }
 }
@@ -501,9 +500,11 @@ pub const INSPECTOR_ROUTES: &[(&str, &str)] = &[
 /// template, operation)
 /// (<https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListDetectors.html>,
 /// <https://docs.aws.amazon.com/guardduty/latest/APIReference/API_GetDetector.html>).
-/// CloudTrail and Shield (awsJson1_1) need no table: their `X-Amz-Target`,
-/// `CloudTrail_20131101.DescribeTrails` or
-/// `AWSShield_20160616.GetSubscriptionState` as the Rust SDK sends it
+/// CloudTrail, Shield, ECS and Cloud Map (awsJson1_1) need no table: their
+/// `X-Amz-Target`, `CloudTrail_20131101.DescribeTrails`,
+/// `AWSShield_20160616.GetSubscriptionState`,
+/// `AmazonEC2ContainerServiceV20141113.ListClusters` or
+/// `Route53AutoNaming_v20170314.ListInstances` as the Rust SDK sends it
 /// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`
 /// in the service model), names the operation after its last dot.
 pub const GUARDDUTY_ROUTES: &[(&str, &str)] = &[
@@ -723,6 +724,8 @@ pub fn error_response(op: &str, fault: &Fault) -> Response {
                 (_, Dialect::Ec2Query) => "InternalError",
                 (503, Dialect::AwsJson) | (503, Dialect::RestJson) => "ServiceUnavailableException",
                 (503, Dialect::AwsQuery | Dialect::RestXml) => "ServiceUnavailable",
+                // ECS's server error (API_ListClusters.html, "Errors").
+                (_, Dialect::AwsJson) if op.starts_with("ecs:") => "ServerException",
                 (_, Dialect::AwsJson) => "WAFInternalErrorException",
                 _ => "InternalFailure",
             };
@@ -1110,6 +1113,38 @@ mod tests {
         }
     }
 
+    fn ecs(op: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            target: "/".into(),
+            headers: vec![
+                signed("ecs"),
+                (
+                    "X-Amz-Target".into(),
+                    format!("AmazonEC2ContainerServiceV20141113.{op}"),
+                ),
+                ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ],
+            body: b"{}".to_vec(),
+        }
+    }
+
+    fn cloudmap(op: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            target: "/".into(),
+            headers: vec![
+                signed("servicediscovery"),
+                (
+                    "X-Amz-Target".into(),
+                    format!("Route53AutoNaming_v20170314.{op}"),
+                ),
+                ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ],
+            body: b"{}".to_vec(),
+        }
+    }
+
     fn guard(method: &str, target: &str) -> Request {
         Request {
             method: method.into(),
@@ -1220,6 +1255,19 @@ mod tests {
         assert_eq!(identify(&full), "cloudtrail:DescribeTrails");
         for op in ["GetSubscriptionState", "ListProtections"] {
             assert_eq!(identify(&shield(op)), format!("shield:{op}"));
+        }
+        for op in [
+            "ListClusters",
+            "ListServices",
+            "DescribeServices",
+            "ListTasks",
+            "DescribeTasks",
+            "DescribeTaskDefinition",
+        ] {
+            assert_eq!(identify(&ecs(op)), format!("ecs:{op}"));
+        }
+        for op in ["ListServices", "ListInstances"] {
+            assert_eq!(identify(&cloudmap(op)), format!("servicediscovery:{op}"));
         }
         for (target, want) in [
             ("/detector", "guardduty:ListDetectors"),
@@ -1482,6 +1530,8 @@ mod tests {
                 cloudfront("GET", "/2020-05-31/distribution?MaxItems=1000"),
                 "cloudfront:ListDistributions",
             ),
+            (ecs("ListClusters"), "ecs:ListClusters"),
+            (cloudmap("ListServices"), "servicediscovery:ListServices"),
         ]
     }
 
@@ -1575,6 +1625,8 @@ mod tests {
                     ("shield", 400, "ThrottlingException"),
                     ("guardduty", 429, "TooManyRequestsException"),
                     ("cloudfront", 400, "Throttling"),
+                    ("ecs", 400, "ThrottlingException"),
+                    ("servicediscovery", 400, "ThrottlingException"),
                 ],
             ),
             (
@@ -1591,6 +1643,8 @@ mod tests {
                     ("shield", 400, "AccessDeniedException"),
                     ("guardduty", 403, "AccessDeniedException"),
                     ("cloudfront", 403, "AccessDenied"),
+                    ("ecs", 400, "AccessDeniedException"),
+                    ("servicediscovery", 400, "AccessDeniedException"),
                 ],
             ),
             (
@@ -1604,6 +1658,7 @@ mod tests {
                     ("apigatewayv2", 500, "InternalFailure"),
                     ("wafv2", 500, "WAFInternalErrorException"),
                     ("cloudfront", 500, "InternalFailure"),
+                    ("ecs", 500, "ServerException"),
                 ],
             ),
             (

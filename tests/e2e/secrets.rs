@@ -9,6 +9,12 @@
 //!   or SigV4 signature is in the snapshot, any report format, the audit
 //!   folder, `summary`, `paths`, or the stdout/stderr of any of those runs;
 //!   the credential-shaped tags are in the snapshot as the redaction marker.
+//!   Nor is what the demo's containers hold that AWS answers and rampart
+//!   never keeps: the hardened task definition's environment value and
+//!   secret source, and a Cloud Map instance's custom attribute.
+//! - The hardened task definition's environment value and secret source
+//!   (`ecs:DescribeTaskDefinition` answers both) are in neither the
+//!   snapshot nor any report, and its secret is counted.
 //! - The SDK's own debug and trace logging (`RUST_LOG=trace`, with an
 //!   assumed role) prints no access key id, secret, token or signature.
 //! - Output files are mode 0600, replace (never write through) whatever
@@ -77,6 +83,19 @@ fn secrets(man: &serde_json::Value) -> Vec<(&'static str, String)> {
         (
             "tagged session token",
             m(man, "/secrets/session_token").into(),
+        ),
+        // What ECS and Cloud Map answer and the snapshot never keeps.
+        (
+            "task environment value",
+            m(man, "/containers/secrets/task_env").into(),
+        ),
+        (
+            "task secret source",
+            m(man, "/containers/secrets/task_secret_value_from").into(),
+        ),
+        (
+            "Cloud Map custom attribute",
+            m(man, "/containers/secrets/cloudmap_attribute").into(),
         ),
     ]
 }
@@ -351,6 +370,87 @@ fn no_credential_user_data_or_signature_reaches_any_artefact_or_log() {
         !raw.contains(bucket),
         "the trail's bucket {bucket} is in the snapshot"
     );
+}
+
+/// `ecs:DescribeTaskDefinition` answers every container's environment and
+/// its secrets' sources; the snapshot keeps neither (only how many secrets
+/// a container references), so neither reaches a report.
+#[test]
+fn task_definition_environment_and_secret_sources_never_reach_the_snapshot() {
+    let emu = Emulator::start();
+    let man = emu.seed("demo");
+    let env = emulator_env(&emu.url);
+    let out = emu.dir().join("containers");
+    std::fs::create_dir(&out).unwrap();
+    let snap = out.join("snapshot.json");
+    let s = snap.to_str().unwrap();
+    let scan = run_with(&env, &[], &["scan", "--region", "us-east-1", "--out", s]);
+    assert_eq!(scan.code, 0, "{}\n{}", scan.stdout, scan.stderr);
+
+    // Not vacuous: the task definition that holds both was collected,
+    // with its one secret counted.
+    let snapshot = Snapshot::load(&snap).unwrap();
+    let arn = m(&man, "/containers/hardened/task_definition_arn");
+    let def = snapshot.regions["us-east-1"]
+        .ecs
+        .as_ref()
+        .and_then(|e| e.task_definition(arn))
+        .unwrap_or_else(|| panic!("the seeded task definition {arn} was collected"));
+    let counted: Vec<u32> = def
+        .containers
+        .iter()
+        .map(|c| c.secrets_referenced)
+        .collect();
+    assert_eq!(counted, [1], "{def:?}");
+
+    let mut evidence = Evidence::default();
+    evidence.run("scan", &scan);
+    for format in FORMATS {
+        let file = out.join(format!("report-{format}"));
+        let run = run_with(
+            &env,
+            &[],
+            &[
+                "check",
+                s,
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "check --format {format}: {}", run.stderr);
+        evidence.run(&format!("check --format {format}"), &run);
+    }
+    evidence.files(&out);
+    assert_eq!(evidence.0.len(), 2 + 2 * FORMATS.len() + 1 + FORMATS.len());
+    // The hardened task definition's environment value and secret source,
+    // and the custom attribute of the Cloud Map instance ECS registers
+    // (the seed's `containers` phase).
+    let secrets = [
+        (
+            "task environment value",
+            m(&man, "/containers/secrets/task_env"),
+        ),
+        (
+            "task secret source",
+            m(&man, "/containers/secrets/task_secret_value_from"),
+        ),
+        (
+            "Cloud Map custom attribute",
+            m(&man, "/containers/secrets/cloudmap_attribute"),
+        ),
+        // The distinctive part alone, so a cut or re-encoded copy counts.
+        ("part of a seeded secret", "RAMPART-FAKE-SECRET"),
+    ];
+    for (what, secret) in &secrets[..3] {
+        assert!(secret.contains("RAMPART-FAKE-SECRET"), "{what}: {secret}");
+    }
+    for (source, text) in &evidence.0 {
+        for (what, secret) in &secrets {
+            assert!(!text.contains(secret), "{what} in {source}");
+        }
+    }
 }
 
 #[test]

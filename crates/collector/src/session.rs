@@ -153,7 +153,7 @@ pub struct Session {
 }
 
 /// Services collected per region; with IAM (global) this sizes progress.
-pub const REGIONAL_SERVICES: [&str; 12] = [
+pub const REGIONAL_SERVICES: [&str; 14] = [
     "ec2",
     "elasticloadbalancing",
     "apigateway",
@@ -166,6 +166,8 @@ pub const REGIONAL_SERVICES: [&str; 12] = [
     "inspector2",
     "cloudtrail",
     "guardduty",
+    "ecs",
+    "servicediscovery",
 ];
 
 /// Loads configuration, checks credentials and identity, resolves regions.
@@ -844,6 +846,8 @@ async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInve
         inspector,
         cloudtrail,
         guardduty,
+        ecs,
+        cloudmap,
     ) = tokio::join!(
         task(
             ctx,
@@ -916,6 +920,20 @@ async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInve
             crate::guardduty::count,
             crate::guardduty::collect(ctx, region)
         ),
+        task(
+            ctx,
+            "ecs",
+            Some(region),
+            crate::ecs::count,
+            crate::ecs::collect(ctx, region)
+        ),
+        task(
+            ctx,
+            "servicediscovery",
+            Some(region),
+            crate::cloudmap::count,
+            crate::cloudmap::collect(ctx, region)
+        ),
     );
     let mut inv = RegionInventory {
         ec2,
@@ -957,6 +975,8 @@ async fn collect_region(ctx: &Ctx, region: &str, account_id: &str) -> RegionInve
     inv.inspector = Some(inspector);
     inv.cloudtrail = Some(cloudtrail);
     inv.guardduty = Some(guardduty);
+    inv.ecs = Some(ecs);
+    inv.cloudmap = Some(cloudmap);
     // WAF associations may need the stages and load balancers (fallback when
     // the per-ACL listing is unavailable), so they come last.
     inv.wafv2 = crate::wafv2::associate(ctx, region, acls, &inv.apigateway, &inv.elbv2).await;
