@@ -116,6 +116,8 @@ GATED = [
     ("inspector2", "inspector2", "BatchGetAccountStatus", {"accountIds": [ACCOUNT]}),
     ("cloudtrail", "cloudtrail", "DescribeTrails", {}),
     ("guardduty", "guardduty", "ListDetectors", {}),
+    ("ecs", "ecs", "ListClusters", {}),
+    ("servicediscovery", "servicediscovery", "ListServices", {}),
     # Global: called in us-east-1, as the collector calls them. (The
     # CLOUDFRONT-scope ListWebACLs is WAFv2's, answered as the probe above.)
     ("shield", "shield", "GetSubscriptionState", {}),
@@ -133,6 +135,8 @@ SKIPPED = [
     ("Amazon Inspector scanning and findings", "Inspector is not started (SERVICES=ec2,apigateway,iam,sts)"),
     ("CloudTrail trail account-trail", "CloudTrail is not in the community edition"),
     ("GuardDuty detector with Runtime Monitoring", "GuardDuty is not in the community edition"),
+    ("ECS clusters orders and legacy, their service, tasks and task definitions", "ECS is not in the community edition"),
+    ("Cloud Map namespace orders.local, service orders-api, HTTP API orders-mesh-http", "Cloud Map is not in the community edition"),
     ("Shield Advanced subscription and the legacy EIP's protection", "Shield is not in the community edition"),
     ("CloudFront distributions hardened-edge and legacy-edge, web ACL edge-waf", "CloudFront and WAFv2 are not in the community edition"),
     ("S3 buckets for flow logs and LB logs", "S3 is not started; the flow log goes to CloudWatch Logs instead"),

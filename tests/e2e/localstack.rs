@@ -55,6 +55,10 @@ const UNAVAILABLE: &[(&str, &str)] = &[
     // of either is read (the detect layer is not evaluated).
     ("cloudtrail", "cloudtrail:DescribeTrails"),
     ("guardduty", "guardduty:ListDetectors"),
+    // Nor ECS and Cloud Map: no cluster list, no service list, so no task
+    // and no registered instance is read (issue 16 items 3 and 4).
+    ("ecs", "ecs:ListClusters"),
+    ("servicediscovery", "servicediscovery:ListServices"),
 ];
 
 /// The same for the global services, called once per scan (no region):
@@ -177,7 +181,7 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
         return;
     };
     let man = ls.seed();
-    // The seed probed the ten services itself: the premise of this test.
+    // The seed probed the twelve services itself: the premise of this test.
     let probed: BTreeSet<&str> = man["localstack"]["unavailable"]
         .as_object()
         .expect("localstack.unavailable")
@@ -191,12 +195,14 @@ fn localstack_scan_records_unserved_services_and_evaluates_the_rest() {
             "autoscaling",
             "cloudfront",
             "cloudtrail",
+            "ecs",
             "elasticloadbalancing",
             "guardduty",
             "inspector2",
+            "servicediscovery",
             "shield",
             "ssm",
-            "wafv2"
+            "wafv2",
         ])
     );
 
@@ -1274,12 +1280,23 @@ fn check_report(snap: &Path, man: &Value) {
         );
     }
 
+    // Nor was ECS: which tasks run, and which task definitions and roles
+    // they use, is one named gap per region (`task/*`), never silence.
+    let task_gap = |f: &Finding| {
+        (f.resource_arn.ends_with(":task/*") || f.resource_arn.ends_with(":task-definition/*"))
+            && matches!(&f.status, Status::NotEvaluated(r) if r.contains("ecs:ListClusters"))
+    };
+    for check in ["INST-003", "INST-014", "NET-002"] {
+        let fs = by_check.get(check).map(Vec::as_slice).unwrap_or_default();
+        assert!(fs.iter().any(|f| task_gap(f)), "{check}:\n{}", describe(fs));
+    }
+
     for check in SELF_CONTAINED {
         let fs = by_check.get(check).map(Vec::as_slice).unwrap_or_default();
         assert!(!fs.is_empty(), "{check} reported nothing");
         assert!(
             fs.iter()
-                .filter(|f| !launch_gap(f))
+                .filter(|f| !launch_gap(f) && !task_gap(f))
                 .all(|f| matches!(f.status, Status::Pass | Status::Fail)),
             "{check} is not evaluated without needing LB/WAF data:\n{}",
             describe(fs)

@@ -516,10 +516,7 @@ impl<'s> Context<'s> {
         self.snapshot
             .region_names()
             .filter_map(|r| {
-                let why = self.not_collected(
-                    Some(r),
-                    &["ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks"],
-                )?;
+                let why = self.not_collected(Some(r), TASK_LISTS)?;
                 Some(Outcome::new(
                     format!(
                         "arn:{}:ecs:{r}:{}:task/*",
@@ -545,6 +542,10 @@ impl<'s> Context<'s> {
         })
     }
 }
+
+/// The operations that list a region's running ECS tasks: without any of
+/// them, which tasks run there is unknown.
+pub(crate) const TASK_LISTS: &[&str] = &["ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks"];
 
 /// The reason a check gives for *not evaluated* on `resource`, the first of
 /// `operations` that failed for it. `resource` is matched exactly or as a

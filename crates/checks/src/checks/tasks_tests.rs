@@ -151,6 +151,24 @@ fn inst_003_judges_task_roles() {
     assert_eq!(least.status, Status::Pass);
     assert!(lists(least, TASK_H), "{least:?}");
 
+    // Without the legacy task definition, which role its task carries is
+    // unknown: the admin role no known task carries is not evaluated,
+    // never dropped (and never a pass).
+    let mut no_def = s.clone();
+    region(&mut no_def)
+        .ecs
+        .as_mut()
+        .unwrap()
+        .task_definitions
+        .retain(|d| d.task_definition_arn != TASKDEF_L);
+    fail_for(&mut no_def, "ecs:DescribeTaskDefinition", TASKDEF_L);
+    let got = run(&InstanceRoleAdmin, &no_def);
+    let admin = on(&got, "arn:aws:iam::123456789012:role/legacy-task-admin");
+    assert!(
+        matches!(&admin.status, Status::NotEvaluated(w) if w.contains("DescribeTaskDefinition")),
+        "{admin:?}"
+    );
+
     s.iam.roles.retain(|r| r.role_name != "legacy-task-admin");
     let got = run(&InstanceRoleAdmin, &s);
     let def = on(&got, TASKDEF_L);

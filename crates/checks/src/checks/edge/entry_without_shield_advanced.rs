@@ -159,6 +159,9 @@ impl Check for EntryWithoutShieldAdvanced {
             },
         };
         let mut out = cx.instance_gaps();
+        // A task reached directly on its own public address is an entry
+        // too: without the task list, those are unknown.
+        out.extend(cx.task_gaps());
         for region in cx.snapshot.region_names() {
             // Without the load balancer list, its internet-facing ones are
             // unknown: one outcome for them all.

@@ -308,6 +308,36 @@ fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<SharedStr>>) -> V
     out
 }
 
+/// Whether the role's trust policy lets ECS tasks assume it (an `Allow`
+/// naming the `ecs-tasks.amazonaws.com` service principal, or anyone);
+/// `true` when the trust policy is unknown.
+fn ecs_tasks_may_assume(role: &Role) -> bool {
+    use serde_json::Value;
+    let Some(doc) = &role.assume_role_policy else {
+        return true;
+    };
+    let statements: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return true,
+    };
+    let ecs = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("ecs-tasks.amazonaws.com"))
+    };
+    statements.iter().any(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && match st.get("Principal") {
+                Some(Value::String(p)) => p == "*",
+                Some(Value::Object(p)) => p.get("Service").is_some_and(|v| match v {
+                    Value::Array(a) => a.iter().any(ecs),
+                    v => ecs(v),
+                }),
+                _ => false,
+            }
+    })
+}
+
 /// Whether the role's trust policy may let EC2 assume it: an `Allow`
 /// statement whose principal is everyone or names the EC2 service
 /// principal; `true` when the trust policy is unknown or unreadable.
@@ -524,12 +554,42 @@ pub(crate) fn per_role<'s>(
                 .push(arn);
         }
     }
+    // Where which role a task carries is unknown (a region's task list, or
+    // a task definition, was not collected), every role ECS tasks may
+    // assume and no known task carries may be one: not evaluated.
+    let task_doubt = by_definition
+        .values()
+        .find_map(|(status, _, _)| match status {
+            Status::NotEvaluated(why) => Some(why.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            cx.snapshot
+                .region_names()
+                .find_map(|r| cx.not_collected(Some(r), crate::registry::TASK_LISTS))
+        });
     for ((region, def), (status, message, tasks)) in by_definition {
         let mut o = Outcome::new(def, region, status, message);
         o.affected = tasks;
         out.push(o);
     }
     out.extend(cx.task_gaps());
+    if let Some(why) = task_doubt {
+        for role in &cx.snapshot.iam.roles {
+            if by_role.contains_key(role.role_name.as_str()) || !ecs_tasks_may_assume(role) {
+                continue;
+            }
+            out.push(iam_outcome(
+                role.arn.clone(),
+                Status::NotEvaluated(why.clone()),
+                format!(
+                    "cannot tell whether an ECS task carries role {}: which tasks run with which task role is unknown",
+                    role.role_name
+                ),
+                Vec::new(),
+            ));
+        }
+    }
     out.extend(maybe_carried(cx, &by_role));
     for (name, instances) in by_role {
         let role = cx.index.roles[name];

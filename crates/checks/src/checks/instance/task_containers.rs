@@ -85,7 +85,19 @@ fn judge(
     bad: impl Fn(&ContainerDefinition) -> Option<String>,
 ) -> Vec<Outcome> {
     let scope = Scope::of(cx);
-    let mut out = scope.task_gaps.clone();
+    // Without the task list, which definitions backend tasks run is
+    // unknown: one gap per region on `task-definition/*`.
+    let mut out: Vec<Outcome> = scope
+        .task_gaps
+        .iter()
+        .map(|g| Outcome {
+            resource_arn: g
+                .resource_arn
+                .replace(":task/*", ":task-definition/*")
+                .into(),
+            ..g.clone()
+        })
+        .collect();
     // (region, task definition ARN) -> (known backends, maybe-backends with why).
     type Users = (Vec<SharedStr>, Vec<(SharedStr, String)>);
     let mut defs: BTreeMap<(&str, &str), Users> = BTreeMap::new();
@@ -270,8 +282,9 @@ mod tests {
         region(&mut s).ecs = Some(EcsInventory::default());
         let got = run(&TaskContainerRunsAsRoot, &s);
         assert!(
-            got.iter().any(|o| o.resource_arn.ends_with(":task/*")
-                && matches!(&o.status, Status::NotEvaluated(w) if w.contains("ListClusters"))),
+            got.iter()
+                .any(|o| o.resource_arn.ends_with(":task-definition/*")
+                    && matches!(&o.status, Status::NotEvaluated(w) if w.contains("ListClusters"))),
             "{got:#?}"
         );
         assert!(!got.iter().any(|o| o.status == Status::Pass), "{got:#?}");

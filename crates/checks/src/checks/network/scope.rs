@@ -356,8 +356,19 @@ pub(crate) fn unjudged<'r>(
     judged: impl Fn(&str, &str) -> bool,
     ids: impl for<'x> Fn(&'x rampart_model::RegionInventory) -> Vec<&'x str>,
 ) -> Vec<Outcome> {
+    // ECS tasks use network resources as instances do (their own
+    // interface's groups, subnet, its NACL and route table, VPC): without
+    // the task list, which tasks use them is unknown too.
+    let tasks_matter = matches!(
+        kind,
+        "security-group" | "route-table" | "network-acl" | "vpc" | "subnet"
+    );
     for r in cx.snapshot.region_names() {
         if let Some(why) = cx.not_collected(Some(r), &["ec2:DescribeInstances"]) {
+            doubt.insert(r, why);
+        } else if tasks_matter
+            && let Some(why) = cx.not_collected(Some(r), crate::registry::TASK_LISTS)
+        {
             doubt.insert(r, why);
         }
     }
