@@ -72,6 +72,13 @@ fn demo_scenario_is_collected_in_full_and_rescans_identically() {
         run.stdout
     );
     assert!(run.stdout.contains("(complete)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "  us-east-1 ecs: 2 cluster(s), 1 service(s), 2 running task(s); cloud map: 1 service(s)"
+        ),
+        "{}",
+        run.stdout
+    );
 
     let us = region(&s, "us-east-1");
     check_hardened_network(us, &man);

@@ -471,6 +471,21 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
             cf.web_acls.len()
         );
     }
+    // ECS and Cloud Map per region (issue 16 items 3 and 4), where any was
+    // found: tasks are backends beside instances.
+    for (name, inv) in &s.regions {
+        let ecs = inv.ecs.as_ref();
+        let (clusters, services, tasks) = ecs.map_or((0, 0, 0), |e| {
+            (e.clusters.len(), e.services().count(), e.tasks().count())
+        });
+        let cloudmap = inv.cloudmap.as_ref().map_or(0, |c| c.services.len());
+        if clusters + cloudmap > 0 {
+            let _ = writeln!(
+                out,
+                "  {name:width$} ecs: {clusters} cluster(s), {services} service(s), {tasks} running task(s); cloud map: {cloudmap} service(s)"
+            );
+        }
+    }
     if let Some(shield) = &s.shield {
         let state = shield
             .subscription_state
