@@ -129,6 +129,25 @@ fn audit_writes_every_format_of_the_demo_account() {
         "hardened-edge"
     );
     assert!(html.contains("cloudfront "), "the distribution hop");
+    // ECS tasks and Cloud Map (issue 16 items 3 and 4): task cards and
+    // their pictures, the Cloud Map hop drawn and the path titled.
+    assert!(
+        html.contains("Through API Gateway, a VPC link and AWS Cloud Map service discovery"),
+        "the HTTP API to Cloud Map"
+    );
+    assert!(
+        html.contains("Direct: a public address on the task"),
+        "the legacy task"
+    );
+    assert!(
+        html.contains(">CLOUDMAP<") && html.contains(">TASK<"),
+        "hop kinds drawn"
+    );
+    assert!(
+        html.contains("cloudmap orders-api"),
+        "the Cloud Map hop's label"
+    );
+    assert!(html.contains("task legacy/"), "a task card");
 }
 
 #[test]
