@@ -163,34 +163,14 @@ async fn services(ctx: &Ctx, site: Site<'_>, c: &Client, cluster: &str) -> Optio
             .send()
             .await;
         let answer = ctx.ok(site, "DescribeServices", Some(cluster), res)?;
-        if !answer.failures().is_empty() {
-            ctx.recorder.push(failures(
-                site,
-                "DescribeServices",
-                cluster,
-                "service",
-                batch.len(),
-                answer.failures(),
-            ));
-            return None;
-        }
-        let described = answer.services().to_vec();
-        let n = described.len();
-        let described = ctx.well_formed(
-            site,
-            "DescribeServices",
-            Some(cluster),
-            "service",
-            IdShape::Arn {
-                service: "ecs",
-                resource: "service",
-            },
-            described,
+        let described = checked(
+            ctx,
+            (site, "DescribeServices", cluster),
+            ("service", batch.len()),
+            answer.failures(),
+            answer.services(),
             |s: &t::Service| s.service_arn(),
-        );
-        if described.len() != n {
-            return None;
-        }
+        )?;
         out.extend(described.iter().map(service));
     }
     out.sort_by(|a, b| a.service_arn.cmp(&b.service_arn));
@@ -223,34 +203,14 @@ async fn tasks(ctx: &Ctx, site: Site<'_>, c: &Client, cluster: &str) -> Option<V
             .send()
             .await;
         let answer = ctx.ok(site, "DescribeTasks", Some(cluster), res)?;
-        if !answer.failures().is_empty() {
-            ctx.recorder.push(failures(
-                site,
-                "DescribeTasks",
-                cluster,
-                "task",
-                batch.len(),
-                answer.failures(),
-            ));
-            return None;
-        }
-        let described = answer.tasks().to_vec();
-        let n = described.len();
-        let described = ctx.well_formed(
-            site,
-            "DescribeTasks",
-            Some(cluster),
-            "task",
-            IdShape::Arn {
-                service: "ecs",
-                resource: "task",
-            },
-            described,
+        let described = checked(
+            ctx,
+            (site, "DescribeTasks", cluster),
+            ("task", batch.len()),
+            answer.failures(),
+            answer.tasks(),
             |t: &t::Task| t.task_arn(),
-        );
-        if described.len() != n {
-            return None;
-        }
+        )?;
         out.extend(described.iter().map(task));
     }
     out.sort_by(|a, b| a.task_arn.cmp(&b.task_arn));
@@ -294,6 +254,38 @@ fn listed(
 /// for everything it was asked, so the cluster's list is not collected.
 /// Named by the cluster's ARN; the message names each ARN and its reason
 /// (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Failure.html>).
+/// One `DescribeServices` or `DescribeTasks` answer, checked: a
+/// per-item `failures` entry (recorded, with every ARN and reason) or a
+/// malformed ARN (refused, `crate::ids`) leaves the cluster's whole list
+/// uncollected, `None`; else the described items.
+fn checked<T: Clone>(
+    ctx: &Ctx,
+    (site, operation, cluster): (Site<'_>, &str, &str),
+    (what, asked): (&'static str, usize),
+    failed: &[t::Failure],
+    items: &[T],
+    arn: impl Fn(&T) -> Option<&str>,
+) -> Option<Vec<T>> {
+    if !failed.is_empty() {
+        ctx.recorder
+            .push(failures(site, operation, cluster, what, asked, failed));
+        return None;
+    }
+    let described = ctx.well_formed(
+        site,
+        operation,
+        Some(cluster),
+        what,
+        IdShape::Arn {
+            service: "ecs",
+            resource: what,
+        },
+        items.to_vec(),
+        arn,
+    );
+    (described.len() == items.len()).then_some(described)
+}
+
 fn failures(
     site: Site<'_>,
     operation: &str,

@@ -120,8 +120,8 @@ fn edge_001_judges_task_backends() {
 }
 
 /// INST-003: a task role with AdministratorAccess fails, filed on the
-/// role with the task listed; a task definition that names a role the
-/// snapshot lacks is not evaluated on the definition.
+/// role with the task listed; a role a task definition names that the
+/// snapshot lacks is not evaluated, filed on that role, the task listed.
 #[test]
 fn inst_003_judges_task_roles() {
     let mut s = demo_with_tasks();
@@ -171,12 +171,12 @@ fn inst_003_judges_task_roles() {
 
     s.iam.roles.retain(|r| r.role_name != "legacy-task-admin");
     let got = run(&InstanceRoleAdmin, &s);
-    let def = on(&got, TASKDEF_L);
+    let role = on(&got, "arn:aws:iam::123456789012:role/legacy-task-admin");
     assert!(
-        matches!(&def.status, Status::NotEvaluated(w) if w.contains("legacy-task-admin")),
-        "{def:?}"
+        matches!(&role.status, Status::NotEvaluated(w) if w.contains("is not in the snapshot")),
+        "{role:?}"
     );
-    assert!(lists(def, TASK_L));
+    assert!(lists(role, TASK_L));
 }
 
 /// The scorecard shows tasks beside instances: a card per backend task,

@@ -443,18 +443,10 @@ impl<'a, 's> RegionCx<'a, 's> {
                             format!("Cloud Map service {arn} was not collected"),
                         );
                         entry.push(hop("cloudmap", &arn, "cloudmap ? (not collected)"));
-                        self.unresolved(Unresolved {
-                            region: String::new(),
-                            resource_arn: stage_arn.to_string(),
-                            load_balancers: vec![],
-                            path: ExposurePath {
-                                kind: PathKind::Gateway,
-                                hops: entry,
-                                ports: vec![],
-                                protocol: Transport::Tcp,
-                            },
-                            reason: why,
-                        });
+                        // Whatever it registers may be a backend nobody
+                        // can see.
+                        self.gap(why.clone());
+                        self.unresolved_gateway(stage_arn, entry, why);
                         vec![]
                     }
                 }
@@ -487,21 +479,29 @@ impl<'a, 's> RegionCx<'a, 's> {
                     why = self.missing(input, None, why);
                 }
                 entry.push(hop("integration", "?", "integration ? (unresolved)"));
-                self.unresolved(Unresolved {
-                    region: String::new(),
-                    resource_arn: stage_arn.to_string(),
-                    load_balancers: vec![],
-                    path: ExposurePath {
-                        kind: PathKind::Gateway,
-                        hops: entry,
-                        ports: vec![],
-                        protocol: Transport::Tcp,
-                    },
-                    reason: why,
-                });
+                self.unresolved_gateway(stage_arn, entry, why);
                 vec![]
             }
         }
+    }
+}
+
+impl<'a, 's> RegionCx<'a, 's> {
+    /// A gateway way in through `stage_arn` that ends at something unknown
+    /// after `hops`.
+    pub(super) fn unresolved_gateway(&self, stage_arn: &str, hops: Vec<Hop>, reason: String) {
+        self.unresolved(Unresolved {
+            region: String::new(),
+            resource_arn: stage_arn.to_string(),
+            load_balancers: vec![],
+            path: ExposurePath {
+                kind: PathKind::Gateway,
+                hops,
+                ports: vec![],
+                protocol: Transport::Tcp,
+            },
+            reason,
+        });
     }
 }
 

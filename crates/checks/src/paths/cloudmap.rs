@@ -18,8 +18,8 @@
 use rampart_model::*;
 
 use super::flow::{self, Flow};
-use super::{Backend, Exposure, Input, RegionCx, Unresolved, hop, single, subnets_addrs};
-use crate::reach::ip::{AddrSet, Family, parse_cidr};
+use super::{Backend, Exposure, Input, RegionCx, Unresolved, hop, single};
+use crate::reach::ip::{AddrSet, parse_cidr};
 use crate::reach::ports::Protocol;
 
 impl<'a, 's> RegionCx<'a, 's> {
@@ -51,53 +51,22 @@ impl<'a, 's> RegionCx<'a, 's> {
                     service.name.as_deref().unwrap_or(&service.id)
                 ),
             );
-            self.unresolved(Unresolved {
-                region: String::new(),
-                resource_arn: stage_arn.to_string(),
-                load_balancers: vec![],
-                path: ExposurePath {
-                    kind: PathKind::Gateway,
-                    hops,
-                    ports: vec![],
-                    protocol: Transport::Tcp,
-                },
-                reason: why,
-            });
+            // Any task or instance may be registered there: the region's
+            // paths may miss a backend nobody can see.
+            self.gap(why.clone());
+            self.unresolved_gateway(stage_arn, hops, why);
             return vec![];
         };
-        // What leaves the link: its subnets' addresses, as members of its
-        // groups (a backend group may admit the link's group by id).
-        let (arriving, link_groups, link_subnets) = match &link {
-            Ok(link) => {
-                let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &link.subnet_ids);
-                let mut f = if missing.is_empty() {
-                    Flow::sure(addrs)
-                } else {
-                    Flow::maybe(
-                        AddrSet::all(Family::V4),
-                        self.missing(
-                            Input::Subnets,
-                            None,
-                            format!(
-                                "subnets {} of VPC link {} were not collected",
-                                missing.join(", "),
-                                link.vpc_link_id
-                            ),
-                        ),
-                    )
-                };
-                f.groups = link.security_group_ids.clone();
-                (
-                    f,
-                    Some((&link.security_group_ids, &link.vpc_link_id)),
-                    link.subnet_ids.as_slice(),
-                )
-            }
-            Err(why) => (
-                Flow::maybe(AddrSet::all(Family::V4), why.clone()),
-                None,
-                &[][..],
+        // What leaves the link (its subnets' addresses, as members of its
+        // groups), and the groups whose egress and the subnets whose NACLs
+        // it passes.
+        let arriving = self.leaving_link(&link);
+        let (link_groups, link_subnets) = match &link {
+            Ok(link) => (
+                Some((&link.security_group_ids, &link.vpc_link_id)),
+                link.subnet_ids.as_slice(),
             ),
+            Err(_) => (None, &[][..]),
         };
         let vpc = link_subnets
             .iter()
@@ -412,6 +381,12 @@ mod tests {
             u.iter()
                 .any(|r| r.contains("Cloud Map service") && r.contains("ListServices")),
             "{u:#?}"
+        );
+        // What the service registers may be a backend nobody can see: the
+        // region's paths are incomplete.
+        assert!(
+            ex.gap("us-east-1")
+                .is_some_and(|g| g.contains("ListServices"))
         );
 
         // An unknown task list is a region gap: any task may have a path.

@@ -258,30 +258,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         let Some(lport) = listener.port.and_then(|p| u16::try_from(p).ok()) else {
             return vec![];
         };
-        let arriving = match link {
-            Ok(link) => {
-                let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &link.subnet_ids);
-                let mut f = Flow::sure(addrs);
-                f.groups = link.security_group_ids.clone();
-                if !missing.is_empty() {
-                    f = Flow::maybe(
-                        AddrSet::all(Family::V4),
-                        self.missing(
-                            Input::Subnets,
-                            None,
-                            format!(
-                                "subnets {} of VPC link {} were not collected",
-                                missing.join(", "),
-                                link.vpc_link_id
-                            ),
-                        ),
-                    );
-                    f.groups = link.security_group_ids.clone();
-                }
-                f
-            }
-            Err(why) => Flow::maybe(AddrSet::all(Family::V4), why),
-        };
+        let arriving = self.leaving_link(&link);
         hops.push(lb_hop(lb));
         hops.push(self.listener_hop(listener, lport));
         let lb_rules = (!lb.security_group_ids.is_empty())
@@ -311,6 +288,37 @@ impl<'a, 's> RegionCx<'a, 's> {
             ));
         }
         out
+    }
+
+    /// What leaves an HTTP API's VPC link (v2): its subnets' addresses, as
+    /// members of its groups (a target's group may admit the link's group
+    /// by id); any IPv4 source, with the reason, when the link or its
+    /// subnets are unknown.
+    pub(super) fn leaving_link(&self, link: &Result<&'s HttpVpcLink, String>) -> Flow {
+        match link {
+            Ok(link) => {
+                let (addrs, missing) = subnets_addrs(|s| self.subnet(s), &link.subnet_ids);
+                let mut f = if missing.is_empty() {
+                    Flow::sure(addrs)
+                } else {
+                    Flow::maybe(
+                        AddrSet::all(Family::V4),
+                        self.missing(
+                            Input::Subnets,
+                            None,
+                            format!(
+                                "subnets {} of VPC link {} were not collected",
+                                missing.join(", "),
+                                link.vpc_link_id
+                            ),
+                        ),
+                    )
+                };
+                f.groups = link.security_group_ids.clone();
+                f
+            }
+            Err(why) => Flow::maybe(AddrSet::all(Family::V4), why.clone()),
+        }
     }
 
     /// `PROTOCOL:PORT`, with the certificate a TLS listener presents.

@@ -500,6 +500,7 @@ pub(crate) fn per_role<'s>(
     // filed on the task definition.
     let mut by_definition: BTreeMap<(&str, &str), (Status, String, Vec<SharedStr>)> =
         BTreeMap::new();
+    let mut missing_roles: BTreeMap<&str, (Status, String, Vec<SharedStr>)> = BTreeMap::new();
     for (region, t) in cx.live_tasks() {
         let arn = SharedStr::from(t.task_arn.as_str());
         let Some(def_arn) = t.task_definition_arn.as_deref() else {
@@ -527,22 +528,34 @@ pub(crate) fn per_role<'s>(
                 Some(role_arn) => {
                     let name = role_arn.rsplit('/').next().unwrap_or(role_arn);
                     match cx.index.roles.get(name) {
-                        Some(r) => {
-                            by_role.entry(&r.role_name).or_default().push(arn.clone());
-                            None
-                        }
-                        None => Some((
-                            Status::NotEvaluated(
-                                cx.not_collected(None, &["iam:GetAccountAuthorizationDetails"])
-                                    .unwrap_or_else(|| {
-                                        format!(
-                                            "role {role_arn}, the task role of {def_arn}, is not in the snapshot (rampart keeps the roles whose trust policy lets ECS tasks assume them)"
+                        Some(r) => by_role.entry(&r.role_name).or_default().push(arn.clone()),
+                        // Filed on the role the definition names, listing
+                        // the tasks that carry it.
+                        None => missing_roles
+                            .entry(role_arn)
+                            .or_insert_with(|| {
+                                (
+                                    Status::NotEvaluated(
+                                        cx.not_collected(
+                                            None,
+                                            &["iam:GetAccountAuthorizationDetails"],
                                         )
-                                    }),
-                            ),
-                            format!("the task role {name} of task definition {def_arn} is unknown"),
-                        )),
+                                        .unwrap_or_else(|| {
+                                            format!(
+                                                "role {role_arn}, the task role of {def_arn}, is not in the snapshot (rampart keeps the roles whose trust policy lets ECS tasks assume them)"
+                                            )
+                                        }),
+                                    ),
+                                    format!(
+                                        "role {name}, the task role of task definition {def_arn}, is unknown"
+                                    ),
+                                    Vec::new(),
+                                )
+                            })
+                            .2
+                            .push(arn.clone()),
                     }
+                    None
                 }
             },
         };
@@ -572,6 +585,9 @@ pub(crate) fn per_role<'s>(
         let mut o = Outcome::new(def, region, status, message);
         o.affected = tasks;
         out.push(o);
+    }
+    for (role, (status, message, tasks)) in missing_roles {
+        out.push(iam_outcome(role.to_string(), status, message, tasks));
     }
     out.extend(cx.task_gaps());
     if let Some(why) = task_doubt {

@@ -261,70 +261,62 @@ impl<'a> Scope<'a> {
         let mut map: HashMap<(&str, &str), Users<'a>> = HashMap::default();
         let mut gaps = self.instance_gaps.clone();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
-        if let Some(uses_task) = uses_task {
-            gaps.extend(self.task_gaps.iter().cloned());
-            let all = self.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
-                self.maybe_tasks
-                    .iter()
-                    .map(|(r, t, why)| (*r, *t, Some(why.clone()))),
-            );
-            for (region, t, maybe) in all {
-                let Some(rix) = cx.index.regions.get(region) else {
-                    continue;
-                };
-                match uses_task(rix, t) {
-                    Ok(mut ids) => {
-                        ids.sort_unstable();
-                        ids.dedup();
-                        for id in ids {
-                            let u = map.entry((region, id)).or_default();
-                            match &maybe {
-                                None => u.backends.push(t.backend_id()),
-                                Some(why) => u.maybe.push((t.backend_id(), why.clone())),
-                            }
-                        }
-                    }
-                    Err(why) => {
-                        doubt.entry(region).or_insert_with(|| why.clone());
-                        gaps.push(Outcome::new(
-                            t.task_arn.as_str(),
-                            region,
-                            Status::NotEvaluated(why),
-                            format!("the {what} of task {} are unknown", t.backend_id()),
-                        ))
-                    }
-                }
-            }
-        }
-        let all = self.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
+        // Instances, then tasks where the resource is one tasks use: (region,
+        // id, what it uses, its ARN, why it may be a backend).
+        type User<'u> = (
+            &'u str,
+            &'u str,
+            Result<Vec<&'u str>, String>,
+            SharedStr,
+            Option<String>,
+        );
+        let mut all: Vec<User<'a>> = Vec::new();
+        for (region, i, maybe) in self.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
             self.maybe
                 .iter()
                 .map(|(r, i, why)| (*r, *i, Some(why.clone()))),
-        );
-        for (region, i, maybe) in all {
+        ) {
             let Some(rix) = cx.index.regions.get(region) else {
                 continue;
             };
-            match uses(rix, i) {
+            let arn = cx.ec2_arn(region, "instance", &i.instance_id);
+            all.push((region, i.instance_id.as_str(), uses(rix, i), arn, maybe));
+        }
+        if let Some(uses_task) = uses_task {
+            gaps.extend(self.task_gaps.iter().cloned());
+            for (region, t, maybe) in self.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
+                self.maybe_tasks
+                    .iter()
+                    .map(|(r, t, why)| (*r, *t, Some(why.clone()))),
+            ) {
+                let Some(rix) = cx.index.regions.get(region) else {
+                    continue;
+                };
+                let arn = SharedStr::from(t.task_arn.as_str());
+                all.push((region, t.backend_id(), uses_task(rix, t), arn, maybe));
+            }
+        }
+        for (region, id, used, arn, maybe) in all {
+            match used {
                 Ok(mut ids) => {
-                    // Two interfaces in one group name the instance once.
+                    // Two interfaces in one group name the backend once.
                     ids.sort_unstable();
                     ids.dedup();
-                    for id in ids {
-                        let u = map.entry((region, id)).or_default();
+                    for rid in ids {
+                        let u = map.entry((region, rid)).or_default();
                         match &maybe {
-                            None => u.backends.push(i.instance_id.as_str()),
-                            Some(why) => u.maybe.push((i.instance_id.as_str(), why.clone())),
+                            None => u.backends.push(id),
+                            Some(why) => u.maybe.push((id, why.clone())),
                         }
                     }
                 }
                 Err(why) => {
                     doubt.entry(region).or_insert_with(|| why.clone());
                     gaps.push(Outcome::new(
-                        cx.ec2_arn(region, "instance", &i.instance_id),
+                        arn,
                         region,
                         Status::NotEvaluated(why),
-                        format!("the {what} of {} are unknown", i.instance_id),
+                        format!("the {what} of {id} are unknown"),
                     ))
                 }
             }
