@@ -560,18 +560,7 @@ fn related<'a>(
         .into_iter()
         .flatten()
     {
-        keys.push(Cow::Borrowed(&eni.network_interface_id));
-        keys.extend(
-            eni.security_group_ids
-                .iter()
-                .map(|g| Cow::Borrowed(g.as_str())),
-        );
-        if let Some(s) = &eni.subnet_id {
-            keys.push(Cow::Borrowed(s));
-            if let Some(acl) = rix.subnet_nacl.get(s.as_str()) {
-                keys.push(Cow::Borrowed(&acl.network_acl_id));
-            }
-        }
+        eni_keys(rix, eni, &mut keys);
     }
     // The default security group of the backend's VPC.
     if let Some(g) = i.vpc_id.as_deref().and_then(|v| rix.default_sg.get(v)) {
@@ -579,6 +568,26 @@ fn related<'a>(
     }
     path_keys(index, rix, region, paths, &mut keys);
     keys
+}
+
+/// An interface's keys: its id, its groups, its subnet and the subnet's NACL.
+fn eni_keys<'a>(
+    rix: &crate::index::RegionIndex<'a>,
+    eni: &'a NetworkInterface,
+    keys: &mut Vec<Cow<'a, str>>,
+) {
+    keys.push(Cow::Borrowed(&eni.network_interface_id));
+    keys.extend(
+        eni.security_group_ids
+            .iter()
+            .map(|g| Cow::Borrowed(g.as_str())),
+    );
+    if let Some(s) = &eni.subnet_id {
+        keys.push(Cow::Borrowed(s));
+        if let Some(acl) = rix.subnet_nacl.get(s.as_str()) {
+            keys.push(Cow::Borrowed(&acl.network_acl_id));
+        }
+    }
 }
 
 /// [`related`] for an ECS task: its ids, its interface (groups, subnet,
@@ -604,18 +613,7 @@ fn related_task<'a>(
         .as_deref()
         .and_then(|e| rix.enis.get(e))
     {
-        keys.push(Cow::Borrowed(&eni.network_interface_id));
-        keys.extend(
-            eni.security_group_ids
-                .iter()
-                .map(|g| Cow::Borrowed(g.as_str())),
-        );
-        if let Some(s) = &eni.subnet_id {
-            keys.push(Cow::Borrowed(s));
-            if let Some(acl) = rix.subnet_nacl.get(s.as_str()) {
-                keys.push(Cow::Borrowed(&acl.network_acl_id));
-            }
-        }
+        eni_keys(rix, eni, &mut keys);
         if let Some(v) = &eni.vpc_id {
             keys.push(Cow::Borrowed(v));
             if let Some(g) = rix.default_sg.get(v.as_str()) {

@@ -29,6 +29,7 @@ use foldhash::HashMap;
 use rampart_model::{RouteTable, RouteTarget, Status};
 
 use super::scope::{Scope, instance_arns, subnets, task_subnets, unjudged};
+use crate::paths::Backend;
 use crate::reach::{Reach, prefix_list_resolver, route};
 use crate::registry::{Check, Context, Outcome};
 
@@ -76,54 +77,18 @@ impl Check for BackendInPublicSubnet {
         let mut tables: HashMap<(&str, &str), (&RouteTable, Served)> = HashMap::default();
         let mut orphans: HashMap<(&str, &str), Served> = HashMap::default();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
-        // Instances and tasks alike (issue 16 item 3): (region, id, its
-        // subnets, its ARN, why it may be a backend).
-        type Entry<'s> = (
-            &'s str,
-            &'s str,
-            Result<Vec<&'s str>, String>,
-            rampart_model::SharedStr,
-            Option<String>,
-        );
-        let mut all: Vec<Entry<'_>> = Vec::new();
-        for (r, i, maybe) in scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
-            scope
-                .maybe
-                .iter()
-                .map(|(r, i, why)| (*r, *i, Some(why.clone()))),
-        ) {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            all.push((
-                r,
-                i.instance_id.as_str(),
-                subnets(rix, i),
-                cx.ec2_arn(r, "instance", &i.instance_id),
-                maybe,
-            ));
-        }
+        // Instances and tasks alike (issue 16 item 3).
         out.extend(scope.task_gaps.iter().cloned());
-        for (r, t, maybe) in scope.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
-            scope
-                .maybe_tasks
-                .iter()
-                .map(|(r, t, why)| (*r, *t, Some(why.clone()))),
-        ) {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            all.push((
-                r,
-                t.backend_id(),
-                task_subnets(rix, t),
-                t.task_arn.as_str().into(),
-                maybe,
-            ));
-        }
-        for (region, id, subnets, arn, maybe) in all {
+        for (region, b, maybe) in scope.everyone() {
             let Some(rix) = cx.index.regions.get(region) else {
                 continue;
+            };
+            let id = b.id();
+            let arn = cx.ec2_arn(region, "instance", id);
+            let maybe = maybe.cloned();
+            let subnets = match b {
+                Backend::Instance(i) => subnets(rix, i),
+                Backend::Task(t) => task_subnets(rix, t),
             };
             let subnets = match subnets {
                 Ok(s) => s,

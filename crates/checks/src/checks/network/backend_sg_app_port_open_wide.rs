@@ -27,7 +27,7 @@ use foldhash::HashMap;
 use rampart_model::{PathKind, PortRange, SecurityGroup, SgPeer, SgRule, Status, Transport};
 
 use super::admin_port_open_to_internet::ADMIN_PORTS;
-use super::scope::{Scope, instance_arns, sg_sets, task_eni, unjudged};
+use super::scope::{Scope, backend_sg_sets, instance_arns, unjudged};
 use crate::index::RegionIndex;
 use crate::paths::{Exposures, client_ip_preserved, transports};
 use crate::reach::ports::{Protocol, overlap, rule_span};
@@ -85,52 +85,10 @@ impl Check for BackendSgAppPortOpenWide {
         let mut open_memo: HashMap<(&str, &str, Transport), Open> = HashMap::default();
         let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
-        // Instances and tasks alike (issue 16 item 3): (region, id, its
-        // interfaces' group sets, its ARN, why it may be a backend).
-        type Sets<'s> = Result<Vec<(&'s str, &'s [String])>, String>;
-        let mut everyone: Vec<(
-            &str,
-            &str,
-            Sets<'_>,
-            rampart_model::SharedStr,
-            Option<&String>,
-        )> = Vec::new();
-        for (r, i, maybe) in scope
-            .backends
-            .iter()
-            .map(|(r, i)| (*r, *i, None))
-            .chain(scope.maybe.iter().map(|(r, i, why)| (*r, *i, Some(why))))
-        {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            everyone.push((
-                r,
-                i.instance_id.as_str(),
-                sg_sets(rix, i),
-                cx.ec2_arn(r, "instance", &i.instance_id),
-                maybe,
-            ));
-        }
+        // Instances and tasks alike (issue 16 item 3).
         out.extend(scope.task_gaps.iter().cloned());
-        for (r, t, maybe) in scope.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
-            scope
-                .maybe_tasks
-                .iter()
-                .map(|(r, t, why)| (*r, *t, Some(why))),
-        ) {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            let sets = task_eni(rix, t).map(|e| {
-                vec![(
-                    e.network_interface_id.as_str(),
-                    e.security_group_ids.as_slice(),
-                )]
-            });
-            everyone.push((r, t.backend_id(), sets, t.task_arn.as_str().into(), maybe));
-        }
-        for (region, id, sets, arn, maybe) in everyone {
+        for (region, b, maybe) in scope.everyone() {
+            let id = b.id();
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(region),
@@ -143,6 +101,8 @@ impl Check for BackendSgAppPortOpenWide {
                 region,
             );
             let (ports, preserving) = app_ports(rix, cx.exposures, region, id);
+            let sets = backend_sg_sets(rix, b);
+            let arn = cx.ec2_arn(region, "instance", id);
             let sets = match sets {
                 Ok(s) => s,
                 Err(why) => {

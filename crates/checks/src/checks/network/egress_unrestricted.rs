@@ -28,7 +28,7 @@ use foldhash::HashMap;
 use rampart_model::{SecurityGroup, SgRule, Status};
 
 use super::all_traffic_open_to_internet::quoted;
-use super::scope::{Scope, backends_by_group, instance_arns, sg_sets, task_eni};
+use super::scope::{Scope, backend_sg_sets, backends_by_group, instance_arns};
 use crate::reach::ip::{AddrSet, public_v4, public_v6};
 use crate::reach::ports::Protocol;
 use crate::reach::sg::{all_ports_peers, all_traffic_peers};
@@ -89,44 +89,17 @@ impl Check for EgressUnrestricted {
         let mut wide_memo: HashMap<(&str, String), AddrSet> = HashMap::default();
         let mut doubt: std::collections::BTreeMap<&str, String> = Default::default();
         // Instances and tasks alike (issue 16 item 3).
-        type Sets<'s> = Result<Vec<(&'s str, &'s [String])>, String>;
-        let mut all: Vec<(&str, &str, Sets<'_>, Option<&str>)> = Vec::new();
-        for (r, i, maybe) in scope.backends.iter().map(|(r, i)| (*r, *i, None)).chain(
-            scope
-                .maybe
-                .iter()
-                .map(|(r, i, why)| (*r, *i, Some(why.as_str()))),
-        ) {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            all.push((r, i.instance_id.as_str(), sg_sets(rix, i), maybe));
-        }
         out.extend(scope.task_gaps.iter().cloned());
-        for (r, t, maybe) in scope.tasks.iter().map(|(r, t)| (*r, *t, None)).chain(
-            scope
-                .maybe_tasks
-                .iter()
-                .map(|(r, t, why)| (*r, *t, Some(why.as_str()))),
-        ) {
-            let Some(rix) = cx.index.regions.get(r) else {
-                continue;
-            };
-            let sets = task_eni(rix, t).map(|e| {
-                vec![(
-                    e.network_interface_id.as_str(),
-                    e.security_group_ids.as_slice(),
-                )]
-            });
-            all.push((r, t.backend_id(), sets, maybe));
-        }
-        for (region, id, sets, maybe) in all {
+        for (region, b, maybe) in scope.everyone() {
+            let id = b.id();
+            let maybe = maybe.map(String::as_str);
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(region),
             ) else {
                 continue;
             };
+            let sets = backend_sg_sets(rix, b);
             let sets = match sets {
                 Ok(s) => s,
                 Err(why) => {

@@ -20,6 +20,7 @@ use foldhash::{HashMap, HashSet};
 use rampart_model::{EcsTask, Instance, NetworkInterface, SharedStr, Status};
 
 use crate::index::RegionIndex;
+use crate::paths::Backend;
 use crate::registry::{Context, Outcome};
 
 /// The instances a backend-scoped check looks at.
@@ -119,6 +120,30 @@ impl<'a> Scope<'a> {
             maybe_tasks,
             task_gaps: cx.task_gaps(),
         }
+    }
+
+    /// Every known backend and maybe-backend, instances then tasks, as
+    /// (region, backend, why it may be one).
+    pub fn everyone(&self) -> Vec<(&'a str, Backend<'a>, Option<&String>)> {
+        let instances = self
+            .backends
+            .iter()
+            .map(|(r, i)| (*r, Backend::Instance(i), None))
+            .chain(
+                self.maybe
+                    .iter()
+                    .map(|(r, i, why)| (*r, Backend::Instance(i), Some(why))),
+            );
+        let tasks = self
+            .tasks
+            .iter()
+            .map(|(r, t)| (*r, Backend::Task(t), None))
+            .chain(
+                self.maybe_tasks
+                    .iter()
+                    .map(|(r, t, why)| (*r, Backend::Task(t), Some(why))),
+            );
+        instances.chain(tasks).collect()
     }
 
     /// Why a pass for a backend in `region` cannot be trusted, if it cannot.
@@ -450,6 +475,22 @@ pub(crate) fn sg_sets<'s>(
             )
         })
         .collect())
+}
+
+/// [`sg_sets`] for any backend: a task's one interface and its groups.
+pub(crate) fn backend_sg_sets<'s>(
+    rix: &RegionIndex<'s>,
+    b: Backend<'s>,
+) -> Result<Vec<(&'s str, &'s [String])>, String> {
+    match b {
+        Backend::Instance(i) => sg_sets(rix, i),
+        Backend::Task(t) => task_eni(rix, t).map(|e| {
+            vec![(
+                e.network_interface_id.as_str(),
+                e.security_group_ids.as_slice(),
+            )]
+        }),
+    }
 }
 
 /// The VPC the instance lives in.
