@@ -422,21 +422,9 @@ impl<'s> Context<'s> {
     /// as their own strings (docs/performance.md).
     pub fn ec2_arn(&self, region: &str, kind: &str, id: &str) -> SharedStr {
         if kind == "instance"
-            && let Some(arn) = self
-                .instance_arns
-                .get_or_init(|| self.build_instance_arns())
-                .get(region)
-                .and_then(|r| r.get(id))
+            && let Some(arn) = self.backend_arns(region).and_then(|r| r.get(id))
         {
             return arn.clone();
-        }
-        // A backend named by id may be an ECS task (`CLUSTER/ID`, never an
-        // instance id): its ARN is the task's, so every list of backends
-        // and every finding on one names it right.
-        if kind == "instance"
-            && let Some(t) = self.index.regions.get(region).and_then(|r| r.tasks.get(id))
-        {
-            return SharedStr::from(t.task_arn.as_str());
         }
         crate::index::ec2_arn(
             &self.snapshot.partition,
@@ -448,12 +436,23 @@ impl<'s> Context<'s> {
         .into()
     }
 
+    /// The ARN of each backend of `region` by its id: an instance's by
+    /// its instance id, an ECS task's (`CLUSTER/ID`, never an instance
+    /// id) by its backend id, so every list of backends and every finding
+    /// on one names it right. Look the region up once and each id in it,
+    /// rather than [`Context::ec2_arn`] per id, where a list is long.
+    pub fn backend_arns(&self, region: &str) -> Option<&foldhash::HashMap<&'s str, SharedStr>> {
+        self.instance_arns
+            .get_or_init(|| self.build_instance_arns())
+            .get(region)
+    }
+
     fn build_instance_arns(&self) -> InstanceArns<'s> {
         let snap = self.snapshot;
         snap.regions
             .iter()
             .map(|(region, inv)| {
-                let arns = inv
+                let mut arns: foldhash::HashMap<&'s str, SharedStr> = inv
                     .ec2
                     .instances
                     .iter()
@@ -468,6 +467,13 @@ impl<'s> Context<'s> {
                         (i.instance_id.as_str(), SharedStr::from(arn))
                     })
                     .collect();
+                if let Some(rix) = self.index.regions.get(region.as_str()) {
+                    arns.extend(
+                        rix.tasks
+                            .iter()
+                            .map(|(id, t)| (*id, SharedStr::from(t.task_arn.as_str()))),
+                    );
+                }
                 (region.as_str(), arns)
             })
             .collect()

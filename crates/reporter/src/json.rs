@@ -117,7 +117,7 @@ fn array<T: Serialize + Sync>(items: &[T], out: &mut impl Write) -> io::Result<(
                 for (i, item) in chunk.iter().enumerate() {
                     let first = b == 0 && c == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    serde_json::to_writer(&mut buf, item).map_err(io::Error::other)?;
+                    sonic_rs::to_writer(&mut buf, item).map_err(io::Error::other)?;
                 }
                 Ok(buf)
             })

@@ -106,6 +106,38 @@ fn json_is_exactly_the_one_element_per_line_layout_at_every_size() {
     );
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// The findings and scorecards are written by sonic-rs, the rest by
+    /// serde_json: any text an account holds (every control character,
+    /// quotes, backslashes, U+2028, astral characters) comes out as the
+    /// bytes serde_json writes, so the layout test above holds for any
+    /// input, not just the fixture's.
+    #[test]
+    fn json_escapes_any_account_text_as_serde_json_does(
+        texts in proptest::collection::vec(".*|[\\x00-\\x1f\"\\\\\\u{7f}\\u{2028}\\u{2029}\\u{1F600}a]{0,40}", 1..6)
+    ) {
+        let base = fixed_report();
+        let mut r = base.clone();
+        r.findings = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut f = base.findings[i % base.findings.len()].clone();
+                f.message = t.clone();
+                f.resource_arn = format!("arn:{t}").into();
+                f
+            })
+            .collect();
+        if let Some(card) = r.scorecards.first_mut() {
+            card.name = Some(texts[0].clone());
+        }
+        let mut want = Vec::new();
+        rampart_model::io::write_snapshot_json(&mut want, &r).unwrap();
+        proptest::prop_assert_eq!(render(&r), String::from_utf8(want).unwrap());
+    }
+}
+
 /// A write that fails in the middle of the findings (a closed pipe, a
 /// full disk) ends the report with that error, whatever is still being
 /// rendered, and keeps its kind (the CLI exits quietly on a closed pipe).

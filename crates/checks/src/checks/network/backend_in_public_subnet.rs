@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use rampart_model::{RouteTable, RouteTarget, Status};
 
 use super::scope::{Scope, instance_arns, subnets, task_subnets, unjudged};
@@ -40,6 +40,8 @@ pub struct BackendInPublicSubnet;
 struct Served<'a> {
     subnets: BTreeSet<&'a str>,
     backends: Vec<&'a str>,
+    /// `backends` as a set: a table may serve thousands of backends.
+    seen: HashSet<&'a str>,
     maybe: Vec<(&'a str, String)>,
 }
 
@@ -115,8 +117,11 @@ impl Check for BackendInPublicSubnet {
                 };
                 served.subnets.insert(subnet);
                 match &maybe {
-                    None if !served.backends.contains(&id) => served.backends.push(id),
-                    None => {}
+                    None => {
+                        if served.seen.insert(id) {
+                            served.backends.push(id);
+                        }
+                    }
                     Some(why) => served.maybe.push((id, why.clone())),
                 }
             }

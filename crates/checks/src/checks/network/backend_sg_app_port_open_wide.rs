@@ -59,7 +59,7 @@ struct Verdict<'a> {
     backends: BTreeSet<&'a str>,
     maybe: BTreeMap<&'a str, String>,
     /// The app ports judged, for the pass message.
-    ports: BTreeSet<String>,
+    ports: BTreeSet<(Transport, u16)>,
     /// Internet-facing NLBs in front whose clients' addresses reach the
     /// backends: the group must admit the internet for them to work.
     preserving: BTreeSet<&'a str>,
@@ -83,7 +83,9 @@ impl Check for BackendSgAppPortOpenWide {
         let mut judged: HashMap<(&str, &str, Transport, u16), Judged> = HashMap::default();
         // By (region, group id, protocol), for directly reachable backends.
         let mut open_memo: HashMap<(&str, &str, Transport), Open> = HashMap::default();
-        let mut groups: BTreeMap<(&str, &str), Verdict<'_>> = BTreeMap::new();
+        // Hashed: a group is looked up once per backend carrying it; sorted
+        // once at the end.
+        let mut groups: HashMap<(&str, &str), Verdict<'_>> = HashMap::default();
         let mut doubt: BTreeMap<&str, String> = BTreeMap::new();
         // Instances and tasks alike (issue 16 item 3).
         out.extend(scope.task_gaps.iter().cloned());
@@ -134,7 +136,7 @@ impl Check for BackendSgAppPortOpenWide {
                     };
                     if !ports.is_empty() {
                         for (t, p) in &ports {
-                            v.ports.insert(format!("{t} {p}"));
+                            v.ports.insert((*t, *p));
                             let (quoted, why) = judged
                                 .entry((region, g.as_str(), *t, *p))
                                 .or_insert_with(|| judge_port(sg, *t, *p, &resolve));
@@ -143,7 +145,11 @@ impl Check for BackendSgAppPortOpenWide {
                                     .entry(id)
                                     .or_default()
                                     .push(format!("{t} {p} on {eni}"));
-                                v.quoted.extend(quoted.iter().cloned());
+                                for q in quoted {
+                                    if !v.quoted.contains(q) {
+                                        v.quoted.insert(q.clone());
+                                    }
+                                }
                             }
                             if let Some(why) = why {
                                 v.unknown = Some(why.clone());
@@ -165,7 +171,11 @@ impl Check for BackendSgAppPortOpenWide {
                                     .or_default()
                                     .push(format!("{t} {} on {eni}", show(*r)));
                             }
-                            v.quoted.extend(quoted.iter().cloned());
+                            for q in quoted {
+                                if !v.quoted.contains(q) {
+                                    v.quoted.insert(q.clone());
+                                }
+                            }
                         }
                     }
                 }
@@ -184,6 +194,8 @@ impl Check for BackendSgAppPortOpenWide {
                     .collect()
             },
         ));
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_unstable_by_key(|(k, _)| *k);
         for ((region, g), v) in groups {
             let blocker = cx
                 .not_collected(Some(region), INPUTS)
@@ -336,7 +348,14 @@ fn verdict(
     } else {
         format!(
             "security group {g} admits the app port(s) {} of backend(s) {} only from non-internet sources",
-            v.ports.iter().cloned().collect::<Vec<_>>().join(", "),
+            // In text order, as the message always listed them.
+            v.ports
+                .iter()
+                .map(|(t, p)| format!("{t} {p}"))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", "),
             users.join(", ")
         )
     };

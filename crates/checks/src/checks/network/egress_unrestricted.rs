@@ -58,9 +58,10 @@ struct EniVerdict {
 /// What a group's findings gather, over every ENI it is on.
 #[derive(Default)]
 struct GroupTally<'a> {
-    /// (instance, ENI, the other contributors) where it lets all out, known
-    /// backends only.
-    fails: Vec<(&'a str, &'a str, Vec<String>)>,
+    /// (instance, ENI, the ENI's verdict: an index into the check's list)
+    /// where it lets all out, known backends only. The verdict's other
+    /// contributors are named only for the few ENIs a message lists.
+    fails: Vec<(&'a str, &'a str, usize)>,
     /// Maybe-backends it lets all out, with why they may be backends.
     maybe: Vec<(&'a str, String)>,
     /// The families named in the failures.
@@ -83,8 +84,10 @@ impl Check for EgressUnrestricted {
         let carriers = backends_by_group(cx);
         let mut out = scope.instance_gaps.clone();
         let mut tally: HashMap<(&str, &str), GroupTally> = HashMap::default();
-        // By (region, the ENI's group ids): thousands of backends share a set.
-        let mut memo: HashMap<(&str, Vec<&str>), EniVerdict> = HashMap::default();
+        // By (region, the ENI's group ids): thousands of backends share a
+        // set, so each set is judged once and its verdict kept here.
+        let mut memo: HashMap<(&str, Vec<&str>), usize> = HashMap::default();
+        let mut verdicts: Vec<EniVerdict> = Vec::new();
         // By (region, group id): groups recur in many sets.
         let mut wide_memo: HashMap<(&str, String), AddrSet> = HashMap::default();
         let mut doubt: std::collections::BTreeMap<&str, String> = Default::default();
@@ -120,26 +123,31 @@ impl Check for EgressUnrestricted {
                 for g in &key {
                     tally.entry((region, *g)).or_default();
                 }
-                let v = memo
-                    .entry((region, key.clone()))
-                    .or_insert_with(|| {
+                let memo_key = (region, key);
+                let ix = match memo.get(&memo_key) {
+                    Some(ix) => *ix,
+                    None => {
                         let resolve = prefix_list_resolver(
                             &inv.ec2.managed_prefix_lists,
                             &cx.snapshot.collection_errors,
                             region,
                         );
-                        let groups: Vec<(&str, Option<&SecurityGroup>)> = key
+                        let groups: Vec<(&str, Option<&SecurityGroup>)> = memo_key
+                            .1
                             .iter()
                             .map(|g| (*g, rix.security_groups.get(g).copied()))
                             .collect();
-                        judge_eni(&groups, &resolve, &mut |id, g| {
+                        verdicts.push(judge_eni(&groups, &resolve, &mut |id, g| {
                             wide_memo
                                 .entry((region, id.to_string()))
                                 .or_insert_with(|| wide(g, &resolve))
                                 .clone()
-                        })
-                    })
-                    .clone();
+                        }));
+                        memo.insert(memo_key.clone(), verdicts.len() - 1);
+                        verdicts.len() - 1
+                    }
+                };
+                let (key, v) = (memo_key.1, &verdicts[ix]);
                 // The group ids as the snapshot holds them (the verdict's
                 // copies do not outlive this iteration).
                 let held = |g: &String| key.iter().copied().find(|k| *k == g.as_str());
@@ -148,11 +156,7 @@ impl Check for EgressUnrestricted {
                         let Some(gk) = held(g) else { continue };
                         let t = tally.entry((region, gk)).or_default();
                         match maybe {
-                            None => {
-                                let others =
-                                    v.contributors.iter().filter(|o| *o != g).cloned().collect();
-                                t.fails.push((id, eni, others));
-                            }
+                            None => t.fails.push((id, eni, ix)),
                             Some(why) => t.maybe.push((id, why.to_string())),
                         }
                         for f in &v.everywhere {
@@ -235,7 +239,13 @@ impl Check for EgressUnrestricted {
                     .fails
                     .iter()
                     .take(MAX_NAMED)
-                    .map(|(inst, eni, others)| {
+                    .map(|(inst, eni, ix)| {
+                        let others: Vec<&str> = verdicts[*ix]
+                            .contributors
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|o| *o != group_id)
+                            .collect();
                         let with = if others.is_empty() {
                             String::new()
                         } else {

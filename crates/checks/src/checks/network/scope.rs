@@ -560,13 +560,12 @@ fn find_carriers<'s>(cx: &Context<'s>) -> Carriers<'s> {
 /// Backend ARNs for `ids` in `region` (instance ids, or tasks'
 /// `CLUSTER/ID`), for [`Outcome::affected`].
 pub(crate) fn instance_arns(cx: &Context<'_>, region: &str, ids: &[&str]) -> Vec<SharedStr> {
+    let arns = cx.backend_arns(region);
     ids.iter()
-        .map(
-            |id| match cx.index.regions.get(region).and_then(|r| r.tasks.get(id)) {
-                Some(t) => SharedStr::from(t.task_arn.as_str()),
-                None => cx.ec2_arn(region, "instance", id),
-            },
-        )
+        .map(|id| match arns.and_then(|m| m.get(id)) {
+            Some(arn) => arn.clone(),
+            None => cx.ec2_arn(region, "instance", id),
+        })
         .collect()
 }
 
