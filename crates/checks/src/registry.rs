@@ -550,8 +550,18 @@ impl<'s> Context<'s> {
 }
 
 /// The operations that list a region's running ECS tasks: without any of
-/// them, which tasks run there is unknown.
-pub(crate) const TASK_LISTS: &[&str] = &["ecs:ListClusters", "ecs:ListTasks", "ecs:DescribeTasks"];
+/// them, which tasks run there is unknown. The exposure paths' own inputs
+/// for tasks (a test holds this to every ECS input of [`Input::ALL`]).
+///
+/// [`Input::ALL`]: crate::paths::inputs::Input::ALL
+pub(crate) const TASK_LISTS: &[&str] = {
+    use crate::paths::inputs::Input;
+    &[
+        Input::Clusters.operation(),
+        Input::Tasks.operation(),
+        Input::TaskDetails.operation(),
+    ]
+};
 
 /// The reason a check gives for *not evaluated* on `resource`, the first of
 /// `operations` that failed for it. `resource` is matched exactly or as a
@@ -622,6 +632,21 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The task lists are the exposure paths' ECS task inputs, no more and
+    /// no fewer: a new ECS input the paths read joins `TASK_LISTS` (or is
+    /// named here as one that does not list tasks).
+    #[test]
+    fn task_lists_are_the_paths_task_inputs() {
+        use crate::paths::inputs::Input;
+        let ecs: BTreeSet<&str> = Input::ALL
+            .iter()
+            .map(|i| i.operation())
+            .filter(|op| op.starts_with("ecs:"))
+            .collect();
+        let lists: BTreeSet<&str> = TASK_LISTS.iter().copied().collect();
+        assert_eq!(lists, ecs);
+    }
 
     /// Code and `checks/` agree: every metadata file belongs to a registered
     /// check and vice versa, ids sorted and unique, every file valid.

@@ -215,7 +215,10 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
             let trusts = detail
                 .assume_role_policy_document()
                 .map(parse_policy)
-                .is_some_and(|doc| trusts_ecs_tasks(&doc));
+                .and_then(|doc| {
+                    rampart_model::trust_admits_service(&doc, rampart_model::ECS_TASKS_PRINCIPAL)
+                })
+                .unwrap_or(false);
             if trusts && seen.insert(arn.clone()) {
                 roles.push(role_from_detail(detail));
             }
@@ -253,31 +256,6 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
         roles,
         policies,
     }
-}
-
-/// Whether a trust policy lets ECS tasks assume the role: an `Allow`
-/// whose `Service` principal is `ecs-tasks.amazonaws.com`.
-fn trusts_ecs_tasks(doc: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    let statements: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        _ => return false,
-    };
-    let ecs = |v: &Value| {
-        v.as_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("ecs-tasks.amazonaws.com"))
-    };
-    statements.iter().any(|st| {
-        st.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && st
-                .get("Principal")
-                .and_then(|p| p.get("Service"))
-                .is_some_and(|v| match v {
-                    Value::Array(a) => a.iter().any(ecs),
-                    v => ecs(v),
-                })
-    })
 }
 
 /// A role only the authorization details name (an ECS task role).

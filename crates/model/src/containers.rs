@@ -173,7 +173,10 @@ impl EcsTask {
 
     /// Whether the task exists for the network: ECS lists `RUNNING` ones
     /// as asked, and one on its way down (`DEPROVISIONING`, `STOPPED`) has
-    /// released or is releasing its interface.
+    /// released or is releasing its interface. Every state before those
+    /// (`PROVISIONING` to `STOPPING`) still holds it: "DEPROVISIONING: the
+    /// elastic network interface is detached and deleted" ([Amazon ECS task
+    /// lifecycle](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html)).
     pub fn is_live(&self) -> bool {
         !matches!(
             self.last_status.as_deref(),

@@ -1444,6 +1444,49 @@ pub struct Role {
     pub inline_policies: Option<Vec<InlinePolicy>>,
 }
 
+/// The service principal ECS tasks assume their task role as
+/// ([IAM roles for tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)).
+pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
+
+/// Whether a role trust policy lets `service` assume the role: some
+/// `Allow` statement whose `Principal` is `"*"` (anyone) or names the
+/// service under `Service` (a string or a list; service principals are
+/// matched case-insensitively). `None` when the document has no statement
+/// list to read. The one reading of a trust policy: the collector keeps
+/// the roles ECS tasks may assume by it, and the checks judge them by it.
+/// ([Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)).
+pub fn trust_admits_service(doc: &Value, service: &str) -> Option<bool> {
+    let statements: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => return None,
+    };
+    let named = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(service));
+    Some(statements.iter().any(|st| {
+        st.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && match st.get("Principal") {
+                Some(Value::String(p)) => p == "*",
+                Some(Value::Object(p)) => p.get("Service").is_some_and(|v| match v {
+                    Value::Array(a) => a.iter().any(named),
+                    v => named(v),
+                }),
+                _ => false,
+            }
+    }))
+}
+
+impl Role {
+    /// Whether ECS tasks may assume this role ([`trust_admits_service`]
+    /// with [`ECS_TASKS_PRINCIPAL`]); `true` when the trust policy is
+    /// unknown or unreadable, so a role is never cleared for want of data.
+    pub fn ecs_tasks_may_assume(&self) -> bool {
+        self.assume_role_policy
+            .as_ref()
+            .and_then(|doc| trust_admits_service(doc, ECS_TASKS_PRINCIPAL))
+            .unwrap_or(true)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InlinePolicy {
     pub policy_name: String,
@@ -2090,5 +2133,61 @@ mod shield_tests {
                 .unwrap()
                 .contains("eip_allocation_ids")
         );
+    }
+}
+
+#[cfg(test)]
+mod trust_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn admits(doc: Value) -> Option<bool> {
+        trust_admits_service(&doc, ECS_TASKS_PRINCIPAL)
+    }
+
+    /// The Principal element: a service named alone, in a list, in any
+    /// case, or `"*"` lets ECS tasks assume the role; an account, a Deny or
+    /// another service does not; no statement list is unknown.
+    #[test]
+    fn a_trust_policy_admits_ecs_tasks_as_iam_reads_it() {
+        let allow = |p: Value| json!({"Statement": [{"Effect": "Allow", "Principal": p, "Action": "sts:AssumeRole"}]});
+        assert_eq!(
+            admits(allow(json!({"Service": "ecs-tasks.amazonaws.com"}))),
+            Some(true)
+        );
+        assert_eq!(
+            admits(allow(
+                json!({"Service": ["ec2.amazonaws.com", "ECS-Tasks.amazonaws.com"]})
+            )),
+            Some(true)
+        );
+        assert_eq!(admits(allow(json!("*"))), Some(true));
+        assert_eq!(
+            admits(allow(json!({"Service": "ec2.amazonaws.com"}))),
+            Some(false)
+        );
+        assert_eq!(
+            admits(allow(json!({"AWS": "arn:aws:iam::111122223333:root"}))),
+            Some(false)
+        );
+        let deny = json!({"Statement": {"Effect": "Deny", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}});
+        assert_eq!(admits(deny), Some(false));
+        assert_eq!(admits(json!({"Version": "2012-10-17"})), None);
+        let role = |doc: Option<Value>| Role {
+            arn: "arn:aws:iam::111122223333:role/r".into(),
+            role_name: "r".into(),
+            role_id: None,
+            path: None,
+            assume_role_policy: doc,
+            permissions_boundary_arn: None,
+            attached_policy_arns: None,
+            inline_policies: None,
+        };
+        assert!(
+            role(None).ecs_tasks_may_assume(),
+            "unknown trust is not cleared"
+        );
+        assert!(role(Some(json!({}))).ecs_tasks_may_assume());
+        assert!(!role(Some(allow(json!({"Service": "ec2.amazonaws.com"})))).ecs_tasks_may_assume());
     }
 }

@@ -308,36 +308,6 @@ fn maybe_carried(cx: &Context<'_>, judged: &BTreeMap<&str, Vec<SharedStr>>) -> V
     out
 }
 
-/// Whether the role's trust policy lets ECS tasks assume it (an `Allow`
-/// naming the `ecs-tasks.amazonaws.com` service principal, or anyone);
-/// `true` when the trust policy is unknown.
-fn ecs_tasks_may_assume(role: &Role) -> bool {
-    use serde_json::Value;
-    let Some(doc) = &role.assume_role_policy else {
-        return true;
-    };
-    let statements: Vec<&Value> = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        _ => return true,
-    };
-    let ecs = |v: &Value| {
-        v.as_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("ecs-tasks.amazonaws.com"))
-    };
-    statements.iter().any(|st| {
-        st.get("Effect").and_then(Value::as_str) == Some("Allow")
-            && match st.get("Principal") {
-                Some(Value::String(p)) => p == "*",
-                Some(Value::Object(p)) => p.get("Service").is_some_and(|v| match v {
-                    Value::Array(a) => a.iter().any(ecs),
-                    v => ecs(v),
-                }),
-                _ => false,
-            }
-    })
-}
-
 /// Whether the role's trust policy may let EC2 assume it: an `Allow`
 /// statement whose principal is everyone or names the EC2 service
 /// principal; `true` when the trust policy is unknown or unreadable.
@@ -592,7 +562,7 @@ pub(crate) fn per_role<'s>(
     out.extend(cx.task_gaps());
     if let Some(why) = task_doubt {
         for role in &cx.snapshot.iam.roles {
-            if by_role.contains_key(role.role_name.as_str()) || !ecs_tasks_may_assume(role) {
+            if by_role.contains_key(role.role_name.as_str()) || !role.ecs_tasks_may_assume() {
                 continue;
             }
             out.push(iam_outcome(
