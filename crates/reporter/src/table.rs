@@ -113,12 +113,17 @@ impl Table {
                     checks, reasons, ..
                 } = c.layer(l)
                 {
+                    // A layer no check applies to names no check.
+                    let which = if checks.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", clean(&checks.join(", ")))
+                    };
                     self.prose(
                         out,
                         &format!(
-                            "  {} {l} not evaluated ({}): {}",
+                            "  {} {l} not evaluated{which}: {}",
                             clean(&c.instance_id),
-                            clean(&checks.join(", ")),
                             clean(&reasons.join("; "))
                         ),
                     )?;

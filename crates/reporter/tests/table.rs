@@ -442,3 +442,24 @@ fn only_severity_and_verdict_cells_are_coloured() {
     assert!(spans > 10, "{text:?}");
     assert!(text.contains("\u{1b}[38;5;11mmedium\u{1b}[39m"), "{text:?}");
 }
+
+/// A layer no check applies to is not evaluated, with the reason and no
+/// empty list of checks; a layer with checks names them.
+#[test]
+fn a_layer_without_checks_names_none() {
+    let mut r = fixed_report();
+    r.scorecards[1].data = rampart_model::LayerVerdict::NotEvaluated {
+        checks: vec![],
+        reasons: vec!["no check applies to this backend on this layer".into()],
+        findings: vec![],
+    };
+    let id = r.scorecards[1].instance_id.clone();
+    let text = render(PLAIN, &r);
+    assert!(
+        text.contains(&format!(
+            "  {id} data not evaluated: no check applies to this backend on this layer"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("()"), "{text}");
+}
