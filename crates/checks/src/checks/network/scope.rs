@@ -426,6 +426,11 @@ pub(crate) fn enis<'r, 's>(
         .instance_enis
         .get(i.instance_id.as_str())
         .map_or(&[][..], Vec::as_slice);
+    // The index keeps, in order, those of the instance's ENI ids it found
+    // (`Index`): as many as it names means none is missing.
+    if found.len() == i.network_interface_ids.len() {
+        return Ok(found);
+    }
     if let Some(missing) = i
         .network_interface_ids
         .iter()
