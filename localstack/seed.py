@@ -53,6 +53,11 @@ USERDATA_SECRET = "RAMPART-FAKE-SECRET-USERDATA"
 TASK_ENV_SECRET = "RAMPART-FAKE-SECRET-TASKENV"
 TASK_SECRET_VALUE_FROM = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/orders/RAMPART-FAKE-SECRET-VALUEFROM"
 CLOUDMAP_SECRET = "RAMPART-FAKE-SECRET-CLOUDMAP"
+# The secret header CloudFront adds to requests to the hardened `origin-alb`
+# (phase `cloudfront`): the ALB forwards only requests carrying it. rampart
+# keeps the header's name, never its value.
+ORIGIN_HEADER = "X-Origin-Verify"
+ORIGIN_SECRET = "RAMPART-FAKE-SECRET-ORIGINHEADER"
 # The legacy domain's imported certificate expires this many days after the
 # seed runs: inside DATA-011's default 30-day window.
 LEGACY_CERT_DAYS_LEFT = 10
@@ -1919,9 +1924,27 @@ class Seeder:
             Port=443,
             SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
             Certificates=[{"CertificateArn": h["acm_certificate_arn"]}],
-            DefaultActions=[{"Type": "forward", "TargetGroupArn": alb_tg}],
+            # Only CloudFront's requests, which carry the secret header,
+            # are forwarded; anything else gets 403 (EDGE-018).
+            DefaultActions=[
+                {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "403"}}
+            ],
             Tags=tag_list("origin-alb-https"),
         )["Listeners"][0]["ListenerArn"]
+        elbv2.create_rule(
+            ListenerArn=alb_listener,
+            Priority=1,
+            Conditions=[
+                {
+                    "Field": "http-header",
+                    "HttpHeaderConfig": {
+                        "HttpHeaderName": ORIGIN_HEADER,
+                        "Values": [ORIGIN_SECRET],
+                    },
+                }
+            ],
+            Actions=[{"Type": "forward", "TargetGroupArn": alb_tg}],
+        )
         app_cert = self.client("acm", "us-east-1").request_certificate(
             DomainName="app.orders.example.com",
             ValidationMethod="DNS",
@@ -1933,6 +1956,10 @@ class Seeder:
                 "Id": "origin-alb",
                 "DomainName": alb["DNSName"],
                 "CustomOriginConfig": https_origin,
+                "CustomHeaders": {
+                    "Quantity": 1,
+                    "Items": [{"HeaderName": ORIGIN_HEADER, "HeaderValue": ORIGIN_SECRET}],
+                },
             },
             hardened_behaviour,
             {
@@ -1957,6 +1984,9 @@ class Seeder:
             minimum_protocol_version="TLSv1.2_2021",
             alb_arn=alb["LoadBalancerArn"],
             alb_dns=alb["DNSName"],
+            origin_header=ORIGIN_HEADER,
+            # For the secrets test: it must never reach a snapshot or report.
+            origin_secret=ORIGIN_SECRET,
             alb_sg_id=alb_sg,
             alb_listener_arn=alb_listener,
             alb_tg_arn=alb_tg,

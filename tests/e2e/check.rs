@@ -470,6 +470,27 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         assert_eq!(e.status, Status::Pass, "{e:?}");
         assert!(e.message.contains("every distribution"), "{}", e.message);
     }
+    // ... which is why origin-alb forwards only requests carrying the
+    // header alb-edge adds (a 403 otherwise): EDGE-018 passes, naming the
+    // header and never its value.
+    let header = verdict(
+        "EDGE-018",
+        m(&man, "/cloudfront/distributions/alb-edge/alb_arn"),
+    );
+    assert_eq!(header.status, Status::Pass, "{header:?}");
+    assert!(
+        header
+            .message
+            .ends_with("carrying CloudFront's header x-origin-verify"),
+        "{}",
+        header.message
+    );
+    for a in &hardened_arns {
+        assert!(
+            header.affected.iter().any(|x| x.as_str() == a),
+            "{header:?}"
+        );
+    }
     let viewer = verdict("EDGE-015", &legacy_edge);
     assert_eq!(viewer.status, Status::Fail, "{viewer:?}");
     assert!(viewer.message.contains("allow-all"), "{}", viewer.message);

@@ -157,15 +157,6 @@ const NO_CHECK: &[(&str, &str)] = &[
          topologies where it decides",
     ),
     (
-        "elasticloadbalancing:DescribeRules",
-        "origin-alb's listener forwards to its one target group by its default \
-         action: unknown rules could forward only to other groups naming the \
-         ALB, and it has none; every_verdict_survives_any_one_denied_operation \
-         adds an ALB with a path-pattern rule, and crates/checks \
-         exposure_rules (missing_listener_rules_make_every_target_group_of_the_alb_a_maybe) \
-         covers rules that decide",
-    ),
-    (
         "elasticloadbalancing:DescribeTags",
         "tag suppressions only (a missing tag can only un-suppress)",
     ),

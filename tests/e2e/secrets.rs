@@ -97,6 +97,11 @@ fn secrets(man: &serde_json::Value) -> Vec<(&'static str, String)> {
             "Cloud Map custom attribute",
             m(man, "/containers/secrets/cloudmap_attribute").into(),
         ),
+        // The header value CloudFront and the ALB share (phase `cloudfront`).
+        (
+            "CloudFront origin header value",
+            m(man, "/cloudfront/distributions/alb-edge/origin_secret").into(),
+        ),
     ]
 }
 
@@ -440,10 +445,14 @@ fn task_definition_environment_and_secret_sources_never_reach_the_snapshot() {
             "Cloud Map custom attribute",
             m(&man, "/containers/secrets/cloudmap_attribute"),
         ),
+        (
+            "CloudFront origin header value",
+            m(&man, "/cloudfront/distributions/alb-edge/origin_secret"),
+        ),
         // The distinctive part alone, so a cut or re-encoded copy counts.
         ("part of a seeded secret", "RAMPART-FAKE-SECRET"),
     ];
-    for (what, secret) in &secrets[..3] {
+    for (what, secret) in &secrets[..4] {
         assert!(secret.contains("RAMPART-FAKE-SECRET"), "{what}: {secret}");
     }
     for (source, text) in &evidence.0 {

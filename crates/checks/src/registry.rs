@@ -149,6 +149,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &edge::cloudfront_viewer_tls::CloudFrontViewerTls,
     &edge::cloudfront_origin_tls::CloudFrontOriginTls,
     &edge::cloudfront_without_waf::CloudFrontWithoutWaf,
+    &edge::cloudfront_origin_header::CloudFrontOriginHeader,
     &instance::imdsv1_allowed::Imdsv1Allowed,
     &instance::instance_without_role::InstanceWithoutRole,
     &instance::instance_role_admin::InstanceRoleAdmin,

@@ -272,9 +272,28 @@ async fn listener(
                     conditions: r
                         .conditions()
                         .iter()
-                        .map(|c| RuleCondition {
-                            field: o(c.field()),
-                            values: strings(c.values()),
+                        .map(|c| {
+                            let header = c.http_header_config();
+                            // Header and query-string values may be
+                            // secrets (CloudFront's origin header): never
+                            // kept, whichever list an endpoint puts them in.
+                            let secret = matches!(c.field(), Some("http-header" | "query-string"));
+                            RuleCondition {
+                                field: o(c.field()),
+                                values: if secret {
+                                    Vec::new()
+                                } else {
+                                    strings(c.values())
+                                },
+                                // The name and whether a value is all
+                                // wildcards; never the values (secrets).
+                                header_name: header.and_then(|h| o(h.http_header_name())),
+                                header_matches_anything: header.is_some_and(|h| {
+                                    h.values().iter().any(|v| {
+                                        !v.is_empty() && v.chars().all(|ch| ch == '*' || ch == '?')
+                                    })
+                                }),
+                            }
                         })
                         .collect(),
                     actions: r.actions().iter().map(action).collect(),

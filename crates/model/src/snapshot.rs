@@ -926,6 +926,19 @@ pub struct ListenerRule {
 pub struct RuleCondition {
     pub field: Option<String>,
     pub values: Vec<String>,
+    /// An `http-header` condition's header name
+    /// (`HttpHeaderConfig.HttpHeaderName`; matched case-insensitively by
+    /// the load balancer). `None` for other fields, and in snapshots
+    /// written before rampart recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_name: Option<String>,
+    /// Whether some value of an `http-header` condition matches any text
+    /// (it is made only of the wildcards `*` and `?`). The values
+    /// themselves are never collected: the secret a CloudFront origin
+    /// sends its load balancer sits there
+    /// (<https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpHeaderConditionConfig.html>).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub header_matches_anything: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1877,6 +1877,8 @@ pub fn build(t: &Topo) -> Snapshot {
                     conditions: vec![RuleCondition {
                         field: Some("path-pattern".into()),
                         values: vec!["/api/*".into()],
+                        header_name: None,
+                        header_matches_anything: false,
                     }],
                     actions: vec![action(Some(tg))],
                 })

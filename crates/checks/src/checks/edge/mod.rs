@@ -8,6 +8,7 @@ pub mod api_stage_without_throttling;
 pub mod api_stage_without_waf;
 pub mod backend_bypasses_gateway;
 pub(crate) mod cloudfront;
+pub mod cloudfront_origin_header;
 pub mod cloudfront_origin_tls;
 pub mod cloudfront_viewer_tls;
 pub mod cloudfront_without_waf;

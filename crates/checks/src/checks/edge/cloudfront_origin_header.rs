@@ -1,0 +1,415 @@
+//! EDGE-018: an Application Load Balancer that CloudFront fronts forwards
+//! only requests that carry a header the distribution adds. CloudFront's
+//! origin-facing prefix list (what EDGE-001 accepts as "only CloudFront")
+//! admits every distribution, any account's: someone else's distribution,
+//! without the web ACL, can reach the same load balancer. AWS's answer is
+//! a custom header CloudFront adds to origin requests and a listener that
+//! forwards only requests carrying it
+//! ([Restrict access to Application Load Balancers](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html)).
+//!
+//! Judged per internet-facing ALB that an enabled distribution's origin
+//! resolves to, on the listeners of the ports CloudFront connects to
+//! there. A listener requires the header when its default action does not
+//! forward and every rule that forwards has an `http-header` condition on
+//! a header one of those origins adds, with no value made only of
+//! wildcards (a rule's conditions must all match, and a header condition
+//! matches on any of its values, the name case-insensitively:
+//! [HttpHeaderConditionConfig](https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpHeaderConditionConfig.html)).
+//! The values, the secret itself, are never collected. A regional web ACL
+//! on the load balancer may demand the header instead; its rules are not
+//! read for this, so such a load balancer is not evaluated rather than
+//! failed. NLB origins (no HTTP), API Gateway and instance origins are not
+//! judged.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rampart_model::{LbAction, Listener, LoadBalancer, Status};
+
+use super::cloudfront::{Front, fronts};
+use crate::origins::{Origin, ports};
+use crate::registry::{Check, Context, Outcome, why_missing};
+
+pub struct CloudFrontOriginHeader;
+
+const RULES: &str = "elasticloadbalancing:DescribeRules";
+
+impl Check for CloudFrontOriginHeader {
+    fn meta(&self) -> &'static rampart_model::CheckMeta {
+        crate::check_meta!("edge", "EDGE-018")
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
+        let fronts = match fronts(cx) {
+            Err(gap) => return vec![gap.clone()],
+            Ok(f) => f,
+        };
+        // Each ALB once, with every distribution origin in front of it.
+        let mut albs: BTreeMap<(&str, &str), Vec<(&Front<'_>, &rampart_model::CfOrigin)>> =
+            BTreeMap::new();
+        for f in fronts {
+            for (o, r) in &f.origins {
+                if let Origin::LoadBalancer(region, arn) = r {
+                    let Some(lb) = cx
+                        .index
+                        .regions
+                        .get(region.as_str())
+                        .and_then(|rix| rix.load_balancers.get(arn.as_str()))
+                    else {
+                        continue;
+                    };
+                    if lb.lb_type.as_deref() == Some("application") {
+                        albs.entry((lb_region(cx, region), lb.load_balancer_arn.as_str()))
+                            .or_default()
+                            .push((f, o));
+                    }
+                }
+            }
+        }
+        albs.into_iter()
+            .filter_map(|((region, arn), fronting)| {
+                let lb = cx.index.regions.get(region)?.load_balancers.get(arn)?;
+                Some(judge(cx, region, lb, &fronting))
+            })
+            .collect()
+    }
+}
+
+/// The snapshot's own spelling of `region` (the index's keys borrow it).
+fn lb_region<'s>(cx: &Context<'s>, region: &str) -> &'s str {
+    cx.snapshot
+        .regions
+        .get_key_value(region)
+        .map_or("", |(k, _)| k.as_str())
+}
+
+fn forwards(actions: &[LbAction]) -> bool {
+    actions.iter().any(|a| a.action_type == "forward")
+}
+
+/// What lets a request without the header through `l`, or why that is
+/// unknown (`Err`). `headers` are the names the origins add, lowercase.
+fn listener_faults(
+    cx: &Context<'_>,
+    region: &str,
+    l: &Listener,
+    headers: &BTreeSet<String>,
+) -> Result<Vec<String>, String> {
+    let port = l.port.map_or("?".to_string(), |p| p.to_string());
+    let mut faults = Vec::new();
+    if forwards(&l.default_actions) {
+        faults.push(format!("listener {port} forwards by its default action"));
+    }
+    let Some(rules) = &l.rules else {
+        return Err(why_missing(cx, Some(region), &[RULES], &l.listener_arn));
+    };
+    for r in rules
+        .iter()
+        .filter(|r| !r.is_default && forwards(&r.actions))
+    {
+        let name = format!(
+            "rule {} of listener {port}",
+            r.priority.as_deref().unwrap_or("?")
+        );
+        let header_conditions: Vec<_> = r
+            .conditions
+            .iter()
+            .filter(|c| c.field.as_deref() == Some("http-header"))
+            .collect();
+        if header_conditions.iter().any(|c| c.header_name.is_none()) {
+            return Err(format!(
+                "the header names of {name}'s conditions are not in this snapshot \
+                 (written before rampart recorded them): re-scan"
+            ));
+        }
+        let guarded = header_conditions.iter().any(|c| {
+            !c.header_matches_anything
+                && c.header_name
+                    .as_deref()
+                    .is_some_and(|h| headers.contains(&h.to_ascii_lowercase()))
+        });
+        if !guarded {
+            faults.push(format!("{name} forwards without requiring it"));
+        }
+    }
+    Ok(faults)
+}
+
+fn judge(
+    cx: &Context<'_>,
+    region: &str,
+    lb: &LoadBalancer,
+    fronting: &[(&Front<'_>, &rampart_model::CfOrigin)],
+) -> Outcome {
+    let dists: Vec<String> = fronting
+        .iter()
+        .map(|(f, _)| f.label())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let what = format!("ALB {} behind {}", lb.name, dists.join(", "));
+    let headers: BTreeSet<String> = fronting
+        .iter()
+        .flat_map(|(_, o)| o.custom_header_names.iter())
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let ports: BTreeSet<u16> = fronting.iter().flat_map(|(_, o)| ports(o)).collect();
+    let mut o = if headers.is_empty() {
+        Outcome::new(
+            lb.load_balancer_arn.clone(),
+            region,
+            Status::Fail,
+            format!(
+                "{what}: CloudFront adds no custom header to its requests, so the load \
+                 balancer cannot tell them from another distribution's"
+            ),
+        )
+    } else {
+        let listeners: Vec<&Listener> = lb
+            .listeners
+            .iter()
+            .flatten()
+            .filter(|l| {
+                l.port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .is_some_and(|p| ports.contains(&p))
+            })
+            .collect();
+        let (mut faults, mut unknown) = (Vec::new(), Vec::new());
+        if lb.listeners.is_none() {
+            unknown.push(why_missing(
+                cx,
+                Some(region),
+                &["elasticloadbalancing:DescribeListeners"],
+                &lb.load_balancer_arn,
+            ));
+        }
+        for l in listeners {
+            match listener_faults(cx, region, l, &headers) {
+                Ok(f) => faults.extend(f),
+                Err(why) => unknown.push(why),
+            }
+        }
+        let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let acl = cx
+            .index
+            .regions
+            .get(region)
+            .and_then(|rix| rix.web_acl_for.get(&lb.load_balancer_arn));
+        match (faults.is_empty(), unknown.is_empty(), acl) {
+            (false, _, Some(acl)) => Outcome::new(
+                lb.load_balancer_arn.clone(),
+                region,
+                Status::NotEvaluated(format!(
+                    "its listeners do not require the header ({}), and web ACL {} may; \
+                     rampart does not read a web ACL's header rules for this",
+                    faults.join("; "),
+                    acl.name
+                )),
+                format!("{what}: whether it requires CloudFront's header is unknown"),
+            ),
+            (false, _, None) => Outcome::new(
+                lb.load_balancer_arn.clone(),
+                region,
+                Status::Fail,
+                format!(
+                    "{what} forwards requests without CloudFront's header {}: {}",
+                    names.join(" or "),
+                    faults.join("; ")
+                ),
+            ),
+            (true, false, _) => Outcome::new(
+                lb.load_balancer_arn.clone(),
+                region,
+                Status::NotEvaluated(unknown.join("; ")),
+                format!("{what}: whether it requires CloudFront's header is unknown"),
+            ),
+            (true, true, _) => Outcome::new(
+                lb.load_balancer_arn.clone(),
+                region,
+                Status::Pass,
+                format!(
+                    "{what} forwards only requests carrying CloudFront's header {}",
+                    names.join(" or ")
+                ),
+            ),
+        }
+    };
+    o.affected = fronting
+        .iter()
+        .flat_map(|(f, _)| f.backends.iter())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|(r, id)| cx.ec2_arn(r, "instance", id))
+        .collect();
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::cloudfront::fixtures::*;
+    use super::*;
+    use crate::checks::network::fixtures::*;
+    use crate::testing::*;
+    use rampart_model::*;
+
+    const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/9";
+
+    fn fixed_403() -> LbAction {
+        LbAction {
+            action_type: "fixed-response".into(),
+            order: Some(1),
+            target_group_arns: vec![],
+            redirect_protocol: None,
+            redirect_port: None,
+            fixed_response_status: Some("403".into()),
+        }
+    }
+
+    fn header_rule(priority: &str, name: Option<&str>, anything: bool) -> ListenerRule {
+        ListenerRule {
+            rule_arn: format!("{ALB}/rule-{priority}"),
+            priority: Some(priority.into()),
+            is_default: false,
+            conditions: vec![RuleCondition {
+                field: Some("http-header".into()),
+                values: vec![],
+                header_name: name.map(str::to_string),
+                header_matches_anything: anything,
+            }],
+            actions: vec![forward(TG_H)],
+        }
+    }
+
+    /// The network demo plus an internet-facing ALB `web` whose HTTPS 443
+    /// listener answers 403 by default and forwards on `rules`, fronted by
+    /// distribution E1 adding `X-Origin-Verify`.
+    fn account(rules: Option<Vec<ListenerRule>>) -> Snapshot {
+        let mut l = listener(&format!("{ALB}/l443"), 443, "HTTPS", None, fixed_403());
+        l.rules = rules;
+        let mut origin = custom("web", "web.example");
+        origin.custom_header_names = vec!["X-Origin-Verify".into()];
+        let mut s = with(distribution(vec![origin]));
+        region(&mut s).elbv2.load_balancers.push(lb(
+            ALB,
+            "web",
+            "application",
+            "internet-facing",
+            &["subnet-hpub"],
+            &[],
+            vec![l],
+        ));
+        s
+    }
+
+    fn only(s: &Snapshot) -> Outcome {
+        let got = run(&CloudFrontOriginHeader, s);
+        assert_eq!(got.len(), 1, "{got:?}");
+        got.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_listener_forwarding_only_with_the_header_passes() {
+        // Case-insensitive names, as the load balancer matches them.
+        let got = only(&account(Some(vec![header_rule(
+            "1",
+            Some("x-origin-verify"),
+            false,
+        )])));
+        assert_eq!(got.status, Status::Pass, "{got:?}");
+        assert_eq!(got.resource_arn.as_ref(), ALB);
+        assert_eq!(
+            got.message,
+            "ALB web behind distribution E1 (shop.example.com) forwards only requests \
+             carrying CloudFront's header x-origin-verify"
+        );
+    }
+
+    #[test]
+    fn forwarding_without_the_header_fails() {
+        // A default action that forwards.
+        let mut s = account(Some(vec![]));
+        let l = &mut region(&mut s).elbv2.load_balancers.last_mut().unwrap();
+        l.listeners.as_mut().unwrap()[0].default_actions = vec![forward(TG_H)];
+        let got = only(&s);
+        assert_eq!(got.status, Status::Fail);
+        assert!(
+            got.message
+                .ends_with("listener 443 forwards by its default action"),
+            "{}",
+            got.message
+        );
+        // A rule on another header, and one whose value is all wildcards.
+        for rule in [
+            header_rule("2", Some("X-Other"), false),
+            header_rule("3", Some("X-Origin-Verify"), true),
+        ] {
+            let got = only(&account(Some(vec![rule])));
+            assert_eq!(got.status, Status::Fail, "{got:?}");
+            assert!(
+                got.message
+                    .contains("of listener 443 forwards without requiring it"),
+                "{}",
+                got.message
+            );
+        }
+        // CloudFront adds no header at all.
+        let mut s = account(Some(vec![header_rule("1", Some("X-Origin-Verify"), false)]));
+        if let Some(cf) = &mut s.cloudfront {
+            cf.distributions[0].origins[0].custom_header_names.clear();
+        }
+        let got = only(&s);
+        assert_eq!(got.status, Status::Fail);
+        assert!(
+            got.message.contains("adds no custom header"),
+            "{}",
+            got.message
+        );
+    }
+
+    #[test]
+    fn unknown_rules_header_names_or_a_web_acl_are_not_evaluated() {
+        // Rules not collected.
+        let mut s = account(None);
+        fail(&mut s, RULES);
+        let got = only(&s);
+        assert!(
+            matches!(&got.status, Status::NotEvaluated(w) if w.contains(RULES)),
+            "{got:?}"
+        );
+        // A snapshot from before header names were recorded.
+        let got = only(&account(Some(vec![header_rule("1", None, false)])));
+        assert!(
+            matches!(&got.status, Status::NotEvaluated(w) if w.contains("re-scan")),
+            "{got:?}"
+        );
+        // A listener that forwards without the header, and a web ACL on
+        // the ALB that may demand it.
+        let mut s = account(Some(vec![header_rule("2", Some("X-Other"), false)]));
+        let mut acl = crate::checks::edge::fixtures::web_acl("shield", "ALLOW", vec![]);
+        acl.associated_resources = Some(vec![ALB.into()]);
+        region(&mut s).wafv2.web_acls.push(acl);
+        let got = only(&s);
+        assert!(
+            matches!(&got.status, Status::NotEvaluated(w) if w.contains("web ACL shield")),
+            "{got:?}"
+        );
+    }
+
+    /// NLB origins (no HTTP to hold a header) and distributions without
+    /// an ALB origin give nothing; no distribution list: one gap.
+    #[test]
+    fn only_alb_origins_are_judged() {
+        assert!(
+            run(
+                &CloudFrontOriginHeader,
+                &with(distribution(vec![legacy_nlb()]))
+            )
+            .is_empty()
+        );
+        let mut s = account(Some(vec![]));
+        s.cloudfront = None;
+        let got = run(&CloudFrontOriginHeader, &s);
+        assert_eq!(got.len(), 1);
+        assert!(matches!(got[0].status, Status::NotEvaluated(_)));
+    }
+}
