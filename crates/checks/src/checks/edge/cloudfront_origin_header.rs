@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rampart_model::{LbAction, Listener, LoadBalancer, Status};
+use rampart_model::{LbAction, Listener, LoadBalancer, PathKind, Status};
 
 use super::cloudfront::{Front, fronts};
 use crate::origins::{Origin, ports};
@@ -65,13 +65,42 @@ impl Check for CloudFrontOriginHeader {
                 }
             }
         }
+        if albs.is_empty() {
+            return Vec::new();
+        }
+        let behind = behind_albs(cx);
         albs.into_iter()
             .filter_map(|((region, arn), fronting)| {
                 let lb = cx.index.regions.get(region)?.load_balancers.get(arn)?;
-                Some(judge(cx, region, lb, &fronting))
+                let mut o = judge(cx, region, lb, &fronting);
+                o.affected = behind
+                    .get(arn)
+                    .into_iter()
+                    .flatten()
+                    .map(|(r, id)| cx.ec2_arn(r, "instance", id))
+                    .collect();
+                Some(o)
             })
             .collect()
     }
+}
+
+/// The backends each load balancer leads to on some CloudFront path (by
+/// the load balancer's ARN, its hop's id), in one pass over the paths: a
+/// distribution with other origins as well exposes other backends, which
+/// this ALB's verdict does not concern.
+fn behind_albs<'s>(cx: &Context<'s>) -> BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)>> {
+    let mut out: BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)>> = BTreeMap::new();
+    for region in cx.snapshot.region_names() {
+        for (id, paths) in cx.exposures.in_region(region) {
+            for e in paths.iter().filter(|e| e.path.kind == PathKind::CloudFront) {
+                for h in e.path.hops.iter().filter(|h| h.kind == "load-balancer") {
+                    out.entry(h.id.as_str()).or_default().insert((region, id));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The snapshot's own spelling of `region` (the index's keys borrow it).
@@ -153,7 +182,7 @@ fn judge(
         .map(|h| h.to_ascii_lowercase())
         .collect();
     let ports: BTreeSet<u16> = fronting.iter().flat_map(|(_, o)| ports(o)).collect();
-    let mut o = if headers.is_empty() {
+    if headers.is_empty() {
         Outcome::new(
             lb.load_balancer_arn.clone(),
             region,
@@ -233,15 +262,7 @@ fn judge(
                 ),
             ),
         }
-    };
-    o.affected = fronting
-        .iter()
-        .flat_map(|(f, _)| f.backends.iter())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(|(r, id)| cx.ec2_arn(r, "instance", id))
-        .collect();
-    o
+    }
 }
 
 #[cfg(test)]
@@ -392,6 +413,42 @@ mod tests {
         assert!(
             matches!(&got.status, Status::NotEvaluated(w) if w.contains("web ACL shield")),
             "{got:?}"
+        );
+    }
+
+    /// The ALB's verdict lists the backends behind it, not those behind
+    /// the distribution's other origins (the legacy NLB's i-l1 here).
+    #[test]
+    fn only_the_backends_behind_the_alb_are_affected() {
+        let mut s = account(Some(vec![header_rule("1", Some("X-Origin-Verify"), false)]));
+        if let Some(cf) = &mut s.cloudfront {
+            let d = &mut cf.distributions[0];
+            d.origins.push(legacy_nlb());
+            d.behaviors.push(CfBehavior {
+                path_pattern: Some("/legacy/*".into()),
+                target_origin_id: "nlb".into(),
+                viewer_protocol_policy: Some("redirect-to-https".into()),
+            });
+        }
+        let got = only(&s);
+        assert_eq!(got.status, Status::Pass, "{got:?}");
+        assert!(
+            got.affected.iter().all(|a| !a.ends_with("/i-l1")),
+            "{got:?}"
+        );
+        let index = crate::index::Index::new(&s);
+        let exposures = crate::paths::Exposures::compute(&index);
+        let cx = Context::new(&s, &index, &exposures);
+        let behind = behind_albs(&cx);
+        assert!(
+            behind
+                .get(NLB_L)
+                .is_some_and(|b| b.contains(&("us-east-1", "i-l1")))
+        );
+        assert!(
+            behind
+                .get(ALB)
+                .is_none_or(|b| !b.contains(&("us-east-1", "i-l1")))
         );
     }
 
