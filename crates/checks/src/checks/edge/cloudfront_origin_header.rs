@@ -32,6 +32,7 @@ use crate::registry::{Check, Context, Outcome, why_missing};
 pub struct CloudFrontOriginHeader;
 
 const RULES: &str = "elasticloadbalancing:DescribeRules";
+const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
 
 impl Check for CloudFrontOriginHeader {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -40,9 +41,37 @@ impl Check for CloudFrontOriginHeader {
 
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let fronts = match fronts(cx) {
-            Err(gap) => return vec![gap.clone()],
+            // Without the distributions any internet-facing ALB may be an
+            // origin: each is not evaluated, with the reason.
+            Err(gap) => {
+                let mut out = vec![gap.clone()];
+                if let Status::NotEvaluated(why) = &gap.status {
+                    out.extend(unknown_fronts(cx, why));
+                }
+                return out;
+            }
             Ok(f) => f,
         };
+        let mut out = Vec::new();
+        // An origin that resolves to nothing known may be an ALB of a
+        // region whose load balancers were not collected.
+        if fronts
+            .iter()
+            .any(|f| f.origins.iter().any(|(_, r)| *r == Origin::Other))
+        {
+            for region in cx.snapshot.region_names() {
+                if let Some(o) = cx.region_gap(region, &[LBS], "loadbalancer") {
+                    out.push(Outcome {
+                        resource_arn: format!(
+                            "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
+                            cx.snapshot.partition, cx.snapshot.account_id
+                        )
+                        .into(),
+                        ..o
+                    });
+                }
+            }
+        }
         // Each ALB once, with every distribution origin in front of it.
         let mut albs: BTreeMap<(&str, &str), Vec<(&Front<'_>, &rampart_model::CfOrigin)>> =
             BTreeMap::new();
@@ -66,23 +95,46 @@ impl Check for CloudFrontOriginHeader {
             }
         }
         if albs.is_empty() {
-            return Vec::new();
+            return out;
         }
         let behind = behind_albs(cx);
-        albs.into_iter()
-            .filter_map(|((region, arn), fronting)| {
-                let lb = cx.index.regions.get(region)?.load_balancers.get(arn)?;
-                let mut o = judge(cx, region, lb, &fronting);
-                o.affected = behind
-                    .get(arn)
-                    .into_iter()
-                    .flatten()
-                    .map(|(r, id)| cx.ec2_arn(r, "instance", id))
-                    .collect();
-                Some(o)
-            })
-            .collect()
+        out.extend(albs.into_iter().filter_map(|((region, arn), fronting)| {
+            let lb = cx.index.regions.get(region)?.load_balancers.get(arn)?;
+            let mut o = judge(cx, region, lb, &fronting);
+            o.affected = behind
+                .get(arn)
+                .into_iter()
+                .flatten()
+                .map(|(r, id)| cx.ec2_arn(r, "instance", id))
+                .collect();
+            Some(o)
+        }));
+        out
     }
+}
+
+/// Every internet-facing ALB, not evaluated for `why`: the distributions
+/// that may front it are unknown.
+fn unknown_fronts(cx: &Context<'_>, why: &str) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for (region, inv) in &cx.snapshot.regions {
+        for lb in inv.elbv2.load_balancers.iter().filter(|lb| {
+            lb.lb_type.as_deref() == Some("application")
+                && lb.scheme.as_deref() == Some("internet-facing")
+        }) {
+            out.push(Outcome::new(
+                lb.load_balancer_arn.clone(),
+                region,
+                Status::NotEvaluated(why.to_string()),
+                format!(
+                    "whether CloudFront fronts ALB {} is unknown, and so whether it must require \
+                     CloudFront's header",
+                    lb.name
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// The backends each load balancer leads to on some CloudFront path (by
@@ -463,10 +515,30 @@ mod tests {
             )
             .is_empty()
         );
+        // No distribution list: its gap, and each internet-facing ALB
+        // (any may be an origin) not evaluated with the same reason.
         let mut s = account(Some(vec![]));
-        s.cloudfront = None;
+        if let Some(cf) = &mut s.cloudfront {
+            cf.distributions.clear();
+        }
+        // CloudFront is global: its error has no region.
+        fail(&mut s, "cloudfront:ListDistributions");
+        s.collection_errors.last_mut().unwrap().region = None;
         let got = run(&CloudFrontOriginHeader, &s);
-        assert_eq!(got.len(), 1);
-        assert!(matches!(got[0].status, Status::NotEvaluated(_)));
+        assert_eq!(
+            statuses(&got),
+            vec![("*".into(), "not-evaluated"), ("9".into(), "not-evaluated")]
+        );
+        assert!(got.iter().all(|o| matches!(&o.status,
+            Status::NotEvaluated(w) if w.contains("cloudfront:ListDistributions"))));
+        // No load balancer list: the origin resolves to nothing, and the
+        // region's load balancers are not evaluated.
+        let mut s = account(Some(vec![]));
+        region(&mut s).elbv2.load_balancers.clear();
+        fail(&mut s, LBS);
+        let got = run(&CloudFrontOriginHeader, &s);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].resource_arn.ends_with(":loadbalancer/*"), "{got:?}");
+        assert!(matches!(&got[0].status, Status::NotEvaluated(w) if w.contains(LBS)));
     }
 }
