@@ -409,6 +409,23 @@ impl<'s> Context<'s> {
         ))
     }
 
+    /// The one outcome standing for `region`'s load balancers when their
+    /// list was not collected, on
+    /// `arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/*`.
+    pub fn load_balancer_gap(&self, region: &str) -> Option<Outcome> {
+        use crate::paths::inputs::Input;
+        let why = self.not_collected(Some(region), &[Input::LoadBalancers.operation()])?;
+        Some(Outcome::new(
+            format!(
+                "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
+                self.snapshot.partition, self.snapshot.account_id
+            ),
+            region,
+            Status::NotEvaluated(why),
+            format!("load balancers in {region} were not collected"),
+        ))
+    }
+
     /// Why `region`'s exposure paths may lack some path: a list they walk
     /// whole, or any data they read, was not collected there. A check that
     /// judges a resource only where a path reaches it reports the

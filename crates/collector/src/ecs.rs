@@ -229,31 +229,14 @@ fn listed(
     what: &'static str,
     arns: Vec<String>,
 ) -> Option<Vec<String>> {
-    let n = arns.len();
-    let mut arns = ctx.well_formed(
-        site,
-        operation,
-        Some(cluster),
-        what,
-        IdShape::Arn {
-            service: "ecs",
-            resource: what,
-        },
-        arns,
-        |a: &String| Some(a.as_str()),
-    );
-    if arns.len() != n {
-        return None;
-    }
+    let mut arns = all_well_formed(ctx, (site, operation, cluster), what, arns, |a: &String| {
+        Some(a.as_str())
+    })?;
     arns.sort();
     arns.dedup();
     Some(arns)
 }
 
-/// The error a describe call's `failures` make: the call answered, but not
-/// for everything it was asked, so the cluster's list is not collected.
-/// Named by the cluster's ARN; the message names each ARN and its reason
-/// (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Failure.html>).
 /// One `DescribeServices` or `DescribeTasks` answer, checked: a
 /// per-item `failures` entry (recorded, with every ARN and reason) or a
 /// malformed ARN (refused, `crate::ids`) leaves the cluster's whole list
@@ -271,7 +254,20 @@ fn checked<T: Clone>(
             .push(failures(site, operation, cluster, what, asked, failed));
         return None;
     }
-    let described = ctx.well_formed(
+    all_well_formed(ctx, (site, operation, cluster), what, items.to_vec(), arn)
+}
+
+/// `items` if every one's ARN is well formed (`crate::ids`: the refused
+/// ones are recorded); `None` otherwise, so a partial list is never kept.
+fn all_well_formed<T>(
+    ctx: &Ctx,
+    (site, operation, cluster): (Site<'_>, &str, &str),
+    what: &'static str,
+    items: Vec<T>,
+    arn: impl Fn(&T) -> Option<&str>,
+) -> Option<Vec<T>> {
+    let n = items.len();
+    let kept = ctx.well_formed(
         site,
         operation,
         Some(cluster),
@@ -280,12 +276,16 @@ fn checked<T: Clone>(
             service: "ecs",
             resource: what,
         },
-        items.to_vec(),
+        items,
         arn,
     );
-    (described.len() == items.len()).then_some(described)
+    (kept.len() == n).then_some(kept)
 }
 
+/// The error a describe call's `failures` make: the call answered, but not
+/// for everything it was asked, so the cluster's list is not collected.
+/// Named by the cluster's ARN; the message names each ARN and its reason
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Failure.html>).
 fn failures(
     site: Site<'_>,
     operation: &str,

@@ -28,19 +28,8 @@ impl Check for LbAccessLogsDisabled {
     fn evaluate(&self, cx: &Context<'_>) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (region, inv) in &cx.snapshot.regions {
-            if let Some(reason) = cx.not_collected(
-                Some(region),
-                &["elasticloadbalancing:DescribeLoadBalancers"],
-            ) {
-                out.push(Outcome::new(
-                    format!(
-                        "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
-                        cx.snapshot.partition, cx.snapshot.account_id
-                    ),
-                    region,
-                    Status::NotEvaluated(reason),
-                    format!("load balancers in {region} were not collected"),
-                ));
+            if let Some(gap) = cx.load_balancer_gap(region) {
+                out.push(gap);
                 continue;
             }
             for lb in &inv.elbv2.load_balancers {

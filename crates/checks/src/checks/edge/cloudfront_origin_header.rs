@@ -27,12 +27,12 @@ use rampart_model::{LbAction, Listener, LoadBalancer, PathKind, Status};
 
 use super::cloudfront::{Front, fronts};
 use crate::origins::{Origin, ports};
+use crate::paths::inputs::Input;
 use crate::registry::{Check, Context, Outcome, why_missing};
 
 pub struct CloudFrontOriginHeader;
 
-const RULES: &str = "elasticloadbalancing:DescribeRules";
-const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
+const RULES: &str = Input::ListenerRules.operation();
 
 impl Check for CloudFrontOriginHeader {
     fn meta(&self) -> &'static rampart_model::CheckMeta {
@@ -59,18 +59,11 @@ impl Check for CloudFrontOriginHeader {
             .iter()
             .any(|f| f.origins.iter().any(|(_, r)| *r == Origin::Other))
         {
-            for region in cx.snapshot.region_names() {
-                if let Some(o) = cx.region_gap(region, &[LBS], "loadbalancer") {
-                    out.push(Outcome {
-                        resource_arn: format!(
-                            "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
-                            cx.snapshot.partition, cx.snapshot.account_id
-                        )
-                        .into(),
-                        ..o
-                    });
-                }
-            }
+            out.extend(
+                cx.snapshot
+                    .region_names()
+                    .filter_map(|region| cx.load_balancer_gap(region)),
+            );
         }
         // Each ALB once, with every distribution origin in front of it.
         let mut albs: BTreeMap<(&str, &str), Vec<(&Front<'_>, &rampart_model::CfOrigin)>> =
@@ -78,16 +71,17 @@ impl Check for CloudFrontOriginHeader {
         for f in fronts {
             for (o, r) in &f.origins {
                 if let Origin::LoadBalancer(region, arn) = r {
-                    let Some(lb) = cx
+                    // The index's key: the snapshot's own spelling.
+                    let Some((region, lb)) = cx
                         .index
                         .regions
-                        .get(region.as_str())
-                        .and_then(|rix| rix.load_balancers.get(arn.as_str()))
+                        .get_key_value(region.as_str())
+                        .and_then(|(r, rix)| Some((*r, *rix.load_balancers.get(arn.as_str())?)))
                     else {
                         continue;
                     };
                     if lb.lb_type.as_deref() == Some("application") {
-                        albs.entry((lb_region(cx, region), lb.load_balancer_arn.as_str()))
+                        albs.entry((region, lb.load_balancer_arn.as_str()))
                             .or_default()
                             .push((f, o));
                     }
@@ -153,14 +147,6 @@ fn behind_albs<'s>(cx: &Context<'s>) -> BTreeMap<&'s str, BTreeSet<(&'s str, &'s
         }
     }
     out
-}
-
-/// The snapshot's own spelling of `region` (the index's keys borrow it).
-fn lb_region<'s>(cx: &Context<'s>, region: &str) -> &'s str {
-    cx.snapshot
-        .regions
-        .get_key_value(region)
-        .map_or("", |(k, _)| k.as_str())
 }
 
 fn forwards(actions: &[LbAction]) -> bool {
@@ -260,7 +246,7 @@ fn judge(
             unknown.push(why_missing(
                 cx,
                 Some(region),
-                &["elasticloadbalancing:DescribeListeners"],
+                &[Input::Listeners.operation()],
                 &lb.load_balancer_arn,
             ));
         }
@@ -276,21 +262,18 @@ fn judge(
             .regions
             .get(region)
             .and_then(|rix| rix.web_acl_for.get(&lb.load_balancer_arn));
-        match (faults.is_empty(), unknown.is_empty(), acl) {
-            (false, _, Some(acl)) => Outcome::new(
-                lb.load_balancer_arn.clone(),
-                region,
+        let unknown_msg = || format!("{what}: whether it requires CloudFront's header is unknown");
+        let (status, message) = match (faults.is_empty(), unknown.is_empty(), acl) {
+            (false, _, Some(acl)) => (
                 Status::NotEvaluated(format!(
                     "its listeners do not require the header ({}), and web ACL {} may; \
                      rampart does not read a web ACL's header rules for this",
                     faults.join("; "),
                     acl.name
                 )),
-                format!("{what}: whether it requires CloudFront's header is unknown"),
+                unknown_msg(),
             ),
-            (false, _, None) => Outcome::new(
-                lb.load_balancer_arn.clone(),
-                region,
+            (false, _, None) => (
                 Status::Fail,
                 format!(
                     "{what} forwards requests without CloudFront's header {}: {}",
@@ -298,22 +281,16 @@ fn judge(
                     faults.join("; ")
                 ),
             ),
-            (true, false, _) => Outcome::new(
-                lb.load_balancer_arn.clone(),
-                region,
-                Status::NotEvaluated(unknown.join("; ")),
-                format!("{what}: whether it requires CloudFront's header is unknown"),
-            ),
-            (true, true, _) => Outcome::new(
-                lb.load_balancer_arn.clone(),
-                region,
+            (true, false, _) => (Status::NotEvaluated(unknown.join("; ")), unknown_msg()),
+            (true, true, _) => (
                 Status::Pass,
                 format!(
                     "{what} forwards only requests carrying CloudFront's header {}",
                     names.join(" or ")
                 ),
             ),
-        }
+        };
+        Outcome::new(lb.load_balancer_arn.clone(), region, status, message)
     }
 }
 
@@ -326,6 +303,7 @@ mod tests {
     use rampart_model::*;
 
     const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/9";
+    const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
 
     fn fixed_403() -> LbAction {
         LbAction {

@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::{ElasticIp, LoadBalancer, PathKind, RegionInventory, ShieldInventory, Status};
 
-use crate::paths::{Exposure, Input};
+use crate::paths::Exposure;
 use crate::registry::{Check, Context, Outcome};
 
 pub struct EntryWithoutShieldAdvanced;
@@ -165,18 +165,7 @@ impl Check for EntryWithoutShieldAdvanced {
         for region in cx.snapshot.region_names() {
             // Without the load balancer list, its internet-facing ones are
             // unknown: one outcome for them all.
-            if let Some(o) =
-                cx.region_gap(region, &[Input::LoadBalancers.operation()], "loadbalancer")
-            {
-                out.push(Outcome {
-                    resource_arn: format!(
-                        "arn:{}:elasticloadbalancing:{region}:{}:loadbalancer/*",
-                        cx.snapshot.partition, cx.snapshot.account_id
-                    )
-                    .into(),
-                    ..o
-                });
-            }
+            out.extend(cx.load_balancer_gap(region));
             let addresses = cx
                 .snapshot
                 .regions
