@@ -1740,6 +1740,7 @@ fn cloudfront_to_alb(alb_from: Vec<SgPeer>, cf_entries: bool, waf: bool) -> Snap
     s.cloudfront = Some(CloudFrontInventory {
         distributions: vec![d],
         web_acls: vec![],
+        vpc_origins: vec![],
     });
     s
 }
@@ -1822,6 +1823,129 @@ fn a_customer_list_named_like_cloudfronts_is_addresses() {
     assert_eq!(kinds, vec![PathKind::LoadBalancer, PathKind::CloudFront]);
 }
 
+/// `cloudfront_to_alb` with the ALB internal, its group admitting 443
+/// from the VPC only, and the distribution's origin VPC origin `vo_1`
+/// (HTTPS only on 443) whose endpoint is `endpoint` (collected when
+/// `collected`).
+fn cloudfront_vpc_origin(endpoint: &str, collected: bool) -> Snapshot {
+    let mut s = cloudfront_to_alb(vec![v4("10.0.0.0/16")], true, true);
+    region(&mut s).elbv2.load_balancers[0].scheme = Some("internal".into());
+    let cf = s.cloudfront.as_mut().unwrap();
+    let origin = &mut cf.distributions[0].origins[0];
+    let connection = origin.custom.take().unwrap();
+    origin.vpc_origin_id = Some("vo_1".into());
+    origin.domain_name = "internal-alb-1.example".into();
+    if collected {
+        cf.vpc_origins = vec![VpcOrigin {
+            id: "vo_1".into(),
+            arn: "arn:aws:cloudfront::123456789012:vpcorigin/vo_1".into(),
+            status: Some("Deployed".into()),
+            endpoint_arn: endpoint.into(),
+            connection,
+        }];
+    }
+    s
+}
+
+/// A VPC origin is CloudFront's own way into a load balancer or instance
+/// in a VPC, internal ones included, through interfaces CloudFront
+/// places in the VPC
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html>):
+/// the internal ALB's targets are reached through CloudFront, on the
+/// port the endpoint config names, whatever the ALB's group admits
+/// (CloudFront's interfaces are not collected: never a missed way in).
+#[test]
+fn a_vpc_origin_reaches_an_internal_load_balancers_targets() {
+    let s = cloudfront_vpc_origin(ALB, true);
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].uncertain.is_none(), "{got:#?}");
+    assert_eq!(got[0].path.kind, PathKind::CloudFront);
+    assert_eq!(
+        labels(&got[0]),
+        "internet -> cloudfront E1 (shop.example.com) -> vpc-origin vo_1 -> alb/alb-1 -> HTTPS:443 -> tg/tg:8080 -> i-1"
+    );
+    assert_eq!(
+        got[0].path.hops[2].id,
+        "arn:aws:cloudfront::123456789012:vpcorigin/vo_1"
+    );
+    // No listener on the endpoint config's port: no way in.
+    let mut other_port = cloudfront_vpc_origin(ALB, true);
+    other_port.cloudfront.as_mut().unwrap().vpc_origins[0]
+        .connection
+        .https_port = 8443;
+    assert!(paths(&other_port, "i-1").is_empty());
+    // The ALB's targets must still admit it.
+    let mut closed = cloudfront_vpc_origin(ALB, true);
+    region(&mut closed)
+        .ec2
+        .security_groups
+        .iter_mut()
+        .find(|g| g.group_id == "sg-app")
+        .unwrap()
+        .ingress
+        .clear();
+    assert!(paths(&closed, "i-1").is_empty());
+}
+
+/// An EC2 instance as a VPC origin's endpoint is reached on the endpoint
+/// config's port (https-only: `HTTPSPort`).
+#[test]
+fn a_vpc_origin_reaches_an_instance_endpoint() {
+    let s = cloudfront_vpc_origin("arn:aws:ec2:us-east-1:123456789012:instance/i-1", true);
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        labels(&got[0]),
+        "internet -> cloudfront E1 (shop.example.com) -> vpc-origin vo_1 -> i-1"
+    );
+    assert_eq!(ports(&got[0]), vec![(443, 443)]);
+    // An endpoint outside the scanned regions draws nothing here.
+    let s = cloudfront_vpc_origin("arn:aws:ec2:eu-west-9:123456789012:instance/i-1", true);
+    assert!(paths(&s, "i-1").is_empty());
+}
+
+/// A VPC origin that was not collected may lead to any load balancer or
+/// instance: each scanned region's paths are incomplete, with the failed
+/// operation named, and EDGE-001 never passes a backend there.
+#[test]
+fn an_uncollected_vpc_origin_leaves_every_region_incomplete() {
+    let mut s = cloudfront_vpc_origin(ALB, false);
+    crate::testing::fail_for(&mut s, "cloudfront:GetVpcOrigin", "vo_1");
+    s.collection_errors.last_mut().unwrap().region = None;
+    let index = Index::new(&s);
+    let exposures = Exposures::compute(&index);
+    let gap = exposures.gap(crate::testing::REGION).unwrap_or_default();
+    assert!(
+        gap.contains("vo_1") && gap.contains("cloudfront:GetVpcOrigin failed"),
+        "{gap}"
+    );
+    let got = edge_001(&s, None);
+    assert!(
+        matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("GetVpcOrigin")),
+        "{got:#?}"
+    );
+}
+
+/// EDGE-001: a backend reached only through a distribution with a web ACL
+/// and its VPC origin is behind a front door; without the web ACL it is
+/// not.
+#[test]
+fn edge_001_counts_a_vpc_origin_behind_a_web_acl_as_a_front_door() {
+    let s = cloudfront_vpc_origin(ALB, true);
+    let got = edge_001(&s, None);
+    assert_eq!(got[0].status, Status::Pass, "{got:#?}");
+    assert!(
+        !got[0].message.contains("origin-facing"),
+        "{}",
+        got[0].message
+    );
+    let mut no_waf = s.clone();
+    no_waf.cloudfront.as_mut().unwrap().distributions[0].web_acl_id = None;
+    let got = edge_001(&no_waf, None);
+    assert_eq!(got[0].status, Status::Fail, "{got:#?}");
+}
+
 /// An API Gateway origin continues as the API's own path: CloudFront calls
 /// the default endpoint like any client
 /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html>).
@@ -1834,6 +1958,7 @@ fn an_api_origin_continues_as_the_gateway_path() {
     s.cloudfront = Some(CloudFrontInventory {
         distributions: vec![distribution(vec![origin])],
         web_acls: vec![],
+        vpc_origins: vec![],
     });
     let got = paths(&s, "i-h1");
     let gateway: Vec<&Exposure> = got
@@ -1931,6 +2056,7 @@ fn edge_001_cloudfront_then_api_gateway_is_through_the_gateway() {
     s.cloudfront = Some(CloudFrontInventory {
         distributions: vec![d],
         web_acls: vec![],
+        vpc_origins: vec![],
     });
     let index = Index::new(&s);
     let exposures = Exposures::compute(&index);

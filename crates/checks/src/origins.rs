@@ -10,7 +10,7 @@
 //! (`{api-id}.execute-api.{region}.amazonaws.com`; the stage from the origin
 //! path's first segment when there is one).
 
-use rampart_model::{CfOrigin, Distribution};
+use rampart_model::{CfCustomOrigin, CfOrigin, Distribution};
 
 use crate::index::Index;
 
@@ -26,9 +26,19 @@ pub(crate) enum Origin {
     /// An instance by its public IPv4 DNS name: (region, instance id, the
     /// address the name resolves to).
     Instance(String, String, String),
-    /// A VPC origin (a private ALB, NLB or instance CloudFront reaches
-    /// itself); its target is not collected.
-    Vpc(String),
+    /// A VPC origin whose endpoint is a load balancer of a scanned
+    /// region: (VPC origin id, region, load balancer ARN).
+    VpcLoadBalancer(String, String, String),
+    /// A VPC origin whose endpoint is an instance of a scanned region:
+    /// (VPC origin id, region, instance id).
+    VpcInstance(String, String, String),
+    /// A VPC origin rampart cannot follow: (id, why). Its endpoint may be
+    /// any load balancer or instance.
+    VpcUnknown(String, String),
+    /// A VPC origin whose endpoint is in no scanned region, or is gone
+    /// (AWS then answers the origin's requests with an error): (id,
+    /// endpoint ARN).
+    VpcElsewhere(String, String),
     /// Any other custom origin (a host outside the snapshot).
     Other,
     S3,
@@ -48,11 +58,14 @@ pub(crate) fn targeted(dist: &Distribution) -> Vec<&CfOrigin> {
     out
 }
 
-/// The ports CloudFront connects to on a custom origin: the HTTP port for
-/// `http-only`, the HTTPS port for `https-only`, both for `match-viewer`
-/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>).
-pub(crate) fn ports(o: &CfOrigin) -> Vec<u16> {
-    let Some(c) = &o.custom else {
+/// The ports CloudFront connects to on a custom origin (`connection`: the
+/// origin's custom config, or its VPC origin's endpoint config): the HTTP
+/// port for `http-only`, the HTTPS port for `https-only`, both for
+/// `match-viewer`
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>,
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html>).
+pub(crate) fn ports(connection: Option<&CfCustomOrigin>) -> Vec<u16> {
+    let Some(c) = connection else {
         return vec![];
     };
     let port = |p: i32| u16::try_from(p).ok();
@@ -74,7 +87,7 @@ pub(crate) fn ports(o: &CfOrigin) -> Vec<u16> {
 pub(crate) fn resolve(index: &Index<'_>, o: &CfOrigin) -> Origin {
     let snapshot = index.snapshot;
     if let Some(id) = &o.vpc_origin_id {
-        return Origin::Vpc(id.clone());
+        return vpc(index, id);
     }
     if o.s3 || (o.custom.is_none() && o.domain_name.contains(".s3.")) {
         return Origin::S3;
@@ -132,6 +145,81 @@ pub(crate) fn resolve(index: &Index<'_>, o: &CfOrigin) -> Origin {
     }
     Origin::Other
 }
+
+/// How CloudFront connects to `o`: its custom origin config, or its VPC
+/// origin's endpoint config (`None`: an S3 origin, or a VPC origin that
+/// was not collected).
+pub(crate) fn connection<'s>(
+    snapshot: &'s rampart_model::Snapshot,
+    o: &'s CfOrigin,
+) -> Option<&'s CfCustomOrigin> {
+    match &o.vpc_origin_id {
+        Some(id) => snapshot
+            .cloudfront
+            .as_ref()?
+            .vpc_origin(id)
+            .map(|v| &v.connection),
+        None => o.custom.as_ref(),
+    }
+}
+
+/// What VPC origin `id`'s endpoint is: a load balancer or an instance of
+/// a scanned region, by its ARN
+/// (`VpcOriginEndpointConfig.Arn`: an ALB, NLB or EC2 instance,
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html>).
+fn vpc(index: &Index<'_>, id: &str) -> Origin {
+    let snapshot = index.snapshot;
+    let Some(v) = snapshot
+        .cloudfront
+        .as_ref()
+        .and_then(|cf| cf.vpc_origin(id))
+    else {
+        return Origin::VpcUnknown(id.to_string(), vpc_origin_missing(snapshot, id));
+    };
+    let arn = v.endpoint_arn.as_str();
+    let region = arn.split(':').nth(3).unwrap_or_default();
+    if let Some(rix) = index.regions.get(region) {
+        if arn.contains(":loadbalancer/") {
+            if rix.load_balancers.contains_key(arn) {
+                return Origin::VpcLoadBalancer(
+                    id.to_string(),
+                    region.to_string(),
+                    arn.to_string(),
+                );
+            }
+        } else if let Some(instance) = arn.rsplit_once(":instance/").map(|(_, i)| i)
+            && rix.instances.contains_key(instance)
+        {
+            return Origin::VpcInstance(id.to_string(), region.to_string(), instance.to_string());
+        }
+    }
+    Origin::VpcElsewhere(id.to_string(), arn.to_string())
+}
+
+/// Why VPC origin `id` is not in the snapshot: its failed `GetVpcOrigin`,
+/// or a snapshot written before VPC origins were collected.
+pub(crate) fn vpc_origin_missing(snapshot: &rampart_model::Snapshot, id: &str) -> String {
+    let op = VPC_ORIGIN_GET;
+    let failed = snapshot
+        .collection_errors
+        .iter()
+        .filter(|e| e.operation == op)
+        .find(|e| e.resource.as_deref().is_none_or(|r| r == id));
+    match failed {
+        Some(e) => format!(
+            "VPC origin {id} was not collected ({op} failed: {}: {})",
+            e.kind.as_str(),
+            e.message
+        ),
+        None => format!(
+            "VPC origin {id} is not in the snapshot (written before VPC origins were \
+             collected: re-scan)"
+        ),
+    }
+}
+
+/// The operation that collects a VPC origin.
+pub(crate) const VPC_ORIGIN_GET: &str = "cloudfront:GetVpcOrigin";
 
 /// The region and address of an EC2 public IPv4 DNS name:
 /// `ec2-203-0-113-25.compute-1.amazonaws.com` in us-east-1,
@@ -213,11 +301,12 @@ mod tests {
 
     #[test]
     fn origin_ports_follow_the_protocol_policy() {
-        assert_eq!(ports(&origin("http-only")), vec![8080]);
-        assert_eq!(ports(&origin("https-only")), vec![8443]);
-        assert_eq!(ports(&origin("match-viewer")), vec![8080, 8443]);
-        let mut s3 = origin("https-only");
-        s3.custom = None;
-        assert!(ports(&s3).is_empty());
+        assert_eq!(ports(origin("http-only").custom.as_ref()), vec![8080]);
+        assert_eq!(ports(origin("https-only").custom.as_ref()), vec![8443]);
+        assert_eq!(
+            ports(origin("match-viewer").custom.as_ref()),
+            vec![8080, 8443]
+        );
+        assert!(ports(None).is_empty());
     }
 }

@@ -375,6 +375,25 @@ pub(crate) fn malformed<T>(
     })
 }
 
+/// The error recorded for an answer that cannot be used (`why`): nothing
+/// of it is kept.
+pub(crate) fn malformed_answer(
+    site: Site<'_>,
+    operation: &str,
+    resource: Option<&str>,
+    why: &str,
+) -> CollectionError {
+    CollectionError {
+        service: site.service.to_string(),
+        region: site.region.map(str::to_string),
+        operation: format!("{}:{operation}", site.service),
+        resource: resource.map(str::to_string),
+        kind: ErrorKind::Other,
+        code: None,
+        message: one_line(&format!("answer refused: {why}; nothing of it is kept")),
+    }
+}
+
 /// The error [`Ctx::record`] records and [`Ctx::defer`] keeps aside:
 /// `operation` is the bare operation name.
 fn collection_error<E>(

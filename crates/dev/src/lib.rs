@@ -155,6 +155,7 @@ fn distributions(inventories: &BTreeMap<String, RegionInventory>) -> CloudFrontI
     CloudFrontInventory {
         distributions,
         web_acls: vec![],
+        vpc_origins: vec![],
     }
 }
 

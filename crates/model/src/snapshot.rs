@@ -1978,6 +1978,41 @@ pub struct CloudFrontInventory {
     /// ACLs' shape (their associations are the distributions that name
     /// them, so `associated_resources` is `None`).
     pub web_acls: Vec<WebAcl>,
+    /// The VPC origins some distribution's origin names
+    /// (`VpcOriginConfig.VpcOriginId`), sorted by id: one `GetVpcOrigin`
+    /// each, none when no distribution names one. Empty in snapshots
+    /// written before VPC origins were collected (a named one is then
+    /// missing, and read as such).
+    #[serde(default)]
+    pub vpc_origins: Vec<VpcOrigin>,
+}
+
+/// A VPC origin: CloudFront's own way into an ALB, NLB or EC2 instance in
+/// a VPC, through network interfaces it places in the VPC's subnets
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html>;
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOrigin.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcOrigin {
+    /// `vo_...`.
+    pub id: String,
+    pub arn: String,
+    /// `Deployed` once usable.
+    pub status: Option<String>,
+    /// The endpoint CloudFront connects to: an ALB's, NLB's or EC2
+    /// instance's ARN (`VpcOriginEndpointConfig.Arn`).
+    pub endpoint_arn: String,
+    /// `VpcOriginEndpointConfig`'s ports, protocol policy and SSL
+    /// protocols, in a custom origin's shape (the same fields, the same
+    /// meaning:
+    /// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html>).
+    pub connection: CfCustomOrigin,
+}
+
+impl CloudFrontInventory {
+    /// The collected VPC origin `id`.
+    pub fn vpc_origin(&self, id: &str) -> Option<&VpcOrigin> {
+        self.vpc_origins.iter().find(|v| v.id == id)
+    }
 }
 
 /// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionSummary.html>

@@ -423,6 +423,7 @@ fn kind_label(p: &rampart_model::ExposurePath) -> &'static str {
         }
         PathKind::Gateway => "Through API Gateway",
         PathKind::CloudFront if via("api-stage") => "Through CloudFront, then API Gateway",
+        PathKind::CloudFront if via("vpc-origin") => "Through CloudFront and a VPC origin",
         PathKind::CloudFront => "Through CloudFront to its origin",
     }
 }

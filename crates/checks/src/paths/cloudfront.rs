@@ -20,8 +20,17 @@
 //! - An origin named by an instance's public IPv4 DNS name
 //!   (`ec2-A-B-C-D...compute.amazonaws.com`) is entered as the internet
 //!   enters the instance directly, on the ports CloudFront connects to.
-//! - Any other origin (a host outside the snapshot, a VPC origin) draws no
-//!   path.
+//! - A VPC origin (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html>)
+//!   is CloudFront's own way into a load balancer or instance of a VPC,
+//!   internal or not: `internet -> cloudfront -> vpc-origin -> ...`, on
+//!   the ports its endpoint config names. The endpoint's own security
+//!   group is not judged on that hop (CloudFront's interfaces in the VPC
+//!   are not collected; [`RegionCx::through_vpc_origin`]): the path is
+//!   drawn whenever the endpoint serves the port. A load balancer goes on
+//!   to its targets as for any client. A VPC origin that was not
+//!   collected may lead anywhere: every scanned region's paths are then
+//!   incomplete (a gap, with the failed `cloudfront:GetVpcOrigin`).
+//! - Any other origin (a host outside the snapshot) draws no path.
 //!
 //! CloudFront fetches from its own servers, so the client address the
 //! backend sees is CloudFront's: a target that preserves client IPs
@@ -38,6 +47,11 @@ use crate::reach::PrefixLists;
 pub(super) struct CfEntry<'s> {
     pub origin: &'s CfOrigin,
     pub resolved: Origin,
+    /// How CloudFront connects: the custom origin's config, or the VPC
+    /// origin's endpoint config.
+    pub connection: Option<&'s CfCustomOrigin>,
+    /// The VPC origin it names, when collected.
+    pub vpc_origin: Option<&'s VpcOrigin>,
     /// The `cloudfront` hop: the distribution's ARN, its id and first
     /// alias (or domain), and `no WAF` when no web ACL is attached.
     pub hop: Hop,
@@ -64,11 +78,18 @@ pub(super) fn entries<'s>(index: &Index<'s>) -> Vec<CfEntry<'s>> {
             let resolved = crate::origins::resolve(index, o);
             if matches!(
                 resolved,
-                Origin::LoadBalancer(..) | Origin::Api(..) | Origin::Instance(..)
+                Origin::LoadBalancer(..)
+                    | Origin::Api(..)
+                    | Origin::Instance(..)
+                    | Origin::VpcLoadBalancer(..)
+                    | Origin::VpcInstance(..)
+                    | Origin::VpcUnknown(..)
             ) {
                 out.push(CfEntry {
                     origin: o,
                     resolved,
+                    connection: crate::origins::connection(snapshot, o),
+                    vpc_origin: o.vpc_origin_id.as_deref().and_then(|id| cf.vpc_origin(id)),
                     hop: h.clone(),
                 });
             }
@@ -101,7 +122,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         continue;
                     };
                     let prefix = vec![internet.clone(), e.hop.clone()];
-                    for port in crate::origins::ports(e.origin) {
+                    for port in crate::origins::ports(e.connection) {
                         out.extend(child.through_internet(
                             lb,
                             Some(port),
@@ -132,7 +153,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                     let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
                         continue;
                     };
-                    let wanted: Vec<u16> = crate::origins::ports(e.origin);
+                    let wanted: Vec<u16> = crate::origins::ports(e.connection);
                     // The public IPv4 the name resolves to, over TCP: the
                     // interface hop is labelled `eni-ID (ADDRESS)`
                     // (RegionCx::direct).
@@ -163,6 +184,49 @@ impl<'a, 's> RegionCx<'a, 's> {
                         }
                     }
                 }
+                Origin::VpcLoadBalancer(vo, region, arn) if region == self.region => {
+                    let Some(lb) = self.rix.load_balancers.get(arn.as_str()).copied() else {
+                        continue;
+                    };
+                    let prefix = vec![internet.clone(), e.hop.clone(), vpc_origin_hop(e, vo)];
+                    for port in crate::origins::ports(e.connection) {
+                        out.extend(child.through_vpc_origin(lb, port, prefix.clone()));
+                    }
+                }
+                Origin::VpcInstance(vo, region, id) if region == self.region => {
+                    let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
+                        continue;
+                    };
+                    if !super::is_live(i) {
+                        continue;
+                    }
+                    let ports: Vec<PortRange> = crate::origins::ports(e.connection)
+                        .into_iter()
+                        .map(super::single)
+                        .collect();
+                    if ports.is_empty() {
+                        continue;
+                    }
+                    let b = super::Backend::Instance(i);
+                    out.push(child.exposure(
+                        b,
+                        PathKind::CloudFront,
+                        vec![
+                            internet.clone(),
+                            e.hop.clone(),
+                            vpc_origin_hop(e, vo),
+                            b.hop(),
+                        ],
+                        Transport::Tcp,
+                        ports,
+                        None,
+                    ));
+                }
+                // Its endpoint may be in this region.
+                Origin::VpcUnknown(_, why) => self.gap(format!(
+                    "{} of {}: {why}; any load balancer or instance may be behind it",
+                    e.origin.id, e.hop.label
+                )),
                 _ => {}
             }
         }
@@ -179,6 +243,12 @@ impl<'a, 's> RegionCx<'a, 's> {
         }
         out
     }
+}
+
+/// The `vpc-origin` hop: the VPC origin's ARN, `vpc-origin ID`.
+fn vpc_origin_hop(e: &CfEntry<'_>, id: &str) -> Hop {
+    let arn = e.vpc_origin.map_or(id, |v| v.arn.as_str());
+    hop("vpc-origin", arn, format!("vpc-origin {id}"))
 }
 
 /// `x` (a path from the internet) entered through the distribution of

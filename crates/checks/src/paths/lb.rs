@@ -47,6 +47,8 @@ pub(super) enum Via {
     PrivateLink,
     /// From the interfaces of an HTTP API VPC link in the VPC.
     VpcLinkV2,
+    /// From the interfaces CloudFront places in the VPC for a VPC origin.
+    VpcOrigin,
 }
 
 /// A target group a listener forwards to, or the ARN of one that was not
@@ -244,6 +246,115 @@ impl<'a, 's> RegionCx<'a, 's> {
             }
         }
         out
+    }
+
+    /// Paths from CloudFront's interfaces for a VPC origin whose endpoint
+    /// is `lb` (internal or internet-facing), through its listener on
+    /// `port`; `hops` end with the VPC origin's.
+    ///
+    /// CloudFront connects from network interfaces it creates in the
+    /// VPC's subnets, in a security group it creates there (the service
+    /// role may only create both tagged `aws.cloudfront.vpcorigin` =
+    /// `enabled`:
+    /// <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudFrontVPCOriginServiceRolePolicy.html>).
+    /// Those interfaces and their addresses are not what rampart reads the
+    /// endpoint's rules against, so `lb`'s own security group and subnet
+    /// NACLs are not judged on this hop: the path is drawn whenever a
+    /// listener serves the port (never a missed way in; the cost is a path
+    /// AWS might drop). What the load balancer sends on is judged as for
+    /// any client: an NLB that preserves client IPs passes on an address
+    /// of the VPC in CloudFront's group (by its tag, or every group of the
+    /// VPC when none carries it).
+    pub(super) fn through_vpc_origin(
+        &self,
+        lb: &'s LoadBalancer,
+        port: u16,
+        mut hops: Vec<Hop>,
+    ) -> Vec<Exposure> {
+        if lb.lb_type.as_deref() == Some("gateway") {
+            return vec![];
+        }
+        hops.push(lb_hop(lb));
+        let mut arriving = Flow::sure(AddrSet::all(Family::V4));
+        arriving.groups = self.cloudfront_vpc_origin_groups(lb.vpc_id.as_deref());
+        let subnets: Vec<Option<&str>> = if lb.subnet_ids.is_empty() {
+            vec![None]
+        } else {
+            lb.subnet_ids.iter().map(|s| Some(s.as_str())).collect()
+        };
+        let mut out = Vec::new();
+        self.reads.look_up(Input::Listeners);
+        for subnet in subnets {
+            match &lb.listeners {
+                Some(listeners) => {
+                    for l in listeners {
+                        let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
+                            continue;
+                        };
+                        // CloudFront speaks HTTP(S): TCP only.
+                        if lport != port
+                            || !transports(l.protocol.as_deref()).contains(&Transport::Tcp)
+                        {
+                            continue;
+                        }
+                        let mut h = hops.clone();
+                        h.push(self.listener_hop(l, lport));
+                        out.extend(self.forward(
+                            lb,
+                            Some(l),
+                            Some(Transport::Tcp),
+                            &arriving,
+                            Family::V4,
+                            Via::VpcOrigin,
+                            subnet,
+                            h,
+                            PathKind::CloudFront,
+                        ));
+                    }
+                }
+                None => {
+                    let (why, h) = self.listeners_unknown(lb, &hops);
+                    out.extend(self.forward(
+                        lb,
+                        None,
+                        Some(Transport::Tcp),
+                        &arriving.clone().doubt(why),
+                        Family::V4,
+                        Via::VpcOrigin,
+                        subnet,
+                        h,
+                        PathKind::CloudFront,
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// The security groups of `vpc` CloudFront's VPC-origin interfaces
+    /// are in: those tagged `aws.cloudfront.vpcorigin` = `enabled`, else
+    /// every group of the VPC (one may be CloudFront's).
+    pub(super) fn cloudfront_vpc_origin_groups(&self, vpc: Option<&str>) -> Vec<String> {
+        self.reads.enumerate(Input::SecurityGroups);
+        let in_vpc: Vec<&SecurityGroup> = self
+            .inv
+            .ec2
+            .security_groups
+            .iter()
+            .filter(|g| vpc.is_none() || g.vpc_id.as_deref() == vpc)
+            .collect();
+        let tagged: Vec<String> = in_vpc
+            .iter()
+            .filter(|g| {
+                g.tags.get("aws.cloudfront.vpcorigin").map(String::as_str) == Some("enabled")
+            })
+            .map(|g| g.group_id.clone())
+            .collect();
+        if tagged.is_empty() {
+            in_vpc.iter().map(|g| g.group_id.clone()).collect()
+        } else {
+            tagged
+        }
     }
 
     /// Paths from an HTTP API VPC link's interfaces (in `link`'s subnets,

@@ -2207,6 +2207,7 @@ pub fn build(t: &Topo) -> Snapshot {
                     behaviors,
                 }],
                 web_acls: vec![],
+                vpc_origins: vec![],
             });
         }
     }

@@ -164,9 +164,12 @@ impl Check for BackendBypassesGateway {
                     ),
                 )
             } else {
-                let by_cloudfront = through
-                    .iter()
-                    .any(|e| front_door(cx, &with_acl, &e.path) == Some(FrontDoor::CloudFront));
+                // Through a custom origin the origin-facing prefix list
+                // admits; a VPC origin is CloudFront's own way in.
+                let by_cloudfront = through.iter().any(|e| {
+                    front_door(cx, &with_acl, &e.path) == Some(FrontDoor::CloudFront)
+                        && !e.path.hops.iter().any(|h| h.kind == "vpc-origin")
+                });
                 let mut message = format!(
                     "{} is reachable only through a front door ({doors}): {} path(s)",
                     id,

@@ -227,6 +227,7 @@ pub(crate) mod fixtures {
         s.cloudfront = Some(CloudFrontInventory {
             distributions: vec![dist],
             web_acls: vec![],
+            vpc_origins: vec![],
         });
         s
     }

@@ -219,7 +219,10 @@ fn judge(
         .flat_map(|(_, o)| o.custom_header_names.iter())
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    let ports: BTreeSet<u16> = fronting.iter().flat_map(|(_, o)| ports(o)).collect();
+    let ports: BTreeSet<u16> = fronting
+        .iter()
+        .flat_map(|(_, o)| ports(o.custom.as_ref()))
+        .collect();
     if headers.is_empty() {
         Outcome::new(
             lb.load_balancer_arn.clone(),

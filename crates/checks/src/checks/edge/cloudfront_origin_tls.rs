@@ -7,8 +7,10 @@
 //! encrypts the hop across the internet to the origin. The origin's SSL
 //! protocols (`OriginSslProtocols`: `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`)
 //! are the versions CloudFront may negotiate: anything besides `TLSv1.2`
-//! lets a downgraded connection stand. A VPC origin's protocol policy is
-//! set on the VPC origin, which rampart does not collect: not evaluated.
+//! lets a downgraded connection stand. A VPC origin's protocol policy and
+//! SSL protocols are its endpoint config's, with the same meaning
+//! (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html>):
+//! judged alike, and not evaluated when the VPC origin was not collected.
 
 use rampart_model::{CfOrigin, Status};
 
@@ -49,14 +51,16 @@ fn viewers_on_https(f: &Front<'_>, origin: &CfOrigin) -> Option<bool> {
 }
 
 /// What is wrong with one origin, or why it is unknown.
-fn origin_fault(f: &Front<'_>, o: &CfOrigin, r: &Origin) -> Result<Option<String>, String> {
-    if let Origin::Vpc(id) = r {
-        return Err(format!(
-            "origin {} is VPC origin {id}, whose protocol policy rampart does not collect",
-            o.id
-        ));
+fn origin_fault(
+    cx: &Context<'_>,
+    f: &Front<'_>,
+    o: &CfOrigin,
+    r: &Origin,
+) -> Result<Option<String>, String> {
+    if let Origin::VpcUnknown(_, why) = r {
+        return Err(format!("origin {}: {why}", o.id));
     }
-    let Some(c) = &o.custom else {
+    let Some(c) = crate::origins::connection(cx.snapshot, o) else {
         return Err(format!(
             "the connection settings of origin {} are not in the snapshot",
             o.id
@@ -108,7 +112,7 @@ fn judge(cx: &Context<'_>, f: &Front<'_>) -> Outcome {
     let mut faults = Vec::new();
     let mut unknown = Vec::new();
     for (o, r) in &f.origins {
-        match origin_fault(f, o, r) {
+        match origin_fault(cx, f, o, r) {
             Ok(Some(fault)) => faults.push(fault),
             Ok(None) => {}
             Err(why) => unknown.push(why),
@@ -136,7 +140,7 @@ mod tests {
     use super::super::cloudfront::fixtures::*;
     use super::*;
     use crate::testing::*;
-    use rampart_model::Distribution;
+    use rampart_model::{CfCustomOrigin, Distribution, VpcOrigin};
 
     fn nlb_front() -> Distribution {
         distribution(vec![legacy_nlb()])
@@ -194,14 +198,54 @@ mod tests {
         assert!(matches!(&got[0].status, Status::NotEvaluated(_)), "{got:?}");
     }
 
+    /// A VPC origin's protocol policy and SSL protocols are its endpoint
+    /// config's, meaning what a custom origin's do
+    /// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html>):
+    /// judged alike once collected.
     #[test]
-    fn vpc_origins_and_missing_data_are_not_evaluated() {
+    fn a_vpc_origin_is_judged_by_its_endpoint_config() {
+        let mut d = nlb_front();
+        let connection = d.origins[0].custom.take().unwrap();
+        d.origins[0].vpc_origin_id = Some("vo-1".into());
+        let mut s = with(d);
+        let vpc_origin = |connection: CfCustomOrigin| VpcOrigin {
+            id: "vo-1".into(),
+            arn: "arn:aws:cloudfront::123456789012:vpcorigin/vo-1".into(),
+            status: Some("Deployed".into()),
+            endpoint_arn:
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/nlb-l/1"
+                    .into(),
+            connection,
+        };
+        let cf = s.cloudfront.as_mut().unwrap();
+        cf.vpc_origins = vec![vpc_origin(connection.clone())];
+        let got = run(&CloudFrontOriginTls, &s);
+        assert_eq!(got[0].status, Status::Pass, "{got:?}");
+        let mut plain = connection;
+        plain.protocol_policy = Some("http-only".into());
+        s.cloudfront.as_mut().unwrap().vpc_origins = vec![vpc_origin(plain)];
+        let got = run(&CloudFrontOriginTls, &s);
+        assert_eq!(got[0].status, Status::Fail, "{got:?}");
+        assert!(got[0].message.contains("over HTTP"), "{got:?}");
+    }
+
+    #[test]
+    fn vpc_origins_not_collected_and_missing_data_are_not_evaluated() {
         let mut d = nlb_front();
         d.origins[0].custom = None;
         d.origins[0].vpc_origin_id = Some("vo-1".into());
-        let got = run(&CloudFrontOriginTls, &with(d));
+        let got = run(&CloudFrontOriginTls, &with(d.clone()));
         assert!(
             matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("VPC origin vo-1")),
+            "{got:?}"
+        );
+        let mut s = with(d);
+        crate::testing::fail_for(&mut s, "cloudfront:GetVpcOrigin", "vo-1");
+        s.collection_errors[0].region = None;
+        let got = run(&CloudFrontOriginTls, &s);
+        assert!(
+            matches!(&got[0].status, Status::NotEvaluated(w)
+                if w.contains("VPC origin vo-1") && w.contains("cloudfront:GetVpcOrigin failed")),
             "{got:?}"
         );
         let mut s = with(nlb_front());

@@ -966,6 +966,7 @@ mod tests {
         s.cloudfront = Some(rampart_model::CloudFrontInventory {
             distributions: vec![distribution(vec![legacy_nlb()])],
             web_acls: vec![],
+            vpc_origins: vec![],
         });
         let got = run(&EntryWithoutShieldAdvanced, &s);
         let d = got
