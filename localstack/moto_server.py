@@ -4,7 +4,7 @@ Inspector's, and Shield's GetSubscriptionState), AWS's AMI owner aliases and
 encrypted flags, ACM's renewal eligibility, CloudTrail's
 GetEventSelectors by the ARN of a shadow trail, WAFv2's
 ListLoggingConfigurations per scope, CloudFront's viewer certificates
-without empty fields, and ECS tasks (their network interfaces, states,
+without empty fields and its VPC origins, and ECS tasks (their network interfaces, states,
 ListTasks filters, service and cluster counts) and Cloud Map services as
 AWS answers them.
 
@@ -572,6 +572,73 @@ def _viewer_certificate_as_aws(self, config: dict) -> None:
 
 
 _cloudfront.ViewerCertificate.__init__ = _viewer_certificate_as_aws
+
+# CloudFront VPC origins (moto 5 has none: no route for `/vpc-origin`, and
+# an origin's `VpcOriginConfig` is dropped). AWS's shapes, from the API
+# reference: CreateVpcOrigin (`POST /2020-05-31/vpc-origin`, for the
+# seeder) and GetVpcOrigin (`GET /2020-05-31/vpc-origin/{Id}`: the
+# VpcOrigin with its VpcOriginEndpointConfig, an ETag header;
+# `EntityNotFound` (404) for an unknown id)
+# (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateVpcOrigin.html,
+# https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_GetVpcOrigin.html),
+# and an origin keeps its VpcOriginConfig
+# (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html).
+# Ids derive from the endpoint config's name, so two fresh servers seeded
+# alike answer alike.
+import hashlib  # noqa: E402
+
+from moto.cloudfront import urls as _cloudfront_urls  # noqa: E402
+from moto.cloudfront.responses import CloudFrontResponse  # noqa: E402
+from moto.cloudfront.exceptions import CloudFrontException  # noqa: E402
+
+_cloudfront_urls.url_paths["{0}/2020-05-31/vpc-origin$"] = CloudFrontResponse.dispatch
+_cloudfront_urls.url_paths["{0}/2020-05-31/vpc-origin/(?P<Id>[^/]+)$"] = CloudFrontResponse.dispatch
+
+_origin_init = _cloudfront.Origin.__init__
+
+
+def _origin_as_aws(self, origin: dict) -> None:
+    _origin_init(self, origin)
+    self.vpc_origin_config = origin.get("VpcOriginConfig")
+
+
+_cloudfront.Origin.__init__ = _origin_as_aws
+
+
+def _vpc_origins(resp: CloudFrontResponse) -> dict:
+    backend = resp.backend
+    if not hasattr(backend, "rampart_vpc_origins"):
+        backend.rampart_vpc_origins = {}
+    return backend.rampart_vpc_origins
+
+
+def create_vpc_origin(self: CloudFrontResponse) -> ActionResult:
+    config = self._get_param("VpcOriginEndpointConfig", {})
+    vo_id = "vo_" + hashlib.sha256(config["Name"].encode()).hexdigest()[:22]
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    origin = {
+        "Id": vo_id,
+        "Arn": f"arn:aws:cloudfront::{self.current_account}:vpcorigin/{vo_id}",
+        "Status": "Deployed",
+        "CreatedTime": now,
+        "LastModifiedTime": now,
+        "VpcOriginEndpointConfig": config,
+    }
+    _vpc_origins(self)[vo_id] = origin
+    return ActionResult({"VpcOrigin": origin, "ETag": "E1RAMPART", "Location": origin["Arn"]})
+
+
+def get_vpc_origin(self: CloudFrontResponse) -> ActionResult:
+    vo_id = self._get_param("Id")
+    origin = _vpc_origins(self).get(vo_id)
+    if origin is None:
+        # The status (404) comes from the service model's error shape.
+        raise CloudFrontException("EntityNotFound", f"The VPC origin {vo_id} does not exist.")
+    return ActionResult({"VpcOrigin": origin, "ETag": "E1RAMPART"})
+
+
+CloudFrontResponse.create_vpc_origin = create_vpc_origin
+CloudFrontResponse.get_vpc_origin = get_vpc_origin
 
 # ---------------------------------------------------------------- ECS
 #

@@ -1699,6 +1699,9 @@ class Seeder:
           before the hardened backends whose group admits HTTPS only from
           CloudFront's origin-facing prefix list: the backends get a
           CloudFront path and none around it (EDGE-001, NET-010 pass).
+        - `vpc-edge` (`private.orders.example.com`, hardened like
+          hardened-edge) in front of the hardened internal NLB through a
+          VPC origin (`hardened-int-nlb`, HTTPS only, TLSv1.2).
 
         Last, so every earlier id is unchanged (distribution ids and
         domains come from moto's seeded generator). moto validates neither
@@ -2012,13 +2015,67 @@ class Seeder:
             origin_ssl_protocols=["TLSv1.2"],
             minimum_protocol_version="TLSv1",
         )
-        # The hardened front door is one of the Shield Advanced
-        # subscriber's protected resources (EDGE-014 passes on it);
+        # `vpc-edge` (`private.orders.example.com`, hardened like
+        # hardened-edge) reaches the hardened internal NLB through a VPC
+        # origin: CloudFront's own way into a private load balancer, HTTPS
+        # only with TLSv1.2 to its TLS listener on 443
+        # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
+        # The hardened backends get one more CloudFront path, and nothing
+        # reaches the NLB around CloudFront (EDGE-001, EDGE-016 pass).
+        vpc_origin = cf.create_vpc_origin(
+            VpcOriginEndpointConfig={
+                "Name": "hardened-int-nlb",
+                "Arn": h["nlb_arn"],
+                "HTTPPort": 80,
+                "HTTPSPort": 443,
+                "OriginProtocolPolicy": "https-only",
+                "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+            }
+        )["VpcOrigin"]
+        private_cert = self.client("acm", "us-east-1").request_certificate(
+            DomainName="private.orders.example.com",
+            ValidationMethod="DNS",
+            Tags=[{"Key": "Name", "Value": "vpc-edge-cert"}],
+        )["CertificateArn"]
+        vpc_edge = create(
+            "vpc-edge",
+            {
+                "Id": "hardened-int-nlb",
+                "DomainName": h["nlb_dns"],
+                "VpcOriginConfig": {"VpcOriginId": vpc_origin["Id"]},
+            },
+            hardened_behaviour,
+            {
+                "Aliases": {"Quantity": 1, "Items": ["private.orders.example.com"]},
+                "ViewerCertificate": {
+                    "ACMCertificateArn": private_cert,
+                    "SSLSupportMethod": "sni-only",
+                    "MinimumProtocolVersion": "TLSv1.2_2021",
+                },
+                "WebACLId": acl["ARN"],
+            },
+        )
+        vpc_edge.update(
+            alias="private.orders.example.com",
+            acm_certificate_arn=private_cert,
+            origin_domain=h["nlb_dns"],
+            origin_path=None,
+            web_acl_id=acl["ARN"],
+            viewer_protocol_policy="redirect-to-https",
+            origin_protocol_policy="https-only",
+            origin_ssl_protocols=["TLSv1.2"],
+            minimum_protocol_version="TLSv1.2_2021",
+            vpc_origin_id=vpc_origin["Id"],
+            vpc_origin_arn=vpc_origin["Arn"],
+            nlb_arn=h["nlb_arn"],
+        )
+        # The hardened front doors are among the Shield Advanced
+        # subscriber's protected resources (EDGE-014 passes on them);
         # legacy-edge is not (EDGE-014 fails on it).
         shield = self.client("shield", REGION)
         sh = self.manifest["shield"]
         sh["cloudfront_protected_arns"] = []
-        for name, d in [("hardened-edge", hardened), ("alb-edge", alb_edge)]:
+        for name, d in [("hardened-edge", hardened), ("alb-edge", alb_edge), ("vpc-edge", vpc_edge)]:
             protection = shield.create_protection(Name=name, ResourceArn=d["arn"])["ProtectionId"]
             sh["cloudfront_protected_arns"].append(d["arn"])
             sh["protections"][d["arn"]] = {"id": protection, "name": name}
@@ -2028,7 +2085,12 @@ class Seeder:
             "web_acl_id": acl["Id"],
             "web_acl_name": "edge-waf",
             "waf_log_destination_arn": EDGE_WAF_LOG_FIREHOSE_ARN,
-            "distributions": {"hardened-edge": hardened, "legacy-edge": legacy, "alb-edge": alb_edge},
+            "distributions": {
+                "hardened-edge": hardened,
+                "legacy-edge": legacy,
+                "alb-edge": alb_edge,
+                "vpc-edge": vpc_edge,
+            },
         }
 
     def revoke_default_egress(self, ec2, group_id: str) -> None:

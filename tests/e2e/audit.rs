@@ -129,6 +129,11 @@ fn audit_writes_every_format_of_the_demo_account() {
         "hardened-edge"
     );
     assert!(html.contains("cloudfront "), "the distribution hop");
+    assert!(
+        html.contains("Through CloudFront and a VPC origin"),
+        "vpc-edge"
+    );
+    assert!(html.contains("vpc-origin "), "the VPC origin hop");
     // ECS tasks and Cloud Map (issue 16 items 3 and 4): task cards and
     // their pictures, the Cloud Map hop drawn and the path titled.
     assert!(

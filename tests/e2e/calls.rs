@@ -6,7 +6,7 @@
 //! plus two per AWS managed policy. Any operation above (or below) its
 //! minimum is named in the failure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rampart_model::Snapshot;
 
@@ -382,14 +382,22 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
     }
 
     // CloudFront (global, once, in us-east-1): the distributions (1,000 a
-    // page), and the CLOUDFRONT-scope web ACLs as the regional ones are
-    // read: the list, each ACL in full and logging in one call (no
-    // associations: the distributions name their ACL).
+    // page), each VPC origin they name once, and the CLOUDFRONT-scope web
+    // ACLs as the regional ones are read: the list, each ACL in full and
+    // logging in one call (no associations: the distributions name their
+    // ACL).
     if let Some(cf) = &s.cloudfront {
         add(
             "cloudfront:ListDistributions",
             pages(cf.distributions.len(), 1000),
         );
+        let named: BTreeSet<&str> = cf
+            .distributions
+            .iter()
+            .flat_map(|d| &d.origins)
+            .filter_map(|o| o.vpc_origin_id.as_deref())
+            .collect();
+        add("cloudfront:GetVpcOrigin", named.len() as u64);
         let acls = &cf.web_acls;
         add("wafv2:ListWebACLs", pages(acls.len(), 100));
         if !acls.is_empty() {
@@ -480,6 +488,7 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
         "shield:GetSubscriptionState",
         "shield:ListProtections",
         "cloudfront:ListDistributions",
+        "cloudfront:GetVpcOrigin",
         "ecs:ListClusters",
         "ecs:ListServices",
         "ecs:DescribeServices",

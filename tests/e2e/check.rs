@@ -111,9 +111,10 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         for l in Layer::ALL {
             assert_eq!(c.layer(l).as_str(), "pass", "{id} {l}: {:?}", c.layer(l));
         }
-        // Two gateway paths, the same two behind hardened-edge, and one
-        // through alb-edge to origin-alb (issue 16 item 1).
-        assert_eq!(c.paths.len(), 5, "{:?}", c.paths);
+        // Two gateway paths, the same two behind hardened-edge, one
+        // through alb-edge to origin-alb and one through vpc-edge's VPC
+        // origin to the internal NLB (issue 16 item 1).
+        assert_eq!(c.paths.len(), 6, "{:?}", c.paths);
     }
     let hardened_fails: Vec<_> = r
         .findings
@@ -128,6 +129,7 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
                 || f.resource_arn == m(&man, "/hardened/web_acl_arn")
                 || f.resource_arn == m(&man, "/cloudfront/distributions/alb-edge/alb_arn")
                 || f.resource_arn == m(&man, "/cloudfront/distributions/alb-edge/arn")
+                || f.resource_arn == m(&man, "/cloudfront/distributions/vpc-edge/arn")
         })
         .collect();
     assert!(hardened_fails.is_empty(), "{hardened_fails:#?}");
@@ -370,7 +372,11 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
         |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
     assert_eq!(
         ms(&man, "/shield/cloudfront_protected_arns"),
-        vec![edge_arn("hardened-edge"), edge_arn("alb-edge")]
+        vec![
+            edge_arn("hardened-edge"),
+            edge_arn("alb-edge"),
+            edge_arn("vpc-edge")
+        ]
     );
     assert_eq!(
         shield,
@@ -381,7 +387,8 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
                 ("fail", vec![legacy_arn.clone()])
             ),
             (edge_arn("hardened-edge"), ("pass", hardened_and_task)),
-            (edge_arn("alb-edge"), ("pass", hardened_arns)),
+            (edge_arn("alb-edge"), ("pass", hardened_arns.clone())),
+            (edge_arn("vpc-edge"), ("pass", hardened_arns)),
             (edge_arn("legacy-edge"), ("fail", vec![legacy_arn.clone()])),
             // The legacy ECS task (issue 16 item 3) is reached on the
             // public IPv4 address AWS assigned its interface: no
@@ -450,6 +457,17 @@ fn demo_scorecards_hardened_pass_legacy_fails_as_seeded() {
     let alb_edge = dist("alb-edge");
     for check in ["EDGE-014", "EDGE-015", "EDGE-016", "EDGE-017"] {
         let v = verdict(check, &alb_edge);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        for a in &hardened_arns {
+            assert!(v.affected.iter().any(|x| x.as_str() == a), "{v:?}");
+        }
+    }
+    // vpc-edge reaches the hardened internal NLB through a VPC origin
+    // (HTTPS only, TLSv1.2): it passes like alb-edge, listing the
+    // hardened backends behind the NLB.
+    let vpc_edge = dist("vpc-edge");
+    for check in ["EDGE-014", "EDGE-015", "EDGE-016", "EDGE-017"] {
+        let v = verdict(check, &vpc_edge);
         assert_eq!(v.status, Status::Pass, "{v:?}");
         for a in &hardened_arns {
             assert!(v.affected.iter().any(|x| x.as_str() == a), "{v:?}");

@@ -45,7 +45,7 @@ fn demo_paths_tell_the_seeded_stories() {
     let dist = |name: &str| m(&man, &format!("/cloudfront/distributions/{name}/arn")).to_string();
     for id in ms(&man, "/hardened/instance_ids") {
         let all_paths = of(&id);
-        assert_eq!(all_paths.len(), 5, "{id}: {all_paths:#?}");
+        assert_eq!(all_paths.len(), 6, "{id}: {all_paths:#?}");
         let hop_kinds = |p: &Value| -> Vec<String> {
             p["hops"]
                 .as_array()
@@ -57,12 +57,13 @@ fn demo_paths_tell_the_seeded_stories() {
         // CloudFront (issue 16 item 1): hardened-edge in front of the
         // API's custom domain continues as the two gateway paths; alb-edge
         // reaches origin-alb, whose group admits only CloudFront's
-        // origin-facing prefix list: no load balancer path around it.
+        // origin-facing prefix list: no load balancer path around it;
+        // vpc-edge reaches the internal NLB through its VPC origin.
         let cloudfront: Vec<&&Value> = all_paths
             .iter()
             .filter(|p| p["kind"] == "cloudfront")
             .collect();
-        assert_eq!(cloudfront.len(), 3, "{id}: {cloudfront:#?}");
+        assert_eq!(cloudfront.len(), 4, "{id}: {cloudfront:#?}");
         for p in &cloudfront {
             assert!(p["uncertain"].is_null(), "{p:#?}");
             assert_eq!(p["hops"][1]["kind"], "cloudfront");
@@ -97,6 +98,30 @@ fn demo_paths_tell_the_seeded_stories() {
         assert_eq!(
             via_alb["hops"][2]["id"],
             m(&man, "/cloudfront/distributions/alb-edge/alb_arn")
+        );
+        let via_vpc_origin = cloudfront
+            .iter()
+            .find(|p| p["hops"][1]["id"] == dist("vpc-edge"))
+            .expect("a path through vpc-edge");
+        assert_eq!(
+            hop_kinds(via_vpc_origin),
+            [
+                "internet",
+                "cloudfront",
+                "vpc-origin",
+                "load-balancer",
+                "listener",
+                "target-group",
+                "instance"
+            ]
+        );
+        assert_eq!(
+            via_vpc_origin["hops"][2]["id"],
+            m(&man, "/cloudfront/distributions/vpc-edge/vpc_origin_arn")
+        );
+        assert_eq!(
+            via_vpc_origin["hops"][3]["id"],
+            m(&man, "/cloudfront/distributions/vpc-edge/nlb_arn")
         );
         assert!(
             all_paths
@@ -257,7 +282,7 @@ fn demo_paths_tell_the_seeded_stories() {
         dot.stdout
     );
     // The three distributions are nodes; legacy-edge (no web ACL) in red.
-    for name in ["hardened-edge", "alb-edge", "legacy-edge"] {
+    for name in ["hardened-edge", "alb-edge", "vpc-edge", "legacy-edge"] {
         let node = format!("\"cloudfront:{}\" [label=\"cloudfront ", dist(name));
         let line = dot
             .stdout

@@ -515,9 +515,13 @@ pub const GUARDDUTY_ROUTES: &[(&str, &str)] = &[
 /// The GET routes of CloudFront the collector reads (restXml, under the API
 /// version): (path template, operation)
 /// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDistributions.html>:
-/// `GET /2020-05-31/distribution?Marker=...&MaxItems=...`).
-pub const CLOUDFRONT_ROUTES: &[(&str, &str)] =
-    &[("/2020-05-31/distribution", "cloudfront:ListDistributions")];
+/// `GET /2020-05-31/distribution?Marker=...&MaxItems=...`;
+/// <https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_GetVpcOrigin.html>:
+/// `GET /2020-05-31/vpc-origin/{Id}`).
+pub const CLOUDFRONT_ROUTES: &[(&str, &str)] = &[
+    ("/2020-05-31/distribution", "cloudfront:ListDistributions"),
+    ("/2020-05-31/vpc-origin/{Id}", "cloudfront:GetVpcOrigin"),
+];
 
 /// The GET routes of API Gateway the collector reads: (path template,
 /// operation). `{x}` matches one path segment.
@@ -1302,6 +1306,11 @@ mod tests {
                 "GET",
                 "/2020-05-31/distribution?Marker=E2QWRUHEXAMPLE&MaxItems=1000",
                 "cloudfront:ListDistributions",
+            ),
+            (
+                "GET",
+                "/2020-05-31/vpc-origin/vo_BQwjxxQxjCaBcQLzJUFkDM",
+                "cloudfront:GetVpcOrigin",
             ),
             // Not a read the collector makes: recorded as unidentified.
             (
