@@ -1946,6 +1946,55 @@ fn edge_001_counts_a_vpc_origin_behind_a_web_acl_as_a_front_door() {
     assert_eq!(got[0].status, Status::Fail, "{got:#?}");
 }
 
+/// A custom origin named by a customer DNS name resolves to nothing in the
+/// snapshot (Route 53 is not read), yet CloudFront connects to whatever
+/// the name resolves to
+/// (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html>):
+/// it may be the ALB that admits only CloudFront. The backend behind that
+/// ALB gets an uncertain CloudFront path through the distribution, so
+/// EDGE-001 does not pass it when the distribution has no web ACL (before,
+/// with no path at all, it passed), and passes it when it has one. An ALB
+/// the internet reaches keeps its own path and gets no guessed one; the
+/// distribution lists no backend it only may be in front of.
+#[test]
+fn an_unresolved_custom_origin_may_be_any_load_balancer_only_cloudfront_reaches() {
+    let customer = |waf: bool| {
+        let mut s = cloudfront_to_alb(vec![pl("pl-cf")], true, waf);
+        s.cloudfront.as_mut().unwrap().distributions[0].origins[0].domain_name =
+            "api.customer.example".into();
+        s
+    };
+    let s = customer(false);
+    let got = paths(&s, "i-1");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].path.kind, PathKind::CloudFront);
+    let why = got[0].uncertain.as_deref().unwrap_or_default();
+    assert!(
+        why.starts_with("CloudFront origin alb (api.customer.example) of cloudfront E1")
+            && why.contains("Route 53 is not read"),
+        "{why}"
+    );
+    let got = edge_001(&s, None);
+    assert!(
+        matches!(&got[0].status, Status::NotEvaluated(w) if w.contains("api.customer.example")),
+        "{got:#?}"
+    );
+    let got = edge_001(&customer(true), None);
+    assert_eq!(got[0].status, Status::Pass, "{got:#?}");
+    let got = crate::testing::run(
+        &crate::checks::edge::cloudfront_without_waf::CloudFrontWithoutWaf,
+        &s,
+    );
+    assert_eq!(got[0].status, Status::Fail, "{got:#?}");
+    assert!(got[0].affected.is_empty(), "{got:#?}");
+
+    let mut open = cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, false);
+    open.cloudfront.as_mut().unwrap().distributions[0].origins[0].domain_name =
+        "api.customer.example".into();
+    let kinds: Vec<PathKind> = paths(&open, "i-1").iter().map(|e| e.path.kind).collect();
+    assert_eq!(kinds, vec![PathKind::LoadBalancer]);
+}
+
 /// An API Gateway origin continues as the API's own path: CloudFront calls
 /// the default endpoint like any client
 /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-endpoint-types.html>).

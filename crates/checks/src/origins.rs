@@ -218,6 +218,12 @@ pub(crate) fn vpc_origin_missing(snapshot: &rampart_model::Snapshot, id: &str) -
     }
 }
 
+/// How the reason of a path through a custom origin that resolves to
+/// nothing starts ([`crate::paths`] traces it to every load balancer it
+/// may be): such a path is no evidence that a backend is behind the
+/// distribution.
+pub(crate) const MAYBE_ORIGIN: &str = "CloudFront origin";
+
 /// The operation that collects a VPC origin.
 pub(crate) const VPC_ORIGIN_GET: &str = "cloudfront:GetVpcOrigin";
 

@@ -30,7 +30,14 @@
 //!   to its targets as for any client. A VPC origin that was not
 //!   collected may lead anywhere: every scanned region's paths are then
 //!   incomplete (a gap, with the failed `cloudfront:GetVpcOrigin`).
-//! - Any other origin (a host outside the snapshot) draws no path.
+//! - Any other custom origin (a host the snapshot cannot name: a customer
+//!   DNS name, since Route 53 is not read) may be any internet-facing load
+//!   balancer that admits CloudFront and not the internet (one the
+//!   internet reaches has its own path): each is traced as if it were the
+//!   origin, and the paths are uncertain, saying so
+//!   ([`crate::origins::MAYBE_ORIGIN`]). A backend is then never passed
+//!   as behind a front door it may not have; the distribution checks do
+//!   not list such backends as behind the distribution.
 //!
 //! CloudFront fetches from its own servers, so the client address the
 //! backend sees is CloudFront's: a target that preserves client IPs
@@ -84,7 +91,8 @@ pub(super) fn entries<'s>(index: &Index<'s>) -> Vec<CfEntry<'s>> {
                     | Origin::VpcLoadBalancer(..)
                     | Origin::VpcInstance(..)
                     | Origin::VpcUnknown(..)
-            ) {
+            ) || (resolved == Origin::Other && o.custom.is_some())
+            {
                 out.push(CfEntry {
                     origin: o,
                     resolved,
@@ -115,6 +123,8 @@ impl<'a, 's> RegionCx<'a, 's> {
         ));
         let internet = hop("internet", "internet", "internet");
         let mut out = Vec::new();
+        // The load balancers the internet reaches on its own, found once.
+        let mut own_paths: Option<std::collections::HashSet<String>> = None;
         for e in entries {
             match &e.resolved {
                 Origin::LoadBalancer(region, arn) if region == self.region => {
@@ -221,6 +231,43 @@ impl<'a, 's> RegionCx<'a, 's> {
                         ports,
                         None,
                     ));
+                }
+                Origin::Other => {
+                    let why = format!(
+                        "{} {} ({}) of {} resolves to nothing in the snapshot (a customer DNS \
+                         name: Route 53 is not read), so it may be this load balancer",
+                        crate::origins::MAYBE_ORIGIN,
+                        e.origin.id,
+                        e.origin.domain_name,
+                        e.hop.label
+                    );
+                    let own = own_paths.get_or_insert_with(|| {
+                        found
+                            .iter()
+                            .filter(|x| x.path.kind == PathKind::LoadBalancer)
+                            .filter_map(|x| {
+                                x.path.hops.iter().find(|h| h.kind == "load-balancer")
+                            })
+                            .map(|h| h.id.clone())
+                            .collect()
+                    });
+                    let prefix = vec![internet.clone(), e.hop.clone()];
+                    for lb in &self.inv.elbv2.load_balancers {
+                        if own.contains(&lb.load_balancer_arn) {
+                            continue;
+                        }
+                        for port in crate::origins::ports(e.connection) {
+                            for mut x in
+                                child.through_internet(lb, Some(port), prefix.clone(), PathKind::CloudFront)
+                            {
+                                x.uncertain = Some(match x.uncertain.take() {
+                                    Some(other) => format!("{why}; {other}"),
+                                    None => why.clone(),
+                                });
+                                out.push(x);
+                            }
+                        }
+                    }
                 }
                 // Its endpoint may be in this region.
                 Origin::VpcUnknown(_, why) => self.gap(format!(

@@ -134,7 +134,14 @@ fn behind<'s>(cx: &Context<'s>) -> BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)
     let mut out: BTreeMap<&'s str, BTreeSet<(&'s str, &'s str)>> = BTreeMap::new();
     for region in cx.snapshot.region_names() {
         for (id, paths) in cx.exposures.in_region(region) {
-            for e in paths.iter().filter(|e| e.path.kind == PathKind::CloudFront) {
+            let known = |e: &&crate::paths::Exposure| {
+                e.path.kind == PathKind::CloudFront
+                    && !e
+                        .uncertain
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with(crate::origins::MAYBE_ORIGIN))
+            };
+            for e in paths.iter().filter(known) {
                 if let Some(h) = e.path.hops.iter().find(|h| h.kind == "cloudfront") {
                     out.entry(h.id.as_str()).or_default().insert((region, id));
                 }
