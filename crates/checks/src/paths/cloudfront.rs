@@ -245,9 +245,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         found
                             .iter()
                             .filter(|x| x.path.kind == PathKind::LoadBalancer)
-                            .filter_map(|x| {
-                                x.path.hops.iter().find(|h| h.kind == "load-balancer")
-                            })
+                            .filter_map(|x| x.path.hops.iter().find(|h| h.kind == "load-balancer"))
                             .map(|h| h.id.clone())
                             .collect()
                     });
@@ -257,9 +255,12 @@ impl<'a, 's> RegionCx<'a, 's> {
                             continue;
                         }
                         for port in crate::origins::ports(e.connection) {
-                            for mut x in
-                                child.through_internet(lb, Some(port), prefix.clone(), PathKind::CloudFront)
-                            {
+                            for mut x in child.through_internet(
+                                lb,
+                                Some(port),
+                                prefix.clone(),
+                                PathKind::CloudFront,
+                            ) {
                                 x.uncertain = Some(match x.uncertain.take() {
                                     Some(other) => format!("{why}; {other}"),
                                     None => why.clone(),
