@@ -95,8 +95,62 @@ fn tags(name: String) -> Tags {
 /// A CloudFront distribution in front of every fourth internet-facing load
 /// balancer (by DNS name, HTTPS to the origin, viewers redirected), half
 /// of them with a CLOUDFRONT-scope web ACL: every CloudFront check has
-/// fronts to resolve and both verdicts to give.
+/// fronts to resolve and both verdicts to give. And one in front of every
+/// fortieth internal load balancer through a VPC origin (HTTPS on its
+/// first listener's port), so the VPC origin paths are traced too.
 fn distributions(inventories: &BTreeMap<String, RegionInventory>) -> CloudFrontInventory {
+    let mut cf = custom_origin_distributions(inventories);
+    let internal = inventories.values().flat_map(|inv| {
+        inv.elbv2
+            .load_balancers
+            .iter()
+            .filter(|lb| lb.scheme.as_deref() == Some("internal"))
+    });
+    // Shaped like the first custom-origin distribution (none: no
+    // internet-facing load balancer, and none through a VPC origin either).
+    let Some(template) = cf.distributions.first().cloned() else {
+        return cf;
+    };
+    let base = cf.distributions.len();
+    for (n, lb) in internal.step_by(40).enumerate() {
+        let i = base + n;
+        let vo = format!("vo_{n:022}");
+        let port = lb
+            .listeners
+            .iter()
+            .flatten()
+            .find_map(|l| l.port)
+            .unwrap_or(443);
+        cf.vpc_origins.push(VpcOrigin {
+            id: vo.clone(),
+            arn: format!("arn:aws:cloudfront::{ACCOUNT}:vpcorigin/{vo}"),
+            status: Some("Deployed".into()),
+            endpoint_arn: lb.load_balancer_arn.clone(),
+            connection: CfCustomOrigin {
+                http_port: 80,
+                https_port: port,
+                protocol_policy: Some("https-only".into()),
+                ssl_protocols: vec!["TLSv1.2".into()],
+            },
+        });
+        let mut d = template.clone();
+        d.id = format!("E{i:012}");
+        d.arn = format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{}", d.id);
+        d.domain_name = format!("d{i}.cloudfront.net");
+        d.aliases = vec![format!("api{i}.example.com")];
+        d.origins[0].custom = None;
+        d.origins[0].domain_name = lb.dns_name.clone().unwrap_or_default();
+        d.origins[0].vpc_origin_id = Some(vo);
+        cf.distributions.push(d);
+    }
+    cf.vpc_origins.sort_by(|a, b| a.id.cmp(&b.id));
+    cf.distributions.sort_by(|a, b| a.id.cmp(&b.id));
+    cf
+}
+
+fn custom_origin_distributions(
+    inventories: &BTreeMap<String, RegionInventory>,
+) -> CloudFrontInventory {
     let facing = inventories.values().flat_map(|inv| {
         inv.elbv2
             .load_balancers
