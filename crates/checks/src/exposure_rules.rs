@@ -1905,6 +1905,66 @@ fn a_vpc_origin_reaches_an_instance_endpoint() {
     assert!(paths(&s, "i-1").is_empty());
 }
 
+/// Behind an NLB that preserves client addresses (instance targets, by
+/// default) a VPC origin's target sees CloudFront's interface, in the
+/// security group CloudFront creates in the VPC, tagged
+/// `aws.cloudfront.vpcorigin` = `enabled`
+/// (<https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudFrontVPCOriginServiceRolePolicy.html>):
+/// a rule referencing that group admits it, one referencing another group
+/// does not; with no tagged group in the VPC, any group may be
+/// CloudFront's, so any reference admits it.
+#[test]
+fn behind_an_nlb_a_vpc_origin_arrives_in_cloudfronts_group() {
+    let build = |target_admits: &str, tagged: bool| {
+        let mut s = base();
+        add_sg(
+            &mut s,
+            "sg-app",
+            vec![tcp(8080, 8080, sg_ref(target_admits))],
+        );
+        add_sg(&mut s, "sg-cf", vec![]);
+        add_sg(&mut s, "sg-other", vec![]);
+        if tagged {
+            let cf = region(&mut s)
+                .ec2
+                .security_groups
+                .iter_mut()
+                .find(|g| g.group_id == "sg-cf")
+                .unwrap();
+            cf.tags
+                .insert("aws.cloudfront.vpcorigin".into(), "enabled".into());
+        }
+        add_instance(&mut s, "i-1", "subnet-app", "10.0.1.10", None, &["sg-app"]);
+        let r = region(&mut s);
+        let mut nlb = internet_nlb("TLS", 443, TG_APP);
+        nlb.scheme = Some("internal".into());
+        r.elbv2.load_balancers.push(nlb);
+        r.elbv2
+            .target_groups
+            .push(tg(TG_APP, "TLS", 8080, "instance", NLB, &["i-1"]));
+        let mut origin = crate::checks::edge::cloudfront::fixtures::custom("nlb", "nlb-1.example");
+        let connection = origin.custom.take().unwrap();
+        origin.vpc_origin_id = Some("vo_1".into());
+        s.cloudfront = Some(CloudFrontInventory {
+            distributions: vec![crate::checks::edge::cloudfront::fixtures::distribution(
+                vec![origin],
+            )],
+            web_acls: vec![],
+            vpc_origins: vec![VpcOrigin {
+                id: "vo_1".into(),
+                arn: "arn:aws:cloudfront::123456789012:vpcorigin/vo_1".into(),
+                status: None,
+                endpoint_arn: NLB.into(),
+                connection,
+            }],
+        });
+        s
+    };
+    assert_eq!(paths(&build("sg-cf", true), "i-1").len(), 1);
+    assert!(paths(&build("sg-other", true), "i-1").is_empty());
+    assert_eq!(paths(&build("sg-other", false), "i-1").len(), 1);
+}
+
 /// A VPC origin that was not collected may lead to any load balancer or
 /// instance: each scanned region's paths are incomplete, with the failed
 /// operation named, and EDGE-001 never passes a backend there.

@@ -296,6 +296,11 @@ impl Run {
 
     /// [`Run::load`] on bytes already read; `path` is only used in messages.
     pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Run, SnapshotError> {
+        // A snapshot names itself in its first keys: no pass over the
+        // whole text to look for a report's lists (0.3 s at 389 MB).
+        if sniff(bytes) == Some(Sniffed::Snapshot) {
+            return Snapshot::from_slice(path, bytes).map(|s| Run::Snapshot(Box::new(s)));
+        }
         #[derive(Deserialize)]
         struct Shape {
             findings: Option<serde::de::IgnoredAny>,
@@ -345,6 +350,50 @@ impl Run {
             _ => Snapshot::from_slice(path, bytes).map(|s| Run::Snapshot(Box::new(s))),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Snapshot,
+    Report,
+}
+
+/// Which of the two a JSON object is, by the first top-level key only one
+/// of them has (a snapshot's `collected_at`, `account_id`, `regions`; a
+/// report's `summary`, `scorecards`, `findings`); the values before it
+/// are skipped, so a snapshot is told after its first few keys. `None`
+/// when no such key decides (not an object, or neither shape).
+fn sniff(bytes: &[u8]) -> Option<Sniffed> {
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+    use std::cell::Cell;
+    struct Keys<'c>(&'c Cell<Option<Sniffed>>);
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let found = match key.as_ref() {
+                    "collected_at" | "account_id" | "regions" => Some(Sniffed::Snapshot),
+                    "summary" | "scorecards" | "findings" => Some(Sniffed::Report),
+                    _ => None,
+                };
+                if found.is_some() {
+                    // Stops here: the parse then fails on the rest, which
+                    // the caller ignores.
+                    self.0.set(found);
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let found = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let _ = serde::Deserializer::deserialize_map(&mut de, Keys(&found));
+    found.get()
 }
 
 /// Just enough of a snapshot to tell which format it claims to be.
@@ -1647,6 +1696,30 @@ mod tests {
         let exact = zstd::encode_all(&vec![b' '; 1 << 20][..], 3).unwrap();
         let out = decompress_bounded(Path::new("x"), "snapshot", &exact, limit).unwrap();
         assert_eq!(out.len(), 1 << 20);
+    }
+
+    /// The first key only one of the two shapes has decides; nothing
+    /// else is read.
+    #[test]
+    fn sniff_tells_a_snapshot_by_its_first_keys() {
+        let snap = serde_json::to_vec(&sample()).unwrap();
+        assert_eq!(sniff(&snap), Some(Sniffed::Snapshot));
+        // Decided at `account_id`, before the broken rest.
+        assert_eq!(
+            sniff(br#"{"schema_version": 8, "account_id": "1", "regions": [tru"#),
+            Some(Sniffed::Snapshot)
+        );
+        assert_eq!(
+            sniff(br#"{"tool": {"name": "x"}, "summary": {}}"#),
+            Some(Sniffed::Report)
+        );
+        assert_eq!(sniff(br#"{"schema_version": 8}"#), None);
+        assert_eq!(sniff(b"[1,2]"), None);
+        assert_eq!(sniff(b""), None);
+        assert_eq!(
+            sniff(br#"{"a\"b": 1, "account_id": 2}"#),
+            Some(Sniffed::Snapshot)
+        );
     }
 
     #[test]

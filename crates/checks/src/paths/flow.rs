@@ -15,6 +15,11 @@ use crate::reach::ip::{AddrSet, parse_cidr};
 use crate::reach::ports::{Protocol, rule_covers};
 use crate::reach::{PrefixLists, nacl};
 
+/// In [`Flow::groups`]: the senders may be in any security group (whose
+/// group is not collected), so a rule referencing any group admits them.
+/// No security group id is `*`.
+pub(crate) const ANY_GROUP: &str = "*";
+
 /// Who is sending traffic that reached a hop.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Flow {
@@ -24,6 +29,7 @@ pub(crate) struct Flow {
     pub maybe: AddrSet,
     /// Security groups of the sending interfaces (a load balancer's, a VPC
     /// link's): a rule referencing one of them admits the senders.
+    /// [`ANY_GROUP`] stands for senders that may be in any group.
     pub groups: Vec<String>,
     /// Why `maybe` is not `sure`.
     pub why: Vec<String>,
@@ -174,7 +180,7 @@ pub(crate) fn security_groups(
                 }
             },
             SgPeer::SecurityGroup { group_id, .. } => {
-                if flow.groups.iter().any(|g| g == group_id) {
+                if flow.groups.iter().any(|g| g == group_id || g == ANY_GROUP) {
                     yes = all.clone();
                 }
             }

@@ -333,25 +333,23 @@ impl<'a, 's> RegionCx<'a, 's> {
 
     /// The security groups of `vpc` CloudFront's VPC-origin interfaces
     /// are in: those tagged `aws.cloudfront.vpcorigin` = `enabled`, else
-    /// every group of the VPC (one may be CloudFront's).
+    /// any group (one of the VPC's may be CloudFront's:
+    /// [`flow::ANY_GROUP`]).
     pub(super) fn cloudfront_vpc_origin_groups(&self, vpc: Option<&str>) -> Vec<String> {
         self.reads.enumerate(Input::SecurityGroups);
-        let in_vpc: Vec<&SecurityGroup> = self
+        let tagged: Vec<String> = self
             .inv
             .ec2
             .security_groups
             .iter()
             .filter(|g| vpc.is_none() || g.vpc_id.as_deref() == vpc)
-            .collect();
-        let tagged: Vec<String> = in_vpc
-            .iter()
             .filter(|g| {
                 g.tags.get("aws.cloudfront.vpcorigin").map(String::as_str) == Some("enabled")
             })
             .map(|g| g.group_id.clone())
             .collect();
         if tagged.is_empty() {
-            in_vpc.iter().map(|g| g.group_id.clone()).collect()
+            vec![flow::ANY_GROUP.to_string()]
         } else {
             tagged
         }
