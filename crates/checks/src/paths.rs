@@ -187,7 +187,11 @@ impl Exposures {
                 .enumerated()
                 .filter_map(|input| cx.region_error(input.operation()))
                 .collect();
-            gaps.extend(cx.gaps.into_inner().unwrap_or_else(|e| e.into_inner()));
+            // Found on every core, so in no fixed order: sorted, so the
+            // message is the same on every run.
+            let mut traced = cx.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
+            traced.sort_unstable();
+            gaps.extend(traced);
             gaps.dedup();
             if !gaps.is_empty() {
                 out.gaps.insert(region.to_string(), gaps.join("; "));

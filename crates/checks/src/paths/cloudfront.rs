@@ -122,14 +122,17 @@ impl<'a, 's> RegionCx<'a, 's> {
             &self.inv.ec2.managed_prefix_lists,
         ));
         let internet = hop("internet", "internet", "internet");
-        let mut out = Vec::new();
+
         // The load balancers the internet reaches on its own, found once.
-        let mut own_paths: Option<std::collections::HashSet<String>> = None;
-        for e in entries {
+        let own_paths: std::sync::OnceLock<std::collections::HashSet<String>> =
+            std::sync::OnceLock::new();
+        // Each origin on its own, on every core (a region holds them all).
+        let one = |e: &CfEntry<'_>| -> Vec<Exposure> {
+            let mut out = Vec::new();
             match &e.resolved {
                 Origin::LoadBalancer(region, arn) if region == self.region => {
                     let Some(lb) = self.rix.load_balancers.get(arn.as_str()).copied() else {
-                        continue;
+                        return out;
                     };
                     let prefix = vec![internet.clone(), e.hop.clone()];
                     for port in crate::origins::ports(e.connection) {
@@ -161,7 +164,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                 }
                 Origin::Instance(region, id, ip) if region == self.region => {
                     let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
-                        continue;
+                        return out;
                     };
                     let wanted: Vec<u16> = crate::origins::ports(e.connection);
                     // The public IPv4 the name resolves to, over TCP: the
@@ -196,7 +199,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                 }
                 Origin::VpcLoadBalancer(vo, region, arn) if region == self.region => {
                     let Some(lb) = self.rix.load_balancers.get(arn.as_str()).copied() else {
-                        continue;
+                        return out;
                     };
                     let prefix = vec![internet.clone(), e.hop.clone(), vpc_origin_hop(e, vo)];
                     for port in crate::origins::ports(e.connection) {
@@ -205,17 +208,17 @@ impl<'a, 's> RegionCx<'a, 's> {
                 }
                 Origin::VpcInstance(vo, region, id) if region == self.region => {
                     let Some(i) = self.rix.instances.get(id.as_str()).copied() else {
-                        continue;
+                        return out;
                     };
                     if !super::is_live(i) {
-                        continue;
+                        return out;
                     }
                     let ports: Vec<PortRange> = crate::origins::ports(e.connection)
                         .into_iter()
                         .map(super::single)
                         .collect();
                     if ports.is_empty() {
-                        continue;
+                        return out;
                     }
                     let b = super::Backend::Instance(i);
                     out.push(child.exposure(
@@ -241,7 +244,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         e.origin.domain_name,
                         e.hop.label
                     );
-                    let own = own_paths.get_or_insert_with(|| {
+                    let own = own_paths.get_or_init(|| {
                         found
                             .iter()
                             .filter(|x| x.path.kind == PathKind::LoadBalancer)
@@ -277,7 +280,10 @@ impl<'a, 's> RegionCx<'a, 's> {
                 )),
                 _ => {}
             }
-        }
+            out
+        };
+        use rayon::prelude::*;
+        let out: Vec<Exposure> = entries.par_iter().flat_map_iter(one).collect();
         self.reads.merge(child.reads.done());
         for g in child.gaps.into_inner().unwrap_or_else(|e| e.into_inner()) {
             self.gap(g);
