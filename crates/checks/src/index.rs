@@ -97,6 +97,81 @@ pub struct RegionIndex<'s> {
     pub lb_target_groups: HashMap<&'s str, Vec<&'s TargetGroup>>,
 }
 
+/// An index's maps of ENIs: by id, by (VPC, address), by security group.
+type EniMaps<'s> = (
+    HashMap<&'s str, &'s NetworkInterface>,
+    HashMap<(&'s str, &'s str), &'s NetworkInterface>,
+    HashMap<&'s str, Vec<&'s NetworkInterface>>,
+);
+
+fn eni_maps(ec2: &Ec2Inventory) -> EniMaps<'_> {
+    let (mut enis, mut by_ip, mut members) = (
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::<&str, Vec<_>>::new(),
+    );
+    for eni in &ec2.network_interfaces {
+        enis.insert(eni.network_interface_id.as_str(), eni);
+        if let Some(vpc) = eni.vpc_id.as_deref() {
+            for ip in &eni.private_ip_addresses {
+                by_ip.insert((vpc, ip.private_ip.as_str()), eni);
+            }
+            for ip in &eni.ipv6_addresses {
+                by_ip.insert((vpc, ip.as_str()), eni);
+            }
+        }
+        for g in &eni.security_group_ids {
+            members.entry(g.as_str()).or_default().push(eni);
+        }
+    }
+    (enis, by_ip, members)
+}
+
+/// Security groups by id, and each VPC's `default` group.
+type GroupMaps<'s> = (
+    HashMap<&'s str, &'s SecurityGroup>,
+    HashMap<&'s str, &'s SecurityGroup>,
+);
+
+fn group_maps(ec2: &Ec2Inventory) -> GroupMaps<'_> {
+    let by_id = ec2
+        .security_groups
+        .iter()
+        .map(|g| (g.group_id.as_str(), g))
+        .collect();
+    let default = ec2
+        .security_groups
+        .iter()
+        .filter(|g| g.group_name == "default")
+        .filter_map(|g| Some((g.vpc_id.as_deref()?, g)))
+        .collect();
+    (by_id, default)
+}
+
+/// Attached volumes by instance, and flow logs by resource.
+type VolumeMaps<'s> = (
+    HashMap<&'s str, Vec<&'s Volume>>,
+    HashMap<&'s str, Vec<&'s FlowLog>>,
+);
+
+fn volume_maps(ec2: &Ec2Inventory) -> VolumeMaps<'_> {
+    let mut volumes: HashMap<&str, Vec<&Volume>> = HashMap::new();
+    for v in &ec2.volumes {
+        for a in &v.attachments {
+            if let Some(i) = &a.instance_id {
+                volumes.entry(i.as_str()).or_default().push(v);
+            }
+        }
+    }
+    let mut flow_logs: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
+    for f in &ec2.flow_logs {
+        if let Some(r) = &f.resource_id {
+            flow_logs.entry(r.as_str()).or_default().push(f);
+        }
+    }
+    (volumes, flow_logs)
+}
+
 impl<'s> Index<'s> {
     pub fn new(snapshot: &'s Snapshot) -> Index<'s> {
         let iam = &snapshot.iam;
@@ -214,6 +289,34 @@ impl<'s> RegionIndex<'s> {
             partition,
             ..Default::default()
         };
+        // The four largest maps depend on nothing else: built side by side
+        // (a snapshot often holds one region, so the regions' own
+        // parallelism does not help).
+        let (
+            ((enis, eni_by_vpc_ip, sg_members), (security_groups, default_sg)),
+            (instances, (instance_volumes, flow_logs)),
+        ) = rayon::join(
+            || rayon::join(|| eni_maps(ec2), || group_maps(ec2)),
+            || {
+                rayon::join(
+                    || {
+                        ec2.instances
+                            .iter()
+                            .map(|i| (i.instance_id.as_str(), i))
+                            .collect()
+                    },
+                    || volume_maps(ec2),
+                )
+            },
+        );
+        ix.enis = enis;
+        ix.eni_by_vpc_ip = eni_by_vpc_ip;
+        ix.sg_members = sg_members;
+        ix.security_groups = security_groups;
+        ix.default_sg = default_sg;
+        ix.instances = instances;
+        ix.instance_volumes = instance_volumes;
+        ix.flow_logs = flow_logs;
         ix.vpcs = ec2.vpcs.iter().map(|v| (v.vpc_id.as_str(), v)).collect();
         ix.subnets = ec2
             .subnets
@@ -285,36 +388,6 @@ impl<'s> RegionIndex<'s> {
             .iter()
             .map(|p| (p.prefix_list_id.as_str(), p))
             .collect();
-        ix.security_groups = ec2
-            .security_groups
-            .iter()
-            .map(|g| (g.group_id.as_str(), g))
-            .collect();
-        ix.default_sg = ec2
-            .security_groups
-            .iter()
-            .filter(|g| g.group_name == "default")
-            .filter_map(|g| Some((g.vpc_id.as_deref()?, g)))
-            .collect();
-        for eni in &ec2.network_interfaces {
-            ix.enis.insert(eni.network_interface_id.as_str(), eni);
-            if let Some(vpc) = eni.vpc_id.as_deref() {
-                for ip in &eni.private_ip_addresses {
-                    ix.eni_by_vpc_ip.insert((vpc, ip.private_ip.as_str()), eni);
-                }
-                for ip in &eni.ipv6_addresses {
-                    ix.eni_by_vpc_ip.insert((vpc, ip.as_str()), eni);
-                }
-            }
-            for g in &eni.security_group_ids {
-                ix.sg_members.entry(g.as_str()).or_default().push(eni);
-            }
-        }
-        ix.instances = ec2
-            .instances
-            .iter()
-            .map(|i| (i.instance_id.as_str(), i))
-            .collect();
         for i in &ec2.instances {
             let enis: Vec<_> = i
                 .network_interface_ids
@@ -335,18 +408,6 @@ impl<'s> RegionIndex<'s> {
             .flat_map(|c| &c.services)
             .map(|s| (s.arn.as_str(), s))
             .collect();
-        for v in &ec2.volumes {
-            for a in &v.attachments {
-                if let Some(i) = &a.instance_id {
-                    ix.instance_volumes.entry(i.as_str()).or_default().push(v);
-                }
-            }
-        }
-        for f in &ec2.flow_logs {
-            if let Some(r) = &f.resource_id {
-                ix.flow_logs.entry(r.as_str()).or_default().push(f);
-            }
-        }
 
         for lb in &inv.elbv2.load_balancers {
             ix.load_balancers.insert(lb.load_balancer_arn.as_str(), lb);

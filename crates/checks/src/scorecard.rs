@@ -34,19 +34,31 @@ pub fn scorecards(
     layers_of: &(dyn Fn(&str) -> Vec<Layer> + Sync),
 ) -> Vec<Scorecard> {
     let snap = index.snapshot;
-    // Each finding is in exactly one of the two maps.
-    let by_token = TokenMap::build(findings, |f, token| {
-        if f.affected.is_empty() {
-            each_token(&f.resource_arn, token);
-        }
-    });
-    let by_backend = TokenMap::build(findings, |f, token| {
-        for arn in &f.affected {
-            token(Cow::Borrowed(arn));
-        }
-    });
     let regions: Vec<&str> = index.regions.keys().copied().collect();
-    let briefs = Briefs::of(findings, layers_of, &regions);
+    // The three are independent, and each has a serial part (a sort's
+    // merge, a dedup, a prefix sum, the check list): built side by side.
+    let ((by_token, by_backend), briefs) = rayon::join(
+        || {
+            rayon::join(
+                // Each finding is in exactly one of the two maps.
+                || {
+                    TokenMap::build(findings, |f, token| {
+                        if f.affected.is_empty() {
+                            each_token(&f.resource_arn, token);
+                        }
+                    })
+                },
+                || {
+                    TokenMap::build(findings, |f, token| {
+                        for arn in &f.affected {
+                            token(Cow::Borrowed(arn));
+                        }
+                    })
+                },
+            )
+        },
+        || Briefs::of(findings, layers_of, &regions),
+    );
     let mut out = Vec::new();
     for (r, (region, rix)) in index.regions.iter().enumerate() {
         // Instances and tasks, by id: their ids never collide (`i-...`

@@ -355,24 +355,18 @@ pub(crate) fn malformed<T>(
         .iter()
         .map(|item| id(item).unwrap_or_default())
         .find(|i| !shape.accepts(i))?;
-    Some(CollectionError {
-        service: site.service.to_string(),
-        region: site.region.map(str::to_string),
-        operation: format!("{}:{operation}", site.service),
-        resource: resource.map(str::to_string),
-        kind: ErrorKind::Other,
-        code: None,
-        message: one_line(&format!(
-            "answer refused: {} (expected {}); none of the {} item(s) of this answer is kept",
-            if bad.is_empty() {
-                format!("one {what} has an empty identifier")
-            } else {
-                format!("one {what} has the malformed identifier {bad:?}")
-            },
-            shape.describe(),
-            items.len(),
-        )),
-    })
+    let mut error = malformed_answer(site, operation, resource, "");
+    error.message = one_line(&format!(
+        "answer refused: {} (expected {}); none of the {} item(s) of this answer is kept",
+        if bad.is_empty() {
+            format!("one {what} has an empty identifier")
+        } else {
+            format!("one {what} has the malformed identifier {bad:?}")
+        },
+        shape.describe(),
+        items.len(),
+    ));
+    Some(error)
 }
 
 /// The error recorded for an answer that cannot be used (`why`): nothing

@@ -194,6 +194,29 @@ impl<'a, 's> RegionCx<'a, 's> {
         // API Gateway's side of the link: not addresses any rule judges
         // (the NLB sends on from its own nodes), only how sure the way is.
         let arriving = Flow::sure(AddrSet::all(Family::V4));
+        self.from_inside(
+            lb,
+            port,
+            hops,
+            &arriving,
+            Via::PrivateLink,
+            PathKind::Gateway,
+        )
+    }
+
+    /// Paths through `lb`'s TCP listeners (only the one on `port`, when
+    /// given) for traffic that reached it from inside AWS, its security
+    /// groups not judged (`arriving` as it arrived; `hops` end with the
+    /// load balancer's), per subnet of the load balancer.
+    fn from_inside(
+        &self,
+        lb: &'s LoadBalancer,
+        port: Option<u16>,
+        hops: Vec<Hop>,
+        arriving: &Flow,
+        via: Via,
+        kind: PathKind,
+    ) -> Vec<Exposure> {
         let subnets: Vec<Option<&str>> = if lb.subnet_ids.is_empty() {
             vec![None]
         } else {
@@ -208,7 +231,7 @@ impl<'a, 's> RegionCx<'a, 's> {
                         let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
                             continue;
                         };
-                        // API Gateway calls over TCP.
+                        // API Gateway and CloudFront call over TCP.
                         if port.is_some_and(|p| p != lport)
                             || !transports(l.protocol.as_deref()).contains(&Transport::Tcp)
                         {
@@ -220,12 +243,12 @@ impl<'a, 's> RegionCx<'a, 's> {
                             lb,
                             Some(l),
                             Some(Transport::Tcp),
-                            &arriving,
+                            arriving,
                             Family::V4,
-                            Via::PrivateLink,
+                            via,
                             subnet,
                             h,
-                            PathKind::Gateway,
+                            kind,
                         ));
                     }
                 }
@@ -237,10 +260,10 @@ impl<'a, 's> RegionCx<'a, 's> {
                         Some(Transport::Tcp),
                         &arriving.clone().doubt(why),
                         Family::V4,
-                        Via::PrivateLink,
+                        via,
                         subnet,
                         h,
-                        PathKind::Gateway,
+                        kind,
                     ));
                 }
             }
@@ -277,58 +300,14 @@ impl<'a, 's> RegionCx<'a, 's> {
         hops.push(lb_hop(lb));
         let mut arriving = Flow::sure(AddrSet::all(Family::V4));
         arriving.groups = self.cloudfront_vpc_origin_groups(lb.vpc_id.as_deref());
-        let subnets: Vec<Option<&str>> = if lb.subnet_ids.is_empty() {
-            vec![None]
-        } else {
-            lb.subnet_ids.iter().map(|s| Some(s.as_str())).collect()
-        };
-        let mut out = Vec::new();
-        self.reads.look_up(Input::Listeners);
-        for subnet in subnets {
-            match &lb.listeners {
-                Some(listeners) => {
-                    for l in listeners {
-                        let Some(lport) = l.port.and_then(|p| u16::try_from(p).ok()) else {
-                            continue;
-                        };
-                        // CloudFront speaks HTTP(S): TCP only.
-                        if lport != port
-                            || !transports(l.protocol.as_deref()).contains(&Transport::Tcp)
-                        {
-                            continue;
-                        }
-                        let mut h = hops.clone();
-                        h.push(self.listener_hop(l, lport));
-                        out.extend(self.forward(
-                            lb,
-                            Some(l),
-                            Some(Transport::Tcp),
-                            &arriving,
-                            Family::V4,
-                            Via::VpcOrigin,
-                            subnet,
-                            h,
-                            PathKind::CloudFront,
-                        ));
-                    }
-                }
-                None => {
-                    let (why, h) = self.listeners_unknown(lb, &hops);
-                    out.extend(self.forward(
-                        lb,
-                        None,
-                        Some(Transport::Tcp),
-                        &arriving.clone().doubt(why),
-                        Family::V4,
-                        Via::VpcOrigin,
-                        subnet,
-                        h,
-                        PathKind::CloudFront,
-                    ));
-                }
-            }
-        }
-        out
+        self.from_inside(
+            lb,
+            Some(port),
+            hops,
+            &arriving,
+            Via::VpcOrigin,
+            PathKind::CloudFront,
+        )
     }
 
     /// The security groups of `vpc` CloudFront's VPC-origin interfaces
