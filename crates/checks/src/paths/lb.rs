@@ -194,7 +194,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         // API Gateway's side of the link: not addresses any rule judges
         // (the NLB sends on from its own nodes), only how sure the way is.
         let arriving = Flow::sure(AddrSet::all(Family::V4));
-        self.from_inside(
+        self.entered_inside(
             lb,
             port,
             hops,
@@ -208,7 +208,7 @@ impl<'a, 's> RegionCx<'a, 's> {
     /// given) for traffic that reached it from inside AWS, its security
     /// groups not judged (`arriving` as it arrived; `hops` end with the
     /// load balancer's), per subnet of the load balancer.
-    fn from_inside(
+    fn entered_inside(
         &self,
         lb: &'s LoadBalancer,
         port: Option<u16>,
@@ -300,7 +300,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         hops.push(lb_hop(lb));
         let mut arriving = Flow::sure(AddrSet::all(Family::V4));
         arriving.groups = self.cloudfront_vpc_origin_groups(lb.vpc_id.as_deref());
-        self.from_inside(
+        self.entered_inside(
             lb,
             Some(port),
             hops,
