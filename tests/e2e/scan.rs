@@ -72,6 +72,14 @@ fn demo_scenario_is_collected_in_full_and_rescans_identically() {
         run.stdout
     );
     assert!(run.stdout.contains("(complete)"), "{}", run.stdout);
+    // CloudFront, with the VPC origin vpc-edge names (issue 16 item 1).
+    assert!(
+        run.stdout.contains(
+            "  cloudfront 4 distribution(s), 1 CLOUDFRONT-scope web ACL(s), 1 VPC origin(s)"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(
             "  us-east-1 ecs: 2 cluster(s), 1 service(s), 2 running task(s); cloud map: 1 service(s)"

@@ -465,10 +465,11 @@ fn render_summary(s: &Snapshot, path: Option<&Path>) -> String {
     if let Some(cf) = &s.cloudfront {
         let _ = writeln!(
             out,
-            "  {:width$} {} distribution(s), {} CLOUDFRONT-scope web ACL(s)",
+            "  {:width$} {} distribution(s), {} CLOUDFRONT-scope web ACL(s), {} VPC origin(s)",
             "cloudfront",
             cf.distributions.len(),
-            cf.web_acls.len()
+            cf.web_acls.len(),
+            cf.vpc_origins.len()
         );
     }
     // ECS and Cloud Map per region (issue 16 items 3 and 4), where any was
