@@ -2048,6 +2048,13 @@ fn an_unresolved_custom_origin_may_be_any_load_balancer_only_cloudfront_reaches(
     assert_eq!(got[0].status, Status::Fail, "{got:#?}");
     assert!(got[0].affected.is_empty(), "{got:#?}");
 
+    // A name in a domain AWS owns (an S3 website endpoint) is what it
+    // names, never an alias for the load balancer.
+    let mut website = customer(false);
+    website.cloudfront.as_mut().unwrap().distributions[0].origins[0].domain_name =
+        "shop.s3-website-us-east-1.amazonaws.com".into();
+    assert!(paths(&website, "i-1").is_empty());
+
     let mut open = cloudfront_to_alb(vec![v4("0.0.0.0/0")], true, false);
     open.cloudfront.as_mut().unwrap().distributions[0].origins[0].domain_name =
         "api.customer.example".into();

@@ -218,6 +218,18 @@ pub(crate) fn vpc_origin_missing(snapshot: &rampart_model::Snapshot, id: &str) -
     }
 }
 
+/// Whether `host` is a name in a domain AWS owns (`amazonaws.com`,
+/// `on.aws`, `cloudfront.net`: an S3 website endpoint, a Lambda function
+/// URL, another distribution). Such a name is the resource it names, never
+/// a customer's alias for a load balancer; a load balancer's own name that
+/// the snapshot does not hold is one outside the scanned regions.
+pub(crate) fn aws_named(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    ["amazonaws.com", "on.aws", "cloudfront.net"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
 /// How the reason of a path through a custom origin that resolves to
 /// nothing starts ([`crate::paths`] traces it to every load balancer it
 /// may be): such a path is no evidence that a backend is behind the

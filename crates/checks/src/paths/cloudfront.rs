@@ -91,7 +91,9 @@ pub(super) fn entries<'s>(index: &Index<'s>) -> Vec<CfEntry<'s>> {
                     | Origin::VpcLoadBalancer(..)
                     | Origin::VpcInstance(..)
                     | Origin::VpcUnknown(..)
-            ) || (resolved == Origin::Other && o.custom.is_some())
+            ) || (resolved == Origin::Other
+                && o.custom.is_some()
+                && !crate::origins::aws_named(&o.domain_name))
             {
                 out.push(CfEntry {
                     origin: o,
