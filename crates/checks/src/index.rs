@@ -41,6 +41,9 @@ pub struct RegionIndex<'s> {
     pub security_groups: HashMap<&'s str, &'s SecurityGroup>,
     /// VPC -> its `default` security group.
     pub default_sg: HashMap<&'s str, &'s SecurityGroup>,
+    /// VPC -> the security groups tagged `aws.cloudfront.vpcorigin` =
+    /// `enabled`: CloudFront's, for its VPC-origin interfaces.
+    pub cloudfront_groups: HashMap<&'s str, Vec<&'s str>>,
     /// Security group -> the ENIs that carry it (who "members of sg-x" are).
     pub sg_members: HashMap<&'s str, Vec<&'s NetworkInterface>>,
     pub enis: HashMap<&'s str, &'s NetworkInterface>,
@@ -127,10 +130,12 @@ fn eni_maps(ec2: &Ec2Inventory) -> EniMaps<'_> {
     (enis, by_ip, members)
 }
 
-/// Security groups by id, and each VPC's `default` group.
+/// Security groups by id, each VPC's `default` group, and each VPC's
+/// groups CloudFront created for VPC origins.
 type GroupMaps<'s> = (
     HashMap<&'s str, &'s SecurityGroup>,
     HashMap<&'s str, &'s SecurityGroup>,
+    HashMap<&'s str, Vec<&'s str>>,
 );
 
 fn group_maps(ec2: &Ec2Inventory) -> GroupMaps<'_> {
@@ -145,7 +150,18 @@ fn group_maps(ec2: &Ec2Inventory) -> GroupMaps<'_> {
         .filter(|g| g.group_name == "default")
         .filter_map(|g| Some((g.vpc_id.as_deref()?, g)))
         .collect();
-    (by_id, default)
+    // The tag CloudFront's service role must put on what it creates
+    // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudFrontVPCOriginServiceRolePolicy.html).
+    let mut cloudfront: HashMap<&str, Vec<&str>> = HashMap::new();
+    for g in &ec2.security_groups {
+        if g.tags.get("aws.cloudfront.vpcorigin").map(String::as_str) == Some("enabled") {
+            cloudfront
+                .entry(g.vpc_id.as_deref().unwrap_or_default())
+                .or_default()
+                .push(g.group_id.as_str());
+        }
+    }
+    (by_id, default, cloudfront)
 }
 
 /// Attached volumes by instance, and flow logs by resource.
@@ -293,7 +309,7 @@ impl<'s> RegionIndex<'s> {
         // (a snapshot often holds one region, so the regions' own
         // parallelism does not help).
         let (
-            ((enis, eni_by_vpc_ip, sg_members), (security_groups, default_sg)),
+            ((enis, eni_by_vpc_ip, sg_members), (security_groups, default_sg, cloudfront_groups)),
             (instances, (instance_volumes, flow_logs)),
         ) = rayon::join(
             || rayon::join(|| eni_maps(ec2), || group_maps(ec2)),
@@ -314,6 +330,7 @@ impl<'s> RegionIndex<'s> {
         ix.sg_members = sg_members;
         ix.security_groups = security_groups;
         ix.default_sg = default_sg;
+        ix.cloudfront_groups = cloudfront_groups;
         ix.instances = instances;
         ix.instance_volumes = instance_volumes;
         ix.flow_logs = flow_logs;

@@ -316,17 +316,17 @@ impl<'a, 's> RegionCx<'a, 's> {
     /// [`flow::ANY_GROUP`]).
     pub(super) fn cloudfront_vpc_origin_groups(&self, vpc: Option<&str>) -> Vec<String> {
         self.reads.enumerate(Input::SecurityGroups);
-        let tagged: Vec<String> = self
-            .inv
-            .ec2
-            .security_groups
-            .iter()
-            .filter(|g| vpc.is_none() || g.vpc_id.as_deref() == vpc)
-            .filter(|g| {
-                g.tags.get("aws.cloudfront.vpcorigin").map(String::as_str) == Some("enabled")
-            })
-            .map(|g| g.group_id.clone())
-            .collect();
+        // Indexed once per region: a region holds thousands of groups.
+        let groups = &self.rix.cloudfront_groups;
+        let tagged: Vec<String> = match vpc {
+            Some(vpc) => groups
+                .get(vpc)
+                .into_iter()
+                .flatten()
+                .map(|g| g.to_string())
+                .collect(),
+            None => groups.values().flatten().map(|g| g.to_string()).collect(),
+        };
         if tagged.is_empty() {
             vec![flow::ANY_GROUP.to_string()]
         } else {
