@@ -200,10 +200,9 @@ fn vpc(index: &Index<'_>, id: &str) -> Origin {
 /// or a snapshot written before VPC origins were collected.
 pub(crate) fn vpc_origin_missing(snapshot: &rampart_model::Snapshot, id: &str) -> String {
     let op = VPC_ORIGIN_GET;
+    // CloudFront is global: its errors carry no region.
     let failed = snapshot
-        .collection_errors
-        .iter()
-        .filter(|e| e.operation == op)
+        .errors_for(op, None)
         .find(|e| e.resource.as_deref().is_none_or(|r| r == id));
     match failed {
         Some(e) => format!(
