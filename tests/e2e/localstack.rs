@@ -702,7 +702,7 @@ fn check_compute(us: &RegionInventory, man: &Value) {
         .ec2
         .instances
         .iter()
-        .map(|i| i.instance_id.clone())
+        .map(|i| i.instance_id.to_string())
         .collect();
     let mut want = ms(man, "/hardened/instance_ids");
     want.extend(ms(man, "/legacy/instance_ids"));
@@ -746,7 +746,7 @@ fn check_compute(us: &RegionInventory, man: &Value) {
             Some(m(man, "/hardened/kms_key_arn"))
         );
         assert_eq!(vol.attachments[0].instance_id.as_deref(), Some(id.as_str()));
-        assert!(hardened_vols.contains(&vol.volume_id));
+        assert!(hardened_vols.contains(&vol.volume_id.to_string()));
     }
 
     let id = m(man, "/legacy/instance_id");
@@ -787,7 +787,7 @@ fn check_compute(us: &RegionInventory, man: &Value) {
     let mut attached: Vec<String> = i
         .block_device_mappings
         .iter()
-        .filter_map(|b| b.volume_id.clone())
+        .filter_map(|b| b.volume_id.as_deref().map(str::to_string))
         .collect();
     attached.sort();
     assert_eq!(attached, sorted(ms(man, "/legacy/volume_ids")));

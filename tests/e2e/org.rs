@@ -53,7 +53,7 @@ fn resources(s: &Snapshot) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut instances = BTreeSet::new();
     for r in s.regions.values() {
         sgs.extend(r.ec2.security_groups.iter().map(|g| g.group_id.clone()));
-        instances.extend(r.ec2.instances.iter().map(|i| i.instance_id.clone()));
+        instances.extend(r.ec2.instances.iter().map(|i| i.instance_id.to_string()));
     }
     (sgs, instances)
 }

@@ -454,7 +454,7 @@ fn check_hardened_compute(us: &RegionInventory, man: &Value) {
             .ec2
             .network_interfaces
             .iter()
-            .find(|e| &e.network_interface_id == eni_id)
+            .find(|e| e.network_interface_id == *eni_id)
             .expect("ENI");
         assert_eq!(
             eni.security_group_ids,
@@ -489,7 +489,7 @@ fn check_hardened_compute(us: &RegionInventory, man: &Value) {
             Some(m(man, "/hardened/kms_key_arn"))
         );
         assert_eq!(vol.attachments[0].instance_id.as_deref(), Some(id.as_str()));
-        assert!(ms(man, "/hardened/volume_ids").contains(&vol.volume_id));
+        assert!(ms(man, "/hardened/volume_ids").contains(&vol.volume_id.to_string()));
     }
 }
 
@@ -1175,7 +1175,7 @@ fn check_containers(s: &Snapshot, us: &RegionInventory, man: &Value) {
             .ec2
             .network_interfaces
             .iter()
-            .find(|e| Some(&e.network_interface_id) == t.network_interface_id.as_ref())
+            .find(|e| Some(e.network_interface_id.as_str()) == t.network_interface_id.as_deref())
             .expect("the task's interface");
         assert!(
             eni.attachment

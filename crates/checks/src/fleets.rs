@@ -378,11 +378,11 @@ impl Launch<'_> {
         };
         // Each setting on its own: one the launch sets needs nothing else.
         let endpoint = match own.and_then(|m| m.http_endpoint.clone()) {
-            Some(e) => Ok(e),
+            Some(e) => Ok(e.to_string()),
             None => defaults().map(|d| d.http_endpoint.clone().unwrap_or_else(|| "enabled".into())),
         };
         let tokens = match own.and_then(|m| m.http_tokens.clone()) {
-            Some(t) => Ok((t, "set by the launch")),
+            Some(t) => Ok((t.to_string(), "set by the launch")),
             None => defaults().and_then(|d| match d.http_tokens.clone() {
                 Some(t) => Ok((t, "the account's default")),
                 None if ami_v2()? => Ok(("required".into(), "the AMI's ImdsSupport v2.0")),
@@ -564,7 +564,12 @@ impl Launch<'_> {
                 .spec
                 .security_group_ids
                 .iter()
-                .map(|id| (id.clone(), rix.security_groups.get(id.as_str()).copied()))
+                .map(|id| {
+                    (
+                        id.to_string(),
+                        rix.security_groups.get(id.as_str()).copied(),
+                    )
+                })
                 .collect());
         }
         let vpcs: Vec<&str> = self

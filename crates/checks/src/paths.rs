@@ -638,19 +638,27 @@ impl<'a, 's> RegionCx<'a, 's> {
     }
 
     /// The egress rules of the union of `groups` (those of `owner`).
-    fn groups_egress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
+    fn groups_egress(
+        &self,
+        groups: &[CompactString],
+        owner: &str,
+    ) -> Result<Vec<&'s SgRule>, String> {
         self.groups_rules(groups, owner, |sg| &sg.egress)
     }
 
     /// The ingress rules of the union of `groups` (those of `owner`, named
     /// in the reason when one is missing).
-    fn groups_ingress(&self, groups: &[String], owner: &str) -> Result<Vec<&'s SgRule>, String> {
+    fn groups_ingress(
+        &self,
+        groups: &[CompactString],
+        owner: &str,
+    ) -> Result<Vec<&'s SgRule>, String> {
         self.groups_rules(groups, owner, |sg| &sg.ingress)
     }
 
     fn groups_rules(
         &self,
-        groups: &[String],
+        groups: &[CompactString],
         owner: &str,
         side: impl Fn(&'s SecurityGroup) -> &'s Vec<SgRule>,
     ) -> Result<Vec<&'s SgRule>, String> {
@@ -878,11 +886,12 @@ impl<'a, 's> RegionCx<'a, 's> {
         }
     }
 
-    fn direct_to(&self, b: Backend<'s>, eni_ids: &[String]) -> Vec<Exposure> {
+    fn direct_to<S: AsRef<str>>(&self, b: Backend<'s>, eni_ids: &[S]) -> Vec<Exposure> {
         self.reads.look_up(Input::NetworkInterfaces);
         let mut out = Vec::new();
         for id in eni_ids {
-            let Some(eni) = self.rix.enis.get(id.as_str()).copied() else {
+            let id = id.as_ref();
+            let Some(eni) = self.rix.enis.get(id).copied() else {
                 // The interface may hold a public address nobody saw.
                 let why = self.missing(
                     Input::NetworkInterfaces,

@@ -195,7 +195,7 @@ fn disagreements(snap: &Snapshot, sw: Switches) -> Vec<String> {
                     let e = engine(paths, entry, proto, port);
                     if !agrees(o, e) && !agrees(lenient.verdict(id, entry, proto, port), e) {
                         found
-                            .entry((id.clone(), entry, proto, o, e))
+                            .entry((id.to_string(), entry, proto, o, e))
                             .or_default()
                             .push(port);
                     }

@@ -97,7 +97,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
                 vpc_link_id: l.vpc_link_id().unwrap_or_default().to_string(),
                 name: o(l.name()),
                 subnet_ids,
-                security_group_ids,
+                security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
                 status: e(l.vpc_link_status()),
                 tags: map(l.tags()),
             }

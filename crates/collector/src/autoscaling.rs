@@ -344,7 +344,7 @@ fn template_spec(d: &t::ResponseLaunchTemplateData) -> LaunchSpec {
         }),
         associate_public_ip: primary.and_then(|n| n.associate_public_ip_address()),
         subnet_id: primary.and_then(|n| o(n.subnet_id())),
-        security_group_ids: groups,
+        security_group_ids: groups.into_iter().map(Into::into).collect(),
         block_devices: d
             .block_device_mappings()
             .iter()
@@ -417,7 +417,11 @@ fn configuration_spec(lc: &a::LaunchConfiguration) -> LaunchSpec {
         associate_public_ip: lc.associate_public_ip_address(),
         subnet_id: None,
         security_group_ids: {
-            let mut g = lc.security_groups().to_vec();
+            let mut g: Vec<CompactString> = lc
+                .security_groups()
+                .iter()
+                .map(|s| s.as_str().into())
+                .collect();
             g.sort();
             g.dedup();
             g

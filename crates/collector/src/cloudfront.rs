@@ -198,8 +198,8 @@ fn distribution(d: &t::DistributionSummary) -> Distribution {
         web_acl_id: Some(d.web_acl_id().to_string()).filter(|s| !s.is_empty()),
         viewer_certificate: d.viewer_certificate().map(|v| ViewerCertificate {
             cloudfront_default_certificate: v.cloud_front_default_certificate().unwrap_or(false),
-            acm_certificate_arn: o(v.acm_certificate_arn()).filter(|s| !s.is_empty()),
-            iam_certificate_id: o(v.iam_certificate_id()).filter(|s| !s.is_empty()),
+            acm_certificate_arn: o::<String>(v.acm_certificate_arn()).filter(|s| !s.is_empty()),
+            iam_certificate_id: o::<String>(v.iam_certificate_id()).filter(|s| !s.is_empty()),
             ssl_support_method: e(v.ssl_support_method()),
             minimum_protocol_version: e(v.minimum_protocol_version()),
         }),

@@ -549,14 +549,15 @@ where
         .collect()
 }
 
-/// `Option<&str>` -> owned.
-pub(crate) fn o(v: Option<&str>) -> Option<String> {
-    v.map(str::to_string)
+/// `Option<&str>` -> owned (a `String` or the snapshot's inline
+/// `CompactString`, whichever the field holds).
+pub(crate) fn o<S: for<'a> From<&'a str>>(v: Option<&str>) -> Option<S> {
+    v.map(S::from)
 }
 
 /// An SDK enum (or any string-like) -> owned AWS spelling.
-pub(crate) fn e<T: AsRef<str>>(v: Option<&T>) -> Option<String> {
-    v.map(|x| x.as_ref().to_string())
+pub(crate) fn e<T: AsRef<str>, S: for<'a> From<&'a str>>(v: Option<&T>) -> Option<S> {
+    v.map(|x| S::from(x.as_ref()))
 }
 
 /// An SDK string map (tags, stage variables) -> the snapshot's ordered map.

@@ -705,7 +705,7 @@ fn vpc_endpoint(v: &t::VpcEndpoint) -> VpcEndpoint {
         state: e(v.state()),
         subnet_ids,
         route_table_ids,
-        security_group_ids,
+        security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         private_dns_enabled: v.private_dns_enabled().unwrap_or(false),
         policy: v.policy_document().map(parse_policy),
         tags: tg(v.tags()),
@@ -719,7 +719,7 @@ fn sg_rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
         let protocol = p.ip_protocol().unwrap_or("-1").to_string();
         let (from, to) = (p.from_port(), p.to_port());
         let rule = |peer: SgPeer, description: Option<&str>| SgRule {
-            protocol: protocol.clone(),
+            protocol: protocol.clone().into(),
             from_port: from,
             to_port: to,
             peer,
@@ -728,7 +728,7 @@ fn sg_rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
         for r in p.ip_ranges() {
             out.push(rule(
                 SgPeer::Ipv4 {
-                    cidr: r.cidr_ip().unwrap_or_default().to_string(),
+                    cidr: r.cidr_ip().unwrap_or_default().to_string().into(),
                 },
                 r.description(),
             ));
@@ -736,7 +736,7 @@ fn sg_rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
         for r in p.ipv6_ranges() {
             out.push(rule(
                 SgPeer::Ipv6 {
-                    cidr: r.cidr_ipv6().unwrap_or_default().to_string(),
+                    cidr: r.cidr_ipv6().unwrap_or_default().to_string().into(),
                 },
                 r.description(),
             ));
@@ -744,7 +744,7 @@ fn sg_rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
         for r in p.prefix_list_ids() {
             out.push(rule(
                 SgPeer::PrefixList {
-                    prefix_list_id: r.prefix_list_id().unwrap_or_default().to_string(),
+                    prefix_list_id: r.prefix_list_id().unwrap_or_default().to_string().into(),
                 },
                 r.description(),
             ));
@@ -752,7 +752,7 @@ fn sg_rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
         for g in p.user_id_group_pairs() {
             out.push(rule(
                 SgPeer::SecurityGroup {
-                    group_id: g.group_id().unwrap_or_default().to_string(),
+                    group_id: g.group_id().unwrap_or_default().to_string().into(),
                     user_id: o(g.user_id()),
                     vpc_id: o(g.vpc_id()),
                     peering_status: o(g.peering_status()),
@@ -824,7 +824,11 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         .private_ip_addresses()
         .iter()
         .map(|p| EniPrivateIp {
-            private_ip: p.private_ip_address().unwrap_or_default().to_string(),
+            private_ip: p
+                .private_ip_address()
+                .unwrap_or_default()
+                .to_string()
+                .into(),
             primary: p.primary().unwrap_or(false),
             public_ip: p.association().and_then(|a| o(a.public_ip())),
             public_ip_owner: p.association().and_then(|a| o(a.ip_owner_id())),
@@ -835,7 +839,7 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         && let Some(ip) = n.private_ip_address()
     {
         private_ip_addresses.push(EniPrivateIp {
-            private_ip: ip.to_string(),
+            private_ip: ip.to_string().into(),
             primary: true,
             public_ip: None,
             public_ip_owner: None,
@@ -860,7 +864,11 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
     let mut groups: Vec<String> = n.groups().iter().filter_map(|g| o(g.group_id())).collect();
     groups.sort();
     NetworkInterface {
-        network_interface_id: n.network_interface_id().unwrap_or_default().to_string(),
+        network_interface_id: n
+            .network_interface_id()
+            .unwrap_or_default()
+            .to_string()
+            .into(),
         subnet_id: o(n.subnet_id()),
         vpc_id: o(n.vpc_id()),
         availability_zone: o(n.availability_zone()),
@@ -869,8 +877,8 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         status: e(n.status()),
         requester_managed: n.requester_managed().unwrap_or(false),
         private_ip_addresses,
-        ipv6_addresses: ipv6,
-        security_group_ids: groups,
+        ipv6_addresses: ipv6.into_iter().map(Into::into).collect(),
+        security_group_ids: groups.into_iter().map(Into::into).collect(),
         attachment: n.attachment().map(|a| EniAttachment {
             attachment_id: o(a.attachment_id()),
             instance_id: o(a.instance_id()),
@@ -888,7 +896,7 @@ fn elastic_ip(a: &t::Address) -> ElasticIp {
         association_id: o(a.association_id()),
         // An address associated with nothing has no InstanceId in AWS's
         // answer (API_Address); some emulators send an empty one.
-        instance_id: o(a.instance_id()).filter(|id| !id.is_empty()),
+        instance_id: o::<String>(a.instance_id()).filter(|id| !id.is_empty()),
         network_interface_id: o(a.network_interface_id()),
         private_ip: o(a.private_ip_address()),
         domain: e(a.domain()),
@@ -926,14 +934,14 @@ fn instance(i: &t::Instance) -> Instance {
         .block_device_mappings()
         .iter()
         .map(|b| BlockDeviceMapping {
-            device_name: b.device_name().unwrap_or_default().to_string(),
+            device_name: b.device_name().unwrap_or_default().to_string().into(),
             volume_id: b.ebs().and_then(|e| o(e.volume_id())),
             delete_on_termination: b.ebs().and_then(|e| e.delete_on_termination()),
         })
         .collect();
     bdm.sort();
     Instance {
-        instance_id: i.instance_id().unwrap_or_default().to_string(),
+        instance_id: i.instance_id().unwrap_or_default().to_string().into(),
         state: i.state().and_then(|s| e(s.name())),
         instance_type: e(i.instance_type()),
         image_id: o(i.image_id()),
@@ -941,9 +949,9 @@ fn instance(i: &t::Instance) -> Instance {
         subnet_id: o(i.subnet_id()),
         private_ip: o(i.private_ip_address()),
         public_ip: o(i.public_ip_address()),
-        ipv6_addresses: ipv6,
-        network_interface_ids: enis.into_iter().map(|(_, id, _)| id).collect(),
-        security_group_ids: groups,
+        ipv6_addresses: ipv6.into_iter().map(Into::into).collect(),
+        network_interface_ids: enis.into_iter().map(|(_, id, _)| id.into()).collect(),
+        security_group_ids: groups.into_iter().map(Into::into).collect(),
         metadata_options: i.metadata_options().map(|m| MetadataOptions {
             http_tokens: e(m.http_tokens()),
             http_endpoint: e(m.http_endpoint()),
@@ -977,7 +985,7 @@ fn volume(v: &t::Volume) -> Volume {
         .collect();
     attachments.sort();
     Volume {
-        volume_id: v.volume_id().unwrap_or_default().to_string(),
+        volume_id: v.volume_id().unwrap_or_default().to_string().into(),
         size_gib: v.size(),
         volume_type: e(v.volume_type()),
         encrypted: v.encrypted().unwrap_or(false),

@@ -209,7 +209,7 @@ async fn load_balancer(
         state: lb.state().and_then(|s| e(s.code())),
         ip_address_type: e(lb.ip_address_type()),
         subnet_ids,
-        security_group_ids,
+        security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
         attributes,
         listeners,
         tags: Tags::new(),

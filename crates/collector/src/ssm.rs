@@ -147,14 +147,14 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> SsmInventory {
 
 fn patch_state(s: &t::InstancePatchState) -> PatchState {
     PatchState {
-        instance_id: s.instance_id().to_string(),
-        baseline_id: Some(s.baseline_id().to_string()).filter(|b| !b.is_empty()),
+        instance_id: s.instance_id().to_string().into(),
+        baseline_id: Some(s.baseline_id().into()).filter(|b: &CompactString| !b.is_empty()),
         missing_count: s.missing_count(),
         failed_count: s.failed_count(),
         installed_pending_reboot_count: s.installed_pending_reboot_count(),
         critical_non_compliant_count: s.critical_non_compliant_count(),
         security_non_compliant_count: s.security_non_compliant_count(),
-        operation: Some(s.operation().as_str().to_string()),
+        operation: Some(s.operation().as_str().to_string().into()),
         operation_end_time: time(Some(s.operation_end_time())),
     }
 }

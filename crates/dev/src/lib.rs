@@ -616,35 +616,39 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
             )
         });
         let n_enis = if n % 10 == 0 { 2 } else { 1 };
-        let mut eni_ids = vec![];
+        let mut eni_ids: Vec<CompactString> = vec![];
         for e in 0..n_enis {
             let eni = format!("eni-{ri:02x}{n:014x}{e}");
             ec2.network_interfaces.push(NetworkInterface {
-                network_interface_id: eni.clone(),
-                subnet_id: Some(subnet_id(s)),
-                vpc_id: Some(plan.id.clone()),
-                availability_zone: Some(format!("{r}{}", AZS[local % 3])),
+                network_interface_id: eni.clone().into(),
+                subnet_id: Some(subnet_id(s).into()),
+                vpc_id: Some(plan.id.clone().into()),
+                availability_zone: Some(format!("{r}{}", AZS[local % 3]).into()),
                 interface_type: Some("interface".into()),
                 description: None,
                 status: Some("in-use".into()),
                 requester_managed: false,
                 private_ip_addresses: vec![EniPrivateIp {
-                    private_ip: ip(s, slot * 2 + e),
+                    private_ip: ip(s, slot * 2 + e).into(),
                     primary: true,
-                    public_ip: if e == 0 { public_ip.clone() } else { None },
+                    public_ip: if e == 0 {
+                        public_ip.clone().map(Into::into)
+                    } else {
+                        None
+                    },
                     public_ip_owner: (e == 0 && public_ip.is_some()).then(|| "amazon".into()),
                 }],
                 ipv6_addresses: vec![],
-                security_group_ids: vec![app(n), app(n * 7 + 3)],
+                security_group_ids: vec![app(n).into(), app(n * 7 + 3).into()],
                 attachment: Some(EniAttachment {
-                    attachment_id: Some(format!("eni-attach-{ri:02x}{n:012x}{e}")),
-                    instance_id: Some(id.clone()),
+                    attachment_id: Some(format!("eni-attach-{ri:02x}{n:012x}{e}").into()),
+                    instance_id: Some(id.clone().into()),
                     device_index: Some(e as i32),
                     status: Some("attached".into()),
                 }),
                 tags: Tags::new(),
             });
-            eni_ids.push(eni);
+            eni_ids.push(eni.into());
         }
         if public_ip.is_some() && n % 50 == 0 {
             ec2.elastic_ips.push(ElasticIp {
@@ -652,7 +656,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
                 public_ip: public_ip.clone(),
                 association_id: Some(format!("eipassoc-{ri:02x}{n:012x}")),
                 instance_id: Some(id.clone()),
-                network_interface_id: Some(eni_ids[0].clone()),
+                network_interface_id: Some(eni_ids[0].to_string()),
                 private_ip: Some(ip(s, slot * 2)),
                 domain: Some("vpc".into()),
                 tags: Tags::new(),
@@ -664,16 +668,16 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
             let vol = format!("vol-{ri:02x}{n:014x}{d}");
             let device = if d == 0 { "/dev/xvda" } else { "/dev/xvdb" };
             ec2.volumes.push(Volume {
-                volume_id: vol.clone(),
+                volume_id: vol.clone().into(),
                 size_gib: Some(if d == 0 { 8 } else { 100 }),
                 volume_type: Some("gp3".into()),
                 encrypted: n % 5 != 0,
                 kms_key_id: (n % 5 != 0)
-                    .then(|| format!("arn:aws:kms:{r}:{ACCOUNT}:key/synthetic")),
+                    .then(|| format!("arn:aws:kms:{r}:{ACCOUNT}:key/synthetic").into()),
                 state: Some("in-use".into()),
-                availability_zone: Some(format!("{r}{}", AZS[local % 3])),
+                availability_zone: Some(format!("{r}{}", AZS[local % 3]).into()),
                 attachments: vec![VolumeAttachment {
-                    instance_id: Some(id.clone()),
+                    instance_id: Some(id.clone().into()),
                     device: Some(device.into()),
                     state: Some("attached".into()),
                     delete_on_termination: Some(d == 0),
@@ -682,7 +686,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
             });
             mappings.push(BlockDeviceMapping {
                 device_name: device.into(),
-                volume_id: Some(vol),
+                volume_id: Some(vol.into()),
                 delete_on_termination: Some(d == 0),
             });
         }
@@ -708,7 +712,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
             });
             if n % 8 != 7 {
                 ssm.patch_states.push(PatchState {
-                    instance_id: id.clone(),
+                    instance_id: id.clone().into(),
                     baseline_id: Some("pb-0123456789abcdef0".into()),
                     missing_count: (n % 5 == 1) as i32 * 3,
                     failed_count: 0,
@@ -725,17 +729,17 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
             }
         }
         ec2.instances.push(Instance {
-            instance_id: id,
+            instance_id: id.into(),
             state: Some(if n % 40 == 39 { "stopped" } else { "running" }.into()),
             instance_type: Some(["t3.micro", "m6i.large", "c7g.xlarge"][n % 3].into()),
             image_id: Some("ami-0123456789abcdef0".into()),
-            vpc_id: Some(plan.id.clone()),
-            subnet_id: Some(subnet_id(s)),
-            private_ip: Some(ip(s, slot * 2)),
-            public_ip,
+            vpc_id: Some(plan.id.clone().into()),
+            subnet_id: Some(subnet_id(s).into()),
+            private_ip: Some(ip(s, slot * 2).into()),
+            public_ip: public_ip.map(Into::into),
             ipv6_addresses: vec![],
             network_interface_ids: eni_ids,
-            security_group_ids: vec![app(n), app(n * 7 + 3)],
+            security_group_ids: vec![app(n).into(), app(n * 7 + 3).into()],
             metadata_options: Some(MetadataOptions {
                 http_tokens: Some(if n % 4 == 0 { "optional" } else { "required" }.into()),
                 http_endpoint: Some("enabled".into()),
@@ -745,7 +749,7 @@ fn region(p: &RegionParams, profiles: &[String], rng: &mut XorShiftRng) -> Regio
                 state: Some("applied".into()),
             }),
             iam_instance_profile_arn: (n % 5 != 4 && !profiles.is_empty())
-                .then(|| profiles[(n / 7) % profiles.len()].clone()),
+                .then(|| profiles[(n / 7) % profiles.len()].as_str().into()),
             key_name: (n % 3 == 1).then(|| "ops-key".into()),
             root_device_name: Some("/dev/xvda".into()),
             block_device_mappings: mappings,
@@ -868,11 +872,11 @@ fn containers(inv: &mut RegionInventory, ri: usize, r: &str) -> EcsInventory {
                 ri * 1_000_000 + n
             );
             inv.ec2.network_interfaces.push(NetworkInterface {
-                network_interface_id: eni_id.clone(),
-                description: Some(format!("arn:aws:ecs:{r}:{ACCOUNT}:attachment/{n:08x}")),
+                network_interface_id: eni_id.clone().into(),
+                description: Some(format!("arn:aws:ecs:{r}:{ACCOUNT}:attachment/{n:08x}").into()),
                 requester_managed: true,
                 private_ip_addresses: vec![EniPrivateIp {
-                    private_ip: ip.clone(),
+                    private_ip: ip.clone().into(),
                     primary: true,
                     public_ip: None,
                     public_ip_owner: None,
@@ -891,7 +895,7 @@ fn containers(inv: &mut RegionInventory, ri: usize, r: &str) -> EcsInventory {
                 container_instance_arn: None,
                 network_interface_id: Some(eni_id),
                 private_ipv4: Some(ip.clone()),
-                subnet_id: eni.subnet_id.clone(),
+                subnet_id: eni.subnet_id.as_deref().map(str::to_string),
                 tags: Tags::new(),
             });
             targets.push(Target {
@@ -1091,7 +1095,7 @@ fn fleets(inv: &RegionInventory, ri: usize, r: &str) -> AutoScalingInventory {
             .security_groups
             .iter()
             .take(1)
-            .map(|g| g.group_id.clone())
+            .map(|g| g.group_id.as_str().into())
             .collect(),
         block_devices: vec![LaunchBlockDevice {
             device_name: "/dev/xvda".into(),
@@ -1509,7 +1513,7 @@ fn load_balancers(
                 security_group_ids: if network && l % 2 == 0 {
                     vec![]
                 } else {
-                    vec![format!("sg-{ri:02x}{:08x}", plan.groups.start + 1)]
+                    vec![format!("sg-{ri:02x}{:08x}", plan.groups.start + 1).into()]
                 },
                 attributes: Some(BTreeMap::from([
                     ("access_logs.s3.enabled".to_string(), logs.to_string()),
@@ -1834,7 +1838,9 @@ fn apis(p: &RegionParams, plans: &[VpcPlan], inv: &mut RegionInventory) {
                         )
                     })
                     .collect(),
-                security_group_ids: vec![format!("sg-{ri:02x}{:08x}", plan.groups.start + 1)],
+                security_group_ids: vec![
+                    format!("sg-{ri:02x}{:08x}", plan.groups.start + 1).into(),
+                ],
                 status: Some("AVAILABLE".into()),
                 tags: Tags::new(),
             });

@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Tags;
+use crate::{CompactString, Tags};
 
 /// The region's ECS clusters, what runs on them, and the task definitions
 /// of the running tasks and services.
@@ -98,7 +98,7 @@ pub struct EcsService {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwsVpcConfiguration {
     pub subnets: Vec<String>,
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<CompactString>,
     /// `ENABLED` or `DISABLED` (AWS's default).
     pub assign_public_ip: Option<String>,
 }

@@ -19,6 +19,8 @@ use time::OffsetDateTime;
 /// Tags as AWS returns them, ordered by key.
 pub type Tags = BTreeMap<String, String>;
 
+pub use compact_str::CompactString;
+
 /// A whole scan of one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -560,7 +562,7 @@ pub struct VpcEndpoint {
     pub state: Option<String>,
     pub subnet_ids: Vec<String>,
     pub route_table_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     pub private_dns_enabled: bool,
     /// The endpoint policy, parsed (a JSON string if it did not parse).
     pub policy: Option<Value>,
@@ -604,34 +606,34 @@ pub struct SecurityGroup {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SgRule {
     /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6`, or an IP protocol number.
-    pub protocol: String,
+    pub protocol: CompactString,
     /// For tcp/udp the port range; for icmp the type (from) and code (to);
     /// `None` (or -1) when the protocol has no ports.
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
     /// The source (ingress) or destination (egress).
     pub peer: SgPeer,
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum SgPeer {
     Ipv4 {
-        cidr: String,
+        cidr: CompactString,
     },
     Ipv6 {
-        cidr: String,
+        cidr: CompactString,
     },
     PrefixList {
-        prefix_list_id: String,
+        prefix_list_id: CompactString,
     },
     /// Members of another security group (e.g. a load balancer's).
     SecurityGroup {
-        group_id: String,
-        user_id: Option<String>,
-        vpc_id: Option<String>,
-        peering_status: Option<String>,
+        group_id: CompactString,
+        user_id: Option<CompactString>,
+        vpc_id: Option<CompactString>,
+        peering_status: Option<CompactString>,
     },
 }
 
@@ -683,39 +685,39 @@ pub struct NaclAssociation {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkInterface {
-    pub network_interface_id: String,
-    pub subnet_id: Option<String>,
-    pub vpc_id: Option<String>,
-    pub availability_zone: Option<String>,
+    pub network_interface_id: CompactString,
+    pub subnet_id: Option<CompactString>,
+    pub vpc_id: Option<CompactString>,
+    pub availability_zone: Option<CompactString>,
     /// `interface`, `network_load_balancer`, `vpc_endpoint`, `nat_gateway`, ...
-    pub interface_type: Option<String>,
-    pub description: Option<String>,
-    pub status: Option<String>,
+    pub interface_type: Option<CompactString>,
+    pub description: Option<CompactString>,
+    pub status: Option<CompactString>,
     pub requester_managed: bool,
     pub private_ip_addresses: Vec<EniPrivateIp>,
-    pub ipv6_addresses: Vec<String>,
+    pub ipv6_addresses: Vec<CompactString>,
     /// Security group ids (authoritative for reachability, see the emulator notes).
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     pub attachment: Option<EniAttachment>,
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EniPrivateIp {
-    pub private_ip: String,
+    pub private_ip: CompactString,
     pub primary: bool,
     /// Public IPv4 associated with this private address (auto-assigned or EIP).
-    pub public_ip: Option<String>,
+    pub public_ip: Option<CompactString>,
     /// `amazon` for an auto-assigned address, else the EIP owner's account.
-    pub public_ip_owner: Option<String>,
+    pub public_ip_owner: Option<CompactString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EniAttachment {
-    pub attachment_id: Option<String>,
-    pub instance_id: Option<String>,
+    pub attachment_id: Option<CompactString>,
+    pub instance_id: Option<CompactString>,
     pub device_index: Option<i32>,
-    pub status: Option<String>,
+    pub status: Option<CompactString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -732,70 +734,70 @@ pub struct ElasticIp {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
-    pub instance_id: String,
+    pub instance_id: CompactString,
     /// `pending`, `running`, `stopped`, ...
-    pub state: Option<String>,
-    pub instance_type: Option<String>,
-    pub image_id: Option<String>,
-    pub vpc_id: Option<String>,
-    pub subnet_id: Option<String>,
-    pub private_ip: Option<String>,
-    pub public_ip: Option<String>,
+    pub state: Option<CompactString>,
+    pub instance_type: Option<CompactString>,
+    pub image_id: Option<CompactString>,
+    pub vpc_id: Option<CompactString>,
+    pub subnet_id: Option<CompactString>,
+    pub private_ip: Option<CompactString>,
+    pub public_ip: Option<CompactString>,
     /// All IPv6 addresses over all ENIs.
-    pub ipv6_addresses: Vec<String>,
+    pub ipv6_addresses: Vec<CompactString>,
     /// ENI ids, primary (device index 0) first.
-    pub network_interface_ids: Vec<String>,
+    pub network_interface_ids: Vec<CompactString>,
     /// Groups as DescribeInstances reports them; the ENIs' groups are the
     /// authoritative view.
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     pub metadata_options: Option<MetadataOptions>,
-    pub iam_instance_profile_arn: Option<String>,
-    pub key_name: Option<String>,
-    pub root_device_name: Option<String>,
+    pub iam_instance_profile_arn: Option<CompactString>,
+    pub key_name: Option<CompactString>,
+    pub root_device_name: Option<CompactString>,
     pub block_device_mappings: Vec<BlockDeviceMapping>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub launch_time: Option<OffsetDateTime>,
-    pub platform: Option<String>,
+    pub platform: Option<CompactString>,
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetadataOptions {
     /// `required` (IMDSv2 only) or `optional` (IMDSv1 allowed).
-    pub http_tokens: Option<String>,
+    pub http_tokens: Option<CompactString>,
     /// `enabled` or `disabled`.
-    pub http_endpoint: Option<String>,
+    pub http_endpoint: Option<CompactString>,
     pub http_put_response_hop_limit: Option<i32>,
-    pub http_protocol_ipv6: Option<String>,
-    pub instance_metadata_tags: Option<String>,
-    pub state: Option<String>,
+    pub http_protocol_ipv6: Option<CompactString>,
+    pub instance_metadata_tags: Option<CompactString>,
+    pub state: Option<CompactString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct BlockDeviceMapping {
-    pub device_name: String,
-    pub volume_id: Option<String>,
+    pub device_name: CompactString,
+    pub volume_id: Option<CompactString>,
     pub delete_on_termination: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
-    pub volume_id: String,
+    pub volume_id: CompactString,
     pub size_gib: Option<i32>,
-    pub volume_type: Option<String>,
+    pub volume_type: Option<CompactString>,
     pub encrypted: bool,
-    pub kms_key_id: Option<String>,
-    pub state: Option<String>,
-    pub availability_zone: Option<String>,
+    pub kms_key_id: Option<CompactString>,
+    pub state: Option<CompactString>,
+    pub availability_zone: Option<CompactString>,
     pub attachments: Vec<VolumeAttachment>,
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct VolumeAttachment {
-    pub instance_id: Option<String>,
-    pub device: Option<String>,
-    pub state: Option<String>,
+    pub instance_id: Option<CompactString>,
+    pub device: Option<CompactString>,
+    pub state: Option<CompactString>,
     pub delete_on_termination: Option<bool>,
 }
 
@@ -840,7 +842,7 @@ pub struct LoadBalancer {
     /// `ipv4`, `dualstack`, ...
     pub ip_address_type: Option<String>,
     pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     /// The Elastic IP allocations an internet-facing NLB answers on
     /// (`AvailabilityZones[].LoadBalancerAddresses[].AllocationId`), sorted;
     /// empty when AWS assigns its addresses (and always for an ALB). Shield
@@ -1276,7 +1278,7 @@ pub struct HttpVpcLink {
     pub vpc_link_id: String,
     pub name: Option<String>,
     pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     pub status: Option<String>,
     pub tags: Tags,
 }
@@ -1316,8 +1318,8 @@ pub struct ManagedInstance {
 /// (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstancePatchState.html>).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatchState {
-    pub instance_id: String,
-    pub baseline_id: Option<String>,
+    pub instance_id: CompactString,
+    pub baseline_id: Option<CompactString>,
     pub missing_count: i32,
     pub failed_count: i32,
     pub installed_pending_reboot_count: Option<i32>,
@@ -1326,7 +1328,7 @@ pub struct PatchState {
     /// Security patches that are not installed.
     pub security_non_compliant_count: Option<i32>,
     /// `Scan` or `Install`.
-    pub operation: Option<String>,
+    pub operation: Option<CompactString>,
     /// When the last patching operation (scan or install) completed.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub operation_end_time: Option<OffsetDateTime>,
@@ -1657,7 +1659,7 @@ pub struct LaunchSpec {
     pub subnet_id: Option<String>,
     /// Security group ids (a launch configuration may name groups by id
     /// only in a VPC).
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<CompactString>,
     pub block_devices: Vec<LaunchBlockDevice>,
 }
 

@@ -9,7 +9,7 @@
 //! families never mix: an IPv6 rule admits no IPv4 source and the reverse,
 //! because the sets keep the families apart.
 
-use rampart_model::{NetworkAcl, SgPeer, SgRule, Subnet};
+use rampart_model::{CompactString, NetworkAcl, SgPeer, SgRule, Subnet};
 
 use crate::reach::ip::{AddrSet, parse_cidr};
 use crate::reach::ports::{Protocol, rule_covers};
@@ -30,7 +30,7 @@ pub(crate) struct Flow {
     /// Security groups of the sending interfaces (a load balancer's, a VPC
     /// link's): a rule referencing one of them admits the senders.
     /// [`ANY_GROUP`] stands for senders that may be in any group.
-    pub groups: Vec<String>,
+    pub groups: Vec<CompactString>,
     /// Why `maybe` is not `sure`.
     pub why: Vec<String>,
 }
@@ -85,7 +85,7 @@ impl Flow {
     /// The traffic is sent on by other interfaces (a load balancer node
     /// that does not preserve the client's address): the senders are now
     /// `addrs` in `groups`, exactly as sure as the traffic that arrived.
-    pub fn resent(&self, addrs: AddrSet, groups: &[String]) -> Flow {
+    pub fn resent(&self, addrs: AddrSet, groups: &[CompactString]) -> Flow {
         let (sure, maybe) = if !self.sure.is_empty() {
             (addrs, AddrSet::empty())
         } else if !self.maybe.is_empty() {
@@ -216,7 +216,7 @@ pub(crate) fn egress_admits(
     proto: Protocol,
     port: u16,
     dest: &AddrSet,
-    dest_groups: &[String],
+    dest_groups: &[CompactString],
     resolve: &PrefixLists<'_>,
 ) -> Result<bool, String> {
     let rules = rules.as_ref().map_err(Clone::clone)?;

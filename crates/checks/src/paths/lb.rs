@@ -314,21 +314,25 @@ impl<'a, 's> RegionCx<'a, 's> {
     /// are in: those tagged `aws.cloudfront.vpcorigin` = `enabled`, else
     /// any group (one of the VPC's may be CloudFront's:
     /// [`flow::ANY_GROUP`]).
-    pub(super) fn cloudfront_vpc_origin_groups(&self, vpc: Option<&str>) -> Vec<String> {
+    pub(super) fn cloudfront_vpc_origin_groups(&self, vpc: Option<&str>) -> Vec<CompactString> {
         self.reads.enumerate(Input::SecurityGroups);
         // Indexed once per region: a region holds thousands of groups.
         let groups = &self.rix.cloudfront_groups;
-        let tagged: Vec<String> = match vpc {
+        let tagged: Vec<CompactString> = match vpc {
             Some(vpc) => groups
                 .get(vpc)
                 .into_iter()
                 .flatten()
-                .map(|g| g.to_string())
+                .map(|g| CompactString::from(*g))
                 .collect(),
-            None => groups.values().flatten().map(|g| g.to_string()).collect(),
+            None => groups
+                .values()
+                .flatten()
+                .map(|g| CompactString::from(*g))
+                .collect(),
         };
         if tagged.is_empty() {
-            vec![flow::ANY_GROUP.to_string()]
+            vec![CompactString::const_new(flow::ANY_GROUP)]
         } else {
             tagged
         }
@@ -705,7 +709,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         });
         let Some(eni) = eni else {
             let first = match b {
-                Backend::Instance(i) => i.network_interface_ids.first().map(String::as_str),
+                Backend::Instance(i) => i.network_interface_ids.first().map(|e| e.as_str()),
                 Backend::Task(t) => t.network_interface_id.as_deref(),
             };
             let why = self.missing(
@@ -775,7 +779,7 @@ impl<'a, 's> RegionCx<'a, 's> {
         proto: Protocol,
         port: u16,
         dest: &AddrSet,
-        dest_groups: &[String],
+        dest_groups: &[CompactString],
         f: Flow,
     ) -> Flow {
         if lb.security_group_ids.is_empty() || f.is_empty() {

@@ -7,7 +7,7 @@
 //! Security groups are stateful, so unlike NACLs no reply check is needed.
 
 use ipnet::IpNet;
-use rampart_model::{PortRange, SgPeer, SgRule};
+use rampart_model::{CompactString, PortRange, SgPeer, SgRule};
 
 use super::ip::{AddrSet, Family, contains_public, nets_overlap, parse_cidr};
 use super::ports::{ALL_PORTS, Protocol, merge, rule_covers, rule_span};
@@ -23,13 +23,13 @@ pub enum Peer<'a> {
     Cidr(IpNet),
     /// Traffic from ENIs in these security groups (e.g. an NLB's groups);
     /// admitted only by rules that reference one of the groups.
-    Members(&'a [String]),
+    Members(&'a [CompactString]),
     /// A load balancer: its traffic comes from addresses in its subnets
     /// (CIDRs or its private IPs) *and* from members of its security groups,
     /// so either kind of rule admits it.
     CidrOrMembers {
         cidrs: &'a [IpNet],
-        groups: &'a [String],
+        groups: &'a [CompactString],
     },
 }
 
@@ -477,8 +477,8 @@ mod tests {
 
     #[test]
     fn security_group_references() {
-        let nlb = vec!["sg-nlb".to_string()];
-        let other = vec!["sg-other".to_string()];
+        let nlb: Vec<CompactString> = vec!["sg-nlb".into()];
+        let other: Vec<CompactString> = vec!["sg-other".into()];
         let rules = [tcp(8080, 8080, sg("sg-nlb"))];
         let r = refs(&rules);
         assert_eq!(
@@ -528,7 +528,7 @@ mod tests {
     #[test]
     fn load_balancer_peer_matches_cidrs_or_groups() {
         let subnets = [net("10.0.1.0/24"), net("10.0.2.0/24")];
-        let groups = vec!["sg-alb".to_string()];
+        let groups: Vec<CompactString> = vec!["sg-alb".into()];
         let lb = Peer::CidrOrMembers {
             cidrs: &subnets,
             groups: &groups,

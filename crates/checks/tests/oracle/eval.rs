@@ -829,7 +829,7 @@ impl<'s> Oracle<'s> {
         peer: IpAddr,
         proto: Proto,
         port: u16,
-        via: &[String],
+        via: &[CompactString],
     ) -> bool {
         let proto_ok = match r.protocol.to_ascii_lowercase().as_str() {
             "-1" | "all" => true,
@@ -880,7 +880,7 @@ impl<'s> Oracle<'s> {
 
     /// Whether the union of `groups` admits `p` inbound (`via`: the groups of
     /// the NLB the packet came through).
-    fn sg_in(&self, groups: &[String], p: Pkt, via: &[String]) -> bool {
+    fn sg_in(&self, groups: &[CompactString], p: Pkt, via: &[CompactString]) -> bool {
         groups.iter().filter_map(|g| self.group(g)).any(|g| {
             g.ingress
                 .iter()
@@ -888,7 +888,7 @@ impl<'s> Oracle<'s> {
         })
     }
 
-    fn sg_out(&self, groups: &[String], p: Pkt) -> bool {
+    fn sg_out(&self, groups: &[CompactString], p: Pkt) -> bool {
         groups.iter().filter_map(|g| self.group(g)).any(|g| {
             g.egress
                 .iter()
@@ -908,7 +908,7 @@ impl<'s> Oracle<'s> {
         eni: &NetworkInterface,
         lb_node: bool,
         dst: IpAddr,
-        groups: Option<&[String]>,
+        groups: Option<&[CompactString]>,
         client: IpAddr,
         cport: u16,
         proto: Proto,
@@ -990,12 +990,12 @@ impl<'s> Oracle<'s> {
     fn to_target(
         &self,
         node: &Node<'_>,
-        lb_groups: &[String],
-        via_groups: &[String],
+        lb_groups: &[CompactString],
+        via_groups: &[CompactString],
         seen: IpAddr,
         sport: u16,
         target: &NetworkInterface,
-        target_groups: &[String],
+        target_groups: &[CompactString],
         dst: IpAddr,
         proto: Proto,
         port: u16,
@@ -1077,7 +1077,7 @@ impl<'s> Oracle<'s> {
             .filter(|e| {
                 e.subnet_id
                     .as_ref()
-                    .is_some_and(|s| lb.subnet_ids.contains(s))
+                    .is_some_and(|s| lb.subnet_ids.iter().any(|x| x == s))
             })
             .map(|eni| Node {
                 eni,
@@ -1322,7 +1322,7 @@ impl<'s> Oracle<'s> {
                     let seen = self.seen_by_target(lb, tg, node, client, dst);
                     // Traffic from a node comes from the load balancer's
                     // groups (an NLB's even with client IP preservation).
-                    let via_groups: &[String] = &lb.security_group_ids;
+                    let via_groups: &[CompactString] = &lb.security_group_ids;
                     let ok = seen.iter().any(|(src, sports)| {
                         sports.iter().any(|&sport| {
                             self.to_target(
@@ -1579,11 +1579,12 @@ impl<'s> Oracle<'s> {
             return Verdict::No;
         }
         let cloudfront = self.sender == Sender::CloudFront;
-        let groups: Option<&[String]> = if Self::is_nlb(lb) && lb.security_group_ids.is_empty() {
-            None
-        } else {
-            Some(&lb.security_group_ids)
-        };
+        let groups: Option<&[CompactString]> =
+            if Self::is_nlb(lb) && lb.security_group_ids.is_empty() {
+                None
+            } else {
+                Some(&lb.security_group_ids)
+            };
         let mut best = Verdict::No;
         for node in self.nodes(lb) {
             for listener in lb.listeners.iter().flatten() {

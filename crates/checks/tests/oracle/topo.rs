@@ -847,7 +847,7 @@ fn v6_block(vpc: u16, subnet: Option<u16>) -> Ipv6Addr {
 fn eni(id: &str, subnet: &SubnetFacts, vpc: &str) -> NetworkInterface {
     NetworkInterface {
         network_interface_id: id.into(),
-        subnet_id: Some(subnet.id.clone()),
+        subnet_id: Some(subnet.id.clone().into()),
         vpc_id: Some(vpc.into()),
         availability_zone: Some(AZ.into()),
         interface_type: Some("interface".into()),
@@ -864,10 +864,10 @@ fn eni(id: &str, subnet: &SubnetFacts, vpc: &str) -> NetworkInterface {
 
 fn ip(private: String, primary: bool, public: Option<String>) -> EniPrivateIp {
     EniPrivateIp {
-        private_ip: private,
+        private_ip: private.into(),
         primary,
         public_ip_owner: public.as_ref().map(|_| "amazon".into()),
-        public_ip: public,
+        public_ip: public.map(Into::into),
     }
 }
 
@@ -914,10 +914,10 @@ fn sg_rule_of(r: &SgRuleG, vpc: &VpcFacts, has_custom_pl: bool, has_cf_pl: bool)
     };
     let peer = match r.peer {
         PeerG::V4(i) => SgPeer::Ipv4 {
-            cidr: pick(V4, i).unwrap().to_string(),
+            cidr: pick(V4, i).unwrap().to_string().into(),
         },
         PeerG::V6(i) => SgPeer::Ipv6 {
-            cidr: pick(V6, i).unwrap().to_string(),
+            cidr: pick(V6, i).unwrap().to_string().into(),
         },
         PeerG::PrefixList => SgPeer::PrefixList {
             prefix_list_id: if has_custom_pl { "pl-cust" } else { "pl-s3" }.into(),
@@ -926,7 +926,10 @@ fn sg_rule_of(r: &SgRuleG, vpc: &VpcFacts, has_custom_pl: bool, has_cf_pl: bool)
             prefix_list_id: if has_cf_pl { "pl-cf" } else { "pl-s3" }.into(),
         },
         PeerG::Group(g) => SgPeer::SecurityGroup {
-            group_id: pick(&vpc.groups, g).unwrap_or(&vpc.default_group).clone(),
+            group_id: pick(&vpc.groups, g)
+                .unwrap_or(&vpc.default_group)
+                .clone()
+                .into(),
             user_id: Some(ACCOUNT.into()),
             vpc_id: None,
             peering_status: None,
@@ -1205,7 +1208,7 @@ pub fn build(t: &Topo) -> Snapshot {
             let id = format!("eni-appliance-{}", k + 1);
             let mut e = eni(&id, &subnets[first], &vpcs[k].id);
             e.private_ip_addresses = vec![ip(host4(subnets[first].v4, 250), true, None)];
-            e.security_group_ids = vec![vpcs[k].default_group.clone()];
+            e.security_group_ids = vec![vpcs[k].default_group.clone().into()];
             ec2.network_interfaces.push(e);
             vpcs[k].appliance = Some(id);
         }
@@ -1248,7 +1251,7 @@ pub fn build(t: &Topo) -> Snapshot {
                 from_port: None,
                 to_port: None,
                 peer: SgPeer::SecurityGroup {
-                    group_id: v.default_group.clone(),
+                    group_id: v.default_group.clone().into(),
                     user_id: Some(ACCOUNT.into()),
                     vpc_id: None,
                     peering_status: None,
@@ -1596,7 +1599,7 @@ pub fn build(t: &Topo) -> Snapshot {
         let id = format!("i-{}", n + 1);
         let state = ["running", "stopped", "terminated"][g.state as usize % 3];
         let mut inst = Instance {
-            instance_id: id.clone(),
+            instance_id: id.clone().into(),
             state: Some(state.into()),
             instance_type: Some("t3.micro".into()),
             image_id: Some("ami-1".into()),
@@ -1642,7 +1645,7 @@ pub fn build(t: &Topo) -> Snapshot {
                 if e.ipv6
                     && let Some(b) = subnets[j].v6
                 {
-                    x.ipv6_addresses.push(host6(b, h));
+                    x.ipv6_addresses.push(host6(b, h).into());
                 }
                 let mut groups: Vec<String> = e
                     .groups
@@ -1654,18 +1657,18 @@ pub fn build(t: &Topo) -> Snapshot {
                 if groups.is_empty() {
                     groups.push(vpcs[k].default_group.clone());
                 }
-                x.security_group_ids = groups;
+                x.security_group_ids = groups.into_iter().map(Into::into).collect();
                 x.attachment = Some(EniAttachment {
-                    attachment_id: Some(format!("eni-attach-{}{}", n + 1, d)),
-                    instance_id: Some(id.clone()),
+                    attachment_id: Some(format!("eni-attach-{}{}", n + 1, d).into()),
+                    instance_id: Some(id.clone().into()),
                     device_index: Some(d as i32),
                     status: Some("attached".into()),
                 });
                 x.private_ip_addresses.sort();
                 if d == 0 {
-                    inst.vpc_id = Some(vpcs[k].id.clone());
-                    inst.subnet_id = Some(subnets[j].id.clone());
-                    inst.private_ip = Some(host4(subnets[j].v4, h));
+                    inst.vpc_id = Some(vpcs[k].id.clone().into());
+                    inst.subnet_id = Some(subnets[j].id.clone().into());
+                    inst.private_ip = Some(host4(subnets[j].v4, h).into());
                     inst.public_ip = x
                         .private_ip_addresses
                         .iter()
@@ -1674,13 +1677,13 @@ pub fn build(t: &Topo) -> Snapshot {
                     inst.security_group_ids = x.security_group_ids.clone();
                 }
                 inst.ipv6_addresses.extend(x.ipv6_addresses.iter().cloned());
-                inst.network_interface_ids.push(eni_id.clone());
+                inst.network_interface_ids.push(eni_id.clone().into());
                 instance_addrs.push((
                     n,
                     k,
                     x.private_ip_addresses
                         .iter()
-                        .map(|p| p.private_ip.clone())
+                        .map(|p| p.private_ip.to_string())
                         .collect(),
                 ));
                 ec2.network_interfaces.push(x);
@@ -1742,7 +1745,7 @@ pub fn build(t: &Topo) -> Snapshot {
                 }
                 .into(),
             );
-            x.description = Some(format!("ELB {tail}"));
+            x.description = Some(format!("ELB {tail}").into());
             x.requester_managed = true;
             let public = l.internet_facing.then(|| {
                 node_public += 1;
@@ -1750,11 +1753,11 @@ pub fn build(t: &Topo) -> Snapshot {
             });
             x.private_ip_addresses = vec![ip(host4(subnets[j].v4, 200 + i as u8), true, public)];
             if dualstack {
-                x.ipv6_addresses = vec![host6(subnets[j].v6.unwrap(), 200 + i as u8)];
+                x.ipv6_addresses = vec![host6(subnets[j].v6.unwrap(), 200 + i as u8).into()];
             }
-            x.security_group_ids = groups.clone();
+            x.security_group_ids = groups.iter().map(|g| g.as_str().into()).collect();
             x.attachment = Some(EniAttachment {
-                attachment_id: Some(format!("ela-attach-{name}-{j}")),
+                attachment_id: Some(format!("ela-attach-{name}-{j}").into()),
                 instance_id: None,
                 device_index: Some(1),
                 status: Some("attached".into()),
@@ -1779,7 +1782,7 @@ pub fn build(t: &Topo) -> Snapshot {
             state: Some("active".into()),
             ip_address_type: Some(if dualstack { "dualstack" } else { "ipv4" }.into()),
             subnet_ids: subs.iter().map(|&j| subnets[j].id.clone()).collect(),
-            security_group_ids: groups,
+            security_group_ids: groups.iter().map(|g| g.as_str().into()).collect(),
             attributes: None,
             listeners: Some(vec![]),
             tags: Tags::new(),
@@ -2232,9 +2235,9 @@ fn ports(from: Option<i32>, to: Option<i32>) -> String {
 
 fn peer(p: &SgPeer) -> String {
     match p {
-        SgPeer::Ipv4 { cidr } | SgPeer::Ipv6 { cidr } => cidr.clone(),
-        SgPeer::PrefixList { prefix_list_id } => prefix_list_id.clone(),
-        SgPeer::SecurityGroup { group_id, .. } => group_id.clone(),
+        SgPeer::Ipv4 { cidr } | SgPeer::Ipv6 { cidr } => cidr.to_string(),
+        SgPeer::PrefixList { prefix_list_id } => prefix_list_id.to_string(),
+        SgPeer::SecurityGroup { group_id, .. } => group_id.to_string(),
     }
 }
 
@@ -2464,9 +2467,9 @@ pub fn render(s: &Snapshot) -> String {
             .iter()
             .map(|p| match &p.public_ip {
                 Some(pb) => format!("{}(public {pb})", p.private_ip),
-                None => p.private_ip.clone(),
+                None => p.private_ip.to_string(),
             })
-            .chain(e.ipv6_addresses.iter().cloned())
+            .chain(e.ipv6_addresses.iter().map(|a| a.to_string()))
             .collect();
         let owner = e
             .attachment
@@ -2476,7 +2479,7 @@ pub fn render(s: &Snapshot) -> String {
                     .as_ref()
                     .map(|i| format!("{i}#{}", a.device_index.unwrap_or(0)))
             })
-            .or(e.description.clone())
+            .or(e.description.as_deref().map(str::to_string))
             .unwrap_or_default();
         let _ = writeln!(
             o,

@@ -35,7 +35,7 @@ pub fn account(keys: Vec<KmsKey>) -> Snapshot {
             true,
             Some(&format!("i-{}", k.key_id)),
         );
-        v.kms_key_id = Some(key_arn(&k.key_id));
+        v.kms_key_id = Some(key_arn(&k.key_id).into());
         region(&mut s).ec2.volumes.push(v);
     }
     region(&mut s).kms = Some(KmsInventory { keys });

@@ -288,7 +288,7 @@ mod tests {
             private_ip_addresses: vec![EniPrivateIp {
                 private_ip: "10.0.0.10".into(),
                 primary: true,
-                public_ip: public_ip.map(str::to_string),
+                public_ip: public_ip.map(Into::into),
                 public_ip_owner: None,
             }],
             ipv6_addresses: vec![],
@@ -303,7 +303,7 @@ mod tests {
         });
         let mut i = instance("i-1");
         i.network_interface_ids = vec!["eni-1".into()];
-        i.public_ip = public_ip.map(str::to_string);
+        i.public_ip = public_ip.map(Into::into);
         r.ec2.instances.push(i);
         s
     }

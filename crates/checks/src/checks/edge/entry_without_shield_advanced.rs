@@ -351,7 +351,7 @@ fn entries<'s>(
             if i.public_ip.is_some() && !direct.contains(i.instance_id.as_str()) {
                 add(
                     &mut out,
-                    i.instance_id.clone(),
+                    i.instance_id.to_string(),
                     Kind::Unknown {
                         resource: cx.ec2_arn(region, "instance", &i.instance_id).to_string(),
                         why: why.clone(),

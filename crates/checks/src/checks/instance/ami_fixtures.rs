@@ -21,7 +21,7 @@ pub fn backends_on(pairs: &[(&str, &str)]) -> Snapshot {
             .iter_mut()
             .find(|x| x.instance_id == *i)
             .expect("the backend");
-        inst.image_id = Some(ami.to_string());
+        inst.image_id = Some(ami.to_string().into());
     }
     r.ec2.images = Some(Vec::new());
     s

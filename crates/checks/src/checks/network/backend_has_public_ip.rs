@@ -53,16 +53,16 @@ impl Check for BackendHasPublicIp {
             let arn = cx.ec2_arn(region, "instance", &i.instance_id);
             // Any associated public IPv4 counts, whatever its range: AWS
             // decides what is public (and emulators hand out odd ranges).
-            let mut addrs: Vec<String> = i.public_ip.iter().cloned().collect();
-            let mut v6: Vec<&str> = i.ipv6_addresses.iter().map(String::as_str).collect();
+            let mut addrs: Vec<String> = i.public_ip.iter().map(|a| a.to_string()).collect();
+            let mut v6: Vec<&str> = i.ipv6_addresses.iter().map(|a| a.as_str()).collect();
             let enis = enis(rix, i);
             for e in enis.iter().copied().flatten() {
                 addrs.extend(
                     e.private_ip_addresses
                         .iter()
-                        .filter_map(|p| p.public_ip.clone()),
+                        .filter_map(|p| p.public_ip.as_ref().map(|a| a.to_string())),
                 );
-                v6.extend(e.ipv6_addresses.iter().map(String::as_str));
+                v6.extend(e.ipv6_addresses.iter().map(|a| a.as_str()));
             }
             if let Some((by_instance, by_eni)) = eips.get(*region) {
                 // An EIP found both ways is added twice: `addrs` is deduplicated below.
@@ -138,13 +138,13 @@ impl Check for BackendHasPublicIp {
                 addrs.extend(
                     e.private_ip_addresses
                         .iter()
-                        .filter_map(|p| p.public_ip.clone()),
+                        .filter_map(|p| p.public_ip.as_ref().map(|a| a.to_string())),
                 );
                 addrs.extend(
                     e.ipv6_addresses
                         .iter()
                         .filter(|a| parse_cidr(a).is_some_and(contains_public))
-                        .cloned(),
+                        .map(|a| a.to_string()),
                 );
             }
             addrs.sort();

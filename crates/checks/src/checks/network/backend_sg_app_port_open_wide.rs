@@ -497,7 +497,7 @@ fn show(r: PortRange) -> String {
 
 /// A rule as the console shows it: `tcp 8080 from 0.0.0.0/0`.
 pub(crate) fn describe(r: &SgRule) -> String {
-    let proto = Protocol::parse(&r.protocol).map_or(r.protocol.clone(), |p| p.to_string());
+    let proto = Protocol::parse(&r.protocol).map_or(r.protocol.to_string(), |p| p.to_string());
     let ports = match Protocol::parse(&r.protocol) {
         Some(p @ (Protocol::Tcp | Protocol::Udp)) => {
             format!(" {}", show(rule_span(p, r.from_port, r.to_port)))

@@ -95,7 +95,7 @@ impl Check for EgressUnrestricted {
         out.extend(scope.task_gaps.iter().cloned());
         for (region, b, maybe) in scope.everyone() {
             let id = b.id();
-            let maybe = maybe.map(String::as_str);
+            let maybe = maybe.map(|a| a.as_str());
             let (Some(rix), Some(inv)) = (
                 cx.index.regions.get(region),
                 cx.snapshot.regions.get(region),
@@ -117,7 +117,7 @@ impl Check for EgressUnrestricted {
                 }
             };
             for (eni, ids) in sets {
-                let mut key: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let mut key: Vec<&str> = ids.iter().map(|a| a.as_str()).collect();
                 key.sort_unstable();
                 key.dedup();
                 for g in &key {
@@ -243,7 +243,7 @@ impl Check for EgressUnrestricted {
                         let others: Vec<&str> = verdicts[*ix]
                             .contributors
                             .iter()
-                            .map(String::as_str)
+                            .map(|a| a.as_str())
                             .filter(|o| *o != group_id)
                             .collect();
                         let with = if others.is_empty() {

@@ -205,11 +205,11 @@ pub(crate) fn eni(
         private_ip_addresses: vec![EniPrivateIp {
             private_ip: private_ip.into(),
             primary: true,
-            public_ip: public_ip.map(str::to_string),
+            public_ip: public_ip.map(Into::into),
             public_ip_owner: public_ip.map(|_| "123456789012".into()),
         }],
         ipv6_addresses: vec![],
-        security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+        security_group_ids: sgs.iter().map(|s| CompactString::from(*s)).collect(),
         attachment: Some(EniAttachment {
             attachment_id: None,
             instance_id: Some(instance.into()),
@@ -296,7 +296,7 @@ pub(crate) fn lb(
         state: Some("active".into()),
         ip_address_type: Some("ipv4".into()),
         subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
-        security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+        security_group_ids: sgs.iter().map(|s| CompactString::from(*s)).collect(),
         attributes: None,
         listeners: Some(listeners),
         tags: tags(),

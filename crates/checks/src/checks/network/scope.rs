@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
 
-use rampart_model::{EcsTask, Instance, NetworkInterface, SharedStr, Status};
+use rampart_model::{CompactString, EcsTask, Instance, NetworkInterface, SharedStr, Status};
 
 use crate::index::RegionIndex;
 use crate::paths::Backend;
@@ -148,7 +148,7 @@ impl<'a> Scope<'a> {
 
     /// Why a pass for a backend in `region` cannot be trusted, if it cannot.
     pub fn pass_blocker(&self, region: &str) -> Option<&str> {
-        self.incomplete.get(region).map(String::as_str)
+        self.incomplete.get(region).map(|a| a.as_str())
     }
 
     /// For instance-level checks over [`Scope::backends`]: the region gaps
@@ -434,7 +434,7 @@ pub(crate) fn enis<'r, 's>(
     if let Some(missing) = i
         .network_interface_ids
         .iter()
-        .find(|id| !found.iter().any(|e| &e.network_interface_id == *id))
+        .find(|id| !found.iter().any(|e| e.network_interface_id == **id))
     {
         return Err(format!(
             "network interface {missing} of {} was not collected",
@@ -466,7 +466,7 @@ pub(crate) fn subnets<'s>(rix: &RegionIndex<'s>, i: &'s Instance) -> Result<Vec<
 pub(crate) fn sg_sets<'s>(
     rix: &RegionIndex<'s>,
     i: &'s Instance,
-) -> Result<Vec<(&'s str, &'s [String])>, String> {
+) -> Result<Vec<(&'s str, &'s [CompactString])>, String> {
     let enis = enis(rix, i)?;
     if enis.is_empty() {
         return Ok(vec![(i.instance_id.as_str(), &i.security_group_ids)]);
@@ -486,7 +486,7 @@ pub(crate) fn sg_sets<'s>(
 pub(crate) fn backend_sg_sets<'s>(
     rix: &RegionIndex<'s>,
     b: Backend<'s>,
-) -> Result<Vec<(&'s str, &'s [String])>, String> {
+) -> Result<Vec<(&'s str, &'s [CompactString])>, String> {
     match b {
         Backend::Instance(i) => sg_sets(rix, i),
         Backend::Task(t) => task_eni(rix, t).map(|e| {
@@ -532,7 +532,7 @@ fn find_carriers<'s>(cx: &Context<'s>) -> Carriers<'s> {
         };
         let mut groups: Vec<&str> = sets
             .iter()
-            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+            .flat_map(|(_, ids)| ids.iter().map(|a| a.as_str()))
             .collect();
         groups.sort_unstable();
         groups.dedup();

@@ -54,9 +54,9 @@ pub fn task(arn: &str, definition: &str, group: &str, eni: &NetworkInterface) ->
         last_status: Some("RUNNING".into()),
         desired_status: Some("RUNNING".into()),
         container_instance_arn: None,
-        network_interface_id: Some(eni.network_interface_id.clone()),
-        private_ipv4: Some(eni.private_ip_addresses[0].private_ip.clone()),
-        subnet_id: eni.subnet_id.clone(),
+        network_interface_id: Some(eni.network_interface_id.to_string()),
+        private_ipv4: Some(eni.private_ip_addresses[0].private_ip.to_string()),
+        subnet_id: eni.subnet_id.as_deref().map(str::to_string),
         tags: tags(),
     }
 }
