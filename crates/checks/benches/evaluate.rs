@@ -77,7 +77,7 @@ fn main() {
             per.sort_by_key(|p| std::cmp::Reverse(p.0));
             let top: Vec<String> = per
                 .iter()
-                .take(12)
+                .take(40)
                 .map(|(d, id)| format!("{id} {}", ms(*d)))
                 .collect();
             eprintln!("slowest checks at {n} instances (ms): {}", top.join(", "));

@@ -100,21 +100,43 @@ pub struct RegionIndex<'s> {
     pub lb_target_groups: HashMap<&'s str, Vec<&'s TargetGroup>>,
 }
 
-/// An index's maps of ENIs: by id, by (VPC, address), by security group.
+/// An index's maps of ENIs by (VPC, address) and by security group.
 type EniMaps<'s> = (
-    HashMap<&'s str, &'s NetworkInterface>,
     HashMap<(&'s str, &'s str), &'s NetworkInterface>,
     HashMap<&'s str, Vec<&'s NetworkInterface>>,
 );
 
+/// ENIs by id, and each instance's ENIs (those of its list the snapshot
+/// holds, in its order).
+type EniIds<'s> = (
+    HashMap<&'s str, &'s NetworkInterface>,
+    HashMap<&'s str, Vec<&'s NetworkInterface>>,
+);
+
+fn eni_ids(ec2: &Ec2Inventory) -> EniIds<'_> {
+    let enis: HashMap<&str, &NetworkInterface> = ec2
+        .network_interfaces
+        .iter()
+        .map(|eni| (eni.network_interface_id.as_str(), eni))
+        .collect();
+    let instance_enis = ec2
+        .instances
+        .iter()
+        .map(|i| {
+            let found: Vec<_> = i
+                .network_interface_ids
+                .iter()
+                .filter_map(|id| enis.get(id.as_str()).copied())
+                .collect();
+            (i.instance_id.as_str(), found)
+        })
+        .collect();
+    (enis, instance_enis)
+}
+
 fn eni_maps(ec2: &Ec2Inventory) -> EniMaps<'_> {
-    let (mut enis, mut by_ip, mut members) = (
-        HashMap::new(),
-        HashMap::new(),
-        HashMap::<&str, Vec<_>>::new(),
-    );
+    let (mut by_ip, mut members) = (HashMap::new(), HashMap::<&str, Vec<_>>::new());
     for eni in &ec2.network_interfaces {
-        enis.insert(eni.network_interface_id.as_str(), eni);
         if let Some(vpc) = eni.vpc_id.as_deref() {
             for ip in &eni.private_ip_addresses {
                 by_ip.insert((vpc, ip.private_ip.as_str()), eni);
@@ -127,7 +149,7 @@ fn eni_maps(ec2: &Ec2Inventory) -> EniMaps<'_> {
             members.entry(g.as_str()).or_default().push(eni);
         }
     }
-    (enis, by_ip, members)
+    (by_ip, members)
 }
 
 /// Security groups by id, each VPC's `default` group, and each VPC's
@@ -309,23 +331,32 @@ impl<'s> RegionIndex<'s> {
         // (a snapshot often holds one region, so the regions' own
         // parallelism does not help).
         let (
-            ((enis, eni_by_vpc_ip, sg_members), (security_groups, default_sg, cloudfront_groups)),
-            (instances, (instance_volumes, flow_logs)),
+            ((enis, instance_enis), (eni_by_vpc_ip, sg_members)),
+            (
+                (security_groups, default_sg, cloudfront_groups),
+                (instances, (instance_volumes, flow_logs)),
+            ),
         ) = rayon::join(
-            || rayon::join(|| eni_maps(ec2), || group_maps(ec2)),
+            || rayon::join(|| eni_ids(ec2), || eni_maps(ec2)),
             || {
                 rayon::join(
+                    || group_maps(ec2),
                     || {
-                        ec2.instances
-                            .iter()
-                            .map(|i| (i.instance_id.as_str(), i))
-                            .collect()
+                        rayon::join(
+                            || {
+                                ec2.instances
+                                    .iter()
+                                    .map(|i| (i.instance_id.as_str(), i))
+                                    .collect()
+                            },
+                            || volume_maps(ec2),
+                        )
                     },
-                    || volume_maps(ec2),
                 )
             },
         );
         ix.enis = enis;
+        ix.instance_enis = instance_enis;
         ix.eni_by_vpc_ip = eni_by_vpc_ip;
         ix.sg_members = sg_members;
         ix.security_groups = security_groups;
@@ -405,14 +436,6 @@ impl<'s> RegionIndex<'s> {
             .iter()
             .map(|p| (p.prefix_list_id.as_str(), p))
             .collect();
-        for i in &ec2.instances {
-            let enis: Vec<_> = i
-                .network_interface_ids
-                .iter()
-                .filter_map(|id| ix.enis.get(id.as_str()).copied())
-                .collect();
-            ix.instance_enis.insert(i.instance_id.as_str(), enis);
-        }
         for t in inv.ecs.iter().flat_map(EcsInventory::tasks) {
             ix.tasks.insert(t.backend_id(), t);
             if let Some(eni) = t.network_interface_id.as_deref() {

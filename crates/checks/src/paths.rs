@@ -92,12 +92,53 @@ pub struct Unresolved {
 /// lookups at a million resources).
 #[derive(Debug, Default, Clone)]
 pub struct Exposures {
-    by_region: BTreeMap<String, BTreeMap<String, Vec<Exposure>>>,
+    by_region: BTreeMap<String, RegionPaths>,
     unresolved: Vec<Unresolved>,
     /// Per region, why its paths may be incomplete (a list the path code
     /// walks whole was not collected), if they may.
     gaps: BTreeMap<String, String>,
     reads: BTreeMap<String, ReadSet>,
+}
+
+/// One region's paths by instance id: found by hash, listed in id order.
+/// Every backend-scoped check looks each backend's paths up (millions of
+/// lookups at a million resources), and a tree search compared some 17
+/// ids that share a long prefix (`i-0000...`) per lookup.
+#[derive(Debug, Default, Clone)]
+struct RegionPaths {
+    by_id: foldhash::HashMap<String, Vec<Exposure>>,
+    /// `by_id`'s keys, sorted.
+    ids: Vec<String>,
+}
+
+impl RegionPaths {
+    fn push(&mut self, e: Exposure) {
+        match self.by_id.get_mut(&e.instance_id) {
+            Some(paths) => paths.push(e),
+            None => {
+                let at = self
+                    .ids
+                    .binary_search(&e.instance_id)
+                    .unwrap_or_else(|at| at);
+                self.ids.insert(at, e.instance_id.clone());
+                self.by_id.insert(e.instance_id.clone(), vec![e]);
+            }
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<&Vec<Exposure>> {
+        self.by_id.get(id)
+    }
+
+    /// (id, paths) in id order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[Exposure])> {
+        self.ids.iter().map(|id| {
+            (
+                id.as_str(),
+                self.by_id.get(id).map_or(&[][..], Vec::as_slice),
+            )
+        })
+    }
 }
 
 impl Exposures {
@@ -178,10 +219,7 @@ impl Exposures {
                 let through_cf = cx.through_cloudfront(&cf_entries, &found, &cf_resolve);
                 found.extend(through_cf);
             }
-            for mut e in found {
-                e.region = region.to_string();
-                out.add(e);
-            }
+            out.file_region(region, found);
             let reads = cx.reads.done();
             let mut gaps: Vec<String> = reads
                 .enumerated()
@@ -209,7 +247,7 @@ impl Exposures {
         use rayon::prelude::*;
         out.by_region
             .values_mut()
-            .flat_map(BTreeMap::values_mut)
+            .flat_map(|r| r.by_id.values_mut())
             .collect::<Vec<_>>()
             .into_par_iter()
             .for_each(|paths| {
@@ -229,14 +267,35 @@ impl Exposures {
         out
     }
 
+    /// Files a region's paths under their instances, each instance's in
+    /// the order found, as [`Exposures::add`] does for each: the region
+    /// set on every core, and the ids sorted once at the end rather than
+    /// kept sorted path by path.
+    fn file_region(&mut self, region: &str, mut found: Vec<Exposure>) {
+        use rayon::prelude::*;
+        if found.is_empty() {
+            return;
+        }
+        found
+            .par_iter_mut()
+            .for_each(|e| e.region = region.to_string());
+        let paths = self.by_region.entry(region.to_string()).or_default();
+        for e in found {
+            match paths.by_id.get_mut(&e.instance_id) {
+                Some(v) => v.push(e),
+                None => {
+                    paths.ids.push(e.instance_id.clone());
+                    paths.by_id.insert(e.instance_id.clone(), vec![e]);
+                }
+            }
+        }
+        paths.ids.par_sort_unstable();
+        paths.ids.dedup();
+    }
+
     /// Files `e` under its region and instance (in the order added).
     pub fn add(&mut self, e: Exposure) {
-        self.by_region
-            .entry(e.region.clone())
-            .or_default()
-            .entry(e.instance_id.clone())
-            .or_default()
-            .push(e);
+        self.by_region.entry(e.region.clone()).or_default().push(e);
     }
 
     /// Whether instance `id` in `region` is a backend (DESIGN.md): the
@@ -260,22 +319,25 @@ impl Exposures {
         self.by_region
             .get(region)
             .into_iter()
-            .flatten()
-            .map(|(id, v)| (id.as_str(), v.as_slice()))
+            .flat_map(RegionPaths::iter)
     }
 
     /// Every backend's paths, by region, then instance id.
     pub fn into_by_instance(self) -> impl Iterator<Item = ((String, String), Vec<Exposure>)> {
-        self.by_region.into_iter().flat_map(|(region, by_id)| {
-            by_id
-                .into_iter()
-                .map(move |(id, paths)| ((region.clone(), id), paths))
+        self.by_region.into_iter().flat_map(|(region, mut paths)| {
+            std::mem::take(&mut paths.ids).into_iter().map(move |id| {
+                let found = paths.by_id.remove(&id).unwrap_or_default();
+                ((region.clone(), id), found)
+            })
         })
     }
 
     /// Every path, by region, then instance id, then path.
     pub fn all(&self) -> impl Iterator<Item = &Exposure> {
-        self.by_region.values().flat_map(BTreeMap::values).flatten()
+        self.by_region
+            .values()
+            .flat_map(RegionPaths::iter)
+            .flat_map(|(_, paths)| paths)
     }
 
     /// Ways in that end at something unknown, by region and resource.

@@ -308,13 +308,18 @@ impl Shared {
     }
 }
 
-/// The checks that took longest at a million resources (`cargo bench -p
-/// rampart-checks --bench evaluate` prints them), slowest first: started
+/// The checks that took longest at a million resources (`EVAL_SIZES=100000
+/// EVAL_PER_CHECK=100000 cargo bench -p rampart-checks --bench evaluate`
+/// prints them; measured 2026-12-07 with tasks, CloudFront and the detect
+/// checks), slowest first, down to about 90 ms: started
 /// first so that the short ones fill in around them. Only the order of work
 /// depends on this list, never a result.
 const SLOWEST_FIRST: &[&str] = &[
-    "NET-007", "NET-004", "NET-015", "NET-006", "NET-008", "NET-001", "NET-002", "EDGE-001",
-    "DATA-001", "NET-013", "NET-005", "INST-002",
+    "NET-007", "NET-004", "NET-002", "DATA-001", "INST-007", "INST-008", "INST-006", "NET-015",
+    "INST-013", "EDGE-001", "INST-010", "NET-006", "INST-002", "INST-012", "INST-001", "DATA-013",
+    "DATA-010", "NET-005", "INST-009", "INST-003", "DATA-008", "INST-005", "DATA-009", "NET-001",
+    "INST-004", "DATA-012", "NET-008", "DATA-011", "NET-013", "EDGE-014", "EDGE-016", "EDGE-018",
+    "EDGE-017", "DATA-005", "EDGE-015", "NET-003",
 ];
 
 /// One check's findings, sorted by resource, then fingerprint.
@@ -681,6 +686,18 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The work order names real checks, each once: a misspelt id would
+    /// quietly start a slow check last.
+    #[test]
+    fn slowest_first_names_each_check_once() {
+        let ids: BTreeSet<&str> = CHECKS.iter().map(|c| c.meta().id.as_str()).collect();
+        let mut seen = BTreeSet::new();
+        for id in SLOWEST_FIRST {
+            assert!(ids.contains(id), "{id} is no check");
+            assert!(seen.insert(*id), "{id} is listed twice");
+        }
+    }
 
     /// The task lists are the exposure paths' ECS task inputs, no more and
     /// no fewer: a new ECS input the paths read joins `TASK_LISTS` (or is

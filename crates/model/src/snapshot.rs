@@ -1292,9 +1292,11 @@ pub struct HttpVpcLink {
 pub struct SsmInventory {
     /// `DescribeInstanceInformation`, EC2 instances only (`i-` ids; hybrid
     /// `mi-` nodes are not backends), sorted by id.
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub managed_instances: Vec<ManagedInstance>,
     /// `DescribeInstancePatchStates` for the managed instances, sorted by id;
     /// an instance that never reported patch data has no entry.
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub patch_states: Vec<PatchState>,
 }
 
@@ -1555,6 +1557,7 @@ mod tests {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoScalingInventory {
     /// Sorted by name.
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub groups: Vec<AutoScalingGroup>,
     /// The templates some group references, each with the versions some
     /// group uses; sorted by id.
@@ -1849,8 +1852,10 @@ pub struct InspectorInventory {
     /// collected (the error says why).
     pub ec2_status: Option<String>,
     /// The EC2 instances Inspector covers, sorted by id.
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub coverage: Vec<InspectorCoverage>,
     /// Open findings per instance that has any, sorted by id.
+    #[serde(deserialize_with = "crate::parse::par_vec")]
     pub findings: Vec<InstanceVulnerabilities>,
 }
 
