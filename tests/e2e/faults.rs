@@ -4,7 +4,7 @@
 //! `--max-rps` must hold for every attempt, retries included, as measured
 //! on the wire.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
@@ -723,5 +723,73 @@ fn inspector_status_without_the_account_is_a_named_gap() {
                 "{check}: {f:?}"
             );
         }
+    }
+}
+
+/// An operation the endpoint does not implement answers the same way every
+/// time (issue 17 item 3): rampart tries it once. Every operation of every
+/// service but the pre-flight's is answered with an HTML error page (what
+/// moto's server sends for an operation it lacks), WAFv2's with `501 Not
+/// Implemented`; the SDK retries 5xx answers, so before the fix each was
+/// tried up to `--max-attempts` times. Every request on the wire must now
+/// be a call the snapshot counts, and every failed call is recorded.
+#[test]
+fn operations_the_endpoint_does_not_implement_are_tried_once() {
+    use crate::proxy::{Fault, Rule};
+    let emu = Emulator::start();
+    emu.seed("demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A zero delay forwards untouched: the pre-flight must succeed for the
+    // scan to start.
+    let untouched = Fault::Delay(Duration::ZERO);
+    let plan = FaultPlan::new()
+        .rule(Rule::new("sts:GetCallerIdentity", untouched.clone()))
+        .rule(Rule::new("ec2:DescribeRegions", untouched))
+        .rule(Rule::new(
+            "wafv2:*",
+            Fault::Error {
+                status: 501,
+                code: "NotImplemented".into(),
+            },
+        ))
+        .rule(Rule::new("*", Fault::Html(500)));
+    let proxy = proxy::start(&emu.url, plan);
+    let (run, got) = scan_via(
+        proxy.url(),
+        &["us-east-1"],
+        &dir.path().join("unimplemented.json"),
+        &[],
+    );
+    let got = got.unwrap_or_else(|| panic!("no snapshot: {}{}", run.stdout, run.stderr));
+    let ops = proxy.operations();
+    let html: Vec<&String> = ops
+        .iter()
+        .filter(|(_, s)| s.faults.contains_key("html-500"))
+        .map(|(op, _)| op)
+        .collect();
+    let services: BTreeSet<&str> = html
+        .iter()
+        .filter_map(|op| op.split_once(':').map(|(s, _)| s))
+        .collect();
+    assert!(
+        services.len() >= 10 && ops.contains_key("wafv2:ListWebACLs"),
+        "the faults reached too few services: {services:?}"
+    );
+    for (op, stats) in &ops {
+        assert_eq!(
+            stats.count,
+            got.api_calls.get(op).copied().unwrap_or(0),
+            "{op}: requests on the wire against calls counted (a retry?): {stats:?}"
+        );
+    }
+    for op in html.iter().copied().chain(
+        ops.keys()
+            .filter(|op| op.starts_with("wafv2:"))
+            .collect::<Vec<_>>(),
+    ) {
+        assert!(
+            got.collection_errors.iter().any(|e| &e.operation == op),
+            "{op} failed but no error names it"
+        );
     }
 }

@@ -73,6 +73,10 @@ pub enum Fault {
     Deny,
     /// Any error code and status, in the service's format.
     Error { status: u16, code: String },
+    /// A web server's own HTML error page with this status, not the
+    /// service's format: what moto's server (werkzeug) sends for an
+    /// operation it does not implement.
+    Html(u16),
     /// The connection is reset (RST) after the request is read.
     Reset,
     /// The request is forwarded and the answer's headers announce the full
@@ -101,6 +105,7 @@ impl Fault {
             Fault::ServerError(s) => s.to_string(),
             Fault::Deny => "deny".into(),
             Fault::Error { code, .. } => code.clone(),
+            Fault::Html(status) => format!("html-{status}"),
             Fault::Reset => "reset".into(),
             Fault::Truncate => "truncate".into(),
             Fault::Cut => "cut".into(),
@@ -682,6 +687,18 @@ pub fn identify(req: &Request) -> String {
 /// The answer to `op` given `fault` (one of the answering faults: not
 /// `Reset`, `Truncate` or `Delay`), in the service's wire format.
 pub fn error_response(op: &str, fault: &Fault) -> Response {
+    if let Fault::Html(status) = fault {
+        // werkzeug's page, byte for byte but for the status line.
+        let body = format!(
+            "<!doctype html>\n<html lang=en>\n<title>{status} {r}</title>\n<h1>{r}</h1>\n<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>\n",
+            r = reason(*status)
+        );
+        return Response {
+            status: *status,
+            headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            body: body.into_bytes(),
+        };
+    }
     let d = dialect(op);
     let action = iam_action(op);
     let denied = format!(
@@ -814,6 +831,7 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
         503 => "Service Unavailable",
         _ => "Status",
     }

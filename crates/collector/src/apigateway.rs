@@ -23,6 +23,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayInventory {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigateway"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("apigateway", Some(region)))
             .build(),
     );

@@ -18,6 +18,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("apigatewayv2"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .retry_classifier(crate::retry::Unimplemented)
             // One endpoint (apigateway.REGION.amazonaws.com, signing name
             // `apigateway`) serves v1 and v2 and meters them together: one cap.
             .http_client(ctx.http_client("apigateway", Some(region)))

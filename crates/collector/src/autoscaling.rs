@@ -42,6 +42,7 @@ fn client(ctx: &Ctx, region: &str) -> Client {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("autoscaling"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("autoscaling", Some(region)))
             .build(),
     )

@@ -63,6 +63,7 @@ fn client(ctx: &Ctx, region: &str) -> Client {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("cloudfront"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("cloudfront", None))
             .build(),
     )

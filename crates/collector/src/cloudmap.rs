@@ -38,6 +38,7 @@ fn client(ctx: &Ctx, region: &str) -> Client {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("servicediscovery"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("servicediscovery", Some(region)))
             .build(),
     )

@@ -43,6 +43,7 @@ pub(crate) fn client(ctx: &Ctx, region: &str) -> Client {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("ec2"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("ec2", Some(region)))
             .build(),
     )

@@ -24,6 +24,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Elbv2Inventory {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("elasticloadbalancing"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("elasticloadbalancing", Some(region)))
             .build(),
     );

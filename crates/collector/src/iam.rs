@@ -129,6 +129,7 @@ async fn collect_inner(ctx: &Ctx) -> IamInventory {
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter("iam"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("iam", None))
             .build(),
     );

@@ -25,6 +25,7 @@ fn client(ctx: &Ctx, region: &str) -> Client {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("kms"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("kms", Some(region)))
             .build(),
     )

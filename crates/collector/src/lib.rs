@@ -41,6 +41,7 @@ pub mod org;
 pub mod progress;
 mod rate;
 mod redact;
+mod retry;
 mod session;
 mod shield;
 mod ssm;

@@ -77,6 +77,7 @@ impl Session {
         let client = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(sdk)
                 .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+                .retry_classifier(crate::retry::Unimplemented)
                 .http_client(
                     self.rate_caps()
                         .http_client("organizations", home_region_of(sdk)),

@@ -304,6 +304,7 @@ pub async fn connect(opts: &ScanOptions) -> Result<Session, ScanError> {
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&sdk)
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .interceptor(CallCounter {
                 prefix: "sts",
                 recorder: recorder.clone(),
@@ -585,6 +586,7 @@ async fn resolve_regions(
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(sdk)
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Xml))
+            .retry_classifier(crate::retry::Unimplemented)
             .interceptor(CallCounter {
                 prefix: "ec2",
                 recorder: recorder.clone(),

@@ -61,6 +61,7 @@ async fn collect_inner(ctx: &Ctx, region: &str) -> ShieldInventory {
             .region(aws_types::region::Region::new(region.to_string()))
             .interceptor(ctx.counter("shield"))
             .interceptor(crate::verify::VerifyResponse(crate::verify::Format::Json))
+            .retry_classifier(crate::retry::Unimplemented)
             .http_client(ctx.http_client("shield", None))
             .build(),
     );
