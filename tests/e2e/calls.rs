@@ -70,10 +70,25 @@ fn minimum(s: &Snapshot) -> BTreeMap<String, u64> {
         add("ec2:DescribeAddresses", 1);
         add("ec2:GetEbsEncryptionByDefault", 1);
         add("ec2:GetEbsDefaultKmsKeyId", 1);
-        // No batch form: one paged call per prefix list.
+        // No batch form: one paged call per prefix list whose entries
+        // something reads (a rule or route names it, or it is CloudFront's);
+        // none for the others, which keep no entries.
+        let read = rampart_model::prefix_lists_to_read(
+            &e.managed_prefix_lists,
+            &e.security_groups,
+            &e.route_tables,
+        );
         for pl in &e.managed_prefix_lists {
-            let n = pl.entries.as_ref().map_or(0, Vec::len);
-            add("ec2:GetManagedPrefixListEntries", pages(n, 100));
+            if read.contains(&pl.prefix_list_id) {
+                let n = pl.entries.as_ref().map_or(0, Vec::len);
+                add("ec2:GetManagedPrefixListEntries", pages(n, 100));
+            } else {
+                assert!(
+                    pl.entries.is_none(),
+                    "{}: entries read though nothing names it",
+                    pl.prefix_list_id
+                );
+            }
         }
 
         // ELBv2: two lists, tags 20 ARNs a call, and per load balancer its
@@ -455,6 +470,14 @@ fn a_demo_scan_makes_exactly_the_minimum_api_calls() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let s = snap.expect("snapshot");
     assert!(s.is_complete(), "{:?}", s.collection_errors);
+    // The AWS-managed lists nothing names are there, and cost no call.
+    assert!(
+        s.regions
+            .values()
+            .flat_map(|r| &r.ec2.managed_prefix_lists)
+            .any(|l| l.entries.is_none()),
+        "the demo has no prefix list that nothing names"
+    );
     // The demo is big enough that every kind of call happens.
     for op in [
         "elasticloadbalancing:DescribeListeners",

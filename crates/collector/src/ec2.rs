@@ -6,6 +6,8 @@
 //! prefix-list entries (no batch form exists). `DescribeInstances` never
 //! returns user data, and `DescribeInstanceAttribute` is never called.
 
+use std::collections::BTreeSet;
+
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
 use futures::StreamExt;
@@ -328,11 +330,19 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         })
         .unwrap_or_default();
 
-    let images = images(ctx, site, c, instances.iter().filter_map(|i| i.image_id())).await;
+    let route_tables: Vec<RouteTable> = route_tables.iter().map(route_table).collect();
+    let security_groups: Vec<SecurityGroup> = sgs.iter().map(security_group).collect();
+    let mut prefix_lists = prefix_lists;
+    let wanted =
+        rampart_model::prefix_lists_to_read(&prefix_lists, &security_groups, &route_tables);
+    let (images, ()) = tokio::join!(
+        images(ctx, site, c, instances.iter().filter_map(|i| i.image_id())),
+        read_entries(ctx, site, c, &mut prefix_lists, &wanted),
+    );
     let mut inv = Ec2Inventory {
         vpcs: vpcs.iter().map(vpc).collect(),
         subnets: subnets.iter().map(subnet).collect(),
-        route_tables: route_tables.iter().map(route_table).collect(),
+        route_tables,
         internet_gateways: igws
             .iter()
             .map(|g: &t::InternetGateway| InternetGateway {
@@ -365,7 +375,7 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> Ec2Inventory {
         nat_gateways: nats.iter().map(nat_gateway).collect(),
         vpc_endpoints: endpoints.iter().map(vpc_endpoint).collect(),
         managed_prefix_lists: prefix_lists,
-        security_groups: sgs.iter().map(security_group).collect(),
+        security_groups,
         network_acls: nacls.iter().map(network_acl).collect(),
         network_interfaces: enis.iter().map(network_interface).collect(),
         elastic_ips: addresses.iter().map(elastic_ip).collect(),
@@ -500,6 +510,8 @@ fn image(i: &t::Image) -> Image {
     }
 }
 
+/// The region's prefix lists, without their entries: those are read by
+/// [`read_entries`] once the rules and routes that name lists are known.
 async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefixList> {
     let lists: Vec<t::ManagedPrefixList> = paged!(
         ctx,
@@ -516,44 +528,68 @@ async fn prefix_lists(ctx: &Ctx, site: Site<'_>, c: &Client) -> Vec<ManagedPrefi
         lists,
         |v: &t::ManagedPrefixList| v.prefix_list_id(),
     );
-    futures::stream::iter(lists)
-        .map(|pl| async move {
-            let id = pl.prefix_list_id().unwrap_or_default().to_string();
-            let res: Result<Vec<_>, _> = c
-                .get_managed_prefix_list_entries()
-                .prefix_list_id(&id)
-                .max_results(100)
-                .into_paginator()
-                .items()
-                .send()
-                .collect()
-                .await;
-            let entries = ctx
-                .ok(site, "GetManagedPrefixListEntries", Some(&id), res)
-                .map(|entries| {
-                    let mut v: Vec<PrefixListEntry> = entries
-                        .iter()
-                        .map(|e: &t::PrefixListEntry| PrefixListEntry {
-                            cidr: e.cidr().unwrap_or_default().to_string(),
-                            description: o(e.description()),
-                        })
-                        .collect();
-                    v.sort();
-                    v
-                });
-            ManagedPrefixList {
-                prefix_list_id: id,
-                prefix_list_name: o(pl.prefix_list_name()),
-                address_family: o(pl.address_family()),
-                owner_id: o(pl.owner_id()),
-                max_entries: pl.max_entries(),
-                entries,
-                tags: tg(pl.tags()),
-            }
+    lists
+        .iter()
+        .map(|pl| ManagedPrefixList {
+            prefix_list_id: pl.prefix_list_id().unwrap_or_default().to_string(),
+            prefix_list_name: o(pl.prefix_list_name()),
+            address_family: o(pl.address_family()),
+            owner_id: o(pl.owner_id()),
+            max_entries: pl.max_entries(),
+            entries: None,
+            tags: tg(pl.tags()),
         })
-        .buffer_unordered(ctx.fanout)
         .collect()
-        .await
+}
+
+/// `GetManagedPrefixListEntries` for the lists of `wanted` (those a rule or
+/// route names, and CloudFront's: [`rampart_model::prefix_lists_to_read`]);
+/// the others keep `entries: None`, and no call is made for them.
+async fn read_entries(
+    ctx: &Ctx,
+    site: Site<'_>,
+    c: &Client,
+    lists: &mut [ManagedPrefixList],
+    wanted: &BTreeSet<String>,
+) {
+    let read: Vec<(usize, Option<Vec<PrefixListEntry>>)> = futures::stream::iter(
+        lists
+            .iter()
+            .enumerate()
+            .filter(|(_, pl)| wanted.contains(&pl.prefix_list_id))
+            .map(|(at, pl)| (at, pl.prefix_list_id.clone())),
+    )
+    .map(|(at, id)| async move {
+        let res: Result<Vec<_>, _> = c
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(&id)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        let entries = ctx
+            .ok(site, "GetManagedPrefixListEntries", Some(&id), res)
+            .map(|entries| {
+                let mut v: Vec<PrefixListEntry> = entries
+                    .iter()
+                    .map(|e: &t::PrefixListEntry| PrefixListEntry {
+                        cidr: e.cidr().unwrap_or_default().to_string(),
+                        description: o(e.description()),
+                    })
+                    .collect();
+                v.sort();
+                v
+            });
+        (at, entries)
+    })
+    .buffer_unordered(ctx.fanout)
+    .collect()
+    .await;
+    for (at, entries) in read {
+        lists[at].entries = entries;
+    }
 }
 
 fn vpc(v: &t::Vpc) -> Vpc {

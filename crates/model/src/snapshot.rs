@@ -10,7 +10,7 @@
 //! Nothing here holds credentials or EC2 user data, by construction: the
 //! collector never calls an operation that returns them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -578,9 +578,63 @@ pub struct ManagedPrefixList {
     /// `AWS` for AWS-managed lists, else the account id.
     pub owner_id: Option<String>,
     pub max_entries: Option<i32>,
-    /// `None` when the entries could not be collected (see the errors).
+    /// `None` when the entries could not be collected (see the errors),
+    /// or were not asked for: nothing reads them ([`prefix_lists_to_read`]).
     pub entries: Option<Vec<PrefixListEntry>>,
     pub tags: Tags,
+}
+
+/// The AWS-managed prefix lists of CloudFront's origin-facing servers,
+/// IPv4 and IPv6
+/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>):
+/// a security group rule that admits one admits CloudFront, "preventing
+/// any non-CloudFront traffic from reaching your origin".
+pub const CLOUDFRONT_ORIGIN_FACING: [&str; 2] = [
+    "com.amazonaws.global.cloudfront.origin-facing",
+    "com.amazonaws.global.ipv6.cloudfront.origin-facing",
+];
+
+impl ManagedPrefixList {
+    /// Whether this is one of [`CLOUDFRONT_ORIGIN_FACING`], owned by AWS (a
+    /// customer's list of the same name holds whatever the customer put in).
+    pub fn is_cloudfront_origin_facing(&self) -> bool {
+        self.owner_id.as_deref() == Some("AWS")
+            && self
+                .prefix_list_name
+                .as_deref()
+                .is_some_and(|n| CLOUDFRONT_ORIGIN_FACING.contains(&n))
+    }
+}
+
+/// The prefix lists of a region whose entries something reads: those a
+/// security group rule (ingress or egress) or a route names, and
+/// CloudFront's origin-facing lists (their entries are where CloudFront
+/// fetches from, on every path through a distribution). The collector
+/// asks `GetManagedPrefixListEntries` for these only (issue 17 item 3): an
+/// account holds a dozen AWS-managed lists per region that nothing names.
+pub fn prefix_lists_to_read(
+    lists: &[ManagedPrefixList],
+    groups: &[SecurityGroup],
+    routes: &[RouteTable],
+) -> BTreeSet<String> {
+    let named = groups
+        .iter()
+        .flat_map(|g| g.ingress.iter().chain(&g.egress))
+        .filter_map(|r| match &r.peer {
+            SgPeer::PrefixList { prefix_list_id } => Some(prefix_list_id.as_str()),
+            _ => None,
+        })
+        .chain(
+            routes
+                .iter()
+                .flat_map(|t| &t.routes)
+                .filter_map(|r| r.destination_prefix_list_id.as_deref()),
+        );
+    let cloudfront = lists
+        .iter()
+        .filter(|l| l.is_cloudfront_origin_facing())
+        .map(|l| l.prefix_list_id.as_str());
+    named.chain(cloudfront).map(str::to_string).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -2244,5 +2298,84 @@ mod trust_tests {
         );
         assert!(role(Some(json!({}))).ecs_tasks_may_assume());
         assert!(!role(Some(allow(json!({"Service": "ec2.amazonaws.com"})))).ecs_tasks_may_assume());
+    }
+}
+
+#[cfg(test)]
+mod prefix_list_tests {
+    use super::*;
+
+    fn list(id: &str, name: &str, owner: &str) -> ManagedPrefixList {
+        ManagedPrefixList {
+            prefix_list_id: id.into(),
+            prefix_list_name: Some(name.into()),
+            address_family: Some("IPv4".into()),
+            owner_id: Some(owner.into()),
+            max_entries: None,
+            entries: None,
+            tags: Tags::new(),
+        }
+    }
+
+    fn rule(peer: SgPeer) -> SgRule {
+        SgRule {
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            peer,
+            description: None,
+        }
+    }
+
+    /// A list is read when a rule of either direction or a route names it
+    /// (security groups and route tables may reference prefix lists:
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html>),
+    /// and CloudFront's AWS-owned origin-facing lists always; an
+    /// AWS-managed list nothing names is not.
+    #[test]
+    fn only_named_lists_and_cloudfront_are_read() {
+        let lists = vec![
+            list("pl-in", "mine-in", "123456789012"),
+            list("pl-out", "mine-out", "123456789012"),
+            list("pl-s3", "com.amazonaws.us-east-1.s3", "AWS"),
+            list("pl-ddb", "com.amazonaws.us-east-1.dynamodb", "AWS"),
+            list("pl-cf", CLOUDFRONT_ORIGIN_FACING[0], "AWS"),
+            // A customer's list of CloudFront's name is only a name.
+            list("pl-fake", CLOUDFRONT_ORIGIN_FACING[1], "123456789012"),
+        ];
+        let named = |id: &str| SgPeer::PrefixList {
+            prefix_list_id: id.into(),
+        };
+        let groups = vec![SecurityGroup {
+            group_id: "sg-1".into(),
+            group_name: "web".into(),
+            vpc_id: None,
+            owner_id: None,
+            description: None,
+            ingress: vec![rule(named("pl-in"))],
+            egress: vec![rule(named("pl-out"))],
+            tags: Tags::new(),
+        }];
+        let routes = vec![RouteTable {
+            route_table_id: "rtb-1".into(),
+            vpc_id: "vpc-1".into(),
+            routes: vec![Route {
+                destination_cidr_block: None,
+                destination_ipv6_cidr_block: None,
+                destination_prefix_list_id: Some("pl-s3".into()),
+                target: RouteTarget::VpcEndpoint("vpce-1".into()),
+                state: Some("active".into()),
+                origin: None,
+            }],
+            associations: vec![],
+            tags: Tags::new(),
+        }];
+        let read = prefix_lists_to_read(&lists, &groups, &routes);
+        let want: BTreeSet<String> = ["pl-cf", "pl-in", "pl-out", "pl-s3"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(read, want);
+        assert!(prefix_lists_to_read(&lists[..4], &[], &[]).is_empty());
     }
 }

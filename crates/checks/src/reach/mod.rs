@@ -138,24 +138,12 @@ pub(crate) fn trim(s: &str) -> &str {
     }
 }
 
-/// The AWS-managed prefix lists of CloudFront's origin-facing servers,
-/// IPv4 and IPv6
-/// (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list>):
-/// a security group rule that admits one admits CloudFront, "preventing
-/// any non-CloudFront traffic from reaching your origin".
-pub const CLOUDFRONT_ORIGIN_FACING: [&str; 2] = [
-    "com.amazonaws.global.cloudfront.origin-facing",
-    "com.amazonaws.global.ipv6.cloudfront.origin-facing",
-];
+pub use rampart_model::CLOUDFRONT_ORIGIN_FACING;
 
-/// Whether `list` is one of [`CLOUDFRONT_ORIGIN_FACING`], owned by AWS (a
-/// customer's list of the same name holds whatever the customer put in).
+/// Whether `list` is one of [`CLOUDFRONT_ORIGIN_FACING`], owned by AWS
+/// ([`ManagedPrefixList::is_cloudfront_origin_facing`]).
 pub fn is_cloudfront_origin_facing(list: &ManagedPrefixList) -> bool {
-    list.owner_id.as_deref() == Some("AWS")
-        && list
-            .prefix_list_name
-            .as_deref()
-            .is_some_and(|n| CLOUDFRONT_ORIGIN_FACING.contains(&n))
+    list.is_cloudfront_origin_facing()
 }
 
 /// Who is knocking, for the prefix lists that name a sender rather than
