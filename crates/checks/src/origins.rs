@@ -218,10 +218,16 @@ pub(crate) fn vpc_origin_missing(snapshot: &rampart_model::Snapshot, id: &str) -
 }
 
 /// Whether `host` is a name in a domain AWS owns (`amazonaws.com`,
-/// `on.aws`, `cloudfront.net`: an S3 website endpoint, a Lambda function
-/// URL, another distribution). Such a name is the resource it names, never
-/// a customer's alias for a load balancer; a load balancer's own name that
-/// the snapshot does not hold is one outside the scanned regions.
+/// `on.aws`, `cloudfront.net`): an S3 website endpoint
+/// (`BUCKET.s3-website-REGION.amazonaws.com`,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html>),
+/// a Lambda function URL (`URL-ID.lambda-url.REGION.on.aws`,
+/// <https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html>),
+/// another distribution (`ID.cloudfront.net`,
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-returned.html>).
+/// Such a name is the resource it names, never a customer's alias for a
+/// load balancer; a load balancer's own name that the snapshot does not
+/// hold is one outside the scanned regions.
 pub(crate) fn aws_named(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     ["amazonaws.com", "on.aws", "cloudfront.net"]

@@ -92,13 +92,13 @@ pub(crate) async fn collect(ctx: &Ctx, region: &str) -> ApiGatewayV2Inventory {
         .map(|l: &t::VpcLink| {
             let mut subnet_ids = strings(l.subnet_ids());
             subnet_ids.sort();
-            let mut security_group_ids = strings(l.security_group_ids());
+            let mut security_group_ids: Vec<CompactString> = strings(l.security_group_ids());
             security_group_ids.sort();
             HttpVpcLink {
                 vpc_link_id: l.vpc_link_id().unwrap_or_default().to_string(),
                 name: o(l.name()),
                 subnet_ids,
-                security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+                security_group_ids,
                 status: e(l.vpc_link_status()),
                 tags: map(l.tags()),
             }

@@ -28,7 +28,7 @@ use aws_sdk_ec2::types as t;
 use futures::StreamExt;
 use rampart_model::*;
 
-use crate::ctx::{Ctx, Site, e, o};
+use crate::ctx::{Ctx, Site, e, o, strings};
 use crate::ids::IdShape;
 
 const GROUP_PAGE: i32 = 100;
@@ -323,9 +323,9 @@ fn template_spec(d: &t::ResponseLaunchTemplateData) -> LaunchSpec {
         .network_interfaces()
         .iter()
         .find(|n| n.device_index().unwrap_or(0) == 0);
-    let mut groups: Vec<String> = d.security_group_ids().to_vec();
+    let mut groups: Vec<CompactString> = strings(d.security_group_ids());
     if let Some(n) = primary {
-        groups.extend(n.groups().iter().cloned());
+        groups.extend(n.groups().iter().map(|g| CompactString::from(g.as_str())));
     }
     groups.sort();
     groups.dedup();
@@ -345,7 +345,7 @@ fn template_spec(d: &t::ResponseLaunchTemplateData) -> LaunchSpec {
         }),
         associate_public_ip: primary.and_then(|n| n.associate_public_ip_address()),
         subnet_id: primary.and_then(|n| o(n.subnet_id())),
-        security_group_ids: groups.into_iter().map(Into::into).collect(),
+        security_group_ids: groups,
         block_devices: d
             .block_device_mappings()
             .iter()
@@ -418,11 +418,7 @@ fn configuration_spec(lc: &a::LaunchConfiguration) -> LaunchSpec {
         associate_public_ip: lc.associate_public_ip_address(),
         subnet_id: None,
         security_group_ids: {
-            let mut g: Vec<CompactString> = lc
-                .security_groups()
-                .iter()
-                .map(|s| s.as_str().into())
-                .collect();
+            let mut g: Vec<CompactString> = strings(lc.security_groups());
             g.sort();
             g.dedup();
             g

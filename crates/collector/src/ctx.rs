@@ -571,8 +571,10 @@ pub(crate) fn map(
         .unwrap_or_default()
 }
 
-pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
-    items.into_iter().map(|s| s.as_ref().to_string()).collect()
+pub(crate) fn strings<S: AsRef<str>, T: for<'a> From<&'a str>>(
+    items: impl IntoIterator<Item = S>,
+) -> Vec<T> {
+    items.into_iter().map(|s| T::from(s.as_ref())).collect()
 }
 
 #[cfg(test)]

@@ -731,7 +731,7 @@ fn vpc_endpoint(v: &t::VpcEndpoint) -> VpcEndpoint {
     subnet_ids.sort();
     let mut route_table_ids = strings(v.route_table_ids());
     route_table_ids.sort();
-    let mut security_group_ids: Vec<String> =
+    let mut security_group_ids: Vec<CompactString> =
         v.groups().iter().filter_map(|g| o(g.group_id())).collect();
     security_group_ids.sort();
     VpcEndpoint {
@@ -742,7 +742,7 @@ fn vpc_endpoint(v: &t::VpcEndpoint) -> VpcEndpoint {
         state: e(v.state()),
         subnet_ids,
         route_table_ids,
-        security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        security_group_ids,
         private_dns_enabled: v.private_dns_enabled().unwrap_or(false),
         policy: v.policy_document().map(parse_policy),
         tags: tg(v.tags()),
@@ -892,13 +892,14 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         primary.public_ip_owner = o(assoc.ip_owner_id());
     }
     private_ip_addresses.sort();
-    let mut ipv6: Vec<String> = n
+    let mut ipv6: Vec<CompactString> = n
         .ipv6_addresses()
         .iter()
         .filter_map(|a| o(a.ipv6_address()))
         .collect();
     ipv6.sort();
-    let mut groups: Vec<String> = n.groups().iter().filter_map(|g| o(g.group_id())).collect();
+    let mut groups: Vec<CompactString> =
+        n.groups().iter().filter_map(|g| o(g.group_id())).collect();
     groups.sort();
     NetworkInterface {
         network_interface_id: n
@@ -914,8 +915,8 @@ fn network_interface(n: &t::NetworkInterface) -> NetworkInterface {
         status: e(n.status()),
         requester_managed: n.requester_managed().unwrap_or(false),
         private_ip_addresses,
-        ipv6_addresses: ipv6.into_iter().map(Into::into).collect(),
-        security_group_ids: groups.into_iter().map(Into::into).collect(),
+        ipv6_addresses: ipv6,
+        security_group_ids: groups,
         attachment: n.attachment().map(|a| EniAttachment {
             attachment_id: o(a.attachment_id()),
             instance_id: o(a.instance_id()),
@@ -961,7 +962,7 @@ fn instance(i: &t::Instance) -> Instance {
     enis.sort();
     let mut ipv6: Vec<String> = enis.iter().flat_map(|(_, _, v)| v.clone()).collect();
     ipv6.sort();
-    let mut groups: Vec<String> = i
+    let mut groups: Vec<CompactString> = i
         .security_groups()
         .iter()
         .filter_map(|g| o(g.group_id()))
@@ -988,7 +989,7 @@ fn instance(i: &t::Instance) -> Instance {
         public_ip: o(i.public_ip_address()),
         ipv6_addresses: ipv6.into_iter().map(Into::into).collect(),
         network_interface_ids: enis.into_iter().map(|(_, id, _)| id.into()).collect(),
-        security_group_ids: groups.into_iter().map(Into::into).collect(),
+        security_group_ids: groups,
         metadata_options: i.metadata_options().map(|m| MetadataOptions {
             http_tokens: e(m.http_tokens()),
             http_endpoint: e(m.http_endpoint()),

@@ -373,11 +373,7 @@ fn service(s: &t::Service) -> EcsService {
             .and_then(|n| n.awsvpc_configuration())
             .map(|v| AwsVpcConfiguration {
                 subnets: strings(v.subnets()),
-                security_groups: v
-                    .security_groups()
-                    .iter()
-                    .map(|g| g.as_str().into())
-                    .collect(),
+                security_groups: strings(v.security_groups()),
                 assign_public_ip: e(v.assign_public_ip()),
             }),
         load_balancers: s

@@ -197,7 +197,7 @@ async fn load_balancer(
         .collect();
     eip_allocation_ids.sort();
     eip_allocation_ids.dedup();
-    let mut security_group_ids = strings(lb.security_groups());
+    let mut security_group_ids: Vec<CompactString> = strings(lb.security_groups());
     security_group_ids.sort();
     LoadBalancer {
         eip_allocation_ids,
@@ -210,7 +210,7 @@ async fn load_balancer(
         state: lb.state().and_then(|s| e(s.code())),
         ip_address_type: e(lb.ip_address_type()),
         subnet_ids,
-        security_group_ids: security_group_ids.into_iter().map(Into::into).collect(),
+        security_group_ids,
         attributes,
         listeners,
         tags: Tags::new(),

@@ -318,19 +318,12 @@ impl<'a, 's> RegionCx<'a, 's> {
         self.reads.enumerate(Input::SecurityGroups);
         // Indexed once per region: a region holds thousands of groups.
         let groups = &self.rix.cloudfront_groups;
-        let tagged: Vec<CompactString> = match vpc {
-            Some(vpc) => groups
-                .get(vpc)
-                .into_iter()
-                .flatten()
-                .map(|g| CompactString::from(*g))
-                .collect(),
-            None => groups
-                .values()
-                .flatten()
-                .map(|g| CompactString::from(*g))
-                .collect(),
-        };
+        let mut tagged: Vec<CompactString> = groups
+            .iter()
+            .filter(|(v, _)| vpc.is_none_or(|vpc| vpc == **v))
+            .flat_map(|(_, ids)| ids.iter().map(|g| CompactString::from(*g)))
+            .collect();
+        tagged.sort_unstable();
         if tagged.is_empty() {
             vec![CompactString::const_new(flow::ANY_GROUP)]
         } else {

@@ -140,12 +140,6 @@ pub(crate) fn trim(s: &str) -> &str {
 
 pub use rampart_model::CLOUDFRONT_ORIGIN_FACING;
 
-/// Whether `list` is one of [`CLOUDFRONT_ORIGIN_FACING`], owned by AWS
-/// ([`ManagedPrefixList::is_cloudfront_origin_facing`]).
-pub fn is_cloudfront_origin_facing(list: &ManagedPrefixList) -> bool {
-    list.is_cloudfront_origin_facing()
-}
-
 /// Who is knocking, for the prefix lists that name a sender rather than
 /// addresses anyone may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +208,7 @@ pub fn prefix_list_resolver_for<'a>(
                 None => format!("prefix list {id} is not among the region's prefix lists"),
             });
         };
-        if is_cloudfront_origin_facing(list) {
+        if list.is_cloudfront_origin_facing() {
             match sources {
                 Sources::Internet => return Ok(Vec::new()),
                 // Without its entries, CloudFront's servers are drawn as
@@ -265,7 +259,7 @@ pub fn cloudfront_addresses(lists: &[ManagedPrefixList]) -> ip::AddrSet {
     let mut out = ip::AddrSet::empty();
     for family in [ip::Family::V4, ip::Family::V6] {
         let known = lists.iter().find(|l| {
-            is_cloudfront_origin_facing(l)
+            l.is_cloudfront_origin_facing()
                 && l.entries.is_some()
                 && cloudfront_v6(l) == (family == ip::Family::V6)
         });
