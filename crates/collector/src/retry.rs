@@ -9,15 +9,22 @@
 //!   `NotImplemented` common error, and LocalStack's answer for a service
 //!   it does not serve);
 //! - the error codes `UnknownOperationException` (JSON protocols: the
-//!   target names no operation of the service), `InvalidAction` (query
+//!   target names no operation of the service, as SQS answered SDK
+//!   versions that sent a protocol it did not yet serve:
+//!   <https://github.com/awslabs/aws-sdk-rust/issues/957>), `InvalidAction` (query
 //!   protocols: "The action or operation requested is invalid", AWS's
 //!   common errors, <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html>)
 //!   and `NotImplemented`, whatever the status;
 //! - a 5xx answer that is an HTML page. No AWS API answers in HTML: each
-//!   protocol's errors are XML or JSON documents. An HTML page is a web
-//!   server's own error page; moto's server sends one (`500 Internal
-//!   Server Error`) for every operation it does not implement
-//!   (localstack/README.md).
+//!   protocol's errors are XML or JSON documents (Smithy's AWS protocols,
+//!   "Operation error serialization":
+//!   <https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html>,
+//!   <https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html>,
+//!   <https://smithy.io/2.0/aws/protocols/aws-query-protocol.html>,
+//!   <https://smithy.io/2.0/aws/protocols/aws-ec2-query-protocol.html>).
+//!   An HTML page is a web server's own error page; moto's server sends
+//!   one (`500 Internal Server Error`) for every operation it does not
+//!   implement (localstack/README.md).
 //!
 //! The SDK's classifiers retry 5xx answers as transient; this one runs
 //! after them and forbids the retry. The call is then recorded as any
